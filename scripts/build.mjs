@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Bundles the extension (Node and web entries) and the CLI with esbuild. The rule data is compiled in
+// (rules/*.json are imported), so dist/ is self-contained. `--tests` also bundles the in-VS Code suite.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const withTests = process.argv.includes('--tests') || existsSync('test/vscode/index.ts');
+mkdirSync('dist', { recursive: true });
+
+const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
+const builds = [];
+if (existsSync('src/extension/extension.ts')) {
+  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', external: ['vscode'] });
+}
+if (existsSync('src/extension/web.ts')) {
+  builds.push({ ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js',
+    platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.NODE_ENV': '"production"' } });
+}
+if (existsSync('src/cli/main.ts')) {
+  builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' } });
+}
+if (withTests) {
+  builds.push({ ...common, minify: false, entryPoints: ['test/vscode/index.ts'], outfile: 'out/test/index.js',
+    platform: 'node', format: 'cjs', external: ['vscode', 'mocha'] });
+}
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with Node's own test runner (through tsx, so TypeScript and the
+// ESM-only dependencies load as they do in the bundle). Node 20's --test takes no globs, so we list files.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const skip = new Set(['vscode', 'fixtures']); // test/vscode runs inside VS Code (npm run test:vscode)
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) { if (!skip.has(name)) collect(full, out); }
+    else if (name.endsWith('.test.ts')) out.push(relative(root, full));
+  }
+  return out;
+}
+const filters = process.argv.slice(2);
+let files = collect(join(root, 'test'), []).sort();
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (!files.length) { console.error('no test files matched'); process.exit(1); }
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  cwd: root, stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,155 @@
+// The shapes every part of the engine shares. Positions are 0-based line/character in UTF-16 code units,
+// exactly as VS Code counts them, so the extension passes them through untouched.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type ManifestKind = 'requirements' | 'pyproject' | 'script' | 'python' | 'setup-cfg' | 'conda';
+
+export interface TextEdit {
+  /** Path of the file to edit, as the manifest's `path`. */
+  path: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  preferred: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  path: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  /** Stable code: a parse problem (`toml-syntax`, `requirement-syntax`, ...) or a rule code. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** PEP 503-normalized names of the packages involved. */
+  packages: string[];
+  range: Range;
+  fixes: Fix[];
+  related?: RelatedLocation[];
+  /** Longer markdown explanation (rules) shown in hovers. */
+  explanation?: string;
+  /** Evidence: release notes, source at a tag, a maintainer's words. */
+  sources?: string[];
+}
+
+/** Where a requirement sits inside its manifest; it decides which environment the requirement belongs to. */
+export interface RequirementScope {
+  /**
+   * - `project`: [project] dependencies; `optional`: [project.optional-dependencies].<name>;
+   *   `group`: [dependency-groups].<name>; `build`: [build-system] requires;
+   *   `poetry`: [tool.poetry.dependencies]; `poetry-group`: [tool.poetry.group.<name>.dependencies];
+   *   `uv-constraint` / `uv-override` / `uv-dev`: [tool.uv] lists;
+   *   `requirements`: a requirement line of a pip requirement file; `constraint`: a line of a file read through `-c`;
+   *   `pip-install`: an argument of a `pip install` command line in a script or Dockerfile;
+   *   `python-list`: a string in a list/tuple of requirement strings in a Python file;
+   *   `setup-cfg`: [options] install_requires or [options.extras_require];
+   *   `conda`: a conda dependency; `conda-pip`: an entry of its `pip:` list.
+   */
+  kind:
+    | 'project'
+    | 'optional'
+    | 'group'
+    | 'build'
+    | 'poetry'
+    | 'poetry-group'
+    | 'uv-constraint'
+    | 'uv-override'
+    | 'uv-dev'
+    | 'requirements'
+    | 'constraint'
+    | 'pip-install'
+    | 'python-list'
+    | 'setup-cfg'
+    | 'conda'
+    | 'conda-pip';
+  /** The extra, group, poetry group or Python variable name. */
+  name?: string;
+  /** Distinguishes separate blocks of the same kind in one file (each `pip install` command, each Python list). */
+  block?: number;
+  /** The TOML table or section that holds it, e.g. `project.optional-dependencies`. */
+  table?: string;
+}
+
+export interface Requirement {
+  /** The name as written. */
+  name: string;
+  /** PEP 503-normalized name: lowercase, runs of `-_.` become `-`. */
+  normalizedName: string;
+  extras: string[];
+  /** PEP 440 specifier set as written in PEP 508 form (`>=1.0,<2`); '' when none. Poetry constraints are translated. */
+  specifier: string;
+  /** The marker expression text, without the leading `;`. */
+  marker?: string;
+  url?: string;
+  /** The raw text of the requirement as it stands in the file (after string unescaping for TOML). */
+  text: string;
+  /** The whole requirement, e.g. the inside of the TOML string or the requirement part of a pip line. */
+  range: Range;
+  nameRange: Range;
+  /** Covers the specifier text; when there is none, an empty range right after the name (and extras). */
+  specifierRange: Range;
+  scope: RequirementScope;
+  /** True for `-e` / editable installs. */
+  editable?: boolean;
+  /** For poetry: the original constraint text (`^0.25`) when `specifier` is a translation. */
+  originalSpecifier?: string;
+  /** Poetry `source = "..."`, uv `[tool.uv.sources]` index, or a pip line's own index. */
+  source?: string;
+  /** Hashes given with `--hash`. */
+  hashes?: string[];
+}
+
+export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links' | 'no-index' | 'uv-index' | 'poetry-source';
+
+export interface PackageIndex {
+  kind: IndexKind;
+  url: string;
+  /** uv / poetry index name. */
+  name?: string;
+  range: Range;
+  /** For `pip install` lines: the block (command) it belongs to. */
+  block?: number;
+}
+
+export interface Include {
+  kind: 'requirement' | 'constraint';
+  /** As written. */
+  target: string;
+  /** Resolved path (relative to the including file), when it could be resolved. */
+  resolvedPath?: string;
+  range: Range;
+}
+
+/** The text of a manifest read into requirements, with every problem found while reading it. */
+export interface ParsedManifest {
+  path: string;
+  kind: ManifestKind;
+  requirements: Requirement[];
+  findings: Finding[];
+  indexes: PackageIndex[];
+  includes: Include[];
+  /** `requires-python` (pyproject) or poetry's `python` dependency, as a PEP 440 specifier set. */
+  requiresPython?: { specifier: string; range: Range };
+  /** Other global options of a requirement file (`--pre`, `--no-binary`, ...), by name. */
+  options?: { name: string; value?: string; range: Range }[];
+  /** `[tool.ml-pins]` of a pyproject, as plain data (validated by the config module). */
+  toolConfig?: { value: unknown; range: Range };
+}
