@@ -1,0 +1,176 @@
+// PEP 508 dependency specifiers: a port of pypa/packaging `_parser.py` (requirement part) and `requirements.py`,
+// keeping the span of every part so callers can underline or rewrite exactly what the user wrote.
+
+import { markerToString, parseMarkerExpression, runParser, type Marker, type ParseResult } from './marker';
+import { PY_WHITESPACE, SPECIFIER_CLAUSE, type Span, type Tokenizer } from './tokenizer';
+
+export interface ParsedRequirement {
+  /** As written. */
+  name: string;
+  nameSpan: Span;
+  /** As written, in order (duplicates kept). */
+  extras: string[];
+  /** From `[` to `]` inclusive. */
+  extrasSpan?: Span;
+  /** Clauses without whitespace or parentheses, joined by `,` ('' when none); parseable by parseSpecifierSet. */
+  specifier: string;
+  /** The specifier as written, parentheses included; absent when there is no specifier. */
+  specifierSpan?: Span;
+  url?: string;
+  urlSpan?: Span;
+  /** Extra names in `extra == "..."` are PEP 685-normalized, as packaging does. */
+  marker?: Marker;
+  /** The marker as written (trimmed). */
+  markerText?: string;
+  markerSpan?: Span;
+}
+
+export function parseRequirement(text: string): ParseResult<ParsedRequirement> {
+  return runParser(text, parseRequirementTokens);
+}
+
+/** requirement = WS? IDENTIFIER WS? extras WS? requirement_details END */
+function parseRequirementTokens(tokenizer: Tokenizer): ParsedRequirement {
+  tokenizer.consume('WS');
+  const nameToken = tokenizer.expect('IDENTIFIER', 'package name at the start of dependency specifier');
+  const req: ParsedRequirement = {
+    name: nameToken.text,
+    nameSpan: { start: nameToken.position, end: nameToken.position + nameToken.text.length },
+    extras: [],
+    specifier: '',
+  };
+  tokenizer.consume('WS');
+  parseExtras(tokenizer, req);
+  tokenizer.consume('WS');
+  parseDetails(tokenizer, req);
+  tokenizer.expect('END', 'end of dependency specifier');
+  return req;
+}
+
+/** extras = ('[' WS? extras_list? WS? ']')? */
+function parseExtras(tokenizer: Tokenizer, req: ParsedRequirement): void {
+  if (!tokenizer.peek('LEFT_BRACKET')) return;
+  const start = tokenizer.position;
+  tokenizer.enclosed('LEFT_BRACKET', 'RIGHT_BRACKET', 'extras', () => {
+    tokenizer.consume('WS');
+    req.extras = parseExtrasList(tokenizer);
+    tokenizer.consume('WS');
+  });
+  req.extrasSpan = { start, end: tokenizer.position };
+}
+
+/** extras_list = IDENTIFIER (WS? ',' WS? IDENTIFIER)* */
+function parseExtrasList(tokenizer: Tokenizer): string[] {
+  const first = tokenizer.take('IDENTIFIER');
+  if (!first) return [];
+  const extras = [first.text];
+  for (;;) {
+    tokenizer.consume('WS');
+    if (tokenizer.peek('IDENTIFIER')) tokenizer.fail('Expected comma between extra names');
+    if (!tokenizer.take('COMMA')) break;
+    tokenizer.consume('WS');
+    extras.push(tokenizer.expect('IDENTIFIER', 'extra name after comma').text);
+  }
+  return extras;
+}
+
+/** requirement_details = '@' WS? URL (WS requirement_marker?)? | specifier WS? requirement_marker? */
+function parseDetails(tokenizer: Tokenizer, req: ParsedRequirement): void {
+  if (tokenizer.take('AT')) {
+    tokenizer.consume('WS');
+    const url = tokenizer.expect('URL', 'URL after @');
+    req.url = url.text;
+    req.urlSpan = { start: url.position, end: url.position + url.text.length };
+    if (tokenizer.peek('END')) return;
+    tokenizer.expect('WS', 'whitespace after URL');
+    if (tokenizer.peek('END')) return;
+    parseRequirementMarker(tokenizer, req, url.position, 'semicolon (after URL and whitespace)');
+    return;
+  }
+  const specifierStart = tokenizer.position;
+  parseSpecifier(tokenizer, req);
+  tokenizer.consume('WS');
+  if (tokenizer.peek('END')) return;
+  const expected = req.specifierSpan
+    ? 'comma (within version specifier), semicolon (after version specifier)'
+    : 'semicolon (after name with no version specifier)';
+  parseRequirementMarker(tokenizer, req, specifierStart, expected);
+}
+
+/** requirement_marker = ';' marker WS? */
+function parseRequirementMarker(tokenizer: Tokenizer, req: ParsedRequirement, spanStart: number, expected: string): void {
+  if (!tokenizer.take('SEMICOLON')) tokenizer.fail(`Expected ${expected} or end`, spanStart);
+  tokenizer.consume('WS');
+  const marker = parseMarkerExpression(tokenizer, 0);
+  tokenizer.consume('WS');
+  req.marker = marker;
+  req.markerSpan = marker.span;
+  req.markerText = tokenizer.source.slice(marker.span.start, marker.span.end);
+}
+
+/** specifier = '(' WS? version_many WS? ')' | WS? version_many WS? */
+function parseSpecifier(tokenizer: Tokenizer, req: ParsedRequirement): void {
+  const start = tokenizer.position;
+  const parenthesized = tokenizer.peek('LEFT_PARENTHESIS');
+  const { clauses, end } = tokenizer.enclosed('LEFT_PARENTHESIS', 'RIGHT_PARENTHESIS', 'version specifier', () => {
+    tokenizer.consume('WS');
+    const found = parseVersionMany(tokenizer);
+    tokenizer.consume('WS');
+    return found;
+  });
+  // A parenthesized specifier's span includes the parentheses, so replacing it leaves no stray `()`.
+  if (parenthesized) req.specifierSpan = { start, end: tokenizer.position };
+  else if (clauses.length) req.specifierSpan = { start, end };
+  req.specifier = clauses.join(',');
+}
+
+/**
+ * version_many = (SPECIFIER (WS? ',' WS? SPECIFIER)*)?
+ * Returns the clauses, whitespace removed, and where the last clause (or trailing comma) ends. An `===` clause may
+ * swallow commas (its version is "anything but whitespace, `;` and `)`"), so each token is split and checked the
+ * way packaging's SpecifierSet does.
+ */
+function parseVersionMany(tokenizer: Tokenizer): { clauses: string[]; end: number } {
+  const clauses: string[] = [];
+  let end = tokenizer.position;
+  for (let token = tokenizer.take('SPECIFIER'); token; token = tokenizer.take('SPECIFIER')) {
+    const spanStart = token.position;
+    if (tokenizer.peek('VERSION_PREFIX_TRAIL')) {
+      const message = /^(!=|==(?!=))/.test(token.text)
+        ? '.* suffix cannot be used with pre-release, post-release, dev or local versions'
+        : '.* suffix can only be used with `==` or `!=` operators';
+      tokenizer.fail(message, spanStart, tokenizer.position + 1);
+    }
+    if (tokenizer.peek('VERSION_LOCAL_LABEL_TRAIL')) {
+      tokenizer.fail('Local version label can only be used with `==` or `!=` operators', spanStart, tokenizer.position);
+    }
+    clauses.push(...splitClauses(tokenizer, token.text, spanStart));
+    end = tokenizer.position;
+    tokenizer.consume('WS');
+    if (!tokenizer.take('COMMA')) break;
+    end = tokenizer.position;
+    tokenizer.consume('WS');
+  }
+  return { clauses, end };
+}
+
+function splitClauses(tokenizer: Tokenizer, text: string, start: number): string[] {
+  const out: string[] = [];
+  for (const part of text.split(',')) {
+    if (!part.replace(PY_WHITESPACE, '')) continue;
+    if (!SPECIFIER_CLAUSE.test(part)) tokenizer.fail(`Invalid specifier: '${part.trim()}'`, start, start + text.length);
+    out.push(part.replace(PY_WHITESPACE, ''));
+  }
+  return out;
+}
+
+/** packaging's `str(Requirement)`: extras sorted, clauses sorted, normalized marker. */
+export function requirementToString(req: ParsedRequirement): string {
+  let out = req.name;
+  const extras = [...new Set(req.extras)].sort();
+  if (extras.length) out += `[${extras.join(',')}]`;
+  if (req.specifier) out += [...new Set(req.specifier.split(','))].sort().join(',');
+  if (req.url) out += ` @ ${req.url}${req.marker ? ' ' : ''}`;
+  if (req.marker) out += `; ${markerToString(req.marker)}`;
+  return out;
+}
