@@ -1,0 +1,42 @@
+// Helpers shared by the in-VS Code suites and the runners (scripts/test-vscode.mjs, scripts/test-electron.mjs).
+// They talk to the runner through environment variables it sets on the VS Code server / Electron process:
+//   ML_PINS_TEST_LOG            file the test output is appended to; the runner tails it to its stdout.
+//   ML_PINS_SCREENSHOT_REQUESTS directory for screenshot requests (only under scripts/test-vscode.mjs).
+import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Writes a line of test output to the runner's log (when set) and to the extension host console. */
+export function log(line: string): void {
+  const file = process.env.ML_PINS_TEST_LOG;
+  if (file) appendFileSync(file, line + '\n');
+  else console.log(line);
+}
+
+let seq = 0;
+/**
+ * Asks the runner for a screenshot of the whole VS Code window (viewport 1280x800) and waits until it is taken.
+ * `name` is a file name like `diagnostics.png` (sub-folders allowed, no `..`); the runner writes it under
+ * docs/images/ or under $ML_PINS_SCREENSHOT_OUT. Returns the absolute path written, or undefined when the
+ * runner cannot take screenshots (e.g. under @vscode/test-electron), so suites can call it unconditionally.
+ * Give the UI a moment to settle before calling (e.g. after opening a document, wait for the diagnostics).
+ */
+export async function screenshot(name: string, timeoutMs = 30_000): Promise<string | undefined> {
+  const dir = process.env.ML_PINS_SCREENSHOT_REQUESTS;
+  if (!dir || !existsSync(dir)) return undefined;
+  const id = `${process.pid}-${Date.now()}-${seq++}`;
+  const request = join(dir, `${id}.request.json`);
+  const done = join(dir, `${id}.done.json`);
+  // Write then rename, so the runner never reads a half-written request.
+  writeFileSync(request + '.tmp', JSON.stringify({ name }));
+  renameSync(request + '.tmp', request);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(done)) {
+      const ack = JSON.parse(readFileSync(done, 'utf8')) as { ok: boolean; path?: string; error?: string };
+      if (!ack.ok) throw new Error(`screenshot ${name} failed: ${ack.error}`);
+      return ack.path;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`screenshot ${name}: the runner did not answer within ${timeoutMs} ms`);
+}
