@@ -1,5 +1,9 @@
-// Maps offsets in a decoded TOML string back to the raw characters of the document, so a range computed on the
-// value (a package name inside "torch\u003e=2" or a ''' string) underlines exactly what the user wrote.
+// TOML text helpers. Maps offsets in a decoded TOML string back to the raw characters of the document, so a range
+// computed on the value (a package name inside "torch\u003e=2" or a ''' string) underlines exactly what the user
+// wrote; and parses a document without ever throwing.
+
+import { parseTOML, ParseError } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
 
 /** The four TOML string forms, as toml-eslint-parser reports them on string values and quoted keys. */
 export interface TomlStringForm {
@@ -16,6 +20,8 @@ export interface DecodedTomlString {
    * pair produced by one `\U` escape map to the escape's start.
    */
   offsets: number[];
+  /** `ends[i]` is the raw offset just after the text that produced unit `i` (the escape's end, for an escape). */
+  ends: number[];
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -59,26 +65,30 @@ export function decodeTomlString(raw: string, form: TomlStringForm): DecodedToml
   let i = form.multiline ? skipLeadingNewline(raw, delim) : delim;
   let value = '';
   const offsets: number[] = [];
-  const emit = (text: string, at: number): void => {
+  const ends: number[] = [];
+  const emit = (text: string, at: number, length: number): void => {
     value += text;
-    for (let k = 0; k < text.length; k++) offsets.push(at);
+    for (let k = 0; k < text.length; k++) {
+      offsets.push(at);
+      ends.push(at + length);
+    }
   };
   while (i < end) {
     const c = raw[i];
     if (form.multiline && raw.startsWith('\r\n', i)) {
       // toml-eslint-parser normalizes CRLF inside multi-line strings to LF.
-      emit('\n', i);
+      emit('\n', i, 2);
       i += 2;
       continue;
     }
     if (c !== '\\' || form.style === 'literal') {
-      emit(c, i);
+      emit(c, i, 1);
       i++;
       continue;
     }
     const next = raw[i + 1];
     if (next !== undefined && Object.hasOwn(SIMPLE_ESCAPES, next)) {
-      emit(SIMPLE_ESCAPES[next], i);
+      emit(SIMPLE_ESCAPES[next], i, 2);
       i += 2;
     } else if (next === 'u' || next === 'U' || next === 'x') {
       const digits = next === 'u' ? 4 : next === 'U' ? 8 : 2;
@@ -86,7 +96,7 @@ export function decodeTomlString(raw: string, form: TomlStringForm): DecodedToml
       if (hex.length !== digits || !isHex(hex)) return undefined;
       const code = parseInt(hex, 16);
       if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
-      emit(String.fromCodePoint(code), i);
+      emit(String.fromCodePoint(code), i, 2 + digits);
       i += 2 + digits;
     } else if (form.multiline) {
       const resume = skipLineContinuation(raw, i + 1, end);
@@ -97,7 +107,7 @@ export function decodeTomlString(raw: string, form: TomlStringForm): DecodedToml
     }
   }
   offsets.push(end);
-  return { value, offsets };
+  return { value, offsets, ends };
 }
 
 /** A TOML string node as toml-eslint-parser gives it: document range of the token (quotes included) and value. */
@@ -107,22 +117,72 @@ export interface TomlStringNode extends TomlStringForm {
 }
 
 /**
- * Returns `valueToDoc(i)`: the document offset of decoded unit `i` of the node's value, with
- * `valueToDoc(value.length)` = the end of the content (before the closing quotes). Offsets past the end clamp.
+ * Returns `valueToDoc(i, bias)`: the document offset of decoded unit `i` of the node's value, with
+ * `valueToDoc(value.length)` = the end of the content (before the closing quotes). Offsets out of range clamp.
  *
- * When characters decode to nothing (a line-ending backslash and the whitespace after it), an offset just after
- * them maps to the next written character, so a range that ends there spans the continuation. When the decoded
- * token disagrees with the parser's value (should not happen), we fall back to "content start + i", clamped.
+ * The biases differ only where raw text decodes to nothing (a line-ending backslash and the whitespace after it):
+ * `'start'` (default) gives where unit `i` is written, `'end'` gives where unit `i - 1` ends, so a range ending
+ * before a line continuation stops on its own line. When the decoded token disagrees with the parser's value
+ * (should not happen), we fall back to "content start + i", clamped to the content.
  */
-export function tomlValueToDoc(text: string, node: TomlStringNode): (i: number) => number {
+export function tomlValueToDoc(text: string, node: TomlStringNode): (i: number, bias?: 'start' | 'end') => number {
   const [start, end] = node.range;
   const decoded = decodeTomlString(text.slice(start, end), node);
   if (decoded && decoded.value === node.value) {
-    const { offsets } = decoded;
-    return (i) => start + offsets[Math.max(0, Math.min(Math.trunc(i), offsets.length - 1))];
+    const { offsets, ends } = decoded;
+    return (i, bias = 'start') => {
+      const k = Math.max(0, Math.min(Math.trunc(i), offsets.length - 1));
+      return start + (bias === 'end' && k > 0 ? ends[k - 1] : offsets[k]);
+    };
   }
   const delim = delimiterLength(node);
   const contentStart = Math.min(start + delim, end);
   const contentEnd = Math.max(contentStart, end - delim);
   return (i) => Math.max(contentStart, Math.min(contentStart + Math.trunc(i), contentEnd));
+}
+
+// ---- Parsing a whole TOML document -------------------------------------------------------------------------------
+
+/** A TOML document that failed to parse: why, and the document offset the parser stopped at. */
+export interface TomlTextError {
+  message: string;
+  offset: number;
+}
+
+export type TomlParseResult = { ast: AST.TOMLProgram; error?: undefined } | { ast?: undefined; error: TomlTextError };
+
+/** Offset of the first carriage return that is not part of a CRLF, or -1. */
+function bareCarriageReturn(text: string): number {
+  const match = /\r(?!\n)/.exec(text);
+  return match ? match.index : -1;
+}
+
+function libraryError(e: unknown): TomlTextError {
+  if (e instanceof RangeError) {
+    // toml-eslint-parser recurses once per nesting level; thousands of nested arrays/inline tables overflow it.
+    return { message: 'TOML nesting is too deep to read', offset: 0 };
+  }
+  if (e instanceof ParseError) return { message: e.message, offset: e.index };
+  // Not expected from the library; still a document we cannot read, never an exception for the caller.
+  return { message: e instanceof Error ? e.message : String(e), offset: 0 };
+}
+
+/**
+ * Parses TOML 1.0 with toml-eslint-parser, never throwing. `text` is already decoded: the caller's decoder (VS Code,
+ * or `TextDecoder`) removes one byte-order mark, so a U+FEFF still in the text is an error, as TOML says.
+ * One correction around the library: a carriage return not followed by a line feed is rejected. TOML 1.0's ABNF
+ * allows CR only inside a CRLF newline, in comments and in every string form alike, but the library lets a bare
+ * CR through (toml-test `invalid/control/bare-cr.toml`). When both find a problem, the earlier offset wins.
+ */
+export function parseTomlText(text: string): TomlParseResult {
+  const cr = bareCarriageReturn(text);
+  const crError: TomlTextError | undefined = cr < 0 ? undefined
+    : { message: 'A carriage return must be followed by a line feed (TOML allows only LF or CRLF line endings)', offset: cr };
+  try {
+    const ast = parseTOML(text, { tomlVersion: '1.0' });
+    return crError ? { error: crError } : { ast };
+  } catch (e) {
+    const error = libraryError(e);
+    return { error: crError && crError.offset < error.offset ? crError : error };
+  }
 }

@@ -71,6 +71,17 @@ describe('tomlValueToDoc', () => {
     assert.equal(text.slice(map(15)), '"""');
   });
 
+  test("'end' bias stops a range before a line continuation; 'start' skips past it", () => {
+    const text = 'a = """torch\\\n    >=2"""';
+    const node = stringNode(text);
+    assert.equal(node.value, 'torch>=2');
+    const map = tomlValueToDoc(text, node);
+    assert.equal(text.slice(map(0), map(5, 'end')), 'torch');
+    assert.equal(text.slice(map(0), map(5)), 'torch\\\n    ');
+    assert.equal(text.slice(map(5), map(8, 'end')), '>=2');
+    assert.equal(map(0, 'end'), map(0));
+  });
+
   test('multi-line literal keeps backslashes and trims only the first newline', () => {
     const text = "a = '''\ntorch\\\n>=2'''";
     const node = stringNode(text);
