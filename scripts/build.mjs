@@ -2,13 +2,15 @@
 // Bundles the extension (Node and web entries) and the CLI with esbuild. The rule data is compiled in
 // (rules/*.json are imported), so dist/ is self-contained. `--tests` also bundles the in-VS Code suite.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests') || existsSync('test/vscode/index.ts');
 mkdirSync('dist', { recursive: true });
 
-const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2022' };
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2022',
+  define: { ML_PINS_VERSION: JSON.stringify(version) } };
 const builds = [];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
@@ -16,7 +18,7 @@ if (existsSync('src/extension/extension.ts')) {
 }
 if (existsSync('src/extension/web.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js',
-    platform: 'browser', format: 'cjs', external: ['vscode'], define: { 'process.env.NODE_ENV': '"production"' } });
+    platform: 'browser', format: 'cjs', external: ['vscode'], define: { ...common.define, 'process.env.NODE_ENV': '"production"' } });
 }
 if (existsSync('src/cli/main.ts')) {
   builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',

@@ -1,0 +1,149 @@
+// `ml-pins`: the engine on the command line, for CI. Exit 0: nothing at --fail-on; 1: findings at --fail-on;
+// 2: usage or I/O errors, reported in one line without a stack trace.
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
+import { applyEdits, preferredEdits } from '../core/engine/apply';
+import type { CheckSettings } from '../core/engine/config';
+import { knowledgeFrom } from '../core/engine/check';
+import { bundledFamilies } from '../core/rules/bundled';
+import type { Severity } from '../core/types';
+import { checkPaths, displayPath } from '../node/project';
+import { summarize, toJson, toSarif, toText } from './format';
+
+declare const ML_PINS_VERSION: string | undefined;
+const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
+
+const USAGE = `Usage:
+  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
+  ml-pins fix [paths...] [--dry-run]
+  ml-pins rules [--format text|json]
+
+A path is a manifest or a folder (searched for pyproject.toml, requirement files, setup.cfg, environment.yml,
+shell scripts, Dockerfiles and setup scripts). Default: the current folder.
+
+Options:
+  --format <f>          text (default), json or sarif
+  --fail-on <level>     exit 1 when a finding reaches it: error (default), warning or never
+  --target-python <v>   the CPython the project runs on, e.g. 3.11
+  --disable <code>      turn a rule off (repeatable)
+  --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
+  --dry-run             fix: print the changes as a unified diff instead of writing them
+  --no-color            plain text output
+  -h, --help            this help
+  -v, --version         the version`;
+
+class UsageError extends Error {}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'target-python': { type: 'string' },
+        disable: { type: 'string', multiple: true },
+        admitted: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  if (values.version) { process.stdout.write(`${VERSION}\n`); return 0; }
+  const [command, ...paths] = positionals;
+  if (!command) { process.stdout.write(`${USAGE}\n`); return 2; }
+  const format = values.format ?? 'text';
+  const failOn = values['fail-on'] ?? 'error';
+  if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
+  if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
+  if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
+  const settings: CheckSettings = {
+    targetPython: values['target-python'],
+    disabledRules: values.disable ?? [],
+    admitted: values.admitted as CheckSettings['admitted'],
+  };
+  const cwd = process.cwd();
+  const knowledge = knowledgeFrom(bundledFamilies);
+  const display = (p: string) => displayPath(p, cwd);
+  const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const failing = (sev: Severity) => failOn !== 'never' && RANK[sev] <= RANK[failOn as Severity];
+
+  switch (command) {
+    case 'check': {
+      if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+      const result = await checkPaths(paths, { cwd, settings, knowledge });
+      const out = format === 'json' ? toJson(result.files, display)
+        : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
+        : toText(result.files, display, color);
+      process.stdout.write(`${out}\n`);
+      return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
+    }
+    case 'fix':
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
+    case 'rules': {
+      const rules = bundledFamilies.flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
+      process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(34)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (expected check, fix or rules)`);
+  }
+}
+
+/** Applies preferred fixes until nothing more changes (a fix can reveal the next, e.g. a companion after torch). */
+async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: ReturnType<typeof knowledgeFrom>; dryRun: boolean;
+  display: (p: string) => string; failing: (s: Severity) => boolean }): Promise<number> {
+  const originals = new Map<string, string>();
+  const current = new Map<string, string>();
+  let fixed = 0;
+  let result = await checkPaths(paths, { cwd: o.cwd, settings: o.settings, knowledge: o.knowledge });
+  for (let round = 0; round < 5; round++) {
+    const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
+    const edits = preferredEdits(placed);
+    if (!edits.size) break;
+    let changed = false;
+    for (const [path, fileEdits] of edits) {
+      const before = current.get(path) ?? (await readFile(path, 'utf8'));
+      if (!originals.has(path)) originals.set(path, before);
+      const after = applyEdits(before, fileEdits).text;
+      if (after !== before) { current.set(path, after); changed = true; }
+    }
+    if (!changed) break;
+    fixed += placed.filter((p) => p.finding.fixes.length).length;
+    result = await checkPaths(paths, { cwd: o.cwd, settings: o.settings, knowledge: o.knowledge, overrides: current });
+  }
+  const changedFiles = [...current].filter(([path, text]) => originals.get(path) !== text);
+  if (o.dryRun) {
+    for (const [path, text] of changedFiles) {
+      const name = o.display(path);
+      process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, '', '', { context: 3 }).replace(/^=+\n/, ''));
+    }
+  } else {
+    for (const [path, text] of changedFiles) await writeFile(path, text);
+  }
+  const s = summarize(result.files);
+  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${changedFiles.length} file${changedFiles.length === 1 ? '' : 's'}; ` +
+    `${s.errors} error${s.errors === 1 ? '' : 's'} and ${s.warnings} warning${s.warnings === 1 ? '' : 's'} remain.\n`);
+  void fixed;
+  return result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`ml-pins: ${message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

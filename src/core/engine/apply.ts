@@ -1,0 +1,61 @@
+// Applies text edits to documents: the `fix` command, fix-all, and the tests that prove a fix resolves its finding.
+import { LineIndex } from '../text';
+import type { Finding, TextEdit } from '../types';
+
+/** Applies non-overlapping edits to one text; an edit overlapping one already taken is skipped and returned. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: TextEdit[] } {
+  const index = new LineIndex(text);
+  const resolved = edits.map((edit, order) => ({ edit, order, start: index.offsetAt(edit.range.start), end: index.offsetAt(edit.range.end) }));
+  // Earliest first to pick non-overlapping edits in document order; insertions at one point keep their given order.
+  resolved.sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
+  const taken: typeof resolved = [];
+  const skipped: TextEdit[] = [];
+  let lastEnd = -1;
+  for (const r of resolved) {
+    if (r.start < lastEnd) {
+      skipped.push(r.edit);
+      continue;
+    }
+    taken.push(r);
+    lastEnd = Math.max(lastEnd, r.end);
+  }
+  let out = '';
+  let pos = 0;
+  for (const r of taken) {
+    out += text.slice(pos, r.start) + r.edit.newText;
+    pos = r.end;
+  }
+  out += text.slice(pos);
+  return { text: out, skipped };
+}
+
+/** The preferred fix of each finding, as edits grouped by file. Fixes whose edits collide with an earlier one are left out whole. */
+export function preferredEdits(findings: readonly { path: string; finding: Finding }[]): Map<string, TextEdit[]> {
+  const byFile = new Map<string, TextEdit[]>();
+  const seen = new Set<string>();
+  for (const { finding } of findings) {
+    const fix = finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+    if (!fix) continue;
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue; // the same fix offered by several findings (base and extra environments)
+    seen.add(key);
+    if (fix.edits.some((e) => overlapsAny(byFile.get(e.path) ?? [], e))) continue;
+    for (const e of fix.edits) {
+      const list = byFile.get(e.path) ?? [];
+      list.push(e);
+      byFile.set(e.path, list);
+    }
+  }
+  return byFile;
+}
+
+function overlapsAny(edits: readonly TextEdit[], e: TextEdit): boolean {
+  const before = (a: TextEdit['range']['start'], b: TextEdit['range']['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const equal = (a: TextEdit['range']['start'], b: TextEdit['range']['start']) => a.line === b.line && a.character === b.character;
+  return edits.some((x) => {
+    const xEmpty = equal(x.range.start, x.range.end);
+    const eEmpty = equal(e.range.start, e.range.end);
+    if (xEmpty && eEmpty) return equal(x.range.start, e.range.start);
+    return before(e.range.start, x.range.end) && before(x.range.start, e.range.end);
+  });
+}

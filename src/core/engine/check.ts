@@ -1,0 +1,227 @@
+// Checks a project: parses every manifest, builds its environments, evaluates the knowledge base on each, and adds
+// the findings that need the whole project (pins repeated across files that disagree, include problems, config).
+import { parseManifest } from '../manifests';
+import { loadRequirementTree } from '../manifests/requirements';
+import { VersionSet } from '../pep440/intervals';
+import type { RuleFamily } from '../rules/types';
+import { validateRuleFamily } from '../rules/validate';
+import { compareRanges } from '../text';
+import type { Finding, ManifestKind, ParsedManifest, Requirement, Severity } from '../types';
+import { applySeverity, mergeSettings, readToolConfig, type CheckSettings } from './config';
+import { environmentsOf, type Environment } from './environment';
+import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
+import { compileKnowledge, type Knowledge } from './knowledge';
+import { displayName } from './messages';
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  /** Set when the file could not be read as text: the finding to report instead of parsing it. */
+  unreadable?: Finding;
+}
+
+export interface CheckInput {
+  files: SourceFile[];
+  /** Reads files outside `files` that requirement files include (-r/-c). undefined = missing. */
+  readFile?: (path: string) => Promise<string | undefined>;
+  settings?: CheckSettings;
+  knowledge: Knowledge;
+  /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
+  loadRuleFile?: (path: string) => Promise<string | undefined>;
+}
+
+export interface FileReport {
+  path: string;
+  kind: ManifestKind;
+  requirements: number;
+  findings: Finding[];
+  manifest?: ParsedManifest;
+}
+
+export interface CheckResult {
+  files: FileReport[];
+  environments: Environment[];
+  /** Settings in force for each file (user settings merged with the nearest [tool.ml-pins]). */
+  settingsFor: (path: string) => CheckSettings;
+  knowledgeFor: (path: string) => Knowledge;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export async function checkProject(input: CheckInput): Promise<CheckResult> {
+  const manifests = new Map<string, ParsedManifest>();
+  const texts = new Map<string, string>();
+  const reports = new Map<string, FileReport>();
+  for (const file of input.files) {
+    if (file.unreadable) {
+      reports.set(file.path, { path: file.path, kind: 'requirements', requirements: 0, findings: [file.unreadable] });
+      continue;
+    }
+    const manifest = parseManifest(file.path, file.text);
+    manifests.set(file.path, manifest);
+    texts.set(file.path, file.text);
+    reports.set(file.path, { path: file.path, kind: manifest.kind, requirements: manifest.requirements.length, findings: [...manifest.findings], manifest });
+  }
+  const placed: PlacedFinding[] = [];
+
+  // Project settings: the nearest pyproject.toml with [tool.ml-pins] above a file; its rule files join the bundled ones.
+  const projects: { dir: string; settings: CheckSettings; knowledge: Knowledge }[] = [];
+  for (const m of manifests.values()) {
+    if (m.kind !== 'pyproject' || !m.toolConfig) continue;
+    const { settings, problems } = readToolConfig(m.toolConfig.value);
+    for (const p of problems) placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message: p.message, packages: [], range: m.toolConfig.range, fixes: [] } });
+    let knowledge = input.knowledge;
+    const merged = mergeSettings(input.settings ?? {}, settings);
+    const extra = await loadProjectRules(m, merged.ruleFiles ?? [], input, placed);
+    if (extra.length) knowledge = compileKnowledge([...knowledgeFamilies(input.knowledge), ...extra]);
+    projects.push({ dir: dirname(m.path), settings: merged, knowledge });
+  }
+  projects.sort((a, b) => b.dir.length - a.dir.length);
+  const projectOf = (path: string) => projects.find((p) => path.startsWith(p.dir === '' ? '' : `${p.dir}/`) || p.dir === '');
+  const settingsFor = (path: string) => projectOf(path)?.settings ?? input.settings ?? {};
+  const knowledgeFor = (path: string) => projectOf(path)?.knowledge ?? input.knowledge;
+
+  // Requirement files: follow -r / -c, reading what is not among the files.
+  const includeTrees = new Map<string, ParsedManifest[]>();
+  const read = async (path: string) => texts.get(path) ?? (await input.readFile?.(path));
+  for (const m of manifests.values()) {
+    if (m.kind !== 'requirements' || !m.includes.length) continue;
+    const tree = await loadRequirementTree(m.path, read);
+    includeTrees.set(m.path, tree.manifests);
+    for (const f of tree.findings) placed.push({ path: m.path, finding: f });
+    for (const inc of tree.manifests) {
+      if (!texts.has(inc.path)) {
+        const text = await read(inc.path);
+        if (text !== undefined) texts.set(inc.path, text);
+        manifests.set(inc.path, inc);
+      }
+    }
+  }
+
+  const environments: Environment[] = [];
+  for (const m of [...manifests.values()]) {
+    if (!reports.has(m.path)) continue; // included files are checked through the files that include them
+    const settings = settingsFor(m.path);
+    const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
+    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees })) {
+      environments.push(env);
+      placed.push(...evaluateEnvironment(env, ctx));
+    }
+  }
+  placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor));
+
+  for (const { path, finding } of dedupe(placed)) {
+    let report = reports.get(path);
+    if (!report) {
+      const m = manifests.get(path);
+      report = { path, kind: m?.kind ?? 'requirements', requirements: m?.requirements.length ?? 0, findings: [], manifest: m };
+      reports.set(path, report);
+    }
+    report.findings.push(finding);
+  }
+  const files = [...reports.values()].sort((a, b) => a.path.localeCompare(b.path));
+  for (const f of files) f.findings.sort((a, b) => compareRanges(a.range, b.range) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.code.localeCompare(b.code));
+  return { files, environments, settingsFor, knowledgeFor };
+}
+
+/** The same requirement seen from several environments (base, base + extra...) is reported once, at its worst. */
+function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
+  const byKey = new Map<string, PlacedFinding>();
+  for (const p of placed) {
+    const r = p.finding.range;
+    const key = `${p.path}\u0000${p.finding.code}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\u0000${p.finding.message}`;
+    const seen = byKey.get(key);
+    if (!seen || SEVERITY_RANK[p.finding.severity] < SEVERITY_RANK[seen.finding.severity]) byKey.set(key, p);
+  }
+  // Same place and code but different messages (two environments admitting different ranges): keep the worst.
+  const byPlace = new Map<string, PlacedFinding>();
+  for (const p of byKey.values()) {
+    const r = p.finding.range;
+    const key = `${p.path}\u0000${p.finding.code}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+    const seen = byPlace.get(key);
+    if (!seen || SEVERITY_RANK[p.finding.severity] < SEVERITY_RANK[seen.finding.severity]) byPlace.set(key, p);
+  }
+  return [...byPlace.values()];
+}
+
+const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip']);
+
+/** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
+function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings): PlacedFinding[] {
+  const code = 'inconsistent-pins';
+  const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();
+  for (const m of manifests) {
+    for (const req of m.requirements) {
+      if (!CROSS_FILE_SCOPES.has(req.scope.kind) || req.url || req.marker || !req.specifier) continue;
+      const list = byName.get(req.normalizedName) ?? [];
+      list.push({ path: m.path, req, set: VersionSet.fromSpecifierSet(req.specifier) });
+      byName.set(req.normalizedName, list);
+    }
+  }
+  const out: PlacedFinding[] = [];
+  for (const [name, pins] of byName) {
+    if (pins.length < 2) continue;
+    for (const a of pins) {
+      const others = pins.filter((b) => b.path !== a.path && !a.set.intersects(b.set));
+      if (!others.length) continue;
+      const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
+      if (!severity) continue;
+      const where = others.map((o) => `${o.req.text.trim()} in ${baseName(o.path)}`).join(', ');
+      out.push({
+        path: a.path,
+        finding: {
+          code, severity, packages: [name], range: a.req.range, fixes: [],
+          message: `${a.req.text.trim()} here cannot be installed together with ${where}: the same project pins ${displayName(name)} to versions that do not overlap.`,
+          related: others.map((o) => ({ path: o.path, range: o.req.range, message: `${displayName(name)} pinned as ${o.req.text.trim()}` })),
+          explanation: 'The same package is pinned in several manifests of this project (pyproject.toml, requirement files, setup scripts, Dockerfiles), and the pins admit no common version. Whichever file is used to install decides which version you get, so the environments drift apart. Pick one pin and make the others agree with it.',
+        },
+      });
+    }
+  }
+  return out;
+}
+
+async function loadProjectRules(m: ParsedManifest, files: string[], input: CheckInput, placed: PlacedFinding[]): Promise<RuleFamily[]> {
+  const families: RuleFamily[] = [];
+  for (const file of files) {
+    const path = joinPath(dirname(m.path), file);
+    const text = await input.loadRuleFile?.(path);
+    const problem = (message: string) => placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message, packages: [], range: m.toolConfig!.range, fixes: [] } });
+    if (text === undefined) { problem(`rule file ${file} could not be read${input.loadRuleFile ? '' : ' (rule files from the project are not loaded here)'}`); continue; }
+    let json: unknown;
+    try { json = JSON.parse(text); } catch (e) { problem(`rule file ${file} is not valid JSON: ${(e as Error).message}`); continue; }
+    const { family, errors } = validateRuleFamily(json, file);
+    if (family) families.push(family);
+    else for (const e of errors.slice(0, 5)) problem(e);
+  }
+  return families;
+}
+
+/** The families a compiled knowledge base came from (kept on the object by compileKnowledge's caller). */
+const FAMILIES = new WeakMap<Knowledge, RuleFamily[]>();
+export function knowledgeFrom(families: RuleFamily[]): Knowledge {
+  const k = compileKnowledge(families);
+  FAMILIES.set(k, families);
+  return k;
+}
+function knowledgeFamilies(k: Knowledge): RuleFamily[] {
+  return FAMILIES.get(k) ?? [];
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+function joinPath(dir: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  const parts = (dir ? `${dir}/${rel}` : rel).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '..' && out.length && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else if (p !== '.' && !(p === '' && out.length)) out.push(p);
+  }
+  return out.join('/');
+}

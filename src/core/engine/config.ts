@@ -1,0 +1,147 @@
+// Check settings: what the user set (VS Code settings or CLI flags), overridden by the project's [tool.ml-pins].
+import type { Range, Severity } from '../types';
+
+export type Accelerator = 'auto' | 'cpu' | 'cuda' | 'rocm' | 'mps';
+/** How loudly a combination that is admitted but not what a fresh install takes speaks. */
+export type AdmittedLevel = 'warning' | 'information' | 'off';
+export type SeverityOverride = Severity | 'off';
+
+export interface CheckSettings {
+  /** Codes turned off. */
+  disabledRules?: string[];
+  /** Code -> severity (or 'off'). */
+  severityOverrides?: Record<string, SeverityOverride>;
+  /** Default level for admitted-only combinations; per rule in `admittedOverrides`. */
+  admitted?: AdmittedLevel;
+  admittedOverrides?: Record<string, AdmittedLevel>;
+  /** CPython the project targets, e.g. "3.11". Evaluates markers and sharpens Python checks. */
+  targetPython?: string;
+  accelerator?: Accelerator;
+  /** Extra rule files (paths, relative to the project). The caller loads them. */
+  ruleFiles?: string[];
+  /** Models for the install-and-generate command. */
+  models?: string[];
+  /** A project's own installer, as an argument list. */
+  installCommand?: string[];
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+const ADMITTED = new Set(['warning', 'information', 'off']);
+const ACCELERATORS = new Set(['auto', 'cpu', 'cuda', 'rocm', 'mps']);
+
+export interface ConfigProblem {
+  message: string;
+}
+
+/**
+ * Reads `[tool.ml-pins]` (plain TOML value) into settings. Unknown keys and wrong types are reported, not fatal.
+ *
+ *   disable = ["torch-python-support"]
+ *   admitted = "information"            # warning | information | off
+ *   target-python = "3.11"
+ *   accelerator = "rocm"
+ *   rule-files = ["ml-pins-rules.json"]
+ *   models = ["sdxl-1.0"]
+ *   install-command = ["python", "setup_ai_models.py", "--models", "sdxl-1.0"]   # or one string, split on spaces
+ *   [tool.ml-pins.rules]
+ *   hf-hub-cached-download = "error"                              # a severity, or "off"
+ *   torchvision-torch-mismatch = { severity = "warning", admitted = "off" }
+ */
+export function readToolConfig(value: unknown): { settings: CheckSettings; problems: ConfigProblem[] } {
+  const settings: CheckSettings = {};
+  const problems: ConfigProblem[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { settings, problems: [{ message: '[tool.ml-pins] must be a table' }] };
+  }
+  const strings = (v: unknown, key: string): string[] | undefined => {
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    problems.push({ message: `[tool.ml-pins] ${key} must be a list of strings` });
+    return undefined;
+  };
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    switch (key) {
+      case 'disable':
+        settings.disabledRules = strings(v, key);
+        break;
+      case 'admitted':
+        if (typeof v === 'string' && ADMITTED.has(v)) settings.admitted = v as AdmittedLevel;
+        else problems.push({ message: '[tool.ml-pins] admitted must be "warning", "information" or "off"' });
+        break;
+      case 'target-python':
+        if (typeof v === 'string' && /^3\.\d+$/.test(v)) settings.targetPython = v;
+        else problems.push({ message: '[tool.ml-pins] target-python must look like "3.11"' });
+        break;
+      case 'accelerator':
+        if (typeof v === 'string' && ACCELERATORS.has(v)) settings.accelerator = v as Accelerator;
+        else problems.push({ message: '[tool.ml-pins] accelerator must be auto, cpu, cuda, rocm or mps' });
+        break;
+      case 'rule-files':
+        settings.ruleFiles = strings(v, key);
+        break;
+      case 'models':
+        settings.models = strings(v, key);
+        break;
+      case 'install-command':
+        if (typeof v === 'string') settings.installCommand = v.trim().split(/\s+/).filter(Boolean);
+        else settings.installCommand = strings(v, key);
+        break;
+      case 'rules':
+        readRuleOverrides(v, settings, problems);
+        break;
+      default:
+        problems.push({ message: `[tool.ml-pins] unknown key "${key}"` });
+    }
+  }
+  return { settings, problems };
+}
+
+function readRuleOverrides(v: unknown, settings: CheckSettings, problems: ConfigProblem[]): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push({ message: '[tool.ml-pins.rules] must be a table of rule codes' });
+    return;
+  }
+  for (const [code, o] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof o === 'string' && SEVERITIES.has(o)) {
+      (settings.severityOverrides ??= {})[code] = o as SeverityOverride;
+    } else if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
+      const { severity, admitted } = o as Record<string, unknown>;
+      if (severity !== undefined) {
+        if (typeof severity === 'string' && SEVERITIES.has(severity)) (settings.severityOverrides ??= {})[code] = severity as SeverityOverride;
+        else problems.push({ message: `[tool.ml-pins.rules] ${code}.severity is not a severity` });
+      }
+      if (admitted !== undefined) {
+        if (typeof admitted === 'string' && ADMITTED.has(admitted)) (settings.admittedOverrides ??= {})[code] = admitted as AdmittedLevel;
+        else problems.push({ message: `[tool.ml-pins.rules] ${code}.admitted must be warning, information or off` });
+      }
+    } else {
+      problems.push({ message: `[tool.ml-pins.rules] ${code} must be a severity, "off", or a table` });
+    }
+  }
+}
+
+/** Project settings win over user settings, key by key; rule maps merge. */
+export function mergeSettings(user: CheckSettings, project: CheckSettings): CheckSettings {
+  return {
+    ...user,
+    ...Object.fromEntries(Object.entries(project).filter(([, v]) => v !== undefined)),
+    disabledRules: [...(user.disabledRules ?? []), ...(project.disabledRules ?? [])],
+    severityOverrides: { ...user.severityOverrides, ...project.severityOverrides },
+    admittedOverrides: { ...user.admittedOverrides, ...project.admittedOverrides },
+  };
+}
+
+/** The final severity of a finding of `code`, or undefined when it is turned off. */
+export function applySeverity(code: string, computed: Severity, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+  if (settings.disabledRules?.includes(code)) return undefined;
+  let severity: SeverityOverride = computed;
+  if (admittedOnly) {
+    const level = settings.admittedOverrides?.[code] ?? settings.admitted ?? 'warning';
+    if (level === 'off') return undefined;
+    severity = level;
+  }
+  const override = settings.severityOverrides?.[code];
+  if (override === 'off') return undefined;
+  return override ?? severity;
+}
+
+export type { Range };

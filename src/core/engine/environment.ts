@@ -1,0 +1,202 @@
+// Environments: the sets of requirements that get installed together. A finding is always about one environment
+// (a pyproject's base dependencies, base plus one extra, one requirement file with its includes, one `pip install`
+// command, one Python list), because only packages installed together can break each other.
+import { VersionSet } from '../pep440/intervals';
+import { evaluateMarker, parseMarker } from '../pep508';
+import type { MarkerEnvironment } from '../pep508';
+import type { PackageIndex, ParsedManifest, Requirement } from '../types';
+
+export interface PinnedRequirement {
+  requirement: Requirement;
+  /** The manifest that holds it. */
+  path: string;
+  /** Constraint-only (`-c` files, uv constraint-dependencies): narrows, but does not install. */
+  constraintOnly: boolean;
+}
+
+export interface EnvironmentPackage {
+  name: string;
+  /** What the environment admits for it: the intersection of its specifiers (markers: undecidable branches united). */
+  admitted: VersionSet;
+  /** The requirements that name it; empty when another package installs it. */
+  pins: PinnedRequirement[];
+}
+
+export interface Environment {
+  /** e.g. `pyproject.toml [project] dependencies`, `requirements.txt`, `server-setup.sh: pip install (line 9)`. */
+  label: string;
+  /** The manifest the environment is built from (where new requirements are added). */
+  path: string;
+  packages: Map<string, EnvironmentPackage>;
+  indexes: PackageIndex[];
+  /** Pythons the project declares (requires-python, poetry's python, setup.cfg python_requires). */
+  python?: VersionSet;
+  /** Where the Python range comes from, for messages and fixes. */
+  pythonSource?: { path: string; requirement: { specifier: string; range: Requirement['range'] } };
+}
+
+export interface BuildOptions {
+  targetPython?: string;
+  /** requirement-file path -> the manifests read through -r / -c from it, root first (from loadRequirementTree). */
+  includeTrees?: Map<string, ParsedManifest[]>;
+}
+
+/** All environments of one manifest. */
+export function environmentsOf(manifest: ParsedManifest, options: BuildOptions = {}): Environment[] {
+  const markerEnv = markerEnvironment(options.targetPython);
+  const python = pythonRange(manifest);
+  const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes): Environment => ({
+    label,
+    path: manifest.path,
+    packages: collectPackages(reqs, markerEnv),
+    indexes,
+    python: python?.set,
+    pythonSource: python?.source,
+  });
+  const pin = (requirement: Requirement, constraintOnly = false, path = manifest.path): PinnedRequirement =>
+    ({ requirement, path, constraintOnly });
+  const by = (pred: (r: Requirement) => boolean) => manifest.requirements.filter(pred);
+  const name = fileName(manifest.path);
+  const envs: Environment[] = [];
+
+  switch (manifest.kind) {
+    case 'pyproject': {
+      const constraints = by((r) => r.scope.kind === 'uv-constraint' || r.scope.kind === 'uv-override').map((r) => pin(r, true));
+      const base = by((r) => r.scope.kind === 'project').map((r) => pin(r));
+      const poetry = by((r) => r.scope.kind === 'poetry').map((r) => pin(r));
+      if (base.length) envs.push(make(`${name} [project] dependencies`, [...base, ...constraints]));
+      for (const [extra, reqs] of groupBy(by((r) => r.scope.kind === 'optional'), (r) => r.scope.name ?? '')) {
+        envs.push(make(`${name} [project] dependencies + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r)), ...constraints]));
+      }
+      const groups = groupBy(by((r) => r.scope.kind === 'group'), (r) => r.scope.name ?? '');
+      const includes = (manifest as { groupIncludes?: { group: string; include: string }[] }).groupIncludes ?? [];
+      for (const group of new Set([...groups.keys(), ...includes.map((i) => i.group)])) {
+        const reqs = expandGroup(group, groups, includes).map((r) => pin(r));
+        if (reqs.length) envs.push(make(`${name} dependency group "${group}"`, [...reqs, ...constraints]));
+      }
+      const uvDev = by((r) => r.scope.kind === 'uv-dev').map((r) => pin(r));
+      if (uvDev.length) envs.push(make(`${name} [tool.uv] dev-dependencies`, [...base, ...uvDev, ...constraints]));
+      const build = by((r) => r.scope.kind === 'build').map((r) => pin(r));
+      if (build.length) envs.push(make(`${name} [build-system] requires`, build));
+      if (poetry.length) envs.push(make(`${name} [tool.poetry.dependencies]`, poetry));
+      for (const [group, reqs] of groupBy(by((r) => r.scope.kind === 'poetry-group'), (r) => r.scope.name ?? '')) {
+        envs.push(make(`${name} poetry group "${group}"`, [...poetry, ...reqs.map((r) => pin(r))]));
+      }
+      break;
+    }
+    case 'requirements': {
+      const tree = options.includeTrees?.get(manifest.path) ?? [manifest];
+      const reqs: PinnedRequirement[] = [];
+      const indexes: PackageIndex[] = [];
+      for (const m of tree) {
+        for (const r of m.requirements) reqs.push(pin(r, r.scope.kind === 'constraint', m.path));
+        indexes.push(...m.indexes);
+      }
+      if (reqs.length) envs.push(make(name, reqs, indexes));
+      break;
+    }
+    case 'setup-cfg': {
+      const base = by((r) => r.scope.name === undefined).map((r) => pin(r));
+      if (base.length) envs.push(make(`${name} install_requires`, base));
+      for (const [extra, reqs] of groupBy(by((r) => r.scope.name !== undefined), (r) => r.scope.name ?? '')) {
+        envs.push(make(`${name} install_requires + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r))]));
+      }
+      break;
+    }
+    case 'conda': {
+      if (manifest.requirements.length) envs.push(make(name, manifest.requirements.map((r) => pin(r))));
+      break;
+    }
+    case 'script':
+    case 'python': {
+      for (const [block, reqs] of groupBy(manifest.requirements, (r) => `${r.scope.kind}:${r.scope.block ?? 0}`)) {
+        const first = reqs[0];
+        const blockNo = first.scope.block;
+        const indexes = manifest.indexes.filter((i) => i.block === undefined || i.block === blockNo);
+        const where = first.scope.kind === 'pip-install'
+          ? `pip install (line ${first.range.start.line + 1})`
+          : `${first.scope.name ?? 'list'} (line ${first.range.start.line + 1})`;
+        envs.push(make(`${name}: ${where}`, reqs.map((r) => pin(r)), indexes));
+        void block;
+      }
+      break;
+    }
+  }
+  return envs;
+}
+
+function expandGroup(group: string, groups: Map<string, Requirement[]>, includes: { group: string; include: string }[],
+  seen = new Set<string>()): Requirement[] {
+  if (seen.has(group)) return []; // a cycle; the parser reports it
+  seen.add(group);
+  const own = groups.get(group) ?? [];
+  const included = includes.filter((i) => i.group === group).flatMap((i) => expandGroup(i.include, groups, includes, seen));
+  return [...own, ...included];
+}
+
+function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnvironment>): Map<string, EnvironmentPackage> {
+  // Per package: unconditional pins intersect; pins under undecidable markers form branches that are united.
+  const byName = new Map<string, { pins: PinnedRequirement[]; always: VersionSet; branches: Map<string, VersionSet>; installs: boolean }>();
+  for (const p of pins) {
+    const r = p.requirement;
+    const applies = markerApplies(r.marker, markerEnv);
+    if (applies === false) continue;
+    let entry = byName.get(r.normalizedName);
+    if (!entry) byName.set(r.normalizedName, (entry = { pins: [], always: VersionSet.all(), branches: new Map(), installs: false }));
+    entry.pins.push(p);
+    if (!p.constraintOnly) entry.installs = true;
+    const set = r.url ? VersionSet.all() : VersionSet.fromSpecifierSet(r.specifier);
+    if (applies === true) entry.always = entry.always.intersect(set);
+    else {
+      const key = r.marker ?? '';
+      entry.branches.set(key, (entry.branches.get(key) ?? VersionSet.all()).intersect(set));
+    }
+  }
+  const out = new Map<string, EnvironmentPackage>();
+  for (const [name, e] of byName) {
+    if (!e.installs) continue; // a constraint alone installs nothing
+    let admitted = e.always;
+    if (e.branches.size) {
+      let union = VersionSet.empty();
+      for (const b of e.branches.values()) union = union.union(b);
+      admitted = admitted.intersect(union);
+    }
+    out.set(name, { name, admitted, pins: e.pins });
+  }
+  return out;
+}
+
+const markerCache = new Map<string, ReturnType<typeof parseMarker>>();
+function markerApplies(marker: string | undefined, env: Partial<MarkerEnvironment>): boolean | undefined {
+  if (!marker) return true;
+  let parsed = markerCache.get(marker);
+  if (!parsed) markerCache.set(marker, (parsed = parseMarker(marker)));
+  if (!parsed.ok) return undefined;
+  return evaluateMarker(parsed.value, env);
+}
+
+function markerEnvironment(targetPython?: string): Partial<MarkerEnvironment> {
+  if (!targetPython) return {};
+  return { python_version: targetPython, implementation_name: 'cpython', platform_python_implementation: 'CPython' } as Partial<MarkerEnvironment>;
+}
+
+function pythonRange(manifest: ParsedManifest): { set: VersionSet; source?: Environment['pythonSource'] } | undefined {
+  if (!manifest.requiresPython) return undefined;
+  const { specifier, range } = manifest.requiresPython;
+  return { set: VersionSet.fromSpecifierSet(specifier), source: { path: manifest.path, requirement: { specifier, range } } };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+export function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

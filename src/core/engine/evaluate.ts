@@ -1,0 +1,506 @@
+// Evaluates the knowledge base against one environment. Severity comes from interval algebra over what the
+// environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
+import { compareVersions, parseVersion } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import type { Finding, Fix, ParsedManifest, RelatedLocation, Requirement, Severity, TextEdit } from '../types';
+import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/types';
+import { applySeverity, type CheckSettings } from './config';
+import { appendArgument, capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
+import type { Environment, EnvironmentPackage, PinnedRequirement } from './environment';
+import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRule, Knowledge } from './knowledge';
+import { describeSet, displayName, renderMessage } from './messages';
+
+export interface EvalContext {
+  knowledge: Knowledge;
+  settings: CheckSettings;
+  manifests: Map<string, ParsedManifest>;
+  texts: Map<string, string>;
+}
+
+/** A finding with the file it belongs to. */
+export interface PlacedFinding {
+  path: string;
+  finding: Finding;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/** Sets as the environment admits them, with implicit installs added and declared constraints applied. */
+interface Sets {
+  admitted: Map<string, VersionSet>;
+  fresh: Map<string, VersionSet>;
+  /** Packages present only because another installs them: name -> the installer's name. */
+  implicit: Map<string, string>;
+}
+
+/** `top(s)` — what a fresh install takes — lies in `r`. */
+export function topIn(s: VersionSet, r: VersionSet): boolean {
+  const both = s.intersect(r);
+  return !both.isEmpty() && both.sameUpperEnd(s);
+}
+
+function computeSets(env: Environment, k: Knowledge): Sets {
+  const admitted = new Map<string, VersionSet>();
+  const implicit = new Map<string, string>();
+  for (const [name, pkg] of env.packages) admitted.set(name, pkg.admitted);
+  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch).
+  for (let depth = 0; depth < 2; depth++) {
+    for (const [name, set] of [...admitted]) {
+      for (const inst of k.installs.get(name) ?? []) {
+        if (!set.intersects(inst.versions)) continue;
+        for (const q of inst.packages) {
+          if (!admitted.has(q)) { admitted.set(q, VersionSet.all()); implicit.set(q, name); }
+        }
+      }
+    }
+  }
+  // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
+  // the rows that hold the top of P's range narrow Q.
+  const fresh = new Map(admitted);
+  for (const [name, set] of admitted) {
+    for (const req of k.requiresOf.get(name) ?? []) {
+      for (const row of req.rows) {
+        const all = set.isSubsetOf(row.versions);
+        const top = topIn(set, row.versions);
+        for (const [q, r] of row.requires) {
+          if (all) narrow(admitted, q, r);
+          if (top || all) narrow(fresh, q, r);
+        }
+      }
+    }
+  }
+  return { admitted, fresh, implicit };
+}
+
+function narrow(map: Map<string, VersionSet>, q: string, r: VersionSet): void {
+  const cur = map.get(q);
+  if (!cur) return;
+  const n = cur.intersect(r);
+  if (!n.isEmpty()) map.set(q, n);
+}
+
+export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const k = ctx.knowledge;
+  const candidates = new Set<CompiledRule>();
+  for (const name of env.packages.keys()) for (const r of k.byPackage.get(name) ?? []) candidates.add(r);
+  if (!candidates.size) return [];
+  const sets = computeSets(env, k);
+  const out: PlacedFinding[] = [];
+  for (const rule of candidates) {
+    switch (rule.kind) {
+      case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
+      case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
+      case 'python-support': out.push(...pythonSupport(rule.c, env, ctx)); break;
+      case 'accelerator-variant': out.push(...accelerator(rule.rule, env, ctx)); break;
+      case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
+      case 'exclusive': out.push(...exclusive(rule.rule, env, ctx)); break;
+    }
+  }
+  return out;
+}
+
+// ---- incompatible: failures metadata does not declare ----
+
+function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
+  const { rule, when } = c;
+  const broken = new Map<string, VersionSet>();
+  let all = true;
+  let fresh = true;
+  for (const [pkg, bad] of when) {
+    const s = sets.admitted.get(pkg);
+    if (!s) return [];
+    const b = s.intersect(bad);
+    if (b.isEmpty()) return [];
+    broken.set(pkg, b);
+    if (!s.isSubsetOf(bad)) all = false;
+    if (!topIn(sets.fresh.get(pkg) ?? s, bad)) fresh = false;
+  }
+  const computed: Severity = all || fresh ? 'error' : 'warning';
+  const severity = finalSeverity(rule.code, computed, rule.maxSeverity, ctx.settings, computed === 'warning');
+  if (!severity) return [];
+  const message = renderMessage(rule.message, {
+    requirement: (p) => requirementText(env, p, sets),
+    admitted: (p) => describeSet(broken.get(p) ?? VersionSet.empty(), rule.when[p] as VersionCondition | undefined),
+    version: (p) => describeSet(sets.admitted.get(p) ?? VersionSet.all()),
+  }, {});
+  const targets = pinsFor(env, rule.target, sets);
+  const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
+    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
+  return targets.map((pin) => ({
+    path: pin.path,
+    finding: {
+      code: rule.code, severity, message, packages: [...when.keys()], range: pin.requirement.range,
+      fixes: incompatibleFixes(rule.fixes, env, pin, ctx), related, explanation: rule.explanation, sources: rule.sources,
+    },
+  }));
+}
+
+function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext): Fix[] {
+  const fixes: Fix[] = [];
+  for (const option of options) {
+    const edits = fixEdits(option, env, anchor, ctx);
+    if (!edits?.length) continue;
+    const title = option.kind === 'raise-floor' ? `Require ${displayName(option.package)}>=${option.version}`
+      : option.kind === 'cap' ? `Keep ${displayName(option.package)} below ${option.below}`
+      : `Require ${displayName(option.package)}${option.specifier}`;
+    fixes.push({ title, preferred: option.preferred === true, edits });
+  }
+  if (fixes.length && !fixes.some((f) => f.preferred)) fixes[0].preferred = true;
+  return fixes;
+}
+
+/** Edits for one fix option: change every pin of the package in the environment, or add a requirement next to the anchor. */
+function fixEdits(option: FixOption, env: Environment, anchor: PinnedRequirement, ctx: EvalContext): TextEdit[] | undefined {
+  const pkg = env.packages.get(option.package);
+  const rewrite = (spec: string): string | undefined =>
+    option.kind === 'raise-floor' ? raiseFloor(spec, option.version)
+      : option.kind === 'cap' ? capBelow(spec, option.below)
+      : option.specifier;
+  if (pkg && pkg.pins.length) {
+    const edits: TextEdit[] = [];
+    for (const pin of pkg.pins) {
+      if (pin.requirement.url) return undefined;
+      const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
+      const next = rewrite(current);
+      if (next === undefined) return undefined;
+      if (next !== current) edits.push(replaceSpecifier(pin.path, pin.requirement, next));
+    }
+    return edits;
+  }
+  const text = ctx.texts.get(anchor.path);
+  const manifest = ctx.manifests.get(anchor.path);
+  if (text === undefined || !manifest) return undefined;
+  const spec = rewrite('');
+  if (spec === undefined) return undefined;
+  return insertAfter(manifest, text, anchor.requirement, `${displayName(option.package)}${spec}`);
+}
+
+// ---- requires: conflicts metadata declares ----
+
+interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
+
+/** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
+function cellsOf(s: VersionSet, c: CompiledRequires): Cell[] {
+  let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
+  for (const row of c.rows) {
+    const next: Cell[] = [];
+    for (const cell of cells) {
+      const inside = cell.versions.intersect(row.versions);
+      const outside = cell.versions.intersect(row.versions.complement());
+      if (!inside.isEmpty()) {
+        const req = new Map(cell.requires);
+        for (const [q, r] of row.requires) req.set(q, (req.get(q) ?? VersionSet.all()).intersect(r));
+        next.push({ versions: inside, requires: req, covered: true });
+      }
+      if (!outside.isEmpty()) next.push({ ...cell, versions: outside });
+    }
+    cells = next;
+    if (cells.length > 256) break; // a pathological rule; stay bounded
+  }
+  return cells;
+}
+
+function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
+  const rule = c.rule;
+  const s = env.packages.get(rule.package)?.admitted;
+  if (!s || s.isEmpty()) return [];
+  const cells = cellsOf(s, c);
+  const others = new Set(c.rows.flatMap((r) => [...r.requires.keys()]).filter((q) => env.packages.has(q)));
+  if (!others.size) return [];
+  const consistent = cells.some((cell) => !cell.covered ||
+    [...cell.requires].every(([q, r]) => !env.packages.has(q) || env.packages.get(q)!.admitted.intersects(r)));
+  if (consistent) return [];
+  const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
+  if (!severity) return [];
+  // The packages whose pins collide, and what the pinned versions require of them.
+  const needed = new Map<string, VersionSet>();
+  for (const cell of cells) for (const [q, r] of cell.requires) if (env.packages.has(q)) needed.set(q, (needed.get(q) ?? VersionSet.empty()).union(r));
+  const conflicting = [...needed.keys()].filter((q) => !env.packages.get(q)!.admitted.intersects(needed.get(q)!));
+  const message = renderMessage(rule.message, {
+    requirement: (p) => requirementText(env, p, sets),
+    admitted: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
+    version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
+    requires: (p) => describeSet(needed.get(p) ?? VersionSet.all()),
+  }, {});
+  const related = relatedPins(env, conflicting, (q) => `${displayName(rule.package)} ${describeSet(s)} requires ${displayName(q)} ${describeSet(needed.get(q)!)}`);
+  return pinsFor(env, rule.package, sets).map((pin) => ({
+    path: pin.path,
+    finding: {
+      code: rule.code, severity, message, packages: [rule.package, ...conflicting], range: pin.requirement.range,
+      fixes: rule.companion ? companionFixes(c, env, pin, conflicting, ctx) : [], related,
+      explanation: rule.explanation, sources: rule.sources,
+    },
+  }));
+}
+
+/** Align a companion (torchvision) with its anchor's pin (torch), keeping the anchor's local label. */
+function companionFixes(c: CompiledRequires, env: Environment, pin: PinnedRequirement, conflicting: string[], ctx: EvalContext): Fix[] {
+  const anchorName = conflicting[0];
+  const anchor = anchorName ? env.packages.get(anchorName) : undefined;
+  if (!anchor) return [];
+  const label = localLabel(anchor);
+  // The rows whose requirement the anchor's pin satisfies; prefer exact versions, newest first.
+  const rows = c.rows.filter((r) => { const q = r.requires.get(anchorName); return q && anchor.admitted.intersects(q); });
+  const exact = rows.map((r) => /^==\s*([^*,]+)$/.exec(r.raw.versions.trim())?.[1]).filter((v): v is string => !!v && !!parseVersion(v));
+  exact.sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!));
+  const version = exact[0];
+  if (!version) return [];
+  const spec = `==${version}${label ? `+${label}` : ''}`;
+  const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
+  if (current === spec) return [];
+  return [{ title: `Align ${displayName(c.rule.package)} with ${displayName(anchorName)}: ${displayName(c.rule.package)}${spec}`, preferred: true,
+    edits: [replaceSpecifier(pin.path, pin.requirement, spec)] }];
+}
+
+function localLabel(pkg: EnvironmentPackage): string | undefined {
+  for (const p of pkg.pins) {
+    const m = /^===?\s*[^+,]+\+([A-Za-z0-9.]+)$/.exec(p.requirement.specifier.trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+// ---- python-support: no wheels for the Pythons the project admits ----
+
+const KNOWN_MINORS = [8, 9, 10, 11, 12, 13, 14];
+
+function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const rule = c.rule;
+  const pkg = env.packages.get(rule.package);
+  if (!pkg) return [];
+  const target = ctx.settings.targetPython;
+  const pythons = target ? VersionSet.fromSpecifierSet(`==${target}.*`) : env.python;
+  if (!pythons) return [];
+  const admittedMinors = KNOWN_MINORS.filter((m) => pythons.intersects(minorSet(m)));
+  if (!admittedMinors.length) return [];
+  const unknownReleases = !pkg.admitted.isSubsetOf(c.known);
+  const supported = (m: number) => unknownReleases ||
+    c.rows.some((row) => pkg.admitted.intersects(row.versions) && row.python.intersects(minorSet(m)));
+  const unsupported = admittedMinors.filter((m) => !supported(m));
+  if (!unsupported.length) return [];
+  const computed: Severity = target || unsupported.length === admittedMinors.length ? 'error' : 'warning';
+  const severity = finalSeverity(rule.code, computed, rule.maxSeverity, ctx.settings, false);
+  if (!severity) return [];
+  const pythonText = rangeText(unsupported.map((m) => `3.${m}`));
+  const message = renderMessage(rule.message, {
+    requirement: (p) => requirementText(env, p),
+    admitted: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
+    version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
+  }, { python: pythonText, 'requires-python': target ? `Python ${target}` : `requires-python ${env.pythonSource?.requirement.specifier ?? ''}`.trim() });
+  const related: RelatedLocation[] = env.pythonSource
+    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python admits Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
+    : [];
+  const fixes: Fix[] = [];
+  // Narrow requires-python to the Pythons that have wheels, when those are the lower ones.
+  const firstBad = unsupported[0];
+  if (!target && env.pythonSource && unsupported.every((m, i) => m === firstBad + i) && unsupported[unsupported.length - 1] === admittedMinors[admittedMinors.length - 1] && firstBad > admittedMinors[0]) {
+    const current = env.pythonSource.requirement.specifier;
+    const next = capBelow(current, `3.${firstBad}`);
+    if (next) fixes.push({ title: `Limit requires-python to ${next}`, preferred: true, edits: [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, newText: next }] });
+  }
+  return pkg.pins.filter((p) => !p.constraintOnly).map((pin) => ({
+    path: pin.path,
+    finding: { code: rule.code, severity, message, packages: [rule.package], range: pin.requirement.range, fixes, related,
+      explanation: rule.explanation, sources: rule.sources },
+  }));
+}
+
+function minorSet(m: number): VersionSet {
+  return VersionSet.fromSpecifierSet(`==3.${m}.*`);
+}
+
+function rangeText(items: string[]): string {
+  return items.length > 2 ? `${items[0]}–${items[items.length - 1]}` : items.join(' and ');
+}
+
+// ---- accelerator-variant: local builds (+rocm5.7, +cu121) and their indexes ----
+
+function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const out: PlacedFinding[] = [];
+  const labelled: { pin: PinnedRequirement; pkg: string; version: string; label: string }[] = [];
+  for (const pkg of rule.packages) {
+    for (const pin of env.packages.get(pkg)?.pins ?? []) {
+      const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(pin.requirement.specifier.trim());
+      if (m && /^(cu\d+|rocm[\d.]+|cpu)$/.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
+    }
+  }
+  if (!labelled.length) return out;
+  const anchorPkg = rule.packages[0];
+  const emit = (code: string, pin: PinnedRequirement, pkgs: string[], message: string, fixes: Fix[], related?: RelatedLocation[]) => {
+    const severity = finalSeverity(code, 'error', rule.maxSeverity, ctx.settings, false);
+    if (severity) out.push({ path: pin.path, finding: { code, severity, message, packages: pkgs, range: pin.requirement.range, fixes, related, explanation: rule.explanation, sources: rule.sources } });
+  };
+  for (const l of labelled) {
+    // Map a companion's version to the anchor's (torchvision 0.17.0 -> torch 2.2.0) through the companion rows.
+    const anchorVersion = l.pkg === anchorPkg ? l.version : anchorVersionOf(l.pkg, l.version, anchorPkg, ctx);
+    const known = anchorVersion ? rule.variants[normalizeVersionKey(anchorVersion, rule)] : undefined;
+    if (known && !known.includes(l.label)) {
+      const family = l.label.replace(/[\d.]+$/, '');
+      const sameFamily = known.filter((v) => v.startsWith(family));
+      const builtFor = Object.entries(rule.variants).filter(([, labels]) => labels.includes(l.label)).map(([v]) => v);
+      const sub = l.pkg === anchorPkg ? `${displayName(anchorPkg)} ${anchorVersion}` : `${displayName(l.pkg)} ${l.version} (for ${displayName(anchorPkg)} ${anchorVersion})`;
+      const message = `${sub} was never built for ${l.label}: its builds are ${known.join(', ')}` +
+        (builtFor.length ? `; ${l.label} builds exist for ${displayName(anchorPkg)} ${builtFor.join(', ')}` : '') + '. pip will find no matching distribution.';
+      const fixes: Fix[] = sameFamily.map((label, i) => ({
+        title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: i === sameFamily.length - 1,
+        edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`)],
+      }));
+      emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
+    }
+    if (!servesLabel(env, rule, l.label)) {
+      const url = rule.indexUrl.replace('{variant}', l.label);
+      const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so pip will find no matching distribution.`;
+      emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(env, l.pin, url, l.label, ctx));
+    }
+  }
+  const anchorLabel = labelled.find((l) => l.pkg === anchorPkg)?.label;
+  if (anchorLabel) {
+    const anchorPin = labelled.find((l) => l.pkg === anchorPkg)!;
+    for (const l of labelled) {
+      if (l.pkg === anchorPkg || l.label === anchorLabel) continue;
+      const message = `${displayName(l.pkg)} is pinned to the ${l.label} build, but ${displayName(anchorPkg)} to ${anchorLabel}: builds for different accelerators do not load together.`;
+      emit(rule.codes.mixedVariants, l.pin, [l.pkg, anchorPkg], message,
+        [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, preferred: true, edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`)] }],
+        [{ path: anchorPin.pin.path, range: anchorPin.pin.requirement.range, message: `${displayName(anchorPkg)} is the ${anchorLabel} build` }]);
+    }
+  }
+  return out;
+}
+
+function normalizeVersionKey(version: string, rule: AcceleratorRule): string {
+  if (rule.variants[version]) return version;
+  const v = parseVersion(version);
+  if (!v) return version;
+  return Object.keys(rule.variants).find((key) => (parseVersion(key) ? compareVersions(parseVersion(key)!, v) === 0 : false)) ?? version;
+}
+
+function anchorVersionOf(pkg: string, version: string, anchor: string, ctx: EvalContext): string | undefined {
+  const c = ctx.knowledge.companions.get(pkg);
+  if (!c) return undefined;
+  for (const row of c.rows) {
+    if (!row.versions.contains(version)) continue;
+    const m = /^==\s*([^*,]+)$/.exec((row.raw.requires[anchor] ?? '').trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** An index, extra index or find-links location that serves `label` builds. A private index or mirror might too:
+ *  only PyPI and PyTorch indexes for other labels count as "not serving". */
+function servesLabel(env: Environment, rule: AcceleratorRule, label: string): boolean {
+  const want = rule.indexUrl.replace('{variant}', label).replace(/\/+$/, '');
+  const base = want.slice(0, want.lastIndexOf('/'));
+  for (const idx of env.indexes) {
+    if (idx.kind === 'no-index') continue;
+    const url = idx.url.replace(/\/+$/, '');
+    if (url === want || url.endsWith(`/${label}`) || url.includes(`/${label}/`)) return true;
+    if (idx.kind === 'find-links' && url.startsWith(base)) return true; // torch_stable.html lists every build
+    const isPypi = /^https?:\/\/(pypi\.org|pypi\.python\.org)\/simple/.test(url);
+    const isOtherLabel = url.startsWith(base);
+    if (!isPypi && !isOtherLabel) return true; // a mirror we cannot see into
+  }
+  return false;
+}
+
+function indexFixes(env: Environment, pin: PinnedRequirement, url: string, label: string, ctx: EvalContext): Fix[] {
+  const manifest = ctx.manifests.get(pin.path);
+  const text = ctx.texts.get(pin.path);
+  if (!manifest || text === undefined) return [];
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const at = (line: number, character: number, newText: string): TextEdit => ({ path: pin.path, range: { start: { line, character }, end: { line, character } }, newText });
+  switch (pin.requirement.scope.kind) {
+    case 'requirements':
+    case 'constraint':
+      return [{ title: `Add --extra-index-url ${url}`, preferred: true, edits: [at(0, 0, `--extra-index-url ${url}${eol}`)] }];
+    case 'pip-install': {
+      const edit = appendArgument(manifest.path, text, pin.requirement, `--extra-index-url ${url}`);
+      return edit ? [{ title: `Add --extra-index-url ${url} to this pip install`, preferred: true, edits: [edit] }] : [];
+    }
+    case 'project':
+    case 'optional':
+    case 'group':
+    case 'uv-dev': {
+      if (/^\s*\[tool\.uv\.sources\]/m.test(text)) return [];
+      const name = `pytorch-${label}`;
+      const lines = text.split(/\r\n|\r|\n/);
+      const lastLine = lines.length - 1;
+      const trailing = lines[lastLine] === '' ? '' : eol;
+      const pkg = pin.requirement.normalizedName;
+      const block = `${trailing}${eol}[[tool.uv.index]]${eol}name = "${name}"${eol}url = "${url}"${eol}explicit = true${eol}${eol}[tool.uv.sources]${eol}${pkg} = { index = "${name}" }${eol}`;
+      return [{ title: `Add the ${label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, preferred: true, edits: [at(lastLine, lines[lastLine].length, block)] }];
+    }
+    default:
+      return [];
+  }
+}
+
+// ---- renamed and exclusive: packaging traps ----
+
+function renamed(rule: import('../rules/types').RenamedRule, versions: VersionSet, env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const pkg = env.packages.get(rule.package);
+  if (!pkg || !pkg.admitted.intersects(versions)) return [];
+  const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
+  if (!severity) return [];
+  return pkg.pins.map((pin) => ({
+    path: pin.path,
+    finding: {
+      code: rule.code, severity, packages: [rule.package], range: pin.requirement.nameRange,
+      message: renderMessage(rule.message, { requirement: (p) => requirementText(env, p) }, { replacement: rule.replacement ?? '' }),
+      fixes: rule.replacement ? [{ title: `Rename to ${rule.replacement}`, preferred: true, edits: [nameEdit(pin.path, pin.requirement, rule.replacement)] }] : [],
+      explanation: rule.explanation, sources: rule.sources,
+    },
+  }));
+}
+
+function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const present = rule.packages.filter((p) => env.packages.get(p)?.pins.some((x) => !x.constraintOnly));
+  if (present.length < 2) return [];
+  const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
+  if (!severity) return [];
+  const out: PlacedFinding[] = [];
+  for (const p of present) {
+    const others = present.filter((o) => o !== p);
+    for (const pin of env.packages.get(p)!.pins) {
+      out.push({
+        path: pin.path,
+        finding: {
+          code: rule.code, severity, packages: present, range: pin.requirement.range,
+          message: renderMessage(rule.message, { requirement: (x) => requirementText(env, x) }, { others: others.map(displayName).join(', ') }),
+          fixes: [], related: relatedPins(env, others, (o) => `${displayName(o)} is also installed here`),
+          explanation: rule.explanation, sources: rule.sources,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+// ---- helpers ----
+
+function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+  const capped = cap && SEVERITY_RANK[cap] > SEVERITY_RANK[computed] ? cap : computed;
+  return applySeverity(code, capped, settings, admittedOnly);
+}
+
+/** The pins a finding about `pkg` goes on: its own installing pins, else the pin of the package that installs it. */
+function pinsFor(env: Environment, pkg: string, sets: Sets): PinnedRequirement[] {
+  const own = env.packages.get(pkg)?.pins.filter((p) => !p.constraintOnly) ?? [];
+  if (own.length) return own;
+  const installer = sets.implicit.get(pkg);
+  return installer ? pinsFor(env, installer, sets) : [];
+}
+
+function requirementText(env: Environment, pkg: string, sets?: Sets): string {
+  const pin = env.packages.get(pkg)?.pins.find((p) => !p.constraintOnly) ?? env.packages.get(pkg)?.pins[0];
+  if (pin) return pin.requirement.text.trim();
+  const installer = sets?.implicit.get(pkg);
+  return installer ? `${displayName(pkg)} (not pinned; installed by ${displayName(installer)})` : `${displayName(pkg)} (not pinned)`;
+}
+
+function relatedPins(env: Environment, pkgs: string[], message: (pkg: string) => string): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  for (const p of pkgs) for (const pin of env.packages.get(p)?.pins ?? []) out.push({ path: pin.path, range: pin.requirement.range, message: message(p) });
+  return out;
+}
+
+export type { Requirement };

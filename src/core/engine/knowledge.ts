@@ -1,0 +1,134 @@
+// The rule families compiled for fast checking: every specifier parsed once into a VersionSet, and rules indexed by
+// the packages that can trigger them, so checking grows with the number of requirements, not rules × requirements.
+import { VersionSet } from '../pep440/intervals';
+import type {
+  AcceleratorRule, ExclusiveRule, IncompatibleRule, PythonSupportRule, RenamedRule, RequiresRule, Rule, RuleFamily,
+} from '../rules/types';
+
+export interface CompiledRow {
+  versions: VersionSet;
+  /** Package -> the set it requires. */
+  requires: Map<string, VersionSet>;
+  /** The row as written, for messages and fixes. */
+  raw: { versions: string; requires: Record<string, string> };
+}
+
+export interface CompiledRequires {
+  rule: RequiresRule;
+  rows: CompiledRow[];
+  /** Union of all row version sets: versions outside it are unknown. */
+  known: VersionSet;
+}
+
+export interface CompiledIncompatible {
+  rule: IncompatibleRule;
+  when: Map<string, VersionSet>;
+}
+
+export interface CompiledPythonSupport {
+  rule: PythonSupportRule;
+  rows: { versions: VersionSet; python: VersionSet; raw: { versions: string; python: string } }[];
+  known: VersionSet;
+}
+
+export type CompiledRule =
+  | { kind: 'incompatible'; c: CompiledIncompatible }
+  | { kind: 'requires'; c: CompiledRequires }
+  | { kind: 'python-support'; c: CompiledPythonSupport }
+  | { kind: 'accelerator-variant'; rule: AcceleratorRule }
+  | { kind: 'renamed'; rule: RenamedRule; versions: VersionSet }
+  | { kind: 'exclusive'; rule: ExclusiveRule };
+
+export interface Knowledge {
+  rules: CompiledRule[];
+  /** Package -> rules that can fire when it is present. */
+  byPackage: Map<string, CompiledRule[]>;
+  /** Package -> requires rules about it (what it declares). */
+  requiresOf: Map<string, CompiledRequires[]>;
+  /** Package -> packages it always installs (with the rows' versions, for `installs`). */
+  installs: Map<string, { versions: VersionSet; packages: string[] }[]>;
+  /** Code -> rule, for docs and hovers. */
+  byCode: Map<string, Rule>;
+  /** Companion package -> (companion rule) for mapping companion versions to the anchor's. */
+  companions: Map<string, CompiledRequires>;
+}
+
+export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
+  const k: Knowledge = { rules: [], byPackage: new Map(), requiresOf: new Map(), installs: new Map(), byCode: new Map(), companions: new Map() };
+  const index = (pkg: string, rule: CompiledRule) => {
+    const list = k.byPackage.get(pkg);
+    if (list) { if (!list.includes(rule)) list.push(rule); } else k.byPackage.set(pkg, [rule]);
+  };
+  for (const family of families) {
+    for (const rule of family.rules) {
+      k.byCode.set(rule.code, rule);
+      for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes) : []) k.byCode.set(code, rule);
+      switch (rule.kind) {
+        case 'incompatible': {
+          const when = new Map(Object.entries(rule.when).map(([p, c]) => [p, VersionSet.fromSpecifierSet(c.versions)]));
+          const compiled: CompiledRule = { kind: 'incompatible', c: { rule, when } };
+          k.rules.push(compiled);
+          for (const p of when.keys()) index(p, compiled);
+          break;
+        }
+        case 'requires': {
+          const rows = rule.rows.map((row) => ({
+            versions: VersionSet.fromSpecifierSet(row.versions),
+            requires: new Map(Object.entries(row.requires).map(([p, s]) => [p, VersionSet.fromSpecifierSet(s)])),
+            raw: row,
+          }));
+          const known = rows.reduce((u, r) => u.union(r.versions), VersionSet.empty());
+          const c: CompiledRequires = { rule, rows, known };
+          const compiled: CompiledRule = { kind: 'requires', c };
+          k.rules.push(compiled);
+          index(rule.package, compiled);
+          push(k.requiresOf, rule.package, c);
+          if (rule.companion) k.companions.set(rule.package, c);
+          if (rule.installs?.length) push(k.installs, rule.package, { versions: known, packages: rule.installs });
+          break;
+        }
+        case 'python-support': {
+          const rows = rule.rows.map((row) => ({
+            versions: VersionSet.fromSpecifierSet(row.versions), python: VersionSet.fromSpecifierSet(row.python), raw: row,
+          }));
+          const compiled: CompiledRule = {
+            kind: 'python-support',
+            c: { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) },
+          };
+          k.rules.push(compiled);
+          index(rule.package, compiled);
+          break;
+        }
+        case 'accelerator-variant': {
+          const compiled: CompiledRule = { kind: 'accelerator-variant', rule };
+          k.rules.push(compiled);
+          for (const p of rule.packages) index(p, compiled);
+          break;
+        }
+        case 'renamed': {
+          const compiled: CompiledRule = { kind: 'renamed', rule, versions: VersionSet.fromSpecifierSet(rule.versions ?? '') };
+          k.rules.push(compiled);
+          index(rule.package, compiled);
+          break;
+        }
+        case 'exclusive': {
+          const compiled: CompiledRule = { kind: 'exclusive', rule };
+          k.rules.push(compiled);
+          for (const p of rule.packages) index(p, compiled);
+          break;
+        }
+      }
+    }
+  }
+  return k;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function ruleCode(rule: CompiledRule): string {
+  return 'c' in rule ? rule.c.rule.code : rule.rule.code;
+}

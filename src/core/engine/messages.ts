@@ -1,0 +1,55 @@
+// Message text: rule templates filled with what the environment admits, in the words people use.
+import { VersionSet } from '../pep440/intervals';
+import type { VersionCondition } from '../rules/types';
+
+/** How people write these names (PyPI's spelling), for messages and for requirements a fix adds. */
+const DISPLAY: Record<string, string> = {
+  'huggingface-hub': 'huggingface_hub',
+  'sentence-transformers': 'sentence-transformers',
+  'tf-keras': 'tf-keras',
+  'scikit-learn': 'scikit-learn',
+};
+
+export function displayName(normalized: string): string {
+  return DISPLAY[normalized] ?? normalized;
+}
+
+export type PackageVar = (pkg: string) => string;
+
+/** Fills `{kind:pkg}` placeholders from `perPackage[kind]` and `{name}` ones from `plain`; unknown ones stay as written. */
+export function renderMessage(template: string, perPackage: Record<string, PackageVar>, plain: Record<string, string>): string {
+  return template.replace(/\{([a-z-]+)(?::([a-z0-9._-]+))?\}/gi, (whole, kind: string, pkg?: string) => {
+    if (pkg !== undefined) return perPackage[kind] ? perPackage[kind](pkg) : whole;
+    return kind in plain ? plain[kind] : whole;
+  });
+}
+
+/**
+ * A set in words: "0.21.0–0.28.2" when the rule knows the last affected release, "0.26.0 and later", "up to 0.28.2",
+ * else PEP 440 text (">=0.21.0, <0.29.0").
+ */
+export function describeSet(set: VersionSet, condition?: VersionCondition): string {
+  if (set.isEmpty()) return 'no version';
+  if (set.isAll()) return 'any version';
+  const parts = set.intervals();
+  if (parts.length !== 1) return set.toString();
+  const [{ lower, upper }] = parts;
+  const cond = condition ? VersionSet.fromSpecifierSet(condition.versions) : undefined;
+  let low = lower?.inclusive ? lower.version.toString() : undefined;
+  let high = upper?.inclusive ? upper.version.toString() : undefined;
+  if (cond && condition?.last && upper && set.sameUpperEnd(cond)) high = condition.last;
+  if (cond && condition?.first && lower && cond.lowerBound() && lowerEqual(set, cond)) low = condition.first;
+  if (lower && !low) return set.toString();
+  if (upper && !high) {
+    return low ? `${low} up to (not including) ${upper.version.toString()}` : set.toString();
+  }
+  if (low && high) return low === high ? low : `${low}–${high}`;
+  if (low) return `${low} and later`;
+  return `up to ${high}`;
+}
+
+function lowerEqual(a: VersionSet, b: VersionSet): boolean {
+  const x = a.lowerBound();
+  const y = b.lowerBound();
+  return !!x && !!y && x.inclusive === y.inclusive && x.version.toString() === y.version.toString();
+}

@@ -1,0 +1,13 @@
+// The knowledge base that ships with ML Pins: every family in rules/, compiled into the bundle by esbuild.
+import accelerators from '../../../rules/accelerators.json';
+import huggingfaceHub from '../../../rules/huggingface-hub.json';
+import mlMinimums from '../../../rules/ml-minimums.json';
+import numpy2 from '../../../rules/numpy2.json';
+import packaging from '../../../rules/packaging.json';
+import python from '../../../rules/python.json';
+import torchCompanions from '../../../rules/torch-companions.json';
+import type { RuleFamily } from './types';
+
+export const bundledFamilies: RuleFamily[] = [
+  huggingfaceHub, numpy2, mlMinimums, torchCompanions, accelerators, python, packaging,
+] as unknown as RuleFamily[];
