@@ -1,0 +1,26 @@
+// Short names for well-known Hub models, shared with python/ml_pins_runner.py (MODEL_ALIASES); a test checks that
+// the two tables are identical. Only repo ids known to exist are listed.
+export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  'sdxl-1.0': 'stabilityai/stable-diffusion-xl-base-1.0',
+  'sd-1.5': 'stable-diffusion-v1-5/stable-diffusion-v1-5',
+  'sd-2.1': 'stabilityai/stable-diffusion-2-1',
+  'sdxl-turbo': 'stabilityai/sdxl-turbo',
+  'tiny-gpt2': 'sshleifer/tiny-gpt2',
+});
+
+const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+/** A Hub model repo id (`owner/name`), with the Hub's extra rules: no `..` or `--`, no `.git` suffix, <= 96 chars. */
+export function isValidRepoId(id: string): boolean {
+  return id.length <= 96 && REPO_ID.test(id) && !id.includes('..') && !id.includes('--') && !id.endsWith('.git');
+}
+
+/** The repo id an alias stands for; undefined when it is not an alias. */
+export function resolveModelAlias(alias: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(MODEL_ALIASES, alias) ? MODEL_ALIASES[alias] : undefined;
+}
+
+/** An alias or a valid repo id -> the repo id; undefined for anything else. */
+export function resolveModelId(value: string): string | undefined {
+  return resolveModelAlias(value) ?? (isValidRepoId(value) ? value : undefined);
+}
