@@ -1,9 +1,10 @@
-// Placeholder entry point so the in-VS Code test harness has an extension to load.
-// The real VS Code adapter replaces this file.
+// The Node entry: everything the web entry has, plus the terminal command that installs the models and runs a
+// test generation (a task of type `ml-pins`).
 import type * as vscode from 'vscode';
+import { activateCommon, type MlPinsApi } from './activate';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Registers nothing yet.
+export function activate(context: vscode.ExtensionContext): MlPinsApi {
+  return activateCommon(context);
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,42 @@
+// What the Node and the web entries share: diagnostics, quick fixes, hovers, status bar, fix-all. Nothing heavy
+// runs before the first check; the knowledge base is compiled once, lazily, by the checker.
+import * as vscode from 'vscode';
+import { WorkspaceChecker } from './checker';
+import { fixAllInWorkspace, MlPinsCodeActions } from './codeActions';
+import { MlPinsHover } from './hover';
+import { createStatusBar } from './statusBar';
+
+/** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
+export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
+  { language: 'pip-requirements' },
+  { pattern: '**/pyproject.toml' },
+  { pattern: '**/setup.cfg' },
+  { pattern: '**/{environment,conda*}.{yml,yaml}' },
+  { pattern: '**/*.{sh,bash,py}' },
+  { pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile}' },
+  { pattern: '**/{requirements*.txt,requirements*.in,constraints*.txt}' },
+  { pattern: '**/requirements/*.{txt,in}' },
+];
+
+export interface MlPinsApi {
+  checker: WorkspaceChecker;
+  actions: MlPinsCodeActions;
+}
+
+export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string): MlPinsApi {
+  const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'));
+  const actions = new MlPinsCodeActions(checker, afterFixCommand);
+  context.subscriptions.push(
+    checker,
+    vscode.languages.registerCodeActionsProvider(MANIFEST_SELECTOR, actions, MlPinsCodeActions.metadata),
+    vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new MlPinsHover(checker)),
+    createStatusBar(checker),
+    vscode.commands.registerCommand('mlPins.fixAllInWorkspace', async () => {
+      const n = await fixAllInWorkspace(checker, actions);
+      void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
+    }),
+    vscode.commands.registerCommand('mlPins.recheck', () => checker.recheckAll()),
+  );
+  void checker.scanWorkspace();
+  return { checker, actions };
+}
