@@ -1,14 +1,15 @@
 // `ml-pins`: the engine on the command line, for CI. Exit 0: nothing at --fail-on; 1: findings at --fail-on;
 // 2: usage or I/O errors, reported in one line without a stack trace.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { applyEdits, preferredEdits } from '../core/engine/apply';
+import { fixProject } from '../core/engine/apply';
 import type { CheckSettings } from '../core/engine/config';
-import { knowledgeFrom } from '../core/engine/check';
+import { checkProject, knowledgeFrom } from '../core/engine/check';
+import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
-import { checkPaths, displayPath } from '../node/project';
+import { displayPath, loadProject } from '../node/project';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': {
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-      const result = await checkPaths(paths, { cwd, settings, knowledge });
+      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
         : toText(result.files, display, color);
@@ -101,41 +102,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Applies preferred fixes until nothing more changes (a fix can reveal the next, e.g. a companion after torch). */
-async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: ReturnType<typeof knowledgeFrom>; dryRun: boolean;
+async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
   display: (p: string) => string; failing: (s: Severity) => boolean }): Promise<number> {
-  const originals = new Map<string, string>();
-  const current = new Map<string, string>();
-  let fixed = 0;
-  let result = await checkPaths(paths, { cwd: o.cwd, settings: o.settings, knowledge: o.knowledge });
-  for (let round = 0; round < 5; round++) {
-    const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })));
-    const edits = preferredEdits(placed);
-    if (!edits.size) break;
-    let changed = false;
-    for (const [path, fileEdits] of edits) {
-      const before = current.get(path) ?? (await readFile(path, 'utf8'));
-      if (!originals.has(path)) originals.set(path, before);
-      const after = applyEdits(before, fileEdits).text;
-      if (after !== before) { current.set(path, after); changed = true; }
-    }
-    if (!changed) break;
-    fixed += placed.filter((p) => p.finding.fixes.length).length;
-    result = await checkPaths(paths, { cwd: o.cwd, settings: o.settings, knowledge: o.knowledge, overrides: current });
-  }
-  const changedFiles = [...current].filter(([path, text]) => originals.get(path) !== text);
+  const input = await loadProject(paths, o.cwd, o.knowledge, o.settings);
+  const { changed, originals, result } = await fixProject(input);
   if (o.dryRun) {
-    for (const [path, text] of changedFiles) {
+    for (const [path, text] of changed) {
       const name = o.display(path);
       process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, '', '', { context: 3 }).replace(/^=+\n/, ''));
     }
   } else {
-    for (const [path, text] of changedFiles) await writeFile(path, text);
+    for (const [path, text] of changed) await writeFile(path, text);
   }
   const s = summarize(result.files);
-  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${changedFiles.length} file${changedFiles.length === 1 ? '' : 's'}; ` +
+  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${changed.size} file${changed.size === 1 ? '' : 's'}; ` +
     `${s.errors} error${s.errors === 1 ? '' : 's'} and ${s.warnings} warning${s.warnings === 1 ? '' : 's'} remain.\n`);
-  void fixed;
   return result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0;
 }
 

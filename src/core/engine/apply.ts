@@ -59,3 +59,34 @@ function overlapsAny(edits: readonly TextEdit[], e: TextEdit): boolean {
     return before(e.range.start, x.range.end) && before(x.range.start, e.range.end);
   });
 }
+
+/**
+ * Applies preferred fixes until nothing more changes (a fix can reveal the next: a companion after torch), at most
+ * `rounds` times. Returns the new texts of the files that changed and the check of the final state.
+ */
+export async function fixProject(input: import('./check').CheckInput, options: { only?: (f: Finding) => boolean; rounds?: number } = {}) {
+  const { checkProject } = await import('./check');
+  const texts = new Map(input.files.map((f) => [f.path, f.text]));
+  const originals = new Map(texts);
+  const current = () => ({ ...input, files: input.files.map((f) => ({ ...f, text: texts.get(f.path) ?? f.text })),
+    readFile: async (p: string) => texts.get(p) ?? (await input.readFile?.(p)) });
+  let result = await checkProject(current());
+  let applied = 0;
+  for (let round = 0; round < (options.rounds ?? 5); round++) {
+    const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })))
+      .filter((p) => !options.only || options.only(p.finding));
+    const edits = preferredEdits(placed);
+    let changed = false;
+    for (const [path, fileEdits] of edits) {
+      const before = texts.get(path) ?? (await input.readFile?.(path));
+      if (before === undefined) continue;
+      if (!originals.has(path)) originals.set(path, before);
+      const after = applyEdits(before, fileEdits).text;
+      if (after !== before) { texts.set(path, after); changed = true; applied += fileEdits.length; }
+    }
+    if (!changed) break;
+    result = await checkProject(current());
+  }
+  const changedFiles = new Map([...texts].filter(([p, t]) => originals.get(p) !== t));
+  return { changed: changedFiles, originals, result, applied };
+}
