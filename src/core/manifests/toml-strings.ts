@@ -160,11 +160,52 @@ function bareCarriageReturn(text: string): number {
 function libraryError(e: unknown): TomlTextError {
   if (e instanceof RangeError) {
     // toml-eslint-parser recurses once per nesting level; thousands of nested arrays/inline tables overflow it.
-    return { message: 'TOML nesting is too deep to read', offset: 0 };
+    return { message: 'nesting is too deep to read', offset: 0 };
   }
   if (e instanceof ParseError) return { message: e.message, offset: e.index };
   // Not expected from the library; still a document we cannot read, never an exception for the caller.
   return { message: e instanceof Error ? e.message : String(e), offset: 0 };
+}
+
+/** Deeper nesting than any real manifest; far below where the library's recursion can run out of stack. */
+export const MAX_TOML_NESTING = 500;
+
+/** End of a string token starting at `at` (its closing quote included), or of the line for a broken one. */
+function skipTomlString(text: string, at: number): number {
+  const quote = text[at];
+  const triple = text.startsWith(quote.repeat(3), at);
+  let i = at + (triple ? 3 : 1);
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\' && quote === '"') i += 2;
+    else if (triple && text.startsWith(quote.repeat(3), i)) {
+      // Up to two more quotes right before the delimiter belong to the content (`"""a"""""`).
+      let end = i + 3;
+      while (end < i + 5 && text[end] === quote) end++;
+      return end;
+    }
+    else if (!triple && (c === quote || c === '\n')) return i + 1;
+    else i++;
+  }
+  return i;
+}
+
+/**
+ * Offset of the first `[` or `{` that opens more than `limit` levels, or -1. Strings and comments are skipped.
+ * toml-eslint-parser recurses once per level, and a stack overflow deep inside V8 can be fatal rather than a
+ * catchable RangeError (it happens while compiling a regular expression), so we refuse such input up front.
+ */
+export function tomlNestingTooDeep(text: string, limit = MAX_TOML_NESTING): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") i = skipTomlString(text, i) - 1;
+    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return -1;
 }
 
 /**
@@ -175,6 +216,8 @@ function libraryError(e: unknown): TomlTextError {
  * CR through (toml-test `invalid/control/bare-cr.toml`). When both find a problem, the earlier offset wins.
  */
 export function parseTomlText(text: string): TomlParseResult {
+  const deep = tomlNestingTooDeep(text);
+  if (deep >= 0) return { error: { message: `nesting is too deep (more than ${MAX_TOML_NESTING} levels)`, offset: deep } };
   const cr = bareCarriageReturn(text);
   const crError: TomlTextError | undefined = cr < 0 ? undefined
     : { message: 'A carriage return must be followed by a line feed (TOML allows only LF or CRLF line endings)', offset: cr };

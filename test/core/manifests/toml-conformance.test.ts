@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStaticTOMLValue, traverseNodes } from 'toml-eslint-parser';
-import { parseTomlText } from '../../../src/core/manifests/toml-strings';
+import { MAX_TOML_NESTING, parseTomlText, tomlNestingTooDeep } from '../../../src/core/manifests/toml-strings';
 import { parsePyproject } from '../../../src/core/manifests/pyproject';
 
 const ROOT = '/work/shared/conformance/toml-test';
@@ -134,5 +134,23 @@ describe('toml-test 1.0.0', () => {
   test('a byte-order mark left after decoding is an error, not whitespace', () => {
     assert.ok(parseTomlText('a = 1\n').ast);
     assert.equal(parseTomlText('\ufeffa = 1\n').error?.offset, 0);
+  });
+});
+
+describe('nesting guard', () => {
+  test('refuses more than MAX_TOML_NESTING levels at the first opener past the limit', () => {
+    const deep = `a = ${'['.repeat(MAX_TOML_NESTING + 1)}${']'.repeat(MAX_TOML_NESTING + 1)}\n`;
+    assert.equal(parseTomlText(deep).error?.offset, 4 + MAX_TOML_NESTING);
+    const ok = `a = ${'['.repeat(MAX_TOML_NESTING)}${']'.repeat(MAX_TOML_NESTING)}\n`;
+    assert.ok(parseTomlText(ok).ast);
+  });
+
+  test('brackets in strings and comments do not count', () => {
+    const many = '['.repeat(MAX_TOML_NESTING + 10);
+    for (const text of [`a = "${many}"\n`, `a = '${many}'\n`, `a = """\n${many}\n"""\n`, `a = '''${many}'''\n`,
+      `# ${many}\na = 1\n`, `a = """x""""\nb = "${many}"\n`, `a = "\\"${many}"\n`]) {
+      assert.equal(tomlNestingTooDeep(text), -1, text.slice(0, 12));
+      assert.ok(parseTomlText(text).ast, text.slice(0, 12));
+    }
   });
 });
