@@ -34,7 +34,7 @@ export function preferredEdits(findings: readonly { path: string; finding: Findi
   const byFile = new Map<string, TextEdit[]>();
   const seen = new Set<string>();
   for (const { finding } of findings) {
-    const fix = finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+    const fix = finding.fixes.find((f) => f.preferred);
     if (!fix) continue;
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue; // the same fix offered by several findings (base and extra environments)

@@ -6,11 +6,12 @@ import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
 import { compareRanges } from '../text';
-import type { Finding, ManifestKind, ParsedManifest, Requirement, Severity } from '../types';
+import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement, Severity } from '../types';
 import { applySeverity, mergeSettings, readToolConfig, type CheckSettings } from './config';
 import { environmentsOf, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
+import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
 
 export interface SourceFile {
@@ -108,7 +109,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       placed.push(...evaluateEnvironment(env, ctx));
     }
   }
-  placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor));
+  placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
 
   for (const { path, finding } of dedupe(placed)) {
     let report = reports.get(path);
@@ -147,7 +148,7 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
 const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip']);
 
 /** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
-function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings): PlacedFinding[] {
+function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
   const code = 'inconsistent-pins';
   const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();
   for (const m of manifests) {
@@ -167,10 +168,17 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
       if (!severity) continue;
       const where = others.map((o) => `${o.req.text.trim()} in ${baseName(o.path)}`).join(', ');
+      // The pin in pyproject.toml (else a requirement file) is taken as the project's intent: the others follow it.
+      const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path))[0];
+      const fixes: Fix[] = canonical === a
+        ? others.length === 1 ? [{ title: `Use the pin from ${baseName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
+          edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] }] : []
+        : [{ title: `Use the pin from ${baseName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
+          edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] }];
       out.push({
         path: a.path,
         finding: {
-          code, severity, packages: [name], range: a.req.range, fixes: [],
+          code, severity, packages: [name], range: a.req.range, fixes,
           message: `${a.req.text.trim()} here cannot be installed together with ${where}: the same project pins ${displayName(name)} to versions that do not overlap.`,
           related: others.map((o) => ({ path: o.path, range: o.req.range, message: `${displayName(name)} pinned as ${o.req.text.trim()}` })),
           explanation: 'The same package is pinned in several manifests of this project (pyproject.toml, requirement files, setup scripts, Dockerfiles), and the pins admit no common version. Whichever file is used to install decides which version you get, so the environments drift apart. Pick one pin and make the others agree with it.',
@@ -179,6 +187,15 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
     }
   }
   return out;
+}
+
+/** Lower is more authoritative for the project's intended pins. */
+function authority(path: string): number {
+  const name = baseName(path);
+  if (name === 'pyproject.toml') return 0;
+  if (/^requirements.*\.(txt|in)$/.test(name)) return 1;
+  if (name === 'setup.cfg' || name === 'setup.py') return 2;
+  return 3;
 }
 
 async function loadProjectRules(m: ParsedManifest, files: string[], input: CheckInput, placed: PlacedFinding[]): Promise<RuleFamily[]> {

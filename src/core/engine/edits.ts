@@ -95,8 +95,23 @@ export function capBelow(specifierText: string, below: string): string | undefin
   return kept.join(separatorOf(specifierText));
 }
 
-/** The edit that replaces a requirement's specifier. Poetry constraints are replaced by PEP 440 ones, which Poetry reads. */
-export function replaceSpecifier(path: string, requirement: Requirement, newSpecifier: string): TextEdit {
+/**
+ * The edit that replaces a requirement's specifier. Poetry constraints are replaced by PEP 440 ones, which Poetry
+ * reads. In a shell command an unquoted `torch>=2` would be a redirection: the argument is quoted when needed.
+ */
+export function replaceSpecifier(path: string, requirement: Requirement, newSpecifier: string, text?: string): TextEdit {
+  if (requirement.scope.kind === 'pip-install' && text !== undefined && /[<>|&;]/.test(newSpecifier)) {
+    const index = new LineIndex(text);
+    const start = index.offsetAt(requirement.range.start);
+    const quote = text[start - 1];
+    if (quote !== '"' && quote !== "'") {
+      const whole = text.slice(start, index.offsetAt(requirement.range.end));
+      const spec = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end));
+      const before = whole.slice(0, index.offsetAt(requirement.specifierRange.start) - start);
+      const after = whole.slice(before.length + spec.length);
+      return { path, range: requirement.range, newText: `"${before}${newSpecifier}${after}"` };
+    }
+  }
   return { path, range: requirement.specifierRange, newText: newSpecifier };
 }
 

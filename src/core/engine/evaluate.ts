@@ -163,7 +163,7 @@ function fixEdits(option: FixOption, env: Environment, anchor: PinnedRequirement
       const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
       const next = rewrite(current);
       if (next === undefined) return undefined;
-      if (next !== current) edits.push(replaceSpecifier(pin.path, pin.requirement, next));
+      if (next !== current) edits.push(replaceSpecifier(pin.path, pin.requirement, next, ctx.texts.get(pin.path)));
     }
     return edits;
   }
@@ -249,7 +249,7 @@ function companionFixes(c: CompiledRequires, env: Environment, pin: PinnedRequir
   const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
   if (current === spec) return [];
   return [{ title: `Align ${displayName(c.rule.package)} with ${displayName(anchorName)}: ${displayName(c.rule.package)}${spec}`, preferred: true,
-    edits: [replaceSpecifier(pin.path, pin.requirement, spec)] }];
+    edits: [replaceSpecifier(pin.path, pin.requirement, spec, ctx.texts.get(pin.path))] }];
 }
 
 function localLabel(pkg: EnvironmentPackage): string | undefined {
@@ -341,10 +341,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       const sub = l.pkg === anchorPkg ? `${displayName(anchorPkg)} ${anchorVersion}` : `${displayName(l.pkg)} ${l.version} (for ${displayName(anchorPkg)} ${anchorVersion})`;
       const message = `${sub} was never built for ${l.label}: its builds are ${known.join(', ')}` +
         (builtFor.length ? `; ${l.label} builds exist for ${displayName(anchorPkg)} ${builtFor.join(', ')}` : '') + '. pip will find no matching distribution.';
-      const fixes: Fix[] = sameFamily.map((label, i) => ({
-        title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: i === sameFamily.length - 1,
-        edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`)],
-      }));
+      const fixes = variantFixes(rule, l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
       emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
     }
     if (!servesLabel(env, rule, l.label)) {
@@ -360,11 +357,51 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       if (l.pkg === anchorPkg || l.label === anchorLabel) continue;
       const message = `${displayName(l.pkg)} is pinned to the ${l.label} build, but ${displayName(anchorPkg)} to ${anchorLabel}: builds for different accelerators do not load together.`;
       emit(rule.codes.mixedVariants, l.pin, [l.pkg, anchorPkg], message,
-        [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, preferred: true, edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`)] }],
+        [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, preferred: true, edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`, ctx.texts.get(l.pin.path))] }],
         [{ path: anchorPin.pin.path, range: anchorPin.pin.requirement.range, message: `${displayName(anchorPkg)} is the ${anchorLabel} build` }]);
     }
   }
   return out;
+}
+
+/**
+ * Fixes for a build that does not exist. Preferred: keep the accelerator build and move to the nearest release that
+ * has it (2.2.0+rocm5.7 -> 2.2.1+rocm5.7; a companion follows its anchor: torchvision 0.17.1+rocm5.7), since the label
+ * usually matches the machine's driver. Also offered: the same release with a build of the same family (+rocm5.6).
+ */
+function variantFixes(rule: AcceleratorRule, l: { pin: PinnedRequirement; pkg: string; version: string; label: string },
+  anchorPkg: string, anchorVersion: string, builtFor: string[], sameFamily: string[], ctx: EvalContext): Fix[] {
+  const fixes: Fix[] = [];
+  const current = parseVersion(anchorVersion);
+  const newer = builtFor.map((v) => parseVersion(v)).filter((v): v is NonNullable<typeof v> => !!v && !!current && compareVersions(v, current) > 0)
+    .sort(compareVersions)[0];
+  if (newer) {
+    const target = l.pkg === anchorPkg ? newer.toString() : companionVersionFor(l.pkg, newer.toString(), anchorPkg, ctx);
+    if (target) {
+      fixes.push({ title: `Use ${displayName(l.pkg)}==${target}+${l.label} (the nearest release built for ${l.label})`, preferred: true,
+        edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${target}+${l.label}`, ctx.texts.get(l.pin.path))] });
+    }
+  }
+  for (const label of [...sameFamily].reverse()) {
+    fixes.push({ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: !fixes.length,
+      edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] });
+  }
+  void rule;
+  return fixes;
+}
+
+/** The companion release made for an anchor release (torch 2.2.1 -> torchvision 0.17.1), from the exact rows. */
+function companionVersionFor(pkg: string, anchorVersion: string, anchor: string, ctx: EvalContext): string | undefined {
+  const c = ctx.knowledge.companions.get(pkg);
+  const want = parseVersion(anchorVersion);
+  if (!c || !want) return undefined;
+  for (const row of c.rows) {
+    const req = /^==\s*([^*,]+)$/.exec((row.raw.requires[anchor] ?? '').trim());
+    const own = /^==\s*([^*,]+)$/.exec(row.raw.versions.trim());
+    const rv = req && parseVersion(req[1]);
+    if (own && rv && compareVersions(rv, want) === 0) return own[1];
+  }
+  return undefined;
 }
 
 function normalizeVersionKey(version: string, rule: AcceleratorRule): string {
