@@ -17,7 +17,7 @@
 
 import { parseDocument, isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, Scalar } from 'yaml';
-import type { Finding, Include, IndexKind, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
+import type { Include, IndexKind, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
 import { LineIndex, normalizeName } from '../text';
 import { parseSpecifierSet } from '../pep440';
 import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';

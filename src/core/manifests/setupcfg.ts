@@ -37,7 +37,7 @@ function trimPiece(piece: Piece): Piece {
 }
 
 /** Splits the document into options with their value lines; lines configparser would reject become findings. */
-function readOptions(text: string, index: LineIndex, findings: Finding[]): OptionValue[] {
+function readOptions(index: LineIndex, findings: Finding[]): OptionValue[] {
   const options: OptionValue[] = [];
   let section: string | undefined;
   let current: OptionValue | undefined;
@@ -149,7 +149,7 @@ export function parseSetupCfg(path: string, text: string): ParsedManifest {
     }
   };
 
-  for (const option of readOptions(text, index, findings)) {
+  for (const option of readOptions(index, findings)) {
     if (option.section === 'options' && option.key === 'install_requires') {
       readList(option, { kind: 'setup-cfg', table: 'options' });
     } else if (option.section === 'options.extras_require') {

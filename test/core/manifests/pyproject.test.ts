@@ -190,6 +190,13 @@ describe('parsePyproject: equivalent TOML layouts', () => {
       expected);
   });
 
+  test('characters are UTF-16 units: astral characters earlier on the line count twice', () => {
+    const text = 'project = { description = "\u{1F680}\u{1F680}", dependencies = ["torch>=2"] }\n';
+    const [torch] = parsePyproject('p.toml', text).requirements;
+    assert.deepEqual(torch.nameRange, { start: { line: 0, character: 51 }, end: { line: 0, character: 56 } });
+    assert.equal(at(text, torch.nameRange), 'torch');
+  });
+
   test('poetry dotted keys, uv sources via sub-tables and array-of-tables indexes', () => {
     const text = '[tool]\npoetry.dependencies.torch = "^2.1"\n[tool.uv.sources.jax]\nindex = "tpu"\n';
     const m = parsePyproject('p.toml', text);
