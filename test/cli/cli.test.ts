@@ -1,0 +1,96 @@
+// The CLI as CI uses it: a real process on the example projects.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const root = join(import.meta.dirname, '..', '..');
+function cli(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('ml-pins check', () => {
+  test('JSON follows the contract', () => {
+    const r = cli(['check', 'examples/seed-project', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.version, 1);
+    const paths = out.files.map((f: { path: string }) => f.path).sort();
+    assert.deepEqual(paths, ['examples/seed-project/pyproject.toml', 'examples/seed-project/requirements.txt',
+      'examples/seed-project/server-setup.sh', 'examples/seed-project/setup_ai_models.py']);
+    for (const f of out.files) {
+      assert.match(f.kind, /^(requirements|pyproject|script|python|setup-cfg|conda)$/);
+      assert.equal(typeof f.requirements, 'number');
+      for (const x of f.findings) {
+        assert.deepEqual(Object.keys(x).slice(0, 6), ['code', 'severity', 'message', 'packages', 'range', 'fixes']);
+        assert.match(x.severity, /^(error|warning|information|hint)$/);
+        for (const fix of x.fixes) for (const e of fix.edits) assert.ok(e.path.startsWith('examples/seed-project/'));
+      }
+    }
+    const errors = out.files.reduce((n: number, f: { findings: { severity: string }[] }) => n + f.findings.filter((x) => x.severity === 'error').length, 0);
+    assert.equal(out.summary.errors, errors);
+    assert.equal(out.summary.files, 4);
+  });
+
+  test('text lines are path:line:col severity code message', () => {
+    const r = cli(['check', 'examples/seed-project-after-naive-fix']);
+    const lines = r.stdout.split('\n').filter((l) => /^examples\//.test(l));
+    assert.ok(lines.length > 0);
+    for (const l of lines) assert.match(l, /^examples\/[^:]+:\d+:\d+ (error|warning|information|hint) [a-z0-9-]+ .+/);
+    assert.ok(lines.some((l) => /pyproject\.toml:14:6 warning hf-hub-cached-download .*diffusers>=0\.25\.0/.test(l)), r.stdout);
+  });
+
+  test('SARIF 2.1.0 with rules and results', () => {
+    const r = cli(['check', 'examples/seed-project', '--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.equal(run.tool.driver.name, 'ML Pins');
+    assert.ok(run.results.length > 0);
+    for (const res of run.results) {
+      assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+      assert.ok(res.locations[0].physicalLocation.region.startLine >= 1);
+    }
+  });
+
+  test('--fail-on decides the exit code', () => {
+    assert.equal(cli(['check', 'examples/seed-project', '--fail-on', 'never']).code, 0);
+    assert.equal(cli(['check', 'examples/seed-project-after-naive-fix', '--fail-on', 'warning', '--format', 'json']).code, 1);
+  });
+
+  test('usage and I/O errors exit 2 with one line and no stack', () => {
+    for (const args of [['check', '--format', 'xml'], ['check', 'no/such/path'], ['frobnicate'], ['check', '--bogus']]) {
+      const r = cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+  });
+});
+
+describe('ml-pins fix', () => {
+  test('--dry-run prints a unified diff and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
+    cpSync(join(root, 'examples/seed-project-after-naive-fix'), dir, { recursive: true });
+    const before = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+    const r = cli(['fix', '.', '--dry-run'], dir);
+    assert.match(r.stdout, /^--- a\/pyproject\.toml/m);
+    assert.match(r.stdout, /^-    "diffusers>=0\.25\.0",$/m);
+    assert.match(r.stdout, /^\+    "diffusers>=0\.29\.0",$/m);
+    assert.equal(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), before);
+  });
+
+  test('fixes the seed project in place, and check is then clean', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
+    cpSync(join(root, 'examples/seed-project'), dir, { recursive: true });
+    const r = cli(['fix', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const after = cli(['check', '.', '--format', 'json'], dir);
+    assert.equal(after.code, 0, after.stdout);
+    assert.deepEqual(JSON.parse(after.stdout).files.flatMap((f: { findings: unknown[] }) => f.findings), []);
+    assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /"diffusers>=0\.29\.0",\n/);
+  });
+});

@@ -1,0 +1,69 @@
+// The product's reason to exist: the seed project and its naive fix, read from examples/ as they are on disk.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fixProject } from '../../../src/core/engine/apply';
+import { checkProject } from '../../../src/core/engine/check';
+import { knowledge } from './helpers';
+
+const examples = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+function load(name: string) {
+  const dir = join(examples, name);
+  const files = readdirSync(dir).filter((f) => f !== 'README.md').map((f) => ({ path: `/${name}/${f}`, text: readFileSync(join(dir, f), 'utf8') }));
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return { files, readFile: async (p: string) => byPath.get(p), knowledge };
+}
+
+const at = (result: Awaited<ReturnType<typeof checkProject>>, file: string) =>
+  result.files.find((f) => f.path.endsWith(`/${file}`))?.findings ?? [];
+
+describe('examples/seed-project', () => {
+  test('warns that diffusers>=0.21.0 admits releases importing cached_download, naming huggingface_hub 0.26', async () => {
+    const result = await checkProject(load('seed-project'));
+    for (const file of ['pyproject.toml', 'requirements.txt', 'setup_ai_models.py']) {
+      const f = at(result, file).find((x) => x.code === 'hf-hub-cached-download');
+      assert.ok(f, `no hf-hub-cached-download in ${file}`);
+      assert.equal(f.severity, 'warning');
+      assert.match(f.message, /diffusers>=0\.21\.0/);
+      assert.match(f.message, /0\.26/);
+      assert.ok(f.fixes.some((x) => x.preferred && x.edits.some((e) => e.newText.includes('0.29.0'))), 'the preferred fix raises diffusers to 0.29.0');
+    }
+  });
+
+  test('reports the ROCm pin that PyPI cannot serve without its index (pyproject), but not where the index is given', async () => {
+    const result = await checkProject(load('seed-project'));
+    assert.ok(at(result, 'pyproject.toml').some((x) => x.code === 'torch-variant-no-index' && x.severity === 'error'));
+    assert.ok(!at(result, 'requirements.txt').some((x) => x.code === 'torch-variant-no-index'));
+    assert.ok(!at(result, 'server-setup.sh').some((x) => x.code === 'torch-variant-no-index'));
+  });
+
+  test('reports pins that differ across files at both places, each pointing at the other', async () => {
+    const result = await checkProject(load('seed-project'));
+    const inPy = at(result, 'setup_ai_models.py').find((x) => x.code === 'inconsistent-pins' && x.packages.includes('transformers'));
+    const inToml = at(result, 'pyproject.toml').find((x) => x.code === 'inconsistent-pins' && x.packages.includes('transformers'));
+    assert.ok(inPy && inToml, 'both places reported');
+    assert.ok(inPy.related?.some((r) => r.path.endsWith('pyproject.toml')));
+    assert.ok(inToml.related?.some((r) => r.path.endsWith('setup_ai_models.py')));
+  });
+});
+
+describe('examples/seed-project-after-naive-fix', () => {
+  test('still gets the cached_download warning, now on diffusers>=0.25.0', async () => {
+    const result = await checkProject(load('seed-project-after-naive-fix'));
+    const f = at(result, 'pyproject.toml').find((x) => x.code === 'hf-hub-cached-download');
+    assert.ok(f);
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /diffusers>=0\.25\.0/);
+  });
+});
+
+for (const name of ['seed-project', 'seed-project-after-naive-fix']) {
+  test(`fix makes examples/${name} clean`, async () => {
+    const { result, changed } = await fixProject(load(name));
+    const left = result.files.flatMap((f) => f.findings.map((x) => `${f.path}:${x.range.start.line + 1} ${x.code} ${x.message}`));
+    assert.deepEqual(left, []);
+    assert.ok(changed.size >= 3);
+  });
+}
