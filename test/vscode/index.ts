@@ -12,6 +12,7 @@ import { log } from './harness';
 
 const SUITES: Array<[file: string, load: () => Promise<unknown>]> = [
   ['smoke.test.ts', () => import('./smoke.test')],
+  ['extension.test.ts', () => import('./extension.test')],
 ];
 
 export async function run(): Promise<void> {

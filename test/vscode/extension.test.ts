@@ -1,0 +1,152 @@
+// The extension in a real VS Code, on a copy of examples/seed-project: diagnostics, unsaved edits, quick fixes,
+// fix-all on save, hovers, the requirements language, and broken TOML.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import pkg from '../../package.json';
+import type { MlPinsApi } from '../../src/extension/activate';
+import { screenshot } from './harness';
+
+const extensionId = `${pkg.publisher}.${pkg.name}`;
+let api: MlPinsApi;
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const file = (name: string) => vscode.Uri.joinPath(folder(), name);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function mlPins(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ML Pins');
+}
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+/** Waits until `predicate` holds for the file's diagnostics (checks are debounced and asynchronous). */
+async function waitFor(uri: vscode.Uri, predicate: (ds: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await api.checker.whenIdle();
+    const ds = mlPins(uri);
+    if (predicate(ds)) return ds;
+    if (Date.now() > deadline) assert.fail(`${what}; diagnostics: ${JSON.stringify(ds.map((d) => `${codeOf(d)} ${d.range.start.line}:${d.range.start.character}`))}`);
+    await sleep(100);
+  }
+}
+
+async function revert(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
+suite('ML Pins in VS Code', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<MlPinsApi>(extensionId)!;
+    api = await ext.activate();
+  });
+
+  test('diagnostics on the seed project: codes, ranges, severities, source, links', async () => {
+    const uri = file('pyproject.toml');
+    const ds = await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no cached_download warning');
+    const hub = ds.find((x) => codeOf(x) === 'hf-hub-cached-download')!;
+    assert.equal(hub.severity, vscode.DiagnosticSeverity.Warning);
+    assert.deepEqual([hub.range.start.line, hub.range.start.character, hub.range.end.line, hub.range.end.character], [13, 5, 13, 22]);
+    assert.match(hub.message, /huggingface_hub 0\.26/);
+    assert.equal(typeof hub.code === 'object' && hub.code.target.path.endsWith('/docs/rules/hf-hub-cached-download.md'), true);
+    const noIndex = ds.find((x) => codeOf(x) === 'torch-variant-no-index');
+    assert.ok(noIndex, 'the ROCm pin without its index');
+    assert.equal(noIndex.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(noIndex.range.start.line, 10);
+    // Files that are not open are checked too, and cross-file findings point at each other.
+    const py = await waitFor(file('setup_ai_models.py'), (d) => d.some((x) => codeOf(x) === 'inconsistent-pins'), 'no cross-file finding');
+    const cross = py.find((x) => codeOf(x) === 'inconsistent-pins')!;
+    assert.ok(cross.relatedInformation?.some((r) => r.location.uri.path.endsWith('/pyproject.toml')));
+  });
+
+  test('diagnostics follow unsaved edits', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
+    await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(13);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, line.range, '    "diffusers>=0.29.0",');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(doc.isDirty, true);
+    await waitFor(doc.uri, (d) => !d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the warning stayed after the fix was typed');
+    await revert(doc);
+    await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the warning did not come back after revert');
+  });
+
+  test('the preferred quick fix changes exactly the pin', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('requirements.txt'));
+    const ds = await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning in requirements.txt');
+    const diag = ds.find((x) => codeOf(x) === 'hf-hub-cached-download')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const preferred = actions.filter((a) => a.isPreferred && a.diagnostics?.some((d) => codeOf(d) === 'hf-hub-cached-download'));
+    assert.equal(preferred.length, 1, JSON.stringify(actions.map((a) => a.title)));
+    const before = doc.getText();
+    assert.ok(await vscode.workspace.applyEdit(preferred[0].edit!));
+    const after = doc.getText();
+    assert.equal(after, before.replace('diffusers>=0.21.0', 'diffusers>=0.29.0'));
+    await revert(doc);
+  });
+
+  test('fix-all on save (editor.codeActionsOnSave source.fixAll.mlPins)', async () => {
+    const config = vscode.workspace.getConfiguration('editor', { languageId: 'pip-requirements' });
+    await config.update('codeActionsOnSave', { 'source.fixAll.mlPins': 'explicit' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(file('requirements.txt'));
+      await vscode.window.showTextDocument(doc);
+      await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning before save');
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(doc.lineCount - 1, 0), '');
+      edit.insert(doc.uri, new vscode.Position(0, 0), '# fixed on save\n');
+      await vscode.workspace.applyEdit(edit);
+      await api.checker.whenIdle();
+      await doc.save();
+      assert.match(doc.getText(), /^diffusers>=0\.29\.0$/m);
+      await waitFor(doc.uri, (d) => !d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the warning survived fix-all');
+    } finally {
+      await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('hover explains the finding and cites its sources', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
+    await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(13, 8));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /cached\\?_download/);
+    assert.match(text, /a fresh install takes/);
+    assert.match(text, /Sources/);
+    assert.match(text, /pypi\.org\/project\/diffusers/);
+  });
+
+  test('requirement files get the pip-requirements language', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('requirements.txt'));
+    assert.equal(doc.languageId, 'pip-requirements');
+  });
+
+  test('malformed pyproject.toml: one syntax diagnostic, the rest keeps working', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(5, 0), 'name = = "broken\n');
+    await vscode.workspace.applyEdit(edit);
+    const ds = await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'toml-syntax'), 'no toml-syntax diagnostic');
+    const syntax = ds.find((x) => codeOf(x) === 'toml-syntax')!;
+    assert.equal(syntax.range.start.line, 5);
+    assert.equal(syntax.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok(mlPins(file('requirements.txt')).length > 0, 'requirements.txt lost its diagnostics');
+    await revert(doc);
+    await waitFor(doc.uri, (d) => !d.some((x) => codeOf(x) === 'toml-syntax'), 'the syntax error stayed after revert');
+  });
+
+  test('a picture: the squiggle and the open lightbulb menu', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
+    editor.selection = new vscode.Selection(13, 8, 13, 8);
+    editor.revealRange(new vscode.Range(8, 0, 20, 0));
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('editor.action.quickFix');
+    await sleep(1500);
+    await screenshot('quick-fix.png');
+    await vscode.commands.executeCommand('hideCodeActionWidget');
+  });
+});
