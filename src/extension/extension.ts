@@ -2,9 +2,17 @@
 // test generation (a task of type `ml-pins`).
 import type * as vscode from 'vscode';
 import { activateCommon, type MlPinsApi } from './activate';
+import { TestGeneration } from './runTask';
 
-export function activate(context: vscode.ExtensionContext): MlPinsApi {
-  return activateCommon(context);
+export interface MlPinsNodeApi extends MlPinsApi {
+  testGeneration: TestGeneration;
+}
+
+export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
+  const api = activateCommon(context, 'mlPins.offerTestGeneration');
+  const testGeneration = new TestGeneration(context, api.checker);
+  context.subscriptions.push(testGeneration);
+  return { ...api, testGeneration };
 }
 
 export function deactivate(): void {}
