@@ -700,10 +700,11 @@ function isLocalOrUrl(value: string): boolean {
 
 /** Resolves `target` against the directory of `path` without node:path (core code runs in browsers too). */
 export function resolveRelative(path: string, target: string): string | undefined {
-  if (!target || target.startsWith('/') || /^[A-Za-z]:[\\/]/.test(target) || target.startsWith('~') || URL_SCHEME.test(target)) return undefined;
+  if (!target || /^[A-Za-z]:[\\/]/.test(target) || target.startsWith('~') || URL_SCHEME.test(target) || target.includes('$')) return undefined;
   const sep = path.includes('\\') && !path.includes('/') ? '\\' : '/';
   const dirEnd = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const base = dirEnd >= 0 ? path.slice(0, dirEnd).split(/[\\/]/) : [];
+  // An absolute target only gets normalized (`/opt/app/../r.txt`).
+  const base = target.startsWith('/') ? [''] : dirEnd >= 0 ? path.slice(0, dirEnd).split(/[\\/]/) : [];
   const out = base.slice();
   for (const part of target.split(/[\\/]/)) {
     if (part === '' || part === '.') continue;
@@ -711,7 +712,7 @@ export function resolveRelative(path: string, target: string): string | undefine
     else out.push(part);
   }
   const joined = out.join(sep);
-  return joined || '.';
+  return joined || (target.startsWith('/') ? '/' : '.');
 }
 
 export interface PipArgsContext {

@@ -253,6 +253,7 @@ describe('resolveRelative', () => {
     assert.equal(resolveRelative('/a/b/setup.sh', '../r.txt'), '/a/r.txt');
     assert.equal(resolveRelative('setup.sh', './r.txt'), 'r.txt');
     assert.equal(resolveRelative('C:\\p\\x.sh', 'r\\a.txt'), 'C:\\p\\r\\a.txt');
-    assert.equal(resolveRelative('/a/x.sh', '/abs.txt'), undefined);
+    assert.equal(resolveRelative('/a/x.sh', '/opt/../abs.txt'), '/abs.txt');
+    assert.equal(resolveRelative('/a/x.sh', '$HOME/r.txt'), undefined);
   });
 });
