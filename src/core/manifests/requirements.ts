@@ -138,10 +138,13 @@ function pep263Encoding(bytes: Uint8Array): string | undefined {
 
 interface MappedText {
   text: string;
-  starts: number[];
-  ends: number[];
   /** Document offset used for an empty text. */
   anchor: number;
+  /** When set, character i sits at `base + i` (the common case: text straight from one physical line). */
+  base?: number;
+  /** Otherwise, where each character starts and ends in the document. */
+  starts?: number[];
+  ends?: number[];
 }
 
 interface LogicalLine extends MappedText {
@@ -156,20 +159,32 @@ const isPySpace = (c: string | undefined): boolean => c !== undefined && c !== '
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
 function mapped(text: string, docStart: number): MappedText {
-  const starts = Array.from({ length: text.length }, (_, i) => docStart + i);
-  return { text, starts, ends: starts.map((s) => s + 1), anchor: docStart };
+  return { text, anchor: docStart, base: docStart };
 }
 
-function concat(a: MappedText, b: MappedText): MappedText {
-  return {
-    text: a.text + b.text, starts: a.starts.concat(b.starts), ends: a.ends.concat(b.ends),
-    anchor: a.text ? a.anchor : b.anchor,
-  };
+const startOf = (m: MappedText, i: number): number => (m.base !== undefined ? m.base + i : m.starts![i]);
+const endOf = (m: MappedText, i: number): number => (m.base !== undefined ? m.base + i + 1 : m.ends![i]);
+
+/** Joins pieces in one pass (joining pairwise would be quadratic on long continued lines). */
+function concat(pieces: MappedText[]): MappedText {
+  if (pieces.length === 1) return pieces[0];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const p of pieces) {
+    for (let i = 0; i < p.text.length; i++) {
+      starts.push(startOf(p, i));
+      ends.push(endOf(p, i));
+    }
+  }
+  const first = pieces.find((p) => p.text) ?? pieces[0];
+  return { text: pieces.map((p) => p.text).join(''), starts, ends, anchor: first.anchor };
 }
 
 function slice(m: MappedText, start: number, end = m.text.length): MappedText {
-  const anchor = start < m.text.length ? m.starts[start] : start > 0 ? m.ends[start - 1] : m.anchor;
-  return { text: m.text.slice(start, end), starts: m.starts.slice(start, end), ends: m.ends.slice(start, end), anchor };
+  const anchor = start < m.text.length ? startOf(m, start) : start > 0 ? endOf(m, start - 1) : m.anchor;
+  const text = m.text.slice(start, end);
+  if (m.base !== undefined) return { text, anchor, base: m.base + start };
+  return { text, starts: m.starts!.slice(start, end), ends: m.ends!.slice(start, end), anchor };
 }
 
 function trimmed(m: MappedText): MappedText {
@@ -183,20 +198,18 @@ function trimmed(m: MappedText): MappedText {
 function toDoc(m: MappedText): ValueToDoc {
   return (i, bias) => {
     if (m.text.length === 0) return m.anchor;
-    if (bias === 'end' && i > 0) return m.ends[Math.min(i, m.text.length) - 1];
-    return i < m.text.length ? m.starts[Math.max(0, i)] : m.ends[m.text.length - 1];
+    if (bias === 'end' && i > 0) return endOf(m, Math.min(i, m.text.length) - 1);
+    return i < m.text.length ? startOf(m, Math.max(0, i)) : endOf(m, m.text.length - 1);
   };
 }
 
-function physicalLines(text: string): { text: string; start: number }[] {
-  const lines: { text: string; start: number }[] = [];
+function* physicalLines(text: string): Generator<{ text: string; start: number }> {
   let start = 0;
   for (const m of text.matchAll(LINE_BREAK)) {
-    lines.push({ text: text.slice(start, m.index), start });
+    yield { text: text.slice(start, m.index), start };
     start = m.index! + m[0].length;
   }
-  if (start < text.length) lines.push({ text: text.slice(start), start });
-  return lines;
+  if (start < text.length) yield { text: text.slice(start), start };
 }
 
 /** pip's COMMENT_RE `(^|\s+)#.*$`: where the comment (with the whitespace before it) starts, or -1. */
@@ -214,24 +227,25 @@ function commentStart(text: string): number {
 const startsWithComment = (text: string): boolean => commentStart(text) === 0;
 
 /** pip's join_lines: a line ending in `\` continues on the next, unless it is a comment. */
-function joinLines(text: string): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  let pending: LogicalLine | undefined;
-  physicalLines(text).forEach((physical, number) => {
+function* joinLines(text: string): Generator<LogicalLine> {
+  let pending: MappedText[] = [];
+  let first = 0;
+  let number = 0;
+  for (const physical of physicalLines(text)) {
     let piece = mapped(physical.text, physical.start);
     const isComment = startsWithComment(physical.text);
+    if (!pending.length) first = number;
+    number++;
     if (!physical.text.endsWith('\\') || isComment) {
       // pip prefixes a space so the comment is still recognized once joined.
-      if (isComment) piece = concat({ text: ' ', starts: [physical.start], ends: [physical.start], anchor: physical.start }, piece);
-      out.push(pending ? { ...concat(pending, piece), line: pending.line } : { ...piece, line: number });
-      pending = undefined;
+      if (isComment) piece = concat([{ text: ' ', starts: [physical.start], ends: [physical.start], anchor: physical.start }, piece]);
+      yield { ...concat([...pending, piece]), line: first };
+      pending = [];
     } else {
-      const body = stripBackslashes(piece);
-      pending = pending ? { ...concat(pending, body), line: pending.line } : { ...body, line: number };
+      pending.push(stripBackslashes(piece));
     }
-  });
-  if (pending) out.push(pending); // a continuation at EOF is kept
-  return out;
+  }
+  if (pending.length) yield { ...concat(pending), line: first }; // a continuation at EOF is kept
 }
 
 /** Python's `line.strip("\\")`. */
@@ -254,34 +268,35 @@ const ENV_VAR_RE = /\$\{([A-Z0-9_]+)\}/g;
 function expandEnv(m: MappedText, env: Record<string, string | undefined> | undefined): MappedText {
   if (!env) return m;
   let out = m;
-  for (const [whole, name] of [...m.text.matchAll(ENV_VAR_RE)]) {
-    const value = env[name];
+  // Each distinct variable once: replaceAll already covers its repeats.
+  for (const whole of new Set(Array.from(m.text.matchAll(ENV_VAR_RE), (match) => match[0]))) {
+    const value = env[whole.slice(2, -1)];
     if (value) out = replaceAll(out, whole, value);
   }
   return out;
 }
 
 function replaceAll(m: MappedText, needle: string, value: string): MappedText {
-  let out: MappedText = { text: '', starts: [], ends: [], anchor: m.anchor };
+  const pieces: MappedText[] = [];
   let from = 0;
   for (let at = m.text.indexOf(needle); at >= 0; at = m.text.indexOf(needle, at + needle.length)) {
-    out = concat(out, slice(m, from, at));
+    pieces.push(slice(m, from, at));
     // Every character of the value underlines the whole `${VAR}` it came from.
-    const start = m.starts[at];
-    const end = m.ends[at + needle.length - 1];
-    out = concat(out, { text: value, starts: Array(value.length).fill(start), ends: Array(value.length).fill(end), anchor: start });
+    const start = startOf(m, at);
+    const end = endOf(m, at + needle.length - 1);
+    pieces.push({ text: value, starts: Array(value.length).fill(start), ends: Array(value.length).fill(end), anchor: start });
     from = at + needle.length;
   }
-  return concat(out, slice(m, from));
+  pieces.push(slice(m, from));
+  return concat(pieces);
 }
 
-function logicalLines(text: string, env: Record<string, string | undefined> | undefined): LogicalLine[] {
-  const out: LogicalLine[] = [];
+/** pip's preprocess. A generator, so each line's character maps can be collected as soon as it is read. */
+function* logicalLines(text: string, env: Record<string, string | undefined> | undefined): Generator<LogicalLine> {
   for (const joined of joinLines(text)) {
     const line = trimmed(stripComment(joined));
-    if (line.text) out.push({ ...expandEnv(line, env), line: joined.line });
+    if (line.text) yield { ...expandEnv(line, env), line: joined.line };
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
