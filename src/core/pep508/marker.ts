@@ -104,14 +104,13 @@ export function runParser<T>(text: string, parse: (tokenizer: Tokenizer) => T): 
 /** marker = marker_atom (BOOLOP marker_atom)* */
 export function parseMarkerExpression(tokenizer: Tokenizer, depth: number): MarkerExpression {
   if (depth > MAX_DEPTH) tokenizer.fail('Marker is nested too deeply');
-  const start = tokenizer.position;
   const items: MarkerNode[] = [parseMarkerAtom(tokenizer, depth)];
   const ops: ('and' | 'or')[] = [];
   for (let op = tokenizer.take('BOOLOP'); op; op = tokenizer.take('BOOLOP')) {
     ops.push(op.text as 'and' | 'or');
     items.push(parseMarkerAtom(tokenizer, depth));
   }
-  return { kind: 'expression', items, ops, span: { start, end: lastEnd(items) } };
+  return { kind: 'expression', items, ops, span: { start: items[0].span.start, end: lastEnd(items) } };
 }
 
 function lastEnd(items: MarkerNode[]): number {

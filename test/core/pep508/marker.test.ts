@@ -52,6 +52,16 @@ describe('evaluateMarker with a partial environment', () => {
   });
 });
 
+describe('marker spans', () => {
+  test('the expression and each comparison cover their own text', () => {
+    const text = '  os_name == "nt"  or ( python_version < "3.9" ) ';
+    const m = marker(text);
+    assert.equal(text.slice(m.span.start, m.span.end), 'os_name == "nt"  or ( python_version < "3.9" )');
+    assert.equal(text.slice(m.items[0].span.start, m.items[0].span.end), 'os_name == "nt"');
+    assert.equal(text.slice(m.items[1].span.start, m.items[1].span.end), '( python_version < "3.9" )');
+  });
+});
+
 describe('marker strings', () => {
   test('PEP 345 names and quoting are normalized', () => {
     assert.equal(markerToString(marker("os.name=='posix' and (python_implementation=='CPython')")),
