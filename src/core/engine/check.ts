@@ -89,7 +89,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     if (m.kind !== 'requirements' || !m.includes.length) continue;
     const tree = await loadRequirementTree(m.path, read);
     includeTrees.set(m.path, tree.manifests);
-    for (const f of tree.findings) placed.push({ path: m.path, finding: f });
+    for (const { path, ...finding } of tree.findings) placed.push({ path: path ?? m.path, finding });
     for (const inc of tree.manifests) {
       if (!texts.has(inc.path)) {
         const text = await read(inc.path);

@@ -190,7 +190,8 @@ function insertIntoStringList(text: string, index: LineIndex, path: string, star
   const startLine = index.positionAt(start).line;
   const lineText = index.lineText(startLine);
   const ownLine = lineText.slice(0, index.positionAt(start).character - 1).trim() === '';
-  const rest = text.slice(close, index.offsetAt({ line: index.positionAt(close).line, character: Number.MAX_SAFE_INTEGER }));
+  const closeLine = index.positionAt(close).line;
+  const rest = text.slice(close, index.lineStart(closeLine) + index.lineText(closeLine).length);
   const at = (offset: number, newText: string): TextEdit => ({ path, range: index.range(offset, offset), newText });
   if (!ownLine) {
     // One-line list: `["a", "b"]` -> `["a", "new", "b"]`.
