@@ -1,0 +1,1 @@
+from huggingface_hub import @HUB_IMPORTS@  # noqa: F401

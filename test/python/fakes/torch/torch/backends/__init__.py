@@ -1,0 +1,7 @@
+class _MPS:
+    @staticmethod
+    def is_available():
+        return False
+
+
+mps = _MPS()

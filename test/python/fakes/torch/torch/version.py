@@ -1,0 +1,3 @@
+__version__ = "@VERSION@"
+cuda = @CUDA@
+hip = None
