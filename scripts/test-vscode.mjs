@@ -8,7 +8,8 @@
 //         node scripts/test-vscode.mjs [--tests out/test/index.js] [--vsix path.vsix] [--keep] [--verbose]
 //   --tests FILE  the test module to run (default out/test/index.js); must export run().
 //   --vsix FILE   install FILE into the server's (fresh) extensions dir and run the tests against the INSTALLED
-//                 extension: no extensionDevelopmentPath is passed (for the packaging test).
+//                 extension (for the packaging test). VS Code runs tests only in development mode, so the
+//                 extensionDevelopmentPath is then an empty temp folder rather than the repo.
 //   --keep        keep the temp dir (server log, browser console, user data) even when the tests pass.
 //   --verbose     echo the browser console and the server output as they come.
 // Environment:
@@ -275,7 +276,11 @@ async function main() {
 
   const remote = (p) => `vscode-remote://${HOST}:${port}${p}`;
   const payload = [['extensionTestsPath', remote(testsPath)], ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
-  if (!opt.vsix) payload.unshift(['extensionDevelopmentPath', remote(ROOT)]);
+  // VS Code only runs extensionTestsPath when some extensionDevelopmentPath is given. With --vsix it is an
+  // empty folder, so the only ml-pins extension loaded is the installed one.
+  const devPath = opt.vsix ? join(tmp, 'no-extension-under-development') : ROOT;
+  if (opt.vsix) mkdirSync(devPath);
+  payload.unshift(['extensionDevelopmentPath', remote(devPath)]);
   const url = `http://${HOST}:${port}/?folder=${encodeURIComponent(workspace)}` +
     `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   say(opt.vsix ? `running ${relative(ROOT, testsPath)} against the installed ${opt.vsix}`
