@@ -15,7 +15,7 @@
 // admits a pre-release (a single version has no alternative), `filter` keeps pre-releases only when no final
 // release matched, and an explicit `prereleases` flag forces either way.
 
-import { PY_WHITESPACE, Version, compareVersions, parseVersion, toVersion } from './version';
+import { PY_WHITESPACE, Version, compareVersions, parseVersion, pyStrip, toVersion } from './version';
 
 export type Operator = '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '===';
 
@@ -342,12 +342,10 @@ export function parseSpecifierSet(text: string, prereleases?: boolean): Specifie
   return new SpecifierSet(specs, prereleases);
 }
 
-const PY_TRIM = new RegExp(`^${PY_WHITESPACE}+|${PY_WHITESPACE}+$`, 'g');
-
 function parseClauses(text: string): readonly Specifier[] | null {
   const specs: Specifier[] = [];
   for (const part of text.split(',')) {
-    const clause = part.replace(PY_TRIM, '');
+    const clause = pyStrip(part);
     if (!clause) continue;
     const s = parseSpecifier(clause);
     if (!s) return null;

@@ -204,8 +204,26 @@ export function compareVersions(a: Version, b: Version): number {
 
 // Python's `\s` for str patterns (str.isspace); JS `\s` differs slightly (it has U+FEFF, lacks U+001C-1F, U+0085).
 const WS = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-/** Python whitespace characters, for `strip()`-like trimming elsewhere in this module. */
+/** Python whitespace characters as a regex character class, for the specifier grammar. */
 export const PY_WHITESPACE = WS;
+
+/** Python's str.isspace() for one UTF-16 code unit. */
+export function isPyWhitespace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) || (code >= 0x1c && code <= 0x20) || code === 0x85 || code === 0xa0 ||
+    code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000
+  );
+}
+
+/** Python's str.strip(), in linear time (a `\s+$` regex is quadratic on long inner runs of spaces). */
+export function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPyWhitespace(s.charCodeAt(start))) start++;
+  while (end > start && isPyWhitespace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
 
 // packaging's VERSION_PATTERN. Without the `u` flag, `i` only folds ASCII letters onto ASCII letters, which
 // matches packaging's `(?a:...)` groups (so `ſ`, `ı` or the Kelvin sign never match `s`, `i`, `k`).
