@@ -1,3 +1,5 @@
-// PEP 440 versions, specifiers and version sets.
+// PEP 440 versions, specifiers, version sets and Poetry constraint translation.
 export * from './version';
 export * from './specifier';
+export * from './intervals';
+export * from './poetry';
