@@ -26,7 +26,7 @@
 //   `===1.0`); when S is not a version it is modeled as every version. Both over-approximate: sound for
 //   "can these requirements conflict" (no false conflicts), never an under-approximation.
 
-import { Version, compareVersions, toVersion } from './version';
+import { BoundedCache, Version, compareVersions, toVersion } from './version';
 import { Specifier, SpecifierSet, nextPrefixDev0, parseSpecifierSet } from './specifier';
 
 const enum CutKind {
@@ -289,7 +289,7 @@ function intervalText(i: Interval): string {
 
 // --- the public set type -------------------------------------------------------------------------------
 
-const setCache = new Map<string, VersionSet>();
+const setCache = new BoundedCache<string, VersionSet>(50000);
 const specifierCache = new WeakMap<Specifier, VersionSet>();
 
 /** A set of versions as a union of disjoint, sorted intervals. Immutable. */
@@ -314,7 +314,6 @@ export class VersionSet {
       if (hit) return hit;
       const parsed = parseSpecifierSet(set);
       const result = parsed ? VersionSet.fromSpecifierSet(parsed) : VersionSet.ALL;
-      if (setCache.size >= 20000) setCache.clear();
       setCache.set(set, result);
       return result;
     }

@@ -15,7 +15,7 @@
 // admits a pre-release (a single version has no alternative), `filter` keeps pre-releases only when no final
 // release matched, and an explicit `prereleases` flag forces either way.
 
-import { PY_WHITESPACE, Version, compareVersions, parseVersion, pyStrip, toVersion } from './version';
+import { BoundedCache, PY_WHITESPACE, Version, compareVersions, parseVersion, pyStrip, toVersion } from './version';
 
 export type Operator = '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '===';
 
@@ -228,7 +228,7 @@ function applyPrereleasePolicy<T extends string | Version>(matches: readonly T[]
   return matches.filter((m) => !toVersion(m)?.isPrerelease);
 }
 
-const specifierCache = new Map<string, Specifier | null>();
+const specifierCache = new BoundedCache<string, Specifier | null>(50000);
 
 /** Parses one clause; null when packaging would raise InvalidSpecifier. */
 export function parseSpecifier(text: string, prereleases?: boolean): Specifier | null {
@@ -237,7 +237,6 @@ export function parseSpecifier(text: string, prereleases?: boolean): Specifier |
   let s = specifierCache.get(text);
   if (s === undefined) {
     s = parseSpecifierUncached(text, undefined);
-    if (specifierCache.size >= 20000) specifierCache.clear();
     specifierCache.set(text, s);
   }
   return s;
@@ -327,7 +326,7 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const setCache = new Map<string, readonly Specifier[] | null>();
+const setCache = new BoundedCache<string, readonly Specifier[] | null>(50000);
 
 /** Parses `>=1.0, <2`; '' gives the empty set (admits everything); null when any clause is invalid. */
 export function parseSpecifierSet(text: string, prereleases?: boolean): SpecifierSet | null {
@@ -335,7 +334,6 @@ export function parseSpecifierSet(text: string, prereleases?: boolean): Specifie
   let specs = setCache.get(text);
   if (specs === undefined) {
     specs = parseClauses(text);
-    if (setCache.size >= 20000) setCache.clear();
     setCache.set(text, specs);
   }
   if (!specs) return null;

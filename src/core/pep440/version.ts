@@ -246,8 +246,29 @@ const PRE_SPELLINGS: Record<string, PreLabel> = {
   a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc',
 };
 
-const CACHE_LIMIT = 20000;
-const cache = new Map<string, Version | null>();
+/** A Map that forgets its oldest quarter when full, so a burst of new keys never empties it at once. */
+export class BoundedCache<K, V> {
+  private readonly map = new Map<K, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    if (this.map.size >= this.limit) {
+      let drop = this.limit >> 2;
+      for (const k of this.map.keys()) {
+        if (drop-- <= 0) break;
+        this.map.delete(k);
+      }
+    }
+    this.map.set(key, value);
+  }
+}
+
+const cache = new BoundedCache<string, Version | null>(50000);
 
 /** Parses a PEP 440 version; null when packaging would raise InvalidVersion. Results are cached. */
 export function parseVersion(text: string): Version | null {
@@ -255,7 +276,6 @@ export function parseVersion(text: string): Version | null {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
   const parsed = parseUncached(text);
-  if (cache.size >= CACHE_LIMIT) cache.clear(); // crude bound; a full re-parse is cheap
   cache.set(text, parsed);
   return parsed;
 }
