@@ -968,15 +968,27 @@ def classify_hub_error(exc: BaseException, repo_id: str) -> Dict[str, Any]:
     status = _status_of(exc)
     text = scrub(str(exc))
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-    if "GatedRepoError" in names or status in (401, 403) or re.search(r"\bgated\b|restricted", text, re.I):
+    # Class names first: huggingface_hub's RepositoryNotFoundError text itself mentions "private or gated repo",
+    # and the Hub answers 401 for a missing repo when no token is sent.
+    if "GatedRepoError" in names:
+        kind = "gated"
+    elif names & {"RepositoryNotFoundError", "RevisionNotFoundError"}:
+        kind = "not-found"
+    elif status in (401, 403) or isinstance(exc, PermissionError):
+        kind = "gated"
+    elif status == 404:
+        kind = "not-found"
+    else:
+        kind = "other"
+    if kind == "gated":
         have = "HF_TOKEN is set but the account has no access" if hf_token() else "no Hugging Face token is set"
         return {"code": RUNNER_CODES["model_gated"], "exit": EXIT_AUTH,
                 "message": (f"{repo_id} is gated or needs authentication ({have}). Open {endpoint}/{repo_id} while "
                             f"logged in and accept its license, then set your Hugging Face access token in ML Pins "
                             f"(it is passed to this runner as HF_TOKEN; it is never stored in files or arguments).")}
-    if "RepositoryNotFoundError" in names or "RevisionNotFoundError" in names or status == 404:
+    if kind == "not-found":
         return {"code": RUNNER_CODES["model_not_found"], "exit": EXIT_NOT_FOUND,
-                "message": f"{repo_id} was not found on {endpoint} (check the id; private repos need a token)."}
+                "message": f"{repo_id} was not found on {endpoint} (check the id; a private repo needs a token)."}
     return {"code": RUNNER_CODES["download_failed"], "exit": EXIT_FAIL,
             "message": f"downloading {repo_id} failed: {type(exc).__name__}: {text.splitlines()[0] if text else ''}"}
 
@@ -1072,9 +1084,22 @@ def cmd_download(args: argparse.Namespace) -> int:
 # Generate
 
 def find_local_model(model: str) -> str:
-    """The downloaded snapshot of a model, from the Hub cache, without network."""
+    """The downloaded snapshot of a model, from the Hub cache, without network.
+
+    try_to_load_from_cache first: recent huggingface_hub versions refuse snapshot_download(local_files_only=True)
+    for a snapshot holding only some of the repo's files, which is what `download` leaves on purpose.
+    """
     repo_id = resolve_model(model)
     hub = lazy_import("huggingface_hub", "huggingface-hub")
+    lookup = getattr(hub, "try_to_load_from_cache", None)
+    if lookup is not None:
+        for marker in ("model_index.json", "config.json"):
+            try:
+                found = lookup(repo_id, marker)
+            except Exception:
+                found = None
+            if isinstance(found, str) and os.path.isfile(found):  # may also be a "known missing" sentinel
+                return os.path.dirname(found)
     try:
         return hub.snapshot_download(repo_id, local_files_only=True)
     except Exception:

@@ -362,6 +362,14 @@ test('python runner', { concurrency: true }, async (t) => {
       assert.equal(existsSync(hits) ? readFileSync(hits, 'utf8') : '', '');
     });
 
+    await t.test('a model that does not exist: not-found (exit 4), not mistaken for a gated one', async () => {
+      const r = await runner(py, ['download', '--model', 'test-org/does-not-exist', '--json'], hfEnv);
+      assert.equal(r.code, 4, r.stdout + r.stderr);
+      const res = lastJson(r) as { error: { code: string; message: string } };
+      assert.equal(res.error.code, 'model-not-found');
+      assert.match(res.error.message, /test-org\/does-not-exist was not found on http:\/\/127\.0\.0\.1:\d+/);
+    });
+
     await t.test('pip failure: a missing package stops install with the reason', async () => {
       const r = await runner(py, ['install', '--packages', 'does-not-exist==1.0', ...offline(), '--json']);
       assert.equal(r.code, 1);

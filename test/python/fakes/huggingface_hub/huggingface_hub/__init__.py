@@ -9,7 +9,7 @@ from .errors import (
     LocalEntryNotFoundError,
     RepositoryNotFoundError,
 )
-from .file_download import hf_hub_download
+from .file_download import hf_hub_download, try_to_load_from_cache
 from .hf_api import HfApi, ModelInfo, RepoSibling, list_repo_files, model_info
 from ._snapshot_download import snapshot_download
 from .utils import HfFolder

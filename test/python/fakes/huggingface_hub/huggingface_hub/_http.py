@@ -38,6 +38,10 @@ def request(url, token=None):
         if code == "GatedRepo":
             raise GatedRepoError(message, response) from None
         if code == "RepoNotFound":
+            # The real client adds this hint, which mentions gated repos: the runner must not be fooled by it.
+            message += ("\nRepository Not Found for url: %s.\nPlease make sure you specified the correct `repo_id` and "
+                        "`repo_type`.\nIf you are trying to access a private or gated repo, make sure you are "
+                        "authenticated." % url)
             raise RepositoryNotFoundError(message, response) from None
         if code == "RevisionNotFound":
             raise RevisionNotFoundError(message, response) from None

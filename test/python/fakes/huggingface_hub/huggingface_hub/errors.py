@@ -23,3 +23,7 @@ class EntryNotFoundError(HfHubHTTPError):
 class LocalEntryNotFoundError(EntryNotFoundError, FileNotFoundError):
     def __init__(self, message):
         super().__init__(message, None)
+
+
+class IncompleteSnapshotError(LocalEntryNotFoundError):
+    pass

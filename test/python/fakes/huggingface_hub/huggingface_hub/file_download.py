@@ -43,6 +43,12 @@ def cached_snapshot(repo_id, revision=None, cache_dir=None):
     return path if os.path.isdir(path) else None
 
 
+def try_to_load_from_cache(repo_id, filename, cache_dir=None, revision=None, repo_type=None):
+    snap = cached_snapshot(repo_id, revision, cache_dir)
+    path = os.path.join(snap, filename) if snap else None
+    return path if path and os.path.isfile(path) else None
+
+
 def hf_hub_download(repo_id, filename, subfolder=None, repo_type=None, revision=None, cache_dir=None,
                     local_dir=None, token=None, local_files_only=False, **kwargs):
     if subfolder:
