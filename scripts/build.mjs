@@ -9,8 +9,19 @@ const withTests = process.argv.includes('--tests') || existsSync('test/vscode/in
 mkdirSync('dist', { recursive: true });
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Rule examples are for the test suite and the generated docs; the bundles ship the rules without them.
+const stripRuleExamples = {
+  name: 'strip-rule-examples',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]rules[\\/][^\\/]+\.json$/ }, async (args) => {
+      const family = JSON.parse(readFileSync(args.path, 'utf8'));
+      for (const rule of family.rules ?? []) delete rule.examples;
+      return { contents: JSON.stringify(family), loader: 'json' };
+    });
+  },
+};
 const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2022',
-  define: { ML_PINS_VERSION: JSON.stringify(version) } };
+  define: { ML_PINS_VERSION: JSON.stringify(version) }, plugins: [stripRuleExamples] };
 const builds = [];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
@@ -25,7 +36,7 @@ if (existsSync('src/cli/main.ts')) {
     banner: { js: '#!/usr/bin/env node' } });
 }
 if (withTests) {
-  builds.push({ ...common, minify: false, entryPoints: ['test/vscode/index.ts'], outfile: 'out/test/index.js',
+  builds.push({ ...common, plugins: [], minify: false, entryPoints: ['test/vscode/index.ts'], outfile: 'out/test/index.js',
     platform: 'node', format: 'cjs', external: ['vscode', 'mocha'] });
 }
 if (watch) {

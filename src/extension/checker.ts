@@ -23,7 +23,10 @@ export interface CheckedFinding {
 
 export class WorkspaceChecker implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('ml-pins');
-  private readonly knowledge: Knowledge = knowledgeFrom(bundledFamilies);
+  private compiled?: Knowledge; // compiled on the first check, not at activation
+  private get knowledge(): Knowledge {
+    return (this.compiled ??= knowledgeFrom(bundledFamilies));
+  }
   private readonly files = new Map<string, vscode.Uri>(); // engine path -> uri, for every known manifest
   private readonly byUri = new Map<string, CheckedFinding[]>();
   private readonly results = new Map<string, CheckResult>(); // workspace folder uri -> last result

@@ -151,19 +151,29 @@ const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-ins
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
   const code = 'inconsistent-pins';
   const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();
+  const sets = new Map<string, VersionSet>(); // one set per distinct specifier: big projects repeat the same pins
   for (const m of manifests) {
     for (const req of m.requirements) {
       if (!CROSS_FILE_SCOPES.has(req.scope.kind) || req.url || req.marker || !req.specifier) continue;
+      let set = sets.get(req.specifier);
+      if (!set) sets.set(req.specifier, (set = VersionSet.fromSpecifierSet(req.specifier)));
       const list = byName.get(req.normalizedName) ?? [];
-      list.push({ path: m.path, req, set: VersionSet.fromSpecifierSet(req.specifier) });
+      list.push({ path: m.path, req, set });
       byName.set(req.normalizedName, list);
     }
   }
   const out: PlacedFinding[] = [];
   for (const [name, pins] of byName) {
     if (pins.length < 2) continue;
+    // Disjointness is decided once per pair of distinct specifiers, not per pair of pins.
+    const bySpec = new Map<string, typeof pins>();
+    for (const p of pins) bySpec.set(p.req.specifier, [...(bySpec.get(p.req.specifier) ?? []), p]);
+    if (bySpec.size < 2) continue;
+    const disjointFrom = new Map<string, string[]>();
+    const specs = [...bySpec.keys()];
+    for (const x of specs) disjointFrom.set(x, specs.filter((y) => y !== x && !sets.get(x)!.intersects(sets.get(y)!)));
     for (const a of pins) {
-      const others = pins.filter((b) => b.path !== a.path && !a.set.intersects(b.set));
+      const others = disjointFrom.get(a.req.specifier)!.flatMap((y) => bySpec.get(y)!).filter((b) => b.path !== a.path).slice(0, 20);
       if (!others.length) continue;
       const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
       if (!severity) continue;

@@ -130,15 +130,22 @@ export function mergeSettings(user: CheckSettings, project: CheckSettings): Chec
   };
 }
 
-/** The final severity of a finding of `code`, or undefined when it is turned off. */
-export function applySeverity(code: string, computed: Severity, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * The final severity of a finding of `code`, or undefined when it is turned off. Order: the computed severity, then
+ * the level for admitted-only combinations, then the rule's own cap (`maxSeverity`), then the user's override, which
+ * always wins.
+ */
+export function applySeverity(code: string, computed: Severity, settings: CheckSettings, admittedOnly: boolean, cap?: Severity): Severity | undefined {
   if (settings.disabledRules?.includes(code)) return undefined;
-  let severity: SeverityOverride = computed;
+  let severity: Severity = computed;
   if (admittedOnly) {
     const level = settings.admittedOverrides?.[code] ?? settings.admitted ?? 'warning';
     if (level === 'off') return undefined;
     severity = level;
   }
+  if (cap && RANK[cap] > RANK[severity]) severity = cap;
   const override = settings.severityOverrides?.[code];
   if (override === 'off') return undefined;
   return override ?? severity;

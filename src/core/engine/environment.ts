@@ -28,6 +28,9 @@ export interface Environment {
   /** The manifest the environment is built from (where new requirements are added). */
   path: string;
   packages: Map<string, EnvironmentPackage>;
+  /** Constraint-only sets (`-c` files, uv constraint-dependencies) of packages nothing here names: they still narrow
+   *  a package that another one installs (a `-c` pin of huggingface_hub under diffusers). */
+  constraints: Map<string, VersionSet>;
   indexes: PackageIndex[];
   /** Pythons the project declares (requires-python, poetry's python, setup.cfg python_requires). */
   python?: VersionSet;
@@ -48,7 +51,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
   const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes): Environment => ({
     label,
     path: manifest.path,
-    packages: collectPackages(reqs, markerEnv),
+    ...collectPackages(reqs, markerEnv),
     indexes,
     python: python?.set,
     pythonSource: python?.source,
@@ -134,7 +137,8 @@ function expandGroup(group: string, groups: Map<string, Requirement[]>, includes
   return [...own, ...included];
 }
 
-function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnvironment>): Map<string, EnvironmentPackage> {
+function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnvironment>):
+  { packages: Map<string, EnvironmentPackage>; constraints: Map<string, VersionSet> } {
   // Per package: unconditional pins intersect; pins under undecidable markers form branches that are united.
   const byName = new Map<string, { pins: PinnedRequirement[]; always: VersionSet; branches: Map<string, VersionSet>; installs: boolean }>();
   for (const p of pins) {
@@ -152,18 +156,19 @@ function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnv
       entry.branches.set(key, (entry.branches.get(key) ?? VersionSet.all()).intersect(set));
     }
   }
-  const out = new Map<string, EnvironmentPackage>();
+  const packages = new Map<string, EnvironmentPackage>();
+  const constraints = new Map<string, VersionSet>();
   for (const [name, e] of byName) {
-    if (!e.installs) continue; // a constraint alone installs nothing
     let admitted = e.always;
     if (e.branches.size) {
       let union = VersionSet.empty();
       for (const b of e.branches.values()) union = union.union(b);
       admitted = admitted.intersect(union);
     }
-    out.set(name, { name, admitted, pins: e.pins });
+    if (e.installs) packages.set(name, { name, admitted, pins: e.pins });
+    else constraints.set(name, admitted); // a constraint alone installs nothing
   }
-  return out;
+  return { packages, constraints };
 }
 
 const markerCache = new Map<string, ReturnType<typeof parseMarker>>();

@@ -23,7 +23,6 @@ export interface PlacedFinding {
   finding: Finding;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /** Sets as the environment admits them, with implicit installs added and declared constraints applied. */
 interface Sets {
@@ -49,7 +48,7 @@ function computeSets(env: Environment, k: Knowledge): Sets {
       for (const inst of k.installs.get(name) ?? []) {
         if (!set.intersects(inst.versions)) continue;
         for (const q of inst.packages) {
-          if (!admitted.has(q)) { admitted.set(q, VersionSet.all()); implicit.set(q, name); }
+          if (!admitted.has(q)) { admitted.set(q, env.constraints.get(q) ?? VersionSet.all()); implicit.set(q, name); }
         }
       }
     }
@@ -205,21 +204,23 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
   const cells = cellsOf(s, c);
-  const others = new Set(c.rows.flatMap((r) => [...r.requires.keys()]).filter((q) => env.packages.has(q)));
+  // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
+  const setOf = (q: string) => sets.admitted.get(q);
+  const others = new Set(c.rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
   if (!others.size) return [];
   const consistent = cells.some((cell) => !cell.covered ||
-    [...cell.requires].every(([q, r]) => !env.packages.has(q) || env.packages.get(q)!.admitted.intersects(r)));
+    [...cell.requires].every(([q, r]) => !setOf(q) || setOf(q)!.intersects(r)));
   if (consistent) return [];
   const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
   // The packages whose pins collide, and what the pinned versions require of them.
   const needed = new Map<string, VersionSet>();
-  for (const cell of cells) for (const [q, r] of cell.requires) if (env.packages.has(q)) needed.set(q, (needed.get(q) ?? VersionSet.empty()).union(r));
-  const conflicting = [...needed.keys()].filter((q) => !env.packages.get(q)!.admitted.intersects(needed.get(q)!));
+  for (const cell of cells) for (const [q, r] of cell.requires) if (setOf(q)) needed.set(q, (needed.get(q) ?? VersionSet.empty()).union(r));
+  const conflicting = [...needed.keys()].filter((q) => !setOf(q)!.intersects(needed.get(q)!));
   const message = renderMessage(rule.message, {
     requirement: (p) => requirementText(env, p, sets),
-    admitted: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
-    version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
+    admitted: (p) => describeSet(setOf(p) ?? VersionSet.all()),
+    version: (p) => describeSet(setOf(p) ?? VersionSet.all()),
     requires: (p) => describeSet(needed.get(p) ?? VersionSet.all()),
   }, {});
   const related = relatedPins(env, conflicting, (q) => `${displayName(rule.package)} ${describeSet(s)} requires ${displayName(q)} ${describeSet(needed.get(q)!)}`);
@@ -515,8 +516,7 @@ function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environmen
 // ---- helpers ----
 
 function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
-  const capped = cap && SEVERITY_RANK[cap] > SEVERITY_RANK[computed] ? cap : computed;
-  return applySeverity(code, capped, settings, admittedOnly);
+  return applySeverity(code, computed, settings, admittedOnly, cap);
 }
 
 /** The pins a finding about `pkg` goes on: its own installing pins, else the pin of the package that installs it. */

@@ -41,7 +41,7 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
   if (cond && condition?.first && lower && cond.lowerBound() && lowerEqual(set, cond)) low = condition.first;
   if (lower && !low) return set.toString();
   if (upper && !high) {
-    return low ? `${low} up to (not including) ${upper.version.toString()}` : set.toString();
+    return set.toString();
   }
   if (low && high) return low === high ? low : `${low}–${high}`;
   if (low) return `${low} and later`;
