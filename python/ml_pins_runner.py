@@ -36,14 +36,33 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 RUNNER_VERSION = "0.1.0"
 
-# The checker's rule codes, in one place so they can be renamed to match the engine's rules/ files.
+# The checker's rule codes (rules/*.json), in one place. Keys are "<kind>" or "<kind>:<package>"; rule_code() takes the
+# package-specific entry when there is one. Generic fallbacks are for packages that have no rule of their own.
 RULE_CODES: Dict[str, str] = {
-    "cached_download": "hf-hub-cached-download",  # diffusers<=0.28.2 / sentence-transformers<=2.2.2 + hub>=0.26
-    "hf_hub_v1_removed": "hf-hub-v1-removed-api",  # HfFolder / Repository imports with huggingface_hub>=1.0
-    "numpy2_abi": "numpy2-abi",  # an extension module built against NumPy 1.x imported under NumPy 2
-    "torch_companion": "torch-companion-mismatch",  # torchvision / torchaudio built for another torch
-    "accelerator": "accelerator-mismatch",  # torch build (CUDA / ROCm / CPU) does not fit the hardware
+    # diffusers<=0.28.2 / sentence-transformers<=2.2.2 import cached_download, gone from huggingface_hub>=0.26
+    "cached_download": "hf-hub-cached-download",
+    "cached_download:sentence-transformers": "hf-hub-cached-download-sentence-transformers",
+    # HfFolder / Repository imports with huggingface_hub>=1.0
+    "hf_hub_v1_removed": "hf-hub1-hffolder-diffusers",
+    "hf_hub_v1_removed:sentence-transformers": "hf-hub1-hffolder-sentence-transformers",
+    # an extension module built against NumPy 1.x imported under NumPy 2
+    "numpy2_abi": "numpy2-abi",
+    "numpy2_abi:torch": "numpy2-abi-torch",
+    "numpy2_abi:pandas": "numpy2-abi-pandas",
+    "numpy2_abi:scikit-learn": "numpy2-abi-scikit-learn",
+    "numpy2_abi:matplotlib": "numpy2-abi-matplotlib",
+    "numpy2_abi:tensorflow": "numpy2-abi-tensorflow",
+    # torchvision / torchaudio built for another torch
+    "torch_companion": "torchvision-torch-mismatch",
+    "torch_companion:torchaudio": "torchaudio-torch-mismatch",
+    # the torch build (CUDA / ROCm / CPU) does not fit the hardware
+    "accelerator": "torch-accelerator-variant",
 }
+
+
+def rule_code(kind: str, package: Optional[str] = None) -> str:
+    return RULE_CODES.get(f"{kind}:{package}") or RULE_CODES[kind]
+
 
 # Codes for failures of the runner's own steps (not checker rules).
 RUNNER_CODES: Dict[str, str] = {
@@ -240,7 +259,7 @@ def diagnose_text(text: str, packages: Dict[str, Optional[str]], hint: Optional[
         fix = "diffusers>=0.29.0" if downstream == "diffusers" else (
             "sentence-transformers>=2.3.0" if downstream == "sentence-transformers" else f"a newer {downstream}")
         return {
-            "code": RULE_CODES["cached_download"],
+            "code": rule_code("cached_download", downstream),
             "severity": "error",
             "message": (f"{downstream} {dver or '?'} imports cached_download, which huggingface_hub removed in 0.26.0 "
                         f"(installed huggingface_hub {hub or '?'}). Fix: {fix}, or pin huggingface_hub<0.26."),
@@ -252,7 +271,7 @@ def diagnose_text(text: str, packages: Dict[str, Optional[str]], hint: Optional[
     if m:
         downstream = _downstream_from_traceback(text, hint) or "unknown"
         return {
-            "code": RULE_CODES["hf_hub_v1_removed"],
+            "code": rule_code("hf_hub_v1_removed", downstream),
             "severity": "error",
             "message": (f"{downstream} {packages.get(downstream) or '?'} imports {m.group(1)}, which huggingface_hub "
                         f"removed in 1.0 (installed {hub or '?'}). Upgrade {downstream} or pin huggingface_hub<1.0."),
@@ -267,7 +286,7 @@ def diagnose_text(text: str, packages: Dict[str, Optional[str]], hint: Optional[
         np_ver = packages.get("numpy")
         names = [p for p in (culprit, "numpy") if p]
         return {
-            "code": RULE_CODES["numpy2_abi"],
+            "code": rule_code("numpy2_abi", culprit),
             "severity": "error",
             "message": (f"{culprit or 'A compiled package'} {packages.get(culprit or '') or ''} was built against "
                         f"NumPy 1.x and cannot run with NumPy {np_ver or '2'}. Upgrade it to a NumPy-2 build "
@@ -279,7 +298,7 @@ def diagnose_text(text: str, packages: Dict[str, Optional[str]], hint: Optional[
     if _COMPANION_RE.search(text):
         companion = "torchaudio" if "torchaudio" in text and "torchvision" not in text else "torchvision"
         return {
-            "code": RULE_CODES["torch_companion"],
+            "code": rule_code("torch_companion", companion),
             "severity": "error",
             "message": (f"{companion} {packages.get(companion) or '?'} was built for another torch than the "
                         f"installed {packages.get('torch') or '?'}. Install the matching pair from the same index."),
@@ -328,7 +347,7 @@ def companion_problems(packages: Dict[str, Optional[str]]) -> List[Dict[str, Any
             continue  # stable ABI: works with any later torch
         if release_tuple(ver)[:2] != want:
             out.append({
-                "code": RULE_CODES["torch_companion"],
+                "code": rule_code("torch_companion", name),
                 "severity": "error",
                 "message": (f"{name} {ver} does not pair with torch {torch_v}: torch {'.'.join(map(str, release_tuple(torch_v)[:2]))} "
                             f"needs {name} {want[0]}.{want[1]}.x. Install them together from the same index."),
@@ -563,7 +582,7 @@ def detect_hardware(packages: Dict[str, Optional[str]]) -> Tuple[Dict[str, Any],
     hw["torch_build"] = build
 
     def mismatch(message: str, severity: str = "warning") -> None:
-        problems.append({"code": RULE_CODES["accelerator"], "severity": severity, "message": message,
+        problems.append({"code": rule_code("accelerator"), "severity": severity, "message": message,
                          "packages": ["torch"], "versions": {"torch": torch_v}})
 
     if build and torch_v:
@@ -1257,7 +1276,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         rep.line("✓ imports work")
     elif report["problems"]:
         blocking = [p for p in report["problems"] if p.get("severity") == "error"
-                    and p["code"] != RULE_CODES["accelerator"]]
+                    and p["code"] != rule_code("accelerator")]
         if blocking:
             return fail(blocking[0], "doctor", EXIT_FAIL)
 

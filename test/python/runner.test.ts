@@ -212,7 +212,7 @@ test('python runner', { concurrency: true }, async (t) => {
       assert.match(hubProblem.message, /0\.26\.0/);
       // A +cu121 torch on a machine without an NVIDIA GPU (PATH has no nvidia-smi; the stand-in torch sees no GPU).
       assert.equal(report.hardware.accelerator, 'cpu');
-      assert.ok(report.problems.some((p) => p.code === 'accelerator-mismatch' && /CUDA build/.test(p.message)));
+      assert.ok(report.problems.some((p) => p.code === 'torch-accelerator-variant' && /CUDA build/.test(p.message)));
     });
 
     await t.test('doctor without --json prints the hardware line and the rule code', async () => {
@@ -240,7 +240,7 @@ test('python runner', { concurrency: true }, async (t) => {
       const r = await runner(py, ['install', '--packages', 'huggingface_hub==0.25.2', ...offline()]);
       assert.equal(r.code, 0, r.stdout);
       const report = JSON.parse((await runner(py, ['doctor', '--json'])).stdout) as { problems: { code: string }[] };
-      assert.deepEqual(report.problems.map((p) => p.code), ['accelerator-mismatch']);
+      assert.deepEqual(report.problems.map((p) => p.code), ['torch-accelerator-variant']);
     });
   });
 
@@ -498,4 +498,70 @@ test('python runner', { concurrency: true }, async (t) => {
   });
 
   await Promise.all([broken, fixed, bare]);
+});
+
+/** Runs python code with ml_pins_runner importable; stdin/stdout JSON. */
+function pyJson(code: string, input: unknown): unknown {
+  const prelude = `import json, sys\nsys.path.insert(0, ${JSON.stringify(join(ROOT, 'python'))})\nimport ml_pins_runner as r\n`;
+  const res = spawnSync(PYTHON, ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  return JSON.parse(res.stdout) as unknown;
+}
+
+test('diagnosis of error texts the venv scenarios cannot produce', () => {
+  const site = '/venv/lib/python3.11/site-packages';
+  const cases = [
+    {
+      text: `Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n  File "${site}/sentence_transformers/__init__.py", line 3, in <module>\n  File "${site}/sentence_transformers/util.py", line 10, in <module>\n    from huggingface_hub import snapshot_download, hf_hub_url, cached_download\nImportError: cannot import name 'cached_download' from 'huggingface_hub' (${site}/huggingface_hub/__init__.py)`,
+      packages: { 'sentence-transformers': '2.2.2', 'huggingface-hub': '0.26.1' },
+      hint: 'sentence-transformers',
+    },
+    {
+      text: `A module that was compiled using NumPy 1.x cannot be run in\nNumPy 2.0.0 as it may crash. To support both 1.x and 2.x\nversions of NumPy, modules must be compiled with NumPy 2.0.\n  File "${site}/torch/__init__.py", line 1477, in <module>\n${site}/torch/nn/modules/transformer.py:20: UserWarning: Failed to initialize NumPy: _ARRAY_API not found`,
+      packages: { torch: '2.2.2', numpy: '2.0.0' },
+      hint: 'torch',
+    },
+    {
+      text: `  File "${site}/torchvision/_meta_registrations.py", line 164, in <module>\n    @torch.library.register_fake("torchvision::nms")\nRuntimeError: operator torchvision::nms does not exist`,
+      packages: { torch: '2.4.0', torchvision: '0.17.2' },
+      hint: 'torchvision',
+    },
+    { text: "ImportError: cannot import name 'HfFolder' from 'huggingface_hub'", packages: { diffusers: '0.24.0', 'huggingface-hub': '1.0.0' }, hint: 'diffusers' },
+    { text: 'ModuleNotFoundError: No module named foo', packages: {}, hint: 'foo' },
+  ];
+  const out = pyJson(
+    'print(json.dumps([r.diagnose_text(c["text"], c["packages"], c["hint"]) for c in json.loads(sys.stdin.read())]))',
+    cases,
+  ) as ({ code: string; packages: string[]; versions: Record<string, string> } | null)[];
+  assert.equal(out[0]?.code, 'hf-hub-cached-download-sentence-transformers');
+  assert.deepEqual(out[0]?.versions, { 'sentence-transformers': '2.2.2', 'huggingface-hub': '0.26.1' });
+  assert.equal(out[1]?.code, 'numpy2-abi-torch');
+  assert.deepEqual(out[1]?.packages, ['torch', 'numpy']);
+  assert.equal(out[2]?.code, 'torchvision-torch-mismatch');
+  assert.deepEqual(out[2]?.versions, { torch: '2.4.0', torchvision: '0.17.2' });
+  assert.equal(out[3]?.code, 'hf-hub1-hffolder-diffusers');
+  assert.equal(out[4], null);
+});
+
+test('static torch companion pairing follows compat-tables.md', () => {
+  const pairs = [
+    { torch: '2.3.1+cu121', torchvision: '0.18.1+cu121', torchaudio: '2.3.1' }, // a matching triple
+    { torch: '2.4.0', torchvision: '0.17.2' }, // torchvision for torch 2.2
+    { torch: '1.13.1', torchvision: '0.14.1', torchaudio: '0.13.1' },
+    { torch: '2.5.1', torchaudio: '2.4.0' },
+    { torch: '2.12.0', torchaudio: '2.11.0' }, // stable ABI: torchaudio 2.11 works with later torch
+  ];
+  const out = pyJson('print(json.dumps([[p["code"] for p in r.companion_problems(c)] for c in json.loads(sys.stdin.read())]))', pairs);
+  assert.deepEqual(out, [[], ['torchvision-torch-mismatch'], [], ['torchaudio-torch-mismatch'], []]);
+});
+
+test('every rule code the runner emits exists in rules/*.json (except the generic numpy2-abi fallback)', () => {
+  const codes = new Set<string>();
+  for (const f of readdirSync(join(ROOT, 'rules')).filter((n) => n.endsWith('.json'))) {
+    const data = JSON.parse(readFileSync(join(ROOT, 'rules', f), 'utf8')) as { rules?: { code: string }[] } | { code: string }[];
+    for (const rule of Array.isArray(data) ? data : (data.rules ?? [])) codes.add(rule.code);
+  }
+  const table = pyJson('print(json.dumps(r.RULE_CODES))', null) as Record<string, string>;
+  const unknown = Object.entries(table).filter(([key, code]) => !codes.has(code) && key !== 'numpy2_abi');
+  assert.deepEqual(unknown, []);
 });
