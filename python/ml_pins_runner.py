@@ -791,14 +791,17 @@ def run_install(args: argparse.Namespace, rep: Reporter) -> Dict[str, Any]:
         argv = installer_argv(list(args.command))
     else:
         argv = [sys.executable, "-m", "pip", "install"]
+        base = os.path.abspath(args.cwd or os.getcwd())  # pip runs in --cwd, so relative paths are relative to it
         if args.requirements:
             for r in args.requirements:
+                r = os.path.join(base, r)
                 if not os.path.isfile(r):
                     return {"ok": False, "error": {"code": RUNNER_CODES["pip_bad_file"],
                                                    "message": f"requirements file not found: {r}"}}
                 argv += ["-r", r]
                 names += requirement_names(r)
         if args.project:
+            args.project = os.path.join(base, args.project)
             if not os.path.isdir(args.project):
                 return {"ok": False, "error": {"code": RUNNER_CODES["pip_failed"],
                                                "message": f"project directory not found: {args.project}"}}
