@@ -4,7 +4,7 @@
 // indexes and `-r`/`-c` includes. Everything is a single forward scan: no backtracking, no regex over the whole text.
 
 import { LineIndex } from '../text';
-import type { Finding, Include, PackageIndex, ParsedManifest, Requirement } from '../types';
+import type { Finding, Include, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
 import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -146,6 +146,11 @@ export interface ShellScanOptions {
   docker?: boolean;
   /** Dockerfile escape character (`\` unless a `# escape=` directive says otherwise). */
   escape?: string;
+  /**
+   * Receives each command as soon as it is complete (its heredoc bodies located), instead of collecting them in
+   * `ShellScan.commands`: a huge script then never holds more than a line's worth of words.
+   */
+  onCommand?: (command: ShellCommand) => void;
 }
 
 export interface ShellScan {
@@ -181,6 +186,8 @@ class ShellTokenizer {
   private words: ArgWord[] = [];
   private heredocs: Heredoc[] = [];
   private pending: Heredoc[] = [];
+  /** Commands finished on the current line, held back until the line's heredoc bodies are located. */
+  private held: ShellCommand[] = [];
   private skipNextWord = false;
   private glued = new Map<ArgWord, number>();
   /** The word a redirection is glued to, and where that run of glued text currently ends. */
@@ -194,6 +201,7 @@ class ShellTokenizer {
     private readonly end: number,
     private readonly docker: boolean,
     escape: string,
+    private readonly onCommand: ((command: ShellCommand) => void) | undefined,
   ) {
     this.i = start;
     this.escape = escape;
@@ -213,7 +221,16 @@ class ShellTokenizer {
       else this.word();
     }
     this.finishCommand();
+    this.release();
     return { commands: this.commands, pendingHeredocs: this.pending };
+  }
+
+  private release(): void {
+    for (const command of this.held) {
+      if (this.onCommand) this.onCommand(command);
+      else this.commands.push(command);
+    }
+    this.held = [];
   }
 
   /** `\` + line break (Dockerfile: escape char + blanks + line break) joins two lines. */
@@ -246,6 +263,7 @@ class ShellTokenizer {
     this.i = afterLineBreak(this.text, this.i);
     this.finishCommand();
     if (this.pending.length) this.skipHeredocBodies();
+    this.release();
   }
 
   private operator(): void {
@@ -318,7 +336,8 @@ class ShellTokenizer {
     if (this.words.length || this.heredocs.length) {
       const command: ShellCommand = { words: this.words, heredocs: this.heredocs };
       if (this.glued.size) command.glued = this.glued;
-      this.commands.push(command);
+      this.held.push(command);
+      if (!this.pending.length) this.release();
     }
     this.words = [];
     this.heredocs = [];
@@ -561,7 +580,7 @@ class ShellTokenizer {
 
 /** Splits shell text (`text.slice(start, end)`) into commands. Never throws; linear in the length. */
 export function scanShell(text: string, start = 0, end = text.length, options: ShellScanOptions = {}): ShellScan {
-  return new ShellTokenizer(text, start, Math.min(end, text.length), options.docker ?? false, options.escape ?? '\\').run();
+  return new ShellTokenizer(text, start, Math.min(end, text.length), options.docker ?? false, options.escape ?? '\\', options.onCommand).run();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -584,6 +603,9 @@ const SUDO_VALUE_OPTIONS = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-
 const ENV_VALUE_OPTIONS = new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string']);
 const RUNNER_VALUE_OPTIONS = new Set(['-n', '--name', '-p', '--prefix', '-e', '--env', '--cwd', '--python', '--with', '--project', '--directory', '--extra', '--group', '--env-file']);
 const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs']);
+const WRAPPER_VALUE_OPTIONS = new Set(['-n', '-c', '-I', '-P', '-L', '-d', '-a', '-s', '-E', '-i', '-o', '-e', '-k', '--signal']);
+const WRAPPERS = new Set(['nice', 'ionice', 'stdbuf', 'xargs', 'timeout']);
+const RUNNERS = new Set(['conda', 'mamba', 'micromamba', 'poetry', 'pipenv', 'pdm', 'hatch', 'uv', 'pixi', 'rye']);
 
 /**
  * Options (of pip, `pip install`, `uv`, `uv pip install`) that take a value. Everything else starting with `-` is
@@ -634,16 +656,16 @@ function skipPrefixes(words: ArgWord[]): number {
   for (let guard = 0; guard < 64 && k < words.length; guard++) {
     const v = words[k].value;
     const name = basename(v);
-    if (ASSIGNMENT.test(v) && !words[k].value.startsWith('=')) k++;
+    if (ASSIGNMENT.test(v)) k++;
     else if (SHELL_KEYWORDS.has(v)) k++;
     else if (name === 'sudo' || name === 'doas') k = skipOptions(words, k + 1, SUDO_VALUE_OPTIONS);
     else if (name === 'env') {
       k = skipOptions(words, k + 1, ENV_VALUE_OPTIONS);
       while (k < words.length && ASSIGNMENT.test(words[k].value)) k++;
-    } else if (name === 'nice' || name === 'ionice' || name === 'stdbuf' || name === 'xargs' || name === 'timeout') {
-      k = skipOptions(words, k + 1, new Set(['-n', '-c', '-I', '-P', '-L', '-d', '-a', '-s', '-E', '-i', '-o', '-e', '-k', '--signal']));
+    } else if (WRAPPERS.has(name)) {
+      k = skipOptions(words, k + 1, WRAPPER_VALUE_OPTIONS);
       if (name === 'timeout' && k < words.length) k++; // the duration
-    } else if (['conda', 'mamba', 'micromamba', 'poetry', 'pipenv', 'pdm', 'hatch', 'uv', 'pixi', 'rye'].includes(name) && words[k + 1]?.value === 'run') {
+    } else if (RUNNERS.has(name) && words[k + 1]?.value === 'run') {
       k = skipOptions(words, k + 2, RUNNER_VALUE_OPTIONS);
     } else break;
   }
@@ -660,7 +682,7 @@ export function pipInstallArgsStart(words: ArgWord[]): number | undefined {
   if (k >= words.length) return undefined;
   const exe = words[k];
   const name = basename(exe.value);
-  if (PIP_EXE.test(name) || (exe.expansion && PIP_VARIABLE.test(exe.value))) {
+  if (PIP_EXE.test(name) || (exe.expansion && exe.value.length < 100 && PIP_VARIABLE.test(exe.value))) {
     k = skipOptions(words, k + 1, VALUE_OPTIONS);
   } else if (PYTHON_EXE.test(name) || exe.expansion) {
     k++;
@@ -682,7 +704,7 @@ export function pipInstallArgsStart(words: ArgWord[]): number | undefined {
 }
 
 /** The range of a whole word's content. */
-function wordRange(sink: PipSink, w: ArgWord) {
+function wordRange(sink: PipSink, w: ArgWord): Range {
   return sink.index.range(w.toDoc(0), w.toDoc(w.value.length, 'end'));
 }
 
@@ -897,7 +919,7 @@ export function analyzeCommand(command: ShellCommand, text: string, sink: PipSin
   if (runsShell) {
     for (const h of command.heredocs) {
       if (h.bodyStart === undefined || h.bodyEnd === undefined) continue;
-      for (const c of scanShell(text, h.bodyStart, h.bodyEnd).commands) analyzeCommand(c, text, sink, context, depth + 1);
+      scanShell(text, h.bodyStart, h.bodyEnd, { onCommand: (c) => analyzeCommand(c, text, sink, context, depth + 1) });
     }
   }
 }
@@ -932,7 +954,7 @@ export function parseScript(path: string, text: string): ParsedManifest {
   const sink = makeSink(manifest, index);
   try {
     if (isDockerfilePath(path)) parseDockerfile(text, sink);
-    else for (const c of scanShell(text).commands) analyzeCommand(c, text, sink, {}, 0);
+    else scanShell(text, 0, text.length, { onCommand: (c) => analyzeCommand(c, text, sink, {}, 0) });
   } catch (e) {
     // A bug here must not take the whole check down; report it where the user can see it.
     manifest.findings.push(syntaxFinding('internal-error', `ML Pins could not read this script: ${(e as Error).message}`, index.range(0, 0), 'information'));
