@@ -489,7 +489,7 @@ test('python runner', { concurrency: true }, async (t) => {
         { files: ['model_index.json', 'unet/diffusion_pytorch_model.fp16-00001-of-00002.safetensors', 'unet/diffusion_pytorch_model-00001-of-00002.safetensors', 'vae/diffusion_pytorch_model.bin', 'vae/diffusion_pytorch_model.ema.safetensors', 'onnx/model.onnx', 'text_encoder/spiece.model', 'LICENSE.txt'] },
         { files: ['config.json', 'pytorch_model.bin', 'tokenizer.json', 'README.md', 'flax_model.msgpack'] },
       ];
-      const r = spawnSync(py, ['-c', code], { input: JSON.stringify(cases), encoding: 'utf8' });
+      const r = spawnSync(py, ['-B', '-c', code], { input: JSON.stringify(cases), encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const fromPython = JSON.parse(r.stdout) as { aliases: Record<string, string>; selections: unknown[] };
       assert.deepEqual(fromPython.aliases, { ...MODEL_ALIASES });
@@ -503,7 +503,7 @@ test('python runner', { concurrency: true }, async (t) => {
 /** Runs python code with ml_pins_runner importable; stdin/stdout JSON. */
 function pyJson(code: string, input: unknown): unknown {
   const prelude = `import json, sys\nsys.path.insert(0, ${JSON.stringify(join(ROOT, 'python'))})\nimport ml_pins_runner as r\n`;
-  const res = spawnSync(PYTHON, ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8' });
+  const res = spawnSync(PYTHON, ['-B', '-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8' });
   assert.equal(res.status, 0, res.stderr);
   return JSON.parse(res.stdout) as unknown;
 }
