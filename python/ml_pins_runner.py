@@ -1251,6 +1251,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         summary["failed_step"] = name
         summary["error"] = problem
         rep.emit_json(summary)
+        write_summary(args, summary)
         return code
 
     resolve_model(args.model)  # reject a bad id before spending minutes on pip
@@ -1300,7 +1301,18 @@ def cmd_all(args: argparse.Namespace) -> int:
     summary.update(gen)
     summary["ok"] = True
     rep.emit_json(summary)
+    write_summary(args, summary)
     return EXIT_OK
+
+
+def write_summary(args: argparse.Namespace, summary: Dict[str, Any]) -> None:
+    """The editor reads the outcome from this file: a task's terminal output is not visible to it."""
+    path = getattr(args, "summary_file", None)
+    if not path:
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(scrub(json.dumps(summary, ensure_ascii=False)))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1360,6 +1372,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-dir", metavar="DIR")
     _add_generate_options(p)
     p = sub.add_parser("all", parents=[common], help="doctor, install, download, generate")
+    p.add_argument("--summary-file", metavar="PATH", help="also write the final JSON summary to PATH")
     _add_download_options(p, required=True)
     _add_generate_options(p)
     _add_install_options(p)

@@ -223,9 +223,11 @@ test('python runner', { concurrency: true }, async (t) => {
     });
 
     await t.test('all stops after install with the diagnosis, not a traceback, and downloads nothing', async () => {
-      const r = await runner(py, ['all', '--requirements', join(work, 'broken.txt'), ...offline(), '--model', 'test-org/only-for-broken']);
+      const summaryFile = join(work, 'broken-summary.json');
+      const r = await runner(py, ['all', '--summary-file', summaryFile, '--requirements', join(work, 'broken.txt'), ...offline(), '--model', 'test-org/only-for-broken']);
       assert.notEqual(r.code, 0);
       const summary = lastJson(r) as { ok: boolean; failed_step: string; error: { code: string; versions: Record<string, string> } };
+      assert.deepEqual(JSON.parse(readFileSync(summaryFile, 'utf8')), summary);
       assert.equal(summary.ok, false);
       assert.equal(summary.failed_step, 'install');
       assert.equal(summary.error.code, 'hf-hub-cached-download');
@@ -256,7 +258,7 @@ test('python runner', { concurrency: true }, async (t) => {
       const before = resolved().length;
       const r = await runner(py, [
         'all', '--model', 'test-org/tiny-sd', '--output-dir', out, '--seed', '7', '--steps', '3',
-        '--requirements', join(work, 'fixed.txt'), ...offline(),
+        '--summary-file', join(out, 'last-run.json'), '--requirements', join(work, 'fixed.txt'), ...offline(),
       ], hfEnv);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       for (const step of ['1/4', '2/4', '3/4', '4/4']) assert.match(r.stdout, new RegExp(`=== Step ${step}`));
@@ -270,6 +272,8 @@ test('python runner', { concurrency: true }, async (t) => {
       assert.deepEqual([png.width, png.height], [256, 256]);
       assert.equal(png.pixels.length, 256 * (1 + 256 * 3));
       firstPng = summary.output;
+      // The editor reads the same summary from --summary-file (it cannot see a task's terminal output).
+      assert.deepEqual(JSON.parse(readFileSync(join(out, 'last-run.json'), 'utf8')), summary);
       // Only what the pipeline needs: fp16 safetensors, configs, tokenizer; no .bin/.ckpt/root checkpoint/README.
       const fetched = resolved().slice(before).map((q) => decodeURIComponent(q.path.replace(/^\/test-org\/tiny-sd\/resolve\/main\//, '')));
       assert.deepEqual([...new Set(fetched)].sort(), EXPECTED_SD_FILES);
