@@ -25,13 +25,15 @@ export interface MlPinsTaskDefinition extends vscode.TaskDefinition {
   args?: string[];
 }
 
-/** Runner failure codes -> the checker's rule codes, so a runtime failure points at the pin that caused it. */
-const RUNTIME_TO_RULE: Record<string, string[]> = {
-  'hf-hub-cached-download': ['hf-hub-cached-download'],
-  'numpy2-abi': ['numpy2-abi-torch', 'numpy2-abi-scipy', 'numpy2-abi-pandas', 'numpy2-abi-scikit-learn', 'numpy2-abi-matplotlib', 'numpy2-abi-opencv', 'numpy2-abi-numba', 'numpy2-abi-tensorflow'],
-  'torch-companion-mismatch': ['torchvision-torch-mismatch', 'torchaudio-torch-mismatch', 'xformers-torch-mismatch'],
-  'accelerator-mismatch': ['torch-variant-unknown', 'torch-variant-no-index', 'torch-variant-mixed'],
-};
+/**
+ * The runner reports runtime failures with the checker's rule codes (python/ml_pins_runner.py RULE_CODES), so a
+ * failure leads back to the pin that caused it. A generic code (`numpy2-abi`) covers its per-package rules, and the
+ * accelerator rule's three checks share its code.
+ */
+export function findingMatchesRuntimeCode(findingCode: string, runtimeCode: string): boolean {
+  if (findingCode === runtimeCode || findingCode.startsWith(`${runtimeCode}-`)) return true;
+  return runtimeCode === 'torch-accelerator-variant' && findingCode.startsWith('torch-variant-');
+}
 
 export interface RunOutcome {
   exitCode: number | undefined;
@@ -155,9 +157,8 @@ export class TestGeneration implements vscode.Disposable {
       return;
     }
     const code = summary?.error?.code;
-    const rules = code ? RUNTIME_TO_RULE[code] : undefined;
     const message = `ML Pins: ${summary?.failed_step ?? 'the run'} failed${code ? ` [${code}]` : ''}: ${summary?.error?.message ?? `exit code ${exitCode}`}`;
-    const pin = rules && this.checker.allFindings().find((f) => rules.includes(f.finding.code));
+    const pin = code ? this.checker.allFindings().find((f) => findingMatchesRuntimeCode(f.finding.code, code)) : undefined;
     const choice = await vscode.window.showErrorMessage(message, ...(pin ? ['Show the pin'] : []));
     if (choice === 'Show the pin' && pin) {
       const editor = await vscode.window.showTextDocument(pin.uri);
