@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
       return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
     case 'rules': {
       const rules = bundledFamilies.flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
-      process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(34)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
+      process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
       return 0;
     }
     default:
@@ -109,7 +109,7 @@ async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; k
   if (o.dryRun) {
     for (const [path, text] of changed) {
       const name = o.display(path);
-      process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, '', '', { context: 3 }).replace(/^=+\n/, ''));
+      process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
     }
   } else {
     for (const [path, text] of changed) await writeFile(path, text);
