@@ -162,7 +162,13 @@ async function cleanup(keepTmp) {
   }
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
+// Last resort (e.g. an uncaught error while exiting): never leave the server's process group behind.
+process.on('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(sig, () => { say(`${sig}: stopping`); cleanup(true).finally(() => process.exit(130)); });
 }
 
@@ -254,6 +260,8 @@ async function main() {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // Our own signal handlers stop the server too; Playwright's would exit before they run.
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
       '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--no-default-browser-check',
