@@ -20,20 +20,29 @@ export class MlPinsCodeActions implements vscode.CodeActionProvider {
     if (context.only && FIX_ALL_KIND.contains(context.only) || context.only?.contains(FIX_ALL_KIND)) {
       return this.fixAll(document);
     }
-    const actions: vscode.CodeAction[] = [];
+    // One action per distinct fix: two findings on one pin (cached_download and HfFolder) often share the same fix.
+    const byFix = new Map<string, vscode.CodeAction>();
     for (const checked of findings) {
       const d = checked.diagnostic;
       const inContext = context.diagnostics.some((c) => c.source === SOURCE && c.range.isEqual(d.range) && codeOf(c) === checked.finding.code);
       if (!inContext && !d.range.intersection(range)) continue;
       for (const fix of checked.finding.fixes) {
+        const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+        const seen = byFix.get(key);
+        if (seen) {
+          seen.diagnostics = [...(seen.diagnostics ?? []), d];
+          seen.isPreferred = seen.isPreferred || fix.preferred;
+          continue;
+        }
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.preferred;
         action.edit = this.toWorkspaceEdit(fix.edits);
         if (this.afterFix) action.command = { title: 'Offer the test generation', command: this.afterFix };
-        actions.push(action);
+        byFix.set(key, action);
       }
     }
+    const actions = [...byFix.values()].sort((a, b) => Number(b.isPreferred ?? false) - Number(a.isPreferred ?? false));
     if (actions.length && findings.filter((f) => f.finding.fixes.length).length > 1) {
       const all = this.fixAll(document, vscode.CodeActionKind.QuickFix);
       for (const a of all) { a.title = 'Fix all ML Pins problems in this file'; actions.push(a); }
@@ -69,8 +78,9 @@ function codeOf(d: vscode.Diagnostic): string | undefined {
   return String(c);
 }
 
+/** Fix-all applies only preferred fixes: the others are alternatives the user picks by hand. */
 function preferred(fixes: readonly Fix[]): Fix | undefined {
-  return fixes.find((f) => f.preferred) ?? fixes[0];
+  return fixes.find((f) => f.preferred);
 }
 
 /** Whole fixes whose edits do not touch an edit already taken (one fix's edits are applied together or not at all). */

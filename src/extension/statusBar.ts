@@ -10,7 +10,7 @@ export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable {
     const all = checker.allFindings();
     const errors = all.filter((f) => f.finding.severity === 'error').length;
     const warnings = all.filter((f) => f.finding.severity === 'warning').length;
-    item.text = `$(package) ${errors} $(error) ${warnings} $(warning)`;
+    item.text = `$(error) ${errors} $(warning) ${warnings}`;
     item.tooltip = `ML Pins: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in Python ML pins. Click to open Problems.`;
     item.accessibilityInformation = { label: `ML Pins: ${errors} errors, ${warnings} warnings` };
     item.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

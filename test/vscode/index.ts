@@ -10,10 +10,13 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import { log } from './harness';
 
-const SUITES: Array<[file: string, load: () => Promise<unknown>]> = [
-  ['smoke.test.ts', () => import('./smoke.test')],
-  ['extension.test.ts', () => import('./extension.test')],
-];
+// ML_PINS_TEST_SUITE=installed (npm run test:package) runs the suite for the extension installed from the .vsix.
+const SUITES: Array<[file: string, load: () => Promise<unknown>]> = process.env.ML_PINS_TEST_SUITE === 'installed'
+  ? [['installed.test.ts', () => import('./installed.test')]]
+  : [
+    ['smoke.test.ts', () => import('./smoke.test')],
+    ['extension.test.ts', () => import('./extension.test')],
+  ];
 
 export async function run(): Promise<void> {
   // Mocha's reporters print through Base.consoleLog; send it to the runner's log file.
