@@ -21,8 +21,11 @@ export interface MlPinsTaskDefinition extends vscode.TaskDefinition {
   command?: 'all' | 'doctor' | 'install' | 'download' | 'generate';
   model?: string;
   prompt?: string;
-  /** Extra runner arguments (e.g. ["--no-index", "--find-links", "wheels"]). */
+  /** Extra runner arguments (e.g. ["--steps", "8"]). */
   args?: string[];
+  /** The runner's install arguments, replacing the automatic choice (install-command, pyproject, requirements.txt),
+   *  e.g. ["--requirements", "requirements.txt", "--no-index", "--find-links", "wheels"]. */
+  install?: string[];
 }
 
 /**
@@ -90,10 +93,12 @@ export class TestGeneration implements vscode.Disposable {
     }
     if (command === 'all') args.push('--summary-file', vscode.Uri.joinPath(outDir, SUMMARY).fsPath);
     args.push(...(definition.args ?? []));
-    if (command === 'all' || command === 'install') args.push(...(await this.installArgs(folder, settings.installCommand)));
+    // Install arguments last: --install-command takes the rest of the line.
+    if (command === 'all' || command === 'install') args.push(...(definition.install ?? (await this.installArgs(folder, settings.installCommand))));
     const token = await this.context.secrets.get(TOKEN_KEY);
     const env: Record<string, string> = { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
     if (token) env.HF_TOKEN = token; // the environment only: never argv, never a file, never the log
+    if (settings.hubUrl) env.HF_ENDPOINT = settings.hubUrl;
     const execution = new vscode.ProcessExecution(interpreter.executable, args, { cwd: folder.uri.fsPath, env });
     const task = new vscode.Task({ ...definition, type: TASK_TYPE }, folder, command === 'all' ? 'Install models and run test generation' : `Runner: ${command}`, 'ML Pins', execution, []);
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, focus: false };
@@ -135,6 +140,7 @@ export class TestGeneration implements vscode.Disposable {
       void vscode.window.showErrorMessage(`ML Pins: "${model}" is not a Hugging Face repo id (owner/name) or a known alias.`);
       return { exitCode: undefined };
     }
+    if (!(await this.ensureEnvironment(folder))) return { exitCode: undefined };
     await this.checkModelAgainstPins(folder, model);
     const task = await this.createTask(folder, { type: TASK_TYPE, ...definition, model });
     const summaryUri = vscode.Uri.joinPath(folder.uri, OUT_DIR, SUMMARY);
@@ -150,6 +156,25 @@ export class TestGeneration implements vscode.Disposable {
     return { exitCode, summary };
   }
 
+  /** Installing into the system Python is rarely wanted: offer a .venv first (as a task, in a terminal). */
+  private async ensureEnvironment(folder: vscode.WorkspaceFolder): Promise<boolean> {
+    const interpreter = await resolveInterpreter(folder);
+    if (interpreter.source !== 'path') return true;
+    const choice = await vscode.window.showWarningMessage(
+      `No virtual environment found for ${folder.name}. Create .venv with ${interpreter.executable} and install there?`,
+      { modal: true }, 'Create .venv', `Use ${interpreter.executable}`);
+    if (!choice) return false;
+    if (choice !== 'Create .venv') return true;
+    const task = new vscode.Task({ type: TASK_TYPE, command: 'venv' }, folder, 'Create .venv', 'ML Pins',
+      new vscode.ProcessExecution(interpreter.executable, ['-m', 'venv', '.venv'], { cwd: folder.uri.fsPath }));
+    const execution = await vscode.tasks.executeTask(task);
+    const code = await new Promise<number | undefined>((resolve) => {
+      const sub = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution === execution) { sub.dispose(); resolve(e.exitCode); } });
+    });
+    if (code !== 0) void vscode.window.showErrorMessage(`ML Pins: creating .venv failed (exit code ${code}).`);
+    return code === 0;
+  }
+
   private async report(exitCode: number | undefined, summary: RunOutcome['summary']): Promise<void> {
     if (exitCode === 0 && summary?.output) {
       await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(summary.output), { preview: true, viewColumn: vscode.ViewColumn.Beside });
@@ -159,12 +184,13 @@ export class TestGeneration implements vscode.Disposable {
     const code = summary?.error?.code;
     const message = `ML Pins: ${summary?.failed_step ?? 'the run'} failed${code ? ` [${code}]` : ''}: ${summary?.error?.message ?? `exit code ${exitCode}`}`;
     const pin = code ? this.checker.allFindings().find((f) => findingMatchesRuntimeCode(f.finding.code, code)) : undefined;
-    const choice = await vscode.window.showErrorMessage(message, ...(pin ? ['Show the pin'] : []));
-    if (choice === 'Show the pin' && pin) {
+    // Not awaited: a notification stays until dismissed, and the run's outcome must not wait for that.
+    void vscode.window.showErrorMessage(message, ...(pin ? ['Show the pin'] : [])).then(async (choice) => {
+      if (choice !== 'Show the pin' || !pin) return;
       const editor = await vscode.window.showTextDocument(pin.uri);
       editor.selection = new vscode.Selection(pin.diagnostic.range.start, pin.diagnostic.range.end);
       editor.revealRange(pin.diagnostic.range);
-    }
+    });
   }
 
   /**
@@ -175,7 +201,8 @@ export class TestGeneration implements vscode.Disposable {
     this.modelDiagnostics.clear();
     let info;
     try {
-      info = await readModelLibraryVersion(model, { timeoutMs: 5000, accessToken: await this.context.secrets.get(TOKEN_KEY) });
+      info = await readModelLibraryVersion(model, { timeoutMs: 5000, accessToken: await this.context.secrets.get(TOKEN_KEY),
+        hubUrl: readSettings(folder.uri).hubUrl || undefined });
     } catch {
       return; // offline or gated: the runner explains it in the terminal
     }

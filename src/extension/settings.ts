@@ -7,6 +7,8 @@ export const SECTION = 'mlPins';
 export interface ExtensionSettings extends CheckSettings {
   enable: boolean;
   testPrompt: string;
+  /** A Hub mirror or endpoint (HF_ENDPOINT); '' for huggingface.co. */
+  hubUrl: string;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
@@ -24,5 +26,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     models: c.get<string[]>('models', []),
     installCommand: vscode.workspace.isTrusted ? c.get<string[]>('installCommand', []) : [],
     testPrompt: c.get<string>('testPrompt', 'A beautiful sunset'),
+    hubUrl: c.get<string>('hubUrl', '').trim(),
   };
 }
