@@ -3,6 +3,7 @@
 // and each parse must end in bounded time (a hang guard, not a speed test). Set FUZZ_SEED to replay another run;
 // a failure message names the seed, the document path and the mutation so it can be reproduced.
 
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { ManifestKind, ParsedManifest, Range } from '../../../src/core/type
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHARED = '/work/shared/conformance';
+const SHARED = CONFORMANCE;
 /** Hang guard for small documents (all mutated ones stay well under 1 MB). */
 const SMALL_BOUND_MS = 2000;
 /** Hang guard for the 10 MB documents: linear parsers take a few seconds on a slow machine. */

@@ -1,5 +1,6 @@
-// Runs all cases of /work/shared/conformance/reqfile.json (computed by running pip's own parser) through
+// Runs all cases of shared/conformance/reqfile.json (computed by running pip's own parser) through
 // loadRequirementTree on real files in a temp dir, and compares requirements and pip's global options.
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ interface Case {
   };
 }
 
-const { cases } = JSON.parse(readFileSync('/work/shared/conformance/reqfile.json', 'utf8')) as { cases: Case[] };
+const { cases } = JSON.parse(readFileSync(join(CONFORMANCE, 'reqfile.json'), 'utf8')) as { cases: Case[] };
 const scratch = mkdtempSync(join(tmpdir(), 'reqfile-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

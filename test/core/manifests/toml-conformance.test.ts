@@ -1,5 +1,6 @@
 // toml-test 1.0.0 conformance of our TOML reading path (toml-eslint-parser plus the corrections in parseTomlText),
 // checked both on parseTomlText directly and through parsePyproject's `toml-syntax` findings.
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { getStaticTOMLValue, traverseNodes } from 'toml-eslint-parser';
 import { MAX_TOML_NESTING, parseTomlText, tomlNestingTooDeep } from '../../../src/core/manifests/toml-strings';
 import { parsePyproject } from '../../../src/core/manifests/pyproject';
 
-const ROOT = '/work/shared/conformance/toml-test';
+const ROOT = join(CONFORMANCE, 'toml-test');
 const LIST = readFileSync(join(ROOT, 'files-toml-1.0.0'), 'utf8').split('\n').filter((f) => f.endsWith('.toml'));
 const VALID = LIST.filter((f) => f.startsWith('valid/'));
 const INVALID = LIST.filter((f) => f.startsWith('invalid/'));

@@ -1,3 +1,4 @@
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -112,7 +113,7 @@ describe('tomlValueToDoc', () => {
   });
 
   test('decodes every string of the toml-test valid suite exactly as the parser does', () => {
-    const root = '/work/shared/conformance/toml-test';
+    const root = join(CONFORMANCE, 'toml-test');
     const files = readFileSync(join(root, 'files-toml-1.0.0'), 'utf8').split('\n')
       .filter((f) => f.startsWith('valid/') && f.endsWith('.toml'));
     assert.ok(files.length > 200);

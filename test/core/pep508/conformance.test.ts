@@ -1,7 +1,9 @@
-// Runs all of /work/shared/conformance/pep508.json (computed with pypa/packaging) against our PEP 508 code.
+// Runs all of shared/conformance/pep508.json (computed with pypa/packaging) against our PEP 508 code.
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   evaluateMarker,
   markerToString,
@@ -26,7 +28,7 @@ interface Vectors {
   }[];
 }
 
-const vectors: Vectors = JSON.parse(readFileSync('/work/shared/conformance/pep508.json', 'utf8'));
+const vectors: Vectors = JSON.parse(readFileSync(join(CONFORMANCE, 'pep508.json'), 'utf8'));
 
 function clauseSet(specifier: string): string[] {
   return [...new Set(specifier.split(',').filter(Boolean))].sort();
