@@ -2,7 +2,9 @@
 // keeping the span of every part so callers can underline or rewrite exactly what the user wrote.
 
 import { markerToString, parseMarkerExpression, runParser, type Marker, type ParseResult } from './marker';
-import { PY_WHITESPACE, SPECIFIER_CLAUSE, type Span, type Tokenizer } from './tokenizer';
+import {
+  PY_WHITESPACE, SPECIFIER_CLAUSE, SPECIFIER_SOURCE, Tokenizer, type Span,
+} from './tokenizer';
 
 export interface ParsedRequirement {
   /** As written. */
@@ -26,7 +28,81 @@ export interface ParsedRequirement {
 }
 
 export function parseRequirement(text: string): ParseResult<ParsedRequirement> {
+  const simple = parseSimpleRequirement(text);
+  return simple ? { ok: true, value: simple } : parseRequirementGeneral(text);
+}
+
+/** The tokenizer path alone, without the fast path: what parseSimpleRequirement must agree with (tests use it). */
+export function parseRequirementGeneral(text: string): ParseResult<ParsedRequirement> {
   return runParser(text, parseRequirementTokens);
+}
+
+// ---- Fast path ---------------------------------------------------------------------------------------------------
+// Most requirements are `name`, `name==1.2.3` or `name>=1,<2`, optionally followed by `; marker`. Running the
+// tokenizer on those costs a dozen regular-expression probes and as many token objects each, which dominates large
+// lock-style files. parseSimpleRequirement reads exactly that shape by hand and returns what the tokenizer path
+// returns for it (the same SPECIFIER regex decides each clause, and the marker is parsed by the same code on the
+// same string); on anything else, including every input that is an error, it returns undefined and the tokenizer
+// path decides. test/core/pep508/fast-path.test.ts checks the agreement on generated and conformance inputs.
+
+const SPECIFIER_STICKY = new RegExp(SPECIFIER_SOURCE, 'iy');
+const HAS_PY_SPACE = new RegExp(PY_WHITESPACE.source);
+
+const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `.`, `-` and `_`, the other characters of a name. */
+const isNamePunct = (c: number): boolean => c === 46 || c === 45 || c === 95;
+/** `<`, `=`, `>`, `!`, `~`: the characters a specifier operator starts with. */
+const isOperatorStart = (c: number): boolean => c === 60 || c === 61 || c === 62 || c === 33 || c === 126;
+
+/**
+ * `NAME (CLAUSE (',' CLAUSE)*)? (WS? ';' marker)?` with no other whitespace, an ASCII name that starts and ends with
+ * a letter or digit, and no `===` clause (it may swallow commas); undefined for anything else.
+ */
+export function parseSimpleRequirement(text: string): ParsedRequirement | undefined {
+  const length = text.length;
+  if (length === 0 || !isAsciiAlnum(text.charCodeAt(0))) return undefined;
+  let pos = 1;
+  while (pos < length && (isAsciiAlnum(text.charCodeAt(pos)) || isNamePunct(text.charCodeAt(pos)))) pos++;
+  // The name ends on a letter or digit and the next character is not a word character: the IDENTIFIER rule then
+  // matches exactly this run (its word-boundary test holds), as it does for every name packaging accepts.
+  if (!isAsciiAlnum(text.charCodeAt(pos - 1))) return undefined;
+  const nameEnd = pos;
+  const req: ParsedRequirement = { name: text.slice(0, nameEnd), nameSpan: { start: 0, end: nameEnd }, extras: [], specifier: '' };
+  if (pos < length && isOperatorStart(text.charCodeAt(pos))) {
+    const clauses: string[] = [];
+    for (;;) {
+      SPECIFIER_STICKY.lastIndex = pos;
+      const m = SPECIFIER_STICKY.exec(text);
+      if (!m) return undefined;
+      const clause = m[0];
+      // `===` reads up to whitespace, `;` or `)`, commas included; whitespace inside a clause is dropped by the
+      // general path. Both are left to it.
+      if (clause.startsWith('===') || HAS_PY_SPACE.test(clause)) return undefined;
+      clauses.push(clause);
+      pos += clause.length;
+      // A comma must lead to another clause here (a trailing comma, `.*` or `+local` trails: general path).
+      if (text.charCodeAt(pos) !== 44 /* , */) break;
+      pos++;
+      if (!isOperatorStart(text.charCodeAt(pos))) return undefined;
+    }
+    req.specifierSpan = { start: nameEnd, end: pos };
+    req.specifier = clauses.join(',');
+  }
+  if (pos === length) return req;
+  const c = text.charCodeAt(pos);
+  if (c !== 59 /* ; */ && c !== 32 && c !== 9) return undefined;
+  // The marker: the same steps as parseDetails on the same tokenizer state, so spans and messages cannot differ.
+  const tokenizer = new Tokenizer(text);
+  tokenizer.position = pos;
+  try {
+    tokenizer.consume('WS');
+    if (!tokenizer.peek('SEMICOLON')) return undefined;
+    parseRequirementMarker(tokenizer, req, nameEnd, '');
+    tokenizer.expect('END', '');
+  } catch {
+    return undefined; // a bad marker: the general path reports it with packaging's message
+  }
+  return req;
 }
 
 /** requirement = WS? IDENTIFIER WS? extras WS? requirement_details END */
