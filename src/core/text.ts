@@ -3,15 +3,22 @@ import type { Position, Range } from './types';
 /** Maps between UTF-16 offsets and 0-based line/character positions. Lines end at \n, \r\n or \r. */
 export class LineIndex {
   private readonly lineStarts: number[];
+  /** The line of the previous positionAt: parsers ask in document order, so the next answer is usually there. */
+  private lastLine = 0;
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    if (!text.includes('\r')) {
+      // The usual case, and indexOf skips ahead much faster than a loop over every character.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStarts = starts;
@@ -23,14 +30,24 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
-      else hi = mid - 1;
+    const starts = this.lineStarts;
+    let line = this.lastLine;
+    // The line of the last lookup or the one after it; otherwise a binary search.
+    if (starts[line] > o || (line + 1 < starts.length && starts[line + 1] <= o)) {
+      line++;
+      if (line >= starts.length || starts[line] > o || (line + 1 < starts.length && starts[line + 1] <= o)) {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid] <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    this.lastLine = line;
+    return { line, character: o - starts[line] };
   }
 
   offsetAt(position: Position): number {
