@@ -136,20 +136,27 @@ function pep263Encoding(bytes: Uint8Array): string | undefined {
 // Logical lines: text plus, for every character, where it starts and ends in the document
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A stretch of text that maps to the document in one piece, from text offset `at` up to the next run: character
+ * `at + k` is document character `doc + k`; or, when `docEnd` is set, every character stands for the whole span
+ * `[doc, docEnd)` (the characters of an expanded `${VAR}`, the space pip puts before a comment line).
+ */
+interface Run {
+  at: number;
+  doc: number;
+  docEnd?: number;
+}
+
+/**
+ * Text with its document mapping. Runs rather than one entry per character: joining, slicing and trimming then cost
+ * the number of pieces, not the number of characters, and plain lines (nearly all) are a single run.
+ */
 interface MappedText {
   text: string;
   /** Document offset used for an empty text. */
   anchor: number;
-  /** When set, character i sits at `base + i` (the common case: text straight from one physical line). */
-  base?: number;
-  /** Otherwise, where each character starts and ends in the document. */
-  starts?: number[];
-  ends?: number[];
-}
-
-interface LogicalLine extends MappedText {
-  /** 0-based number of the first physical line. */
-  line: number;
+  /** Sorted by `at`, the first at 0; empty exactly when the text is. */
+  runs: Run[];
 }
 
 const PY_SPACE_CHARS = '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006' +
@@ -159,32 +166,65 @@ const isPySpace = (c: string | undefined): boolean => c !== undefined && c !== '
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/g;
 
 function mapped(text: string, docStart: number): MappedText {
-  return { text, anchor: docStart, base: docStart };
+  return { text, anchor: docStart, runs: text ? [{ at: 0, doc: docStart }] : [] };
 }
 
-const startOf = (m: MappedText, i: number): number => (m.base !== undefined ? m.base + i : m.starts![i]);
-const endOf = (m: MappedText, i: number): number => (m.base !== undefined ? m.base + i + 1 : m.ends![i]);
+/** Index of the run holding character `i` (the last run starting at or before it). */
+function runIndex(m: MappedText, i: number): number {
+  const runs = m.runs;
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runs[mid].at <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const runAt = (m: MappedText, i: number): Run => m.runs[runIndex(m, i)];
+
+function startOf(m: MappedText, i: number): number {
+  const r = runAt(m, i);
+  return r.docEnd === undefined ? r.doc + (i - r.at) : r.doc;
+}
+
+function endOf(m: MappedText, i: number): number {
+  const r = runAt(m, i);
+  return r.docEnd === undefined ? r.doc + (i - r.at) + 1 : r.docEnd;
+}
+
+/** `r` moved to start at text offset `at`, `skip` characters into it. */
+function movedRun(r: Run, at: number, skip: number): Run {
+  return r.docEnd === undefined ? { at, doc: r.doc + skip } : { at, doc: r.doc, docEnd: r.docEnd };
+}
 
 /** Joins pieces in one pass (joining pairwise would be quadratic on long continued lines). */
 function concat(pieces: MappedText[]): MappedText {
   if (pieces.length === 1) return pieces[0];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const runs: Run[] = [];
+  let offset = 0;
   for (const p of pieces) {
-    for (let i = 0; i < p.text.length; i++) {
-      starts.push(startOf(p, i));
-      ends.push(endOf(p, i));
-    }
+    for (const r of p.runs) runs.push(offset ? movedRun(r, r.at + offset, 0) : r);
+    offset += p.text.length;
   }
   const first = pieces.find((p) => p.text) ?? pieces[0];
-  return { text: pieces.map((p) => p.text).join(''), starts, ends, anchor: first.anchor };
+  return { text: pieces.map((p) => p.text).join(''), runs, anchor: first.anchor };
 }
 
 function slice(m: MappedText, start: number, end = m.text.length): MappedText {
   const anchor = start < m.text.length ? startOf(m, start) : start > 0 ? endOf(m, start - 1) : m.anchor;
   const text = m.text.slice(start, end);
-  if (m.base !== undefined) return { text, anchor, base: m.base + start };
-  return { text, starts: m.starts!.slice(start, end), ends: m.ends!.slice(start, end), anchor };
+  const runs: Run[] = [];
+  if (text) {
+    const stop = start + text.length;
+    for (let k = runIndex(m, start); k < m.runs.length && m.runs[k].at < stop; k++) {
+      const r = m.runs[k];
+      const from = Math.max(r.at, start);
+      runs.push(movedRun(r, from - start, from - r.at));
+    }
+  }
+  return { text, anchor, runs };
 }
 
 function trimmed(m: MappedText): MappedText {
@@ -192,7 +232,7 @@ function trimmed(m: MappedText): MappedText {
   let end = m.text.length;
   while (start < end && isPySpace(m.text[start])) start++;
   while (end > start && isPySpace(m.text[end - 1])) end--;
-  return slice(m, start, end);
+  return start === 0 && end === m.text.length ? m : slice(m, start, end);
 }
 
 function toDoc(m: MappedText): ValueToDoc {
@@ -203,13 +243,12 @@ function toDoc(m: MappedText): ValueToDoc {
   };
 }
 
-function* physicalLines(text: string): Generator<{ text: string; start: number }> {
-  let start = 0;
-  for (const m of text.matchAll(LINE_BREAK)) {
-    yield { text: text.slice(start, m.index), start };
-    start = m.index! + m[0].length;
-  }
-  if (start < text.length) yield { text: text.slice(start), start };
+/** The physical line starting at `start`, and where the next one starts (the text's length after the last). */
+function physicalLine(text: string, start: number): { text: string; start: number; next: number } {
+  LINE_BREAK.lastIndex = start;
+  const m = LINE_BREAK.exec(text);
+  if (!m) return { text: text.slice(start), start, next: text.length };
+  return { text: text.slice(start, m.index), start, next: m.index + m[0].length };
 }
 
 /** pip's COMMENT_RE `(^|\s+)#.*$`: where the comment (with the whitespace before it) starts, or -1. */
@@ -226,26 +265,29 @@ function commentStart(text: string): number {
 
 const startsWithComment = (text: string): boolean => commentStart(text) === 0;
 
-/** pip's join_lines: a line ending in `\` continues on the next, unless it is a comment. */
-function* joinLines(text: string): Generator<LogicalLine> {
-  let pending: MappedText[] = [];
-  let first = 0;
-  let number = 0;
-  for (const physical of physicalLines(text)) {
+/**
+ * pip's join_lines for the logical line that starts at document offset `start` (a physical line start): a line
+ * ending in `\` continues on the next, unless it is a comment. Returns the line and where the next one starts.
+ */
+function joinLine(text: string, start: number): { line: MappedText; next: number } {
+  const pending: MappedText[] = [];
+  let at = start;
+  while (at < text.length) {
+    const physical = physicalLine(text, at);
+    at = physical.next;
     let piece = mapped(physical.text, physical.start);
     const isComment = startsWithComment(physical.text);
-    if (!pending.length) first = number;
-    number++;
     if (!physical.text.endsWith('\\') || isComment) {
       // pip prefixes a space so the comment is still recognized once joined.
-      if (isComment) piece = concat([{ text: ' ', starts: [physical.start], ends: [physical.start], anchor: physical.start }, piece]);
-      yield { ...concat([...pending, piece]), line: first };
-      pending = [];
-    } else {
-      pending.push(stripBackslashes(piece));
+      if (isComment) {
+        const space: MappedText = { text: ' ', anchor: physical.start, runs: [{ at: 0, doc: physical.start, docEnd: physical.start }] };
+        piece = concat([space, piece]);
+      }
+      return { line: concat([...pending, piece]), next: at };
     }
+    pending.push(stripBackslashes(piece));
   }
-  if (pending.length) yield { ...concat(pending), line: first }; // a continuation at EOF is kept
+  return { line: concat(pending), next: at }; // a continuation at EOF is kept
 }
 
 /** Python's `line.strip("\\")`. */
@@ -266,7 +308,7 @@ const ENV_VAR_RE = /\$\{([A-Z0-9_]+)\}/g;
 
 /** pip's expand_env_variables: `${UPPER_CASE}` only, and only when set to a non-empty value. */
 function expandEnv(m: MappedText, env: Record<string, string | undefined> | undefined): MappedText {
-  if (!env) return m;
+  if (!env || !m.text.includes('${')) return m;
   let out = m;
   // Each distinct variable once: replaceAll already covers its repeats.
   for (const whole of new Set(Array.from(m.text.matchAll(ENV_VAR_RE), (match) => match[0]))) {
@@ -284,19 +326,17 @@ function replaceAll(m: MappedText, needle: string, value: string): MappedText {
     // Every character of the value underlines the whole `${VAR}` it came from.
     const start = startOf(m, at);
     const end = endOf(m, at + needle.length - 1);
-    pieces.push({ text: value, starts: Array(value.length).fill(start), ends: Array(value.length).fill(end), anchor: start });
+    pieces.push({ text: value, anchor: start, runs: [{ at: 0, doc: start, docEnd: end }] });
     from = at + needle.length;
   }
   pieces.push(slice(m, from));
   return concat(pieces);
 }
 
-/** pip's preprocess. A generator, so each line's character maps can be collected as soon as it is read. */
-function* logicalLines(text: string, env: Record<string, string | undefined> | undefined): Generator<LogicalLine> {
-  for (const joined of joinLines(text)) {
-    const line = trimmed(stripComment(joined));
-    if (line.text) yield { ...expandEnv(line, env), line: joined.line };
-  }
+/** pip's preprocess of one joined line: the comment stripped, then trimmed; variables expanded when anything is left. */
+function preprocess(joined: MappedText, env: Record<string, string | undefined> | undefined): MappedText | undefined {
+  const line = trimmed(stripComment(joined));
+  return line.text ? expandEnv(line, env) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -539,9 +579,10 @@ const isUrl = (text: string): boolean => URL_SCHEMES.includes(urlScheme(text));
 const looksLikePath = (text: string): boolean => text.includes('/') || text.includes('\\') || text.startsWith('.');
 
 function isArchive(path: string): boolean {
-  const lower = path.toLowerCase().replace(/[?#].*$/, '');
-  return ARCHIVE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return hasArchiveExtension(path.toLowerCase().replace(/[?#].*$/, ''));
 }
+
+const hasArchiveExtension = (lowerPath: string): boolean => ARCHIVE_EXTENSIONS.some((ext) => lowerPath.endsWith(ext));
 
 /** pip's strip_extras: `path[extra1,extra2]`. */
 function stripExtras(text: string): { path: string; extras: string[]; extrasStart?: number } {
@@ -594,7 +635,7 @@ type Interpretation =
   | { kind: 'unnamed'; unnamed: UnnamedRequirement }
   | { kind: 'error'; message: string };
 
-interface LineContext {
+export interface LineContext {
   index: LineIndex;
   scope: RequirementScope;
 }
@@ -724,6 +765,103 @@ function interpretEditable(req: ReqText, ctx: LineContext): Interpretation {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The common line, read directly
+// ---------------------------------------------------------------------------------------------------------------
+//
+// Nearly every line of a large requirements file is blank, a comment, or `name==1.2.3` / `name>=1,<2`, possibly
+// with `--hash=...` options continued over several lines (pip-compile output). readSimpleLine reads such a logical
+// line straight from the document and returns what the general path (joinLine, preprocess, readLine) returns for
+// it, without character maps, shell splitting or the option parser. It accepts only text where those steps have
+// nothing to do, and returns undefined for anything else:
+// - the file has no line break but \n and \r\n (the caller checks once), and the line's physical lines hold only
+//   ASCII letters, digits, spaces and `._-=<>!~,*+:`: no comment can start inside, shlex sees no quote or escape,
+//   there is no `${VAR}`, and a `\` can only be the continuation mark (which may not split a word);
+// - the first word is a requirement without `:`, `@`, `;`, `[` or `/` (so pip reads it as PEP 508, not as a URL,
+//   path or archive) that parseRequirement accepts; every other word is `--hash=<sha256|sha384|sha512>:<letters and
+//   digits>`, an option pip honours on a requirement line and whose value its check accepts.
+// test/core/manifests/requirements-fast-path.test.ts compares both paths on generated files.
+
+/** Line breaks pip's splitlines() honours besides \n and \r\n: a file with one is read by the general path only. */
+const IRREGULAR_BREAK = /[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)/;
+
+/** The characters readSimpleLine accepts in a requirement (1), by character code. */
+const SIMPLE_REQUIREMENT_CHARS = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-=<>!~,*+') SIMPLE_REQUIREMENT_CHARS[c.charCodeAt(0)] = 1;
+
+const HASH_OPTION = /--hash=sha(?:256|384|512):[A-Za-z0-9]*/y;
+
+const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * Reads the logical line that starts at `start` when it has the common shape (see above), adding its requirement to
+ * `out` if it has one. Returns where the next line starts, or -1 (and adds nothing) when the general path must read it.
+ */
+export function readSimpleLine(text: string, start: number, ctx: LineContext, out: Requirement[]): number {
+  // A comment line: never continued, and empty once its comment is stripped.
+  let i = start;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) === 35 /* # */) {
+    const nl = text.indexOf('\n', i);
+    return nl < 0 ? text.length : nl + 1;
+  }
+  // One pass over the words of each physical line: the requirement first, then only hash options.
+  let reqStart = -1;
+  let reqEnd = -1;
+  const hashes: string[] = [];
+  let at = start;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    let end = nl < 0 ? text.length : nl;
+    if (end > at && text.charCodeAt(end - 1) === 13) end--; // \r\n
+    const continued = end > at && text.charCodeAt(end - 1) === 92; /* \ */
+    if (continued) end--;
+    for (let k = at; k < end;) {
+      const c = text.charCodeAt(k);
+      if (c === 32) {
+        k++;
+        continue;
+      }
+      let wordEnd = k;
+      if (c === 45 /* - */) {
+        // A hash option; its expression stops at any character it does not allow (a space, `\`, a line break).
+        if (reqStart < 0) return -1; // an option line
+        HASH_OPTION.lastIndex = k;
+        const m = HASH_OPTION.exec(text);
+        if (!m) return -1;
+        wordEnd = k + m[0].length;
+        hashes.push(text.slice(k + '--hash='.length, wordEnd));
+      } else {
+        if (reqStart >= 0 || !isAsciiAlnum(c)) return -1;
+        while (wordEnd < end && SIMPLE_REQUIREMENT_CHARS[text.charCodeAt(wordEnd)] === 1) wordEnd++;
+        reqStart = k;
+        reqEnd = wordEnd;
+      }
+      // A word ends at a space or at the end of the line, and a continuation mark may not glue it to the next word.
+      if (wordEnd < end ? text.charCodeAt(wordEnd) !== 32 : continued) return -1;
+      k = wordEnd;
+    }
+    if (!continued) {
+      at = nl < 0 ? text.length : nl + 1;
+      break;
+    }
+    if (nl < 0) return -1; // a continuation at the end of the file
+    at = nl + 1;
+  }
+  if (reqStart < 0) return at; // blank
+  const name = text.slice(reqStart, reqEnd);
+  // isArchive without its query stripping, which has nothing to strip here (no `?` or `#`).
+  if (hasArchiveExtension(name.toLowerCase())) return -1;
+  const parsed = parseRequirement(name);
+  if (!parsed.ok) return -1;
+  // The requirement sits inside one physical line: its map is the identity, clamped as toDoc clamps.
+  const toDocument: ValueToDoc = (k) => reqStart + Math.max(0, Math.min(k, name.length));
+  const requirement = requirementFromParsed(parsed.value, name, toDocument, ctx.index, ctx.scope);
+  if (hashes.length) requirement.hashes = hashes;
+  out.push(requirement);
+  return at;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The file
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -741,14 +879,28 @@ class FileReader {
   readonly unnamed: UnnamedRequirement[] = [];
   private readonly scope: RequirementScope;
 
-  constructor(readonly path: string, text: string, private readonly opts: RequirementsFileOptions) {
+  /** `fastPath` false reads every line with the general path (tests compare the two). */
+  constructor(readonly path: string, text: string, private readonly opts: RequirementsFileOptions, private readonly fastPath = true) {
     this.index = new LineIndex(text);
     this.scope = { kind: opts.constraint ? 'constraint' : 'requirements' };
     this.manifest = { path, kind: 'requirements', requirements: [], findings: [], indexes: [], includes: [], options: [] };
   }
 
   read(): RequirementsFileDetails {
-    for (const line of logicalLines(this.index.text, this.opts.env)) this.readLine(line);
+    const text = this.index.text;
+    const simple = this.fastPath && !IRREGULAR_BREAK.test(text);
+    const ctx: LineContext = { index: this.index, scope: this.scope };
+    for (let at = 0; at < text.length;) {
+      const fast = simple ? readSimpleLine(text, at, ctx, this.manifest.requirements) : -1;
+      if (fast >= 0) {
+        at = fast;
+        continue;
+      }
+      const { line, next } = joinLine(text, at);
+      at = next;
+      const preprocessed = preprocess(line, this.opts.env);
+      if (preprocessed) this.readLine(preprocessed);
+    }
     return { manifest: this.manifest, unnamed: this.unnamed };
   }
 
@@ -756,7 +908,7 @@ class FileReader {
     this.manifest.findings.push(syntaxFinding(code, message, valueRange(span, toDoc(m), this.index), severity));
   }
 
-  private readLine(line: LogicalLine): void {
+  private readLine(line: MappedText): void {
     const cut = optionsStart(line.text);
     const args = trimmed(slice(line, 0, cut < 0 ? line.text.length : Math.max(0, cut - 1)));
     const optionText = cut < 0 ? undefined : slice(line, cut);
@@ -886,6 +1038,11 @@ export function parseRequirementsFileDetails(path: string, text: string, opts: R
     manifest.findings.push(syntaxFinding('requirement-syntax', message, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
     return { manifest, unnamed: [] };
   }
+}
+
+/** Every line through the general path, without readSimpleLine: what the fast path must agree with (for tests). */
+export function parseRequirementsFileGeneral(path: string, text: string, opts: RequirementsFileOptions = {}): RequirementsFileDetails {
+  return new FileReader(path, text, opts, false).read();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
