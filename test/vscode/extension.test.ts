@@ -166,4 +166,44 @@ suite('ML Pins in VS Code', () => {
     await screenshot('quick-fix.png');
     await vscode.commands.executeCommand('hideCodeActionWidget');
   });
+
+  test('changing a setting re-checks at once', async () => {
+    const uri = file('pyproject.toml');
+    await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
+    const config = vscode.workspace.getConfiguration('mlPins');
+    await config.update('disabledRules', ['hf-hub-cached-download'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor(uri, (d) => !d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'disabling the rule did not remove it');
+      await config.update('admittedCombinations', 'information', vscode.ConfigurationTarget.Workspace);
+      await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'inconsistent-pins'), 'other rules went away too');
+    } finally {
+      await config.update('disabledRules', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const ds = await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the rule did not come back');
+    assert.equal(ds.find((x) => codeOf(x) === 'hf-hub-cached-download')!.severity, vscode.DiagnosticSeverity.Information);
+    await config.update('admittedCombinations', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download' && x.severity === vscode.DiagnosticSeverity.Warning), 'the level did not return');
+  });
+
+  test('ML Pins: Fix All in Workspace fixes files that are not open, then the workspace is clean', async () => {
+    const names = ['pyproject.toml', 'requirements.txt', 'server-setup.sh', 'setup_ai_models.py'];
+    const originals = new Map<string, Uint8Array>();
+    for (const n of names) originals.set(n, await vscode.workspace.fs.readFile(file(n)));
+    try {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('mlPins.fixAllInWorkspace');
+      for (const n of names) {
+        const doc = await vscode.workspace.openTextDocument(file(n));
+        if (doc.isDirty) await doc.save();
+      }
+      for (const n of names) await waitFor(file(n), (d) => d.length === 0, `${n} is not clean`);
+      const py = new TextDecoder().decode(await vscode.workspace.fs.readFile(file('setup_ai_models.py')));
+      assert.match(py, /"diffusers>=0\.29\.0",/);
+      assert.match(py, /"transformers>=4\.35\.0",/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const [n, bytes] of originals) await vscode.workspace.fs.writeFile(file(n), bytes);
+      await waitFor(file('pyproject.toml'), (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the files were not restored');
+    }
+  });
 });

@@ -44,7 +44,7 @@ suite('Install models and run a test generation', function () {
     assert.equal(built.status, 0, built.stderr);
     // The project's own .venv is what the command picks when the Python extension is not installed (as here).
     makeVenv(join(folder().uri.fsPath, '.venv'));
-    hub = await startFakeHub({ repos: [diffusersRepo('test-org/tiny-sd', '0.29.0')] });
+    hub = await startFakeHub({ repos: [diffusersRepo('test-org/tiny-sd', '0.29.0'), diffusersRepo('test-org/newer-sd', '0.31.0')] });
     await vscode.workspace.getConfiguration('mlPins').update('hubUrl', hub.url, vscode.ConfigurationTarget.Workspace);
   });
 
@@ -88,5 +88,24 @@ suite('Install models and run a test generation', function () {
     assert.ok(hub.requests.some((r) => r.path.includes('/test-org/tiny-sd/resolve/')), 'downloaded from the loopback Hub');
     await new Promise((r) => setTimeout(r, 1000));
     await screenshot('test-generation.png');
+  });
+
+  test('a model saved by a newer library than the pins admit becomes a diagnostic on the pin', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, 'pyproject.toml'));
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('"diffusers>=0.21.0"'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, doc.lineAt(line).range, '    "diffusers>=0.21.0,<0.30",');
+    await vscode.workspace.applyEdit(edit);
+    try {
+      await api.checker.whenIdle();
+      await api.testGeneration.run(folder(), { model: 'test-org/newer-sd', install: offline('no-such-package') });
+      const d = vscode.languages.getDiagnostics(doc.uri).find((x) => x.code === 'model-needs-newer-library');
+      assert.ok(d, 'no diagnostic for the model');
+      assert.equal(d.range.start.line, line);
+      assert.match(d.message, /diffusers 0\.31\.0/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 });
