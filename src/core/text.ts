@@ -77,7 +77,13 @@ export class LineIndex {
 
 /** PEP 503 name normalization. */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  // Most names are already normalized (lowercase ASCII letters and digits, single dashes): return those as they are.
+  let normalized = true;
+  for (let i = 0; i < name.length && normalized; i++) {
+    const c = name.charCodeAt(i);
+    normalized = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c === 45 && name.charCodeAt(i - 1) !== 45);
+  }
+  return normalized ? name : name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 export function compareRanges(a: Range, b: Range): number {

@@ -1,9 +1,9 @@
-// LineIndex answers from the line of its previous lookup when it can, and scans line breaks two ways (with and
+// normalizeName returns already-normalized names as they are. LineIndex answers from the line of its previous lookup when it can, and scans line breaks two ways (with and
 // without carriage returns): checked against a plain reference on generated texts and lookup orders.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex, normalizeName } from '../../src/core/text';
 
 /** The definition: lines end at \n, \r\n or \r; an offset is clamped to the text. */
 function reference(text: string, offset: number): { line: number; character: number } {
@@ -32,5 +32,14 @@ describe('LineIndex', () => {
         assert.equal(index.offsetAt(p), Math.max(0, Math.min(o, text.length)));
       }
     }), { numRuns: 3000 });
+  });
+});
+
+describe('normalizeName', () => {
+  test('is PEP 503 normalization, with or without its shortcut', () => {
+    const nameArb = fc.array(fc.constantFrom('a', 'z', 'A', '0', '9', '-', '--', '_', '.', 'é', 'İ', 'K'), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(fc.property(nameArb, (name) => {
+      assert.equal(normalizeName(name), name.toLowerCase().replace(/[-_.]+/g, '-'), JSON.stringify(name));
+    }), { numRuns: 5000 });
   });
 });

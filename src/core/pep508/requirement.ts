@@ -46,11 +46,12 @@ export function parseRequirementGeneral(text: string): ParseResult<ParsedRequire
 // path decides. test/core/pep508/fast-path.test.ts checks the agreement on generated and conformance inputs.
 
 const SPECIFIER_STICKY = new RegExp(SPECIFIER_SOURCE, 'iy');
-const HAS_PY_SPACE = new RegExp(PY_WHITESPACE.source);
 
 const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** `.`, `-` and `_`, the other characters of a name. */
 const isNamePunct = (c: number): boolean => c === 46 || c === 45 || c === 95;
+/** A digit or `v` (either case): how a version starts. */
+const startsVersion = (c: number): boolean => (c >= 48 && c <= 57) || c === 118 || c === 86;
 /** `<`, `=`, `>`, `!`, `~`: the characters a specifier operator starts with. */
 const isOperatorStart = (c: number): boolean => c === 60 || c === 61 || c === 62 || c === 33 || c === 126;
 
@@ -69,24 +70,22 @@ export function parseSimpleRequirement(text: string): ParsedRequirement | undefi
   const nameEnd = pos;
   const req: ParsedRequirement = { name: text.slice(0, nameEnd), nameSpan: { start: 0, end: nameEnd }, extras: [], specifier: '' };
   if (pos < length && isOperatorStart(text.charCodeAt(pos))) {
-    const clauses: string[] = [];
     for (;;) {
+      // The version must follow the operator directly: whitespace there is removed by the general path, and `===`
+      // (which reads up to whitespace, `;` or `)`, commas included) is left to it as well.
+      const operatorLength = text.charCodeAt(pos + 1) === 61 /* = */ ? 2 : 1;
+      if (!startsVersion(text.charCodeAt(pos + operatorLength))) return undefined;
       SPECIFIER_STICKY.lastIndex = pos;
-      const m = SPECIFIER_STICKY.exec(text);
-      if (!m) return undefined;
-      const clause = m[0];
-      // `===` reads up to whitespace, `;` or `)`, commas included; whitespace inside a clause is dropped by the
-      // general path. Both are left to it.
-      if (clause.startsWith('===') || HAS_PY_SPACE.test(clause)) return undefined;
-      clauses.push(clause);
-      pos += clause.length;
+      if (!SPECIFIER_STICKY.test(text)) return undefined;
+      pos = SPECIFIER_STICKY.lastIndex;
       // A comma must lead to another clause here (a trailing comma, `.*` or `+local` trails: general path).
       if (text.charCodeAt(pos) !== 44 /* , */) break;
       pos++;
       if (!isOperatorStart(text.charCodeAt(pos))) return undefined;
     }
     req.specifierSpan = { start: nameEnd, end: pos };
-    req.specifier = clauses.join(',');
+    // The clauses with the single commas between them and nothing else: what joining them gives.
+    req.specifier = text.slice(nameEnd, pos);
   }
   if (pos === length) return req;
   const c = text.charCodeAt(pos);
