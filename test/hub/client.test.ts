@@ -13,7 +13,7 @@ import {
   selectPipelineFiles,
 } from '../../src/hub/client';
 import { MODEL_ALIASES } from '../../src/hub/aliases';
-import { diffusersRepo, startFakeHub, transformersRepo, type FakeHub, type FakeRepo } from './fake-hub';
+import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type FakeHub, type FakeRepo } from './fake-hub';
 
 const TOKEN = 'hf_testTokenForTheClient0123456789';
 const tinySd = diffusersRepo('test-org/tiny-sd', '0.29.0', { downloads: 500, likes: 7 });
@@ -72,21 +72,7 @@ test('getModelInfo returns metadata, sizes, and the size of the files a pipeline
   assert.equal(info.siblings.length, Object.keys(tinySd.files).length);
   const size = (p: string) => Buffer.byteLength(tinySd.files[p]);
   assert.equal(info.siblings.find((s) => s.path === 'unet/diffusion_pytorch_model.bin')?.size, size('unet/diffusion_pytorch_model.bin'));
-  // fp16 safetensors where present, else plain safetensors; configs and tokenizer; nothing of safety_checker
-  // (null in model_index.json), no .bin, no .ckpt, no root single-file checkpoint, no README.
-  const expected = [
-    'model_index.json',
-    'scheduler/scheduler_config.json',
-    'text_encoder/config.json',
-    'text_encoder/model.safetensors',
-    'tokenizer/merges.txt',
-    'tokenizer/tokenizer_config.json',
-    'tokenizer/vocab.json',
-    'unet/config.json',
-    'unet/diffusion_pytorch_model.fp16.safetensors',
-    'vae/config.json',
-    'vae/diffusion_pytorch_model.fp16.safetensors',
-  ];
+  const expected = EXPECTED_SD_FILES;
   assert.deepEqual(info.pipelineFiles, expected);
   assert.equal(info.variant, 'fp16');
   assert.equal(info.downloadSize, expected.reduce((sum, p) => sum + size(p), 0));

@@ -225,6 +225,22 @@ export function diffusersRepo(id: string, diffusersVersion: string, extra: Parti
   };
 }
 
+/** What a pipeline download of diffusersRepo() takes: fp16 safetensors where present, else plain safetensors;
+ *  configs and tokenizer; nothing of safety_checker (null in model_index.json); no .bin, .ckpt, root checkpoint, README. */
+export const EXPECTED_SD_FILES = [
+  'model_index.json',
+  'scheduler/scheduler_config.json',
+  'text_encoder/config.json',
+  'text_encoder/model.safetensors',
+  'tokenizer/merges.txt',
+  'tokenizer/tokenizer_config.json',
+  'tokenizer/vocab.json',
+  'unet/config.json',
+  'unet/diffusion_pytorch_model.fp16.safetensors',
+  'vae/config.json',
+  'vae/diffusion_pytorch_model.fp16.safetensors',
+];
+
 /** A tiny transformers text model. */
 export function transformersRepo(id: string, transformersVersion: string, extra: Partial<FakeRepo> = {}): FakeRepo {
   return {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { diffusersRepo, startFakeHub, transformersRepo, type FakeHub } from '../hub/fake-hub';
+import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type FakeHub } from '../hub/fake-hub';
 import { MODEL_ALIASES } from '../../src/hub/aliases';
 import { selectPipelineFiles } from '../../src/hub/files';
 
@@ -134,19 +134,6 @@ function scanArgvForToken(): void {
 }
 
 const tinySd = diffusersRepo('test-org/tiny-sd', '0.29.0');
-const EXPECTED_SD_FILES = [
-  'model_index.json',
-  'scheduler/scheduler_config.json',
-  'text_encoder/config.json',
-  'text_encoder/model.safetensors',
-  'tokenizer/merges.txt',
-  'tokenizer/tokenizer_config.json',
-  'tokenizer/vocab.json',
-  'unet/config.json',
-  'unet/diffusion_pytorch_model.fp16.safetensors',
-  'vae/config.json',
-  'vae/diffusion_pytorch_model.fp16.safetensors',
-];
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'ml-pins-runner-'));

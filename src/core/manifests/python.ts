@@ -8,6 +8,7 @@ import { LineIndex } from '../text';
 import type { ParsedManifest, Requirement, RequirementScope } from '../types';
 import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
 import {
+  makeSink,
   analyzeCommand,
   collectPipInstallArgs,
   scanShell,
@@ -551,16 +552,7 @@ function byPosition<T extends { range: { start: { line: number; character: numbe
 export function parsePythonFile(path: string, text: string): ParsedManifest {
   const manifest: ParsedManifest = { path, kind: 'python', requirements: [], findings: [], indexes: [], includes: [] };
   const index = new LineIndex(text);
-  let block = 0;
-  const sink: PipSink = {
-    path,
-    index,
-    requirements: manifest.requirements,
-    findings: manifest.findings,
-    indexes: manifest.indexes,
-    includes: manifest.includes,
-    nextBlock: () => block++,
-  };
+  const sink = makeSink(manifest, index);
   try {
     new PythonReader(text, sink).read();
   } catch (e) {

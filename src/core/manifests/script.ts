@@ -928,7 +928,8 @@ function emptyManifest(path: string): ParsedManifest {
   return { path, kind: 'script', requirements: [], findings: [], indexes: [], includes: [] };
 }
 
-function makeSink(manifest: ParsedManifest, index: LineIndex): PipSink {
+/** Where pip arguments found in a file go; shared with the Python reader (pip run from Python). */
+export function makeSink(manifest: ParsedManifest, index: LineIndex): PipSink {
   let block = 0;
   return {
     path: manifest.path,
