@@ -264,8 +264,16 @@ export class BoundedCache<K, V> {
         this.map.delete(k);
       }
     }
-    this.map.set(key, value);
+    this.map.set(typeof key === 'string' ? (detached(key) as K) : key, value);
   }
+}
+
+/**
+ * The same string, not sharing memory with a larger one. V8 makes a slice of a long string point into its parent, so
+ * a cache keyed by a slice of a document would keep the whole document alive; flattening `' ' + s` copies it first.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 const cache = new BoundedCache<string, Version | null>(50000);

@@ -1,7 +1,11 @@
 // PEP 508 dependency specifiers: a port of pypa/packaging `_parser.py` (requirement part) and `requirements.py`,
 // keeping the span of every part so callers can underline or rewrite exactly what the user wrote.
 
-import { markerToString, parseMarkerExpression, runParser, type Marker, type ParseResult } from './marker';
+import { BoundedCache } from '../pep440/version';
+import {
+  markerToString, parseMarkerExpression, runParser, type Marker, type MarkerExpression, type MarkerNode, type MarkerOperand,
+  type ParseResult,
+} from './marker';
 import {
   PY_WHITESPACE, SPECIFIER_CLAUSE, SPECIFIER_SOURCE, Tokenizer, type Span,
 } from './tokenizer';
@@ -90,19 +94,55 @@ export function parseSimpleRequirement(text: string): ParsedRequirement | undefi
   if (pos === length) return req;
   const c = text.charCodeAt(pos);
   if (c !== 59 /* ; */ && c !== 32 && c !== 9) return undefined;
-  // The marker: the same steps as parseDetails on the same tokenizer state, so spans and messages cannot differ.
-  const tokenizer = new Tokenizer(text);
-  tokenizer.position = pos;
-  try {
-    tokenizer.consume('WS');
-    if (!tokenizer.peek('SEMICOLON')) return undefined;
-    parseRequirementMarker(tokenizer, req, nameEnd, '');
-    tokenizer.expect('END', '');
-  } catch {
-    return undefined; // a bad marker: the general path reports it with packaging's message
-  }
+  const tail = text.slice(pos);
+  let marker = markerTails.get(tail);
+  if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(tail)));
+  if (!marker) return undefined;
+  req.marker = movedMarker(marker.marker, pos);
+  req.markerSpan = req.marker.span;
+  req.markerText = marker.text;
   return req;
 }
+
+/**
+ * What follows a requirement's specifier, `WS? ';' marker WS?` to the end, parses the same wherever it stands: it
+ * starts with `;` or whitespace, where no rule looks behind. Markers repeat across a project's requirements
+ * (`python_version >= "3.10"` on many lines) and cost more to parse than the rest, so each tail is parsed once, by
+ * the same steps as parseDetails, and its marker reused with the spans moved. null: not a valid marker tail.
+ */
+const markerTails = new BoundedCache<string, { marker: Marker; text: string } | null>(5000);
+
+function parseMarkerTail(tail: string): { marker: Marker; text: string } | null {
+  const tokenizer = new Tokenizer(tail);
+  const req: ParsedRequirement = { name: '', nameSpan: { start: 0, end: 0 }, extras: [], specifier: '' };
+  try {
+    tokenizer.consume('WS');
+    if (!tokenizer.peek('SEMICOLON')) return null;
+    parseRequirementMarker(tokenizer, req, 0, '');
+    tokenizer.expect('END', '');
+  } catch {
+    return null; // a bad marker: the general path reports it with packaging's message
+  }
+  return { marker: req.marker!, text: req.markerText! };
+}
+
+/** A copy of a parsed marker with every span moved by `by` (same shape and key order as the parser builds). */
+function movedMarker(m: MarkerExpression, by: number): MarkerExpression {
+  return { kind: 'expression', items: m.items.map((item) => movedNode(item, by)), ops: [...m.ops], span: movedSpan(m.span, by) };
+}
+
+function movedNode(node: MarkerNode, by: number): MarkerNode {
+  if (node.kind === 'expression') return movedMarker(node, by);
+  return { kind: 'comparison', left: movedOperand(node.left, by), op: node.op, right: movedOperand(node.right, by), span: movedSpan(node.span, by) };
+}
+
+function movedOperand(o: MarkerOperand, by: number): MarkerOperand {
+  return o.kind === 'variable'
+    ? { kind: 'variable', name: o.name, span: movedSpan(o.span, by) }
+    : { kind: 'string', value: o.value, span: movedSpan(o.span, by) };
+}
+
+const movedSpan = (span: Span, by: number): Span => ({ start: span.start + by, end: span.end + by });
 
 /** requirement = WS? IDENTIFIER WS? extras WS? requirement_details END */
 function parseRequirementTokens(tokenizer: Tokenizer): ParsedRequirement {
