@@ -522,6 +522,7 @@ const UV_SOURCE_SCOPES = new Set<RequirementScope['kind']>(['project', 'optional
 
 /** Sets `source` where the applicable `[tool.uv.sources]` entries agree on one index (see the file comment). */
 function applyUvSources(r: Reader): void {
+  if (!r.uvSources.length) return; // nothing can apply (and large projects rarely have sources)
   for (const requirement of r.requirements) {
     if (!UV_SOURCE_SCOPES.has(requirement.scope.kind) || requirement.source) continue;
     const applicable = r.uvSources.filter((s) => s.normalizedName === requirement.normalizedName &&

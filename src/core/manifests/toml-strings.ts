@@ -127,6 +127,12 @@ export interface TomlStringNode extends TomlStringForm {
  */
 export function tomlValueToDoc(text: string, node: TomlStringNode): (i: number, bias?: 'start' | 'end') => number {
   const [start, end] = node.range;
+  if (!node.multiline && end - start >= 2 && (node.style === 'literal' || !hasBackslash(text, start + 1, end - 1))) {
+    // One line and no escapes (every literal string, most basic ones): unit i is written at content start + i,
+    // which is what decoding would find, without building its two arrays.
+    const length = end - start - 2;
+    return (i) => start + 1 + Math.max(0, Math.min(Math.trunc(i), length));
+  }
   const decoded = decodeTomlString(text.slice(start, end), node);
   if (decoded && decoded.value === node.value) {
     const { offsets, ends } = decoded;
@@ -141,6 +147,11 @@ export function tomlValueToDoc(text: string, node: TomlStringNode): (i: number, 
   return (i) => Math.max(contentStart, Math.min(contentStart + Math.trunc(i), contentEnd));
 }
 
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
+}
+
 // ---- Parsing a whole TOML document -------------------------------------------------------------------------------
 
 /** A TOML document that failed to parse: why, and the document offset the parser stopped at. */
@@ -153,6 +164,7 @@ export type TomlParseResult = { ast: AST.TOMLProgram; error?: undefined } | { as
 
 /** Offset of the first carriage return that is not part of a CRLF, or -1. */
 function bareCarriageReturn(text: string): number {
+  if (!text.includes('\r')) return -1; // the usual case, found much faster than by the expression
   const match = /\r(?!\n)/.exec(text);
   return match ? match.index : -1;
 }
@@ -170,21 +182,26 @@ function libraryError(e: unknown): TomlTextError {
 /** Deeper nesting than any real manifest; far below where the library's recursion can run out of stack. */
 export const MAX_TOML_NESTING = 500;
 
+/** Whether `text` has three `quote` characters at `at`. */
+function tripleAt(text: string, at: number, quote: number): boolean {
+  return text.charCodeAt(at) === quote && text.charCodeAt(at + 1) === quote && text.charCodeAt(at + 2) === quote;
+}
+
 /** End of a string token starting at `at` (its closing quote included), or of the line for a broken one. */
 function skipTomlString(text: string, at: number): number {
-  const quote = text[at];
-  const triple = text.startsWith(quote.repeat(3), at);
+  const quote = text.charCodeAt(at);
+  const triple = tripleAt(text, at, quote);
   let i = at + (triple ? 3 : 1);
   while (i < text.length) {
-    const c = text[i];
-    if (c === '\\' && quote === '"') i += 2;
-    else if (triple && text.startsWith(quote.repeat(3), i)) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */ && quote === 34 /* " */) i += 2;
+    else if (triple && tripleAt(text, i, quote)) {
       // Up to two more quotes right before the delimiter belong to the content (`"""a"""""`).
       let end = i + 3;
-      while (end < i + 5 && text[end] === quote) end++;
+      while (end < i + 5 && text.charCodeAt(end) === quote) end++;
       return end;
     }
-    else if (!triple && (c === quote || c === '\n')) return i + 1;
+    else if (!triple && (c === quote || c === 10 /* \n */)) return i + 1;
     else i++;
   }
   return i;
@@ -198,12 +215,15 @@ function skipTomlString(text: string, at: number): number {
 export function tomlNestingTooDeep(text: string, limit = MAX_TOML_NESTING): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'") i = skipTomlString(text, i) - 1;
-    else if (c === '#') while (i + 1 < text.length && text[i + 1] !== '\n') i++;
-    else if (c === '[' || c === '{') {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */ || c === 39 /* ' */) i = skipTomlString(text, i) - 1;
+    else if (c === 35 /* # */) {
+      // Up to the line feed, which the loop then steps onto.
+      const nl = text.indexOf('\n', i + 1);
+      i = nl < 0 ? Math.max(i, text.length - 1) : nl - 1;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > limit) return i;
-    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth = Math.max(0, depth - 1);
   }
   return -1;
 }

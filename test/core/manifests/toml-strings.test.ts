@@ -106,6 +106,23 @@ describe('tomlValueToDoc', () => {
     assert.equal(map(100), 8);
   });
 
+  test('property: one-line strings without escapes map as decoding them would (the shortcut agrees)', () => {
+    const chars = fc.constantFrom('a', 'Z', '>', '=', ' ', ';', 'é', '\u{1F600}', "'", '\\', '"');
+    fc.assert(fc.property(fc.array(chars, { maxLength: 12 }), fc.boolean(), (cs, literal) => {
+      const body = cs.filter((c) => (literal ? c !== "'" : c !== '"' && c !== '\\')).join('');
+      const q = literal ? "'" : '"';
+      const text = `k = ${q}${body}${q}\n`;
+      const node = stringNode(text);
+      const decoded = decodeTomlString(text.slice(node.range[0], node.range[1]), node)!;
+      const map = tomlValueToDoc(text, node);
+      for (let i = -2; i <= body.length + 2; i++) {
+        const k = Math.max(0, Math.min(i, decoded.offsets.length - 1));
+        assert.equal(map(i), node.range[0] + decoded.offsets[k], `${text} @ ${i}`);
+        assert.equal(map(i, 'end'), node.range[0] + (k > 0 ? decoded.ends[k - 1] : decoded.offsets[k]), `${text} @ ${i} end`);
+      }
+    }));
+  });
+
   test('decodeTomlString rejects malformed escapes instead of guessing', () => {
     assert.equal(decodeTomlString('"\\q"', { style: 'basic', multiline: false }), undefined);
     assert.equal(decodeTomlString('"\\u12"', { style: 'basic', multiline: false }), undefined);
