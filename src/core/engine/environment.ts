@@ -137,38 +137,57 @@ function expandGroup(group: string, groups: Map<string, Requirement[]>, includes
   return [...own, ...included];
 }
 
+interface PackageEntry {
+  pins: PinnedRequirement[];
+  always: VersionSet;
+  branches?: Map<string, VersionSet>;
+  installs: boolean;
+}
+
 function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnvironment>):
   { packages: Map<string, EnvironmentPackage>; constraints: Map<string, VersionSet> } {
   // Per package: unconditional pins intersect; pins under undecidable markers form branches that are united.
-  const byName = new Map<string, { pins: PinnedRequirement[]; always: VersionSet; branches: Map<string, VersionSet>; installs: boolean }>();
+  const byName = new Map<string, PackageEntry | EnvironmentPackage>();
+  // Projects repeat the same few markers; each is evaluated once here (the environment is the same for all pins).
+  const applyCache = new Map<string, boolean | undefined>();
   for (const p of pins) {
     const r = p.requirement;
-    const applies = markerApplies(r.marker, markerEnv);
+    let applies: boolean | undefined = true;
+    if (r.marker) {
+      applies = applyCache.get(r.marker);
+      if (applies === undefined && !applyCache.has(r.marker)) applyCache.set(r.marker, (applies = markerApplies(r.marker, markerEnv)));
+    }
     if (applies === false) continue;
-    let entry = byName.get(r.normalizedName);
-    if (!entry) byName.set(r.normalizedName, (entry = { pins: [], always: VersionSet.all(), branches: new Map(), installs: false }));
-    entry.pins.push(p);
+    let entry = byName.get(r.normalizedName) as PackageEntry | undefined;
+    if (!entry) byName.set(r.normalizedName, (entry = { pins: [p], always: VersionSet.all(), installs: false }));
+    else entry.pins.push(p);
     if (!p.constraintOnly) entry.installs = true;
     const set = r.url ? VersionSet.all() : VersionSet.fromSpecifierSet(r.specifier);
     if (applies === true) entry.always = entry.always.intersect(set);
     else {
       const key = r.marker ?? '';
+      entry.branches ??= new Map();
       entry.branches.set(key, (entry.branches.get(key) ?? VersionSet.all()).intersect(set));
     }
   }
-  const packages = new Map<string, EnvironmentPackage>();
+  // The same map becomes the packages map: each entry is replaced in place (the order stays) and constraint-only
+  // names leave it, rather than filling a second map with thousands of names.
   const constraints = new Map<string, VersionSet>();
-  for (const [name, e] of byName) {
+  for (const [name, value] of byName) {
+    const e = value as PackageEntry;
     let admitted = e.always;
-    if (e.branches.size) {
+    if (e.branches?.size) {
       let union = VersionSet.empty();
       for (const b of e.branches.values()) union = union.union(b);
       admitted = admitted.intersect(union);
     }
-    if (e.installs) packages.set(name, { name, admitted, pins: e.pins });
-    else constraints.set(name, admitted); // a constraint alone installs nothing
+    if (e.installs) byName.set(name, { name, admitted, pins: e.pins });
+    else {
+      constraints.set(name, admitted); // a constraint alone installs nothing
+      byName.delete(name);
+    }
   }
-  return { packages, constraints };
+  return { packages: byName as Map<string, EnvironmentPackage>, constraints };
 }
 
 const markerCache = new Map<string, ReturnType<typeof parseMarker>>();

@@ -24,10 +24,46 @@ export interface PlacedFinding {
 }
 
 
+/**
+ * Version sets by package name: the environment's admitted sets with some narrowed or added, kept as changes over
+ * the environment instead of a copy of it (environments of thousands of packages were copied twice per evaluation,
+ * for the few packages the knowledge base speaks about). Reads and iteration order are those of the copied Map.
+ */
+class SetsByName {
+  private readonly changes: Map<string, VersionSet>;
+
+  constructor(private readonly packages: Map<string, EnvironmentPackage>, changes?: Map<string, VersionSet>) {
+    this.changes = new Map(changes);
+  }
+
+  get(name: string): VersionSet | undefined {
+    return this.changes.get(name) ?? this.packages.get(name)?.admitted;
+  }
+
+  has(name: string): boolean {
+    return this.changes.has(name) || this.packages.has(name);
+  }
+
+  set(name: string, set: VersionSet): void {
+    this.changes.set(name, set);
+  }
+
+  /** The environment's packages, then the names added, as a Map that got the same calls would list them. */
+  names(): string[] {
+    const names = [...this.packages.keys()];
+    for (const name of this.changes.keys()) if (!this.packages.has(name)) names.push(name);
+    return names;
+  }
+
+  copy(): SetsByName {
+    return new SetsByName(this.packages, this.changes);
+  }
+}
+
 /** Sets as the environment admits them, with implicit installs added and declared constraints applied. */
 interface Sets {
-  admitted: Map<string, VersionSet>;
-  fresh: Map<string, VersionSet>;
+  admitted: SetsByName;
+  fresh: SetsByName;
   /** Packages present only because another installs them: name -> the installer's name. */
   implicit: Map<string, string>;
 }
@@ -39,13 +75,15 @@ export function topIn(s: VersionSet, r: VersionSet): boolean {
 }
 
 function computeSets(env: Environment, k: Knowledge): Sets {
-  const admitted = new Map<string, VersionSet>();
+  const admitted = new SetsByName(env.packages);
   const implicit = new Map<string, string>();
-  for (const [name, pkg] of env.packages) admitted.set(name, pkg.admitted);
-  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch).
+  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch). Each level reads the
+  // packages present when it starts; only those the knowledge says install something matter.
   for (let depth = 0; depth < 2; depth++) {
-    for (const [name, set] of [...admitted]) {
-      for (const inst of k.installs.get(name) ?? []) {
+    const installers: [string, VersionSet][] = [];
+    for (const name of admitted.names()) if (k.installs.has(name)) installers.push([name, admitted.get(name)!]);
+    for (const [name, set] of installers) {
+      for (const inst of k.installs.get(name)!) {
         if (!set.intersects(inst.versions)) continue;
         for (const q of inst.packages) {
           if (!admitted.has(q)) { admitted.set(q, env.constraints.get(q) ?? VersionSet.all()); implicit.set(q, name); }
@@ -54,10 +92,14 @@ function computeSets(env: Environment, k: Knowledge): Sets {
     }
   }
   // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
-  // the rows that hold the top of P's range narrow Q.
-  const fresh = new Map(admitted);
-  for (const [name, set] of admitted) {
-    for (const req of k.requiresOf.get(name) ?? []) {
+  // the rows that hold the top of P's range narrow Q. P's set is read when P's turn comes (an earlier P may have
+  // narrowed it).
+  const fresh = admitted.copy();
+  for (const name of admitted.names()) {
+    const requires = k.requiresOf.get(name);
+    if (!requires) continue;
+    const set = admitted.get(name)!;
+    for (const req of requires) {
       for (const row of req.rows) {
         const all = set.isSubsetOf(row.versions);
         const top = topIn(set, row.versions);
@@ -71,17 +113,20 @@ function computeSets(env: Environment, k: Knowledge): Sets {
   return { admitted, fresh, implicit };
 }
 
-function narrow(map: Map<string, VersionSet>, q: string, r: VersionSet): void {
-  const cur = map.get(q);
+function narrow(sets: SetsByName, q: string, r: VersionSet): void {
+  const cur = sets.get(q);
   if (!cur) return;
   const n = cur.intersect(r);
-  if (!n.isEmpty()) map.set(q, n);
+  if (!n.isEmpty()) sets.set(q, n);
 }
 
 export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
   const k = ctx.knowledge;
   const candidates = new Set<CompiledRule>();
-  for (const name of env.packages.keys()) for (const r of k.byPackage.get(name) ?? []) candidates.add(r);
+  for (const name of env.packages.keys()) {
+    const rules = k.byPackage.get(name);
+    if (rules) for (const r of rules) candidates.add(r);
+  }
   if (!candidates.size) return [];
   const sets = computeSets(env, k);
   const out: PlacedFinding[] = [];
