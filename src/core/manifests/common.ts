@@ -38,7 +38,7 @@ export function buildRequirement(
   path: string,
 ): { requirement?: Requirement; finding?: Finding } {
   void path; // part of the shared signature; findings carry no path of their own
-  const result = parseRequirement(value);
+  const result = parseRequirement(value, { markerTree: false }); // requirementFromParsed keeps the marker's text only
   if (!result.ok) {
     const message = requirementErrorMessage(value, result.error.message, result.error.span);
     return { finding: syntaxFinding('requirement-syntax', message, trimmedRange(value, valueToDoc, index)) };

@@ -31,8 +31,17 @@ export interface ParsedRequirement {
   markerSpan?: Span;
 }
 
-export function parseRequirement(text: string): ParseResult<ParsedRequirement> {
-  const simple = parseSimpleRequirement(text);
+export interface ParseRequirementOptions {
+  /**
+   * false: the caller only keeps `markerText` / `markerSpan`, so `marker` (the tree) may be left out. Building a
+   * private copy of the tree for every requirement of a large manifest, only to drop it, is most of what a
+   * requirement costs once its marker has been parsed before.
+   */
+  markerTree?: boolean;
+}
+
+export function parseRequirement(text: string, options: ParseRequirementOptions = {}): ParseResult<ParsedRequirement> {
+  const simple = parseSimpleRequirement(text, options.markerTree ?? true);
   return simple ? { ok: true, value: simple } : parseRequirementGeneral(text);
 }
 
@@ -63,7 +72,7 @@ const isOperatorStart = (c: number): boolean => c === 60 || c === 61 || c === 62
  * `NAME (CLAUSE (',' CLAUSE)*)? (WS? ';' marker)?` with no other whitespace, an ASCII name that starts and ends with
  * a letter or digit, and no `===` clause (it may swallow commas); undefined for anything else.
  */
-export function parseSimpleRequirement(text: string): ParsedRequirement | undefined {
+export function parseSimpleRequirement(text: string, markerTree = true): ParsedRequirement | undefined {
   const length = text.length;
   if (length === 0 || !isAsciiAlnum(text.charCodeAt(0))) return undefined;
   let pos = 1;
@@ -98,8 +107,12 @@ export function parseSimpleRequirement(text: string): ParsedRequirement | undefi
   let marker = markerTails.get(tail);
   if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(tail)));
   if (!marker) return undefined;
-  req.marker = movedMarker(marker.marker, pos);
-  req.markerSpan = req.marker.span;
+  if (markerTree) {
+    req.marker = movedMarker(marker.marker, pos);
+    req.markerSpan = req.marker.span;
+  } else {
+    req.markerSpan = movedSpan(marker.marker.span, pos);
+  }
   req.markerText = marker.text;
   return req;
 }

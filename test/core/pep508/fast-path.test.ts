@@ -18,6 +18,10 @@ function agree(text: string): boolean {
   assert.deepStrictEqual(fast, general.value, JSON.stringify(text));
   // Same key order too, so anything serialized from a requirement does not depend on the path taken.
   assert.deepEqual(Object.keys(fast), Object.keys(general.value), JSON.stringify(text));
+  // Without the marker tree: everything else is the same.
+  const { marker, ...withoutTree } = fast;
+  void marker;
+  assert.deepStrictEqual(parseRequirement(text, { markerTree: false }), { ok: true, value: withoutTree }, JSON.stringify(text));
   return true;
 }
 
