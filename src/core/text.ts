@@ -75,6 +75,21 @@ export class LineIndex {
   }
 }
 
+/**
+ * A LineIndex for `text`, shared with the recent callers that asked for the same text. Fixes and edits look up
+ * positions in the manifest they change, once per pin and finding: building a new index each time made checking a
+ * file with many related pins cubic in its size.
+ */
+export function lineIndexFor(text: string): LineIndex {
+  for (const index of recentIndexes) if (index.text === text) return index;
+  const index = new LineIndex(text);
+  recentIndexes.unshift(index);
+  if (recentIndexes.length > 4) recentIndexes.pop();
+  return index;
+}
+
+const recentIndexes: LineIndex[] = [];
+
 /** PEP 503 name normalization. */
 export function normalizeName(name: string): string {
   // Most names are already normalized (lowercase ASCII letters and digits, single dashes): return those as they are.

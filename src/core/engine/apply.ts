@@ -1,10 +1,10 @@
 // Applies text edits to documents: the `fix` command, fix-all, and the tests that prove a fix resolves its finding.
-import { LineIndex } from '../text';
+import { lineIndexFor } from '../text';
 import type { Finding, TextEdit } from '../types';
 
 /** Applies non-overlapping edits to one text; an edit overlapping one already taken is skipped and returned. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: TextEdit[] } {
-  const index = new LineIndex(text);
+  const index = lineIndexFor(text);
   const resolved = edits.map((edit, order) => ({ edit, order, start: index.offsetAt(edit.range.start), end: index.offsetAt(edit.range.end) }));
   // Earliest first to pick non-overlapping edits in document order; insertions at one point keep their given order.
   resolved.sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);

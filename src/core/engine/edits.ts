@@ -2,7 +2,7 @@
 // requirement is added next to the one that needs it, in the same list, quoting, indentation and line endings.
 import { compareVersions, parseSpecifier, parseVersion } from '../pep440';
 import type { Version } from '../pep440';
-import { LineIndex } from '../text';
+import { LineIndex, lineIndexFor } from '../text';
 import type { ParsedManifest, Range, Requirement, TextEdit } from '../types';
 
 interface Clause { op: string; version: string; text: string }
@@ -101,7 +101,7 @@ export function capBelow(specifierText: string, below: string): string | undefin
  */
 export function replaceSpecifier(path: string, requirement: Requirement, newSpecifier: string, text?: string): TextEdit {
   if (requirement.scope.kind === 'pip-install' && text !== undefined && /[<>|&;]/.test(newSpecifier)) {
-    const index = new LineIndex(text);
+    const index = lineIndexFor(text);
     const start = index.offsetAt(requirement.range.start);
     const quote = text[start - 1];
     if (quote !== '"' && quote !== "'") {
@@ -118,7 +118,7 @@ export function replaceSpecifier(path: string, requirement: Requirement, newSpec
 /** The written specifier text of a requirement (Poetry's original constraint, or the PEP 508 specifier). */
 export function writtenSpecifier(requirement: Requirement, text: string | undefined): string {
   if (text !== undefined) {
-    const index = new LineIndex(text);
+    const index = lineIndexFor(text);
     const raw = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end));
     if (!requirement.originalSpecifier && raw.trim()) return raw;
   }
@@ -132,7 +132,7 @@ const NEEDS_SHELL_QUOTES = /[<>|&;()$`\\"'*?\[\]#~=%\s!{}]/;
  * its style. undefined when the anchor's place has no list to add to (a conda spec, an unrecognized layout).
  */
 export function insertAfter(manifest: ParsedManifest, text: string, anchor: Requirement, newRequirement: string): TextEdit[] | undefined {
-  const index = new LineIndex(text);
+  const index = lineIndexFor(text);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const start = index.offsetAt(anchor.range.start);
   const end = index.offsetAt(anchor.range.end);
@@ -206,7 +206,7 @@ function insertIntoStringList(text: string, index: LineIndex, path: string, star
 
 /** Inserts a raw command-line argument after a `pip install` argument (after its closing quote when quoted). */
 export function appendArgument(path: string, text: string, anchor: Requirement, rawArgument: string): TextEdit | undefined {
-  const index = new LineIndex(text);
+  const index = lineIndexFor(text);
   const start = index.offsetAt(anchor.range.start);
   const end = index.offsetAt(anchor.range.end);
   const quote = text[start - 1];

@@ -59,30 +59,34 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
   const pin = (requirement: Requirement, constraintOnly = false, path = manifest.path): PinnedRequirement =>
     ({ requirement, path, constraintOnly });
   const by = (pred: (r: Requirement) => boolean) => manifest.requirements.filter(pred);
+  // A pyproject asks for its requirements by scope kind many times: group them once (document order is kept).
+  let kinds: Map<string, Requirement[]> | undefined;
+  const ofKind = (kind: Requirement['scope']['kind']) =>
+    (kinds ??= groupBy(manifest.requirements, (r) => r.scope.kind)).get(kind) ?? [];
   const name = fileName(manifest.path);
   const envs: Environment[] = [];
 
   switch (manifest.kind) {
     case 'pyproject': {
       const constraints = by((r) => r.scope.kind === 'uv-constraint' || r.scope.kind === 'uv-override').map((r) => pin(r, true));
-      const base = by((r) => r.scope.kind === 'project').map((r) => pin(r));
-      const poetry = by((r) => r.scope.kind === 'poetry').map((r) => pin(r));
+      const base = ofKind('project').map((r) => pin(r));
+      const poetry = ofKind('poetry').map((r) => pin(r));
       if (base.length) envs.push(make(`${name} [project] dependencies`, [...base, ...constraints]));
-      for (const [extra, reqs] of groupBy(by((r) => r.scope.kind === 'optional'), (r) => r.scope.name ?? '')) {
+      for (const [extra, reqs] of groupBy(ofKind('optional'), (r) => r.scope.name ?? '')) {
         envs.push(make(`${name} [project] dependencies + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r)), ...constraints]));
       }
-      const groups = groupBy(by((r) => r.scope.kind === 'group'), (r) => r.scope.name ?? '');
+      const groups = groupBy(ofKind('group'), (r) => r.scope.name ?? '');
       const includes = (manifest as { groupIncludes?: { group: string; include: string }[] }).groupIncludes ?? [];
       for (const group of new Set([...groups.keys(), ...includes.map((i) => i.group)])) {
         const reqs = expandGroup(group, groups, includes).map((r) => pin(r));
         if (reqs.length) envs.push(make(`${name} dependency group "${group}"`, [...reqs, ...constraints]));
       }
-      const uvDev = by((r) => r.scope.kind === 'uv-dev').map((r) => pin(r));
+      const uvDev = ofKind('uv-dev').map((r) => pin(r));
       if (uvDev.length) envs.push(make(`${name} [tool.uv] dev-dependencies`, [...base, ...uvDev, ...constraints]));
-      const build = by((r) => r.scope.kind === 'build').map((r) => pin(r));
+      const build = ofKind('build').map((r) => pin(r));
       if (build.length) envs.push(make(`${name} [build-system] requires`, build));
       if (poetry.length) envs.push(make(`${name} [tool.poetry.dependencies]`, poetry));
-      for (const [group, reqs] of groupBy(by((r) => r.scope.kind === 'poetry-group'), (r) => r.scope.name ?? '')) {
+      for (const [group, reqs] of groupBy(ofKind('poetry-group'), (r) => r.scope.name ?? '')) {
         envs.push(make(`${name} poetry group "${group}"`, [...poetry, ...reqs.map((r) => pin(r))]));
       }
       break;

@@ -170,19 +170,23 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   const targets = pinsFor(env, rule.target, sets);
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
     `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
+  // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
+  // otherwise each rewrite all P pins).
+  const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
   return targets.map((pin) => ({
     path: pin.path,
     finding: {
       code: rule.code, severity, message, packages: [...when.keys()], range: pin.requirement.range,
-      fixes: incompatibleFixes(rule.fixes, env, pin, ctx), related, explanation: rule.explanation, sources: rule.sources,
+      fixes: incompatibleFixes(rule.fixes, env, pin, ctx, pinEditsMemo), related, explanation: rule.explanation, sources: rule.sources,
     },
   }));
 }
 
-function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext): Fix[] {
+function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
+  pinEditsMemo: Map<FixOption, TextEdit[] | undefined>): Fix[] {
   const fixes: Fix[] = [];
   for (const option of options) {
-    const edits = fixEdits(option, env, anchor, ctx);
+    const edits = fixEdits(option, env, anchor, ctx, pinEditsMemo);
     if (!edits?.length) continue;
     const title = option.kind === 'raise-floor' ? `Require ${displayName(option.package)}>=${option.version}`
       : option.kind === 'cap' ? `Keep ${displayName(option.package)} below ${option.below}`
@@ -194,21 +198,18 @@ function incompatibleFixes(options: FixOption[], env: Environment, anchor: Pinne
 }
 
 /** Edits for one fix option: change every pin of the package in the environment, or add a requirement next to the anchor. */
-function fixEdits(option: FixOption, env: Environment, anchor: PinnedRequirement, ctx: EvalContext): TextEdit[] | undefined {
+function fixEdits(option: FixOption, env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
+  pinEditsMemo?: Map<FixOption, TextEdit[] | undefined>): TextEdit[] | undefined {
   const pkg = env.packages.get(option.package);
   const rewrite = (spec: string): string | undefined =>
     option.kind === 'raise-floor' ? raiseFloor(spec, option.version)
       : option.kind === 'cap' ? capBelow(spec, option.below)
       : option.specifier;
   if (pkg && pkg.pins.length) {
-    const edits: TextEdit[] = [];
-    for (const pin of pkg.pins) {
-      if (pin.requirement.url) return undefined;
-      const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
-      const next = rewrite(current);
-      if (next === undefined) return undefined;
-      if (next !== current) edits.push(replaceSpecifier(pin.path, pin.requirement, next, ctx.texts.get(pin.path)));
-    }
+    // Independent of the anchor.
+    if (pinEditsMemo?.has(option)) return pinEditsMemo.get(option);
+    const edits = pinEdits(pkg, rewrite, ctx);
+    pinEditsMemo?.set(option, edits);
     return edits;
   }
   const text = ctx.texts.get(anchor.path);
@@ -217,6 +218,19 @@ function fixEdits(option: FixOption, env: Environment, anchor: PinnedRequirement
   const spec = rewrite('');
   if (spec === undefined) return undefined;
   return insertAfter(manifest, text, anchor.requirement, `${displayName(option.package)}${spec}`);
+}
+
+/** Every pin of the package rewritten; undefined when one of them cannot be. */
+function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | undefined, ctx: EvalContext): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  for (const pin of pkg.pins) {
+    if (pin.requirement.url) return undefined;
+    const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
+    const next = rewrite(current);
+    if (next === undefined) return undefined;
+    if (next !== current) edits.push(replaceSpecifier(pin.path, pin.requirement, next, ctx.texts.get(pin.path)));
+  }
+  return edits;
 }
 
 // ---- requires: conflicts metadata declares ----
