@@ -167,13 +167,25 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
     if (pins.length < 2) continue;
     // Disjointness is decided once per pair of distinct specifiers, not per pair of pins.
     const bySpec = new Map<string, typeof pins>();
-    for (const p of pins) bySpec.set(p.req.specifier, [...(bySpec.get(p.req.specifier) ?? []), p]);
+    for (const p of pins) {
+      const same = bySpec.get(p.req.specifier);
+      if (same) same.push(p);
+      else bySpec.set(p.req.specifier, [p]);
+    }
     if (bySpec.size < 2) continue;
     const disjointFrom = new Map<string, string[]>();
     const specs = [...bySpec.keys()];
     for (const x of specs) disjointFrom.set(x, specs.filter((y) => y !== x && !sets.get(x)!.intersects(sets.get(y)!)));
     for (const a of pins) {
-      const others = disjointFrom.get(a.req.specifier)!.flatMap((y) => bySpec.get(y)!).filter((b) => b.path !== a.path).slice(0, 20);
+      // The first 20 pins in other files that cannot meet this one (stopping there: a large project has thousands).
+      const others: typeof pins = [];
+      collect: for (const y of disjointFrom.get(a.req.specifier)!) {
+        for (const b of bySpec.get(y)!) {
+          if (b.path === a.path) continue;
+          others.push(b);
+          if (others.length === 20) break collect;
+        }
+      }
       if (!others.length) continue;
       const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
       if (!severity) continue;
