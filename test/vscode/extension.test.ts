@@ -206,4 +206,17 @@ suite('ML Pins in VS Code', () => {
       await waitFor(file('pyproject.toml'), (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'the files were not restored');
     }
   });
+
+  test('files that appear, change and disappear on disk are checked without being opened', async () => {
+    const uri = file('requirements-gpu.txt');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('torch==2.2.0\ntorchvision==0.18.0\n'));
+    try {
+      await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'torchvision-torch-mismatch'), 'a new file was not checked');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('torch==2.2.0\ntorchvision==0.17.0\n'));
+      await waitFor(uri, (d) => !d.some((x) => codeOf(x) === 'torchvision-torch-mismatch'), 'a change on disk was not seen');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+    await waitFor(uri, (d) => d.length === 0, 'diagnostics of a deleted file stayed');
+  });
 });
