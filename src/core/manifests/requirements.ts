@@ -582,7 +582,11 @@ function isArchive(path: string): boolean {
   return hasArchiveExtension(path.toLowerCase().replace(/[?#].*$/, ''));
 }
 
-const hasArchiveExtension = (lowerPath: string): boolean => ARCHIVE_EXTENSIONS.some((ext) => lowerPath.endsWith(ext));
+/** The last characters of the archive extensions: a path ending in anything else has none of them (a quick no). */
+const ARCHIVE_LAST_CHARS = new Set(ARCHIVE_EXTENSIONS.map((ext) => ext[ext.length - 1]));
+
+const hasArchiveExtension = (lowerPath: string): boolean =>
+  ARCHIVE_LAST_CHARS.has(lowerPath[lowerPath.length - 1]) && ARCHIVE_EXTENSIONS.some((ext) => lowerPath.endsWith(ext));
 
 /** pip's strip_extras: `path[extra1,extra2]`. */
 function stripExtras(text: string): { path: string; extras: string[]; extrasStart?: number } {
