@@ -353,22 +353,35 @@ function optionsStart(text: string): number {
 
 interface ShellToken {
   value: string;
-  /** Offset (in the split string) of each character of `value`. */
-  offsets: number[];
+  /**
+   * Offset (in the split string) of each character of `value`; absent while they are consecutive from `start`
+   * (a token without quotes or escapes, nearly all of them), see offsetIn.
+   */
+  offsets?: number[];
   start: number;
   end: number;
 }
+
+/** Where character `i` of the token's value is in the split string. */
+const offsetIn = (token: ShellToken, i: number): number => (token.offsets ? token.offsets[i] : token.start + i);
+
+const SHELL_SPECIAL = ' \t\r\n\\\'"';
 
 /** POSIX shlex.split with the offset of every output character; a message for unclosed quotes or a lone `\`. */
 function shellSplit(text: string): { tokens: ShellToken[] } | { error: string } {
   const tokens: ShellToken[] = [];
   let token: ShellToken | undefined;
-  const push = (c: string, at: number): void => {
-    token ??= { value: '', offsets: [], start: at, end: at };
-    token.value += c;
-    token.offsets.push(at);
+  const open = (at: number): ShellToken => (token ??= { value: '', start: at, end: at });
+  /** Appends text[from, to) to the token, each character with the offset it has in `text`. */
+  const take = (from: number, to: number): void => {
+    const t = open(from);
+    if (!t.offsets && t.start + t.value.length !== from) {
+      // No longer consecutive (after a quote or an escape): list the offsets from here on.
+      t.offsets = Array.from({ length: t.value.length }, (_, k) => t.start + k);
+    }
+    t.value += text.slice(from, to);
+    if (t.offsets) for (let k = from; k < to; k++) t.offsets.push(k);
   };
-  const open = (at: number): ShellToken => (token ??= { value: '', offsets: [], start: at, end: at });
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
@@ -376,14 +389,19 @@ function shellSplit(text: string): { tokens: ShellToken[] } | { error: string } 
       token = undefined;
     } else if (c === '\\') {
       if (i + 1 >= text.length) return { error: 'No escaped character' };
-      push(text[++i], i);
+      i++;
+      take(i, i + 1);
     } else if (c === "'" || c === '"') {
       open(i);
-      const close = readQuoted(text, i, c, push);
+      const close = readQuoted(text, i, c, take);
       if (close < 0) return { error: 'No closing quotation' };
       i = close;
     } else {
-      push(c, i);
+      // A run of ordinary characters, taken at once.
+      let end = i + 1;
+      while (end < text.length && !SHELL_SPECIAL.includes(text[end])) end++;
+      take(i, end);
+      i = end - 1;
     }
   }
   if (token) tokens.push({ ...token, end: text.length });
@@ -391,16 +409,13 @@ function shellSplit(text: string): { tokens: ShellToken[] } | { error: string } 
 }
 
 /** Reads a quoted part starting at `open`; returns the index of the closing quote or -1. */
-function readQuoted(text: string, open: number, quote: string, push: (c: string, at: number) => void): number {
+function readQuoted(text: string, open: number, quote: string, take: (from: number, to: number) => void): number {
   for (let i = open + 1; i < text.length; i++) {
     const c = text[i];
     if (c === quote) return i;
     // Inside double quotes a backslash escapes only `"` and `\` (shlex's escapedquotes).
-    if (quote === '"' && c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-      push(text[++i], i);
-    } else {
-      push(c, i);
-    }
+    if (quote === '"' && c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) i++;
+    take(i, i + 1);
   }
   return -1;
 }
@@ -491,8 +506,8 @@ function matchLong(flag: string): { spec?: OptionSpec; error?: string } {
 
 function tokenPart(token: ShellToken, from: number): { value: string; span: Span } {
   const value = token.value.slice(from);
-  const start = from < token.offsets.length ? token.offsets[from] : token.end;
-  const end = value ? token.offsets[token.offsets.length - 1] + 1 : start;
+  const start = from < token.value.length ? offsetIn(token, from) : token.end;
+  const end = value ? offsetIn(token, token.value.length - 1) + 1 : start;
   return { value, span: { start, end: Math.max(start, end) } };
 }
 
@@ -529,7 +544,7 @@ function parseOptions(tokens: ShellToken[]): { options: ParsedOption[]; problems
     if (text.startsWith('--')) {
       const eq = text.indexOf('=');
       const flagText = eq >= 0 ? text.slice(0, eq) : text;
-      const flagSpan = { start: token.start, end: eq >= 0 ? token.offsets[eq] : token.end };
+      const flagSpan = { start: token.start, end: eq >= 0 ? offsetIn(token, eq) : token.end };
       const { spec, error } = matchLong(flagText);
       if (!spec) {
         problems.push({ code: 'unknown-option', message: error!, span: { start: token.start, end: token.end } });
@@ -539,7 +554,7 @@ function parseOptions(tokens: ShellToken[]): { options: ParsedOption[]; problems
       takeValue(spec, flag, flagSpan, eq >= 0 ? tokenPart(token, eq + 1) : undefined);
     } else if (text.startsWith('-') && text.length > 1) {
       const spec = SHORT_OPTIONS.get(text.slice(0, 2));
-      const flagSpan = { start: token.start, end: text.length > 2 ? token.offsets[2] : token.end };
+      const flagSpan = { start: token.start, end: text.length > 2 ? offsetIn(token, 2) : token.end };
       if (!spec) {
         const message = `Unknown option ${text.slice(0, 2)}: pip rejects the whole file ("no such option")`;
         problems.push({ code: 'unknown-option', message, span: { start: token.start, end: token.end } });
