@@ -791,13 +791,14 @@ function interpretEditable(req: ReqText, ctx: LineContext): Interpretation {
 // with `--hash=...` options continued over several lines (pip-compile output). readSimpleLine reads such a logical
 // line straight from the document and returns what the general path (joinLine, preprocess, readLine) returns for
 // it, without character maps, shell splitting or the option parser. It accepts only text where those steps have
-// nothing to do, and returns undefined for anything else:
-// - the file has no line break but \n and \r\n (the caller checks once), and the line's physical lines hold only
-//   ASCII letters, digits, spaces and `._-=<>!~,*+:`: no comment can start inside, shlex sees no quote or escape,
-//   there is no `${VAR}`, and a `\` can only be the continuation mark (which may not split a word);
-// - the first word is a requirement without `:`, `@`, `;`, `[` or `/` (so pip reads it as PEP 508, not as a URL,
-//   path or archive) that parseRequirement accepts; every other word is `--hash=<sha256|sha384|sha512>:<letters and
-//   digits>`, an option pip honours on a requirement line and whose value its check accepts.
+// nothing to do, and returns -1 for anything else:
+// - the file has no line break but \n and \r\n (the caller checks once), and a line that is not a comment holds
+//   only words separated by spaces, each ending where its physical line ends or at a space, so a `\` at the end is
+//   the continuation mark and cannot glue two words. No comment, quote, escape or `${VAR}` can then be involved;
+// - the first word is a requirement made of ASCII letters, digits and `._-=<>!~,*+`, starting with a letter or
+//   digit (so pip reads it as PEP 508, not as an option, URL or path), that parseRequirement accepts and that is not
+//   an archive name; every other word is `--hash=<sha256|sha384|sha512>:<letters and digits>`, an option pip honours
+//   on a requirement line and whose value its check accepts.
 // test/core/manifests/requirements-fast-path.test.ts compares both paths on generated files.
 
 /** Line breaks pip's splitlines() honours besides \n and \r\n: a file with one is read by the general path only. */
