@@ -54,8 +54,8 @@ export function parseRequirementGeneral(text: string): ParseResult<ParsedRequire
 // Most requirements are `name`, `name==1.2.3` or `name>=1,<2`, optionally followed by `; marker`. Running the
 // tokenizer on those costs a dozen regular-expression probes and as many token objects each, which dominates large
 // lock-style files. parseSimpleRequirement reads exactly that shape by hand and returns what the tokenizer path
-// returns for it (the same SPECIFIER regex decides each clause, and the marker is parsed by the same code on the
-// same string); on anything else, including every input that is an error, it returns undefined and the tokenizer
+// returns for it (the same SPECIFIER regex decides each clause, and the marker is parsed by parseDetails' own steps,
+// see markerTails); on anything else, including every input that is an error, it returns undefined and the tokenizer
 // path decides. test/core/pep508/fast-path.test.ts checks the agreement on generated and conformance inputs.
 
 const SPECIFIER_STICKY = new RegExp(SPECIFIER_SOURCE, 'iy');
