@@ -1,7 +1,7 @@
 // PEP 508 dependency specifiers: a port of pypa/packaging `_parser.py` (requirement part) and `requirements.py`,
 // keeping the span of every part so callers can underline or rewrite exactly what the user wrote.
 
-import { BoundedCache } from '../pep440/version';
+import { BoundedCache, detached } from '../pep440/version';
 import {
   markerToString, parseMarkerExpression, runParser, type Marker, type MarkerExpression, type MarkerNode, type MarkerOperand,
   type ParseResult,
@@ -105,7 +105,8 @@ export function parseSimpleRequirement(text: string, markerTree = true): ParsedR
   if (c !== 59 /* ; */ && c !== 32 && c !== 9) return undefined;
   const tail = text.slice(pos);
   let marker = markerTails.get(tail);
-  if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(tail)));
+  // Parsed from a copy: the cached text must not keep the whole document alive.
+  if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(detached(tail))));
   if (!marker) return undefined;
   if (markerTree) {
     req.marker = movedMarker(marker.marker, pos);
