@@ -1,9 +1,11 @@
 // Requirement files read blank lines, comments and `name==1.2 \ --hash=...` lines through readSimpleLine, everything
 // else through the general path. Both must give the same manifest (requirements, ranges, hashes, findings, options):
 // compared on the conformance inputs and on generated files mixing the common shapes with every kind of near miss.
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   parseRequirementsFileDetails, parseRequirementsFileGeneral, readSimpleLine, type RequirementsFileOptions,
@@ -66,7 +68,7 @@ describe('requirements fast path agrees with the general path', () => {
   });
 
   test('conformance inputs (pip requirement files)', () => {
-    const { cases } = JSON.parse(readFileSync('/work/shared/conformance/reqfile.json', 'utf8')) as {
+    const { cases } = JSON.parse(readFileSync(join(CONFORMANCE, 'reqfile.json'), 'utf8')) as {
       cases: { input?: string; files?: Record<string, string>; env?: Record<string, string> }[];
     };
     for (const c of cases) {

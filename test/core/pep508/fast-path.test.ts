@@ -1,9 +1,11 @@
 // parseRequirement reads the common shapes (`name==1.2`, `name>=1,<2; marker`) by hand. That fast path must give
 // exactly what the tokenizer path gives, or decline: checked here on the conformance vectors and on generated text
 // built from the pieces where the two could disagree (names, operators, versions, trails, whitespace, markers).
+import { CONFORMANCE } from '../../shared-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseRequirement } from '../../../src/core/pep508';
 import { parseRequirementGeneral, parseSimpleRequirement } from '../../../src/core/pep508/requirement';
@@ -65,7 +67,7 @@ describe('pep508 fast path agrees with the tokenizer path', () => {
   });
 
   test('conformance vectors (pypa/packaging)', () => {
-    const vectors = JSON.parse(readFileSync('/work/shared/conformance/pep508.json', 'utf8')) as {
+    const vectors = JSON.parse(readFileSync(join(CONFORMANCE, 'pep508.json'), 'utf8')) as {
       requirements_valid: { input: string }[];
       requirements_invalid: { input: string }[];
     };
