@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Fix, TextEdit } from '../core/types';
 import type { WorkspaceChecker } from './checker';
 import { SOURCE } from './checker';
-import { toRange } from './convert';
+import { enginePath, toRange } from './convert';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('mlPins');
 
@@ -52,7 +52,10 @@ export class MlPinsCodeActions implements vscode.CodeActionProvider {
 
   /** The preferred fix of every finding in the file; fixes whose edits collide with an earlier one wait for the next run. */
   fixAll(document: vscode.TextDocument, kind: vscode.CodeActionKind = FIX_ALL_KIND): vscode.CodeAction[] {
-    const fixes = this.checker.findingsFor(document.uri).map((c) => preferred(c.finding.fixes)).filter((f): f is Fix => !!f);
+    // Only fixes that stay inside this file: fix-all (and fix-all on save) must not change files the user is not saving.
+    const path = enginePath(document.uri);
+    const fixes = this.checker.findingsFor(document.uri).map((c) => preferred(c.finding.fixes))
+      .filter((f): f is Fix => !!f && f.edits.every((e) => e.path === path));
     if (!fixes.length) return [];
     const edits = nonOverlapping(fixes.flatMap((f) => [f.edits]));
     const action = new vscode.CodeAction('Fix all ML Pins problems', kind);

@@ -219,4 +219,22 @@ suite('ML Pins in VS Code', () => {
     }
     await waitFor(uri, (d) => d.length === 0, 'diagnostics of a deleted file stayed');
   });
+
+  test('a quick fix that edits another file goes through one WorkspaceEdit', async () => {
+    const uri = file('pyproject.toml');
+    const ds = await waitFor(uri, (d) => d.some((x) => codeOf(x) === 'inconsistent-pins'), 'no cross-file finding');
+    const diag = ds.find((x) => codeOf(x) === 'inconsistent-pins')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const align = actions.find((a) => a.isPreferred && a.title.startsWith('Make the other pins of transformers agree'));
+    assert.ok(align?.edit, JSON.stringify(actions.map((a) => a.title)));
+    assert.deepEqual(align.edit.entries().map(([u]) => u.path.split('/').pop()), ['setup_ai_models.py']);
+    assert.ok(await vscode.workspace.applyEdit(align.edit));
+    const py = await vscode.workspace.openTextDocument(file('setup_ai_models.py'));
+    try {
+      assert.match(py.getText(), /"transformers>=4\.35\.0",/);
+      await waitFor(uri, (d) => !d.some((x) => codeOf(x) === 'inconsistent-pins'), 'the cross-file finding stayed');
+    } finally {
+      await revert(py);
+    }
+  });
 });

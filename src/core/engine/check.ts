@@ -192,11 +192,19 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const where = others.map((o) => `${o.req.text.trim()} in ${baseName(o.path)}`).join(', ');
       // The pin in pyproject.toml (else a requirement file) is taken as the project's intent: the others follow it.
       const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path))[0];
-      const fixes: Fix[] = canonical === a
-        ? others.length === 1 ? [{ title: `Use the pin from ${baseName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
-          edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] }] : []
-        : [{ title: `Use the pin from ${baseName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
-          edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] }];
+      const fixes: Fix[] = [];
+      if (canonical === a) {
+        // From the pin the project treats as its intent: one edit in every other file that disagrees.
+        fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, preferred: true,
+          edits: others.map((o) => replaceSpecifier(o.path, o.req, a.req.specifier, texts.get(o.path))) });
+        if (others.length === 1) {
+          fixes.push({ title: `Use the pin from ${baseName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
+            edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] });
+        }
+      } else {
+        fixes.push({ title: `Use the pin from ${baseName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
+          edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] });
+      }
       out.push({
         path: a.path,
         finding: {

@@ -46,6 +46,11 @@ describe('examples/seed-project', () => {
     assert.ok(inPy && inToml, 'both places reported');
     assert.ok(inPy.related?.some((r) => r.path.endsWith('pyproject.toml')));
     assert.ok(inToml.related?.some((r) => r.path.endsWith('setup_ai_models.py')));
+    // pyproject.toml states the intent: its preferred fix edits the other file, the other file's fix follows it.
+    const fromToml = inToml.fixes.find((f) => f.preferred)!;
+    assert.deepEqual(fromToml.edits.map((e) => [e.path.split('/').pop(), e.newText]), [['setup_ai_models.py', '>=4.35.0']]);
+    const fromPy = inPy.fixes.find((f) => f.preferred)!;
+    assert.deepEqual(fromPy.edits.map((e) => [e.path.split('/').pop(), e.newText]), [['setup_ai_models.py', '>=4.35.0']]);
   });
 });
 
