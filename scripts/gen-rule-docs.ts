@@ -37,7 +37,7 @@ const page = (code: string, rule: Rule | undefined, family?: string): string => 
 const index: string[] = ['# ML Pins rules', '', '| code | family | title |', '|---|---|---|'];
 for (const family of families) {
   for (const rule of family.rules) {
-    const codes = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes)] : [rule.code];
+    const codes = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes).filter((c): c is string => !!c)] : [rule.code];
     for (const code of codes) {
       writeFileSync(join(out, `${code}.md`), page(code, rule, family.family));
       index.push(`| [${code}](${code}.md) | ${family.family} | ${rule.title} |`);

@@ -19,7 +19,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   errors.push(...problems);
   for (const rule of family?.rules ?? []) {
     count++;
-    const all = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes)] : [rule.code];
+    const all = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes).filter((c): c is string => !!c)] : [rule.code];
     for (const code of all) {
       if (codes.has(code) && codes.get(code) !== file) errors.push(`rules/${file}: code ${code} is also used in rules/${codes.get(code)}`);
       codes.set(code, file);

@@ -27,6 +27,7 @@ Options:
   --format <f>          text (default), json or sarif
   --fail-on <level>     exit 1 when a finding reaches it: error (default), warning or never
   --target-python <v>   the CPython the project runs on, e.g. 3.11
+  --accelerator <a>     the machine's accelerator: cpu, cuda or rocm (flags builds for another one)
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
   --dry-run             fix: print the changes as a unified diff instead of writing them
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         'fail-on': { type: 'string' },
         'target-python': { type: 'string' },
+        accelerator: { type: 'string' },
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -68,9 +70,11 @@ async function main(argv: string[]): Promise<number> {
   const failOn = values['fail-on'] ?? 'error';
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
   if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
+  if (values.accelerator !== undefined && !['cpu', 'cuda', 'rocm', 'mps', 'auto'].includes(values.accelerator)) throw new UsageError('--accelerator must be cpu, cuda, rocm, mps or auto');
   if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
   const settings: CheckSettings = {
     targetPython: values['target-python'],
+    accelerator: values.accelerator as CheckSettings['accelerator'],
     disabledRules: values.disable ?? [],
     admitted: values.admitted as CheckSettings['admitted'],
   };

@@ -1,7 +1,7 @@
 // The CLI as CI uses it: a real process on the example projects.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,6 +62,15 @@ describe('ml-pins check', () => {
   test('--fail-on decides the exit code', () => {
     assert.equal(cli(['check', 'examples/seed-project', '--fail-on', 'never']).code, 0);
     assert.equal(cli(['check', 'examples/seed-project-after-naive-fix', '--fail-on', 'warning', '--format', 'json']).code, 1);
+  });
+
+  test('--accelerator flags builds for another accelerator', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
+    writeFileSync(join(dir, 'requirements.txt'), '--index-url https://download.pytorch.org/whl/cu121\ntorch==2.2.0+cu121\n');
+    const codes = (args: string[]) => JSON.parse(cli(['check', '.', '--format', 'json', ...args], dir).stdout).files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
+    assert.deepEqual(codes([]), []);
+    assert.deepEqual(codes(['--accelerator', 'rocm']), ['torch-variant-accelerator']);
+    assert.deepEqual(codes(['--accelerator', 'cuda']), []);
   });
 
   test('usage and I/O errors exit 2 with one line and no stack', () => {

@@ -410,6 +410,27 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(env, l.pin, url, l.label, ctx));
     }
   }
+  const target = ctx.settings.accelerator;
+  if (rule.codes.wrongAccelerator && (target === 'cuda' || target === 'rocm' || target === 'cpu')) {
+    const familyOf = (label: string) => (label.startsWith('cu') ? 'cuda' : label.startsWith('rocm') ? 'rocm' : 'cpu');
+    const NAMES = { cuda: 'CUDA', rocm: 'ROCm', cpu: 'CPU' } as const;
+    for (const l of labelled) {
+      const family = familyOf(l.label);
+      if (family === target) continue;
+      const anchorVersion = l.pkg === anchorPkg ? l.version : anchorVersionOf(l.pkg, l.version, anchorPkg, ctx);
+      const builds = anchorVersion ? (rule.variants[normalizeVersionKey(anchorVersion, rule)] ?? []).filter((v) => familyOf(v) === target) : [];
+      const label = builds[builds.length - 1];
+      const severity = finalSeverity(rule.codes.wrongAccelerator, 'warning', rule.maxSeverity, ctx.settings, false);
+      if (!severity) continue;
+      out.push({ path: l.pin.path, finding: {
+        code: rule.codes.wrongAccelerator, severity, packages: [l.pkg], range: l.pin.requirement.range,
+        message: `${displayName(l.pkg)}==${l.version}+${l.label} is a ${NAMES[family]} build, but this project targets ${NAMES[target]} (the accelerator setting): it installs, then finds no ${NAMES[family]} device and runs on the CPU.`,
+        fixes: label ? [{ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: true,
+          edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] }] : [],
+        explanation: rule.explanation, sources: rule.sources,
+      } });
+    }
+  }
   const anchorLabel = labelled.find((l) => l.pkg === anchorPkg)?.label;
   if (anchorLabel) {
     const anchorPin = labelled.find((l) => l.pkg === anchorPkg)!;

@@ -62,7 +62,7 @@ export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
   for (const family of families) {
     for (const rule of family.rules) {
       k.byCode.set(rule.code, rule);
-      for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes) : []) k.byCode.set(code, rule);
+      for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : []) k.byCode.set(code, rule);
       switch (rule.kind) {
         case 'incompatible': {
           const when = new Map(Object.entries(rule.when).map(([p, c]) => [p, VersionSet.fromSpecifierSet(c.versions)]));

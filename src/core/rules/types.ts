@@ -98,8 +98,9 @@ export interface AcceleratorRule extends RuleBase {
   variants: Record<string, string[]>;
   /** Index URL template; {variant} is the local label. */
   indexUrl: string;
-  /** Codes for the three checks (unknown variant, missing index, companions on different variants). */
-  codes: { unknownVariant: string; missingIndex: string; mixedVariants: string };
+  /** Codes for the checks: unknown variant, missing index, companions on different variants, and (optional) a build
+   *  for another accelerator than the project targets (the `accelerator` setting). */
+  codes: { unknownVariant: string; missingIndex: string; mixedVariants: string; wrongAccelerator?: string };
 }
 
 /** A name that is not the package people mean, or a stub that fails on install. */

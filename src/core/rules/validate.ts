@@ -108,6 +108,8 @@ export function validateRule(rule: unknown, where: string): string[] {
       if (!isStr(rule.indexUrl) || !rule.indexUrl.includes('{variant}')) err('"indexUrl" must contain {variant}');
       if (!isObj(rule.codes) || !['unknownVariant', 'missingIndex', 'mixedVariants'].every((k) => isStr((rule.codes as Obj)[k]))) {
         err('"codes" must name unknownVariant, missingIndex and mixedVariants');
+      } else if ((rule.codes as Obj).wrongAccelerator !== undefined && !isStr((rule.codes as Obj).wrongAccelerator)) {
+        err('"codes.wrongAccelerator" must be a code');
       }
       break;
     }

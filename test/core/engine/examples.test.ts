@@ -9,7 +9,7 @@ import { bundledFamilies } from '../../../src/core/rules/bundled';
 import type { Rule } from '../../../src/core/rules/types';
 import { check, findings, ROOT, toInput } from './helpers';
 
-const codesOf = (rule: Rule): string[] => (rule.kind === 'accelerator-variant' ? Object.values(rule.codes) : [rule.code]);
+const codesOf = (rule: Rule): string[] => (rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : [rule.code]);
 
 function requirementsOf(path: string, text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
