@@ -2,7 +2,7 @@
 // was saved with. A thin layer over @huggingface/hub that adds timeouts, alias/id validation and errors the UI can
 // branch on. No `vscode` and no Node-only imports: it runs in Node and in a browser (web extension host).
 import { downloadFile, HubApiError, listFiles, listModels, modelInfo, type ListFileEntry } from '@huggingface/hub';
-import { isValidRepoId, resolveModelAlias, resolveModelId } from './aliases';
+import { resolveModelId } from './aliases';
 import { componentsFromModelIndex, selectPipelineFiles } from './files';
 
 export { isValidRepoId, resolveModelAlias, resolveModelId, MODEL_ALIASES } from './aliases';

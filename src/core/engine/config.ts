@@ -1,5 +1,5 @@
 // Check settings: what the user set (VS Code settings or CLI flags), overridden by the project's [tool.ml-pins].
-import type { Range, Severity } from '../types';
+import type { Severity } from '../types';
 
 export type Accelerator = 'auto' | 'cpu' | 'cuda' | 'rocm' | 'mps';
 /** How loudly a combination that is admitted but not what a fresh install takes speaks. */
@@ -151,4 +151,3 @@ export function applySeverity(code: string, computed: Severity, settings: CheckS
   return override ?? severity;
 }
 
-export type { Range };

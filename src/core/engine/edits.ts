@@ -3,7 +3,7 @@
 import { compareVersions, parseSpecifier, parseVersion } from '../pep440';
 import type { Version } from '../pep440';
 import { LineIndex, lineIndexFor } from '../text';
-import type { ParsedManifest, Range, Requirement, TextEdit } from '../types';
+import type { ParsedManifest, Requirement, TextEdit } from '../types';
 
 interface Clause { op: string; version: string; text: string }
 
@@ -219,4 +219,3 @@ export function nameEdit(path: string, requirement: Requirement, newName: string
   return { path, range: requirement.nameRange, newText: newName };
 }
 
-export type { Range };

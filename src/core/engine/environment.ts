@@ -116,7 +116,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
     }
     case 'script':
     case 'python': {
-      for (const [block, reqs] of groupBy(manifest.requirements, (r) => `${r.scope.kind}:${r.scope.block ?? 0}`)) {
+      for (const reqs of groupBy(manifest.requirements, (r) => `${r.scope.kind}:${r.scope.block ?? 0}`).values()) {
         const first = reqs[0];
         const blockNo = first.scope.block;
         const indexes = manifest.indexes.filter((i) => i.block === undefined || i.block === blockNo);
@@ -124,7 +124,6 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
           ? `pip install (line ${first.range.start.line + 1})`
           : `${first.scope.name ?? 'list'} (line ${first.range.start.line + 1})`;
         envs.push(make(`${name}: ${where}`, reqs.map((r) => pin(r)), indexes));
-        void block;
       }
       break;
     }

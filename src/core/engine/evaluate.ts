@@ -2,7 +2,7 @@
 // environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
 import { compareVersions, parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import type { Finding, Fix, ParsedManifest, RelatedLocation, Requirement, Severity, TextEdit } from '../types';
+import type { Finding, Fix, ParsedManifest, RelatedLocation, Severity, TextEdit } from '../types';
 import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/types';
 import { applySeverity, type CheckSettings } from './config';
 import { appendArgument, capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
@@ -401,13 +401,13 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       const sub = l.pkg === anchorPkg ? `${displayName(anchorPkg)} ${anchorVersion}` : `${displayName(l.pkg)} ${l.version} (for ${displayName(anchorPkg)} ${anchorVersion})`;
       const message = `${sub} was never built for ${l.label}: its builds are ${known.join(', ')}` +
         (builtFor.length ? `; ${l.label} builds exist for ${displayName(anchorPkg)} ${builtFor.join(', ')}` : '') + '. pip will find no matching distribution.';
-      const fixes = variantFixes(rule, l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
+      const fixes = variantFixes(l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
       emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
     }
     if (!servesLabel(env, rule, l.label)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
       const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so pip will find no matching distribution.`;
-      emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(env, l.pin, url, l.label, ctx));
+      emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(l.pin, url, l.label, ctx));
     }
   }
   const target = ctx.settings.accelerator;
@@ -450,7 +450,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
  * has it (2.2.0+rocm5.7 -> 2.2.1+rocm5.7; a companion follows its anchor: torchvision 0.17.1+rocm5.7), since the label
  * usually matches the machine's driver. Also offered: the same release with a build of the same family (+rocm5.6).
  */
-function variantFixes(rule: AcceleratorRule, l: { pin: PinnedRequirement; pkg: string; version: string; label: string },
+function variantFixes(l: { pin: PinnedRequirement; pkg: string; version: string; label: string },
   anchorPkg: string, anchorVersion: string, builtFor: string[], sameFamily: string[], ctx: EvalContext): Fix[] {
   const fixes: Fix[] = [];
   const current = parseVersion(anchorVersion);
@@ -467,7 +467,6 @@ function variantFixes(rule: AcceleratorRule, l: { pin: PinnedRequirement; pkg: s
     fixes.push({ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: !fixes.length,
       edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] });
   }
-  void rule;
   return fixes;
 }
 
@@ -520,7 +519,7 @@ function servesLabel(env: Environment, rule: AcceleratorRule, label: string): bo
   return false;
 }
 
-function indexFixes(env: Environment, pin: PinnedRequirement, url: string, label: string, ctx: EvalContext): Fix[] {
+function indexFixes(pin: PinnedRequirement, url: string, label: string, ctx: EvalContext): Fix[] {
   const manifest = ctx.manifests.get(pin.path);
   const text = ctx.texts.get(pin.path);
   if (!manifest || text === undefined) return [];
@@ -620,4 +619,3 @@ function relatedPins(env: Environment, pkgs: string[], message: (pkg: string) =>
   return out;
 }
 
-export type { Requirement };

@@ -131,10 +131,6 @@ function interval(lo: Cut | undefined, hi: Cut | undefined): Interval | null {
   return lo ? (hi ? { lo, hi } : { lo }) : hi ? { hi } : {};
 }
 
-function contains(i: Interval, v: Version): boolean {
-  return (!i.lo || !isBelow(v, i.lo)) && (!i.hi || isBelow(v, i.hi));
-}
-
 // --- interval lists (sorted, disjoint, not touching) ---------------------------------------------------
 
 function fromParts(parts: (Interval | null)[]): Interval[] {
