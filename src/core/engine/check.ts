@@ -156,7 +156,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
     for (const req of m.requirements) {
       if (!CROSS_FILE_SCOPES.has(req.scope.kind) || req.url || req.marker || !req.specifier) continue;
       let set = sets.get(req.specifier);
-      if (!set) sets.set(req.specifier, (set = VersionSet.fromSpecifierSet(req.specifier)));
+      if (!set) sets.set(req.specifier, (set = VersionSet.fromSpecifierSet(withoutLocalLabels(req.specifier))));
       const list = byName.get(req.normalizedName) ?? [];
       list.push({ path: m.path, req, set });
       byName.set(req.normalizedName, list);
@@ -181,7 +181,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const others: typeof pins = [];
       collect: for (const y of disjointFrom.get(a.req.specifier)!) {
         for (const b of bySpec.get(y)!) {
-          if (b.path === a.path) continue;
+          if (b.path === a.path || !sameProject(a.path, b.path)) continue;
           others.push(b);
           if (others.length === 20) break collect;
         }
@@ -217,6 +217,24 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
     }
   }
   return out;
+}
+
+/**
+ * `torch==2.1.0+cpu` in requirements-cpu.txt and `torch==2.1.0+cu121` in requirements-gpu.txt are the same release
+ * built for two machines, not a disagreement: the comparison is on public versions.
+ */
+function withoutLocalLabels(specifier: string): string {
+  return specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '');
+}
+
+/**
+ * Two manifests are one project when one sits in the other's folder or below it (pyproject.toml and
+ * docker/Dockerfile); sibling folders (examples/a, examples/b; services/api, services/worker) are separate projects.
+ */
+function sameProject(a: string, b: string): boolean {
+  const da = `${dirname(a)}/`;
+  const db = `${dirname(b)}/`;
+  return da.startsWith(db) || db.startsWith(da);
 }
 
 /** Lower is more authoritative for the project's intended pins. */

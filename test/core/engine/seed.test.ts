@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { checkProject } from '../../../src/core/engine/check';
-import { knowledge } from './helpers';
+import { check, knowledge, ROOT } from './helpers';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples');
 
@@ -72,3 +72,21 @@ for (const name of ['seed-project', 'seed-project-after-naive-fix']) {
     assert.ok(changed.size >= 3);
   });
 }
+
+describe('inconsistent-pins: what counts as one project', () => {
+  const codes = async (files: Record<string, string>) =>
+    (await check(files)).files.flatMap((f) => f.findings.filter((x) => x.code === 'inconsistent-pins').map(() => f.path.slice(ROOT.length + 1)));
+  test('a file in a sub-folder belongs to the project above it', async () => {
+    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.2.0\n', 'docker/install.sh': 'pip install torch==2.1.0\n' })).sort(),
+      ['docker/install.sh', 'requirements.txt']);
+  });
+  test('sibling folders are separate projects', async () => {
+    assert.deepEqual(await codes({ 'examples/a/requirements.txt': 'torch==2.2.0\n', 'examples/b/requirements.txt': 'torch==2.1.0\n' }), []);
+  });
+  test('the same release built for two accelerators is not a disagreement', async () => {
+    assert.deepEqual(await codes({
+      'requirements-cpu.txt': '--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.1.0+cpu\n',
+      'requirements-gpu.txt': '--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\n',
+    }), []);
+  });
+});
