@@ -36,17 +36,25 @@ export class WorkspaceChecker implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidCheck = this.changed.event;
   private pending = new Set<Promise<void>>();
+  /** Decoded text of files that are not open, until the watcher says they changed: a keystroke re-checks the whole
+   *  project, and must not re-read every other manifest from disk. */
+  private readonly diskCache = new Map<string, { text: string } | { finding: Finding }>();
 
   constructor(private readonly docsBase: vscode.Uri) {
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
     this.disposables.push(
       this.diagnostics, watcher, this.changed,
-      watcher.onDidCreate((uri) => this.track(uri)),
-      watcher.onDidChange((uri) => { if (!this.isOpen(uri)) this.schedule(uri); }),
-      watcher.onDidDelete((uri) => this.forget(uri)),
+      watcher.onDidCreate((uri) => { this.diskCache.delete(uri.toString()); this.track(uri); }),
+      watcher.onDidChange((uri) => { this.diskCache.delete(uri.toString()); if (!this.isOpen(uri)) this.schedule(uri); }),
+      watcher.onDidDelete((uri) => { this.diskCache.delete(uri.toString()); this.forget(uri); }),
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (this.isManifest(e.document.uri)) this.schedule(e.document.uri); }),
-      vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.scheme === 'untitled') this.forget(d.uri); else if (this.isManifest(d.uri)) this.schedule(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.diskCache.delete(d.uri.toString()); // closed without saving: the disk has the text again
+        if (d.uri.scheme === 'untitled') this.forget(d.uri);
+        else if (this.isManifest(d.uri)) this.schedule(d.uri);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => this.diskCache.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('mlPins')) this.recheckAll(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.recheckAll()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scanWorkspace()),
@@ -142,8 +150,12 @@ export class WorkspaceChecker implements vscode.Disposable {
     const readText = async (uri: vscode.Uri): Promise<{ text: string } | { finding: Finding } | undefined> => {
       const doc = openDocs.get(uri.toString());
       if (doc) return { text: doc.getText() };
+      const cached = this.diskCache.get(uri.toString());
+      if (cached) return cached;
       try {
-        return decodeManifest(uri.path, await vscode.workspace.fs.readFile(uri));
+        const decoded = decodeManifest(uri.path, await vscode.workspace.fs.readFile(uri));
+        this.diskCache.set(uri.toString(), decoded);
+        return decoded;
       } catch {
         return undefined;
       }
