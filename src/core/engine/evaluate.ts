@@ -7,7 +7,8 @@ import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/type
 import { applySeverity, type CheckSettings } from './config';
 import { appendArgument, capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from './environment';
-import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRule, Knowledge } from './knowledge';
+import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
+import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
 
 export interface EvalContext {
@@ -100,7 +101,7 @@ function computeSets(env: Environment, k: Knowledge): Sets {
     if (!requires) continue;
     const set = admitted.get(name)!;
     for (const req of requires) {
-      for (const row of req.rows) {
+      for (const row of applicableRows(req.rows, env, name)) {
         const all = set.isSubsetOf(row.versions);
         const top = topIn(set, row.versions);
         for (const [q, r] of row.requires) {
@@ -235,12 +236,19 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
 
 // ---- requires: conflicts metadata declares ----
 
+/** Rows that hold here: plain rows, and rows for an extra that some requirement of the package asks for. */
+function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string): readonly CompiledRow[] {
+  if (!rows.some((r) => r.extra)) return rows;
+  const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
+  return rows.filter((r) => !r.extra || extras.has(r.extra));
+}
+
 interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
 
 /** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
-function cellsOf(s: VersionSet, c: CompiledRequires): Cell[] {
+function cellsOf(s: VersionSet, rows: readonly CompiledRow[]): Cell[] {
   let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
-  for (const row of c.rows) {
+  for (const row of rows) {
     const next: Cell[] = [];
     for (const cell of cells) {
       const inside = cell.versions.intersect(row.versions);
@@ -262,10 +270,11 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const rule = c.rule;
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
-  const cells = cellsOf(s, c);
+  const rows = applicableRows(c.rows, env, rule.package);
+  const cells = cellsOf(s, rows);
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
-  const others = new Set(c.rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
+  const others = new Set(rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
   if (!others.size) return [];
   const consistent = cells.some((cell) => !cell.covered ||
     [...cell.requires].every(([q, r]) => !setOf(q) || setOf(q)!.intersects(r)));

@@ -10,7 +10,9 @@ export interface CompiledRow {
   /** Package -> the set it requires. */
   requires: Map<string, VersionSet>;
   /** The row as written, for messages and fixes. */
-  raw: { versions: string; requires: Record<string, string> };
+  raw: { versions: string; requires: Record<string, string>; extra?: string };
+  /** Applies only when a requirement of the package asks for this extra. */
+  extra?: string;
 }
 
 export interface CompiledRequires {
@@ -76,6 +78,7 @@ export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
             versions: VersionSet.fromSpecifierSet(row.versions),
             requires: new Map(Object.entries(row.requires).map(([p, s]) => [p, VersionSet.fromSpecifierSet(s)])),
             raw: row,
+            extra: row.extra,
           }));
           const known = rows.reduce((u, r) => u.union(r.versions), VersionSet.empty());
           const c: CompiledRequires = { rule, rows, known };

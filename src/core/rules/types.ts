@@ -73,8 +73,9 @@ export interface RequiresRule extends RuleBase {
   kind: 'requires';
   package: string;
   /** Rows: when `package` is in `versions`, it requires each listed package in the given set. Versions of `package`
-   *  covered by no row are unknown (never reported). */
-  rows: { versions: string; requires: Record<string, string> }[];
+   *  covered by no row are unknown (never reported). A row with `extra` applies only where the requirement asks for
+   *  that extra (`diffusers[torch]`). */
+  rows: { versions: string; requires: Record<string, string>; extra?: string }[];
   /** Packages in `requires` that are always installed with `package` (hard dependencies, not extras). */
   installs?: string[];
   /** For exact companions (torchvision <-> torch): fixes align this package to the row matching the other pin,
