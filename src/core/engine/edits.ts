@@ -41,7 +41,8 @@ export function raiseFloor(specifierText: string, floor: string): string | undef
     switch (c.op) {
       case '>=':
       case '>':
-        break; // replaced by the new floor
+        if (order !== undefined && order >= 0) { kept.push(c.text); hasFloor = true; } // already at or above: never lower a floor
+        break; // a lower floor is replaced by the new one
       case '==':
       case '===':
         if (isWildcard) {

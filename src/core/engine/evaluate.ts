@@ -148,39 +148,85 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
 
 function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
   const { rule, when } = c;
+  // Everything but the target is judged on the environment as a whole.
   const broken = new Map<string, VersionSet>();
-  let all = true;
-  let fresh = true;
+  let othersAll = true;
+  let othersFresh = true;
   for (const [pkg, bad] of when) {
     const s = sets.admitted.get(pkg);
     if (!s) return [];
     const b = s.intersect(bad);
     if (b.isEmpty()) return [];
     broken.set(pkg, b);
-    if (!s.isSubsetOf(bad)) all = false;
-    if (!topIn(sets.fresh.get(pkg) ?? s, bad)) fresh = false;
+    if (pkg === rule.target) continue;
+    if (!s.isSubsetOf(bad)) othersAll = false;
+    if (!topIn(sets.fresh.get(pkg) ?? s, bad)) othersFresh = false;
   }
-  const computed: Severity = all || fresh ? 'error' : 'warning';
-  const severity = finalSeverity(rule.code, computed, rule.maxSeverity, ctx.settings, computed === 'warning');
-  if (!severity) return [];
-  const message = renderMessage(rule.message, {
-    requirement: (p) => requirementText(env, p, sets),
-    admitted: (p) => describeSet(broken.get(p) ?? VersionSet.empty(), rule.when[p] as VersionCondition | undefined),
-    version: (p) => describeSet(sets.admitted.get(p) ?? VersionSet.all()),
-  }, {});
-  const targets = pinsFor(env, rule.target, sets);
+  const bad = when.get(rule.target)!;
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
     `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
-  return targets.map((pin) => ({
-    path: pin.path,
-    finding: {
-      code: rule.code, severity, message, packages: [...when.keys()], range: pin.requirement.range,
-      fixes: incompatibleFixes(rule.fixes, env, pin, ctx, pinEditsMemo), related, explanation: rule.explanation, sources: rule.sources,
-    },
-  }));
+  const out: PlacedFinding[] = [];
+  // The target is judged pin by pin: `diffusers>=0.39; python_version >= "3.10"` and `diffusers; python_version <
+  // "3.10"` are two branches, and only the branch that admits a breaking release is reported.
+  for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
+    const b = admitted.intersect(bad);
+    if (b.isEmpty()) continue;
+    const all = othersAll && admitted.isSubsetOf(bad);
+    const freshBreaks = othersFresh && topIn(fresh, bad);
+    const computed: Severity = all || freshBreaks ? 'error' : 'warning';
+    const admittedOnly = computed === 'warning';
+    // An admitted-only combination between packages nobody bounded (`torch` and `numpy` as bare names) is the
+    // environment's drift, not a choice in the manifest: it informs rather than warns.
+    const unbounded = admittedOnly && [...when.keys()].every((p) => writtenBounds(env, p, p === rule.target ? pin : undefined) === 0);
+    const cap = unbounded && rule.maxSeverity !== 'hint' ? 'information' : rule.maxSeverity;
+    const severity = finalSeverity(rule.code, computed, cap, ctx.settings, admittedOnly);
+    if (!severity) continue;
+    const message = renderMessage(rule.message, {
+      requirement: (p) => (p === rule.target && pin ? pin.requirement.text.trim() : requirementText(env, p, sets)),
+      admitted: (p) => describeSet(p === rule.target ? b : broken.get(p) ?? VersionSet.empty(), rule.when[p] as VersionCondition | undefined),
+      version: (p) => describeSet(p === rule.target ? admitted : sets.admitted.get(p) ?? VersionSet.all()),
+    }, {});
+    for (const place of pin ? [pin] : pinsFor(env, rule.target, sets)) {
+      out.push({
+        path: place.path,
+        finding: {
+          code: rule.code, severity, message, packages: [...when.keys()], range: place.requirement.range,
+          fixes: incompatibleFixes(rule.fixes, env, place, ctx, pinEditsMemo), related, explanation: rule.explanation, sources: rule.sources,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The target's branches: each installing pin with what it admits in its marker branch (its own specifier with the
+ * unconditional pins), or, for a package another one installs, one branch without a pin.
+ */
+function targetBranches(env: Environment, target: string, sets: Sets): { pin?: PinnedRequirement; admitted: VersionSet; fresh: VersionSet }[] {
+  const whole = sets.admitted.get(target)!;
+  const wholeFresh = sets.fresh.get(target) ?? whole;
+  const pins = env.packages.get(target)?.pins.filter((p) => !p.constraintOnly) ?? [];
+  if (!pins.length) return [{ admitted: whole, fresh: wholeFresh }];
+  if (!pins.some((p) => p.requirement.marker)) return pins.map((pin) => ({ pin, admitted: whole, fresh: wholeFresh }));
+  let unconditional = VersionSet.all();
+  for (const p of env.packages.get(target)!.pins) {
+    if (!p.requirement.marker && !p.requirement.url) unconditional = unconditional.intersect(VersionSet.fromSpecifierSet(p.requirement.specifier));
+  }
+  return pins.map((pin) => {
+    if (!pin.requirement.marker) return { pin, admitted: whole, fresh: wholeFresh };
+    const own = pin.requirement.url ? unconditional : unconditional.intersect(VersionSet.fromSpecifierSet(pin.requirement.specifier));
+    return { pin, admitted: own, fresh: own };
+  });
+}
+
+/** How many written version bounds the pins of a package carry (for one pin, only that pin). */
+function writtenBounds(env: Environment, pkg: string, pin?: PinnedRequirement): number {
+  const pins = pin ? [pin] : env.packages.get(pkg)?.pins ?? [];
+  return pins.reduce((n, p) => n + (p.requirement.specifier.trim() ? 1 : 0), 0);
 }
 
 function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,

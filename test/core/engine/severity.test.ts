@@ -1,0 +1,41 @@
+// How the engine judges real-world shapes: marker branches, bare names, and fixes that must never widen a pin.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { fixProject } from '../../../src/core/engine/apply';
+import { check, findings, toInput } from './helpers';
+
+const of = async (files: Record<string, string>, code: string) => findings(await check(files)).filter((f) => f.code === code);
+
+describe('marker branches are judged one by one', () => {
+  const pyproject = '[project]\nname = "x"\nversion = "1"\ndependencies = [\n' +
+    '  "diffusers>=0.39.0 ; python_version >= \'3.10\'",\n  "diffusers ; python_version < \'3.10\'",\n  "huggingface_hub>=0.34.0",\n]\n';
+  test('only the branch that admits a breaking release is reported, with its own text', async () => {
+    const found = await of({ 'pyproject.toml': pyproject }, 'hf-hub-cached-download');
+    assert.deepEqual(found.map((f) => f.range.start.line), [5]);
+    assert.match(found[0].message, /^`diffusers ; python_version < '3\.10'`/);
+  });
+  test('the fix raises the open branch and leaves the higher floor alone', async () => {
+    const { changed } = await fixProject(toInput({ 'pyproject.toml': pyproject }), { only: (f) => f.code === 'hf-hub-cached-download' });
+    const text = [...changed.values()][0];
+    assert.match(text, /"diffusers>=0\.39\.0 ; python_version >= '3\.10'"/);
+    assert.match(text, /"diffusers>=0\.29\.0 ; python_version < '3\.10'"/);
+  });
+  test('in a requirements file too', async () => {
+    const found = await of({ 'requirements.txt': 'diffusers>=0.39.0; python_version >= "3.10"\ndiffusers==0.27.0; python_version < "3.10"\n' }, 'hf-hub-cached-download');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.severity]), [[1, 'error']]);
+  });
+});
+
+describe('bare names', () => {
+  test('an admitted-only break between packages nobody bounded informs', async () => {
+    const found = await of({ 'requirements.txt': 'torch\nnumpy\n' }, 'numpy2-abi-torch');
+    assert.deepEqual(found.map((f) => f.severity), ['information']);
+  });
+  test('a written bound on either side warns', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.0\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+    assert.deepEqual((await of({ 'requirements.txt': 'torch\nnumpy>=1.24\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+  });
+  test('the original failure still warns: diffusers>=0.21.0 with the hub it installs', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'diffusers>=0.21.0\n' }, 'hf-hub-cached-download')).map((f) => f.severity), ['warning']);
+  });
+});
