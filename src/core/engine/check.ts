@@ -181,7 +181,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const others: typeof pins = [];
       collect: for (const y of disjointFrom.get(a.req.specifier)!) {
         for (const b of bySpec.get(y)!) {
-          if (b.path === a.path || !sameProject(a.path, b.path)) continue;
+          if (b.path === a.path || !sameProject(a.path, b.path) || alternatives(a.path, b.path)) continue;
           others.push(b);
           if (others.length === 20) break collect;
         }
@@ -235,6 +235,22 @@ function sameProject(a: string, b: string): boolean {
   const da = `${dirname(a)}/`;
   const db = `${dirname(b)}/`;
   return da.startsWith(db) || db.startsWith(da);
+}
+
+/** Words in file names that mark one of several alternative installs (per accelerator, OS, platform, Python). */
+const VARIANT_WORD = /^(cpu|gpu|cuda\d*|cu\d+\w*|rocm[\d.]*|hip|xpu|ipex|amd|nvidia|intel|apple|mac|macos|osx|darwin|mps|metal|win|windows|win32|win64|linux|ubuntu|debian|docker|runpod|colab|kaggle|noavx2?|avx2?|directml|dml|arm|arm64|aarch64|x86|x64|jetson|tpu|npu|onnx|onnxruntime|trt|tensorrt|openvino|vulkan|py\d+|python\d+|torch\d+|pt\d+|tf\d+)$/;
+
+/**
+ * `requirements_linux_rocm.txt` and `requirements_linux.txt`, `requirements-cpu.txt` and `requirements-gpu.txt`:
+ * files whose names differ by such words are alternatives that are never installed together.
+ */
+function alternatives(a: string, b: string): boolean {
+  const words = (p: string) => new Set(baseName(p).toLowerCase().replace(/\.[a-z]+$/, '').split(/[^a-z0-9]+/).filter(Boolean));
+  const wa = words(a);
+  const wb = words(b);
+  for (const w of wa) if (!wb.has(w) && VARIANT_WORD.test(w)) return true;
+  for (const w of wb) if (!wa.has(w) && VARIANT_WORD.test(w)) return true;
+  return false;
 }
 
 /** Lower is more authoritative for the project's intended pins. */

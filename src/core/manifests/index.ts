@@ -60,7 +60,7 @@ export function detectManifestKind(path: string): ManifestKind | undefined {
 
 /** Parses a manifest with the parser its name calls for; unknown names are read as pip requirement files. */
 export function parseManifest(path: string, text: string): ParsedManifest {
-  switch (detectManifestKind(path) ?? 'requirements') {
+  switch (detectManifestKind(path) ?? kindByExtension(path)) {
     case 'pyproject':
       return parsePyproject(path, text);
     case 'setup-cfg':
@@ -75,6 +75,20 @@ export function parseManifest(path: string, text: string): ParsedManifest {
     default:
       return parseRequirementsFile(path, text);
   }
+}
+
+/**
+ * A file given by name that does not look like a manifest (`launch.py`, `deps.yaml`) is read by what its extension
+ * says it is; anything else as a pip requirements file.
+ */
+export function kindByExtension(path: string): ManifestKind {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (name.endsWith('.py')) return 'python';
+  if (name.endsWith('.toml')) return 'pyproject';
+  if (name.endsWith('.yml') || name.endsWith('.yaml')) return 'conda';
+  if (name.endsWith('.cfg')) return 'setup-cfg';
+  if (name.endsWith('.sh') || name.endsWith('.bash') || name.startsWith('dockerfile')) return 'script';
+  return 'requirements';
 }
 
 function unreadable(message: string): { finding: Finding } {

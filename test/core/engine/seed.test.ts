@@ -83,6 +83,17 @@ describe('inconsistent-pins: what counts as one project', () => {
   test('sibling folders are separate projects', async () => {
     assert.deepEqual(await codes({ 'examples/a/requirements.txt': 'torch==2.2.0\n', 'examples/b/requirements.txt': 'torch==2.1.0\n' }), []);
   });
+  test('files for alternative installs (per accelerator, OS, platform) are not compared', async () => {
+    assert.deepEqual(await codes({
+      'requirements_linux.txt': 'torch==2.5.0\nonnxruntime-gpu==1.19.0\n',
+      'requirements_linux_rocm.txt': 'torch==2.4.1\n',
+      'requirements_windows.txt': 'torch==2.3.1\n',
+      'requirements-cu118.txt': 'onnxruntime-gpu==1.18.0\n',
+    }), []);
+    // ...while two files for the same install still are.
+    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': 'torch==2.4.1\n' })).sort(),
+      ['requirements-dev.txt', 'requirements.txt']);
+  });
   test('the same release built for two accelerators is not a disagreement', async () => {
     assert.deepEqual(await codes({
       'requirements-cpu.txt': '--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.1.0+cpu\n',

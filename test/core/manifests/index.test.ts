@@ -119,3 +119,14 @@ describe('decodeManifest', () => {
     assert.equal(invalidUtf8Offset(bytes(0xf4, 0x90, 0x80, 0x80)), 0);
   });
 });
+
+describe('files given by name that do not look like manifests', () => {
+  test('are read by their extension, not as requirement files', () => {
+    const py = parseManifest('/x/launch.py', 'import os\nimport subprocess\nsubprocess.run(["pip", "install", "torch==2.0.1"])\n');
+    assert.equal(py.kind, 'python');
+    assert.deepEqual(py.findings.map((f) => f.code), []);
+    assert.deepEqual(py.requirements.map((r) => r.text), ['torch==2.0.1']);
+    assert.equal(parseManifest('/x/deps.yaml', 'dependencies:\n  - numpy=1.26\n').kind, 'conda');
+    assert.equal(parseManifest('/x/reqs.list', 'torch==2.0.1\n').kind, 'requirements');
+  });
+});
