@@ -432,11 +432,16 @@ function rangeText(items: string[]): string {
 
 function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
   const out: PlacedFinding[] = [];
-  const labelled: { pin: PinnedRequirement; pkg: string; version: string; label: string }[] = [];
+  const labelled: Labelled[] = [];
+  // `--index-url https://download.pytorch.org/whl/cu121` replaces PyPI: every plain pin then asks for that build.
+  const impliedLabel = replacingIndexLabel(env, rule);
   for (const pkg of rule.packages) {
     for (const pin of env.packages.get(pkg)?.pins ?? []) {
-      const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(pin.requirement.specifier.trim());
+      const spec = pin.requirement.specifier.trim();
+      const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(spec);
       if (m && /^(cu\d+|rocm[\d.]+|cpu)$/.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
+      const plain = /^==\s*([0-9][^+,\s*]*)$/.exec(spec);
+      if (plain && impliedLabel && !pin.constraintOnly) labelled.push({ pin, pkg, version: plain[1], label: impliedLabel, implied: true });
     }
   }
   if (!labelled.length) return out;
@@ -454,12 +459,13 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       const sameFamily = known.filter((v) => v.startsWith(family));
       const builtFor = Object.entries(rule.variants).filter(([, labels]) => labels.includes(l.label)).map(([v]) => v);
       const sub = l.pkg === anchorPkg ? `${displayName(anchorPkg)} ${anchorVersion}` : `${displayName(l.pkg)} ${l.version} (for ${displayName(anchorPkg)} ${anchorVersion})`;
-      const message = `${sub} was never built for ${l.label}: its builds are ${known.join(', ')}` +
+      const asked = l.implied ? ` (asked of ${rule.indexUrl.replace('{variant}', l.label)}, which replaces PyPI here)` : '';
+      const message = `${sub} was never built for ${l.label}${asked}: its builds are ${known.join(', ')}` +
         (builtFor.length ? `; ${l.label} builds exist for ${displayName(anchorPkg)} ${builtFor.join(', ')}` : '') + '. pip will find no matching distribution.';
       const fixes = variantFixes(l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
       emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
     }
-    if (!servesLabel(env, rule, l.label)) {
+    if (!l.implied && !servesLabel(env, rule, l.label)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
       const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so pip will find no matching distribution.`;
       emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(l.pin, url, l.label, ctx));
@@ -486,11 +492,11 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       } });
     }
   }
-  const anchorLabel = labelled.find((l) => l.pkg === anchorPkg)?.label;
+  const anchorLabel = labelled.find((l) => l.pkg === anchorPkg && !l.implied)?.label;
   if (anchorLabel) {
-    const anchorPin = labelled.find((l) => l.pkg === anchorPkg)!;
+    const anchorPin = labelled.find((l) => l.pkg === anchorPkg && !l.implied)!;
     for (const l of labelled) {
-      if (l.pkg === anchorPkg || l.label === anchorLabel) continue;
+      if (l.pkg === anchorPkg || l.label === anchorLabel || l.implied) continue;
       const message = `${displayName(l.pkg)} is pinned to the ${l.label} build, but ${displayName(anchorPkg)} to ${anchorLabel}: builds for different accelerators do not load together.`;
       emit(rule.codes.mixedVariants, l.pin, [l.pkg, anchorPkg], message,
         [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, preferred: true, edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`, ctx.texts.get(l.pin.path))] }],
@@ -505,19 +511,40 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
  * has it (2.2.0+rocm5.7 -> 2.2.1+rocm5.7; a companion follows its anchor: torchvision 0.17.1+rocm5.7), since the label
  * usually matches the machine's driver. Also offered: the same release with a build of the same family (+rocm5.6).
  */
-function variantFixes(l: { pin: PinnedRequirement; pkg: string; version: string; label: string },
-  anchorPkg: string, anchorVersion: string, builtFor: string[], sameFamily: string[], ctx: EvalContext): Fix[] {
+interface Labelled {
+  pin: PinnedRequirement;
+  pkg: string;
+  version: string;
+  label: string;
+  /** No label in the pin: the only index is an accelerator one (`--index-url …/whl/cu121`). */
+  implied?: boolean;
+}
+
+/** The label of an accelerator index that replaces PyPI (`--index-url`), when there is exactly that one index. */
+function replacingIndexLabel(env: Environment, rule: AcceleratorRule): string | undefined {
+  const replacing = env.indexes.filter((i) => i.kind === 'index-url');
+  if (replacing.length !== 1 || env.indexes.some((i) => i.kind === 'extra-index-url' || i.kind === 'find-links')) return undefined;
+  const base = rule.indexUrl.slice(0, rule.indexUrl.indexOf('{variant}'));
+  const url = replacing[0].url.replace(/\/+$/, '');
+  if (!url.startsWith(base)) return undefined;
+  const label = url.slice(base.length);
+  return /^(cu\d+|rocm[\d.]+|cpu)$/.test(label) ? label : undefined;
+}
+
+function variantFixes(l: Labelled, anchorPkg: string, anchorVersion: string, builtFor: string[], sameFamily: string[], ctx: EvalContext): Fix[] {
   const fixes: Fix[] = [];
+  const suffix = (label: string) => (l.implied ? '' : `+${label}`);
   const current = parseVersion(anchorVersion);
   const newer = builtFor.map((v) => parseVersion(v)).filter((v): v is NonNullable<typeof v> => !!v && !!current && compareVersions(v, current) > 0)
     .sort(compareVersions)[0];
   if (newer) {
     const target = l.pkg === anchorPkg ? newer.toString() : companionVersionFor(l.pkg, newer.toString(), anchorPkg, ctx);
     if (target) {
-      fixes.push({ title: `Use ${displayName(l.pkg)}==${target}+${l.label} (the nearest release built for ${l.label})`, preferred: true,
-        edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${target}+${l.label}`, ctx.texts.get(l.pin.path))] });
+      fixes.push({ title: `Use ${displayName(l.pkg)}==${target}${suffix(l.label)} (the nearest release built for ${l.label})`, preferred: true,
+        edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${target}${suffix(l.label)}`, ctx.texts.get(l.pin.path))] });
     }
   }
+  if (l.implied) return fixes; // another build would need another index: that choice is the user's
   for (const label of [...sameFamily].reverse()) {
     fixes.push({ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: !fixes.length,
       edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] });
