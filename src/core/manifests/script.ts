@@ -740,6 +740,9 @@ export function resolveRelative(path: string, target: string): string | undefine
 export interface PipArgsContext {
   /** Resolves an include target, e.g. through a Dockerfile's COPY instructions. */
   resolveInclude?: (target: string) => string | undefined;
+  /** Index variables in force for every later command: Dockerfile `ENV`/`ARG`, shell `export`/assignments
+   *  (`ENV PIP_EXTRA_INDEX_URL=…`, `export UV_INDEX=…`), by variable name: the option and the value's word. */
+  persistent?: Map<string, { option: string; value: ArgWord }>;
 }
 
 /** What the words around the arguments tell about one pip command. */
@@ -760,6 +763,7 @@ const INDEX_VARIABLES: Record<string, string> = {
 export function collectPipInstallArgs(words: ArgWord[], sink: PipSink, context: PipArgsContext = {}, extras: PipCommandExtras = {}): void {
   const block = sink.nextBlock();
   const scope = { kind: 'pip-install' as const, block };
+  for (const { option, value } of context.persistent?.values() ?? []) applyOption(option, value, sink, block, context);
   for (const w of extras.prefix ?? []) {
     const eq = w.value.indexOf('=');
     const option = eq > 0 ? INDEX_VARIABLES[w.value.slice(0, eq)] : undefined;
@@ -897,6 +901,7 @@ function shellScriptArg(words: ArgWord[], k: number): number | undefined {
 /** Analyzes one command: a pip install, a nested `sh -c` script, or a shell reading a heredoc. */
 export function analyzeCommand(command: ShellCommand, text: string, sink: PipSink, context: PipArgsContext, depth: number): void {
   const { words } = command;
+  if (rememberIndexVariables(words, context)) return;
   const args = pipInstallArgsStart(words);
   if (args !== undefined) {
     const prefix = words.slice(0, skipPrefixes(words)).filter((w) => ASSIGNMENT.test(w.value));
@@ -922,6 +927,33 @@ export function analyzeCommand(command: ShellCommand, text: string, sink: PipSin
       scanShell(text, h.bodyStart, h.bodyEnd, { onCommand: (c) => analyzeCommand(c, text, sink, context, depth + 1) });
     }
   }
+}
+
+/**
+ * `export PIP_EXTRA_INDEX_URL=…`, `declare -x UV_INDEX=…` or a bare `PIP_INDEX_URL=…` command sets the index of every
+ * later pip command of the script. True when the command was only that.
+ */
+function rememberIndexVariables(words: ArgWord[], context: PipArgsContext): boolean {
+  let k = 0;
+  if (words[k]?.value === 'export' || words[k]?.value === 'declare' || words[k]?.value === 'typeset') {
+    k++;
+    while (k < words.length && words[k].value.startsWith('-')) k++;
+  }
+  if (k >= words.length || !words.slice(k).every((w) => ASSIGNMENT.test(w.value))) return false;
+  for (const w of words.slice(k)) setIndexVariable(w, context);
+  return true;
+}
+
+/** Records one `NAME=value` word when NAME is an index variable (and forgets it when set to nothing). */
+function setIndexVariable(w: ArgWord, context: PipArgsContext): void {
+  const eq = w.value.indexOf('=');
+  const name = w.value.slice(0, eq).replace(/\+$/, '');
+  const option = INDEX_VARIABLES[name];
+  if (!option) return;
+  context.persistent ??= new Map();
+  const value = subWord(w, eq + 1);
+  if (value.value.trim()) context.persistent.set(name, { option, value });
+  else context.persistent.delete(name);
 }
 
 function emptyManifest(path: string): ParsedManifest {
@@ -955,7 +987,10 @@ export function parseScript(path: string, text: string): ParsedManifest {
   const sink = makeSink(manifest, index);
   try {
     if (isDockerfilePath(path)) parseDockerfile(text, sink);
-    else scanShell(text, 0, text.length, { onCommand: (c) => analyzeCommand(c, text, sink, {}, 0) });
+    else {
+      const context: PipArgsContext = {}; // one for the script: exported index variables hold for later commands
+      scanShell(text, 0, text.length, { onCommand: (c) => analyzeCommand(c, text, sink, context, 0) });
+    }
   } catch (e) {
     // A bug here must not take the whole check down; report it where the user can see it.
     manifest.findings.push(syntaxFinding('internal-error', `ML Pins could not read this script: ${(e as Error).message}`, index.range(0, 0), 'information'));
@@ -971,6 +1006,8 @@ interface DockerState {
   /** Container path -> build-context path, from COPY/ADD (used to resolve `pip install -r /app/requirements.txt`). */
   copies: { source: string; dest: string; workdir: string }[];
   workdir: string;
+  /** ENV / ARG index variables of the current stage. */
+  persistent: Map<string, { option: string; value: ArgWord }>;
 }
 
 /** Extent of one instruction: Docker joins lines ending in the escape character and drops comment lines in between. */
@@ -999,7 +1036,7 @@ function instructionEnd(text: string, from: number, escape: string): number {
 }
 
 function parseDockerfile(text: string, sink: PipSink): void {
-  const state: DockerState = { escape: escapeDirective(text), copies: [], workdir: '/' };
+  const state: DockerState = { escape: escapeDirective(text), copies: [], workdir: '/', persistent: new Map() };
   const end = text.length;
   let i = 0;
   while (i < end) {
@@ -1028,6 +1065,8 @@ function parseDockerfile(text: string, sink: PipSink): void {
     if (keyword === 'RUN') dockerRun(text, bodyStart, stop, scan, sink, state);
     else if (keyword === 'WORKDIR') dockerWorkdir(text, bodyStart, stop, state);
     else if (keyword === 'COPY' || keyword === 'ADD') dockerCopy(text, bodyStart, stop, state);
+    else if (keyword === 'ENV' || keyword === 'ARG') dockerEnv(scan, keyword, state);
+    else if (keyword === 'FROM') state.persistent = new Map(); // a new stage starts with a new environment
     i = Math.max(next, stop, i + 1);
   }
 }
@@ -1123,8 +1162,21 @@ function locateHeredocBodies(text: string, stop: number, heredocs: Heredoc[]): n
 }
 
 /** RUN: exec form (a JSON array) or shell form, with BuildKit flags (`--mount=...`) and heredocs. */
+/** `ENV PIP_EXTRA_INDEX_URL=https://…` (or the older `ENV NAME value`), `ARG UV_INDEX=…`: index variables for later RUNs. */
+function dockerEnv(scan: ShellScan, keyword: string, state: DockerState): void {
+  const words = scan.commands.flatMap((c) => c.words);
+  const context: PipArgsContext = { persistent: state.persistent };
+  if (keyword === 'ENV' && words.length >= 2 && !words[0].value.includes('=') && INDEX_VARIABLES[words[0].value]) {
+    // Legacy form: the value is the rest of the line (one word for a URL).
+    state.persistent.set(words[0].value, { option: INDEX_VARIABLES[words[0].value], value: words[1] });
+    return;
+  }
+  for (const w of words) if (ASSIGNMENT.test(w.value)) setIndexVariable(w, context);
+}
+
 function dockerRun(text: string, from: number, to: number, scan: ShellScan, sink: PipSink, state: DockerState): void {
-  const context: PipArgsContext = { resolveInclude: (t) => resolveThroughCopies(t, state, sink.path) };
+  // A copy: an `export` inside one RUN does not outlive it.
+  const context: PipArgsContext = { resolveInclude: (t) => resolveThroughCopies(t, state, sink.path), persistent: new Map(state.persistent) };
   const exec = execForm(text, from, to, state.escape);
   if (exec) {
     analyzeCommand({ words: exec, heredocs: [] }, text, sink, context, 0);

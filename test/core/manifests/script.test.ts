@@ -257,3 +257,19 @@ describe('resolveRelative', () => {
     assert.equal(resolveRelative('/a/x.sh', '$HOME/r.txt'), undefined);
   });
 });
+
+describe('index variables set for later commands', () => {
+  const urls = (path: string, text: string) => parseScript(path, text).indexes.map((i) => `${i.kind} ${i.url} @${i.block}`);
+  test('Dockerfile ENV and ARG, in both ENV forms, reset by FROM', () => {
+    const text = 'FROM python:3.11\nENV UV_INDEX=https://download.pytorch.org/whl/cu128\nARG PIP_EXTRA_INDEX_URL=https://mirror.example/simple\n' +
+      'RUN uv pip install --no-deps torch==2.7.0+cu128\nFROM python:3.11 AS app\nENV PIP_INDEX_URL https://download.pytorch.org/whl/cpu\nRUN pip install torch==2.7.0+cpu\n';
+    assert.deepEqual(urls('/p/Dockerfile', text), [
+      'extra-index-url https://download.pytorch.org/whl/cu128 @0', 'extra-index-url https://mirror.example/simple @0',
+      'index-url https://download.pytorch.org/whl/cpu @1',
+    ]);
+  });
+  test('shell export and bare assignments hold for later pip commands', () => {
+    const text = 'export PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cu121\npip install torch==2.1.0+cu121\nPIP_EXTRA_INDEX_URL=\npip install numpy\n';
+    assert.deepEqual(urls('/p/install.sh', text), ['extra-index-url https://download.pytorch.org/whl/cu121 @0']);
+  });
+});
