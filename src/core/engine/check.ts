@@ -2,6 +2,7 @@
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
 import { parseManifest } from '../manifests';
 import { loadRequirementTree } from '../manifests/requirements';
+import { isDockerfilePath } from '../manifests/script';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
@@ -97,6 +98,20 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
         manifests.set(inc.path, inc);
       }
     }
+  }
+  // A Dockerfile's `pip install -r file`: the file's requirements join the image's combined environment.
+  for (const m of [...manifests.values()]) {
+    if (m.kind !== 'script' || !isDockerfilePath(m.path) || !m.includes.length) continue;
+    const included: ParsedManifest[] = [];
+    for (const inc of m.includes) {
+      if (inc.kind !== 'requirement' || !inc.resolvedPath) continue;
+      const known = manifests.get(inc.resolvedPath);
+      if (known?.kind === 'requirements') { included.push(...(includeTrees.get(known.path) ?? [known])); continue; }
+      if ((await read(inc.resolvedPath)) === undefined) continue;
+      const tree = await loadRequirementTree(inc.resolvedPath, read);
+      included.push(...tree.manifests);
+    }
+    if (included.length) includeTrees.set(m.path, included);
   }
 
   const environments: Environment[] = [];

@@ -4,6 +4,7 @@
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
+import { isDockerfilePath } from '../manifests/script';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 
 export interface PinnedRequirement {
@@ -125,10 +126,35 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
           : `${first.scope.name ?? 'list'} (line ${first.range.start.line + 1})`;
         envs.push(make(`${name}: ${where}`, reqs.map((r) => pin(r)), indexes));
       }
+      if (manifest.kind === 'script' && isDockerfilePath(manifest.path)) {
+        const image = imageEnvironment(manifest, options.includeTrees?.get(manifest.path) ?? []);
+        if (image) envs.push(make(`${name}: the image (all RUN pip installs)`, image.pins, image.indexes));
+      }
       break;
     }
   }
   return envs;
+}
+
+/**
+ * Everything a Dockerfile installs ends up in one image: each RUN's pip install adds to what the earlier ones left
+ * (a later pin of a package replaces an earlier one). Files installed with `-r` come first. Shell scripts are not
+ * combined: their installs often sit in alternative branches (`if nvidia ... else rocm`).
+ */
+function imageEnvironment(manifest: ParsedManifest, included: ParsedManifest[]): { pins: PinnedRequirement[]; indexes: PackageIndex[] } | undefined {
+  const blocks = new Set(manifest.requirements.map((r) => r.scope.block ?? 0));
+  if (blocks.size + (included.length ? 1 : 0) < 2) return undefined;
+  const last = new Map<string, PinnedRequirement[]>();
+  for (const m of included) {
+    for (const r of m.requirements) last.set(r.normalizedName, [{ requirement: r, path: m.path, constraintOnly: r.scope.kind === 'constraint' }]);
+  }
+  const byBlock = groupBy(manifest.requirements, (r) => String(r.scope.block ?? 0));
+  for (const block of [...byBlock.keys()].sort((a, b) => Number(a) - Number(b))) {
+    const fresh = new Map<string, PinnedRequirement[]>();
+    for (const r of byBlock.get(block)!) fresh.set(r.normalizedName, [...(fresh.get(r.normalizedName) ?? []), { requirement: r, path: manifest.path, constraintOnly: false }]);
+    for (const [k, v] of fresh) last.set(k, v);
+  }
+  return { pins: [...last.values()].flat(), indexes: [...manifest.indexes, ...included.flatMap((m) => m.indexes)] };
 }
 
 function expandGroup(group: string, groups: Map<string, Requirement[]>, includes: { group: string; include: string }[],

@@ -39,3 +39,25 @@ describe('bare names', () => {
     assert.deepEqual((await of({ 'requirements.txt': 'diffusers>=0.21.0\n' }, 'hf-hub-cached-download')).map((f) => f.severity), ['warning']);
   });
 });
+
+describe('a Dockerfile is one image', () => {
+  test('a later RUN meets the requirements an earlier RUN installed with -r', async () => {
+    const found = await of({
+      Dockerfile: 'FROM python:3.10\nCOPY requirements_docker.txt /app/\nWORKDIR /app\nRUN pip install -r requirements_docker.txt\nRUN pip install xformers==0.0.23 --no-dependencies\n',
+      'requirements_docker.txt': 'torch==2.1.0\n',
+    }, 'xformers-torch-mismatch');
+    assert.deepEqual(found.map((f) => [f.path, f.range.start.line, f.severity]), [['Dockerfile', 4, 'error']]);
+  });
+  test('commands chained in one RUN share the image', async () => {
+    const found = await of({ Dockerfile: 'FROM python:3.10\nRUN pip install torch==2.1.2 && \\\n    pip install numpy\n' }, 'numpy2-abi-torch');
+    assert.deepEqual(found.map((f) => f.severity), ['error']);
+  });
+  test('a later pin replaces an earlier one', async () => {
+    const found = await of({ Dockerfile: 'FROM python:3.10\nRUN pip install torch==2.0.1 torchvision==0.15.2\nRUN pip install --upgrade torch==2.1.0 torchvision==0.16.0\n' }, 'torchvision-torch-mismatch');
+    assert.deepEqual(found, []);
+  });
+  test('shell scripts are not combined (installs often sit in alternative branches)', async () => {
+    const found = await of({ 'install.sh': 'if nvidia-smi; then\n  pip install torch==2.1.0\nelse\n  pip install torchvision==0.17.0\nfi\n' }, 'torchvision-torch-mismatch');
+    assert.deepEqual(found, []);
+  });
+});
