@@ -1,6 +1,7 @@
 // The knowledge base that ships with ML Pins: every family in rules/, compiled into the bundle by esbuild.
 import accelerators from '../../../rules/accelerators.json';
 import huggingfaceHub from '../../../rules/huggingface-hub.json';
+import implicitInstalls from '../../../rules/implicit-installs.json';
 import mlMinimums from '../../../rules/ml-minimums.json';
 import numpy2 from '../../../rules/numpy2.json';
 import packaging from '../../../rules/packaging.json';
@@ -9,5 +10,5 @@ import torchCompanions from '../../../rules/torch-companions.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, mlMinimums, torchCompanions, accelerators, python, packaging,
+  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
