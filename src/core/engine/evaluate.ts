@@ -172,6 +172,9 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   // The target is judged pin by pin: `diffusers>=0.39; python_version >= "3.10"` and `diffusers; python_version <
   // "3.10"` are two branches, and only the branch that admits a breaking release is reported.
   for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
+    // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
+    // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
+    if (pin?.requirement.scope.kind === 'conda') continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty()) continue;
     const all = othersAll && admitted.isSubsetOf(bad);

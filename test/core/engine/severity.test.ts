@@ -61,3 +61,13 @@ describe('a Dockerfile is one image', () => {
     assert.deepEqual(found, []);
   });
 });
+
+describe('conda', () => {
+  test('conda builds are solved with the numpy they were built for; pip packages in the same environment are not', async () => {
+    const env = 'name: app\ndependencies:\n  - python=3.10\n  - pytorch=1.13.1\n  - pip\n  - pip:\n    - diffusers==0.27.0\n    - opencv-python==4.7.0.72\n';
+    const codes = findings(await check({ 'environment.yml': env })).map((f) => `${f.code}@${f.range.start.line}`);
+    assert.ok(!codes.some((c) => c.startsWith('numpy2-abi-torch')), codes.join(' '));
+    assert.ok(codes.includes('numpy2-abi-opencv-python@7'), codes.join(' '));
+    assert.ok(codes.includes('hf-hub-cached-download@6'), codes.join(' '));
+  });
+});
