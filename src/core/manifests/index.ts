@@ -52,7 +52,7 @@ export function detectManifestKind(path: string): ManifestKind | undefined {
   if (name.endsWith('.sh') || name.endsWith('.bash') || isDockerfileName(name)) return 'script';
   if (isInstallPython(name)) return 'python';
   if (name.endsWith('.txt') || name.endsWith('.in')) {
-    if (/requirements|constraints/.test(name)) return 'requirements';
+    if (/requir(?:e)?ments?|constraints?/.test(name)) return 'requirements'; // requirments_cu118.txt is real
     if (parts.slice(-3, -1).includes('requirements')) return 'requirements';
   }
   return undefined;

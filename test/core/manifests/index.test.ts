@@ -130,3 +130,10 @@ describe('files given by name that do not look like manifests', () => {
     assert.equal(parseManifest('/x/reqs.list', 'torch==2.0.1\n').kind, 'requirements');
   });
 });
+
+test('common misspellings and singulars of requirement files are detected', () => {
+  for (const name of ['requirments_cu118_py312.txt', 'requirement.txt', 'constraint.txt', 'dev-requirements.in']) {
+    assert.equal(detectManifestKind(`/p/${name}`), 'requirements', name);
+  }
+  assert.equal(detectManifestKind('/p/notes.txt'), undefined);
+});
