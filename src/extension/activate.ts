@@ -14,7 +14,7 @@ export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/{environment,conda*}.{yml,yaml}' },
   { pattern: '**/*.{sh,bash,py}' },
   { pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile}' },
-  { pattern: '**/{requirements*.txt,requirements*.in,constraints*.txt}' },
+  { pattern: '**/{*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt}' },
   { pattern: '**/requirements/*.{txt,in}' },
 ];
 
