@@ -36,7 +36,7 @@ export interface ConfigProblem {
 /**
  * Reads `[tool.ml-pins]` (plain TOML value) into settings. Unknown keys and wrong types are reported, not fatal.
  *
- *   disable = ["torch-python-support"]
+ *   disable = ["torch-python-unsupported"]
  *   admitted = "information"            # warning | information | off
  *   target-python = "3.11"
  *   accelerator = "rocm"
