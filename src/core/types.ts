@@ -13,7 +13,7 @@ export interface Range {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export type ManifestKind = 'requirements' | 'pyproject' | 'script' | 'python' | 'setup-cfg' | 'conda';
+export type ManifestKind = 'requirements' | 'pyproject' | 'pipfile' | 'script' | 'python' | 'setup-cfg' | 'conda';
 
 export interface TextEdit {
   /** Path of the file to edit, as the manifest's `path`. */
@@ -61,7 +61,8 @@ export interface RequirementScope {
    *   `pip-install`: an argument of a `pip install` command line in a script or Dockerfile;
    *   `python-list`: a string in a list/tuple of requirement strings in a Python file;
    *   `setup-cfg`: [options] install_requires or [options.extras_require];
-   *   `conda`: a conda dependency; `conda-pip`: an entry of its `pip:` list.
+   *   `conda`: a conda dependency; `conda-pip`: an entry of its `pip:` list;
+   *   `pipfile`: a Pipfile's [packages]; `pipfile-dev`: its [dev-packages].
    */
   kind:
     | 'project'
@@ -79,7 +80,9 @@ export interface RequirementScope {
     | 'python-list'
     | 'setup-cfg'
     | 'conda'
-    | 'conda-pip';
+    | 'conda-pip'
+    | 'pipfile'
+    | 'pipfile-dev';
   /** The extra, group, poetry group or Python variable name. */
   name?: string;
   /** Distinguishes separate blocks of the same kind in one file (each `pip install` command, each Python list). */
@@ -111,7 +114,7 @@ export interface Requirement {
   editable?: boolean;
   /** For poetry: the original constraint text (`^0.25`) when `specifier` is a translation. */
   originalSpecifier?: string;
-  /** Poetry `source = "..."`, uv `[tool.uv.sources]` index, or a pip line's own index. */
+  /** Poetry `source = "..."`, uv `[tool.uv.sources]` index, a Pipfile `index = "..."`, or a pip line's own index. */
   source?: string;
   /** Hashes given with `--hash`. */
   hashes?: string[];
@@ -122,7 +125,7 @@ export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links' | 'no-ind
 export interface PackageIndex {
   kind: IndexKind;
   url: string;
-  /** uv / poetry index name. */
+  /** uv / poetry index name, or a Pipfile [[source]] name. */
   name?: string;
   range: Range;
   /** For `pip install` lines: the block (command) it belongs to. */
@@ -146,7 +149,7 @@ export interface ParsedManifest {
   findings: Finding[];
   indexes: PackageIndex[];
   includes: Include[];
-  /** `requires-python` (pyproject) or poetry's `python` dependency, as a PEP 440 specifier set. */
+  /** `requires-python` (pyproject), poetry's `python` dependency or a Pipfile's [requires], as a PEP 440 specifier set. */
   requiresPython?: { specifier: string; range: Range };
   /** Other global options of a requirement file (`--pre`, `--no-binary`, ...), by name. */
   options?: { name: string; value?: string; range: Range }[];

@@ -37,6 +37,7 @@ function prng(seed: number): () => number {
 const KIND_PATHS: Record<ManifestKind, string[]> = {
   requirements: ['requirements.txt'],
   pyproject: ['pyproject.toml'],
+  pipfile: ['Pipfile'],
   'setup-cfg': ['setup.cfg'],
   conda: ['environment.yml'],
   script: ['setup.sh', 'Dockerfile'],
