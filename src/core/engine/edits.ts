@@ -156,6 +156,18 @@ export function insertAfter(manifest: ParsedManifest, text: string, anchor: Requ
       if (prefix.trim() && !/^\s*-\s*$/.test(prefix)) return undefined;
       return [at(lineEnd(lineOf(end)), `${eol}${prefix}${newRequirement}`)];
     }
+    case 'pipfile':
+    case 'pipfile-dev': {
+      if (text[start] === '[') return undefined; // a `[packages.torch]` sub-table: a line after it would join it
+      const m = /^\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;\s*(.*?)\s*)?$/.exec(newRequirement);
+      if (!m || /["\\@]/.test(newRequirement)) return undefined;
+      const [, name, extras, spec, marker] = m;
+      const version = `"${spec || '*'}"`;
+      const list = (extras ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      const value = !list.length && !marker ? version : `{version = ${version}${list.length ? `, extras = [${list.map((e) => `"${e}"`).join(', ')}]` : ''}${marker ? `, markers = "${marker}"` : ''}}`;
+      const line = lineOf(end);
+      return [at(lineEnd(line), `${eol}${indentOf(line)}${name} = ${value}`)];
+    }
     case 'poetry':
     case 'poetry-group': {
       const line = lineOf(end);

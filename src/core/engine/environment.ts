@@ -92,6 +92,14 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       }
       break;
     }
+    case 'pipfile': {
+      // `pipenv install` installs [packages]; `pipenv install --dev` installs [dev-packages] on top of them.
+      const base = ofKind('pipfile').map((r) => pin(r));
+      const dev = ofKind('pipfile-dev').map((r) => pin(r));
+      if (base.length) envs.push(make(`${name} [packages]`, base));
+      if (dev.length) envs.push(make(`${name} [packages] + [dev-packages]`, [...base, ...dev]));
+      break;
+    }
     case 'requirements': {
       const tree = options.includeTrees?.get(manifest.path) ?? [manifest];
       const reqs: PinnedRequirement[] = [];

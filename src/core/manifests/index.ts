@@ -5,6 +5,7 @@ import { LineIndex } from '../text';
 import type { Finding, ManifestKind, ParsedManifest } from '../types';
 import { syntaxFinding } from './common';
 import { parseCondaEnvironment } from './conda';
+import { parsePipfile } from './pipfile';
 import { parsePyproject } from './pyproject';
 import { parsePythonFile } from './python';
 import { decodeRequirementsBytes, parseRequirementsFile } from './requirements';
@@ -38,7 +39,7 @@ function isInstallPython(name: string): boolean {
  * The manifest kind a path names, or undefined when the name is not one we read:
  * - requirements: `*requirements*.txt|.in`, `*constraints*.txt|.in`, any `.txt`/`.in` in a `requirements/` folder
  *   (or one level below it);
- * - pyproject: `pyproject.toml`; setup-cfg: `setup.cfg`;
+ * - pyproject: `pyproject.toml`; pipfile: `Pipfile` (any case, not `Pipfile.lock`); setup-cfg: `setup.cfg`;
  * - conda: `environment*.yml|.yaml`, `conda*.yml|.yaml`;
  * - script: `*.sh`, `*.bash`, `Dockerfile*`, `Containerfile*`, `*.dockerfile`;
  * - python: see isInstallPython.
@@ -47,6 +48,7 @@ export function detectManifestKind(path: string): ManifestKind | undefined {
   const parts = pathParts(path).map((p) => p.toLowerCase());
   const name = parts[parts.length - 1] ?? '';
   if (name === 'pyproject.toml') return 'pyproject';
+  if (name === 'pipfile') return 'pipfile';
   if (name === 'setup.cfg') return 'setup-cfg';
   if (/^(?:environment|conda)[^/]*\.ya?ml$/.test(name)) return 'conda';
   if (name.endsWith('.sh') || name.endsWith('.bash') || isDockerfileName(name)) return 'script';
@@ -63,6 +65,8 @@ export function parseManifest(path: string, text: string): ParsedManifest {
   switch (detectManifestKind(path) ?? kindByExtension(path)) {
     case 'pyproject':
       return parsePyproject(path, text);
+    case 'pipfile':
+      return parsePipfile(path, text);
     case 'setup-cfg':
       return parseSetupCfg(path, text);
     case 'conda':
