@@ -10,6 +10,7 @@ import { createStatusBar } from './statusBar';
 export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
   { language: 'pip-requirements' },
   { pattern: '**/pyproject.toml' },
+  { pattern: '**/Pipfile' },
   { pattern: '**/setup.cfg' },
   { pattern: '**/{environment,conda*}.{yml,yaml}' },
   { pattern: '**/*.{sh,bash,py}' },
