@@ -20,7 +20,7 @@ const USAGE = `Usage:
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
 
-A path is a manifest or a folder (searched for pyproject.toml, requirement files, setup.cfg, environment.yml,
+A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
 shell scripts, Dockerfiles and setup scripts). Default: the current folder.
 
 Options:

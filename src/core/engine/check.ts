@@ -160,7 +160,7 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
   return [...byPlace.values()];
 }
 
-const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip']);
+const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip', 'pipfile']);
 
 /** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
