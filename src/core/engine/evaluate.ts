@@ -275,6 +275,11 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
   const edits: TextEdit[] = [];
   for (const pin of pkg.pins) {
     if (pin.requirement.url) return undefined;
+    // `torch = { extras = [...] }` (Poetry, Pipfile) has no version string to edit, and text after the key would
+    // break the TOML: no automatic fix there.
+    const r = pin.requirement.specifierRange;
+    const tableEntry = ['poetry', 'poetry-group', 'pipfile', 'pipfile-dev'].includes(pin.requirement.scope.kind);
+    if (tableEntry && r.start.line === r.end.line && r.start.character === r.end.character) return undefined;
     const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
     const next = rewrite(current);
     if (next === undefined) return undefined;

@@ -71,3 +71,16 @@ describe('conda', () => {
     assert.ok(codes.includes('hf-hub-cached-download@6'), codes.join(' '));
   });
 });
+
+describe('fixes never break TOML', () => {
+  test('a table entry without a version gets no specifier fix', async () => {
+    const pipfile = '[packages]\ndiffusers = { extras = ["torch"] }\ntorch = "==2.1.0"\n';
+    const found = (await of({ Pipfile: pipfile }, 'hf-hub-cached-download'));
+    assert.ok(found.length > 0);
+    for (const f of found) {
+      for (const fix of f.fixes) assert.ok(!fix.edits.some((e) => e.range.start.line === 1 && e.newText.startsWith('>=')), JSON.stringify(fix));
+    }
+    const { changed } = await fixProject(toInput({ Pipfile: pipfile }));
+    for (const text of changed.values()) assert.match(text, /^diffusers = \{ extras = \["torch"\] \}$/m);
+  });
+});
