@@ -165,6 +165,7 @@ const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-ins
 /** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
   const code = 'inconsistent-pins';
+  const related = comparablePairs(manifests);
   const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();
   const sets = new Map<string, VersionSet>(); // one set per distinct specifier: big projects repeat the same pins
   for (const m of manifests) {
@@ -196,7 +197,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const others: typeof pins = [];
       collect: for (const y of disjointFrom.get(a.req.specifier)!) {
         for (const b of bySpec.get(y)!) {
-          if (b.path === a.path || !sameProject(a.path, b.path) || alternatives(a.path, b.path)) continue;
+          if (b.path === a.path || !related(a.path, b.path)) continue;
           others.push(b);
           if (others.length === 20) break collect;
         }
@@ -250,6 +251,36 @@ function sameProject(a: string, b: string): boolean {
   const da = `${dirname(a)}/`;
   const db = `${dirname(b)}/`;
   return da.startsWith(db) || db.startsWith(da);
+}
+
+/**
+ * Which manifests of a folder tree state pins for the same install. Real repositories hold many requirement files
+ * that are never installed together (sub-apps, per-platform variants, docs builds), so two files are compared only
+ * when one includes the other (-r/-c, a script's `pip install -r`), or when one is the package's own metadata
+ * (pyproject.toml, setup.py, setup.cfg, Pipfile) and the other sits in its folder, or is a script, Dockerfile or
+ * conda environment anywhere below it.
+ */
+function comparablePairs(manifests: ParsedManifest[]): (a: string, b: string) => boolean {
+  const kinds = new Map(manifests.map((m) => [m.path, m.kind]));
+  const links = new Set<string>();
+  for (const m of manifests) {
+    for (const inc of m.includes) {
+      const target = inc.resolvedPath;
+      if (target) { links.add(`${m.path}\u0000${target}`); links.add(`${target}\u0000${m.path}`); }
+    }
+  }
+  const isMetadata = (p: string) => {
+    const kind = kinds.get(p);
+    return kind === 'pyproject' || kind === 'setup-cfg' || kind === 'pipfile' || baseName(p) === 'setup.py';
+  };
+  const installFileAnywhere = (p: string) => kinds.get(p) === 'script' || kinds.get(p) === 'conda';
+  return (a, b) => {
+    if (!sameProject(a, b) || alternatives(a, b)) return false;
+    if (links.has(`${a}\u0000${b}`)) return true;
+    const [meta, other] = isMetadata(a) ? [a, b] : isMetadata(b) ? [b, a] : [undefined, undefined];
+    if (!meta || !other) return false;
+    return dirname(other) === dirname(meta) || (installFileAnywhere(other) && other.startsWith(`${dirname(meta)}/`));
+  };
 }
 
 /** Words in file names that mark one of several alternative installs (per accelerator, OS, platform, Python). */

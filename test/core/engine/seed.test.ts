@@ -76,9 +76,17 @@ for (const name of ['seed-project', 'seed-project-after-naive-fix']) {
 describe('inconsistent-pins: what counts as one project', () => {
   const codes = async (files: Record<string, string>) =>
     (await check(files)).files.flatMap((f) => f.findings.filter((x) => x.code === 'inconsistent-pins').map(() => f.path.slice(ROOT.length + 1)));
-  test('a file in a sub-folder belongs to the project above it', async () => {
-    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.2.0\n', 'docker/install.sh': 'pip install torch==2.1.0\n' })).sort(),
-      ['docker/install.sh', 'requirements.txt']);
+  test('the package metadata is compared with install files in its folder and scripts below it', async () => {
+    assert.deepEqual((await codes({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch==2.2.0"]\n', 'docker/install.sh': 'pip install torch==2.1.0\n' })).sort(),
+      ['docker/install.sh', 'pyproject.toml']);
+  });
+  test('a sub-app\'s own requirement file is not the package\'s pin', async () => {
+    assert.deepEqual(await codes({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["transformers==4.44.0"]\n', 'tools/caption/requirements.txt': 'transformers==4.42.4\n' }), []);
+  });
+  test('standalone requirement files are compared only when one includes the other', async () => {
+    assert.deepEqual(await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-pllava.txt': 'torch==2.2.1\n' }), []);
+    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
+      ['requirements-dev.txt', 'requirements.txt']);
   });
   test('sibling folders are separate projects', async () => {
     assert.deepEqual(await codes({ 'examples/a/requirements.txt': 'torch==2.2.0\n', 'examples/b/requirements.txt': 'torch==2.1.0\n' }), []);
@@ -90,8 +98,8 @@ describe('inconsistent-pins: what counts as one project', () => {
       'requirements_windows.txt': 'torch==2.3.1\n',
       'requirements-cu118.txt': 'onnxruntime-gpu==1.18.0\n',
     }), []);
-    // ...while two files for the same install still are.
-    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': 'torch==2.4.1\n' })).sort(),
+    // ...while a file and the one it includes still are.
+    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
       ['requirements-dev.txt', 'requirements.txt']);
   });
   test('the same release built for two accelerators is not a disagreement', async () => {
