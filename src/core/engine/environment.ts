@@ -104,8 +104,10 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       const tree = options.includeTrees?.get(manifest.path) ?? [manifest];
       const reqs: PinnedRequirement[] = [];
       const indexes: PackageIndex[] = [];
+      // A constraints file (constraints.txt, reqs_constraints.txt) installs nothing: it narrows what others install.
+      const constraintsFile = /constraints?(?:[^a-z/][^/]*)?\.(?:txt|in)$/i.test(name);
       for (const m of tree) {
-        for (const r of m.requirements) reqs.push(pin(r, r.scope.kind === 'constraint', m.path));
+        for (const r of m.requirements) reqs.push(pin(r, constraintsFile || r.scope.kind === 'constraint', m.path));
         indexes.push(...m.indexes);
       }
       if (reqs.length) envs.push(make(name, reqs, indexes));
@@ -199,7 +201,8 @@ function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnv
     if (!entry) byName.set(r.normalizedName, (entry = { pins: [p], always: VersionSet.all(), installs: false }));
     else entry.pins.push(p);
     if (!p.constraintOnly) entry.installs = true;
-    const set = r.url ? VersionSet.all() : VersionSet.fromSpecifierSet(r.specifier);
+    // A wheel URL names its version (the parser reads it into the specifier); other URLs could be any version.
+    const set = r.url && !r.specifier ? VersionSet.all() : VersionSet.fromSpecifierSet(r.specifier);
     if (applies === true) entry.always = entry.always.intersect(set);
     else {
       const key = r.marker ?? '';

@@ -75,7 +75,7 @@ export function topIn(s: VersionSet, r: VersionSet): boolean {
   return !both.isEmpty() && both.sameUpperEnd(s);
 }
 
-function computeSets(env: Environment, k: Knowledge): Sets {
+function computeSets(env: Environment, k: Knowledge, targetPython?: string): Sets {
   const admitted = new SetsByName(env.packages);
   const implicit = new Map<string, string>();
   // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch). Each level reads the
@@ -89,6 +89,17 @@ function computeSets(env: Environment, k: Knowledge): Sets {
         for (const q of inst.packages) {
           if (!admitted.has(q)) { admitted.set(q, env.constraints.get(q) ?? VersionSet.all()); implicit.set(q, name); }
         }
+      }
+    }
+  }
+  // The project's Pythons rule out releases without wheels for any of them (numpy 2 needs Python 3.9).
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  if (pythons) {
+    for (const name of admitted.names()) {
+      for (const support of k.pythonSupportOf.get(name) ?? []) {
+        let impossible = VersionSet.empty();
+        for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
+        if (!impossible.isEmpty()) narrow(admitted, name, impossible.complement());
       }
     }
   }
@@ -129,7 +140,7 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
     if (rules) for (const r of rules) candidates.add(r);
   }
   if (!candidates.size) return [];
-  const sets = computeSets(env, k);
+  const sets = computeSets(env, k, ctx.settings.targetPython);
   const out: PlacedFinding[] = [];
   for (const rule of candidates) {
     switch (rule.kind) {
@@ -445,6 +456,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
   const impliedLabel = replacingIndexLabel(env, rule);
   for (const pkg of rule.packages) {
     for (const pin of env.packages.get(pkg)?.pins ?? []) {
+      if (pin.requirement.url) continue; // a direct URL is its own source: no index needed, and its build is what it is
       const spec = pin.requirement.specifier.trim();
       const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(spec);
       if (m && /^(cu\d+|rocm[\d.]+|cpu)$/.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
@@ -648,7 +660,8 @@ function renamed(rule: import('../rules/types').RenamedRule, versions: VersionSe
   if (!pkg || !pkg.admitted.intersects(versions)) return [];
   const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
-  return pkg.pins.map((pin) => ({
+  // A file or URL of a real wheel (`tensorflow_gpu-1.12.0-....whl`) is that wheel, whatever the name's later fate.
+  return pkg.pins.filter((pin) => !pin.requirement.url || (pin.requirement.specifier && VersionSet.fromSpecifierSet(pin.requirement.specifier).intersects(versions))).map((pin) => ({
     path: pin.path,
     finding: {
       code: rule.code, severity, packages: [rule.package], range: pin.requirement.nameRange,

@@ -47,6 +47,8 @@ export interface Knowledge {
   byPackage: Map<string, CompiledRule[]>;
   /** Package -> requires rules about it (what it declares). */
   requiresOf: Map<string, CompiledRequires[]>;
+  /** Package -> the CPython versions its releases have wheels for (narrows what a Python range can install). */
+  pythonSupportOf: Map<string, CompiledPythonSupport[]>;
   /** Package -> packages it always installs (with the rows' versions, for `installs`). */
   installs: Map<string, { versions: VersionSet; packages: string[] }[]>;
   /** Code -> rule, for docs and hovers. */
@@ -56,7 +58,7 @@ export interface Knowledge {
 }
 
 export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
-  const k: Knowledge = { rules: [], byPackage: new Map(), requiresOf: new Map(), installs: new Map(), byCode: new Map(), companions: new Map() };
+  const k: Knowledge = { rules: [], byPackage: new Map(), requiresOf: new Map(), pythonSupportOf: new Map(), installs: new Map(), byCode: new Map(), companions: new Map() };
   const index = (pkg: string, rule: CompiledRule) => {
     const list = k.byPackage.get(pkg);
     if (list) { if (!list.includes(rule)) list.push(rule); } else k.byPackage.set(pkg, [rule]);
@@ -94,12 +96,11 @@ export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
           const rows = rule.rows.map((row) => ({
             versions: VersionSet.fromSpecifierSet(row.versions), python: VersionSet.fromSpecifierSet(row.python), raw: row,
           }));
-          const compiled: CompiledRule = {
-            kind: 'python-support',
-            c: { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) },
-          };
+          const c: CompiledPythonSupport = { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
+          const compiled: CompiledRule = { kind: 'python-support', c };
           k.rules.push(compiled);
           index(rule.package, compiled);
+          push(k.pythonSupportOf, rule.package, c);
           break;
         }
         case 'accelerator-variant': {

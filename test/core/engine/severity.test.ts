@@ -84,3 +84,16 @@ describe('fixes never break TOML', () => {
     for (const text of changed.values()) assert.match(text, /^diffusers = \{ extras = \["torch"\] \}$/m);
   });
 });
+
+describe('the project\'s Pythons narrow what can be installed', () => {
+  test('an old torch with an open numpy is fine where only Python 3.8 runs (numpy 2 needs 3.9)', async () => {
+    const py38 = '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.8,<3.9"\ndependencies = ["torch==2.2.0", "numpy"]\n';
+    assert.deepEqual(await of({ 'pyproject.toml': py38 }, 'numpy2-abi-torch'), []);
+    const py39 = py38.replace('>=3.8,<3.9', '>=3.9');
+    assert.deepEqual((await of({ 'pyproject.toml': py39 }, 'numpy2-abi-torch')).map((f) => f.severity), ['error']);
+  });
+  test('conda python=3.8 too', async () => {
+    const env = 'name: app\ndependencies:\n  - python=3.8\n  - pip\n  - pip:\n    - torch==2.2.0\n    - numpy\n';
+    assert.deepEqual(await of({ 'environment.yml': env }, 'numpy2-abi-torch'), []);
+  });
+});
