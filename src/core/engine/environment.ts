@@ -167,6 +167,16 @@ function imageEnvironment(manifest: ParsedManifest, included: ParsedManifest[]):
   return { pins: [...last.values()].flat(), indexes: [...manifest.indexes, ...included.flatMap((m) => m.indexes)] };
 }
 
+/** PEP 427: `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`; the version, percent-decoded. */
+export function wheelVersionSet(url: string): VersionSet {
+  const file = url.split(/[?#]/)[0].split('/').pop() ?? '';
+  const m = /^[^-]+-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/i.exec(file);
+  if (!m) return VersionSet.all();
+  let version: string;
+  try { version = decodeURIComponent(m[1]); } catch { return VersionSet.all(); }
+  return VersionSet.fromSpecifierSet(`==${version}`);
+}
+
 function expandGroup(group: string, groups: Map<string, Requirement[]>, includes: { group: string; include: string }[],
   seen = new Set<string>()): Requirement[] {
   if (seen.has(group)) return []; // a cycle; the parser reports it
@@ -201,8 +211,8 @@ function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnv
     if (!entry) byName.set(r.normalizedName, (entry = { pins: [p], always: VersionSet.all(), installs: false }));
     else entry.pins.push(p);
     if (!p.constraintOnly) entry.installs = true;
-    // A wheel URL names its version (the parser reads it into the specifier); other URLs could be any version.
-    const set = r.url && !r.specifier ? VersionSet.all() : VersionSet.fromSpecifierSet(r.specifier);
+    // A wheel URL names its version (`torch @ …/torch-2.1.0%2Bcu121-cp310-…whl`); other URLs could be any version.
+    const set = r.url && !r.specifier ? wheelVersionSet(r.url) : VersionSet.fromSpecifierSet(r.specifier);
     if (applies === true) entry.always = entry.always.intersect(set);
     else {
       const key = r.marker ?? '';

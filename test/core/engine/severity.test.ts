@@ -97,3 +97,15 @@ describe('the project\'s Pythons narrow what can be installed', () => {
     assert.deepEqual(await of({ 'environment.yml': env }, 'numpy2-abi-torch'), []);
   });
 });
+
+describe('files and URLs', () => {
+  test('a constraints file installs nothing, so it breaks nothing by itself', async () => {
+    assert.deepEqual(findings(await check({ 'reqs_constraints.txt': 'torch==2.2.1\ngradio==4.44.0\n' })), []);
+  });
+  test('a wheel URL is its own source and keeps the version in its name', async () => {
+    const files = { 'requirements.txt': 'torch @ https://download.pytorch.org/whl/cpu/torch-1.8.1%2Bcpu-cp37-cp37m-linux_x86_64.whl\ntorchvision==0.16.0\n' };
+    const codes = findings(await check(files)).map((f) => f.code);
+    assert.ok(!codes.includes('torch-variant-no-index'), codes.join(' '));
+    assert.ok(codes.includes('torchvision-torch-mismatch'), codes.join(' '));
+  });
+});
