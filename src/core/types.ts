@@ -139,6 +139,8 @@ export interface Include {
   /** Resolved path (relative to the including file), when it could be resolved. */
   resolvedPath?: string;
   range: Range;
+  /** For `pip install -r` in scripts: the command (block) it belongs to. */
+  block?: number;
 }
 
 /** The text of a manifest read into requirements, with every problem found while reading it. */

@@ -2,7 +2,6 @@
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
 import { parseManifest } from '../manifests';
 import { loadRequirementTree } from '../manifests/requirements';
-import { isDockerfilePath } from '../manifests/script';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
@@ -99,19 +98,19 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       }
     }
   }
-  // A Dockerfile's `pip install -r file`: the file's requirements join the image's combined environment.
+  // `pip install -r file` in scripts, Dockerfiles and Python: the file's requirements join that command's environment
+  // (and a Dockerfile's image).
+  const includedFiles = new Map<string, ParsedManifest[]>();
   for (const m of [...manifests.values()]) {
-    if (m.kind !== 'script' || !isDockerfilePath(m.path) || !m.includes.length) continue;
-    const included: ParsedManifest[] = [];
+    if (m.kind !== 'script' && m.kind !== 'python') continue;
     for (const inc of m.includes) {
-      if (inc.kind !== 'requirement' || !inc.resolvedPath) continue;
-      const known = manifests.get(inc.resolvedPath);
-      if (known?.kind === 'requirements') { included.push(...(includeTrees.get(known.path) ?? [known])); continue; }
-      if ((await read(inc.resolvedPath)) === undefined) continue;
-      const tree = await loadRequirementTree(inc.resolvedPath, read);
-      included.push(...tree.manifests);
+      const target = inc.resolvedPath;
+      if (!target || includedFiles.has(target)) continue;
+      const known = manifests.get(target);
+      if (known?.kind === 'requirements') { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
+      if ((await read(target)) === undefined) continue;
+      includedFiles.set(target, (await loadRequirementTree(target, read)).manifests);
     }
-    if (included.length) includeTrees.set(m.path, included);
   }
 
   const environments: Environment[] = [];
@@ -119,7 +118,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     if (!reports.has(m.path)) continue; // included files are checked through the files that include them
     const settings = settingsFor(m.path);
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
-    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees })) {
+    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
       environments.push(env);
       placed.push(...evaluateEnvironment(env, ctx));
     }

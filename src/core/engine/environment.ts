@@ -43,6 +43,8 @@ export interface BuildOptions {
   targetPython?: string;
   /** requirement-file path -> the manifests read through -r / -c from it, root first (from loadRequirementTree). */
   includeTrees?: Map<string, ParsedManifest[]>;
+  /** A file a script's `pip install -r/-c` names -> its manifests (the file and what it includes). */
+  includedFiles?: Map<string, ParsedManifest[]>;
 }
 
 /** All environments of one manifest. */
@@ -127,6 +129,11 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
     }
     case 'script':
     case 'python': {
+      // The files a command installs with -r (and narrows with -c) belong to that command's environment.
+      const includedPins = (block: number | undefined): PinnedRequirement[] => manifest.includes
+        .filter((i) => i.block === block && i.resolvedPath)
+        .flatMap((i) => (options.includedFiles?.get(i.resolvedPath!) ?? []).flatMap((m) =>
+          m.requirements.map((r) => pin(r, i.kind === 'constraint' || r.scope.kind === 'constraint', m.path))));
       for (const reqs of groupBy(manifest.requirements, (r) => `${r.scope.kind}:${r.scope.block ?? 0}`).values()) {
         const first = reqs[0];
         const blockNo = first.scope.block;
@@ -134,10 +141,12 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
         const where = first.scope.kind === 'pip-install'
           ? `pip install (line ${first.range.start.line + 1})`
           : `${first.scope.name ?? 'list'} (line ${first.range.start.line + 1})`;
-        envs.push(make(`${name}: ${where}`, reqs.map((r) => pin(r)), indexes));
+        const included = first.scope.kind === 'pip-install' ? includedPins(blockNo) : [];
+        envs.push(make(`${name}: ${where}`, [...included, ...reqs.map((r) => pin(r))], indexes));
       }
       if (manifest.kind === 'script' && isDockerfilePath(manifest.path)) {
-        const image = imageEnvironment(manifest, options.includeTrees?.get(manifest.path) ?? []);
+        const files = manifest.includes.flatMap((i) => (i.kind === 'requirement' && i.resolvedPath ? options.includedFiles?.get(i.resolvedPath) ?? [] : []));
+        const image = imageEnvironment(manifest, files);
         if (image) envs.push(make(`${name}: the image (all RUN pip installs)`, image.pins, image.indexes));
       }
       break;

@@ -841,7 +841,14 @@ function applyOption(name: string, value: ArgWord, sink: PipSink, block: number,
     case '--constraint': {
       const kind = name === '--requirement' ? 'requirement' : 'constraint';
       const resolvedPath = context.resolveInclude ? context.resolveInclude(value.value) : resolveRelative(sink.path, value.value);
-      sink.includes.push(resolvedPath === undefined ? { kind, target: value.value, range } : { kind, target: value.value, resolvedPath, range });
+      sink.includes.push(resolvedPath === undefined ? { kind, target: value.value, range, block } : { kind, target: value.value, resolvedPath, range, block });
+      break;
+    }
+    case '--torch-backend': {
+      // uv picks the PyTorch index itself: `auto` any build, `cu121` that one.
+      const backend = value.value.trim().toLowerCase();
+      const url = backend === 'auto' ? 'https://download.pytorch.org/whl/' : `https://download.pytorch.org/whl/${backend}`;
+      sink.indexes.push({ kind: backend === 'auto' ? 'find-links' : 'extra-index-url', url, range, block });
       break;
     }
     default:
@@ -901,7 +908,7 @@ function shellScriptArg(words: ArgWord[], k: number): number | undefined {
 /** Analyzes one command: a pip install, a nested `sh -c` script, or a shell reading a heredoc. */
 export function analyzeCommand(command: ShellCommand, text: string, sink: PipSink, context: PipArgsContext, depth: number): void {
   const { words } = command;
-  if (rememberIndexVariables(words, context)) return;
+  if (rememberIndexVariables(words, context) || rememberPipConfig(words, context)) return;
   const args = pipInstallArgsStart(words);
   if (args !== undefined) {
     const prefix = words.slice(0, skipPrefixes(words)).filter((w) => ASSIGNMENT.test(w.value));
@@ -941,6 +948,29 @@ function rememberIndexVariables(words: ArgWord[], context: PipArgsContext): bool
   }
   if (k >= words.length || !words.slice(k).every((w) => ASSIGNMENT.test(w.value))) return false;
   for (const w of words.slice(k)) setIndexVariable(w, context);
+  return true;
+}
+
+const PIP_CONFIG_KEYS: Record<string, string> = {
+  'global.index-url': 'PIP_INDEX_URL', 'install.index-url': 'PIP_INDEX_URL',
+  'global.extra-index-url': 'PIP_EXTRA_INDEX_URL', 'install.extra-index-url': 'PIP_EXTRA_INDEX_URL',
+  'global.find-links': 'PIP_FIND_LINKS', 'install.find-links': 'PIP_FIND_LINKS',
+};
+
+/** `pip config set global.extra-index-url URL` configures every later pip command, like the variable would. */
+function rememberPipConfig(words: ArgWord[], context: PipArgsContext): boolean {
+  let k = skipPrefixes(words);
+  const exe = basename(words[k]?.value ?? '');
+  if (PYTHON_EXE.test(exe) && words[k + 1]?.value === '-m' && words[k + 2]?.value === 'pip') k += 3;
+  else if (PIP_EXE.test(exe)) k += 1;
+  else return false;
+  while (k < words.length && words[k].value.startsWith('-')) k++;
+  if (words[k]?.value !== 'config' || words[k + 1]?.value !== 'set') return false;
+  const variable = PIP_CONFIG_KEYS[words[k + 2]?.value ?? ''];
+  const value = words[k + 3];
+  if (!variable || !value) return false;
+  context.persistent ??= new Map();
+  context.persistent.set(variable, { option: INDEX_VARIABLES[variable], value });
   return true;
 }
 

@@ -109,3 +109,16 @@ describe('files and URLs', () => {
     assert.ok(codes.includes('torchvision-torch-mismatch'), codes.join(' '));
   });
 });
+
+describe('a pip install command with -r / -c files', () => {
+  test('the files join the command\'s environment', async () => {
+    assert.deepEqual(await of({ 'install.sh': 'pip install diffusers==0.24.0 -r requirements.txt\n', 'requirements.txt': 'huggingface_hub==0.25.2\n' }, 'hf-hub-cached-download'), []);
+    assert.deepEqual(await of({ 'install.sh': 'pip install diffusers==0.24.0 -c constraints.txt\n', 'constraints.txt': 'huggingface_hub==0.25.2\n' }, 'hf-hub-cached-download'), []);
+    assert.equal((await of({ 'install.sh': 'pip install diffusers==0.24.0 -r requirements.txt\n', 'requirements.txt': 'requests\n' }, 'hf-hub-cached-download')).length, 1);
+  });
+  test('uv --torch-backend and pip config set provide the PyTorch index', async () => {
+    assert.deepEqual(await of({ 'install.sh': 'uv pip install torch==2.1.0+cu121 --torch-backend=cu121\n' }, 'torch-variant-no-index'), []);
+    assert.deepEqual(await of({ 'install.sh': 'pip config set global.extra-index-url https://download.pytorch.org/whl/cu121\npip install torch==2.1.0+cu121\n' }, 'torch-variant-no-index'), []);
+    assert.equal((await of({ 'install.sh': 'pip install torch==2.1.0+cu121\n' }, 'torch-variant-no-index')).length, 1);
+  });
+});
