@@ -87,6 +87,8 @@ export interface RequirementScope {
   name?: string;
   /** Distinguishes separate blocks of the same kind in one file (each `pip install` command, each Python list). */
   block?: number;
+  /** Dockerfile build stage (each FROM starts one), for `pip install` commands in Dockerfiles. */
+  stage?: number;
   /** The TOML table or section that holds it, e.g. `project.optional-dependencies`. */
   table?: string;
 }
@@ -139,8 +141,9 @@ export interface Include {
   /** Resolved path (relative to the including file), when it could be resolved. */
   resolvedPath?: string;
   range: Range;
-  /** For `pip install -r` in scripts: the command (block) it belongs to. */
+  /** For `pip install -r` in scripts: the command (block) it belongs to, and its Dockerfile stage. */
   block?: number;
+  stage?: number;
 }
 
 /** The text of a manifest read into requirements, with every problem found while reading it. */

@@ -145,9 +145,15 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
         envs.push(make(`${name}: ${where}`, [...included, ...reqs.map((r) => pin(r))], indexes));
       }
       if (manifest.kind === 'script' && isDockerfilePath(manifest.path)) {
-        const files = manifest.includes.flatMap((i) => (i.kind === 'requirement' && i.resolvedPath ? options.includedFiles?.get(i.resolvedPath) ?? [] : []));
-        const image = imageEnvironment(manifest, files);
-        if (image) envs.push(make(`${name}: the image (all RUN pip installs)`, image.pins, image.indexes));
+        // One image per build stage (a FROM starts a fresh one).
+        const stages = new Set([...manifest.requirements.map((r) => r.scope.stage ?? 0), ...manifest.includes.map((i) => i.stage ?? 0)]);
+        for (const stage of [...stages].sort((a, b) => a - b)) {
+          const files = manifest.includes.filter((i) => (i.stage ?? 0) === stage)
+            .flatMap((i) => (i.kind === 'requirement' && i.resolvedPath ? options.includedFiles?.get(i.resolvedPath) ?? [] : []));
+          const stageManifest = { ...manifest, requirements: manifest.requirements.filter((r) => (r.scope.stage ?? 0) === stage) };
+          const image = imageEnvironment(stageManifest, files);
+          if (image) envs.push(make(`${name}: the image${stages.size > 1 ? ` (stage ${stage + 1})` : ''}`, image.pins, image.indexes));
+        }
       }
       break;
     }

@@ -743,6 +743,8 @@ export interface PipArgsContext {
   /** Index variables in force for every later command: Dockerfile `ENV`/`ARG`, shell `export`/assignments
    *  (`ENV PIP_EXTRA_INDEX_URL=…`, `export UV_INDEX=…`), by variable name: the option and the value's word. */
   persistent?: Map<string, { option: string; value: ArgWord }>;
+  /** Dockerfile build stage of the commands being read. */
+  stage?: number;
 }
 
 /** What the words around the arguments tell about one pip command. */
@@ -762,7 +764,7 @@ const INDEX_VARIABLES: Record<string, string> = {
 /** Reads the arguments of one `pip install` command (after `install`) into the sink. */
 export function collectPipInstallArgs(words: ArgWord[], sink: PipSink, context: PipArgsContext = {}, extras: PipCommandExtras = {}): void {
   const block = sink.nextBlock();
-  const scope = { kind: 'pip-install' as const, block };
+  const scope = { kind: 'pip-install' as const, block, ...(context.stage !== undefined ? { stage: context.stage } : {}) };
   for (const { option, value } of context.persistent?.values() ?? []) applyOption(option, value, sink, block, context);
   for (const w of extras.prefix ?? []) {
     const eq = w.value.indexOf('=');
@@ -841,7 +843,8 @@ function applyOption(name: string, value: ArgWord, sink: PipSink, block: number,
     case '--constraint': {
       const kind = name === '--requirement' ? 'requirement' : 'constraint';
       const resolvedPath = context.resolveInclude ? context.resolveInclude(value.value) : resolveRelative(sink.path, value.value);
-      sink.includes.push(resolvedPath === undefined ? { kind, target: value.value, range, block } : { kind, target: value.value, resolvedPath, range, block });
+      const stage = context.stage !== undefined ? { stage: context.stage } : {};
+      sink.includes.push(resolvedPath === undefined ? { kind, target: value.value, range, block, ...stage } : { kind, target: value.value, resolvedPath, range, block, ...stage });
       break;
     }
     case '--torch-backend': {
@@ -862,7 +865,7 @@ function indexUrl(value: string): string {
   return m ? value.slice(m[0].length) : value;
 }
 
-function addRequirement(w: ArgWord, sink: PipSink, scope: { kind: 'pip-install'; block: number }): Requirement | undefined {
+function addRequirement(w: ArgWord, sink: PipSink, scope: { kind: 'pip-install'; block: number; stage?: number }): Requirement | undefined {
   const v = w.value;
   if (!v.trim() || v === '-' || w.expansion || w.glob || isLocalOrUrl(v)) return undefined;
   const { requirement, finding } = buildRequirement(v, w.toDoc, sink.index, scope, sink.path);
@@ -1038,6 +1041,10 @@ interface DockerState {
   workdir: string;
   /** ENV / ARG index variables of the current stage. */
   persistent: Map<string, { option: string; value: ArgWord }>;
+  /** Build stage: -1 before the first FROM. */
+  stage: number;
+  /** False after `SHELL ["powershell", ...]` / cmd: shell-form RUN lines are not POSIX shell then. */
+  posixShell: boolean;
 }
 
 /** Extent of one instruction: Docker joins lines ending in the escape character and drops comment lines in between. */
@@ -1066,7 +1073,7 @@ function instructionEnd(text: string, from: number, escape: string): number {
 }
 
 function parseDockerfile(text: string, sink: PipSink): void {
-  const state: DockerState = { escape: escapeDirective(text), copies: [], workdir: '/', persistent: new Map() };
+  const state: DockerState = { escape: escapeDirective(text), copies: [], workdir: '/', persistent: new Map(), stage: -1, posixShell: true };
   const end = text.length;
   let i = 0;
   while (i < end) {
@@ -1096,7 +1103,14 @@ function parseDockerfile(text: string, sink: PipSink): void {
     else if (keyword === 'WORKDIR') dockerWorkdir(text, bodyStart, stop, state);
     else if (keyword === 'COPY' || keyword === 'ADD') dockerCopy(text, bodyStart, stop, state);
     else if (keyword === 'ENV' || keyword === 'ARG') dockerEnv(scan, keyword, state);
-    else if (keyword === 'FROM') state.persistent = new Map(); // a new stage starts with a new environment
+    else if (keyword === 'FROM') { // a new stage starts with a new environment and the default shell
+      state.persistent = new Map();
+      state.stage++;
+      state.posixShell = true;
+    } else if (keyword === 'SHELL') {
+      const exec = execForm(text, bodyStart, stop, state.escape);
+      state.posixShell = !exec || !/^(?:.*[\\/])?(?:powershell|pwsh|cmd)(?:\.exe)?$/i.test(exec[0]?.value ?? '');
+    }
     i = Math.max(next, stop, i + 1);
   }
 }
@@ -1206,12 +1220,13 @@ function dockerEnv(scan: ShellScan, keyword: string, state: DockerState): void {
 
 function dockerRun(text: string, from: number, to: number, scan: ShellScan, sink: PipSink, state: DockerState): void {
   // A copy: an `export` inside one RUN does not outlive it.
-  const context: PipArgsContext = { resolveInclude: (t) => resolveThroughCopies(t, state, sink.path), persistent: new Map(state.persistent) };
+  const context: PipArgsContext = { resolveInclude: (t) => resolveThroughCopies(t, state, sink.path), persistent: new Map(state.persistent), stage: Math.max(0, state.stage) };
   const exec = execForm(text, from, to, state.escape);
   if (exec) {
     analyzeCommand({ words: exec, heredocs: [] }, text, sink, context, 0);
     return;
   }
+  if (!state.posixShell) return; // PowerShell or cmd syntax: not ours to read
   const first = scan.commands[0];
   if (first) {
     // RUN's own flags come before the command.

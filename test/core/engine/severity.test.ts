@@ -122,3 +122,15 @@ describe('a pip install command with -r / -c files', () => {
     assert.equal((await of({ 'install.sh': 'pip install torch==2.1.0+cu121\n' }, 'torch-variant-no-index')).length, 1);
   });
 });
+
+describe('Dockerfile stages and shells', () => {
+  test('each FROM starts a new image', async () => {
+    const dockerfile = 'FROM python:3.11 AS cpu\nRUN pip install torch==2.2.0\nRUN pip install tqdm\nFROM python:3.11 AS xpu\nRUN pip install numpy==2.1.0\nRUN pip install requests\n';
+    assert.deepEqual(await of({ Dockerfile: dockerfile }, 'numpy2-abi-torch'), []);
+    assert.equal((await of({ Dockerfile: dockerfile.replace('FROM python:3.11 AS xpu\n', '') }, 'numpy2-abi-torch')).length, 1);
+  });
+  test('RUN lines under a PowerShell SHELL are not read as POSIX shell', async () => {
+    const dockerfile = 'FROM mcr.microsoft.com/windows/servercore\nSHELL ["powershell", "-Command"]\nRUN if ($env:X) { pip install chroma-hnswlib }\n';
+    assert.deepEqual(findings(await check({ Dockerfile: dockerfile })), []);
+  });
+});
