@@ -309,6 +309,9 @@ class CondaReader {
     const requirementText = option ? line.slice(0, option.index) : line;
     const lead = requirementText.length - requirementText.trimStart().length;
     const trimmed = requirementText.trim();
+    // conda hands this list to `pip install -r`: URLs, VCS links and local paths are valid there, and name nothing
+    // we can check (`name @ url` still is a requirement).
+    if (isUrlOrPath(trimmed)) return;
     const { requirement, finding } = buildRequirement(trimmed, (i, bias) => map(lead + i, bias), this.index,
       { kind: 'conda-pip', table: 'dependencies.pip' }, this.path);
     if (requirement) this.manifest.requirements.push(requirement);
@@ -407,4 +410,10 @@ export function parseCondaEnvironment(path: string, text: string): ParsedManifes
     r.manifest.findings = [syntaxFinding('yaml-syntax', `Invalid YAML: ${message}`, r.index.range(0, 0))];
   }
   return r.manifest;
+}
+
+/** A bare URL (`git+https://…`, `https://…whl`, `file:///…`) or a local path (`.`, `./vendor/pkg`, `../x.whl`). */
+function isUrlOrPath(entry: string): boolean {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(entry)) return false; // name @ url
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(entry) || /^(\.{1,2}([\\/]|$)|[\\/~])/.test(entry) || /\.(whl|tar\.gz|zip)$/i.test(entry);
 }

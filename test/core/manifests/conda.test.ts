@@ -159,3 +159,10 @@ describe('YAML nesting guard', () => {
     assert.deepEqual(parseCondaEnvironment('environment.yml', atLimit).findings, []);
   });
 });
+
+test('pip entries that are URLs or paths are valid (pip install -r accepts them) and name nothing', () => {
+  const text = 'dependencies:\n  - pip:\n    - git+https://github.com/crowsonkb/k-diffusion.git\n    - https://example.org/x-1.0-py3-none-any.whl\n    - file:///tmp/y.whl\n    - .\n    - ./vendor/foo\n    - torch @ https://example.org/torch-2.1.0-cp310-cp310-linux_x86_64.whl\n    - diffusers==0.27.0\n';
+  const m = parseCondaEnvironment('/p/environment.yml', text);
+  assert.deepEqual(m.findings.map((f) => f.code), []);
+  assert.deepEqual(m.requirements.map((r) => r.name), ['torch', 'diffusers']);
+});
