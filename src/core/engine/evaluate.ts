@@ -149,7 +149,7 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
       case 'python-support': out.push(...pythonSupport(rule.c, env, ctx)); break;
       case 'accelerator-variant': out.push(...accelerator(rule.rule, env, ctx)); break;
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
-      case 'exclusive': out.push(...exclusive(rule.rule, env, ctx)); break;
+      case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
   }
   return out;
@@ -672,20 +672,25 @@ function renamed(rule: import('../rules/types').RenamedRule, versions: VersionSe
   }));
 }
 
-function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
-  const present = rule.packages.filter((p) => env.packages.get(p)?.pins.some((x) => !x.constraintOnly));
+function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
+  // Named here, or installed by another package (albumentations brings opencv-python-headless).
+  const explicit = rule.packages.filter((p) => env.packages.get(p)?.pins.some((x) => !x.constraintOnly));
+  const implicit = rule.packages.filter((p) => !explicit.includes(p) && sets.implicit.has(p));
+  const present = [...explicit, ...implicit];
   if (present.length < 2) return [];
   const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
+  const label = (p: string) => (sets.implicit.has(p) && !explicit.includes(p) ? `${displayName(p)} (installed by ${displayName(sets.implicit.get(p)!)})` : displayName(p));
   const out: PlacedFinding[] = [];
   for (const p of present) {
     const others = present.filter((o) => o !== p);
-    for (const pin of env.packages.get(p)!.pins) {
+    const places = explicit.includes(p) ? env.packages.get(p)!.pins.filter((x) => !x.constraintOnly) : pinsFor(env, p, sets);
+    for (const pin of places) {
       out.push({
         path: pin.path,
         finding: {
           code: rule.code, severity, packages: present, range: pin.requirement.range,
-          message: renderMessage(rule.message, { requirement: (x) => requirementText(env, x) }, { others: others.map(displayName).join(', ') }),
+          message: renderMessage(rule.message, { requirement: (x) => requirementText(env, x, sets) }, { others: others.map(label).join(', ') }),
           fixes: [], related: relatedPins(env, others, (o) => `${displayName(o)} is also installed here`),
           explanation: rule.explanation, sources: rule.sources,
         },
