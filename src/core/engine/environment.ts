@@ -56,7 +56,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
     path: manifest.path,
     ...collectPackages(reqs, markerEnv),
     indexes,
-    python: python?.set,
+    python: python?.set ?? wheelPython(reqs),
     pythonSource: python?.source,
   });
   const pin = (requirement: Requirement, constraintOnly = false, path = manifest.path): PinnedRequirement =>
@@ -180,6 +180,19 @@ function imageEnvironment(manifest: ParsedManifest, included: ParsedManifest[]):
     for (const [k, v] of fresh) last.set(k, v);
   }
   return { pins: [...last.values()].flat(), indexes: [...manifest.indexes, ...included.flatMap((m) => m.indexes)] };
+}
+
+/** Wheels pinned by URL for one CPython (`…-cp37-cp37m-…whl`) tell which Python the environment is for. */
+function wheelPython(pins: PinnedRequirement[]): VersionSet | undefined {
+  let minor: string | undefined;
+  for (const p of pins) {
+    const m = p.requirement.url && /-cp(\d)(\d+)-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(p.requirement.url);
+    if (!m) continue;
+    const v = `${m[1]}.${m[2]}`;
+    if (minor && minor !== v) return undefined; // wheels for several Pythons: no single answer
+    minor = v;
+  }
+  return minor ? VersionSet.fromSpecifierSet(`==${minor}.*`) : undefined;
 }
 
 /** PEP 427: `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`; the version, percent-decoded. */

@@ -134,3 +134,9 @@ describe('Dockerfile stages and shells', () => {
     assert.deepEqual(findings(await check({ Dockerfile: dockerfile })), []);
   });
 });
+
+test('wheels pinned for one CPython tell the environment\'s Python (cp37: no numpy 2)', async () => {
+  const files = { 'requirements.txt': 'https://download.pytorch.org/whl/cpu/torch-1.8.1%2Bcpu-cp37-cp37m-linux_x86_64.whl\nnumpy\n' };
+  assert.deepEqual(await of(files, 'numpy2-abi-torch'), []);
+  assert.equal((await of({ 'requirements.txt': 'torch==1.8.1\nnumpy\n' }, 'numpy2-abi-torch')).length, 1);
+});
