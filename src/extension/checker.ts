@@ -13,7 +13,7 @@ import { readSettings } from './settings';
 export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 250;
 const EXCLUDE = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__,.tox,.mypy_cache,.ml-pins}/**';
-export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
+export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*environment*.yml,*environment*.yaml,*Dockerfile,*.Dockerfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
 
 export interface CheckedFinding {
   uri: vscode.Uri;

@@ -20,7 +20,8 @@ function pathParts(path: string): string[] {
 const NOT_DOCKERFILE = /\.(?:md|markdown|rst|txt|json|ya?ml|toml|lock|html?|orig|rej|bak|swp|sh|py)$/;
 
 function isDockerfileName(name: string): boolean {
-  if (name.endsWith('.dockerfile') || name.endsWith('.containerfile')) return true;
+  // `Dockerfile`, `Dockerfile.gpu`, `app.dockerfile`, and prefixed names such as `GPUDockerfile`.
+  if (name.endsWith('dockerfile') || name.endsWith('containerfile')) return true;
   return (name.startsWith('dockerfile') || name.startsWith('containerfile')) && !NOT_DOCKERFILE.test(name);
 }
 
@@ -40,7 +41,7 @@ function isInstallPython(name: string): boolean {
  * - requirements: `*requirements*.txt|.in`, `*constraints*.txt|.in`, any `.txt`/`.in` in a `requirements/` folder
  *   (or one level below it);
  * - pyproject: `pyproject.toml`; pipfile: `Pipfile` (any case, not `Pipfile.lock`); setup-cfg: `setup.cfg`;
- * - conda: `environment*.yml|.yaml`, `conda*.yml|.yaml`;
+ * - conda: `environment*.yml|.yaml` (also `gpu_environment.yml`), `conda*.yml|.yaml`;
  * - script: `*.sh`, `*.bash`, `Dockerfile*`, `Containerfile*`, `*.dockerfile`;
  * - python: see isInstallPython.
  */
@@ -50,7 +51,7 @@ export function detectManifestKind(path: string): ManifestKind | undefined {
   if (name === 'pyproject.toml') return 'pyproject';
   if (name === 'pipfile') return 'pipfile';
   if (name === 'setup.cfg') return 'setup-cfg';
-  if (/^(?:environment|conda)[^/]*\.ya?ml$/.test(name)) return 'conda';
+  if (/^(?:[^/]*[-_.])?environment[^/]*\.ya?ml$/.test(name) || /^conda[^/]*\.ya?ml$/.test(name)) return 'conda';
   if (name.endsWith('.sh') || name.endsWith('.bash') || isDockerfileName(name)) return 'script';
   if (isInstallPython(name)) return 'python';
   if (name.endsWith('.txt') || name.endsWith('.in')) {

@@ -965,6 +965,11 @@ class FileReader {
     }
     const range = valueRange({ start: 0, end: req.text.length }, req.map, this.index);
     if (result.kind === 'error') {
+      // `${PKG_SPEC}` left unexpanded: pip expands it from the environment it runs in, which we cannot see.
+      if (/\$\{[A-Z0-9_]+\}/.test(req.text)) {
+        this.manifest.findings.push(syntaxFinding('requirement-syntax', `This line is a requirement only once pip expands ${/\$\{[A-Z0-9_]+\}/.exec(req.text)![0]} from its environment; ML Pins cannot check it.`, range, 'information'));
+        return;
+      }
       this.manifest.findings.push(syntaxFinding('requirement-syntax', result.message, range));
       return;
     }

@@ -1010,7 +1010,7 @@ export function makeSink(manifest: ParsedManifest, index: LineIndex): PipSink {
 /** True for Dockerfile, Dockerfile.gpu, app.dockerfile, Containerfile... */
 export function isDockerfilePath(path: string): boolean {
   const name = basename(path).toLowerCase();
-  return name.startsWith('dockerfile') || name.startsWith('containerfile') || name.endsWith('.dockerfile') || name.endsWith('.containerfile');
+  return name.startsWith('dockerfile') || name.startsWith('containerfile') || name.endsWith('dockerfile') || name.endsWith('containerfile');
 }
 
 /** Parses a shell script or Dockerfile (chosen by the file name) into its `pip install` requirements. */

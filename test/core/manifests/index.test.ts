@@ -137,3 +137,15 @@ test('common misspellings and singulars of requirement files are detected', () =
   }
   assert.equal(detectManifestKind('/p/notes.txt'), undefined);
 });
+
+test('prefixed Dockerfiles and environment files are detected', () => {
+  for (const name of ['GPUDockerfile', 'app.Dockerfile', 'docker/CPUDockerfile']) assert.equal(detectManifestKind(`/p/${name}`), 'script', name);
+  for (const name of ['tft2v_environment.yaml', 'environment-gpu.yml', 'conda-env.yml']) assert.equal(detectManifestKind(`/p/${name}`), 'conda', name);
+  assert.equal(detectManifestKind('/p/docker-compose.yml'), undefined);
+});
+
+test('a requirement line that only pip\'s environment expansion completes is not an error', () => {
+  const m = parseManifest('/p/requirements.txt', '${PKG_SPEC}\ntorch==2.1.0\n');
+  assert.deepEqual(m.findings.map((f) => f.severity), ['information']);
+  assert.deepEqual(m.requirements.map((r) => r.name), ['torch']);
+});
