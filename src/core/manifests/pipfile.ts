@@ -20,10 +20,11 @@ import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet, parseVersion } from '../pep440';
 import { parseMarker } from '../pep508';
 import { LineIndex, normalizeName } from '../text';
-import type { Finding, PackageIndex, ParsedManifest, Range, Requirement, RequirementScope } from '../types';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../types';
 import { syntaxFinding } from './common';
-import { parseTomlText, tomlValueToDoc } from './toml-strings';
-import { buildTree, inlineTableView, isString, keyName, viewOffsets, type Entry, type KeyPart, type TableView, type View } from './toml-tree';
+import { parseTomlText } from './toml-strings';
+import { TomlReader } from './toml-reader';
+import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from './toml-tree';
 
 
 // ---- Reading -----------------------------------------------------------------------------------------------------
@@ -37,55 +38,9 @@ const MARKER_KEYS = [
 
 const MARKER_OPERATOR = /^\s*(===|==|!=|<=|>=|~=|<|>|not\s+in\b|in\b)\s*(.*?)\s*$/s;
 
-class Reader {
-  readonly index: LineIndex;
-  readonly requirements: Requirement[] = [];
-  readonly findings: Finding[] = [];
-  readonly indexes: PackageIndex[] = [];
-  requiresPython?: { specifier: string; range: Range };
-
-  constructor(readonly path: string, readonly text: string) {
-    this.index = new LineIndex(text);
-  }
-
-  range(offsets: readonly [number, number]): Range {
-    return this.index.range(offsets[0], offsets[1]);
-  }
-
-  /** The inside of a string value or quoted key (no quotes), or a bare key's own range. */
-  insideRange(node: AST.TOMLStringValue | KeyPart): Range {
-    if (node.type === 'TOMLBare') return this.range(node.range);
-    const map = tomlValueToDoc(this.text, node);
-    return this.index.range(map(0), map(node.value.length));
-  }
-
-  /** The inside of a string without the blanks around its value (all of it when blank). */
-  trimmedInside(node: AST.TOMLStringValue): Range {
-    const value = node.value;
-    const start = value.length - value.trimStart().length;
-    const end = value.trimEnd().length;
-    if (end <= start) return this.insideRange(node);
-    const map = tomlValueToDoc(this.text, node);
-    return this.index.range(map(start), Math.max(map(start), map(end, 'end')));
-  }
-
-  schema(message: string, view: View): void {
-    this.findings.push(syntaxFinding('pipfile-schema', message, this.range(viewOffsets(view)), 'warning'));
-  }
-
-  table(entry: Entry | undefined, label: string): TableView | undefined {
-    if (!entry) return undefined;
-    if (entry.value.type === 'TableView') return entry.value;
-    this.schema(`\`${label}\` must be a table.`, entry.value);
-    return undefined;
-  }
-
-  stringField(table: TableView, name: string, label: string): AST.TOMLStringValue | undefined {
-    const entry = table.entries.get(name);
-    if (!entry) return undefined;
-    if (isString(entry.value)) return entry.value;
-    this.schema(`\`${label}.${name}\` must be a string.`, entry.value);
-    return undefined;
+class Reader extends TomlReader {
+  constructor(path: string, text: string) {
+    super(path, text, 'pipfile-schema');
   }
 }
 

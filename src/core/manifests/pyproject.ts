@@ -16,12 +16,13 @@
 
 import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import type { Finding, PackageIndex, ParsedManifest, Range, Requirement, RequirementScope } from '../types';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../types';
 import { LineIndex, normalizeName } from '../text';
 import { poetryToPep440 } from '../pep440';
 import { buildRequirement, syntaxFinding } from './common';
 import { parseTomlText, tomlValueToDoc } from './toml-strings';
-import { buildTree, child, inlineTableView, isString, keyName, tablesOf, toView, viewOffsets, type Entry, type KeyPart, type TableView, type View } from './toml-tree';
+import { TomlReader } from './toml-reader';
+import { buildTree, child, inlineTableView, isString, keyName, tablesOf, toView, viewOffsets, type Entry, type KeyPart, type TableView } from './toml-tree';
 
 /** One entry of `[tool.uv.sources]`; a package with a list of entries gives one per element. */
 export interface UvSource {
@@ -52,33 +53,13 @@ export interface PyprojectManifest extends ParsedManifest {
 
 // ---- Reading context ---------------------------------------------------------------------------------------------
 
-class Reader {
-  readonly index: LineIndex;
-  readonly requirements: Requirement[] = [];
-  readonly findings: Finding[] = [];
-  readonly indexes: PackageIndex[] = [];
+class Reader extends TomlReader {
   readonly groupIncludes: PyprojectManifest['groupIncludes'] = [];
   readonly uvSources: UvSource[] = [];
-  requiresPython?: { specifier: string; range: Range };
   toolConfig?: { value: unknown; range: Range };
 
-  constructor(readonly path: string, readonly text: string) {
-    this.index = new LineIndex(text);
-  }
-
-  range(offsets: readonly [number, number]): Range {
-    return this.index.range(offsets[0], offsets[1]);
-  }
-
-  /** The inside of a string value or quoted key (no quotes), or a bare key's own range. */
-  insideRange(node: AST.TOMLStringValue | KeyPart): Range {
-    if (node.type === 'TOMLBare') return this.range(node.range);
-    const map = tomlValueToDoc(this.text, node);
-    return this.index.range(map(0), map(node.value.length));
-  }
-
-  schema(message: string, view: View): void {
-    this.findings.push(syntaxFinding('pyproject-schema', message, this.range(viewOffsets(view)), 'warning'));
+  constructor(path: string, text: string) {
+    super(path, text, 'pyproject-schema');
   }
 
   /** Reads one PEP 508 string value in place. */
@@ -101,23 +82,6 @@ class Reader {
       if (isString(element)) this.requirementString(element, scope);
       else this.schema(`Each entry of \`${label}\` must be a PEP 508 requirement string.`, toView(element));
     }
-  }
-
-  /** A table expected at `label`; a schema warning (and undefined) when it is something else. */
-  table(entry: Entry | undefined, label: string): TableView | undefined {
-    if (!entry) return undefined;
-    if (entry.value.type === 'TableView') return entry.value;
-    this.schema(`\`${label}\` must be a table.`, entry.value);
-    return undefined;
-  }
-
-  /** A string field of a table; a schema warning when present with another type. */
-  stringField(table: TableView, name: string, label: string): AST.TOMLStringValue | undefined {
-    const entry = child(table, name);
-    if (!entry) return undefined;
-    if (isString(entry.value)) return entry.value;
-    this.schema(`\`${label}.${name}\` must be a string.`, entry.value);
-    return undefined;
   }
 }
 
