@@ -27,6 +27,10 @@ if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
     platform: 'node', format: 'cjs', external: ['vscode'] });
 }
+if (existsSync('src/hub/client.ts')) {
+  // Loaded by the extension on first use of the test-generation command (see src/extension/runTask.ts).
+  builds.push({ ...common, entryPoints: ['src/hub/client.ts'], outfile: 'dist/hub.js', platform: 'node', format: 'cjs' });
+}
 if (existsSync('src/extension/web.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js',
     platform: 'browser', format: 'cjs', external: ['vscode'], define: { ...common.define, 'process.env.NODE_ENV': '"production"' } });

@@ -4,13 +4,22 @@
 // is ever built from user input), the Hugging Face token travels only in the environment, and the exit code and
 // the runner's summary file come back here to open the result or explain the failure.
 import * as vscode from 'vscode';
-import { readModelLibraryVersion, resolveModelId } from '../hub/client';
+import { join } from 'node:path';
+import { MODEL_ALIASES, resolveModelId } from '../hub/aliases';
 import { VersionSet } from '../core/pep440/intervals';
 import type { WorkspaceChecker } from './checker';
 import { resolveInterpreter } from './interpreter';
 import { readSettings } from './settings';
 
 export const TASK_TYPE = 'ml-pins';
+
+/**
+ * The Hub client (with @huggingface/hub) is its own bundle, dist/hub.js, loaded on first use: the command is rare,
+ * and activation should not pay for it. The path is computed so the extension bundle does not inline it.
+ */
+function hubClient(): typeof import('../hub/client') {
+  return require(join(__dirname, 'hub.js')) as typeof import('../hub/client');
+}
 const TOKEN_KEY = 'mlPins.huggingFaceToken';
 const OUT_DIR = '.ml-pins';
 const SUMMARY = 'last-run.json';
@@ -201,7 +210,7 @@ export class TestGeneration implements vscode.Disposable {
     this.modelDiagnostics.clear();
     let info;
     try {
-      info = await readModelLibraryVersion(model, { timeoutMs: 5000, accessToken: await this.context.secrets.get(TOKEN_KEY),
+      info = await hubClient().readModelLibraryVersion(model, { timeoutMs: 5000, accessToken: await this.context.secrets.get(TOKEN_KEY),
         hubUrl: readSettings(folder.uri).hubUrl || undefined });
     } catch {
       return; // offline or gated: the runner explains it in the terminal
@@ -244,7 +253,7 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
 
 /** A quick pick over the Hub (diffusers and transformers models) with size, license, gated status and task. */
 async function pickModel(): Promise<string | undefined> {
-  const { searchModels, MODEL_ALIASES } = await import('../hub/client');
+  const { searchModels } = hubClient();
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
   pick.placeholder = 'Search Hugging Face models (diffusers, transformers), or pick an alias';
   const aliases = Object.entries(MODEL_ALIASES).map(([alias, id]) => ({ label: alias, description: id, id }));
