@@ -26,6 +26,8 @@ export interface EnvironmentPackage {
 export interface Environment {
   /** e.g. `pyproject.toml [project] dependencies`, `requirements.txt`, `server-setup.sh: pip install (line 9)`. */
   label: string;
+  /** What this environment adds on top of the base dependencies (`extra "dev"`), named in its findings' messages. */
+  addition?: string;
   /** The manifest the environment is built from (where new requirements are added). */
   path: string;
   packages: Map<string, EnvironmentPackage>;
@@ -51,8 +53,9 @@ export interface BuildOptions {
 export function environmentsOf(manifest: ParsedManifest, options: BuildOptions = {}): Environment[] {
   const markerEnv = markerEnvironment(options.targetPython);
   const python = pythonRange(manifest);
-  const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes): Environment => ({
+  const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes, addition?: string): Environment => ({
     label,
+    ...(addition ? { addition } : {}),
     path: manifest.path,
     ...collectPackages(reqs, markerEnv),
     indexes,
@@ -76,7 +79,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       const poetry = ofKind('poetry').map((r) => pin(r));
       if (base.length) envs.push(make(`${name} [project] dependencies`, [...base, ...constraints]));
       for (const [extra, reqs] of groupBy(ofKind('optional'), (r) => r.scope.name ?? '')) {
-        envs.push(make(`${name} [project] dependencies + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r)), ...constraints]));
+        envs.push(make(`${name} [project] dependencies + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r)), ...constraints], undefined, `extra "${extra}"`));
       }
       const groups = groupBy(ofKind('group'), (r) => r.scope.name ?? '');
       const includes = (manifest as { groupIncludes?: { group: string; include: string }[] }).groupIncludes ?? [];
@@ -85,12 +88,12 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
         if (reqs.length) envs.push(make(`${name} dependency group "${group}"`, [...reqs, ...constraints]));
       }
       const uvDev = ofKind('uv-dev').map((r) => pin(r));
-      if (uvDev.length) envs.push(make(`${name} [tool.uv] dev-dependencies`, [...base, ...uvDev, ...constraints]));
+      if (uvDev.length) envs.push(make(`${name} [tool.uv] dev-dependencies`, [...base, ...uvDev, ...constraints], undefined, 'the uv dev-dependencies'));
       const build = ofKind('build').map((r) => pin(r));
       if (build.length) envs.push(make(`${name} [build-system] requires`, build));
       if (poetry.length) envs.push(make(`${name} [tool.poetry.dependencies]`, poetry));
       for (const [group, reqs] of groupBy(ofKind('poetry-group'), (r) => r.scope.name ?? '')) {
-        envs.push(make(`${name} poetry group "${group}"`, [...poetry, ...reqs.map((r) => pin(r))]));
+        envs.push(make(`${name} poetry group "${group}"`, [...poetry, ...reqs.map((r) => pin(r))], undefined, `poetry group "${group}"`));
       }
       break;
     }
@@ -99,7 +102,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       const base = ofKind('pipfile').map((r) => pin(r));
       const dev = ofKind('pipfile-dev').map((r) => pin(r));
       if (base.length) envs.push(make(`${name} [packages]`, base));
-      if (dev.length) envs.push(make(`${name} [packages] + [dev-packages]`, [...base, ...dev]));
+      if (dev.length) envs.push(make(`${name} [packages] + [dev-packages]`, [...base, ...dev], undefined, '[dev-packages]'));
       break;
     }
     case 'requirements': {
@@ -119,7 +122,7 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       const base = by((r) => r.scope.name === undefined).map((r) => pin(r));
       if (base.length) envs.push(make(`${name} install_requires`, base));
       for (const [extra, reqs] of groupBy(by((r) => r.scope.name !== undefined), (r) => r.scope.name ?? '')) {
-        envs.push(make(`${name} install_requires + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r))]));
+        envs.push(make(`${name} install_requires + extra "${extra}"`, [...base, ...reqs.map((r) => pin(r))], undefined, `extra "${extra}"`));
       }
       break;
     }

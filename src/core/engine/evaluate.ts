@@ -152,6 +152,10 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
       case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
   }
+  // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
+  if (env.addition) {
+    for (const p of out) if (!p.finding.message.includes(env.addition)) p.finding = { ...p.finding, message: `${p.finding.message} (with ${env.addition})` };
+  }
   return out;
 }
 

@@ -140,3 +140,11 @@ test('wheels pinned for one CPython tell the environment\'s Python (cp37: no num
   assert.deepEqual(await of(files, 'numpy2-abi-torch'), []);
   assert.equal((await of({ 'requirements.txt': 'torch==1.8.1\nnumpy\n' }, 'numpy2-abi-torch')).length, 1);
 });
+
+test('a break that only an extra brings in names the extra', async () => {
+  const pyproject = '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch>=1.13.1", "numpy"]\n[project.optional-dependencies]\ndev = ["torch<2.2"]\n';
+  const found = await of({ 'pyproject.toml': pyproject }, 'numpy2-abi-torch');
+  const onBase = found.find((f) => f.range.start.line === 3 && f.severity === 'error');
+  assert.ok(onBase, JSON.stringify(found.map((f) => [f.range.start.line, f.severity, f.message])));
+  assert.match(onBase.message, /\(with extra "dev"\)$/);
+});
