@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
-import type { CheckSettings } from '../core/engine/config';
+import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
@@ -37,7 +37,6 @@ Options:
 
 class UsageError extends Error {}
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -82,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   const knowledge = knowledgeFrom(bundledFamilies);
   const display = (p: string) => displayPath(p, cwd);
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const failing = (sev: Severity) => failOn !== 'never' && RANK[sev] <= RANK[failOn as Severity];
+  const failing = (sev: Severity) => failOn !== 'never' && SEVERITY_RANK[sev] <= SEVERITY_RANK[failOn as Severity];
 
   switch (command) {
     case 'check': {

@@ -1,14 +1,14 @@
 // Checks a project: parses every manifest, builds its environments, evaluates the knowledge base on each, and adds
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
 import { parseManifest } from '../manifests';
-import { loadRequirementTree } from '../manifests/requirements';
+import { loadRequirementTree, posixJoin } from '../manifests/requirements';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
 import { compareRanges } from '../text';
-import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement, Severity } from '../types';
-import { applySeverity, mergeSettings, readToolConfig, type CheckSettings } from './config';
-import { environmentsOf, type Environment } from './environment';
+import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
+import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
+import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
@@ -47,7 +47,6 @@ export interface CheckResult {
   knowledgeFor: (path: string) => Knowledge;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 export async function checkProject(input: CheckInput): Promise<CheckResult> {
   const manifests = new Map<string, ParsedManifest>();
@@ -204,7 +203,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       if (!others.length) continue;
       const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
       if (!severity) continue;
-      const where = others.map((o) => `${o.req.text.trim()} in ${baseName(o.path)}`).join(', ');
+      const where = others.map((o) => `${o.req.text.trim()} in ${fileName(o.path)}`).join(', ');
       // The pin in pyproject.toml (else a requirement file) is taken as the project's intent: the others follow it.
       const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path))[0];
       const fixes: Fix[] = [];
@@ -213,11 +212,11 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
         fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, preferred: true,
           edits: others.map((o) => replaceSpecifier(o.path, o.req, a.req.specifier, texts.get(o.path))) });
         if (others.length === 1) {
-          fixes.push({ title: `Use the pin from ${baseName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
+          fixes.push({ title: `Use the pin from ${fileName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
             edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] });
         }
       } else {
-        fixes.push({ title: `Use the pin from ${baseName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
+        fixes.push({ title: `Use the pin from ${fileName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
           edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] });
       }
       out.push({
@@ -270,7 +269,7 @@ function comparablePairs(manifests: ParsedManifest[]): (a: string, b: string) =>
   }
   const isMetadata = (p: string) => {
     const kind = kinds.get(p);
-    return kind === 'pyproject' || kind === 'setup-cfg' || kind === 'pipfile' || baseName(p) === 'setup.py';
+    return kind === 'pyproject' || kind === 'setup-cfg' || kind === 'pipfile' || fileName(p) === 'setup.py';
   };
   const installFileAnywhere = (p: string) => kinds.get(p) === 'script' || kinds.get(p) === 'conda';
   return (a, b) => {
@@ -290,7 +289,7 @@ const VARIANT_WORD = /^(cpu|gpu|cuda\d*|cu\d+\w*|rocm[\d.]*|hip|xpu|ipex|amd|nvi
  * files whose names differ by such words are alternatives that are never installed together.
  */
 function alternatives(a: string, b: string): boolean {
-  const words = (p: string) => new Set(baseName(p).toLowerCase().replace(/\.[a-z]+$/, '').split(/[^a-z0-9]+/).filter(Boolean));
+  const words = (p: string) => new Set(fileName(p).toLowerCase().replace(/\.[a-z]+$/, '').split(/[^a-z0-9]+/).filter(Boolean));
   const wa = words(a);
   const wb = words(b);
   for (const w of wa) if (!wb.has(w) && VARIANT_WORD.test(w)) return true;
@@ -300,7 +299,7 @@ function alternatives(a: string, b: string): boolean {
 
 /** Lower is more authoritative for the project's intended pins. */
 function authority(path: string): number {
-  const name = baseName(path);
+  const name = fileName(path);
   if (name === 'pyproject.toml') return 0;
   if (/^requirements.*\.(txt|in)$/.test(name)) return 1;
   if (name === 'setup.cfg' || name === 'setup.py') return 2;
@@ -310,7 +309,7 @@ function authority(path: string): number {
 async function loadProjectRules(m: ParsedManifest, files: string[], input: CheckInput, placed: PlacedFinding[]): Promise<RuleFamily[]> {
   const families: RuleFamily[] = [];
   for (const file of files) {
-    const path = joinPath(dirname(m.path), file);
+    const path = posixJoin(dirname(m.path), file);
     const text = await input.loadRuleFile?.(path);
     const problem = (message: string) => placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message, packages: [], range: m.toolConfig!.range, fixes: [] } });
     if (text === undefined) { problem(`rule file ${file} could not be read${input.loadRuleFile ? '' : ' (rule files from the project are not loaded here)'}`); continue; }
@@ -337,17 +336,4 @@ function knowledgeFamilies(k: Knowledge): RuleFamily[] {
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
-}
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-function joinPath(dir: string, rel: string): string {
-  if (rel.startsWith('/')) return rel;
-  const parts = (dir ? `${dir}/${rel}` : rel).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '..' && out.length && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
-    else if (p !== '.' && !(p === '' && out.length)) out.push(p);
-  }
-  return out.join('/');
 }

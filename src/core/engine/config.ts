@@ -130,7 +130,8 @@ export function mergeSettings(user: CheckSettings, project: CheckSettings): Chec
   };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+/** Most severe first: the order for sorting findings and for keeping the worst of two. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /**
  * The final severity of a finding of `code`, or undefined when it is turned off. Order: the computed severity, then
@@ -145,7 +146,7 @@ export function applySeverity(code: string, computed: Severity, settings: CheckS
     if (level === 'off') return undefined;
     severity = level;
   }
-  if (cap && RANK[cap] > RANK[severity]) severity = cap;
+  if (cap && SEVERITY_RANK[cap] > SEVERITY_RANK[severity]) severity = cap;
   const override = settings.severityOverrides?.[code];
   if (override === 'off') return undefined;
   return override ?? severity;
