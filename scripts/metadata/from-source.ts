@@ -1,0 +1,70 @@
+// Fills metadata/ from a package's repository at its release tags:
+//   npm run metadata:from-source -- --repo <git dir> --package <name> [--out <metadata dir>] [--registry-newest X]
+// The repository is a bare or normal git directory (a mirror made with git clone --mirror, or a fetched snapshot).
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { ReleaseRecord } from '../../src/core/metadata/types';
+import { normalizeName } from '../../src/core/metadata/types';
+import type { SourceExtractor, TagContext } from './extractor';
+import { DEFAULT_METADATA_DIR, mergeReleases } from './snapshot';
+
+function git(repo: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', ['--git-dir', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+export function gitDir(repo: string): string {
+  const inner = git(`${repo}/.git`, ['rev-parse', '--git-dir']);
+  return inner ? `${repo}/.git` : repo;
+}
+
+/** Runs an extractor over every tag of `repo`, returning one record per release it recognised. */
+export function extractFromRepo(extractor: SourceExtractor, repoPath: string): ReleaseRecord[] {
+  const repo = gitDir(repoPath);
+  const tags = (git(repo, ['tag', '--list']) ?? '').split('\n').filter(Boolean);
+  const byVersion = new Map<string, ReleaseRecord>();
+  for (const tag of tags) {
+    const version = extractor.version(tag);
+    if (!version) continue;
+    const commit = git(repo, ['rev-list', '-n', '1', tag])?.trim();
+    if (!commit) continue;
+    const ctx: TagContext = {
+      tag, version, commit,
+      show: (path) => git(repo, ['show', `${commit}:${path}`]),
+      ls: (dir) => (git(repo, ['ls-tree', '--name-only', `${commit}:${dir}`]) ?? '').split('\n').filter(Boolean),
+      cite: (path) => `${extractor.repository}@${tag}:${path}`,
+    };
+    const record = extractor.extract(ctx);
+    if (record && !byVersion.has(version)) byVersion.set(version, { version, ...record });
+  }
+  return [...byVersion.values()];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      repo: { type: 'string' }, package: { type: 'string' }, out: { type: 'string' },
+      'registry-newest': { type: 'string' }, 'snapshot-date': { type: 'string' },
+    },
+  });
+  if (!values.repo || !values.package) {
+    console.error('usage: from-source --repo <git dir> --package <name> [--out <metadata dir>] [--registry-newest X]');
+    process.exit(2);
+  }
+  const name = normalizeName(values.package);
+  const extractor = (await import(`./extractors/${name}.ts`)).default as SourceExtractor;
+  const records = extractFromRepo(extractor, values.repo);
+  if (!records.length) {
+    console.error(`no release of ${name} recognised in ${values.repo}`);
+    process.exit(1);
+  }
+  const pkg = mergeReleases(name, records, {
+    dir: values.out ?? DEFAULT_METADATA_DIR, registryNewest: values['registry-newest'], snapshotDate: values['snapshot-date'],
+  });
+  console.log(`${name}: ${records.length} releases from ${extractor.repository}, ${pkg.releases.length} entries, through ${pkg.complete_through}`);
+}
+
+if (require.main === module) main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(2); });

@@ -1,0 +1,57 @@
+// The declared metadata of package releases (docs/metadata.md): the data the generators write into metadata/ and the
+// engine reads on demand. A field that is absent is unknown, never empty.
+
+/** One entry of a package file: one release, or consecutive releases whose declared metadata is identical. */
+export interface ReleaseEntry {
+  /** Ascending PEP 440 order. */
+  versions: string[];
+  /** `Requires-Python` as published; "" when none is declared. */
+  requires_python?: string;
+  /** Each `Requires-Dist` as published (PEP 508 strings, markers and extras kept). */
+  requires_dist?: string[];
+  /** false, or the yank reason (PEP 592). */
+  yanked?: false | string;
+  wheels?: WheelSummary;
+  /** Local version label (cu121, rocm5.7, cpu) -> the index URL that serves that build. */
+  variants?: Record<string, string>;
+  /** Provenance: `index:<url>` or `<owner>/<repo>@<tag>:<path>[; …]`. */
+  source: string;
+}
+
+export interface WheelSummary {
+  /** CPython minor versions ("3.11") with wheels. */
+  python: string[];
+  /** A stable-ABI (abi3) wheel exists: later CPythons install it too. */
+  abi3?: boolean;
+  /** A pure-Python wheel (py3-none-any) exists: every Python that Requires-Python admits installs it. */
+  pure?: boolean;
+  platforms?: string[];
+}
+
+export interface PackageMetadata {
+  format: 1;
+  /** PEP 503 normalized. */
+  name: string;
+  snapshot_date: string;
+  /** The newest release the registry lists, when known; newer than `complete_through` means unknown releases exist. */
+  registry_newest?: string;
+  /** The newest release this file describes. */
+  complete_through: string;
+  releases: ReleaseEntry[];
+}
+
+export interface SnapshotIndex {
+  format: 1;
+  snapshot_date: string;
+  packages: Record<string, { complete_through: string; registry_newest?: string; releases: number }>;
+}
+
+/** One release with its declared metadata, as `ml-pins metadata --format json` prints it. */
+export interface ReleaseRecord extends Omit<ReleaseEntry, 'versions'> {
+  version: string;
+}
+
+/** PEP 503 name normalization. */
+export function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
