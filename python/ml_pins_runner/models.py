@@ -159,9 +159,32 @@ def read_library_version(local_dir: str) -> Optional[Dict[str, Any]]:
     return None
 
 
+_LOOPBACK_HOST = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$", re.IGNORECASE)
+
+
+def endpoint_allows_token(endpoint: Optional[str]) -> bool:
+    """Never over plain http except to loopback, whoever started the runner (the extension checks this too)."""
+    if not endpoint:
+        return True
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(endpoint.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.username or parts.password:
+        return False
+    if parts.scheme == "https":
+        return True
+    host = f"[{host}]" if ":" in host else host
+    return parts.scheme == "http" and bool(_LOOPBACK_HOST.match(host))
+
+
 def hf_token() -> Optional[str]:
-    """HF_TOKEN from the environment, the only place the runner reads a token from."""
+    """HF_TOKEN from the environment, the only place the runner reads a token from; None for a plain-http Hub."""
     tok = os.environ.get("HF_TOKEN", "").strip()
+    if tok and not endpoint_allows_token(os.environ.get("HF_ENDPOINT")):
+        return None
     return tok or None
 
 
@@ -264,8 +287,10 @@ def run_download(model: str, local_dir: Optional[str], rep: Reporter) -> Dict[st
     auth: Any = token if token else False  # False: do not fall back to a token file on disk
     started = time.monotonic()
     rep.line(f"Model: {repo_id}" + (f" (alias {model})" if model != repo_id else ""))
+    withheld = bool(os.environ.get("HF_TOKEN", "").strip()) and not token
     rep.line(f"Hub: {os.environ.get('HF_ENDPOINT', 'https://huggingface.co')}; token: "
-             f"{'from HF_TOKEN' if token else 'none'}")
+             + ("from HF_TOKEN" if token else "withheld (plain http:// to a host that is not loopback)" if withheld
+                else "none"))
     try:
         api = hub.HfApi()
         info = api.model_info(repo_id, token=auth)

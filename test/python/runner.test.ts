@@ -14,6 +14,7 @@ import { inflateSync } from 'node:zlib';
 import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type FakeHub } from '../hub/fake-hub';
 import { isValidRepoId, MODEL_ALIASES as TS_ALIASES } from '../../src/hub/aliases';
 import { selectPipelineFiles } from '../../src/hub/files';
+import { classifyHub } from '../../src/extension/testGeneration/hubUrl';
 import { parseSummary, SUMMARY_SCHEMA, validateSchema, type RunnerSummary } from '../../src/extension/testGeneration/protocol';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -686,6 +687,13 @@ test('the summary schema: the runner and the extension check it alike', () => {
   assert.match(fromPython[4].join(), /missing message/);
   assert.ok('error' in parseSummary('{'));
   assert.ok('error' in parseSummary('{"ok": true}'));
+});
+
+test('the runner withholds the token from a plain-http Hub that is not loopback, as the extension does', () => {
+  const urls = ['', 'https://huggingface.co', 'https://mirror.example', 'http://127.0.0.1:8080', 'http://localhost', 'http://[::1]:9', 'http://mirror.example', 'http://10.0.0.1', 'https://u:p@mirror.example'];
+  const fromPython = pyJson('from ml_pins_runner.models import endpoint_allows_token\nprint(json.dumps([endpoint_allows_token(u) for u in json.loads(sys.stdin.read())]))', urls);
+  assert.deepEqual(fromPython, urls.map((u) => classifyHub(u).kind !== 'plain-http' && classifyHub(u).kind !== 'invalid'));
+  assert.deepEqual(fromPython, [true, true, true, true, true, true, false, false, false]);
 });
 
 test('model ids: the runner and the extension apply the Hub\'s repo-id rules alike', () => {
