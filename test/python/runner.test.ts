@@ -15,7 +15,7 @@ import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type 
 import { isValidRepoId, MODEL_ALIASES as TS_ALIASES } from '../../src/hub/aliases';
 import { selectPipelineFiles } from '../../src/hub/files';
 import { classifyHub } from '../../src/extension/testGeneration/hubUrl';
-import { parseSummary, SUMMARY_SCHEMA, validateSchema, type RunnerSummary } from '../../src/extension/testGeneration/protocol';
+import { parseSummary, RUNNER_STEPS, SUMMARY_SCHEMA, validateSchema, type RunnerSummary } from '../../src/extension/testGeneration/protocol';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNNER = join(ROOT, 'python', 'ml_pins_runner.py');
@@ -714,4 +714,9 @@ test('the runner is a package of small modules; `all` walks a list of steps', ()
   assert.ok(readFileSync(RUNNER, 'utf8').split('\n').length < 40, 'python/ml_pins_runner.py is only the entry point');
   const steps = pyJson('from ml_pins_runner.steps import STEPS\nprint(json.dumps([s.name for s in STEPS]))', null);
   assert.deepEqual(steps, ['doctor', 'install', 'download', 'generate']);
+  // The protocol names the same steps: the TypeScript list, the schema's failed_step and its steps object.
+  assert.deepEqual([...RUNNER_STEPS], steps);
+  const props = SUMMARY_SCHEMA.properties!;
+  assert.deepEqual(props.failed_step.enum, [...RUNNER_STEPS, 'summary']);
+  assert.deepEqual(Object.keys(props.steps.properties!), steps);
 });
