@@ -28,7 +28,7 @@ if (existsSync('src/extension/extension.ts')) {
     platform: 'node', format: 'cjs', external: ['vscode'] });
 }
 if (existsSync('src/hub/client.ts')) {
-  // Loaded by the extension on first use of the test-generation command (see src/extension/runTask.ts).
+  // Loaded by the extension on first use of the test-generation command (see src/extension/testGeneration/commands.ts).
   builds.push({ ...common, entryPoints: ['src/hub/client.ts'], outfile: 'dist/hub.js', platform: 'node', format: 'cjs' });
 }
 if (existsSync('src/extension/web.ts')) {

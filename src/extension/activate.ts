@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { WorkspaceChecker } from './checker';
 import { fixAllInWorkspace, MlPinsCodeActions } from './codeActions';
+import { registerCommands, type CommandTable } from './commands';
 import { MlPinsHover } from './hover';
 import { createStatusBar } from './statusBar';
 
@@ -24,7 +25,8 @@ export interface MlPinsApi {
   actions: MlPinsCodeActions;
 }
 
-export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string): MlPinsApi {
+/** `more`: the Node entry's rows of the command table (src/extension/commands.ts), given the common parts. */
+export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string, more?: (api: MlPinsApi) => CommandTable): MlPinsApi {
   const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'));
   const actions = new MlPinsCodeActions(checker, afterFixCommand);
   context.subscriptions.push(
@@ -32,11 +34,14 @@ export function activateCommon(context: vscode.ExtensionContext, afterFixCommand
     vscode.languages.registerCodeActionsProvider(MANIFEST_SELECTOR, actions, MlPinsCodeActions.metadata),
     vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new MlPinsHover(checker)),
     createStatusBar(checker),
-    vscode.commands.registerCommand('mlPins.fixAllInWorkspace', async () => {
-      const n = await fixAllInWorkspace(checker, actions);
-      void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
+    registerCommands({
+      'mlPins.fixAllInWorkspace': async () => {
+        const n = await fixAllInWorkspace(checker, actions);
+        void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
+      },
+      'mlPins.recheck': () => checker.recheckAll(),
+      ...more?.({ checker, actions }),
     }),
-    vscode.commands.registerCommand('mlPins.recheck', () => checker.recheckAll()),
   );
   void checker.scanWorkspace();
   return { checker, actions };

@@ -2,16 +2,19 @@
 // test generation (a task of type `ml-pins`).
 import type * as vscode from 'vscode';
 import { activateCommon, type MlPinsApi } from './activate';
-import { TestGeneration } from './runTask';
+import { TestGeneration } from './testGeneration/commands';
 
 export interface MlPinsNodeApi extends MlPinsApi {
   testGeneration: TestGeneration;
 }
 
 export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
-  const api = activateCommon(context, 'mlPins.offerTestGeneration');
-  const testGeneration = new TestGeneration(context, api.checker);
-  context.subscriptions.push(testGeneration);
+  let testGeneration!: TestGeneration;
+  const api = activateCommon(context, 'mlPins.offerTestGeneration', (common) => {
+    testGeneration = new TestGeneration(context, common.checker);
+    context.subscriptions.push(testGeneration);
+    return testGeneration.commands();
+  });
   return { ...api, testGeneration };
 }
 

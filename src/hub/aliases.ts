@@ -8,11 +8,15 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   'tiny-gpt2': 'sshleifer/tiny-gpt2',
 });
 
-const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+// huggingface_hub's validate_repo_id (src/huggingface_hub/utils/_validators.py, REPO_ID_REGEX): each part starts and
+// ends with a word character, holds only [\w.-], the name has at most 96 characters; no "--" or "..", no ".git"
+// suffix. As python/ml_pins_runner/models.py: the owner is required and \w is ASCII, so `a/.` and `a/-x` are refused.
+const PART = '[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?';
+const REPO_ID = new RegExp(`^${PART}/${PART}$`);
 
-/** A Hub model repo id (`owner/name`), with the Hub's extra rules: no `..` or `--`, no `.git` suffix, <= 96 chars. */
+/** A Hub model repo id (`owner/name`) by the Hub client's own rules. */
 export function isValidRepoId(id: string): boolean {
-  return id.length <= 96 && REPO_ID.test(id) && !id.includes('..') && !id.includes('--') && !id.endsWith('.git');
+  return REPO_ID.test(id) && id.split('/')[1].length <= 96 && !id.includes('..') && !id.includes('--') && !id.endsWith('.git');
 }
 
 /** The repo id an alias stands for; undefined when it is not an alias. */

@@ -155,8 +155,9 @@ test('aliases and repo id validation', () => {
   assert.equal(resolveModelAlias('toString'), undefined);
   assert.equal(resolveModelAlias('nope'), undefined);
   for (const id of Object.values(MODEL_ALIASES)) assert.ok(isValidRepoId(id), id);
-  for (const ok of ['a/b', 'stabilityai/sdxl-turbo', 'Org_1/model.v2-fp16']) assert.ok(isValidRepoId(ok), ok);
-  for (const bad of ['', 'a', 'a/b/c', '../x', 'a/..', '-a/b', 'a b/c', 'https://huggingface.co/a/b', 'a/b.git', 'a--b/c', `a/${'x'.repeat(100)}`]) {
+  for (const ok of ['a/b', 'stabilityai/sdxl-turbo', 'Org_1/model.v2-fp16', '_a/b_', `a/${'x'.repeat(96)}`]) assert.ok(isValidRepoId(ok), ok);
+  // huggingface_hub's validate_repo_id: each part starts and ends with a letter, digit or '_'.
+  for (const bad of ['', 'a', 'a/b/c', '../x', 'a/..', '-a/b', 'a/.', 'a/-x', 'a/b.', 'a./b', 'a/b-', `a/${'x'.repeat(97)}`, 'a b/c', 'https://huggingface.co/a/b', 'a/b.git', 'a--b/c', `a/${'x'.repeat(100)}`]) {
     assert.ok(!isValidRepoId(bad), bad);
   }
 });

@@ -39,6 +39,9 @@ export interface FakeHubOptions {
 export interface FakeHub {
   url: string;
   requests: RecordedRequest[];
+  /** The next `times` downloads of `<id>/<file>` send half the body and then drop the connection, as an
+   *  interrupted download does. */
+  interrupt(repoFile: string, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ function hubError(res: ServerResponse, status: number, code: string, message: st
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const repos = new Map(options.repos.map((r) => [r.id, r]));
   const requests: RecordedRequest[] = [];
+  const interruptions = new Map<string, number>();
 
   const size = (content: string | Buffer): number => Buffer.byteLength(content);
   const info = (repo: FakeRepo, blobs: boolean, expand: string[]) => ({
@@ -161,6 +165,13 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
         res.end(req.method === 'HEAD' ? undefined : slice);
         return;
       }
+      const cut = interruptions.get(`${id}/${file}`) ?? 0;
+      if (cut > 0 && req.method !== 'HEAD') {
+        interruptions.set(`${id}/${file}`, cut - 1);
+        res.writeHead(200, { ...headers, 'Content-Length': body.length });
+        res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
+        return;
+      }
       res.writeHead(200, { ...headers, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
@@ -174,6 +185,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    interrupt: (repoFile, times = 1) => void interruptions.set(repoFile, times),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-// python/ml_pins_runner.py, end to end and offline: real python3, real venvs, real `pip install --no-index
+// python/ml_pins_runner.py (the entry of the python/ml_pins_runner package), end to end and offline: real python3, real venvs, real `pip install --no-index
 // --find-links` of wheels built here by build_wheels.py (stand-ins for huggingface_hub 0.25.2/0.26.0, diffusers
 // 0.21.0/0.29.0, torch +cpu/+cu121, transformers), and downloads from the loopback fake Hub (test/hub/fake-hub.ts)
 // through HF_ENDPOINT. Three groups run concurrently, each with its own environment.
@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type FakeHub } from '../hub/fake-hub';
-import { MODEL_ALIASES } from '../../src/hub/aliases';
+import { isValidRepoId, MODEL_ALIASES as TS_ALIASES } from '../../src/hub/aliases';
 import { selectPipelineFiles } from '../../src/hub/files';
+import { classifyHub } from '../../src/extension/testGeneration/hubUrl';
+import { parseSummary, RUNNER_STEPS, SUMMARY_SCHEMA, validateSchema, type RunnerSummary } from '../../src/extension/testGeneration/protocol';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNNER = join(ROOT, 'python', 'ml_pins_runner.py');
@@ -69,6 +71,20 @@ function env(path: string[], extra: Record<string, string> = {}): NodeJS.Process
     PYTHONDONTWRITEBYTECODE: '1',
     ...extra,
   };
+}
+
+/** The summary file of `all`, read and checked against the protocol's schema by the extension's own reader. */
+function readSummary(file: string): RunnerSummary {
+  const parsed = parseSummary(readFileSync(file, 'utf8'));
+  if ('error' in parsed) assert.fail(parsed.error);
+  return parsed.summary;
+}
+
+/** In a terminal (no --json), `all` prints readable lines only: no JSON, and each ✗ line once. */
+function assertReadableTerminal(r: Result): void {
+  for (const line of (r.stdout + r.stderr).split('\n')) assert.ok(!/^\s*[{[]/.test(line), `raw JSON on the terminal: ${line}`);
+  const crosses = (r.stdout + r.stderr).split('\n').filter((l) => l.startsWith('✗'));
+  assert.equal(new Set(crosses).size, crosses.length, `a ✗ line is printed twice:\n${crosses.join('\n')}`);
 }
 
 /** The last stdout line, parsed: the runner's JSON summary. */
@@ -145,6 +161,7 @@ before(async () => {
       tinySd,
       diffusersRepo('test-org/newer-sd', '0.31.0.dev0'),
       diffusersRepo('test-org/gated-sd', '0.29.0', { gated: 'manual' }),
+      diffusersRepo('test-org/interrupted-sd', '0.29.0'),
       transformersRepo('test-org/tiny-gpt', '4.41.2'),
     ],
     validToken: TOKEN,
@@ -205,7 +222,7 @@ test('python runner', { concurrency: true }, async (t) => {
     await t.test('doctor without --json prints the hardware line and the rule code', async () => {
       const r = await runner(py, ['doctor']);
       assert.equal(r.code, 0);
-      assert.match(r.stdout, /^Detected hardware: GPU=cpu, Memory=\d+\.\dGB, Count=0$/m);
+      assert.match(r.stdout, /^Detected hardware: no GPU found; running on CPU \(memory \d+\.\dGB\)$/m);
       assert.match(r.stdout, /\[hf-hub-cached-download\] diffusers 0\.21\.0/);
     });
 
@@ -213,14 +230,15 @@ test('python runner', { concurrency: true }, async (t) => {
       const summaryFile = join(work, 'broken-summary.json');
       const r = await runner(py, ['all', '--summary-file', summaryFile, '--requirements', join(work, 'broken.txt'), ...offline(), '--model', 'test-org/only-for-broken']);
       assert.notEqual(r.code, 0);
-      const summary = lastJson(r) as { ok: boolean; failed_step: string; error: { code: string; versions: Record<string, string> } };
-      assert.deepEqual(JSON.parse(readFileSync(summaryFile, 'utf8')), summary);
+      const summary = readSummary(summaryFile) as RunnerSummary & { error: { versions: Record<string, string> } };
+      assertReadableTerminal(r);
       assert.equal(summary.ok, false);
       assert.equal(summary.failed_step, 'install');
       assert.equal(summary.error.code, 'hf-hub-cached-download');
       assert.deepEqual(summary.error.versions, { diffusers: '0.21.0', 'huggingface-hub': '0.26.0' });
       assert.match(r.stdout, /=== Step 1\/4: Checking the environment \(doctor\) ===/);
       assert.match(r.stdout, /=== Step 2\/4: Installing the project's pins ===/);
+      assert.match(r.stdout.trim().split('\n').pop()!, /^✗ install failed \[hf-hub-cached-download\]: diffusers 0\.21\.0/);
       assert.doesNotMatch(r.stdout + r.stderr, /Traceback/);
       assert.ok(!hub.requests.some((q) => q.path.includes('only-for-broken')), 'nothing was fetched');
     });
@@ -250,17 +268,19 @@ test('python runner', { concurrency: true }, async (t) => {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       for (const step of ['1/4', '2/4', '3/4', '4/4']) assert.match(r.stdout, new RegExp(`=== Step ${step}`));
       assert.match(r.stdout, /✓ diffusers 0\.29\.0/);
-      const summary = lastJson(r) as { ok: boolean; output: string; model: string; seconds: number; width: number; height: number };
+      assertReadableTerminal(r);
+      const summary = readSummary(join(out, 'last-run.json'));
+      assert.equal(r.stdout.trim().split('\n').pop(), `✓ Test generation worked: ${summary.output} (${summary.seconds} s)`);
       assert.equal(summary.ok, true);
       assert.equal(summary.model, 'test-org/tiny-sd');
       assert.equal(typeof summary.seconds, 'number');
-      assert.ok(summary.output.startsWith(out + '/') && summary.output.endsWith('.png'), summary.output);
-      const png = pngInfo(summary.output);
+      assert.ok(summary.output?.startsWith(out + '/') && summary.output.endsWith('.png'), summary.output);
+      const png = pngInfo(summary.output!);
       assert.deepEqual([png.width, png.height], [256, 256]);
       assert.equal(png.pixels.length, 256 * (1 + 256 * 3));
-      firstPng = summary.output;
-      // The editor reads the same summary from --summary-file (it cannot see a task's terminal output).
-      assert.deepEqual(JSON.parse(readFileSync(join(out, 'last-run.json'), 'utf8')), summary);
+      firstPng = summary.output!;
+      assert.deepEqual(Object.keys(summary.steps), ['doctor', 'install', 'download', 'generate']);
+      assert.deepEqual(readdirSync(out).filter((f) => /tmp|partial/.test(f)), [], 'no temporary files left');
       // Only what the pipeline needs: fp16 safetensors, configs, tokenizer; no .bin/.ckpt/root checkpoint/README.
       const fetched = resolved().slice(before).map((q) => decodeURIComponent(q.path.replace(/^\/test-org\/tiny-sd\/resolve\/main\//, '')));
       assert.deepEqual([...new Set(fetched)].sort(), EXPECTED_SD_FILES);
@@ -334,7 +354,7 @@ test('python runner', { concurrency: true }, async (t) => {
       const scans = argvScans;
       const hits = join(work, 'argv-hits.txt');
       const seen = join(work, 'argv-seen.txt');
-      const r = await runner(py, ['all', '--model', 'test-org/gated-sd', '--output-dir', join(out, 'gated')], {
+      const r = await runner(py, ['all', '--json', '--model', 'test-org/gated-sd', '--output-dir', join(out, 'gated')], {
         ...hfEnv,
         HF_TOKEN: TOKEN,
         // sitecustomize.py audits the argv of every Python process of the run and of every process they start.
@@ -370,10 +390,12 @@ test('python runner', { concurrency: true }, async (t) => {
       assert.equal(res.error.package, 'does-not-exist');
       assert.match(r.stderr, /No matching distribution found for does-not-exist==1\.0/, 'pip output is streamed');
 
-      const all = await runner(py, ['all', '--requirements', join(work, 'missing.txt'), ...offline(), '--model', 'test-org/only-for-pip-failure'], hfEnv);
+      const all = await runner(py, ['all', '--json', '--requirements', join(work, 'missing.txt'), ...offline(), '--model', 'test-org/only-for-pip-failure'], hfEnv);
       assert.equal(all.code, 1);
-      const summary = lastJson(all) as { failed_step: string; error: { code: string; message: string } };
+      const summary = lastJson(all) as { failed_step: string; error: { code: string; message: string; packages: string[] } };
+      assert.deepEqual(validateSchema(summary, SUMMARY_SCHEMA), []);
       assert.equal(summary.failed_step, 'install');
+      assert.deepEqual(summary.error.packages, ['diffusers'], 'the package is named so the editor can show its pin');
       assert.match(summary.error.message, /diffusers==0\.99\.0/);
       assert.ok(!hub.requests.some((q) => q.path.includes('only-for-pip-failure')), 'nothing was fetched');
     });
@@ -388,6 +410,87 @@ test('python runner', { concurrency: true }, async (t) => {
       const bad = await runner(py, ['install', '--command', script, '3']);
       assert.equal(bad.code, 1);
       assert.match(bad.stdout, /install failed \[installer-failed\]/);
+    });
+
+    await t.test('the Hub token reaches neither pip nor the project\'s installer', async () => {
+      const dump = join(work, 'installer-env.json');
+      const script = join(work, 'dump_env.py');
+      writeFileSync(script, `import json, os, sys\nopen(${JSON.stringify(dump)}, "w").write(json.dumps(dict(os.environ)))\n`);
+      const tokens = { HF_TOKEN: TOKEN, HUGGING_FACE_HUB_TOKEN: TOKEN };
+      const r = await runner(py, ['install', '--command', 'python', script], tokens);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const seen = JSON.parse(readFileSync(dump, 'utf8')) as Record<string, string>;
+      assert.ok(seen.PATH, 'the installer got an environment');
+      assert.equal(seen.HF_TOKEN, undefined);
+      assert.equal(seen.HUGGING_FACE_HUB_TOKEN, undefined);
+      assert.ok(!Object.values(seen).some((v) => v.includes(TOKEN)), 'the token is in no variable');
+      // pip, and the sdist build it runs (setup.py is the project's code): a source tree whose setup.py dumps its env.
+      const hasSetuptools = spawnSync(py, ['-c', 'import setuptools']).status === 0;
+      if (hasSetuptools) {
+        const sdist = join(work, 'envdump-project');
+        const pipDump = join(work, 'sdist-env.json');
+        mkdirSync(sdist, { recursive: true });
+        writeFileSync(join(sdist, 'setup.py'), `import json, os\nfrom setuptools import setup\nopen(${JSON.stringify(pipDump)}, "w").write(json.dumps(dict(os.environ)))\nsetup(name="envdump", version="0.1")\n`);
+        const pip = await runner(py, ['install', '--packages', sdist, '--no-index', '--pip-arg=--no-build-isolation'], tokens);
+        assert.ok(existsSync(pipDump), `the sdist build did not run:\n${pip.stdout}${pip.stderr}`);
+        const built = JSON.parse(readFileSync(pipDump, 'utf8')) as Record<string, string>;
+        assert.equal(built.HF_TOKEN, undefined);
+        assert.ok(!Object.values(built).some((v) => v.includes(TOKEN)), 'the sdist build saw the token');
+      }
+    });
+
+    await t.test('an interrupted download leaves a partial snapshot: generate detects it and downloads again', async () => {
+      const env = { HF_HOME: join(work, 'hf-home-interrupted') };
+      const weights = 'unet/diffusion_pytorch_model.fp16.safetensors';
+      hub.interrupt(`test-org/interrupted-sd/${weights}`);
+      const first = await runner(py, ['download', '--model', 'test-org/interrupted-sd', '--json'], env);
+      assert.equal(first.code, 1, first.stdout + first.stderr);
+      assert.equal((lastJson(first) as { error: { code: string } }).error.code, 'download-failed');
+      const fetchedWeights = () => hub.requests.filter((q) => q.path === `/test-org/interrupted-sd/resolve/main/${weights}`).length;
+      assert.equal(fetchedWeights(), 1);
+      const r = await runner(py, ['generate', '--model', 'test-org/interrupted-sd', '--output-dir', join(out, 'interrupted'), '--steps', '2'], env);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /! the downloaded copy of test-org\/interrupted-sd is incomplete \(.*(is missing|has no weights).*\); downloading it again/);
+      assert.equal(fetchedWeights(), 2, 'the missing weights were fetched again');
+      assert.ok(pngInfo((lastJson(r) as { output: string }).output).width > 0);
+      // A complete snapshot is used as it is: no Hub request.
+      const before = hub.requests.length;
+      const again = await runner(py, ['generate', '--model', 'test-org/interrupted-sd', '--output-dir', join(out, 'interrupted'), '--steps', '2'], env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(hub.requests.length, before);
+    });
+
+    await t.test('a full disk: the summary and the image are never left 0-byte, and the failure is one line', async (t) => {
+      const disk = join(work, 'full-disk');
+      mkdirSync(disk, { recursive: true });
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0) {
+        t.skip('mounting a tmpfs needs root');
+        return;
+      }
+      try {
+        const previous = JSON.stringify({ previous: 'run' });
+        writeFileSync(join(disk, 'last-run.json'), previous);
+        try {
+          writeFileSync(join(disk, 'filler'), Buffer.alloc(1 << 20));
+        } catch {
+          // ENOSPC: the disk is full now
+        }
+        const gen = await runner(py, ['generate', '--model', 'test-org/tiny-sd', '--output-dir', disk, '--steps', '2'], hfEnv);
+        assert.equal(gen.code, 1, gen.stdout + gen.stderr);
+        assert.doesNotMatch(gen.stdout + gen.stderr, /Traceback/);
+        assert.match(gen.stderr, /^✗ \[output-write-failed\] could not write .*\.png: No space left on device$/m);
+        assert.deepEqual(readdirSync(disk).sort(), ['filler', 'last-run.json'], 'no 0-byte or partial image');
+
+        const all = await runner(py, ['all', '--model', 'test-org/tiny-sd', '--output-dir', join(out, 'full-disk'), '--steps', '2',
+          '--summary-file', join(disk, 'last-run.json')], hfEnv);
+        assert.equal(all.code, 1, all.stdout + all.stderr);
+        assert.doesNotMatch(all.stdout + all.stderr, /Traceback/);
+        assert.match(all.stdout, /^✗ could not write the summary .*last-run\.json: No space left on device$/m);
+        assert.equal(readFileSync(join(disk, 'last-run.json'), 'utf8'), previous, 'the previous summary is intact');
+        assert.deepEqual(readdirSync(disk).sort(), ['filler', 'last-run.json']);
+      } finally {
+        spawnSync('umount', [disk]);
+      }
     });
   });
 
@@ -449,7 +552,7 @@ test('python runner', { concurrency: true }, async (t) => {
     });
 
     await t.test('invalid model ids are rejected before anything is imported or fetched', async () => {
-      const bads = ['../etc/passwd', 'no-slash', 'a/b c', 'https://huggingface.co/a/b', 'a/../b', '-x/y', 'a/b/c'];
+      const bads = ['../etc/passwd', 'no-slash', 'a/b c', 'https://huggingface.co/a/b', 'a/../b', '-x/y', 'a/b/c', 'a/.', 'a/-x', 'a/b.'];
       for (const bad of bads) {
         const r = await runner(py, ['download', `--model=${bad}`, '--json']);
         assert.equal(r.code, 2, bad);
@@ -483,7 +586,7 @@ test('python runner', { concurrency: true }, async (t) => {
       const r = spawnSync(py, ['-B', '-c', code], { input: JSON.stringify(cases), encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const fromPython = JSON.parse(r.stdout) as { aliases: Record<string, string>; selections: unknown[] };
-      assert.deepEqual(fromPython.aliases, { ...MODEL_ALIASES });
+      assert.deepEqual(fromPython.aliases, { ...TS_ALIASES });
       assert.deepEqual(fromPython.selections, cases.map((c) => selectPipelineFiles(c.files, c.components)));
     });
   });
@@ -555,4 +658,65 @@ test('every rule code the runner emits exists in rules/*.json (except the generi
   const table = pyJson('print(json.dumps(r.RULE_CODES))', null) as Record<string, string>;
   const unknown = Object.entries(table).filter(([key, code]) => !codes.has(code) && key !== 'numpy2_abi');
   assert.deepEqual(unknown, []);
+});
+
+test('the summary schema: the runner and the extension check it alike', () => {
+  const good: RunnerSummary = {
+    protocol: 1, runner: '0.1.0', ok: false, steps: { doctor: { hardware: { accelerator: 'cpu', memory_gb: 1.5, count: 0 }, problems: [] } },
+    failed_step: 'install', error: { code: 'pip-resolution-conflict', message: 'm', packages: ['transformers'] },
+  };
+  const cases: unknown[] = [
+    good,
+    { ...good, protocol: 2 },
+    { ...good, ok: 'no' },
+    { ...good, failed_step: 'upload' },
+    { ...good, error: { code: 'x' } },
+    { ...good, unexpected: 1 },
+    { ...good, steps: { doctor: { hardware: { accelerator: 'tpu', count: 0 }, problems: [] } } },
+    { ...good, seconds: '3' },
+    [],
+  ];
+  const fromPython = pyJson(
+    'from ml_pins_runner.schema import load_summary_schema, validate\nprint(json.dumps([validate(c, load_summary_schema()) for c in json.loads(sys.stdin.read())]))',
+    cases,
+  ) as string[][];
+  const fromTs = cases.map((c) => validateSchema(c, SUMMARY_SCHEMA));
+  assert.deepEqual(fromTs.map((e) => e.length > 0), [false, true, true, true, true, true, true, true, true]);
+  assert.deepEqual(fromPython.map((e) => e.length > 0), fromTs.map((e) => e.length > 0));
+  assert.match(fromTs[4].join(), /missing message/);
+  assert.match(fromPython[4].join(), /missing message/);
+  assert.ok('error' in parseSummary('{'));
+  assert.ok('error' in parseSummary('{"ok": true}'));
+});
+
+test('the runner withholds the token from a plain-http Hub that is not loopback, as the extension does', () => {
+  const urls = ['', 'https://huggingface.co', 'https://mirror.example', 'http://127.0.0.1:8080', 'http://localhost', 'http://[::1]:9', 'http://mirror.example', 'http://10.0.0.1', 'https://u:p@mirror.example'];
+  const fromPython = pyJson('from ml_pins_runner.models import endpoint_allows_token\nprint(json.dumps([endpoint_allows_token(u) for u in json.loads(sys.stdin.read())]))', urls);
+  assert.deepEqual(fromPython, urls.map((u) => classifyHub(u).kind !== 'plain-http' && classifyHub(u).kind !== 'invalid'));
+  assert.deepEqual(fromPython, [true, true, true, true, true, true, false, false, false]);
+});
+
+test('model ids: the runner and the extension apply the Hub\'s repo-id rules alike', () => {
+  const ids = ['a/b', 'Org_1/model.v2-fp16', '_a/b_', 'a/.', 'a/-x', '-x/y', 'a/b.', 'a./b', 'a/..', 'a--b/c', 'a/b.git', 'a/b/c', 'a', '', 'é/b',
+    `a/${'x'.repeat(96)}`, `a/${'x'.repeat(97)}`, ...Object.values(TS_ALIASES)];
+  const fromPython = pyJson('print(json.dumps([r.is_valid_repo_id(i) for i in json.loads(sys.stdin.read())]))', ids) as boolean[];
+  assert.deepEqual(fromPython, ids.map(isValidRepoId));
+  assert.deepEqual(fromPython.slice(0, 3), [true, true, true]);
+  assert.ok(!fromPython[3] && !fromPython[4], 'a/. and a/-x are refused');
+});
+
+test('the runner is a package of small modules; `all` walks a list of steps', () => {
+  const dir = join(ROOT, 'python', 'ml_pins_runner');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.py'))) {
+    const lines = readFileSync(join(dir, f), 'utf8').split('\n').length;
+    assert.ok(lines <= 500, `${f} has ${lines} lines`);
+  }
+  assert.ok(readFileSync(RUNNER, 'utf8').split('\n').length < 40, 'python/ml_pins_runner.py is only the entry point');
+  const steps = pyJson('from ml_pins_runner.steps import STEPS\nprint(json.dumps([s.name for s in STEPS]))', null);
+  assert.deepEqual(steps, ['doctor', 'install', 'download', 'generate']);
+  // The protocol names the same steps: the TypeScript list, the schema's failed_step and its steps object.
+  assert.deepEqual([...RUNNER_STEPS], steps);
+  const props = SUMMARY_SCHEMA.properties!;
+  assert.deepEqual(props.failed_step.enum, [...RUNNER_STEPS, 'summary']);
+  assert.deepEqual(Object.keys(props.steps.properties!), steps);
 });

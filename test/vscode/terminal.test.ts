@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import pkg from '../../package.json';
 import type { MlPinsNodeApi } from '../../src/extension/extension';
+import { DONT_OFFER_KEY, type Prompts } from '../../src/extension/testGeneration/commands';
+import { OFFLINE_LABEL } from '../../src/extension/testGeneration/modelPicker';
 import { diffusersRepo, startFakeHub, type FakeHub } from '../hub/fake-hub';
 import { screenshot } from './harness';
 
@@ -30,6 +32,27 @@ function makeVenv(dir: string): string {
   return py;
 }
 
+/** The prompts the runs showed, answered by the test (a real notification cannot be clicked from here). */
+const shown: { kind: 'warn' | 'info' | 'error'; message: string; items: string[] }[] = [];
+const answers: { warn?: string; info?: string; error?: string } = {};
+const prompts: Prompts = {
+  warn: async (message, _options, ...items) => (shown.push({ kind: 'warn', message, items }), answers.warn ?? 'Run Anyway'),
+  info: async (message, ...items) => (shown.push({ kind: 'info', message, items }), answers.info),
+  error: async (message, ...items) => (shown.push({ kind: 'error', message, items }), answers.error),
+};
+
+/** The text of the task's terminal (select all, copy, read the clipboard). */
+async function terminalText(): Promise<string> {
+  const terminal = vscode.window.terminals.find((t) => /Install models and run test generation/.test(t.name));
+  assert.ok(terminal, `no task terminal among ${vscode.window.terminals.map((t) => t.name).join(', ')}`);
+  terminal.show(true);
+  await new Promise((r) => setTimeout(r, 300));
+  await vscode.commands.executeCommand('workbench.action.terminal.selectAll');
+  await vscode.commands.executeCommand('workbench.action.terminal.copySelection');
+  await vscode.commands.executeCommand('workbench.action.terminal.clearSelection');
+  return vscode.env.clipboard.readText();
+}
+
 const offline = (...packages: string[]) => ['--packages', ...packages, '--no-index', '--find-links', wheels];
 
 suite('Install models and run a test generation', function () {
@@ -46,6 +69,12 @@ suite('Install models and run a test generation', function () {
     makeVenv(join(folder().uri.fsPath, '.venv'));
     hub = await startFakeHub({ repos: [diffusersRepo('test-org/tiny-sd', '0.29.0'), diffusersRepo('test-org/newer-sd', '0.31.0')] });
     await vscode.workspace.getConfiguration('mlPins').update('hubUrl', hub.url, vscode.ConfigurationTarget.Workspace);
+    api.testGeneration.prompts = prompts;
+  });
+
+  setup(() => {
+    shown.length = 0;
+    for (const k of Object.keys(answers) as (keyof typeof answers)[]) delete answers[k];
   });
 
   suiteTeardown(async () => {
@@ -70,6 +99,116 @@ suite('Install models and run a test generation', function () {
     assert.equal(outcome.summary?.failed_step, 'install');
     assert.equal(outcome.summary?.error?.code, 'hf-hub-cached-download');
     assert.ok(!hub.requests.some((r) => r.path.endsWith('.safetensors')), 'no weights were downloaded');
+    // The pins have an error (torch-variant-no-index): the run said so first.
+    assert.match(shown.find((p) => p.kind === 'warn')?.message ?? '', /The pins of .* have 1 error; the install will likely fail/);
+  });
+
+  test('pins with errors: "Show Problems" instead of running runs nothing', async () => {
+    answers.warn = 'Show Problems';
+    const before = hub.requests.length;
+    const outcome = await api.testGeneration.run(folder(), { model: 'test-org/tiny-sd', install: offline('diffusers==0.29.0') });
+    assert.equal(outcome.exitCode, undefined);
+    assert.deepEqual(shown.map((p) => p.items), [['Run Anyway', 'Show Problems']]);
+    assert.equal(hub.requests.length, before, 'nothing was fetched');
+  });
+
+  test('an installer failure naming a pinned package offers "Show the pin"; the terminal has one ✗ line and no JSON', async () => {
+    answers.error = 'Show the pin';
+    const outcome = await api.testGeneration.run(folder(), { model: 'test-org/tiny-sd', install: offline('transformers==4.30.0') });
+    assert.equal(outcome.exitCode, 1, JSON.stringify(outcome));
+    assert.equal(outcome.summary?.failed_step, 'install');
+    assert.deepEqual(outcome.summary?.error?.packages, ['transformers']);
+    const error = shown.find((p) => p.kind === 'error');
+    assert.ok(error, JSON.stringify(shown));
+    assert.deepEqual(error.items, ['Show the pin']);
+    await api.testGeneration.lastReport;
+    const editor = vscode.window.activeTextEditor!;
+    assert.match(editor.document.getText(editor.selection), /^transformers(==|>=)4\.3/, 'the transformers pin is selected');
+    const text = await terminalText();
+    assert.match(text, /=== Step 2\/4: Installing the project's pins ===/);
+    const crosses = text.split('\n').filter((l) => l.trim().startsWith('✗'));
+    assert.equal(crosses.length, 1, crosses.join('\n'));
+    assert.ok(!text.split('\n').some((l) => /^\s*\{"/.test(l)), 'no raw JSON in the terminal');
+    assert.match(text, /no GPU found; running on CPU/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('"Pins updated…" is offered once per session, and never again after "Don\'t Ask Again"', async () => {
+    const context = api.testGeneration as unknown as { offeredThisSession: boolean };
+    context.offeredThisSession = false;
+    answers.info = "Don't Ask Again";
+    await vscode.commands.executeCommand('mlPins.offerTestGeneration');
+    await vscode.commands.executeCommand('mlPins.offerTestGeneration');
+    assert.deepEqual(shown.map((p) => p.items), [['Run', 'Not Now', "Don't Ask Again"]], 'asked once');
+    context.offeredThisSession = false; // a new session
+    await vscode.commands.executeCommand('mlPins.offerTestGeneration');
+    assert.equal(shown.length, 1, 'not asked again');
+    await (api.testGeneration as unknown as { context: vscode.ExtensionContext }).context.globalState.update(DONT_OFFER_KEY, undefined);
+  });
+
+  test('the model picker keeps aliases and the project\'s models, filters them, and says when the Hub is offline', async () => {
+    const config = vscode.workspace.getConfiguration('mlPins');
+    await config.update('hubUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace); // nothing listens there
+    try {
+      const chosen = api.testGeneration.chooseModel(folder());
+      const picker = api.testGeneration.picker!;
+      assert.ok(picker, 'the picker is open');
+      assert.equal(picker.pick.items[0].label, 'sdxl-1.0', "the project's model first");
+      picker.pick.value = 'sdxl';
+      await picker.update('sdxl');
+      const labels = picker.pick.items.map((i) => i.label);
+      assert.ok(labels.includes('sdxl-1.0') && labels.includes('sdxl-turbo'), labels.join(', '));
+      assert.equal(picker.pick.title, OFFLINE_LABEL, 'offline is said');
+      await new Promise((r) => setTimeout(r, 300));
+      await screenshot('model-picker-offline.png');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await chosen, 'sdxl-1.0', 'Enter picks the filtered alias');
+    } finally {
+      await config.update('hubUrl', hub.url, vscode.ConfigurationTarget.Workspace);
+    }
+    // Online: the Hub's results come below the local ones.
+    const chosen = api.testGeneration.chooseModel(folder());
+    const picker = api.testGeneration.picker!;
+    picker.pick.value = 'tiny';
+    await picker.update('tiny');
+    const labels = picker.pick.items.map((i) => i.label);
+    assert.ok(labels.includes('test-org/tiny-sd') && labels.includes('tiny-gpt2'), labels.join(', '));
+    assert.equal(picker.pick.title, undefined);
+    picker.pick.hide();
+    assert.equal(await chosen, undefined);
+  });
+
+  test('the Hub token: only in the download steps\' environment, never over plain http, asked once per other host', async () => {
+    const token = api.testGeneration.token;
+    const env = async (command: 'all' | 'install') =>
+      ((await api.testGeneration.createTask(folder(), { type: 'ml-pins', command, model: 'test-org/tiny-sd' })).execution as vscode.ProcessExecution).options?.env ?? {};
+    const asked: string[] = [];
+    token.ask = async (message, _options, ...items) => (asked.push(message), answers.warn === 'allow' ? items[0] : items[1]);
+    await token.store('hf_TestTokenValue1234567890');
+    const config = vscode.workspace.getConfiguration('mlPins');
+    try {
+      // The suite's Hub is a loopback one: asked once, "Not to This Host" remembered.
+      assert.equal((await env('all')).HF_TOKEN, undefined);
+      assert.equal((await env('all')).HF_TOKEN, undefined);
+      assert.equal(asked.length, 1, 'asked once per host');
+      assert.match(asked[0], /points to 127\.0\.0\.1:\d+, not huggingface\.co/);
+      await token.remember(new URL(hub.url).host, 'allow');
+      assert.equal((await env('all')).HF_TOKEN, 'hf_TestTokenValue1234567890');
+      assert.equal((await env('install')).HF_TOKEN, undefined, 'the install step never gets it');
+      // Plain http to another host: never, and not even asked.
+      await config.update('hubUrl', 'http://mirror.example', vscode.ConfigurationTarget.Workspace);
+      assert.equal((await env('all')).HF_TOKEN, undefined);
+      assert.equal(asked.length, 1);
+      // huggingface.co itself: yes.
+      await config.update('hubUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      assert.equal((await env('all')).HF_TOKEN, 'hf_TestTokenValue1234567890');
+    } finally {
+      await config.update('hubUrl', hub.url, vscode.ConfigurationTarget.Workspace);
+      await token.remember(new URL(hub.url).host, undefined);
+      await vscode.commands.executeCommand('mlPins.clearHubToken');
+    }
+    assert.equal((await env('all')).HF_TOKEN, undefined);
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   test('fixed pins: install, download from the Hub, generate; the image opens', async () => {
