@@ -31,9 +31,21 @@ describe('bare names', () => {
     const found = await of({ 'requirements.txt': 'torch\nnumpy\n' }, 'numpy2-abi-torch');
     assert.deepEqual(found.map((f) => f.severity), ['information']);
   });
-  test('a written bound on either side warns', async () => {
+  test('a written floor on the package that breaks warns', async () => {
     assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.0\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
-    assert.deepEqual((await of({ 'requirements.txt': 'torch\nnumpy>=1.24\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+  });
+  test('a bare name next to a written floor of the other package informs: no floor the user wrote admits the break', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch\nnumpy>=1.24\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
+  });
+  test('a cap alone is no floor', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch<2.5\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
+  });
+  test('a floor above the break is quiet, a floor inside it warns', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.3\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), []);
+    assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.1,<2.4\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+  });
+  test('a package another one installs informs (no floor was written for it)', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torchvision>=0.15\nnumpy>=2\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
   });
   test('the original failure still warns: diffusers>=0.21.0 with the hub it installs', async () => {
     assert.deepEqual((await of({ 'requirements.txt': 'diffusers>=0.21.0\n' }, 'hf-hub-cached-download')).map((f) => f.severity), ['warning']);
