@@ -11,6 +11,9 @@ mkdirSync(out, { recursive: true });
 
 const BUILT_IN: Record<string, string> = {
   'inconsistent-pins': 'The same package is pinned in two manifests of one project (pyproject.toml, requirement files, setup scripts, Dockerfiles) to sets of versions that do not overlap. Whichever file installs decides what you get, so environments drift apart. Pick one pin and make the others agree; each finding points at the other places.',
+  'installed-conflict': 'A package installed in the selected environment (`--environment`, or the interpreter VS Code uses) declares a requirement that another installed package does not meet, as `pip check` reports it: `torchvision 0.17.0 requires torch==2.2.0, but torch 2.3.0 is installed`. An exact pin that is not met is an error (such pins tie a compiled package to one release); a range, a warning. Requirements under a marker that the environment\'s Python or platform cannot decide are not judged. Reinstall the pinned set (`pip install -r requirements.txt`) or align the pins.',
+  'installed-drift': 'The selected environment has a version of a pinned package that the pin does not allow: the environment is out of date with the manifest (information). Reinstall from the manifest to bring it in line.',
+  'installed-missing': 'A package the manifest installs is not installed in the selected environment (information). Optional extras and dependency groups are not expected to be installed.',
   'toml-syntax': 'pyproject.toml is not valid TOML 1.0. The diagnostic sits where the parser stopped; nothing else in the file is checked until it parses.',
   'yaml-syntax': 'environment.yml is not valid YAML.',
   'requirement-syntax': 'A requirement is neither valid PEP 508 nor a pip requirement-file line. pip would reject the whole file; ML Pins flags the line and reads the rest.',

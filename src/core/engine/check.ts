@@ -10,6 +10,7 @@ import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '..
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
 import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
+import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
@@ -78,7 +79,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   }
   projects.sort((a, b) => b.dir.length - a.dir.length);
   const projectOf = (path: string) => projects.find((p) => path.startsWith(p.dir === '' ? '' : `${p.dir}/`) || p.dir === '');
-  const settingsFor = (path: string) => projectOf(path)?.settings ?? input.settings ?? {};
+  const settingsFor = (path: string) => withEnvironment(projectOf(path)?.settings ?? input.settings ?? {});
   const knowledgeFor = (path: string) => projectOf(path)?.knowledge ?? input.knowledge;
 
   // Requirement files: follow -r / -c, reading what is not among the files.
@@ -117,9 +118,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     if (!reports.has(m.path)) continue; // included files are checked through the files that include them
     const settings = settingsFor(m.path);
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
-    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
+    for (const env of environmentsOf(m, { targetPython: settings.targetPython, platform: settings.platform, includeTrees, includedFiles })) {
       environments.push(env);
       placed.push(...evaluateEnvironment(env, ctx));
+      if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
@@ -136,6 +138,13 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   const files = [...reports.values()].sort((a, b) => a.path.localeCompare(b.path));
   for (const f of files) f.findings.sort((a, b) => compareRanges(a.range, b.range) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.code.localeCompare(b.code));
   return { files, environments, settingsFor, knowledgeFor };
+}
+
+/** A selected environment's Python and platform are the target ones unless the user set them. */
+function withEnvironment(settings: CheckSettings): CheckSettings {
+  const env = settings.environment;
+  if (!env || (settings.targetPython && settings.platform) || (!env.python && !env.platform)) return settings;
+  return { ...settings, targetPython: settings.targetPython ?? env.python, platform: settings.platform ?? env.platform };
 }
 
 /** The same requirement seen from several environments (base, base + extra...) is reported once, at its worst. */

@@ -254,7 +254,7 @@ function writtenFloorBreaks(pin: PinnedRequirement, admitted: VersionSet, breaki
   return !!lo && !!blo && lo.inclusive === blo.inclusive && compareVersions(lo.version, blo.version) === 0;
 }
 
-function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
+export function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
   pinEditsMemo: Map<FixOption, TextEdit[] | undefined>): Fix[] {
   const fixes: Fix[] = [];
   for (const option of options) {
@@ -720,7 +720,7 @@ function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environmen
 
 // ---- helpers ----
 
-function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+export function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
   return applySeverity(code, computed, settings, admittedOnly, cap);
 }
 
