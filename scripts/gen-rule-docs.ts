@@ -17,6 +17,7 @@ const BUILT_IN: Record<string, string> = {
   'toml-syntax': 'pyproject.toml is not valid TOML 1.0. The diagnostic sits where the parser stopped; nothing else in the file is checked until it parses.',
   'yaml-syntax': 'environment.yml is not valid YAML.',
   'requirement-syntax': 'A requirement is neither valid PEP 508 nor a pip requirement-file line. pip would reject the whole file; ML Pins flags the line and reads the rest.',
+  'requirement-trailing-comma': 'A version specifier ends with a comma (`numpy>=1.24,<2.0,`). packaging 22 and later, and so current pip, read the comma as nothing; the packaging 21 that older pip releases vendor (pip 23.2, for one) rejects the requirement as invalid, and pip then rejects the whole file. Remove the comma (the quick fix does).',
   'unknown-option': 'pip does not know this option in a requirements file and rejects the whole file.',
   'include-missing': 'A `-r` / `-c` line names a file that does not exist (paths are relative to the including file).',
   'include-cycle': 'Requirement files include each other in a cycle.',
