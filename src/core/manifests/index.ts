@@ -73,10 +73,12 @@ export function parseManifest(path: string, text: string): ParsedManifest {
  * pip releases vendor (pip 23.2, for one) rejects the requirement, and with it the whole file. Reported on every
  * manifest kind, with a fix that removes the comma.
  */
+const TRAILING_COMMA = /^[^;]*,\s*\)?\s*(?:;|$)/;
+
 function trailingCommas(manifest: ParsedManifest, text: string): void {
   let index: ReturnType<typeof lineIndexFor> | undefined;
   for (const r of manifest.requirements) {
-    if (r.url || !r.specifier || !/,\s*\)?\s*$/.test(r.text.split(';')[0])) continue;
+    if (r.url || !r.specifier || !TRAILING_COMMA.test(r.text)) continue;
     index ??= lineIndexFor(text);
     const start = index.offsetAt(r.specifierRange.start);
     const written = text.slice(start, index.offsetAt(r.specifierRange.end));
