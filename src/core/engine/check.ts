@@ -9,7 +9,7 @@ import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
 import { environmentsOf, fileName, type Environment } from './environment';
-import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
+import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
@@ -164,7 +164,15 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
     const seen = byPlace.get(key);
     if (!seen || SEVERITY_RANK[p.finding.severity] < SEVERITY_RANK[seen.finding.severity]) byPlace.set(key, p);
   }
-  return [...byPlace.values()];
+  // Pins that contradict each other inside one environment are said once, as that (pip refuses the install), not
+  // again as a disagreement between files of the project.
+  const contradicted = new Set([...byPlace.values()].filter((p) => p.finding.code === CONFLICTING_PINS).map((p) => placeKey(p)));
+  return [...byPlace.values()].filter((p) => p.finding.code !== 'inconsistent-pins' || !contradicted.has(placeKey(p)));
+}
+
+function placeKey(p: PlacedFinding): string {
+  const r = p.finding.range;
+  return `${p.path}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip', 'pipfile']);

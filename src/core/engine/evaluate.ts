@@ -134,14 +134,16 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
 
 export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
   const k = ctx.knowledge;
+  const out: PlacedFinding[] = contradictions(env, ctx);
+  // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
+  const impossible = new Set(out.flatMap((p) => p.finding.packages));
   const candidates = new Set<CompiledRule>();
   for (const name of env.packages.keys()) {
     const rules = k.byPackage.get(name);
-    if (rules) for (const r of rules) candidates.add(r);
+    if (rules) for (const r of rules) if (!impossible.size || !ruleMentions(r).some((p) => impossible.has(p))) candidates.add(r);
   }
-  if (!candidates.size) return [];
+  if (!candidates.size) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython);
-  const out: PlacedFinding[] = [];
   for (const rule of candidates) {
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
@@ -155,6 +157,51 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
   // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
   if (env.addition) {
     for (const p of out) if (!p.finding.message.includes(env.addition)) p.finding = { ...p.finding, message: `${p.finding.message} (with ${env.addition})` };
+  }
+  return out;
+}
+
+/** The packages a rule speaks about. */
+function ruleMentions(rule: CompiledRule): string[] {
+  switch (rule.kind) {
+    case 'incompatible': return [...rule.c.when.keys()];
+    case 'requires': return [rule.c.rule.package, ...rule.c.rows.flatMap((r) => [...r.requires.keys()])];
+    case 'python-support': return [rule.c.rule.package];
+    case 'accelerator-variant': return rule.rule.packages;
+    case 'renamed': return [rule.rule.package];
+    case 'exclusive': return rule.rule.packages;
+  }
+}
+
+// ---- contradicting pins: one environment allows no version of a package ----
+
+export const CONFLICTING_PINS = 'conflicting-pins';
+
+/**
+ * `torchvision==0.15.2` above `torchvision>=0.17.0` in one environment: pip refuses the whole install
+ * (ResolutionImpossible). Reported at each pin that takes part, with the others as related locations.
+ */
+function contradictions(env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const out: PlacedFinding[] = [];
+  for (const [name, pkg] of env.packages) {
+    if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
+    const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
+    if (!severity) return [];
+    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
+    for (const pin of pkg.pins) {
+      const others = pkg.pins.filter((o) => o !== pin);
+      const message = others.length
+        ? `${where(pin)} and ${others.map(where).join(', ')} allow no version of ${displayName(name)} together: pip refuses to install ${env.label} (ResolutionImpossible).`
+        : `${where(pin)} allows no version of ${displayName(name)}: pip finds no matching distribution.`;
+      const fixes: Fix[] = others.length && pin.requirement.specifier && !pin.constraintOnly
+        ? [{ title: `Keep ${displayName(name)}${pin.requirement.specifier} and make the other pins agree`, preferred: false,
+          edits: others.map((o) => replaceSpecifier(o.path, o.requirement, pin.requirement.specifier, ctx.texts.get(o.path))) }]
+        : [];
+      out.push({ path: pin.path, finding: {
+        code: CONFLICTING_PINS, severity, message, packages: [name], range: pin.requirement.range, fixes,
+        related: others.map((o) => ({ path: o.path, range: o.requirement.range, message: `${displayName(name)} is also pinned as ${o.requirement.text.trim()}` })),
+      } });
+    }
   }
   return out;
 }
