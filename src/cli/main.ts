@@ -4,11 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
-import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
+import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
+import { readInstalledEnvironment } from '../node/environment';
 import { displayPath, loadProject } from '../node/project';
 import { summarize, toJson, toSarif, toText } from './format';
 
@@ -28,6 +29,10 @@ Options:
   --fail-on <level>     exit 1 when a finding reaches it: error (default), warning or never
   --target-python <v>   the CPython the project runs on, e.g. 3.11
   --accelerator <a>     the machine's accelerator: cpu, cuda or rocm (flags builds for another one)
+  --environment <path>  an installed environment to check too (a venv, its interpreter, or site-packages):
+                        its packages are read from their metadata, nothing is run; its Python and platform
+                        become the target ones unless given
+  --platform <p>        the operating system installed on: linux, windows or macos
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
   --dry-run             fix: print the changes as a unified diff instead of writing them
@@ -49,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
         'fail-on': { type: 'string' },
         'target-python': { type: 'string' },
         accelerator: { type: 'string' },
+        environment: { type: 'string' },
+        platform: { type: 'string' },
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -71,13 +78,16 @@ async function main(argv: string[]): Promise<number> {
   if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
   if (values.accelerator !== undefined && !['cpu', 'cuda', 'rocm', 'mps', 'auto'].includes(values.accelerator)) throw new UsageError('--accelerator must be cpu, cuda, rocm, mps or auto');
   if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
+  if (values.platform !== undefined && !(PLATFORMS as readonly string[]).includes(values.platform)) throw new UsageError('--platform must be linux, windows or macos');
+  const cwd = process.cwd();
   const settings: CheckSettings = {
+    ...(values.environment !== undefined ? { environment: await readInstalledEnvironment(values.environment, cwd) } : {}),
+    platform: values.platform as Platform | undefined,
     targetPython: values['target-python'],
     accelerator: values.accelerator as CheckSettings['accelerator'],
     disabledRules: values.disable ?? [],
     admitted: values.admitted as CheckSettings['admitted'],
   };
-  const cwd = process.cwd();
   const knowledge = knowledgeFrom(bundledFamilies);
   const display = (p: string) => displayPath(p, cwd);
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import { buildTestWheels, makeVenv } from '../support/python';
 
 const root = join(import.meta.dirname, '..', '..');
 // The tsx loader by absolute URL, so the CLI also starts from a temporary folder outside the repo.
@@ -74,7 +75,8 @@ describe('ml-pins check', () => {
   });
 
   test('usage and I/O errors exit 2 with one line and no stack', () => {
-    for (const args of [['check', '--format', 'xml'], ['check', 'no/such/path'], ['frobnicate'], ['check', '--bogus']]) {
+    for (const args of [['check', '--format', 'xml'], ['check', 'no/such/path'], ['frobnicate'], ['check', '--bogus'],
+      ['check', '--platform', 'beos'], ['check', '--environment', 'no/such/venv'], ['check', '--environment', 'examples']]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -104,5 +106,32 @@ describe('ml-pins fix', () => {
     assert.equal(after.code, 0, after.stdout);
     assert.deepEqual(JSON.parse(after.stdout).files.flatMap((f: { findings: unknown[] }) => f.findings), []);
     assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /"diffusers>=0\.29\.0",\n/);
+  });
+});
+
+describe('ml-pins check --environment', () => {
+  test('the seed project\'s situation: the installed diffusers 0.21.0 and huggingface_hub 0.26.0 are an error on the diffusers pins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
+    cpSync(join(root, 'examples/seed-project'), join(dir, 'project'), { recursive: true });
+    buildTestWheels(join(dir, 'wheels'));
+    const py = makeVenv(join(dir, 'project', '.venv'), true);
+    const pip = spawnSync(py, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', join(dir, 'wheels'), 'diffusers==0.21.0', 'huggingface-hub==0.26.0'], { encoding: 'utf8' });
+    assert.equal(pip.status, 0, pip.stderr);
+    const r = cli(['check', '.', '--environment', '.venv', '--format', 'json'], join(dir, 'project'));
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const hub = out.files.flatMap((f: { path: string; findings: { code: string; severity: string; message: string; range: { start: { line: number } } }[] }) =>
+      f.findings.filter((x) => x.code === 'hf-hub-cached-download').map((x) => [f.path, x.range.start.line, x.severity, /In \.venv, the installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.0/.test(x.message)]));
+    assert.deepEqual(hub, [['pyproject.toml', 13, 'error', true], ['requirements.txt', 7, 'error', true], ['setup_ai_models.py', 12, 'error', true]]);
+    // The virtual environment is read, never checked as part of the project.
+    assert.ok(out.files.every((f: { path: string }) => !f.path.startsWith('.venv')));
+  });
+  test('--target-python and --platform win over the environment\'s own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
+    writeFileSync(join(dir, 'requirements.txt'), 'torch==2.2.0; sys_platform == "win32"\ntorch==2.3.0; sys_platform != "win32"\nnumpy>=2\n');
+    const linux = JSON.parse(cli(['check', '.', '--platform', 'linux', '--format', 'json'], dir).stdout);
+    assert.deepEqual(linux.files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code)), []);
+    const windows = JSON.parse(cli(['check', '.', '--platform', 'windows', '--target-python', '3.11', '--format', 'json'], dir).stdout);
+    assert.deepEqual(windows.files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code)), ['numpy2-abi-torch']);
   });
 });

@@ -9,7 +9,8 @@ import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
 import { environmentsOf, fileName, type Environment } from './environment';
-import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
+import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
+import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
@@ -78,7 +79,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   }
   projects.sort((a, b) => b.dir.length - a.dir.length);
   const projectOf = (path: string) => projects.find((p) => path.startsWith(p.dir === '' ? '' : `${p.dir}/`) || p.dir === '');
-  const settingsFor = (path: string) => projectOf(path)?.settings ?? input.settings ?? {};
+  const settingsFor = (path: string) => withEnvironment(projectOf(path)?.settings ?? input.settings ?? {});
   const knowledgeFor = (path: string) => projectOf(path)?.knowledge ?? input.knowledge;
 
   // Requirement files: follow -r / -c, reading what is not among the files.
@@ -117,9 +118,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     if (!reports.has(m.path)) continue; // included files are checked through the files that include them
     const settings = settingsFor(m.path);
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
-    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
+    for (const env of environmentsOf(m, { targetPython: settings.targetPython, platform: settings.platform, includeTrees, includedFiles })) {
       environments.push(env);
       placed.push(...evaluateEnvironment(env, ctx));
+      if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
@@ -136,6 +138,13 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   const files = [...reports.values()].sort((a, b) => a.path.localeCompare(b.path));
   for (const f of files) f.findings.sort((a, b) => compareRanges(a.range, b.range) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.code.localeCompare(b.code));
   return { files, environments, settingsFor, knowledgeFor };
+}
+
+/** A selected environment's Python and platform are the target ones unless the user set them. */
+function withEnvironment(settings: CheckSettings): CheckSettings {
+  const env = settings.environment;
+  if (!env || (settings.targetPython && settings.platform) || (!env.python && !env.platform)) return settings;
+  return { ...settings, targetPython: settings.targetPython ?? env.python, platform: settings.platform ?? env.platform };
 }
 
 /** The same requirement seen from several environments (base, base + extra...) is reported once, at its worst. */
@@ -155,7 +164,15 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
     const seen = byPlace.get(key);
     if (!seen || SEVERITY_RANK[p.finding.severity] < SEVERITY_RANK[seen.finding.severity]) byPlace.set(key, p);
   }
-  return [...byPlace.values()];
+  // Pins that contradict each other inside one environment are said once, as that (pip refuses the install), not
+  // again as a disagreement between files of the project.
+  const contradicted = new Set([...byPlace.values()].filter((p) => p.finding.code === CONFLICTING_PINS).map((p) => placeKey(p)));
+  return [...byPlace.values()].filter((p) => p.finding.code !== 'inconsistent-pins' || !contradicted.has(placeKey(p)));
+}
+
+function placeKey(p: PlacedFinding): string {
+  const r = p.finding.range;
+  return `${p.path}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip', 'pipfile']);

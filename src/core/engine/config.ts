@@ -5,6 +5,27 @@ export type Accelerator = 'auto' | 'cpu' | 'cuda' | 'rocm' | 'mps';
 /** How loudly a combination that is admitted but not what a fresh install takes speaks. */
 export type AdmittedLevel = 'warning' | 'information' | 'off';
 export type SeverityOverride = Severity | 'off';
+/** The operating system the project installs on (platform-specific facts apply only there, or when unknown). */
+export type Platform = 'linux' | 'windows' | 'macos';
+export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'macos'];
+
+/** One package installed in the target environment, read from its .dist-info / .egg-info metadata. */
+export interface InstalledPackage {
+  version: string;
+  /** Requires-Dist as the installed metadata declares it. */
+  requiresDist: string[];
+}
+
+/** The environment the project runs in (a virtual environment or site-packages folder), read without running it. */
+export interface InstalledEnvironment {
+  /** How messages name it: `.venv`, or the interpreter's path. */
+  label: string;
+  /** CPython minor version, e.g. "3.11", when known. */
+  python?: string;
+  platform?: Platform;
+  /** PEP 503-normalized name -> what is installed. */
+  packages: Record<string, InstalledPackage>;
+}
 
 export interface CheckSettings {
   /** Codes turned off. */
@@ -17,6 +38,10 @@ export interface CheckSettings {
   /** CPython the project targets, e.g. "3.11". Evaluates markers and sharpens Python checks. */
   targetPython?: string;
   accelerator?: Accelerator;
+  /** The operating system; undefined = unknown (platform-specific facts then apply and say which platform). */
+  platform?: Platform;
+  /** The installed environment, when one is selected (`--environment`, the editor's interpreter). */
+  environment?: InstalledEnvironment;
   /** Extra rule files (paths, relative to the project). The caller loads them. */
   ruleFiles?: string[];
   /** Models for the install-and-generate command. */
@@ -40,6 +65,7 @@ export interface ConfigProblem {
  *   admitted = "information"            # warning | information | off
  *   target-python = "3.11"
  *   accelerator = "rocm"
+ *   platform = "linux"                  # linux | windows | macos
  *   rule-files = ["ml-pins-rules.json"]
  *   models = ["sdxl-1.0"]
  *   install-command = ["python", "setup_ai_models.py", "--models", "sdxl-1.0"]   # or one string, split on spaces
@@ -74,6 +100,10 @@ export function readToolConfig(value: unknown): { settings: CheckSettings; probl
       case 'accelerator':
         if (typeof v === 'string' && ACCELERATORS.has(v)) settings.accelerator = v as Accelerator;
         else problems.push({ message: '[tool.ml-pins] accelerator must be auto, cpu, cuda, rocm or mps' });
+        break;
+      case 'platform':
+        if (typeof v === 'string' && (PLATFORMS as readonly string[]).includes(v)) settings.platform = v as Platform;
+        else problems.push({ message: '[tool.ml-pins] platform must be linux, windows or macos' });
         break;
       case 'rule-files':
         settings.ruleFiles = strings(v, key);

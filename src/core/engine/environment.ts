@@ -6,6 +6,7 @@ import { evaluateMarker, parseMarker } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
 import { isDockerfilePath } from '../manifests/script';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
+import type { Platform } from './config';
 
 export interface PinnedRequirement {
   requirement: Requirement;
@@ -43,6 +44,7 @@ export interface Environment {
 
 export interface BuildOptions {
   targetPython?: string;
+  platform?: Platform;
   /** requirement-file path -> the manifests read through -r / -c from it, root first (from loadRequirementTree). */
   includeTrees?: Map<string, ParsedManifest[]>;
   /** A file a script's `pip install -r/-c` names -> its manifests (the file and what it includes). */
@@ -51,7 +53,7 @@ export interface BuildOptions {
 
 /** All environments of one manifest. */
 export function environmentsOf(manifest: ParsedManifest, options: BuildOptions = {}): Environment[] {
-  const markerEnv = markerEnvironment(options.targetPython);
+  const markerEnv = markerEnvironment(options.targetPython, options.platform);
   const python = pythonRange(manifest);
   const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes, addition?: string): Environment => ({
     label,
@@ -280,9 +282,18 @@ function markerApplies(marker: string | undefined, env: Partial<MarkerEnvironmen
   return evaluateMarker(parsed.value, env);
 }
 
-function markerEnvironment(targetPython?: string): Partial<MarkerEnvironment> {
-  if (!targetPython) return {};
-  return { python_version: targetPython, implementation_name: 'cpython', platform_python_implementation: 'CPython' } as Partial<MarkerEnvironment>;
+const PLATFORM_MARKERS: Record<Platform, Partial<MarkerEnvironment>> = {
+  linux: { sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix' },
+  windows: { sys_platform: 'win32', platform_system: 'Windows', os_name: 'nt' },
+  macos: { sys_platform: 'darwin', platform_system: 'Darwin', os_name: 'posix' },
+};
+
+/** The marker variables known for a target Python and platform; the others stay unknown (both branches count). */
+export function markerEnvironment(targetPython?: string, platform?: Platform): Partial<MarkerEnvironment> {
+  return {
+    ...(targetPython ? { python_version: targetPython, implementation_name: 'cpython', platform_python_implementation: 'CPython' } : {}),
+    ...(platform ? PLATFORM_MARKERS[platform] : {}),
+  } as Partial<MarkerEnvironment>;
 }
 
 function pythonRange(manifest: ParsedManifest): { set: VersionSet; source?: Environment['pythonSource'] } | undefined {

@@ -134,14 +134,16 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
 
 export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
   const k = ctx.knowledge;
+  const out: PlacedFinding[] = contradictions(env, ctx);
+  // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
+  const impossible = new Set(out.flatMap((p) => p.finding.packages));
   const candidates = new Set<CompiledRule>();
   for (const name of env.packages.keys()) {
     const rules = k.byPackage.get(name);
-    if (rules) for (const r of rules) candidates.add(r);
+    if (rules) for (const r of rules) if (!impossible.size || !ruleMentions(r).some((p) => impossible.has(p))) candidates.add(r);
   }
-  if (!candidates.size) return [];
+  if (!candidates.size) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython);
-  const out: PlacedFinding[] = [];
   for (const rule of candidates) {
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
@@ -155,6 +157,51 @@ export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedF
   // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
   if (env.addition) {
     for (const p of out) if (!p.finding.message.includes(env.addition)) p.finding = { ...p.finding, message: `${p.finding.message} (with ${env.addition})` };
+  }
+  return out;
+}
+
+/** The packages a rule speaks about. */
+function ruleMentions(rule: CompiledRule): string[] {
+  switch (rule.kind) {
+    case 'incompatible': return [...rule.c.when.keys()];
+    case 'requires': return [rule.c.rule.package, ...rule.c.rows.flatMap((r) => [...r.requires.keys()])];
+    case 'python-support': return [rule.c.rule.package];
+    case 'accelerator-variant': return rule.rule.packages;
+    case 'renamed': return [rule.rule.package];
+    case 'exclusive': return rule.rule.packages;
+  }
+}
+
+// ---- contradicting pins: one environment allows no version of a package ----
+
+export const CONFLICTING_PINS = 'conflicting-pins';
+
+/**
+ * `torchvision==0.15.2` above `torchvision>=0.17.0` in one environment: pip refuses the whole install
+ * (ResolutionImpossible). Reported at each pin that takes part, with the others as related locations.
+ */
+function contradictions(env: Environment, ctx: EvalContext): PlacedFinding[] {
+  const out: PlacedFinding[] = [];
+  for (const [name, pkg] of env.packages) {
+    if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
+    const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
+    if (!severity) return [];
+    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
+    for (const pin of pkg.pins) {
+      const others = pkg.pins.filter((o) => o !== pin);
+      const message = others.length
+        ? `${where(pin)} and ${others.map(where).join(', ')} allow no version of ${displayName(name)} together: pip refuses to install ${env.label} (ResolutionImpossible).`
+        : `${where(pin)} allows no version of ${displayName(name)}: pip finds no matching distribution.`;
+      const fixes: Fix[] = others.length && pin.requirement.specifier && !pin.constraintOnly
+        ? [{ title: `Keep ${displayName(name)}${pin.requirement.specifier} and make the other pins agree`, preferred: false,
+          edits: others.map((o) => replaceSpecifier(o.path, o.requirement, pin.requirement.specifier, ctx.texts.get(o.path))) }]
+        : [];
+      out.push({ path: pin.path, finding: {
+        code: CONFLICTING_PINS, severity, message, packages: [name], range: pin.requirement.range, fixes,
+        related: others.map((o) => ({ path: o.path, range: o.requirement.range, message: `${displayName(name)} is also pinned as ${o.requirement.text.trim()}` })),
+      } });
+    }
   }
   return out;
 }
@@ -178,6 +225,8 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
     if (!topIn(sets.fresh.get(pkg) ?? s, bad)) othersFresh = false;
   }
   const bad = when.get(rule.target)!;
+  const within = new Set(rule.within ?? []);
+  for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(when.get(pkg)!)) return [];
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
     `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
@@ -191,15 +240,16 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
     if (pin?.requirement.scope.kind === 'conda') continue;
     const b = admitted.intersect(bad);
-    if (b.isEmpty()) continue;
+    if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
     const all = othersAll && admitted.isSubsetOf(bad);
     const freshBreaks = othersFresh && topIn(fresh, bad);
     const computed: Severity = all || freshBreaks ? 'error' : 'warning';
     const admittedOnly = computed === 'warning';
-    // An admitted-only combination between packages nobody bounded (`torch` and `numpy` as bare names) is the
-    // environment's drift, not a choice in the manifest: it informs rather than warns.
-    const unbounded = admittedOnly && [...when.keys()].every((p) => writtenBounds(env, p, p === rule.target ? pin : undefined) === 0);
-    const cap = unbounded && rule.maxSeverity !== 'hint' ? 'information' : rule.maxSeverity;
+    // An admitted-only combination warns only when the floor the user wrote admits the break (`diffusers>=0.21.0`).
+    // Versions admitted because no floor was written (a bare name, a package another one installs) are the
+    // environment's drift, not a choice in the manifest: they inform.
+    const unwritten = admittedOnly && !(pin && writtenFloorBreaks(pin, admitted, b));
+    const cap = unwritten && rule.maxSeverity !== 'hint' ? 'information' : rule.maxSeverity;
     const severity = finalSeverity(rule.code, computed, cap, ctx.settings, admittedOnly);
     if (!severity) continue;
     const message = renderMessage(rule.message, {
@@ -242,12 +292,16 @@ function targetBranches(env: Environment, target: string, sets: Sets): { pin?: P
 }
 
 /** How many written version bounds the pins of a package carry (for one pin, only that pin). */
-function writtenBounds(env: Environment, pkg: string, pin?: PinnedRequirement): number {
-  const pins = pin ? [pin] : env.packages.get(pkg)?.pins ?? [];
-  return pins.reduce((n, p) => n + (p.requirement.specifier.trim() ? 1 : 0), 0);
+/** The pin has a written lower bound, and the lowest version it admits (`admitted`) is among the breaking ones. */
+function writtenFloorBreaks(pin: PinnedRequirement, admitted: VersionSet, breaking: VersionSet): boolean {
+  const written = pin.requirement.specifier.trim();
+  if (!written || !VersionSet.fromSpecifierSet(written).lowerBound()) return false;
+  const lo = admitted.lowerBound();
+  const blo = breaking.lowerBound();
+  return !!lo && !!blo && lo.inclusive === blo.inclusive && compareVersions(lo.version, blo.version) === 0;
 }
 
-function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
+export function incompatibleFixes(options: FixOption[], env: Environment, anchor: PinnedRequirement, ctx: EvalContext,
   pinEditsMemo: Map<FixOption, TextEdit[] | undefined>): Fix[] {
   const fixes: Fix[] = [];
   for (const option of options) {
@@ -416,7 +470,10 @@ function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalCont
     c.rows.some((row) => pkg.admitted.intersects(row.versions) && row.python.intersects(minorSet(m)));
   const unsupported = admittedMinors.filter((m) => !supported(m));
   if (!unsupported.length) return [];
-  const computed: Severity = target || unsupported.length === admittedMinors.length ? 'error' : 'warning';
+  // Only an open-ended requires-python (`>=3.10`, which packaging guidance says not to cap) admitting newer Pythons
+  // the package has no wheels for yet: the project does not run there by choice, so this informs.
+  const openTop = !target && !pythons.upperBound() && unsupported.every((m, i) => m === admittedMinors[admittedMinors.length - unsupported.length + i]);
+  const computed: Severity = target || unsupported.length === admittedMinors.length ? 'error' : openTop ? 'information' : 'warning';
   const severity = finalSeverity(rule.code, computed, rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
   const pythonText = rangeText(unsupported.map((m) => `3.${m}`));
@@ -682,7 +739,11 @@ function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environmen
   const implicit = rule.packages.filter((p) => !explicit.includes(p) && sets.implicit.has(p));
   const present = [...explicit, ...implicit];
   if (present.length < 2) return [];
-  const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
+  // Wheels of one version overwrite each other with the same files (a warning: the GUI parts may go missing);
+  // wheels that cannot be of one version leave a cv2 mixed from two releases (an error).
+  const versions = present.map((p) => sets.admitted.get(p) ?? VersionSet.all());
+  const oneVersion = versions.every((a, i) => versions.every((b, j) => i === j || a.intersects(b)));
+  const severity = finalSeverity(rule.code, oneVersion ? 'warning' : 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
   const label = (p: string) => (sets.implicit.has(p) && !explicit.includes(p) ? `${displayName(p)} (installed by ${displayName(sets.implicit.get(p)!)})` : displayName(p));
   const out: PlacedFinding[] = [];
@@ -706,7 +767,7 @@ function exclusive(rule: import('../rules/types').ExclusiveRule, env: Environmen
 
 // ---- helpers ----
 
-function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+export function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
   return applySeverity(code, computed, settings, admittedOnly, cap);
 }
 

@@ -1,7 +1,7 @@
 // Which parser reads which file, and how a file's bytes become text. Detection goes by the file name only, so the
 // CLI, folder discovery and the extension agree without reading anything.
 
-import { LineIndex } from '../text';
+import { LineIndex, lineIndexFor } from '../text';
 import type { Finding, ManifestKind, ParsedManifest } from '../types';
 import { syntaxFinding } from './common';
 import { parseCondaEnvironment } from './conda';
@@ -63,6 +63,37 @@ export function detectManifestKind(path: string): ManifestKind | undefined {
 
 /** Parses a manifest with the parser its name calls for; unknown names are read as pip requirement files. */
 export function parseManifest(path: string, text: string): ParsedManifest {
+  const manifest = parseByKind(path, text);
+  trailingCommas(manifest, text);
+  return manifest;
+}
+
+/**
+ * `numpy>=1.24,<2.0,`: packaging 22 and later read the trailing comma as nothing, but the packaging 21.x that older
+ * pip releases vendor (pip 23.2, for one) rejects the requirement, and with it the whole file. Reported on every
+ * manifest kind, with a fix that removes the comma.
+ */
+const TRAILING_COMMA = /^[^;]*,\s*\)?\s*(?:;|$)/;
+
+function trailingCommas(manifest: ParsedManifest, text: string): void {
+  let index: ReturnType<typeof lineIndexFor> | undefined;
+  for (const r of manifest.requirements) {
+    if (r.url || !r.specifier || !TRAILING_COMMA.test(r.text)) continue;
+    index ??= lineIndexFor(text);
+    const start = index.offsetAt(r.specifierRange.start);
+    const written = text.slice(start, index.offsetAt(r.specifierRange.end));
+    const comma = /,(\s*\)?\s*)$/.exec(written);
+    if (!comma) continue;
+    const at = start + comma.index;
+    manifest.findings.push({
+      code: 'requirement-trailing-comma', severity: 'warning', packages: [r.normalizedName], range: index.range(at, at + 1),
+      message: `The version specifier of ${r.name} ends with a comma: older pip releases (those that vendor packaging 21, such as pip 23.2) reject the line as an invalid requirement, and the whole file with it; newer pip ignores it.`,
+      fixes: [{ title: 'Remove the trailing comma', preferred: true, edits: [{ path: manifest.path, range: index.range(at, at + 1), newText: '' }] }],
+    });
+  }
+}
+
+function parseByKind(path: string, text: string): ParsedManifest {
   switch (detectManifestKind(path) ?? kindByExtension(path)) {
     case 'pyproject':
       return parsePyproject(path, text);

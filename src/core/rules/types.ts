@@ -64,6 +64,9 @@ export interface IncompatibleRule extends RuleBase {
   target: string;
   /** Package -> the versions that take part in the failure (normalized names). All must hold at once. */
   when: Record<string, VersionCondition>;
+  /** Packages that take part only when every version their requirements allow is in range: `keras<3` states that
+   *  the code needs Keras 2, while `keras<3.13` or a bare `keras` allows Keras 3 and states nothing. */
+  within?: string[];
   fixes: FixOption[];
 }
 

@@ -69,6 +69,9 @@ export function validateRule(rule: unknown, where: string): string[] {
           if (cond.first !== undefined) version(cond.first, `when.${pkg}.first`);
         }
       }
+      if (rule.within !== undefined) {
+        if (!Array.isArray(rule.within) || !rule.within.every((p) => isStr(p) && isObj(rule.when) && p in rule.when)) err('"within" must list "when" packages');
+      }
       if (!Array.isArray(rule.fixes) || rule.fixes.length === 0) err('"fixes" must offer at least one fix');
       else {
         const preferred = rule.fixes.filter((f) => isObj(f) && f.preferred === true).length;

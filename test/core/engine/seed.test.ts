@@ -76,6 +76,11 @@ for (const name of ['seed-project', 'seed-project-after-naive-fix']) {
 describe('inconsistent-pins: what counts as one project', () => {
   const codes = async (files: Record<string, string>) =>
     (await check(files)).files.flatMap((f) => f.findings.filter((x) => x.code === 'inconsistent-pins').map(() => f.path.slice(ROOT.length + 1)));
+  const contradicting = async (files: Record<string, string>) => {
+    const found = (await check(files)).files.flatMap((f) => f.findings.map((x) => [f.path.slice(ROOT.length + 1), x.code]));
+    assert.deepEqual(found.filter(([, c]) => c === 'inconsistent-pins'), []);
+    return found.filter(([, c]) => c === 'conflicting-pins').map(([p]) => p);
+  };
   test('the package metadata is compared with install files in its folder and scripts below it', async () => {
     assert.deepEqual((await codes({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch==2.2.0"]\n', 'docker/install.sh': 'pip install torch==2.1.0\n' })).sort(),
       ['docker/install.sh', 'pyproject.toml']);
@@ -85,7 +90,9 @@ describe('inconsistent-pins: what counts as one project', () => {
   });
   test('standalone requirement files are compared only when one includes the other', async () => {
     assert.deepEqual(await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-pllava.txt': 'torch==2.2.1\n' }), []);
-    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
+    // A file and the one it includes are one environment: pins there that do not meet make pip refuse the install,
+    // reported once as that (conflicting-pins, an error) at both pins rather than again as inconsistent pins.
+    assert.deepEqual((await contradicting({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
       ['requirements-dev.txt', 'requirements.txt']);
   });
   test('sibling folders are separate projects', async () => {
@@ -98,8 +105,8 @@ describe('inconsistent-pins: what counts as one project', () => {
       'requirements_windows.txt': 'torch==2.3.1\n',
       'requirements-cu118.txt': 'onnxruntime-gpu==1.18.0\n',
     }), []);
-    // ...while a file and the one it includes still are.
-    assert.deepEqual((await codes({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
+    // ...while a file and the one it includes still are (as one environment whose pins contradict each other).
+    assert.deepEqual((await contradicting({ 'requirements.txt': 'torch==2.5.0\n', 'requirements-dev.txt': '-r requirements.txt\ntorch==2.4.1\n' })).sort(),
       ['requirements-dev.txt', 'requirements.txt']);
   });
   test('the same release built for two accelerators is not a disagreement', async () => {

@@ -1,7 +1,7 @@
 // How the engine judges real-world shapes: marker branches, bare names, and fixes that must never widen a pin.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fixProject } from '../../../src/core/engine/apply';
+import { applyEdits, fixProject } from '../../../src/core/engine/apply';
 import { check, findings, toInput } from './helpers';
 
 const of = async (files: Record<string, string>, code: string) => findings(await check(files)).filter((f) => f.code === code);
@@ -31,9 +31,21 @@ describe('bare names', () => {
     const found = await of({ 'requirements.txt': 'torch\nnumpy\n' }, 'numpy2-abi-torch');
     assert.deepEqual(found.map((f) => f.severity), ['information']);
   });
-  test('a written bound on either side warns', async () => {
+  test('a written floor on the package that breaks warns', async () => {
     assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.0\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
-    assert.deepEqual((await of({ 'requirements.txt': 'torch\nnumpy>=1.24\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+  });
+  test('a bare name next to a written floor of the other package informs: no floor the user wrote admits the break', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch\nnumpy>=1.24\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
+  });
+  test('a cap alone is no floor', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch<2.5\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
+  });
+  test('a floor above the break is quiet, a floor inside it warns', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.3\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), []);
+    assert.deepEqual((await of({ 'requirements.txt': 'torch>=2.1,<2.4\nnumpy\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['warning']);
+  });
+  test('a package another one installs informs (no floor was written for it)', async () => {
+    assert.deepEqual((await of({ 'requirements.txt': 'torchvision>=0.15\nnumpy>=2\n' }, 'numpy2-abi-torch')).map((f) => f.severity), ['information']);
   });
   test('the original failure still warns: diffusers>=0.21.0 with the hub it installs', async () => {
     assert.deepEqual((await of({ 'requirements.txt': 'diffusers>=0.21.0\n' }, 'hf-hub-cached-download')).map((f) => f.severity), ['warning']);
@@ -147,4 +159,38 @@ test('a break that only an extra brings in names the extra', async () => {
   const onBase = found.find((f) => f.range.start.line === 3 && f.severity === 'error');
   assert.ok(onBase, JSON.stringify(found.map((f) => [f.range.start.line, f.severity, f.message])));
   assert.match(onBase.message, /\(with extra "dev"\)$/);
+});
+
+describe('pins that contradict each other in one environment', () => {
+  test('an error at each pin, with the other as related, and the companion finding is not lost to a third package', async () => {
+    const result = await check({ 'requirements.txt': 'torchvision==0.15.2\ntorch==2.2.0\ntorchvision>=0.17.0\n' });
+    const found = findings(result);
+    assert.deepEqual(found.filter((f) => f.code === 'conflicting-pins').map((f) => [f.severity, f.range.start.line, f.related?.map((r) => r.range.start.line)]),
+      [['error', 0, [2]], ['error', 2, [0]]]);
+    assert.match(found[0].message, /`torchvision==0\.15\.2` and `torchvision>=0\.17\.0` allow no version of torchvision together: pip refuses/);
+    // Nothing else is blamed for the empty set.
+    assert.deepEqual(found.filter((f) => f.code !== 'conflicting-pins').filter((f) => /no version/.test(f.message)), []);
+  });
+  test('an arbitrary-equality pin and a local build of the same release do not meet', async () => {
+    const found = findings(await check({ 'requirements.txt': 'torch===2.2.0\ntorch==2.2.0+rocm5.7\naccelerate>=0.26\n' }));
+    assert.deepEqual(found.filter((f) => f.code === 'conflicting-pins').map((f) => f.range.start.line), [0, 1]);
+    assert.deepEqual(found.filter((f) => f.path === 'requirements.txt' && f.range.start.line === 2), []);
+  });
+  test('across an include: reported once as the contradiction, not again as inconsistent pins', async () => {
+    const found = findings(await check({ 'requirements.txt': '-r base.txt\nnumpy<2\ndiffusers>=0.29\n', 'base.txt': 'numpy>=2\n' }));
+    assert.deepEqual(found.map((f) => [f.path, f.code, f.range.start.line]).sort(),
+      [['base.txt', 'conflicting-pins', 0], ['requirements.txt', 'conflicting-pins', 1]]);
+  });
+  test('pins in different marker branches do not contradict', async () => {
+    const found = findings(await check({ 'requirements.txt': 'numpy<2; python_version < "3.9"\nnumpy>=2; python_version >= "3.9"\n' }));
+    assert.deepEqual(found.filter((f) => f.code === 'conflicting-pins'), []);
+  });
+  test('the fix (for review: it picks a side) makes the other pins agree, and the environment is then consistent', async () => {
+    const text = 'numpy<2\nnumpy>=2.1\n';
+    const found = findings(await check({ 'requirements.txt': text })).filter((f) => f.code === 'conflicting-pins' && f.range.start.line === 1);
+    assert.deepEqual(found[0].fixes.map((f) => [f.title, f.preferred]), [['Keep numpy>=2.1 and make the other pins agree', false]]);
+    const fixed = applyEdits(text, found[0].fixes[0].edits).text;
+    assert.equal(fixed, 'numpy>=2.1\nnumpy>=2.1\n');
+    assert.deepEqual(findings(await check({ 'requirements.txt': fixed })).filter((f) => f.code === 'conflicting-pins'), []);
+  });
 });
