@@ -48,6 +48,9 @@ export interface Finding {
   explanation?: string;
   /** Evidence: release notes, source at a tag, a maintainer's words. */
   sources?: string[];
+  /** Other findings on the same requirement that the same preferred fix mends, merged into this one (its message
+   *  lists them too): one root cause, one diagnostic. */
+  reasons?: { code: string; severity: Severity; message: string }[];
 }
 
 /** Where a requirement sits inside its manifest; it decides which environment the requirement belongs to. */

@@ -167,7 +167,47 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
   // Pins that contradict each other inside one environment are said once, as that (pip refuses the install), not
   // again as a disagreement between files of the project.
   const contradicted = new Set([...byPlace.values()].filter((p) => p.finding.code === CONFLICTING_PINS).map((p) => placeKey(p)));
-  return [...byPlace.values()].filter((p) => p.finding.code !== 'inconsistent-pins' || !contradicted.has(placeKey(p)));
+  return mergeSameFix([...byPlace.values()].filter((p) => p.finding.code !== 'inconsistent-pins' || !contradicted.has(placeKey(p))));
+}
+
+/**
+ * One root cause, one diagnostic: findings on the same requirement whose preferred fix is the same edit
+ * (`diffusers>=0.21.0` imports both `cached_download` and `HfFolder`; `diffusers>=0.29.0` mends both) become one
+ * finding, the most severe first, that lists each reason. Its code is the most severe one's.
+ */
+function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
+  const groups = new Map<string, PlacedFinding[]>();
+  const out: PlacedFinding[] = [];
+  for (const p of placed) {
+    const preferred = p.finding.fixes.find((f) => f.preferred);
+    if (!preferred?.edits.length) { out.push(p); continue; }
+    const key = `${placeKey(p)}\u0000${JSON.stringify(preferred.edits)}`;
+    const group = groups.get(key);
+    if (group) group.push(p);
+    else groups.set(key, [p]);
+  }
+  for (const group of groups.values()) {
+    if (group.length === 1) { out.push(group[0]); continue; }
+    group.sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.finding.code.localeCompare(b.finding.code));
+    const [first, ...rest] = group;
+    const f = first.finding;
+    const union = <T>(pick: (x: PlacedFinding) => readonly T[] | undefined, key: (t: T) => string = (t) => JSON.stringify(t)): T[] => {
+      const seen = new Map<string, T>();
+      for (const x of group) for (const t of pick(x) ?? []) if (!seen.has(key(t))) seen.set(key(t), t);
+      return [...seen.values()];
+    };
+    out.push({ path: first.path, finding: {
+      ...f,
+      message: [f.message, ...rest.map((x) => `Also (${x.finding.code}): ${x.finding.message}`)].join(' '),
+      packages: union((x) => x.finding.packages, (t) => t),
+      fixes: union((x) => x.finding.fixes, (t) => t.title),
+      related: union((x) => x.finding.related),
+      sources: union((x) => x.finding.sources, (t) => t),
+      explanation: group.map((x) => x.finding.explanation).filter(Boolean).join('\n\n') || undefined,
+      reasons: rest.map((x) => ({ code: x.finding.code, severity: x.finding.severity, message: x.finding.message })),
+    } });
+  }
+  return out;
 }
 
 function placeKey(p: PlacedFinding): string {

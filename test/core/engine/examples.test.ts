@@ -7,9 +7,13 @@ import { fixProject } from '../../../src/core/engine/apply';
 import { parseManifest } from '../../../src/core/manifests';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 import type { Rule } from '../../../src/core/rules/types';
+import type { Finding } from '../../../src/core/types';
 import { check, findings, ROOT, toInput } from './helpers';
 
 const codesOf = (rule: Rule): string[] => (rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : [rule.code]);
+/** A finding of one of `codes`, or one that another finding on the same requirement took in (same preferred fix). */
+const ofCodes = (codes: string[]) => (f: Finding): Finding[] =>
+  [f, ...(f.reasons ?? []).map((r) => ({ ...f, ...r }))].filter((x) => codes.includes(x.code));
 
 function requirementsOf(path: string, text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -31,7 +35,7 @@ for (const family of bundledFamilies) {
         const at = ex.at ?? Object.keys(ex.files)[0];
         test(`${rule.code} fires: ${ex.description ?? `example ${i + 1}`}`, async () => {
           const result = await check(ex.files, ex.settings);
-          const mine = findings(result).filter((f) => codes.includes(f.code));
+          const mine = findings(result).flatMap(ofCodes(codes)) as ReturnType<typeof findings>;
           assert.ok(mine.length > 0, `expected ${codes.join('/')} to fire; got ${JSON.stringify(findings(result).map((f) => `${f.path} ${f.code} ${f.severity}`))}`);
           assert.ok(mine.some((f) => f.path === at && f.severity === ex.severity),
             `expected a ${ex.severity} in ${at}; got ${JSON.stringify(mine.map((f) => `${f.path} ${f.severity}: ${f.message}`))}`);
@@ -41,11 +45,11 @@ for (const family of bundledFamilies) {
         });
         test(`${rule.code} fix resolves: ${ex.description ?? `example ${i + 1}`}`, async () => {
           const before = await check(ex.files, ex.settings);
-          const fixable = findings(before).filter((f) => codes.includes(f.code) && f.fixes.length);
+          const fixable = findings(before).filter((f) => ofCodes(codes)(f).length && f.fixes.length);
           if (!fixable.length) return; // some findings have no automatic fix (clashing OpenCV wheels)
-          const { changed, result } = await fixProject(toInput(ex.files, ex.settings), { only: (f) => codes.includes(f.code) });
+          const { changed, result } = await fixProject(toInput(ex.files, ex.settings), { only: (f) => ofCodes(codes)(f).length > 0 });
           assert.ok(changed.size > 0, 'the preferred fixes changed nothing');
-          const left = findings(result).filter((f) => codes.includes(f.code) && f.fixes.length);
+          const left = findings(result).filter((f) => ofCodes(codes)(f).length && f.fixes.length);
           assert.deepEqual(left.map((f) => `${f.path}: ${f.message}`), [], 'fixed findings are still reported');
           const touched = new Set(fixable.flatMap((f) => f.packages));
           for (const [path, text] of changed) {
@@ -66,7 +70,7 @@ for (const family of bundledFamilies) {
       rule.examples.passes.forEach((ex, i) => {
         test(`${rule.code} stays silent: ${ex.description ?? `example ${i + 1}`}`, async () => {
           const result = await check(ex.files, ex.settings);
-          const mine = findings(result).filter((f) => codes.includes(f.code));
+          const mine = findings(result).flatMap(ofCodes(codes)) as ReturnType<typeof findings>;
           assert.deepEqual(mine.map((f) => `${f.path} ${f.severity}: ${f.message}`), []);
         });
       });

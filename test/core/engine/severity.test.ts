@@ -194,3 +194,18 @@ describe('pins that contradict each other in one environment', () => {
     assert.deepEqual(findings(await check({ 'requirements.txt': fixed })).filter((f) => f.code === 'conflicting-pins'), []);
   });
 });
+
+describe('one root cause, one diagnostic', () => {
+  test('findings on one requirement that the same edit mends are one finding that lists each reason', async () => {
+    const found = findings(await check({ 'requirements.txt': 'diffusers>=0.21.0\n' }));
+    assert.deepEqual(found.map((f) => [f.code, f.severity, f.reasons?.map((r) => [r.code, r.severity])]),
+      [['hf-hub-cached-download', 'warning', [['hf-hub1-hffolder-diffusers', 'information']]]]);
+    assert.match(found[0].message, /cached_download.* Also \(hf-hub1-hffolder-diffusers\): .*HfFolder/);
+    assert.deepEqual(found[0].fixes.map((f) => f.title), ['Require diffusers>=0.29.0']);
+  });
+  test('findings whose fixes differ stay apart', async () => {
+    const found = findings(await check({ 'requirements.txt': 'torch==2.2.0\ntorchvision==0.18.0\n' }));
+    assert.ok(found.every((f) => !f.reasons || f.reasons.every((r) => r.code !== f.code)));
+    assert.ok(new Set(found.map((f) => `${f.range.start.line} ${JSON.stringify(f.fixes.find((x) => x.preferred)?.edits)}`)).size === found.length);
+  });
+});
