@@ -201,7 +201,8 @@ describe('one root cause, one diagnostic', () => {
     assert.deepEqual(found.map((f) => [f.code, f.severity, f.reasons?.map((r) => [r.code, r.severity])]),
       [['hf-hub-cached-download', 'warning', [['hf-hub1-hffolder-diffusers', 'information']]]]);
     assert.match(found[0].message, /cached_download.* Also \(hf-hub1-hffolder-diffusers\): .*HfFolder/);
-    assert.deepEqual(found[0].fixes.map((f) => f.title), ['Require diffusers>=0.29.0']);
+    assert.deepEqual(found[0].fixes.filter((f) => f.preferred).map((f) => f.title), ['Require diffusers>=0.29.0']);
+    assert.equal(new Set(found[0].fixes.map((f) => f.title)).size, found[0].fixes.length);
   });
   test('findings whose fixes differ stay apart', async () => {
     const found = findings(await check({ 'requirements.txt': 'torch==2.2.0\ntorchvision==0.18.0\n' }));
