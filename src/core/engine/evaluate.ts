@@ -10,6 +10,7 @@ import type { Environment, EnvironmentPackage, PinnedRequirement } from './envir
 import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
 import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
+import { pythonMinors, withMetadata } from '../metadata/derive';
 
 export interface EvalContext {
   knowledge: Knowledge;
@@ -111,15 +112,25 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
     const requires = k.requiresOf.get(name);
     if (!requires) continue;
     const set = admitted.get(name)!;
+    // When the snapshot knows the newest release, a fresh install takes the newest admitted one that exists.
+    const existing = k.current?.get(name);
+    const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       for (const row of applicableRows(req.rows, env, name)) {
         const all = set.isSubsetOf(row.versions);
-        const top = topIn(set, row.versions);
+        const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
           if (all) narrow(admitted, q, r);
           if (top || all) narrow(fresh, q, r);
         }
       }
+    }
+  }
+  if (k.current?.size) {
+    for (const name of fresh.names()) {
+      const existing = k.current.get(name);
+      const cur = existing && fresh.get(name);
+      if (cur && existing && cur.intersects(existing)) fresh.set(name, cur.intersect(existing));
     }
   }
   return { admitted, fresh, implicit };
@@ -132,8 +143,10 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
   if (!n.isEmpty()) sets.set(q, n);
 }
 
-export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
-  const k = ctx.knowledge;
+export function evaluateEnvironment(env: Environment, outer: EvalContext): PlacedFinding[] {
+  // The snapshot's declared facts for the packages named here replace the hand rows for those packages.
+  const k = withMetadata(outer.knowledge, env.packages.keys(), pythonMinors(outer.settings.targetPython, env.python));
+  const ctx: EvalContext = k === outer.knowledge ? outer : { ...outer, knowledge: k };
   const candidates = new Set<CompiledRule>();
   for (const name of env.packages.keys()) {
     const rules = k.byPackage.get(name);
