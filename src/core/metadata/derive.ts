@@ -162,7 +162,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     }
     const compiledList: CompiledRequires[] = [];
     for (const [dep, rows] of byDep) {
-      const handRule = hand.find((c) => c.rule.rows.some((row) => dep in row.requires))?.rule;
+      const handRule = hand.find((c) => speaksAbout(c.rule, dep))?.rule;
       const rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
       const c: CompiledRequires = { rule, rows, known };
       compiledList.push(c);
@@ -218,6 +218,14 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     k.current!.set(name, VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`));
   }
   return mentioned;
+}
+
+/** A curated requires rule speaks about `dep` when its rows or its message name it: a rule whose rows were deleted
+ *  in favour of the snapshot keeps its code, message and explanation for the same pair. */
+function speaksAbout(rule: RequiresRule, dep: string): boolean {
+  if (rule.rows.some((row) => dep in row.requires)) return true;
+  for (const m of rule.message.matchAll(/\{(?:requires|version):([a-z0-9._-]+)\}/gi)) if (m[1] === dep && dep !== rule.package) return true;
+  return false;
 }
 
 function snapshotCitation(pkg: PackageMetadata): string {

@@ -8,17 +8,21 @@ import { checkProject, knowledgeFrom } from '../../../src/core/engine/check';
 import type { CheckSettings } from '../../../src/core/engine/config';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 import { NodeMetadata } from '../../../src/node/metadata';
-import { check as checkWithoutSnapshot, findings } from '../engine/helpers';
+import { validateRuleFamily } from '../../../src/core/rules/validate';
+import type { RuleFamily } from '../../../src/core/rules/types';
+import { findings } from '../engine/helpers';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'metadata');
 const knowledge = knowledgeFrom(bundledFamilies, new NodeMetadata(FIXTURE));
+const handOnly = knowledgeFrom(bundledFamilies);
 
-async function check(files: Record<string, string>, settings?: CheckSettings) {
+async function check(files: Record<string, string>, settings?: CheckSettings, k = knowledge) {
   return checkProject({
     files: Object.entries(files).map(([p, text]) => ({ path: `/project/${p}`, text })),
-    readFile: async (p: string) => files[p.slice('/project/'.length)], knowledge, settings,
+    readFile: async (p: string) => files[p.slice('/project/'.length)], knowledge: k, settings,
   });
 }
+const checkWithoutSnapshot = (files: Record<string, string>) => check(files, undefined, handOnly);
 const codes = (r: Awaited<ReturnType<typeof check>>) => findings(r).map((f) => `${f.code} ${f.severity}`);
 
 describe('declared facts from the snapshot', () => {
@@ -106,5 +110,19 @@ describe('declared facts from the snapshot', () => {
   test('a clean, current project stays silent', async () => {
     const r = await check({ 'pyproject.toml': '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10,<3.13"\ndependencies = [\n  "torch==2.2.2",\n  "torchvision==0.17.2",\n  "pandas>=2.2.2",\n  "numpy>=1.26,<2",\n]\n' });
     assert.deepEqual(codes(r), []);
+  });
+
+  test('deleting a family\'s declared rows leaves the rule\'s code, message and fix to the snapshot', async () => {
+    const families = JSON.parse(JSON.stringify(bundledFamilies)) as RuleFamily[];
+    const companions = families.find((f) => f.family === 'torch-companions')!;
+    for (const rule of companions.rules) if (rule.kind === 'requires') rule.rows = [];
+    assert.deepEqual(validateRuleFamily(companions).errors, []);
+    const k = knowledgeFrom(families, new NodeMetadata(FIXTURE));
+    const r = await check({ 'requirements.txt': 'torch==2.1.0\ntorchvision==0.17.0\n' }, undefined, k);
+    const f = findings(r).find((x) => x.code === 'torchvision-torch-mismatch');
+    assert.ok(f, JSON.stringify(codes(r)));
+    assert.ok(f.fixes.some((x) => /torchvision==0\.16\.0/.test(x.title)));
+    // Without the snapshot, a rule without rows says nothing.
+    assert.deepEqual(codes(await check({ 'requirements.txt': 'torch==2.1.0\ntorchvision==0.17.0\n' }, undefined, knowledgeFrom(families))).filter((c) => c.startsWith('torchvision-torch')), []);
   });
 });
