@@ -117,7 +117,7 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       for (const row of applicableRows(req.rows, env, name)) {
-        const all = set.isSubsetOf(row.versions);
+        const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
           if (all) narrow(admitted, q, r);
@@ -353,7 +353,11 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
   const rows = applicableRows(c.rows, env, rule.package);
-  const cells = cellsOf(s, rows);
+  // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
+  // neither conflict nor rescue. A pin entirely above it is unknown.
+  const existing = ctx.knowledge.current?.get(rule.package);
+  const cells = cellsOf(s, rows).filter((cell) => !existing || cell.versions.intersects(existing));
+  if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
   const others = new Set(rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
@@ -424,9 +428,12 @@ function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalCont
   if (!pythons) return [];
   const admittedMinors = KNOWN_MINORS.filter((m) => pythons.intersects(minorSet(m)));
   if (!admittedMinors.length) return [];
-  const unknownReleases = !pkg.admitted.isSubsetOf(c.known);
+  const existing = ctx.knowledge.current?.get(rule.package);
+  const releases = existing ? pkg.admitted.intersect(existing) : pkg.admitted;
+  if (releases.isEmpty()) return [];
+  const unknownReleases = !releases.isSubsetOf(c.known);
   const supported = (m: number) => unknownReleases ||
-    c.rows.some((row) => pkg.admitted.intersects(row.versions) && row.python.intersects(minorSet(m)));
+    c.rows.some((row) => releases.intersects(row.versions) && row.python.intersects(minorSet(m)));
   const unsupported = admittedMinors.filter((m) => !supported(m));
   if (!unsupported.length) return [];
   const computed: Severity = target || unsupported.length === admittedMinors.length ? 'error' : 'warning';

@@ -1,6 +1,7 @@
 // The declared facts of the metadata snapshot as the engine's compiled structures (requires rows, implicit installs,
 // Python support, accelerator builds), so evaluate.ts reads them as it reads rules. Where the snapshot speaks about a
 // package, the hand-written rows for that package are not used: one source per fact.
+import { parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
@@ -89,12 +90,19 @@ export function declaredClosure(provider: MetadataProvider, names: Iterable<stri
 function entryRanges(pkg: PackageMetadata): { entry: ReleaseEntry; set: VersionSet; raw: string }[] {
   const entries = pkg.releases.filter((e) => e.versions.length);
   return entries.map((entry, i) => {
-    const lower = i === 0 ? '' : `>=${entry.versions[0]}`;
-    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${entries[i + 1].versions[0]}`;
+    // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
+    const lower = i === 0 ? '' : `>=${devZero(entry.versions[0])}`;
+    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(entries[i + 1].versions[0])}`;
     const spec = [lower, upper].filter(Boolean).join(',');
     const raw = entry.versions.length === 1 ? `==${entry.versions[0]}` : `>=${entry.versions[0]},<=${entry.versions[entry.versions.length - 1]}`;
     return { entry, set: VersionSet.fromSpecifierSet(spec), raw };
   });
+}
+
+/** `X.dev0` for a final release X (the first version of its line); a pre-, post- or dev release stays itself. */
+function devZero(version: string): string {
+  const v = parseVersion(version);
+  return v && !v.pre && v.post === undefined && v.dev === undefined && !v.local ? `${v.toString()}.dev0` : version;
 }
 
 /** What one release declares of each package under every minor: the union of the per-Python sets; present only

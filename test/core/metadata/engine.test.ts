@@ -78,6 +78,14 @@ describe('declared facts from the snapshot', () => {
     assert.ok(!/\{[a-z-]+(:[a-z0-9._-]+)?\}/i.test(f.message), f.message);
   });
 
+  test('an open range: every release that exists declares it, pre-releases included (the registry has nothing newer)', async () => {
+    const r = await check({ 'requirements.txt': 'pandas>=2.1.4\npython-dateutil==2.7.0\n' });
+    assert.ok(codes(r).includes('declared-requirement error'), JSON.stringify(codes(r)));
+    // torchvision's registry lists releases after the snapshot: an open range is unknown there.
+    assert.deepEqual(codes(await check({ 'requirements.txt': 'torchvision>=0.16.0\ntorch==1.13.0\n' })).filter((c) => c.startsWith('torchvision-torch')), []);
+    assert.ok(codes(await check({ 'requirements.txt': 'torchvision>=0.16.0,<=0.17.2\ntorch==1.13.0\n' })).includes('torchvision-torch-mismatch error'));
+  });
+
   test('extras: diffusers[torch] declares torch>=1.4, plain diffusers does not', async () => {
     const withExtra = await check({ 'requirements.txt': 'diffusers[torch]==0.27.0\ntorch==1.3.0\n' });
     assert.ok(codes(withExtra).some((c) => c.startsWith('diffusers-torch-extra')), JSON.stringify(codes(withExtra)));
