@@ -7,6 +7,7 @@ import { fixProject } from '../core/engine/apply';
 import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
+import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
 import { bundledMetadata } from '../node/metadata';
@@ -100,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
     case 'fix':
       return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
     case 'rules': {
-      const rules = bundledFamilies.flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
+      const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
       return 0;
     }

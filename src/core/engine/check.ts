@@ -12,6 +12,7 @@ import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import type { MetadataProvider } from '../metadata/provider';
+import { genericRules } from '../metadata/derive';
 import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
 
@@ -337,6 +338,7 @@ async function loadProjectRules(m: ParsedManifest, files: string[], input: Check
 const FAMILIES = new WeakMap<Knowledge, RuleFamily[]>();
 export function knowledgeFrom(families: RuleFamily[], metadata?: MetadataProvider): Knowledge {
   const k = compileKnowledge(families, metadata);
+  if (metadata) for (const rule of genericRules()) k.byCode.set(rule.code, rule);
   FAMILIES.set(k, families);
   return k;
 }
