@@ -58,8 +58,9 @@ export function withMetadata(base: Knowledge, names: Iterable<string>, minors: r
     const next: string[] = [];
     for (const name of frontier) {
       if (overlay.done.has(name)) continue;
-      overlay.done.add(name);
       const pkg = provider.get(name);
+      // Not covered is final for a synchronous provider; an asynchronous one may load the package later.
+      if (pkg || !provider.preload) overlay.done.add(name);
       if (!pkg) continue;
       next.push(...apply(overlay.knowledge, base, pkg, minors));
     }
@@ -105,25 +106,28 @@ function devZero(version: string): string {
   return v && !v.pre && v.post === undefined && v.dev === undefined && !v.local ? `${v.toString()}.dev0` : version;
 }
 
+interface Declared { name: string; extra?: string; set: VersionSet; spec: string; text: string }
+
 /** What one release declares of each package under every minor: the union of the per-Python sets; present only
  *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. */
 function declaredAcross(entry: ReleaseEntry, minors: readonly string[]):
-  Map<string, { name: string; extra?: string; set: VersionSet; text: string }> | undefined {
+  Map<string, Declared> | undefined {
   if (!entry.requires_dist) return undefined;
-  let out: Map<string, { name: string; extra?: string; set: VersionSet; text: string }> | undefined;
+  let out: Map<string, Declared> | undefined;
   for (const m of minors) {
     const env: Partial<MarkerEnvironment> = { python_version: m, implementation_name: 'cpython', platform_python_implementation: 'CPython' };
-    const here = new Map<string, { name: string; extra?: string; set: VersionSet; text: string }>();
+    const here = new Map<string, Declared>();
     for (const r of declaredRequirements(entry, env) ?? []) {
       const key = r.extra ? `${r.name}[${r.extra}]` : r.name;
       const seen = here.get(key);
-      here.set(key, seen ? { ...seen, set: seen.set.intersect(r.set), text: `${seen.text}, ${r.text}` } : { name: r.name, extra: r.extra, set: r.set, text: r.text });
+      const set = seen ? seen.set.intersect(r.set) : r.set;
+      here.set(key, { name: r.name, extra: r.extra, set, spec: seen ? set.toString() : r.specifier, text: seen ? `${seen.text}, ${r.text}` : r.text });
     }
     if (!out) { out = here; continue; }
     for (const [key, v] of out) {
       const h = here.get(key);
       if (!h) out.delete(key);
-      else if (h.text !== v.text) out.set(key, { ...v, set: v.set.union(h.set), text: v.text === h.text ? v.text : `${v.text} | ${h.text}` });
+      else if (h.text !== v.text) { const set = v.set.union(h.set); out.set(key, { ...v, set, spec: set.toString(), text: `${v.text} | ${h.text}` }); }
     }
   }
   return out ?? new Map();
@@ -157,7 +161,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
         if (d.set.isAll()) continue;
         const row: CompiledRow = {
           versions: set, requires: new Map([[d.name, d.set]]), extra: d.extra,
-          raw: { versions: raw, requires: { [d.name]: d.text.replace(/^[A-Za-z0-9._-]+\s*(\[[^\]]*\])?\s*/, '').replace(/\s*;.*$/, '') }, ...(d.extra ? { extra: d.extra } : {}) },
+          raw: { versions: raw, requires: { [d.name]: d.spec }, ...(d.extra ? { extra: d.extra } : {}) },
         };
         const rows = byDep.get(d.name) ?? [];
         rows.push(row);
