@@ -2,7 +2,7 @@
 // first use and cached. Nothing is read at start-up: the extension and the CLI pay only for packages a check names.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetadataProvider } from '../core/metadata/provider';
+import { validPackage, type MetadataProvider } from '../core/metadata/provider';
 import { normalizeName, type PackageMetadata, type SnapshotIndex } from '../core/metadata/types';
 
 /** metadata/ beside the running bundle (dist/../metadata), or beside src/ when run from source. */
@@ -24,12 +24,6 @@ function readJson<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-function plausible(pkg: unknown, name: string): pkg is PackageMetadata {
-  const p = pkg as PackageMetadata;
-  return !!p && typeof p === 'object' && p.format === 1 && p.name === name && typeof p.complete_through === 'string' &&
-    Array.isArray(p.releases) && p.releases.every((e) => e && Array.isArray(e.versions) && typeof e.source === 'string');
 }
 
 export class NodeMetadata implements MetadataProvider {
@@ -55,7 +49,7 @@ export class NodeMetadata implements MetadataProvider {
     // Only names the index lists are read: an arbitrary requirement name never becomes a path.
     const pkg = index && Object.prototype.hasOwnProperty.call(index.packages, n) && /^[a-z0-9][a-z0-9-]*$/.test(n)
       ? readJson<unknown>(join(this.dir, 'packages', `${n}.json`)) : undefined;
-    const ok = plausible(pkg, n) ? pkg : undefined;
+    const ok = validPackage(pkg, n) ? pkg : undefined;
     this.cache.set(n, ok);
     return ok;
   }

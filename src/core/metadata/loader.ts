@@ -1,7 +1,7 @@
 // A metadata provider over an asynchronous reader (VS Code for the Web reads the extension's metadata/ folder through
 // workspace.fs): `preload` fetches the packages a check names and what they declare, two levels deep, so that the
 // engine's synchronous `get` finds them. What has not been loaded is simply not covered.
-import { declaredNames, type MetadataProvider } from './provider';
+import { declaredNames, validPackage, type MetadataProvider } from './provider';
 import { normalizeName, type PackageMetadata, type SnapshotIndex } from './types';
 
 /** `read(relativePath)` returns a file of the metadata folder ("snapshot.json", "packages/torch.json") or undefined. */
@@ -25,7 +25,7 @@ export function asyncMetadata(read: (path: string) => Promise<string | undefined
         const idx = await loadIndex();
         const listed = !!idx && Object.prototype.hasOwnProperty.call(idx.packages, name) && /^[a-z0-9][a-z0-9-]*$/.test(name);
         const pkg = listed ? parse<PackageMetadata>(await read(`packages/${name}.json`).catch(() => undefined)) : undefined;
-        cache.set(name, pkg && pkg.name === name && Array.isArray(pkg.releases) ? pkg : undefined);
+        cache.set(name, validPackage(pkg, name) ? pkg : undefined);
       })().finally(() => inflight.delete(name));
       inflight.set(name, p);
     }

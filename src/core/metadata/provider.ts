@@ -15,6 +15,23 @@ export interface MetadataProvider {
   preload?(names: Iterable<string>): Promise<void>;
 }
 
+const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** A package file the engine can trust the shape of (any hand-edited or truncated file is treated as absent): every
+ *  version parses, lists are lists of strings. */
+export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadata {
+  const p = pkg as PackageMetadata;
+  if (!p || typeof p !== 'object' || p.format !== 1 || typeof p.name !== 'string' || (name !== undefined && p.name !== name)) return false;
+  if (typeof p.complete_through !== 'string' || !parseVersion(p.complete_through) || !Array.isArray(p.releases)) return false;
+  if (p.registry_newest !== undefined && (typeof p.registry_newest !== 'string' || !parseVersion(p.registry_newest))) return false;
+  return p.releases.every((e) => !!e && typeof e === 'object' && isStrArray(e.versions) && e.versions.length > 0 &&
+    e.versions.every((v) => !!parseVersion(v)) && typeof e.source === 'string' &&
+    (e.requires_dist === undefined || isStrArray(e.requires_dist)) &&
+    (e.requires_python === undefined || typeof e.requires_python === 'string') &&
+    (e.wheels === undefined || (typeof e.wheels === 'object' && isStrArray(e.wheels.python))) &&
+    (e.variants === undefined || (typeof e.variants === 'object' && Object.values(e.variants).every((u) => typeof u === 'string'))));
+}
+
 /** A provider over packages already in memory (tests, the web loader's cache). */
 export function memoryProvider(packages: Iterable<PackageMetadata>, snapshotDate?: string): MetadataProvider {
   const byName = new Map<string, PackageMetadata>();

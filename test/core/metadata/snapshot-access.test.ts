@@ -98,3 +98,24 @@ describe('curated rules name releases that exist', () => {
     assert.deepEqual(curatedVersionProblems(bundledFamilies, shipped), []);
   });
 });
+
+describe('bad package files', () => {
+  test('a malformed or hand-broken file is treated as absent, never as a fact', async () => {
+    const { validPackage, memoryProvider } = await import('../../../src/core/metadata/provider');
+    const good = node.get('numpy')!;
+    assert.ok(validPackage(good, 'numpy'));
+    const broken = [
+      { ...good, complete_through: 'latest' },
+      { ...good, releases: [{ versions: ['not a version'], source: 'x' }] },
+      { ...good, releases: [{ versions: ['1.0'], requires_dist: 'numpy>=1', source: 'x' }] },
+      { ...good, releases: [{ versions: [], source: 'x' }] },
+      { ...good, name: 'other' },
+      null, 'text', { format: 2 },
+    ];
+    for (const b of broken) assert.equal(validPackage(b, 'numpy'), false, JSON.stringify(b)?.slice(0, 80));
+    const web = asyncMetadata(async (p) => (p === 'snapshot.json' ? '{"format":1,"snapshot_date":"2026-01-15","packages":{"numpy":{}}}' : '{"format":1,"name":"numpy","complete_through":"2.0","releases":[{"versions":["x"],"source":"s"}]}'));
+    await web.preload!(['numpy']);
+    assert.equal(web.get('numpy'), undefined);
+    assert.equal(memoryProvider([]).get('numpy'), undefined);
+  });
+});
