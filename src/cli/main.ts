@@ -38,7 +38,10 @@ Options:
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --no-color            plain text output
   -h, --help            this help
-  -v, --version         the version`;
+  -v, --version         the version
+
+Environment:
+  ML_PINS_METADATA_DIR  a metadata snapshot folder to read instead of the bundled one (docs/metadata.md)`;
 
 class UsageError extends Error {}
 
