@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 test('metadata/ is in the .vsix and the npm package; test fixtures and sources are not', { timeout: 120000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-pack-'));
-  for (const f of ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json']) cpSync(join(root, f), join(dir, f));
+  for (const f of ['package.json', '.vscodeignore', '.npmignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json']) cpSync(join(root, f), join(dir, f));
   for (const [p, text] of Object.entries({
     'dist/extension.js': '', 'dist/cli.js': '', 'dist/web/extension.js': '', 'dist/hub.js': '', 'python/ml_pins_runner.py': '',
     'metadata/snapshot.json': '{}', 'metadata/packages/numpy.json': '{}', 'src/node/metadata.ts': '', 'test/fixtures/metadata/snapshot.json': '{}',
@@ -21,6 +21,8 @@ test('metadata/ is in the .vsix and the npm package; test fixtures and sources a
   }
   const vsce = join(root, 'node_modules', '.bin', 'vsce');
   const vsix = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(Boolean);
+  // vsce package (as npm run package calls it) refuses a package.json "files" list next to .vscodeignore: it must succeed.
+  execFileSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', join(dir, 'test.vsix')], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
   const npm = (JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
   for (const [what, files] of [['vsix', vsix], ['npm', npm]] as const) {
     assert.ok(files.includes('metadata/snapshot.json') && files.includes('metadata/packages/numpy.json'), `${what}: ${files.join(', ')}`);
