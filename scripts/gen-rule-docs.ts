@@ -24,6 +24,8 @@ const BUILT_IN: Record<string, string> = {
   'include-cycle': 'Requirement files include each other in a cycle.',
   'unreadable-file': 'The file is not text ML Pins can read (binary content or an encoding pip does not accept).',
   'pyproject-schema': 'A value in pyproject.toml has the wrong type for its key (for example `dependencies` as a string instead of an array).',
+  'declared-requirement': 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment admits meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
+  'declared-python-unsupported': 'The releases a pin admits do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
   'config-invalid': '`[tool.ml-pins]` has a key or value ML Pins does not understand, or a rule file it names is invalid.',
 };
 

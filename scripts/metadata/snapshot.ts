@@ -14,8 +14,18 @@ export function expand(entries: readonly ReleaseEntry[]): ReleaseRecord[] {
   return entries.flatMap(({ versions, ...rest }) => versions.map((version) => ({ version, ...rest })));
 }
 
+/** JSON with object keys sorted at every level (an array replacer would drop nested keys: wheels, variants). */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).filter((k) => obj[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 function sameMetadata(a: ReleaseRecord, b: ReleaseRecord): boolean {
-  const strip = ({ version: _v, source: _s, ...rest }: ReleaseRecord) => JSON.stringify(rest, Object.keys(rest).sort());
+  const strip = ({ version: _v, source: _s, ...rest }: ReleaseRecord) => stableJson(rest);
   return strip(a) === strip(b);
 }
 

@@ -7,10 +7,13 @@ import { fixProject } from '../core/engine/apply';
 import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
+import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
 import { readInstalledEnvironment } from '../node/environment';
+import { bundledMetadata } from '../node/metadata';
 import { displayPath, loadProject } from '../node/project';
+import { metadataCommand } from './metadata';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -20,9 +23,11 @@ const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
+  ml-pins metadata [name] [--format text|json]
 
 A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
-shell scripts, Dockerfiles and setup scripts). Default: the current folder.
+shell scripts, Dockerfiles and setup scripts). Default: the current folder. \`metadata\` prints what the bundled
+metadata snapshot knows of a package (releases, Requires-Python, Requires-Dist, provenance), or lists the packages.
 
 Options:
   --format <f>          text (default), json or sarif
@@ -38,7 +43,10 @@ Options:
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --no-color            plain text output
   -h, --help            this help
-  -v, --version         the version`;
+  -v, --version         the version
+
+Environment:
+  ML_PINS_METADATA_DIR  a metadata snapshot folder to read instead of the bundled one (docs/metadata.md)`;
 
 class UsageError extends Error {}
 
@@ -88,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     disabledRules: values.disable ?? [],
     admitted: values.admitted as CheckSettings['admitted'],
   };
-  const knowledge = knowledgeFrom(bundledFamilies);
+  const knowledge = knowledgeFrom(bundledFamilies, bundledMetadata());
   const display = (p: string) => displayPath(p, cwd);
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const failing = (sev: Severity) => failOn !== 'never' && SEVERITY_RANK[sev] <= SEVERITY_RANK[failOn as Severity];
@@ -106,12 +114,17 @@ async function main(argv: string[]): Promise<number> {
     case 'fix':
       return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
     case 'rules': {
-      const rules = bundledFamilies.flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
+      const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
       return 0;
     }
+    case 'metadata': {
+      if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
+      if (paths.length > 1) throw new UsageError('metadata takes one package name');
+      return metadataCommand(bundledMetadata(), paths[0], format, (s) => process.stdout.write(s));
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (expected check, fix or rules)`);
+      throw new UsageError(`unknown command "${command}" (expected check, fix, rules or metadata)`);
   }
 }
 

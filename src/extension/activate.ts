@@ -1,6 +1,7 @@
 // What the Node and the web entries share: diagnostics, quick fixes, hovers, status bar, fix-all. Nothing heavy
 // runs before the first check; the knowledge base is compiled once, lazily, by the checker.
 import * as vscode from 'vscode';
+import { asyncMetadata } from '../core/metadata/loader';
 import { WorkspaceChecker } from './checker';
 import { fixAllInWorkspace, MlPinsCodeActions } from './codeActions';
 import { registerCommands, type CommandTable } from './commands';
@@ -27,7 +28,12 @@ export interface MlPinsApi {
 
 /** `more`: the Node entry's rows of the command table (src/extension/commands.ts), given the common parts. */
 export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string, more?: (api: MlPinsApi) => CommandTable): MlPinsApi {
-  const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'));
+  // The metadata snapshot ships in the extension's metadata/ folder; each check loads the packages it names.
+  const metadataDir = vscode.Uri.joinPath(context.extensionUri, 'metadata');
+  const metadata = asyncMetadata(async (path) => {
+    try { return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(metadataDir, ...path.split('/')))); } catch { return undefined; }
+  });
+  const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), metadata);
   const actions = new MlPinsCodeActions(checker, afterFixCommand);
   context.subscriptions.push(
     checker,

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { checkProject, knowledgeFrom, type CheckResult } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
+import type { MetadataProvider } from '../core/metadata/provider';
 import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Finding } from '../core/types';
@@ -25,7 +26,7 @@ export class WorkspaceChecker implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('ml-pins');
   private compiled?: Knowledge; // compiled on the first check, not at activation
   private get knowledge(): Knowledge {
-    return (this.compiled ??= knowledgeFrom(bundledFamilies));
+    return (this.compiled ??= knowledgeFrom(bundledFamilies, this.metadata));
   }
   private readonly files = new Map<string, vscode.Uri>(); // engine path -> uri, for every known manifest
   private readonly byUri = new Map<string, CheckedFinding[]>();
@@ -40,7 +41,7 @@ export class WorkspaceChecker implements vscode.Disposable {
    *  project, and must not re-read every other manifest from disk. */
   private readonly diskCache = new Map<string, { text: string } | { finding: Finding }>();
 
-  constructor(private readonly docsBase: vscode.Uri) {
+  constructor(private readonly docsBase: vscode.Uri, readonly metadata?: MetadataProvider) {
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
     this.disposables.push(
       this.diagnostics, watcher, this.changed,

@@ -2,6 +2,8 @@
 // explanation and evidence, and the package's page.
 import * as vscode from 'vscode';
 import { describeSet, displayName } from '../core/engine/messages';
+import { snapshotNote } from '../core/metadata/provider';
+import { VersionSet } from '../core/pep440/intervals';
 import type { Requirement } from '../core/types';
 import type { WorkspaceChecker } from './checker';
 import { enginePath, toRange } from './convert';
@@ -25,6 +27,8 @@ export class MlPinsHover implements vscode.HoverProvider {
       md.appendMarkdown(`- ${escape(env.label)}: admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ` +
         `${escape(freshText(pkg.admitted))}\n`);
     }
+    const note = snapshotNote(this.checker.metadata, requirement.normalizedName, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));
+    if (note) md.appendMarkdown(`\n${escape(name)} ${requirement.specifier ? escape(requirement.specifier) : ''}: ${escape(note)}\n`);
     md.appendMarkdown('\n');
     const findings = this.checker.findingsFor(document.uri).filter((c) => c.diagnostic.range.contains(position));
     for (const { finding } of findings) {

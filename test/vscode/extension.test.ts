@@ -125,6 +125,36 @@ suite('ML Pins in VS Code', () => {
     assert.match(text, /pypi\.org\/project\/diffusers/);
   });
 
+  test('hover on a release newer than the metadata snapshot says so', async function () {
+    // The snapshot the extension ships (metadata/ beside dist/), read as the extension reads it.
+    const base = vscode.extensions.getExtension(extensionId)!.extensionUri;
+    let index: { snapshot_date: string; packages: Record<string, { complete_through: string }> };
+    try {
+      index = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(base, 'metadata', 'snapshot.json'))));
+    } catch {
+      return this.skip(); // no snapshot in this checkout
+    }
+    const [name, row] = Object.entries(index.packages)[0];
+    const uri = file('requirements-snapshot.txt');
+    // A version far beyond the snapshot's newest release, and the newest release itself.
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${name}==9999.0.0\n${name}==${row.complete_through}\n`));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await api.checker.whenIdle();
+      const hoverAt = async (line: number) => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 1));
+        // Markdown escapes removed.
+        return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n').replace(/\\/g, '');
+      };
+      assert.ok((await hoverAt(0)).includes(`newer than the knowledge snapshot (${index.snapshot_date})`), await hoverAt(0));
+      assert.doesNotMatch(await hoverAt(1), /newer than the knowledge snapshot/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('requirement files get the pip-requirements language', async () => {
     const doc = await vscode.workspace.openTextDocument(file('requirements.txt'));
     assert.equal(doc.languageId, 'pip-requirements');

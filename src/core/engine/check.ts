@@ -12,6 +12,8 @@ import { environmentsOf, fileName, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
+import type { MetadataProvider } from '../metadata/provider';
+import { genericRules } from '../metadata/derive';
 import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
 
@@ -74,7 +76,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     let knowledge = input.knowledge;
     const merged = mergeSettings(input.settings ?? {}, settings);
     const extra = await loadProjectRules(m, merged.ruleFiles ?? [], input, placed);
-    if (extra.length) knowledge = compileKnowledge([...knowledgeFamilies(input.knowledge), ...extra]);
+    if (extra.length) knowledge = compileKnowledge([...knowledgeFamilies(input.knowledge), ...extra], input.knowledge.metadata);
     projects.push({ dir: dirname(m.path), settings: merged, knowledge });
   }
   projects.sort((a, b) => b.dir.length - a.dir.length);
@@ -111,6 +113,16 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       if ((await read(target)) === undefined) continue;
       includedFiles.set(target, (await loadRequirementTree(target, read)).manifests);
     }
+  }
+
+  // An asynchronous metadata source (the web build) loads the packages the manifests name before the synchronous
+  // evaluation asks for them.
+  const preload = new Set(projects.map((p) => p.knowledge.metadata).concat(input.knowledge.metadata));
+  for (const provider of preload) {
+    if (!provider?.preload) continue;
+    const names = new Set<string>();
+    for (const m of manifests.values()) for (const r of m.requirements) names.add(r.normalizedName);
+    try { await provider.preload(names); } catch { /* the snapshot stays silent on what did not load */ }
   }
 
   const environments: Environment[] = [];
@@ -381,8 +393,9 @@ async function loadProjectRules(m: ParsedManifest, files: string[], input: Check
 
 /** The families a compiled knowledge base came from (kept on the object by compileKnowledge's caller). */
 const FAMILIES = new WeakMap<Knowledge, RuleFamily[]>();
-export function knowledgeFrom(families: RuleFamily[]): Knowledge {
-  const k = compileKnowledge(families);
+export function knowledgeFrom(families: RuleFamily[], metadata?: MetadataProvider): Knowledge {
+  const k = compileKnowledge(families, metadata);
+  if (metadata) for (const rule of genericRules()) k.byCode.set(rule.code, rule);
   FAMILIES.set(k, families);
   return k;
 }

@@ -10,6 +10,7 @@ import type { Environment, EnvironmentPackage, PinnedRequirement } from './envir
 import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
 import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
+import { pythonMinors, withMetadata } from '../metadata/derive';
 
 export interface EvalContext {
   knowledge: Knowledge;
@@ -111,15 +112,25 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
     const requires = k.requiresOf.get(name);
     if (!requires) continue;
     const set = admitted.get(name)!;
+    // When the snapshot knows the newest release, a fresh install takes the newest admitted one that exists.
+    const existing = k.current?.get(name);
+    const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       for (const row of applicableRows(req.rows, env, name)) {
-        const all = set.isSubsetOf(row.versions);
-        const top = topIn(set, row.versions);
+        const all = topSet.isSubsetOf(row.versions);
+        const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
           if (all) narrow(admitted, q, r);
           if (top || all) narrow(fresh, q, r);
         }
       }
+    }
+  }
+  if (k.current?.size) {
+    for (const name of fresh.names()) {
+      const existing = k.current.get(name);
+      const cur = existing && fresh.get(name);
+      if (cur && existing && cur.intersects(existing)) fresh.set(name, cur.intersect(existing));
     }
   }
   return { admitted, fresh, implicit };
@@ -132,8 +143,10 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
   if (!n.isEmpty()) sets.set(q, n);
 }
 
-export function evaluateEnvironment(env: Environment, ctx: EvalContext): PlacedFinding[] {
-  const k = ctx.knowledge;
+export function evaluateEnvironment(env: Environment, outer: EvalContext): PlacedFinding[] {
+  // The snapshot's declared facts for the packages named here replace the hand rows for those packages.
+  const k = withMetadata(outer.knowledge, env.packages.keys(), pythonMinors(outer.settings.targetPython, env.python));
+  const ctx: EvalContext = k === outer.knowledge ? outer : { ...outer, knowledge: k };
   const out: PlacedFinding[] = contradictions(env, ctx);
   // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
   const impossible = new Set(out.flatMap((p) => p.finding.packages));
@@ -394,7 +407,11 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
   const rows = applicableRows(c.rows, env, rule.package);
-  const cells = cellsOf(s, rows);
+  // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
+  // neither conflict nor rescue. A pin entirely above it is unknown.
+  const existing = ctx.knowledge.current?.get(rule.package);
+  const cells = cellsOf(s, rows).filter((cell) => !existing || cell.versions.intersects(existing));
+  if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
   const others = new Set(rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
@@ -465,9 +482,12 @@ function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalCont
   if (!pythons) return [];
   const admittedMinors = KNOWN_MINORS.filter((m) => pythons.intersects(minorSet(m)));
   if (!admittedMinors.length) return [];
-  const unknownReleases = !pkg.admitted.isSubsetOf(c.known);
+  const existing = ctx.knowledge.current?.get(rule.package);
+  const releases = existing ? pkg.admitted.intersect(existing) : pkg.admitted;
+  if (releases.isEmpty()) return [];
+  const unknownReleases = !releases.isSubsetOf(c.known);
   const supported = (m: number) => unknownReleases ||
-    c.rows.some((row) => pkg.admitted.intersects(row.versions) && row.python.intersects(minorSet(m)));
+    c.rows.some((row) => releases.intersects(row.versions) && row.python.intersects(minorSet(m)));
   const unsupported = admittedMinors.filter((m) => !supported(m));
   if (!unsupported.length) return [];
   // Only an open-ended requires-python (`>=3.10`, which packaging guidance says not to cap) admitting newer Pythons

@@ -1,5 +1,6 @@
 // The rule families compiled for fast checking: every specifier parsed once into a VersionSet, and rules indexed by
 // the packages that can trigger them, so checking grows with the number of requirements, not rules × requirements.
+import type { MetadataProvider } from '../metadata/provider';
 import { VersionSet } from '../pep440/intervals';
 import type {
   AcceleratorRule, ExclusiveRule, IncompatibleRule, PythonSupportRule, RenamedRule, RequiresRule, Rule, RuleFamily,
@@ -55,10 +56,16 @@ export interface Knowledge {
   byCode: Map<string, Rule>;
   /** Companion package -> (companion rule) for mapping companion versions to the anchor's. */
   companions: Map<string, CompiledRequires>;
+  /** The metadata snapshot: what releases declare. Its facts replace the hand rows for the packages it covers
+   *  (src/core/metadata/derive.ts builds the per-check view). */
+  metadata?: MetadataProvider;
+  /** Package -> the versions known to exist (up to the snapshot's newest, when that is the registry's newest): the
+   *  top of this set is what a fresh install takes. Set on the per-check view only. */
+  current?: Map<string, VersionSet>;
 }
 
-export function compileKnowledge(families: readonly RuleFamily[]): Knowledge {
-  const k: Knowledge = { rules: [], byPackage: new Map(), requiresOf: new Map(), pythonSupportOf: new Map(), installs: new Map(), byCode: new Map(), companions: new Map() };
+export function compileKnowledge(families: readonly RuleFamily[], metadata?: MetadataProvider): Knowledge {
+  const k: Knowledge = { rules: [], byPackage: new Map(), requiresOf: new Map(), pythonSupportOf: new Map(), installs: new Map(), byCode: new Map(), companions: new Map(), ...(metadata ? { metadata } : {}) };
   const index = (pkg: string, rule: CompiledRule) => {
     const list = k.byPackage.get(pkg);
     if (list) { if (!list.includes(rule)) list.push(rule); } else k.byPackage.set(pkg, [rule]);

@@ -90,7 +90,8 @@ export function validateRule(rule: unknown, where: string): string[] {
     case 'requires':
     case 'python-support': {
       name(rule.package, '"package"');
-      if (!Array.isArray(rule.rows) || rule.rows.length === 0) { err('"rows" must not be empty'); break; }
+      // Empty rows: the rule names the facts (code, message, explanation) and the metadata snapshot supplies them.
+      if (!Array.isArray(rule.rows)) { err('"rows" must be an array'); break; }
       rule.rows.forEach((row, i) => {
         if (!isObj(row)) return err(`rows[${i}] must be an object`);
         spec(row.versions, `rows[${i}].versions`);

@@ -3,8 +3,11 @@ import { checkProject, knowledgeFrom, type CheckResult } from '../../../src/core
 import type { CheckSettings } from '../../../src/core/engine/config';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 import type { Finding } from '../../../src/core/types';
+import { NodeMetadata } from '../../../src/node/metadata';
+import { join } from 'node:path';
 
-export const knowledge = knowledgeFrom(bundledFamilies);
+// The product's knowledge: the rules with the metadata snapshot that ships beside them (metadata/, when present).
+export const knowledge = knowledgeFrom(bundledFamilies, new NodeMetadata(join(__dirname, '..', '..', '..', 'metadata')));
 
 export const ROOT = '/project';
 

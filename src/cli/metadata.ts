@@ -1,0 +1,88 @@
+// `ml-pins metadata <name> [--format json]`: what the snapshot knows about a package (docs/metadata.md).
+import { expandEntries, pythonsOf, unknownNewer } from '../core/metadata/provider';
+import { normalizeName, type PackageMetadata } from '../core/metadata/types';
+import type { NodeMetadata } from '../node/metadata';
+
+export interface MetadataJson {
+  name: string;
+  snapshot_date: string;
+  complete_through: string;
+  registry_newest: string | null;
+  /** Releases newer than `complete_through` exist (the registry lists them) and are unknown. */
+  unknown_releases: { newer_than: string; registry_newest: string } | null;
+  releases: {
+    version: string;
+    requires_python: string | null;
+    requires_dist: string[] | null;
+    yanked: false | string;
+    source: string;
+    python: string[] | null;
+    wheels?: unknown;
+    variants?: Record<string, string>;
+  }[];
+}
+
+export function metadataJson(pkg: PackageMetadata): MetadataJson {
+  const newer = unknownNewer(pkg);
+  return {
+    name: pkg.name,
+    snapshot_date: pkg.snapshot_date,
+    complete_through: pkg.complete_through,
+    registry_newest: pkg.registry_newest ?? null,
+    unknown_releases: newer ? { newer_than: pkg.complete_through, registry_newest: newer } : null,
+    releases: expandEntries(pkg).map((r) => ({
+      version: r.version,
+      requires_python: r.requires_python ?? null,
+      requires_dist: r.requires_dist ?? null,
+      yanked: r.yanked ?? false,
+      source: r.source,
+      python: pythonsOf(r) ?? null,
+      ...(r.wheels ? { wheels: r.wheels } : {}),
+      ...(r.variants ? { variants: r.variants } : {}),
+    })),
+  };
+}
+
+function range(items: string[]): string {
+  return items.length > 2 ? `${items[0]}–${items[items.length - 1]}` : items.join(', ');
+}
+
+export function metadataText(pkg: PackageMetadata): string {
+  const j = metadataJson(pkg);
+  const lines = [`${j.name}: ${j.releases.length} release${j.releases.length === 1 ? '' : 's'} known, through ${j.complete_through} (metadata snapshot of ${j.snapshot_date})`];
+  for (const r of j.releases) {
+    const facts = [
+      r.requires_python === null ? 'Requires-Python unknown' : r.requires_python === '' ? 'no Requires-Python' : `Requires-Python ${r.requires_python}`,
+      r.python ? (r.python.length ? `installs on CPython ${range(r.python)}` : 'installs on no current CPython') : undefined,
+      r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
+    ].filter(Boolean);
+    lines.push('', `${r.version}  ${facts.join('; ')}`);
+    lines.push(r.requires_dist === null ? '  requires: unknown' : r.requires_dist.length ? `  requires: ${r.requires_dist.join(', ')}` : '  requires: nothing');
+    if (r.variants) lines.push(`  builds: ${Object.entries(r.variants).map(([l, u]) => `+${l} (${u})`).join(', ')}`);
+    lines.push(`  source: ${r.source}`);
+  }
+  if (j.unknown_releases) {
+    lines.push('', `unknown: the registry lists releases up to ${j.unknown_releases.registry_newest}; those after ${j.complete_through} are newer than the knowledge snapshot (${j.snapshot_date}), and no finding is built on them.`);
+  }
+  return lines.join('\n');
+}
+
+/** Prints one package, or the list of covered packages without a name. Returns the exit code. */
+export function metadataCommand(provider: NodeMetadata, name: string | undefined, format: string, write: (s: string) => void): number {
+  if (!name) {
+    const index = provider.snapshot();
+    if (!index) { write('No metadata snapshot is installed.\n'); return 1; }
+    const rows = Object.entries(index.packages);
+    if (format === 'json') write(`${JSON.stringify({ snapshot_date: index.snapshot_date, packages: index.packages }, null, 2)}\n`);
+    else write(`${[`metadata snapshot of ${index.snapshot_date}: ${rows.length} packages`, ...rows.map(([n, r]) => `${n.padEnd(32)} ${String(r.releases).padStart(5)} releases through ${r.complete_through}${r.registry_newest && r.registry_newest !== r.complete_through ? ` (registry: ${r.registry_newest})` : ''}`)].join('\n')}\n`);
+    return 0;
+  }
+  const pkg = provider.get(normalizeName(name));
+  if (!pkg) {
+    write(format === 'json' ? `${JSON.stringify({ name: normalizeName(name), snapshot_date: provider.snapshotDate ?? null, releases: null })}\n`
+      : `${normalizeName(name)}: not in the metadata snapshot${provider.snapshotDate ? ` of ${provider.snapshotDate}` : ''}; ML Pins knows nothing it declares.\n`);
+    return 1;
+  }
+  write(`${format === 'json' ? JSON.stringify(metadataJson(pkg), null, 2) : metadataText(pkg)}\n`);
+  return 0;
+}

@@ -1,0 +1,288 @@
+// The declared facts of the metadata snapshot as the engine's compiled structures (requires rows, implicit installs,
+// Python support, accelerator builds), so evaluate.ts reads them as it reads rules. Where the snapshot speaks about a
+// package, the hand-written rows for that package are not used: one source per fact.
+import { parseVersion } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import type { MarkerEnvironment } from '../pep508';
+import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
+import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
+import { declaredNames, declaredRequirements, pythonsOf, variantsOf, type MetadataProvider } from './provider';
+import type { PackageMetadata, ReleaseEntry } from './types';
+
+/** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
+export const DECLARED_REQUIREMENT = 'declared-requirement';
+/** Code of findings on Requires-Python / wheels that no curated rule names. */
+export const DECLARED_PYTHON = 'declared-python-unsupported';
+
+const KNOWN_MINORS = [8, 9, 10, 11, 12, 13, 14];
+
+/** The CPython minors a check considers: the target Python, else those the project's Python range admits. */
+export function pythonMinors(targetPython: string | undefined, python: VersionSet | undefined): string[] {
+  if (targetPython) return [targetPython];
+  const all = KNOWN_MINORS.map((m) => `3.${m}`);
+  if (!python) return all;
+  const some = all.filter((v) => python.intersects(VersionSet.fromSpecifierSet(`==${v}.*`)));
+  return some.length ? some : all;
+}
+
+interface Overlay {
+  knowledge: Knowledge;
+  done: Set<string>;
+}
+
+const overlays = new WeakMap<Knowledge, Map<string, Overlay>>();
+
+/**
+ * The knowledge base with the snapshot's facts for `names` (and what they declare, two levels deep) in place of the
+ * hand rows, for the given Python minors. Extended lazily and cached per base and Python set: a project's
+ * environments share one overlay.
+ */
+export function withMetadata(base: Knowledge, names: Iterable<string>, minors: readonly string[]): Knowledge {
+  const provider = base.metadata;
+  if (!provider) return base;
+  let byKey = overlays.get(base);
+  if (!byKey) overlays.set(base, (byKey = new Map()));
+  const key = minors.join(',');
+  let overlay = byKey.get(key);
+  if (!overlay) {
+    const k: Knowledge = {
+      ...base,
+      byPackage: new Map(base.byPackage), requiresOf: new Map(base.requiresOf), pythonSupportOf: new Map(base.pythonSupportOf),
+      installs: new Map(base.installs), byCode: new Map(base.byCode), companions: new Map(base.companions), current: new Map(),
+    };
+    for (const rule of genericRules()) k.byCode.set(rule.code, rule);
+    byKey.set(key, (overlay = { knowledge: k, done: new Set() }));
+  }
+  let frontier = [...names];
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const name of frontier) {
+      if (overlay.done.has(name)) continue;
+      const pkg = provider.get(name);
+      // Not covered is final for a synchronous provider; an asynchronous one may load the package later.
+      if (pkg || !provider.preload) overlay.done.add(name);
+      if (!pkg) continue;
+      next.push(...apply(overlay.knowledge, base, pkg, minors));
+    }
+    frontier = next;
+  }
+  return overlay.knowledge;
+}
+
+/** The names a set of packages brings in by declaration, two levels deep: what a web preload must fetch. */
+export function declaredClosure(provider: MetadataProvider, names: Iterable<string>): Set<string> {
+  const seen = new Set<string>();
+  let frontier = [...names];
+  for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const n of frontier) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const pkg = provider.get(n);
+      if (pkg) for (const e of pkg.releases) next.push(...declaredNames(e));
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+/** Entry i covers its own releases and the versions up to the next entry (those do not exist), the first one
+ *  everything below it, the last one up to `complete_through`: versions newer than that stay unknown. */
+function entryRanges(pkg: PackageMetadata): { entry: ReleaseEntry; set: VersionSet; raw: string }[] {
+  const entries = pkg.releases.filter((e) => e.versions.length);
+  return entries.map((entry, i) => {
+    // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
+    const lower = i === 0 ? '' : `>=${devZero(entry.versions[0])}`;
+    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(entries[i + 1].versions[0])}`;
+    const spec = [lower, upper].filter(Boolean).join(',');
+    const raw = entry.versions.length === 1 ? `==${entry.versions[0]}` : `>=${entry.versions[0]},<=${entry.versions[entry.versions.length - 1]}`;
+    return { entry, set: VersionSet.fromSpecifierSet(spec), raw };
+  });
+}
+
+/** `X.dev0` for a final release X (the first version of its line); a pre-, post- or dev release stays itself. */
+function devZero(version: string): string {
+  const v = parseVersion(version);
+  return v && !v.pre && v.post === undefined && v.dev === undefined && !v.local ? `${v.toString()}.dev0` : version;
+}
+
+interface Declared { name: string; extra?: string; set: VersionSet; spec: string; text: string }
+
+/** What one release declares of each package under every minor: the union of the per-Python sets; present only
+ *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. */
+function declaredAcross(entry: ReleaseEntry, minors: readonly string[]):
+  Map<string, Declared> | undefined {
+  if (!entry.requires_dist) return undefined;
+  let out: Map<string, Declared> | undefined;
+  for (const m of minors) {
+    const env: Partial<MarkerEnvironment> = { python_version: m, implementation_name: 'cpython', platform_python_implementation: 'CPython' };
+    const here = new Map<string, Declared>();
+    for (const r of declaredRequirements(entry, env) ?? []) {
+      const key = r.extra ? `${r.name}[${r.extra}]` : r.name;
+      const seen = here.get(key);
+      const set = seen ? seen.set.intersect(r.set) : r.set;
+      here.set(key, { name: r.name, extra: r.extra, set, spec: seen ? set.toString() : r.specifier, text: seen ? `${seen.text}, ${r.text}` : r.text });
+    }
+    if (!out) { out = here; continue; }
+    for (const [key, v] of out) {
+      const h = here.get(key);
+      if (!h) out.delete(key);
+      else if (h.text !== v.text) { const set = v.set.union(h.set); out.set(key, { ...v, set, spec: set.toString(), text: `${v.text} | ${h.text}` }); }
+    }
+  }
+  return out ?? new Map();
+}
+
+function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: readonly string[]): string[] {
+  const name = pkg.name;
+  const ranges = entryRanges(pkg);
+  const mentioned: string[] = [];
+  const removeHand = (pred: (r: CompiledRule) => boolean) => {
+    const list = k.byPackage.get(name);
+    if (list) k.byPackage.set(name, list.filter((r) => !pred(r)));
+  };
+
+  // ---- requires and implicit installs ----
+  const withDist = ranges.filter((r) => r.entry.requires_dist);
+  if (withDist.length) {
+    const hand = base.requiresOf.get(name) ?? [];
+    removeHand((r) => r.kind === 'requires' && r.c.rule.package === name);
+    k.companions.delete(name);
+    const known = withDist.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    const byDep = new Map<string, CompiledRow[]>();
+    const installs: { versions: VersionSet; packages: string[] }[] = [];
+    const sources = new Map<string, Set<string>>();
+    for (const { entry, set, raw } of withDist) {
+      const declared = declaredAcross(entry, minors)!;
+      const always: string[] = [];
+      for (const d of declared.values()) {
+        mentioned.push(d.name);
+        if (!d.extra) always.push(d.name);
+        if (d.set.isAll()) continue;
+        const row: CompiledRow = {
+          versions: set, requires: new Map([[d.name, d.set]]), extra: d.extra,
+          raw: { versions: raw, requires: { [d.name]: d.spec }, ...(d.extra ? { extra: d.extra } : {}) },
+        };
+        const rows = byDep.get(d.name) ?? [];
+        rows.push(row);
+        byDep.set(d.name, rows);
+        const s = sources.get(d.name) ?? new Set<string>();
+        s.add(entry.source);
+        sources.set(d.name, s);
+      }
+      if (always.length) installs.push({ versions: set, packages: [...new Set(always)] });
+    }
+    const compiledList: CompiledRequires[] = [];
+    for (const [dep, rows] of byDep) {
+      const handRule = hand.find((c) => speaksAbout(c.rule, dep))?.rule;
+      const rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
+      const c: CompiledRequires = { rule, rows, known };
+      compiledList.push(c);
+      const compiled: CompiledRule = { kind: 'requires', c };
+      k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), compiled]);
+      if (handRule?.companion) k.companions.set(name, c);
+    }
+    k.requiresOf.set(name, compiledList);
+    if (installs.length) k.installs.set(name, installs);
+    else k.installs.delete(name);
+  }
+
+  // ---- Python support ----
+  const withPython = ranges.map((r) => ({ ...r, pythons: pythonsOf(r.entry) })).filter((r) => r.pythons !== undefined);
+  if (withPython.length) {
+    const hand = base.pythonSupportOf.get(name)?.[0]?.rule;
+    removeHand((r) => r.kind === 'python-support' && r.c.rule.package === name);
+    const rows = withPython.map((r) => ({
+      versions: r.set,
+      python: r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty()),
+      raw: { versions: r.raw, python: r.pythons!.join(', ') },
+    }));
+    const rule: PythonSupportRule = {
+      ...(hand ?? { ...genericPythonRule(), message: `\`{requirement:${name}}\` does not install on Python {python} (checked against {requires-python}): its Requires-Python or its wheels exclude it.` }),
+      package: name,
+      rows: rows.map((r) => r.raw),
+      sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg)),
+    };
+    const c: CompiledPythonSupport = { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
+    k.pythonSupportOf.set(name, [c]);
+    k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'python-support', c }]);
+  }
+
+  // ---- accelerator builds: the anchor's variants ----
+  const withVariants = pkg.releases.filter((e) => e.variants && Object.keys(e.variants).length);
+  if (withVariants.length) {
+    for (const list of [k.byPackage]) {
+      for (const [p, rules] of list) {
+        const replaced = rules.map((r) => {
+          if (r.kind !== 'accelerator-variant' || r.rule.packages[0] !== name) return r;
+          const variants: Record<string, string[]> = {};
+          for (const e of withVariants) for (const v of e.versions) variants[v] = Object.keys(variantsOf(e));
+          const rule: AcceleratorRule = { ...r.rule, variants, sources: [...new Set(withVariants.map((e) => e.source))].slice(-8).concat(snapshotCitation(pkg)) };
+          return { kind: 'accelerator-variant', rule } as CompiledRule;
+        });
+        if (replaced.some((r, i) => r !== rules[i])) list.set(p, replaced);
+      }
+    }
+  }
+
+  // Newest release known to exist: a fresh install takes it when the snapshot reaches the registry's newest.
+  if (pkg.registry_newest && pkg.registry_newest === pkg.complete_through) {
+    k.current!.set(name, VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`));
+  }
+  return mentioned;
+}
+
+/** A curated requires rule speaks about `dep` when its rows or its message name it: a rule whose rows were deleted
+ *  in favour of the snapshot keeps its code, message and explanation for the same pair. */
+function speaksAbout(rule: RequiresRule, dep: string): boolean {
+  if (rule.rows.some((row) => dep in row.requires)) return true;
+  for (const m of rule.message.matchAll(/\{(?:requires|version):([a-z0-9._-]+)\}/gi)) if (m[1] === dep && dep !== rule.package) return true;
+  return false;
+}
+
+function snapshotCitation(pkg: PackageMetadata): string {
+  return `metadata/packages/${pkg.name}.json (snapshot ${pkg.snapshot_date}, through ${pkg.complete_through})`;
+}
+
+function declaredRule(pkg: string, dep: string, hand: RequiresRule | undefined, meta: PackageMetadata, sources: string[]): RequiresRule {
+  const cited = [...sources.slice(-8), snapshotCitation(meta)];
+  if (hand) return { ...hand, rows: [], sources: cited };
+  return {
+    ...genericRequiresRule(),
+    package: pkg,
+    message: `\`{requirement:${pkg}}\` declares ${dep} {requires:${dep}} (Requires-Dist), but this environment admits ${dep} {version:${dep}}: pip cannot install them together.`,
+    rows: [],
+    sources: cited,
+  };
+}
+
+let generic: [RequiresRule, PythonSupportRule] | undefined;
+/** The rules of the declared-facts codes no curated rule names (for docs, SARIF and `ml-pins rules`). */
+export function genericRules(): Rule[] {
+  return [genericRequiresRule(), genericPythonRule()];
+}
+
+function genericRequiresRule(): RequiresRule {
+  return (generic ??= makeGeneric())[0];
+}
+
+function genericPythonRule(): PythonSupportRule {
+  return (generic ??= makeGeneric())[1];
+}
+
+function makeGeneric(): [RequiresRule, PythonSupportRule] {
+  const examples = { fires: [], passes: [] };
+  return [{
+    code: DECLARED_REQUIREMENT, kind: 'requires', package: '', rows: [], failure: 'resolver',
+    title: 'A release declares a requirement this environment cannot meet',
+    message: '{requirement} declares a requirement this environment cannot meet.',
+    explanation: 'The pinned release declares this requirement in its own metadata (`Requires-Dist`, read from the metadata snapshot that ships with ML Pins), and no version this environment admits meets it, so pip refuses to install them together.\n\n**Fix:** move one of the two pins so that they meet, or leave one unpinned.',
+    sources: ['docs/metadata.md: the metadata snapshot; each finding cites the releases it read'], examples,
+  }, {
+    code: DECLARED_PYTHON, kind: 'python-support', package: '', rows: [], failure: 'no-wheels',
+    title: 'A release does not install on this Python',
+    message: 'The pinned release does not install on Python {python} (checked against {requires-python}).',
+    explanation: 'The releases this pin admits declare a `Requires-Python` that excludes these Pythons, or publish no wheels for them (read from the metadata snapshot that ships with ML Pins): pip finds no matching distribution there, or has to build from source.\n\n**Fix:** pin a release that supports your Python, or narrow `requires-python`.',
+    sources: ['docs/metadata.md: the metadata snapshot; each finding cites the releases it read'], examples,
+  }];
+}
