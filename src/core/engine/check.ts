@@ -12,6 +12,7 @@ import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
+import { lockFileCandidates } from './installer';
 import { displayName } from './messages';
 
 export interface SourceFile {
@@ -27,6 +28,8 @@ export interface CheckInput {
   readFile?: (path: string) => Promise<string | undefined>;
   settings?: CheckSettings;
   knowledge: Knowledge;
+  /** Whether a file exists (lock files beside a pyproject decide its installer); readFile is asked when missing. */
+  fileExists?: (path: string) => Promise<boolean>;
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
 }
@@ -112,15 +115,25 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     }
   }
 
+  // Lock files beside each pyproject.toml (uv.lock, poetry.lock, pdm.lock) tell which installer reads it.
+  const lockFiles = new Set<string>();
+  const exists = input.fileExists ?? (async (path: string) => (await input.readFile?.(path)) !== undefined);
+  for (const m of manifests.values()) {
+    for (const candidate of lockFileCandidates(m)) if (await exists(candidate)) lockFiles.add(candidate);
+  }
+
+  // Every environment first: an index finding names the project's other install paths.
   const environments: Environment[] = [];
-  for (const m of [...manifests.values()]) {
-    if (!reports.has(m.path)) continue; // included files are checked through the files that include them
-    const settings = settingsFor(m.path);
-    const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
-    for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
-      environments.push(env);
-      placed.push(...evaluateEnvironment(env, ctx));
-    }
+  const checked = [...manifests.values()].filter((m) => reports.has(m.path)); // included files are checked through the files that include them
+  const envsOf = new Map<ParsedManifest, Environment[]>();
+  for (const m of checked) {
+    const envs = environmentsOf(m, { targetPython: settingsFor(m.path).targetPython, includeTrees, includedFiles, lockFiles });
+    envsOf.set(m, envs);
+    environments.push(...envs);
+  }
+  for (const m of checked) {
+    const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings: settingsFor(m.path), manifests, texts, environments };
+    for (const env of envsOf.get(m)!) placed.push(...evaluateEnvironment(env, ctx));
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
 
