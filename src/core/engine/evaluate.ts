@@ -493,7 +493,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       const fixes = variantFixes(l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
       emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
     }
-    if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin)) {
+    if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin, env.installer)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
       if (PYPROJECT_SCOPES.has(l.pin.requirement.scope.kind) && env.installer.name === 'pip') {
         const found = pipProjectFinding(l, url, rule, env, ctx);
@@ -623,11 +623,11 @@ function anchorVersionOf(pkg: string, version: string, anchor: string, ctx: Eval
 
 /** An index, extra index or find-links location that serves `label` builds. A private index or mirror might too:
  *  only PyPI and PyTorch indexes for other labels count as "not serving". */
-function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: string, pin?: PinnedRequirement): boolean {
+function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: string, pin?: PinnedRequirement, installer?: Environment['installer']): boolean {
   const want = rule.indexUrl.replace('{variant}', label).replace(/\/+$/, '');
   const base = want.slice(0, want.lastIndexOf('/'));
   for (const idx of indexes) {
-    if (idx.kind === 'no-index' || (pin && !indexServesPin(idx, pin))) continue;
+    if (idx.kind === 'no-index' || (pin && !indexServesPin(idx, pin, installer))) continue;
     const url = idx.url.replace(/\/+$/, '');
     if (url === want || url.endsWith(`/${label}`) || url.includes(`/${label}/`)) return true;
     if (idx.kind === 'find-links' && url.startsWith(base)) return true; // torch_stable.html lists every build
@@ -663,7 +663,7 @@ function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env:
       const spec = p.requirement.specifier.trim();
       const m = /^===?\s*([^+,\s]+)(?:\+([A-Za-z0-9.]+))?$/.exec(spec);
       if (!m || (m[2] ?? implied) !== l.label) continue;
-      if (!servesLabel(other.indexes, rule, l.label, p)) continue;
+      if (!servesLabel(other.indexes, rule, l.label, p, other.installer)) continue;
       const key = `${p.path}:${p.requirement.range.start.line}`;
       if (!others.has(key)) others.set(key, { path: p.path, range: p.requirement.range, text: p.requirement.text.trim() });
     }

@@ -74,9 +74,13 @@ export function readsIndex(installer: Installer, index: PackageIndex): boolean {
   }
 }
 
-/** An explicit index (uv `explicit = true`, Poetry `priority = "explicit"`) serves only the packages bound to it. */
-export function indexServesPin(index: PackageIndex, pin: PinnedRequirement): boolean {
-  return !index.explicit || (index.name !== undefined && pin.requirement.source === index.name);
+/**
+ * An explicit index (uv `explicit = true`, Poetry `priority = "explicit"`) serves only the packages bound to it; so
+ * does a Pipfile's second [[source]]: Pipenv searches the first source only, unless a package names another (`index =`).
+ */
+export function indexServesPin(index: PackageIndex, pin: PinnedRequirement, installer?: Installer): boolean {
+  const bound = index.explicit || (installer?.name === 'pipenv' && pin.requirement.scope.kind.startsWith('pipfile') && index.kind === 'extra-index-url');
+  return !bound || (index.name !== undefined && pin.requirement.source === index.name);
 }
 
 // ---- index fixes ----
@@ -100,7 +104,7 @@ const PYPROJECT_SCOPES = new Set<Requirement['scope']['kind']>(['project', 'opti
 export function indexFixes(c: IndexFixContext): Fix[] {
   const kind = c.pin.requirement.scope.kind;
   if (kind === 'requirements' || kind === 'constraint') return [requirementFileFix(c.pin.path, c.text, c.url)];
-  if (kind === 'pip-install') return commandFix(c.manifest, c.text, c.pin.requirement.range, c.url, 'this pip install');
+  if (kind === 'pip-install') return commandFix(c.manifest, c.text, c.pin.requirement.range, c.url, 'this pip install', c.pin.requirement.scope.block);
   if (kind === 'conda-pip') return condaPipFix(c);
   if (kind === 'pipfile' || kind === 'pipfile-dev') return pipenvFix(c);
   if (!PYPROJECT_SCOPES.has(kind)) return [];
@@ -151,8 +155,23 @@ function commandEdit(manifest: ParsedManifest, text: string, range: Range, url: 
   return appendArgument(manifest.path, text, { range }, `--extra-index-url ${url}`);
 }
 
-function commandFix(manifest: ParsedManifest, text: string, range: Range, url: string, where: string): Fix[] {
-  const edit = commandEdit(manifest, text, range, url);
+/**
+ * The end of one command's last argument we know (requirements, -r files, indexes, local projects of that block), so
+ * every finding on the command adds the option at the same place, once, after everything else.
+ */
+function commandEnd(manifest: ParsedManifest, block: number | undefined, from: Range): Range {
+  let end = from;
+  const after = (a: Range['end'], b: Range['end']) => a.line > b.line || (a.line === b.line && a.character > b.character);
+  if (block === undefined) return end;
+  const items: { range: Range; block?: number }[] = [
+    ...manifest.requirements.map((r) => ({ range: r.range, block: r.scope.block })), ...manifest.indexes, ...manifest.includes, ...(manifest.localInstalls ?? []),
+  ];
+  for (const item of items) if (item.block === block && after(item.range.end, end.end)) end = item.range;
+  return end;
+}
+
+function commandFix(manifest: ParsedManifest, text: string, range: Range, url: string, where: string, block?: number): Fix[] {
+  const edit = commandEdit(manifest, text, commandEnd(manifest, block, range), url);
   return edit ? [{ title: `Add --extra-index-url ${url} to ${where}`, preferred: true, edits: [edit] }] : [];
 }
 
@@ -166,10 +185,15 @@ function condaPipFix(c: IndexFixContext): Fix[] {
 }
 
 /** uv: an explicit [[tool.uv.index]] and the package bound to it in [tool.uv.sources]. */
+/** The fix's index or source is there already (an earlier round of fixes, another package's fix): bind only. */
+function hasNamedIndex(manifest: ParsedManifest, kind: PackageIndex['kind'], name: string): boolean {
+  return manifest.indexes.some((i) => i.kind === kind && i.name === name);
+}
+
 function uvFix(c: IndexFixContext): Fix[] {
   const pkg = c.pin.requirement.normalizedName;
   const name = indexName(c.label);
-  const index = ['[[tool.uv.index]]', `name = "${name}"`, `url = "${c.url}"`, 'explicit = true'];
+  const index = hasNamedIndex(c.manifest, 'uv-index', name) ? [] : ['[[tool.uv.index]]', `name = "${name}"`, `url = "${c.url}"`, 'explicit = true'];
   const header = /^[ \t]*\[tool\.uv\.sources\][ \t]*(?:#.*)?$/m.exec(c.text);
   const edits: TextEdit[] = [];
   if (header) {
@@ -178,9 +202,9 @@ function uvFix(c: IndexFixContext): Fix[] {
     const eol = eolOf(c.text);
     if (new RegExp(`^[ \\t]*["']?${pkg}["']?[ \\t]*=`, 'm').test(c.text.slice(header.index))) return []; // already has a source
     edits.push(insertAt(c.pin.path, line + 1, 0, `${pkg} = { index = "${name}" }${eol}`));
-    edits.push(appendTable(c.pin.path, c.text, index));
+    if (index.length) edits.push(appendTable(c.pin.path, c.text, index));
   } else {
-    edits.push(appendTable(c.pin.path, c.text, [...index, '', '[tool.uv.sources]', `${pkg} = { index = "${name}" }`]));
+    edits.push(appendTable(c.pin.path, c.text, [...index, ...(index.length ? [''] : []), '[tool.uv.sources]', `${pkg} = { index = "${name}" }`]));
   }
   return [{ title: `Add the ${c.label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, preferred: true, edits }];
 }
@@ -192,7 +216,7 @@ function uvFix(c: IndexFixContext): Fix[] {
 function poetryFix(c: IndexFixContext): Fix[] {
   const name = indexName(c.label);
   const r = c.pin.requirement;
-  const source = ['[[tool.poetry.source]]', `name = "${name}"`, `url = "${c.url}"`, 'priority = "explicit"'];
+  const source = hasNamedIndex(c.manifest, 'poetry-source', name) ? [] : ['[[tool.poetry.source]]', `name = "${name}"`, `url = "${c.url}"`, 'priority = "explicit"'];
   const edits: TextEdit[] = [];
   const lines = c.text.split(/\r\n|\r|\n/);
   if (r.scope.kind === 'poetry' || r.scope.kind === 'poetry-group') {
@@ -207,10 +231,17 @@ function poetryFix(c: IndexFixContext): Fix[] {
       edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
         newText: `{ version = "${version}", source = "${name}" }` });
     } else return [];
-    edits.push(appendTable(c.pin.path, c.text, source));
+    if (source.length) edits.push(appendTable(c.pin.path, c.text, source));
   } else {
-    if (/^[ \t]*\[tool\.poetry\.dependencies\]/m.test(c.text)) return []; // would need a key inside that table: left to the user
-    edits.push(appendTable(c.pin.path, c.text, [...source, '', '[tool.poetry.dependencies]', `${r.normalizedName} = { source = "${name}" }`]));
+    const header = /^[ \t]*\[tool\.poetry\.dependencies\][ \t]*(?:#.*)?$/m.exec(c.text);
+    if (header) {
+      const line = c.text.slice(0, header.index).split(/\r\n|\r|\n/).length;
+      if (new RegExp(`^[ \\t]*["']?${r.normalizedName}["']?[ \\t]*=`, 'm').test(c.text.slice(header.index))) return []; // an entry to edit by hand
+      edits.push(insertAt(c.pin.path, line, 0, `${r.normalizedName} = { source = "${name}" }${eolOf(c.text)}`));
+      if (source.length) edits.push(appendTable(c.pin.path, c.text, source));
+    } else {
+      edits.push(appendTable(c.pin.path, c.text, [...source, ...(source.length ? [''] : []), '[tool.poetry.dependencies]', `${r.normalizedName} = { source = "${name}" }`]));
+    }
   }
   return [{ title: `Add the ${c.label} source for Poetry ([[tool.poetry.source]], priority "explicit", and source = "${name}" on ${displayName(r.normalizedName)})`, preferred: true, edits }];
 }
@@ -218,6 +249,7 @@ function poetryFix(c: IndexFixContext): Fix[] {
 /** PDM: a [[tool.pdm.source]] that only the PyTorch packages are taken from (include_packages). */
 function pdmFix(c: IndexFixContext): Fix[] {
   const name = indexName(c.label);
+  if (hasNamedIndex(c.manifest, 'pdm-source', name)) return [];
   const pkgs = ['torch', 'torchvision', 'torchaudio'];
   return [{ title: `Add the ${c.label} source for PDM ([[tool.pdm.source]] with include_packages)`, preferred: true,
     edits: [appendTable(c.pin.path, c.text, ['[[tool.pdm.source]]', `name = "${name}"`, `url = "${c.url}"`, 'verify_ssl = true',
@@ -241,6 +273,7 @@ function pipenvFix(c: IndexFixContext): Fix[] {
     edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
       newText: `{ version = "${version}", index = "${name}" }` });
   } else return [];
+  if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, preferred: true, edits }];
   // [[source]] tables go before the first other table, so they stay together at the top.
   const first = lines.findIndex((l) => /^\s*\[(?!\[source\]\])/.test(l));
   const eol = eolOf(c.text);
@@ -274,7 +307,7 @@ export function projectInstalls(manifests: Iterable<ParsedManifest>, projectDir:
 /** The edit that gives one project install the index: on its command line, or in its requirement file. */
 export function projectInstallEdit(p: ProjectInstall, text: string, url: string): TextEdit | undefined {
   if (p.manifest.kind === 'requirements') return requirementFileEdit(p.manifest.path, text, url);
-  if (p.manifest.kind === 'script' || p.manifest.kind === 'python') return commandEdit(p.manifest, text, p.install.range, url);
+  if (p.manifest.kind === 'script' || p.manifest.kind === 'python') return commandEdit(p.manifest, text, commandEnd(p.manifest, p.install.block, p.install.range), url);
   return undefined;
 }
 

@@ -377,6 +377,16 @@ function applyUvSources(r: Reader): void {
   }
 }
 
+/** Poetry 2 reads a [project] dependency's `source` from the [tool.poetry.dependencies] entry of the same name. */
+function applyPoetrySources(r: Reader): void {
+  const sources = new Map<string, string>();
+  for (const q of r.requirements) if (q.scope.kind === 'poetry' && q.source) sources.set(q.normalizedName, q.source);
+  if (!sources.size) return;
+  for (const q of r.requirements) {
+    if ((q.scope.kind === 'project' || q.scope.kind === 'optional') && !q.source && sources.has(q.normalizedName)) q.source = sources.get(q.normalizedName);
+  }
+}
+
 // ---- [tool.ml-pins] ----------------------------------------------------------------------------------------------
 
 function readToolConfig(r: Reader, tool: TableView | undefined, ast: AST.TOMLProgram): void {
@@ -402,6 +412,7 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   readIndexTables(r, child(r.table(child(tool, 'pdm'), 'tool.pdm'), 'source'), 'tool.pdm.source', 'pdm-source');
   readUv(r, tool);
   applyUvSources(r);
+  applyPoetrySources(r);
   readToolConfig(r, tool, ast);
 }
 
