@@ -49,7 +49,7 @@ export function installerOf(manifest: ParsedManifest, lockFiles: ReadonlySet<str
       }
       const backend = (manifest as { buildBackend?: string }).buildBackend;
       const kind = backend ? /^(setuptools|hatchling|flit_core|pdm\.backend|poetry\.core|maturin|scikit_build_core|mesonpy)/.exec(backend)?.[1] : undefined;
-      return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project, installed with \`pip install .\`` : 'installed with `pip install .`' };
+      return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project (\`pip install .\`)` : '`pip install .`' };
     }
     case 'pipfile':
       return { name: 'pipenv', evidence: 'Pipfile' };

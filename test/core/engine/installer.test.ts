@@ -37,7 +37,7 @@ const SETUPTOOLS = `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend
 
 describe('which installer reads each environment', () => {
   const cases: [string, Record<string, string>, string[], string, string][] = [
-    ['a setuptools pyproject', { 'pyproject.toml': SETUPTOOLS }, [], 'pip', 'a setuptools project, installed with `pip install .`'],
+    ['a setuptools pyproject', { 'pyproject.toml': SETUPTOOLS }, [], 'pip', 'a setuptools project (`pip install .`)'],
     ['a pyproject with uv.lock beside it', { 'pyproject.toml': PROJECT }, ['uv.lock'], 'uv', 'uv.lock beside it'],
     ['a pyproject with [tool.uv]', { 'pyproject.toml': `${PROJECT}\n[tool.uv]\npackage = true\n` }, [], 'uv', '[tool.uv]'],
     ['a Poetry project', { 'pyproject.toml': '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\ntorch = "2.2.0+rocm5.7"\n' }, ['poetry.lock'], 'poetry', 'poetry.lock beside it'],
