@@ -125,7 +125,7 @@ export interface Requirement {
   hashes?: string[];
 }
 
-export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links' | 'no-index' | 'uv-index' | 'poetry-source';
+export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links' | 'no-index' | 'uv-index' | 'poetry-source' | 'pdm-source';
 
 export interface PackageIndex {
   kind: IndexKind;
@@ -135,6 +135,8 @@ export interface PackageIndex {
   range: Range;
   /** For `pip install` lines: the block (command) it belongs to. */
   block?: number;
+  /** uv `explicit = true`, Poetry `priority = "explicit"`: serves only the packages whose `source` names it. */
+  explicit?: boolean;
 }
 
 export interface Include {
@@ -149,6 +151,17 @@ export interface Include {
   stage?: number;
 }
 
+/** `pip install .` / `pip install -e ./app` / a `-e .` line: installs the project in that folder. */
+export interface LocalInstall {
+  /** As written. */
+  target: string;
+  /** The folder, resolved against the file's folder (undefined when it cannot be: `$DIR`, `~`). */
+  resolvedPath?: string;
+  range: Range;
+  /** For `pip install` commands in scripts: the command (block) it belongs to. */
+  block?: number;
+}
+
 /** The text of a manifest read into requirements, with every problem found while reading it. */
 export interface ParsedManifest {
   path: string;
@@ -161,6 +174,8 @@ export interface ParsedManifest {
   requiresPython?: { specifier: string; range: Range };
   /** Other global options of a requirement file (`--pre`, `--no-binary`, ...), by name. */
   options?: { name: string; value?: string; range: Range }[];
+  /** Local projects this file installs (`pip install .`, `-e .` in a requirement file), by resolved folder. */
+  localInstalls?: LocalInstall[];
   /** `[tool.ml-pins]` of a pyproject, as plain data (validated by the config module). */
   toolConfig?: { value: unknown; range: Range };
 }

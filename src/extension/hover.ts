@@ -1,6 +1,7 @@
 // Hover on a requirement: what the environment admits, what a fresh install takes, the findings with their
 // explanation and evidence, and the package's page.
 import * as vscode from 'vscode';
+import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
 import { snapshotNote } from '../core/metadata/provider';
 import { VersionSet } from '../core/pep440/intervals';
@@ -24,7 +25,7 @@ export class MlPinsHover implements vscode.HoverProvider {
     for (const env of result.environments) {
       const pkg = env.packages.get(requirement.normalizedName);
       if (!pkg || !pkg.pins.some((p) => p.requirement === requirement)) continue;
-      md.appendMarkdown(`- ${escape(env.label)}: admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ` +
+      md.appendMarkdown(`- ${escape(env.label)} (installed with ${escape(installerName(env.installer))}: ${escape(env.installer.evidence)}): admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ` +
         `${escape(freshText(pkg.admitted))}\n`);
     }
     const note = snapshotNote(this.checker.metadata, requirement.normalizedName, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));

@@ -1,5 +1,5 @@
 // Reads a project from disk for the CLI: finds the manifests, decodes them, and hands them to the engine.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { CheckInput } from '../core/engine/check';
 import type { CheckSettings } from '../core/engine/config';
@@ -32,7 +32,8 @@ export async function loadProject(paths: string[], cwd: string, knowledge: Knowl
     const decoded = decodeManifest(path, bytes);
     return 'text' in decoded ? { path, text: decoded.text } : { path, text: '', unreadable: decoded.finding };
   }));
-  return { files, readFile: readText, loadRuleFile: readText, knowledge, settings };
+  const fileExists = (path: string) => stat(path).then((s) => s.isFile(), () => false);
+  return { files, readFile: readText, fileExists, loadRuleFile: readText, knowledge, settings };
 }
 
 export function displayPath(path: string, cwd: string): string {

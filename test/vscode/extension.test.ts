@@ -121,6 +121,7 @@ suite('ML Pins in VS Code', () => {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
     assert.match(text, /cached\\?_download/);
     assert.match(text, /a fresh install takes/);
+    assert.match(text, /installed with pip/); // the environment's installer (a setuptools project)
     assert.match(text, /Sources/);
     assert.match(text, /pypi\.org\/project\/diffusers/);
   });

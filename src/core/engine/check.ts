@@ -15,6 +15,7 @@ import { compileKnowledge, type Knowledge } from './knowledge';
 import type { MetadataProvider } from '../metadata/provider';
 import { genericRules } from '../metadata/derive';
 import { replaceSpecifier } from './edits';
+import { lockFileCandidates } from './installer';
 import { displayName } from './messages';
 
 export interface SourceFile {
@@ -30,6 +31,8 @@ export interface CheckInput {
   readFile?: (path: string) => Promise<string | undefined>;
   settings?: CheckSettings;
   knowledge: Knowledge;
+  /** Whether a file exists (lock files beside a pyproject decide its installer); readFile is asked when missing. */
+  fileExists?: (path: string) => Promise<boolean>;
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
 }
@@ -125,13 +128,27 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     try { await provider.preload(names); } catch { /* the snapshot stays silent on what did not load */ }
   }
 
+  // Lock files beside each pyproject.toml (uv.lock, poetry.lock, pdm.lock) tell which installer reads it.
+  const lockFiles = new Set<string>();
+  const exists = input.fileExists ?? (async (path: string) => (await input.readFile?.(path)) !== undefined);
+  for (const m of manifests.values()) {
+    for (const candidate of lockFileCandidates(m)) if (await exists(candidate)) lockFiles.add(candidate);
+  }
+
+  // Every environment first: an index finding names the project's other install paths.
   const environments: Environment[] = [];
-  for (const m of [...manifests.values()]) {
-    if (!reports.has(m.path)) continue; // included files are checked through the files that include them
+  const checked = [...manifests.values()].filter((m) => reports.has(m.path)); // included files are checked through the files that include them
+  const envsOf = new Map<ParsedManifest, Environment[]>();
+  for (const m of checked) {
     const settings = settingsFor(m.path);
-    const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
-    for (const env of environmentsOf(m, { targetPython: settings.targetPython, platform: settings.platform, includeTrees, includedFiles })) {
-      environments.push(env);
+    const envs = environmentsOf(m, { targetPython: settings.targetPython, platform: settings.platform, includeTrees, includedFiles, lockFiles });
+    envsOf.set(m, envs);
+    environments.push(...envs);
+  }
+  for (const m of checked) {
+    const settings = settingsFor(m.path);
+    const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts, environments };
+    for (const env of envsOf.get(m)!) {
       placed.push(...evaluateEnvironment(env, ctx));
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
     }

@@ -3,7 +3,7 @@
 import { compareVersions, parseSpecifier, parseVersion } from '../pep440';
 import type { Version } from '../pep440';
 import { LineIndex, lineIndexFor } from '../text';
-import type { ParsedManifest, Requirement, TextEdit } from '../types';
+import type { ParsedManifest, Range, Requirement, TextEdit } from '../types';
 
 interface Clause { op: string; version: string; text: string }
 
@@ -218,7 +218,7 @@ function insertIntoStringList(text: string, index: LineIndex, path: string, star
 }
 
 /** Inserts a raw command-line argument after a `pip install` argument (after its closing quote when quoted). */
-export function appendArgument(path: string, text: string, anchor: Requirement, rawArgument: string): TextEdit | undefined {
+export function appendArgument(path: string, text: string, anchor: { range: Range }, rawArgument: string): TextEdit | undefined {
   const index = lineIndexFor(text);
   const start = index.offsetAt(anchor.range.start);
   const end = index.offsetAt(anchor.range.end);

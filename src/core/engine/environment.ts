@@ -7,6 +7,7 @@ import type { MarkerEnvironment } from '../pep508';
 import { isDockerfilePath } from '../manifests/script';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 import type { Platform } from './config';
+import { installerOf, readsIndex, type Installer } from './installer';
 
 export interface PinnedRequirement {
   requirement: Requirement;
@@ -35,7 +36,10 @@ export interface Environment {
   /** Constraint-only sets (`-c` files, uv constraint-dependencies) of packages nothing here names: they still narrow
    *  a package that another one installs (a `-c` pin of huggingface_hub under diffusers). */
   constraints: Map<string, VersionSet>;
+  /** The indexes its installer reads (pip reads none from a pyproject; uv only its [[tool.uv.index]] tables). */
   indexes: PackageIndex[];
+  /** What installs it: uv, Poetry, PDM, pip, Pipenv or conda, and why we think so. */
+  installer: Installer;
   /** Pythons the project declares (requires-python, poetry's python, setup.cfg python_requires). */
   python?: VersionSet;
   /** Where the Python range comes from, for messages and fixes. */
@@ -49,18 +53,22 @@ export interface BuildOptions {
   includeTrees?: Map<string, ParsedManifest[]>;
   /** A file a script's `pip install -r/-c` names -> its manifests (the file and what it includes). */
   includedFiles?: Map<string, ParsedManifest[]>;
+  /** Lock files that exist (uv.lock, poetry.lock, pdm.lock beside a pyproject): they decide its installer. */
+  lockFiles?: ReadonlySet<string>;
 }
 
 /** All environments of one manifest. */
 export function environmentsOf(manifest: ParsedManifest, options: BuildOptions = {}): Environment[] {
   const markerEnv = markerEnvironment(options.targetPython, options.platform);
   const python = pythonRange(manifest);
+  const installer = installerOf(manifest, options.lockFiles);
   const make = (label: string, reqs: PinnedRequirement[], indexes: PackageIndex[] = manifest.indexes, addition?: string): Environment => ({
     label,
     ...(addition ? { addition } : {}),
     path: manifest.path,
     ...collectPackages(reqs, markerEnv),
-    indexes,
+    indexes: indexes.filter((i) => readsIndex(installer, i)),
+    installer,
     python: python?.set ?? wheelPython(reqs),
     pythonSource: python?.source,
   });

@@ -2,21 +2,25 @@
 // environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
 import { compareVersions, parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import type { Finding, Fix, ParsedManifest, RelatedLocation, Severity, TextEdit } from '../types';
+import type { Finding, Fix, PackageIndex, ParsedManifest, RelatedLocation, Severity, TextEdit } from '../types';
 import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/types';
 import { applySeverity, type CheckSettings } from './config';
-import { appendArgument, capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
+import { capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from './environment';
 import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
 import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
 import { pythonMinors, withMetadata } from '../metadata/derive';
+import { fileName } from './environment';
+import { indexFixes, indexServesPin, installerName, projectInstallEdit, projectInstalls, publicVersionFix } from './installer';
 
 export interface EvalContext {
   knowledge: Knowledge;
   settings: CheckSettings;
   manifests: Map<string, ParsedManifest>;
   texts: Map<string, string>;
+  /** Every environment of the project, for findings that name its other install paths. */
+  environments?: Environment[];
 }
 
 /** A finding with the file it belongs to. */
@@ -566,10 +570,19 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
       const fixes = variantFixes(l, anchorPkg, anchorVersion!, builtFor, sameFamily, ctx);
       emit(rule.codes.unknownVariant, l.pin, [l.pkg], message, fixes);
     }
-    if (!l.implied && !servesLabel(env, rule, l.label)) {
+    if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin, env.installer)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
-      const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so pip will find no matching distribution.`;
-      emit(rule.codes.missingIndex, l.pin, [l.pkg], message, indexFixes(l.pin, url, l.label, ctx));
+      if (PYPROJECT_SCOPES.has(l.pin.requirement.scope.kind) && env.installer.name === 'pip') {
+        const found = pipProjectFinding(l, url, rule, env, ctx);
+        if (found) emit(rule.codes.missingIndex, l.pin, [l.pkg], found.message, found.fixes, found.related);
+        continue;
+      }
+      const who = installerName(env.installer);
+      const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so ${who} will find no matching distribution.`;
+      const manifest = ctx.manifests.get(l.pin.path);
+      const text = ctx.texts.get(l.pin.path);
+      const fixes = manifest && text !== undefined ? indexFixes({ env, pin: l.pin, url, label: l.label, manifest, text }) : [];
+      emit(rule.codes.missingIndex, l.pin, [l.pkg], message, fixes);
     }
   }
   const target = ctx.settings.accelerator;
@@ -687,11 +700,11 @@ function anchorVersionOf(pkg: string, version: string, anchor: string, ctx: Eval
 
 /** An index, extra index or find-links location that serves `label` builds. A private index or mirror might too:
  *  only PyPI and PyTorch indexes for other labels count as "not serving". */
-function servesLabel(env: Environment, rule: AcceleratorRule, label: string): boolean {
+function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: string, pin?: PinnedRequirement, installer?: Environment['installer']): boolean {
   const want = rule.indexUrl.replace('{variant}', label).replace(/\/+$/, '');
   const base = want.slice(0, want.lastIndexOf('/'));
-  for (const idx of env.indexes) {
-    if (idx.kind === 'no-index') continue;
+  for (const idx of indexes) {
+    if (idx.kind === 'no-index' || (pin && !indexServesPin(idx, pin, installer))) continue;
     const url = idx.url.replace(/\/+$/, '');
     if (url === want || url.endsWith(`/${label}`) || url.includes(`/${label}/`)) return true;
     if (idx.kind === 'find-links' && url.startsWith(base)) return true; // torch_stable.html lists every build
@@ -702,36 +715,64 @@ function servesLabel(env: Environment, rule: AcceleratorRule, label: string): bo
   return false;
 }
 
-function indexFixes(pin: PinnedRequirement, url: string, label: string, ctx: EvalContext): Fix[] {
-  const manifest = ctx.manifests.get(pin.path);
-  const text = ctx.texts.get(pin.path);
-  if (!manifest || text === undefined) return [];
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-  const at = (line: number, character: number, newText: string): TextEdit => ({ path: pin.path, range: { start: { line, character }, end: { line, character } }, newText });
-  switch (pin.requirement.scope.kind) {
-    case 'requirements':
-    case 'constraint':
-      return [{ title: `Add --extra-index-url ${url}`, preferred: true, edits: [at(0, 0, `--extra-index-url ${url}${eol}`)] }];
-    case 'pip-install': {
-      const edit = appendArgument(manifest.path, text, pin.requirement, `--extra-index-url ${url}`);
-      return edit ? [{ title: `Add --extra-index-url ${url} to this pip install`, preferred: true, edits: [edit] }] : [];
+const PYPROJECT_SCOPES = new Set<string>(['project', 'optional', 'group', 'uv-dev']);
+
+/**
+ * A pyproject installed with pip pins an accelerator build: `pip install .` reads no index from pyproject.toml, so
+ * the build is found only where the project is installed from its index. The finding names the project's install
+ * paths that do read that index (a requirement file, a script's pip line) and those that install the project without
+ * it; none is raised when every install of the project (`pip install .`, `-e .`) reads the index.
+ */
+function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env: Environment, ctx: EvalContext):
+  { message: string; fixes: Fix[]; related: RelatedLocation[] } | undefined {
+  const dir = dirname(l.pin.path);
+  const rel = (path: string) => (dir && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path);
+  const installs = projectInstalls(ctx.manifests.values(), dir);
+  const without = installs.filter((p) => !servesLabel(p.indexes, rule, l.label));
+  if (installs.length && !without.length) return undefined;
+  // The project's other installs of this build that read its index.
+  const others = new Map<string, { path: string; range: RelatedLocation['range']; text: string }>();
+  for (const other of ctx.environments ?? []) {
+    if (other === env || (dir && !other.path.startsWith(`${dir}/`)) || other.path === l.pin.path) continue;
+    const implied = replacingIndexLabel(other, rule);
+    for (const p of other.packages.get(l.pkg)?.pins ?? []) {
+      if (p.constraintOnly || p.requirement.url) continue;
+      const spec = p.requirement.specifier.trim();
+      const m = /^===?\s*([^+,\s]+)(?:\+([A-Za-z0-9.]+))?$/.exec(spec);
+      if (!m || (m[2] ?? implied) !== l.label) continue;
+      if (!servesLabel(other.indexes, rule, l.label, p, other.installer)) continue;
+      const key = `${p.path}:${p.requirement.range.start.line}`;
+      if (!others.has(key)) others.set(key, { path: p.path, range: p.requirement.range, text: p.requirement.text.trim() });
     }
-    case 'project':
-    case 'optional':
-    case 'group':
-    case 'uv-dev': {
-      if (/^\s*\[tool\.uv\.sources\]/m.test(text)) return [];
-      const name = `pytorch-${label}`;
-      const lines = text.split(/\r\n|\r|\n/);
-      const lastLine = lines.length - 1;
-      const trailing = lines[lastLine] === '' ? '' : eol;
-      const pkg = pin.requirement.normalizedName;
-      const block = `${trailing}${eol}[[tool.uv.index]]${eol}name = "${name}"${eol}url = "${url}"${eol}explicit = true${eol}${eol}[tool.uv.sources]${eol}${pkg} = { index = "${name}" }${eol}`;
-      return [{ title: `Add the ${label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, preferred: true, edits: [at(lastLine, lines[lastLine].length, block)] }];
-    }
-    default:
-      return [];
   }
+  const paths = [...others.values()].sort((a, b) => rel(a.path).localeCompare(rel(b.path)) || a.range.start.line - b.range.start.line);
+  const at = (path: string, range: RelatedLocation['range']) => `${rel(path)}:${range.start.line + 1}`;
+  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but \`pip install .\` reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
+  if (paths.length) message += `; ${joinWords(paths.map((p) => at(p.path, p.range)))} install${paths.length === 1 ? 's' : ''} it from ${url}`;
+  if (without.length) message += `; ${joinWords(without.map((p) => at(p.manifest.path, p.install.range)))} install${without.length === 1 ? 's' : ''} the project without that index`;
+  else if (!paths.length) message += '; nothing in this project installs it from there';
+  message += '.';
+  const related: RelatedLocation[] = [
+    ...paths.map((p) => ({ path: p.path, range: p.range, message: `installs ${p.text} from ${url}` })),
+    ...without.map((p) => ({ path: p.manifest.path, range: p.install.range, message: `installs this project (${p.install.target}) without ${url}` })),
+  ];
+  const installEdits: { edit: TextEdit; where: string }[] = [];
+  for (const p of without) {
+    const text = ctx.texts.get(p.manifest.path);
+    const edit = text !== undefined ? projectInstallEdit(p, text, url) : undefined;
+    if (edit) installEdits.push({ edit, where: at(p.manifest.path, p.install.range) });
+  }
+  const fixes = [publicVersionFix(l.pin, l.version, l.label, url, ctx.texts.get(l.pin.path), installEdits)];
+  return { message, fixes, related };
+}
+
+function joinWords(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
 }
 
 // ---- renamed and exclusive: packaging traps ----

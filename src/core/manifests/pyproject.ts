@@ -49,6 +49,10 @@ export interface PyprojectManifest extends ParsedManifest {
   /** PEP 735 `{include-group = "x"}` entries; `range` is the inside of the group name string. */
   groupIncludes: { group: string; include: string; range: Range }[];
   uvSources: UvSource[];
+  /** The tables under [tool] (`uv`, `poetry`, `pdm`, `setuptools`, ...): they tell which installer the project uses. */
+  tools: string[];
+  /** `[build-system] build-backend`, e.g. `setuptools.build_meta`. */
+  buildBackend?: string;
 }
 
 // ---- Reading context ---------------------------------------------------------------------------------------------
@@ -56,6 +60,8 @@ export interface PyprojectManifest extends ParsedManifest {
 class Reader extends TomlReader {
   readonly groupIncludes: PyprojectManifest['groupIncludes'] = [];
   readonly uvSources: UvSource[] = [];
+  readonly tools: string[] = [];
+  buildBackend?: string;
   toolConfig?: { value: unknown; range: Range };
 
   constructor(path: string, text: string) {
@@ -127,6 +133,8 @@ function readDependencyGroups(r: Reader, root: TableView): void {
 function readBuildSystem(r: Reader, root: TableView): void {
   const build = r.table(child(root, 'build-system'), 'build-system');
   if (build) r.requirementArray(child(build, 'requires'), 'build-system.requires', { kind: 'build', table: 'build-system' });
+  const backend = child(build, 'build-backend')?.value;
+  if (backend && isString(backend)) r.buildBackend = backend.value;
 }
 
 // ---- [tool.poetry] -----------------------------------------------------------------------------------------------
@@ -261,7 +269,7 @@ function readPoetryDependencies(r: Reader, entry: Entry | undefined, label: stri
 }
 
 function readIndexTables(
-  r: Reader, entry: Entry | undefined, label: string, kind: 'poetry-source' | 'uv-index',
+  r: Reader, entry: Entry | undefined, label: string, kind: 'poetry-source' | 'uv-index' | 'pdm-source',
 ): void {
   if (!entry) return;
   const tables = tablesOf(entry.value);
@@ -273,7 +281,12 @@ function readIndexTables(
     const name = r.stringField(table, 'name', label);
     const url = r.stringField(table, 'url', label);
     if (url) {
-      r.indexes.push({ kind, url: url.value, ...(name ? { name: name.value } : {}), range: r.insideRange(url) });
+      // uv's `explicit = true` and Poetry's `priority = "explicit"`: only packages whose source names it come from it.
+      const flag = child(table, 'explicit')?.value;
+      const priority = child(table, 'priority')?.value;
+      const explicit = (kind === 'uv-index' && flag?.type === 'TOMLValue' && flag.value === true) ||
+        (kind === 'poetry-source' && !!priority && isString(priority) && priority.value === 'explicit');
+      r.indexes.push({ kind, url: url.value, ...(name ? { name: name.value } : {}), range: r.insideRange(url), ...(explicit ? { explicit } : {}) });
     } else if (kind === 'uv-index' || name?.value.toLowerCase() !== 'pypi') {
       // Poetry's `name = "PyPI"` source legitimately has no url.
       r.schema(`An entry of \`${label}\` has no \`url\`.`, table);
@@ -364,6 +377,16 @@ function applyUvSources(r: Reader): void {
   }
 }
 
+/** Poetry 2 reads a [project] dependency's `source` from the [tool.poetry.dependencies] entry of the same name. */
+function applyPoetrySources(r: Reader): void {
+  const sources = new Map<string, string>();
+  for (const q of r.requirements) if (q.scope.kind === 'poetry' && q.source) sources.set(q.normalizedName, q.source);
+  if (!sources.size) return;
+  for (const q of r.requirements) {
+    if ((q.scope.kind === 'project' || q.scope.kind === 'optional') && !q.source && sources.has(q.normalizedName)) q.source = sources.get(q.normalizedName);
+  }
+}
+
 // ---- [tool.ml-pins] ----------------------------------------------------------------------------------------------
 
 function readToolConfig(r: Reader, tool: TableView | undefined, ast: AST.TOMLProgram): void {
@@ -384,9 +407,12 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   readDependencyGroups(r, root);
   readBuildSystem(r, root);
   const tool = r.table(child(root, 'tool'), 'tool');
+  for (const [name] of tool?.entries ?? []) r.tools.push(name);
   readPoetry(r, tool);
+  readIndexTables(r, child(r.table(child(tool, 'pdm'), 'tool.pdm'), 'source'), 'tool.pdm.source', 'pdm-source');
   readUv(r, tool);
   applyUvSources(r);
+  applyPoetrySources(r);
   readToolConfig(r, tool, ast);
 }
 
@@ -400,8 +426,9 @@ function errorRange(index: LineIndex, text: string, offset: number): Range {
 function manifestOf(r: Reader): PyprojectManifest {
   const manifest: PyprojectManifest = {
     path: r.path, kind: 'pyproject', requirements: r.requirements, findings: r.findings, indexes: r.indexes,
-    includes: [], groupIncludes: r.groupIncludes, uvSources: r.uvSources,
+    includes: [], groupIncludes: r.groupIncludes, uvSources: r.uvSources, tools: r.tools,
   };
+  if (r.buildBackend) manifest.buildBackend = r.buildBackend;
   if (r.requiresPython) manifest.requiresPython = r.requiresPython;
   if (r.toolConfig) manifest.toolConfig = r.toolConfig;
   return manifest;

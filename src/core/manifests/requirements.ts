@@ -975,6 +975,14 @@ class FileReader {
     }
     if (result.kind === 'unnamed') {
       this.unnamed.push(result.unnamed);
+      const { target, kind } = result.unnamed;
+      if (kind === 'path' && !isArchive(target) && !this.opts.constraint) {
+        // A local project (`-e .`): installed with this file's indexes. Resolved against the file's folder (pip uses
+        // the working directory, which is that folder when the file sits at the project root).
+        const dir = this.path.slice(0, Math.max(0, this.path.lastIndexOf('/')));
+        const resolvedPath = target.includes('$') || target.startsWith('~') ? undefined : posixJoin(dir, target.replace(/^file:(\/\/)?/, ''));
+        (this.manifest.localInstalls ??= []).push({ target, ...(resolvedPath ? { resolvedPath } : {}), range });
+      }
       if (this.opts.constraint) this.constraintProblem('Unnamed requirements are not allowed as constraints', range, 'warning');
       return;
     }

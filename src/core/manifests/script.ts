@@ -4,7 +4,7 @@
 // indexes and `-r`/`-c` includes. Everything is a single forward scan: no backtracking, no regex over the whole text.
 
 import { LineIndex } from '../text';
-import type { Finding, Include, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
+import type { Finding, Include, LocalInstall, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
 import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -594,6 +594,8 @@ export interface PipSink {
   findings: Finding[];
   indexes: PackageIndex[];
   includes: Include[];
+  /** Local projects the commands install (`pip install .`); set on first use. */
+  localInstalls?: LocalInstall[];
   /** Hands out block numbers; shared by every command and list of one file. */
   nextBlock(): number;
 }
@@ -847,6 +849,14 @@ function applyOption(name: string, value: ArgWord, sink: PipSink, block: number,
       sink.includes.push(resolvedPath === undefined ? { kind, target: value.value, range, block, ...stage } : { kind, target: value.value, resolvedPath, range, block, ...stage });
       break;
     }
+    case '--editable': {
+      const head = value.value.trim();
+      if (head && !URL_SCHEME.test(head) && !/^[A-Za-z][A-Za-z0-9+.-]*\+/.test(head)) {
+        const resolvedPath = context.resolveInclude ? context.resolveInclude(head) : resolveRelative(sink.path, head);
+        (sink.localInstalls ??= []).push({ target: head, ...(resolvedPath ? { resolvedPath } : {}), range, block });
+      }
+      break;
+    }
     case '--torch-backend': {
       // uv picks the PyTorch index itself: `auto` any build, `cu121` that one.
       const backend = value.value.trim().toLowerCase();
@@ -867,7 +877,16 @@ function indexUrl(value: string): string {
 
 function addRequirement(w: ArgWord, sink: PipSink, scope: { kind: 'pip-install'; block: number; stage?: number }): Requirement | undefined {
   const v = w.value;
-  if (!v.trim() || v === '-' || w.expansion || w.glob || isLocalOrUrl(v)) return undefined;
+  if (!v.trim() || v === '-' || w.expansion || w.glob) return undefined;
+  if (isLocalOrUrl(v)) {
+    // `pip install .`, `pip install -e ./app`: a local project, installed with this command's indexes.
+    const head = v.split(';')[0].trim();
+    if (!URL_SCHEME.test(head) && !ARCHIVE.test(head) && !/\.py$/.test(head)) {
+      const resolvedPath = resolveRelative(sink.path, head);
+      (sink.localInstalls ??= []).push({ target: head, ...(resolvedPath ? { resolvedPath } : {}), range: wordRange(sink, w), block: scope.block });
+    }
+    return undefined;
+  }
   const { requirement, finding } = buildRequirement(v, w.toDoc, sink.index, scope, sink.path);
   if (requirement) sink.requirements.push(requirement);
   if (finding) sink.findings.push(finding);
@@ -1003,6 +1022,8 @@ export function makeSink(manifest: ParsedManifest, index: LineIndex): PipSink {
     findings: manifest.findings,
     indexes: manifest.indexes,
     includes: manifest.includes,
+    get localInstalls() { return manifest.localInstalls; },
+    set localInstalls(value) { manifest.localInstalls = value; },
     nextBlock: () => block++,
   };
 }
