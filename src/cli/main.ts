@@ -9,7 +9,9 @@ import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
+import { parsePlatform } from '../core/resolver';
 import { displayPath, loadProject } from '../node/project';
+import { resolutionText, resolveEnvironments } from './resolve';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -19,6 +21,7 @@ const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
+  ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
 
 A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
 shell scripts, Dockerfiles and setup scripts). Default: the current folder.
@@ -30,6 +33,8 @@ Options:
   --accelerator <a>     the machine's accelerator: cpu, cuda or rocm (flags builds for another one)
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
+  --platform <p>        resolve: the target platform, linux (default), macos or windows
+  --offline             resolve: use the bundled metadata snapshot only, never an index
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --no-color            plain text output
   -h, --help            this help
@@ -52,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        platform: { type: 'string' },
+        offline: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -100,8 +107,18 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
       return 0;
     }
+    case 'resolve': {
+      if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
+      if (values.platform !== undefined && !parsePlatform(values.platform)) throw new UsageError('--platform must be linux, macos or windows');
+      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const entries = await resolveEnvironments(result.environments, {
+        targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
+      });
+      process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: entries }, null, 2)}\n` : `${resolutionText(entries)}\n`);
+      return entries.some((e) => e.conflict) ? 1 : 0;
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (expected check, fix or rules)`);
+      throw new UsageError(`unknown command "${command}" (expected check, fix, rules or resolve)`);
   }
 }
 

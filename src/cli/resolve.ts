@@ -1,0 +1,160 @@
+// `ml-pins resolve`: per environment, the versions pip would install, or the explained conflict. Metadata comes from
+// the indexes the manifest names (`--index-url` in a requirement file, uv / Poetry sources), else PIP_INDEX_URL or
+// PyPI, with the bundled snapshot underneath; `--offline` uses the snapshot only.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Environment } from '../core/engine/environment';
+import type { PackageMetadata } from '../core/metadata/types';
+import { VersionSet } from '../core/pep440/intervals';
+import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult, type RootRequirement } from '../core/resolver';
+import { normalizeName } from '../core/text';
+import { IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
+
+export interface ResolveCommandOptions {
+  targetPython?: string;
+  platform?: string;
+  offline: boolean;
+  format: 'text' | 'json';
+  display: (path: string) => string;
+  env?: Record<string, string | undefined>;
+  /** The snapshot's folder (metadata/); default: next to the CLI bundle, or ML_PINS_METADATA_DIR. */
+  metadataDir?: string;
+  maxSteps?: number;
+}
+
+export interface EnvironmentResolution {
+  path: string;
+  environment: string;
+  python: string;
+  resolution: Record<string, string> | null;
+  conflict: { message: string; packages: string[] } | null;
+  /** Why there is neither (the step budget ran out). */
+  note?: string;
+}
+
+const CPYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
+const PYPI = 'https://pypi.org/simple';
+
+/** The oldest CPython the environment's requires-python admits (as uv resolves), else 3.12. */
+export function defaultPython(env: Environment): string {
+  if (!env.python) return '3.12';
+  return CPYTHONS.find((v) => env.python!.contains(v)) ?? '3.12';
+}
+
+/** The snapshot folder's packages/<name>.json, read on demand. */
+export function snapshotSource(dir: string | undefined): (name: string) => PackageMetadata | undefined {
+  const cache = new Map<string, PackageMetadata | undefined>();
+  return (name) => {
+    if (!dir) return undefined;
+    if (cache.has(name)) return cache.get(name);
+    let meta: PackageMetadata | undefined;
+    try {
+      const data = JSON.parse(readFileSync(join(dir, 'packages', `${name}.json`), 'utf8'));
+      meta = data && data.format === 1 && Array.isArray(data.releases) ? data : undefined;
+    } catch {
+      meta = undefined;
+    }
+    cache.set(name, meta);
+    return meta;
+  };
+}
+
+function defaultMetadataDir(env: Record<string, string | undefined>): string | undefined {
+  if (env.ML_PINS_METADATA_DIR) return env.ML_PINS_METADATA_DIR;
+  for (const dir of [join(dirname(process.argv[1] ?? '.'), '..', 'metadata'), join(process.cwd(), 'metadata')]) {
+    if (existsSync(join(dir, 'packages'))) return dir;
+  }
+  return undefined;
+}
+
+/** The indexes pip would read for this environment, primary first. */
+export function indexesOf(env: Environment, vars: Record<string, string | undefined>): string[] {
+  let primary: string | undefined = vars.PIP_INDEX_URL || undefined;
+  const extra = (vars.PIP_EXTRA_INDEX_URL ?? '').split(/\s+/).filter(Boolean);
+  let noIndex = false;
+  for (const i of env.indexes) {
+    if (i.kind === 'index-url') primary = i.url;
+    else if (i.kind === 'extra-index-url' || i.kind === 'uv-index' || i.kind === 'poetry-source') extra.push(i.url);
+    else if (i.kind === 'no-index') noIndex = true;
+  }
+  if (noIndex) return [];
+  return [primary ?? PYPI, ...extra.filter((u) => u !== primary)];
+}
+
+/** The environment's requirements as the resolver's roots, in the order they are written. */
+export function rootsOf(env: Environment, display: (path: string) => string = (p) => p): RootRequirement[] {
+  const pins = [...env.packages.values()].flatMap((p) => p.pins);
+  const fileOrder = new Map<string, number>();
+  for (const p of pins) if (!fileOrder.has(p.path)) fileOrder.set(p.path, fileOrder.size);
+  pins.sort((a, b) => fileOrder.get(a.path)! - fileOrder.get(b.path)! ||
+    a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
+  const roots: RootRequirement[] = pins.map((p) => {
+    const r = p.requirement;
+    const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
+    const body = r.url && !r.specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${r.specifier}`;
+    return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: p.constraintOnly, origin: { path: display(p.path), line: r.range.start.line, ref: r } };
+  });
+  for (const [name, set] of env.constraints) {
+    const text = specifierText(set);
+    if (text !== undefined) roots.push({ requirement: `${name}${text}`, constraint: true });
+  }
+  return roots;
+}
+
+function specifierText(set: VersionSet): string | undefined {
+  if (set.isAll()) return '';
+  const text = set.toString();
+  if (text.includes(' or ') || set.isEmpty()) return undefined;
+  return text.replace(/\s+/g, '');
+}
+
+export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {
+  const vars = o.env ?? process.env;
+  const snapshot = snapshotSource(o.metadataDir ?? defaultMetadataDir(vars));
+  const platform: Platform = (o.platform && parsePlatform(o.platform)) || 'linux';
+  const live = new Map<string, LiveMetadata>();
+  const out: EnvironmentResolution[] = [];
+  for (const env of envs) {
+    const python = o.targetPython ?? defaultPython(env);
+    const options = { environment: targetEnvironment(python, platform), maxSteps: o.maxSteps };
+    const roots = rootsOf(env, o.display);
+    const indexes = o.offline ? [] : indexesOf(env, vars);
+    let result: ResolveResult;
+    if (!indexes.length) result = resolve(roots, snapshot, options);
+    else {
+      const key = indexes.join('\n');
+      let metadata = live.get(key);
+      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ indexes, timeoutMs: 8000 }), snapshot)));
+      result = await metadata.resolve(roots, options);
+    }
+    out.push(toEntry(env, python, result, o.display));
+  }
+  return out;
+}
+
+function toEntry(env: Environment, python: string, result: ResolveResult, display: (p: string) => string): EnvironmentResolution {
+  const base = { path: display(env.path), environment: env.label, python };
+  if (result.ok) {
+    const resolution: Record<string, string> = {};
+    for (const p of [...result.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) resolution[normalizeName(p.name)] = p.version ?? '*';
+    return { ...base, resolution, conflict: null };
+  }
+  if (result.reason === 'conflict') {
+    return { ...base, resolution: null, conflict: { message: result.conflict.message, packages: result.conflict.packages } };
+  }
+  return { ...base, resolution: null, conflict: null, note: redactUrl(result.message) };
+}
+
+export function resolutionText(entries: EnvironmentResolution[]): string {
+  const blocks = entries.map((e) => {
+    const head = `${e.path}: ${e.environment} (Python ${e.python})`;
+    if (e.resolution) {
+      const names = Object.keys(e.resolution);
+      const width = Math.max(0, ...names.map((n) => n.length));
+      return [head, ...names.map((n) => `  ${n.padEnd(width)}  ${e.resolution![n] === '*' ? 'any (not in the metadata)' : e.resolution![n]}`)].join('\n');
+    }
+    if (e.conflict) return [head, ...e.conflict.message.split('\n').map((l) => `  ${l}`)].join('\n');
+    return `${head}\n  not resolved: ${e.note ?? 'unknown'}`;
+  });
+  return blocks.join('\n\n');
+}
