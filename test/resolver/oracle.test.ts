@@ -1,4 +1,4 @@
-// The resolver against real pip: 60 seeded random ecosystems served as real wheels from a loopback PEP 691/658 index.
+// The resolver against real pip: 60 seeded random ecosystems (every third a large one, where pip backtracks more) served as real wheels from a loopback PEP 691/658 index.
 // Same verdict (installable or not) in every case, same versions picked in at least 95% (so far: all).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

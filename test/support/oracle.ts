@@ -66,10 +66,16 @@ const POOL = ['0.9', '1.0', '1.1', '1.2', '2.0', '2.1', '3.0'];
 const MARKERS = ['python_version >= "3.12"', 'python_version < "3.12"', 'sys_platform == "win32"', 'sys_platform == "linux"'];
 const PYTHONS = ['>=3.12', '>=3.8', '<3.11', '>=3.11'];
 
-export function generateCase(seed: number, id: number): OracleCase {
+/** Ecosystem size: `small` (2-5 packages), `large` (4-9 packages, denser releases and dependencies: more backtracking). */
+export type CaseSize = 'small' | 'large';
+
+export function generateCase(seed: number, id: number, size: CaseSize = 'small'): OracleCase {
   const r = rng(seed * 7919 + id);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const n = 2 + Math.floor(r() * 4);
+  const large = size === 'large';
+  const n = large ? 4 + Math.floor(r() * 6) : 2 + Math.floor(r() * 4);
+  const releaseP = large ? 0.75 : 0.55;
+  const depP = large ? 0.5 : 0.45;
   const names = Array.from({ length: n }, (_, i) => `c${id}-p${i}`);
   const spec = (): string => {
     const a = pick(POOL);
@@ -86,13 +92,13 @@ export function generateCase(seed: number, id: number): OracleCase {
   };
   const packages: Record<string, IndexRelease[]> = {};
   names.forEach((name, i) => {
-    const versions = POOL.filter(() => r() < 0.55);
+    const versions = POOL.filter(() => r() < releaseP);
     if (!versions.length) versions.push(pick(POOL));
     if (r() < 0.15) versions.push('4.0b1');
     packages[name] = versions.map((version) => {
       const requires: string[] = [];
       for (let j = i + 1; j < n; j++) {
-        if (r() < 0.45) requires.push(`${names[j]}${spec()}${r() < 0.15 ? ` ; ${pick(MARKERS)}` : ''}`);
+        if (r() < depP) requires.push(`${names[j]}${spec()}${r() < 0.15 ? ` ; ${pick(MARKERS)}` : ''}`);
         else if (r() < 0.15) requires.push(`${names[j]}${spec()} ; extra == "fast"`);
       }
       const release: IndexRelease = { version, requires_dist: requires };
@@ -189,8 +195,9 @@ export function picksOf(result: ResolveResult): string[] {
 }
 
 /** Generates `count` cases from `seed`, resolves each with pip and with the resolver, and compares. */
-export async function runOracle(count: number, seed: number, workers = 2): Promise<OracleReport> {
-  const cases = Array.from({ length: count }, (_, i) => generateCase(seed, i));
+/** `mixed`: every third case large. */
+export async function runOracle(count: number, seed: number, workers = 2, size: CaseSize | 'mixed' = 'mixed'): Promise<OracleReport> {
+  const cases = Array.from({ length: count }, (_, i) => generateCase(seed, i, size === 'mixed' ? (i % 3 === 2 ? 'large' : 'small') : size));
   const packages: Record<string, IndexRelease[]> = {};
   for (const c of cases) Object.assign(packages, c.packages);
   const index = await startIndex({ packages });

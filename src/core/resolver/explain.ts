@@ -443,8 +443,9 @@ function simplify(pkg: string, set: VersionSet): VersionSet {
   return out;
 }
 
-function setText(pkg: string, raw: VersionSet): string {
-  const set = simplify(pkg, raw);
+/** `raw`: as declared (a dependency's own range), not simplified to the versions that exist. */
+function setText(pkg: string, given: VersionSet, raw = false): string {
+  const set = raw ? given : simplify(pkg, given);
   if (pkg === PYTHON && set.isAll()) return 'Python';
   if (set.isAll()) return `any version of ${pkg}`;
   const text = set.toString();
@@ -507,8 +508,7 @@ class Reporter {
     if (inc.cause.kind === 'dependency' && others.length === 2) {
       const [p, q] = others;
       const lhs = p.set.isAll() ? `all versions of ${p.pkg}` : setText(p.pkg, p.set);
-      const verb = p.set.isAll() || !/==[^,|*]+$/.test(lhs) ? 'depend on' : 'depends on';
-      return `${lhs} ${verb} ${termText(q)}`;
+      return `${lhs} ${p.set.isAll() ? 'depend on' : 'depends on'} ${setText(q.pkg, q.set, true)}`;
     }
     return this.conclusion(inc);
   }
