@@ -90,10 +90,23 @@ export class IndexClient {
     this.timeoutMs = options.timeoutMs ?? 10000;
     this.concurrency = options.concurrency ?? 8;
     this.doFetch = options.fetch ?? fetch;
+    for (const index of options.indexes) this.credentials(index);
+  }
+
+  /** Credentials per origin, from the index URLs: files on the same host get them too (as pip does). */
+  private readonly auth = new Map<string, Record<string, string>>();
+
+  private credentials(url: string): { url: string; headers: Record<string, string> } {
+    const own = authOf(url);
+    if (Object.keys(own.headers).length) {
+      try { this.auth.set(new URL(own.url).origin, own.headers); } catch { /* unparsable: no reuse */ }
+      return own;
+    }
+    try { return { url, headers: this.auth.get(new URL(url).origin) ?? {} }; } catch { return own; }
   }
 
   private async get(url: string, accept: string): Promise<{ status: number; type: string; text: string; url: string } | undefined> {
-    const { url: plain, headers } = authOf(url);
+    const { url: plain, headers } = this.credentials(url);
     this.log.push(redactUrl(url));
     try {
       const res = await this.doFetch(plain, { headers: { accept, ...headers }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
