@@ -80,13 +80,17 @@ interface State {
   backtrackCauses: Info[];
 }
 
-class Conflicted extends Error {
-  constructor(readonly criterion: Criterion) { super('conflict'); }
+// Control flow, not errors: thrown often while backtracking, so without the cost of a stack trace.
+class Conflicted {
+  constructor(readonly criterion: Criterion) {}
 }
-class Impossible extends Error {
-  constructor(readonly causes: Info[]) { super('impossible'); }
+class Impossible {
+  constructor(readonly causes: Info[]) {}
 }
-class OverBudget extends Error {}
+class OverBudget {}
+
+/** Parsed releases per metadata object and target Python, shared by every resolution that reads the same data. */
+const parsedCache = new WeakMap<PackageMetadata, Map<string, Pkg>>();
 
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
@@ -148,7 +152,12 @@ export class PipResolver {
     let p = this.pkgs.get(name);
     if (p) return p;
     const meta = this.forcedAny.has(name) ? undefined : safeSource(this.source, name);
-    p = meta ? this.fromMetadata(name, meta) : { name, covered: false, releases: [], hasFinal: false };
+    if (meta) {
+      let byPython = parsedCache.get(meta);
+      if (!byPython) parsedCache.set(meta, (byPython = new Map()));
+      p = byPython.get(this.pythonVersion);
+      if (!p || p.name !== name) byPython.set(this.pythonVersion, (p = this.fromMetadata(name, meta)));
+    } else p = { name, covered: false, releases: [], hasFinal: false };
     this.pkgs.set(name, p);
     return p;
   }
