@@ -67,6 +67,13 @@ function defaultMetadataDir(env: Record<string, string | undefined>): string | u
   return undefined;
 }
 
+/** ML_PINS_CACHE_DIR, else $XDG_CACHE_HOME/ml-pins/index, else ~/.cache/ml-pins/index. */
+export function cacheDir(vars: Record<string, string | undefined>): string | undefined {
+  if (vars.ML_PINS_CACHE_DIR) return vars.ML_PINS_CACHE_DIR;
+  const base = vars.XDG_CACHE_HOME || (vars.HOME ? join(vars.HOME, '.cache') : vars.LOCALAPPDATA);
+  return base ? join(base, 'ml-pins', 'index') : undefined;
+}
+
 /** The indexes pip would read for this environment, primary first. */
 export function indexesOf(env: Environment, vars: Record<string, string | undefined>): string[] {
   let primary: string | undefined = vars.PIP_INDEX_URL || undefined;
@@ -124,7 +131,7 @@ export async function resolveEnvironments(envs: Environment[], o: ResolveCommand
     else {
       const key = indexes.join('\n');
       let metadata = live.get(key);
-      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ indexes, timeoutMs: 8000 }), snapshot)));
+      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ indexes, timeoutMs: 8000, cacheDir: cacheDir(vars) }), snapshot)));
       result = await metadata.resolve(roots, options);
     }
     out.push(toEntry(env, python, result, o.display));

@@ -2,12 +2,49 @@
 // release's core metadata from its PEP 658/714 `.metadata` file, in the snapshot's format (docs/metadata.md) so the
 // resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
 // header and never into a message.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
 import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
 
+interface Fetched {
+  status: number;
+  type: string;
+  text: string;
+  url: string;
+  fetchedAt: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+function readCache(path: string): Fetched | undefined {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    return data && typeof data.text === 'string' && typeof data.fetchedAt === 'number' ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(path: string, value: Fetched): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, path);
+  } catch {
+    // A cache that cannot be written is no cache.
+  }
+}
+
 export interface IndexClientOptions {
+  /** On-disk HTTP cache (pages revalidated with ETag / Last-Modified after `ttlMs`; metadata files kept). */
+  cacheDir?: string;
+  /** Default 10 minutes. */
+  ttlMs?: number;
   /** Simple-API roots, primary first (`https://pypi.org/simple`). */
   indexes: string[];
   timeoutMs?: number;
@@ -17,6 +54,8 @@ export interface IndexClientOptions {
 }
 
 interface FileInfo {
+  /** The simple-API root that lists it. */
+  index?: string;
   filename: string;
   url: string;
   requiresPython?: string;
@@ -83,8 +122,9 @@ export class IndexClient {
   private readonly timeoutMs: number;
   private readonly concurrency: number;
   private readonly doFetch: typeof fetch;
-  /** URLs fetched, redacted: for tests and `--verbose`. */
+  /** URLs fetched from the network, redacted: for tests and `--verbose`. */
   readonly log: string[] = [];
+  cacheHits = 0;
 
   constructor(private readonly options: IndexClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10000;
@@ -105,17 +145,41 @@ export class IndexClient {
     try { return { url, headers: this.auth.get(new URL(url).origin) ?? {} }; } catch { return own; }
   }
 
-  private async get(url: string, accept: string): Promise<{ status: number; type: string; text: string; url: string } | undefined> {
+  private async get(url: string, accept: string, immutable = false): Promise<Fetched | undefined> {
     const { url: plain, headers } = this.credentials(url);
+    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${createHash('sha256').update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
+    const cached = cache ? readCache(cache) : undefined;
+    const now = Date.now();
+    if (cached && (immutable || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
+      this.cacheHits++;
+      return cached;
+    }
     this.log.push(redactUrl(url));
+    const conditional: Record<string, string> = {};
+    if (cached?.etag) conditional['if-none-match'] = cached.etag;
+    if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified;
     try {
-      const res = await this.doFetch(plain, { headers: { accept, ...headers }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      const res = await this.doFetch(plain, { headers: { accept, ...headers, ...conditional }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      if (res.status === 304 && cached) {
+        await res.body?.cancel();
+        const fresh = { ...cached, fetchedAt: now };
+        if (cache) writeCache(cache, fresh);
+        return fresh;
+      }
       const text = await res.text();
-      return { status: res.status, type: res.headers.get('content-type') ?? '', text, url: res.url || plain };
+      const out: Fetched = { status: res.status, type: res.headers.get('content-type') ?? '', text, url: res.url || plain, fetchedAt: now };
+      const etag = res.headers.get('etag');
+      const lastModified = res.headers.get('last-modified');
+      if (etag) out.etag = etag;
+      if (lastModified) out.lastModified = lastModified;
+      if (cache && (res.status === 200 || res.status === 404)) writeCache(cache, out);
+      return out;
     } catch {
-      return undefined;
+      // Offline, slow or failing index: what was cached before, however old, beats nothing.
+      return cached;
     }
   }
+
 
   /** What the indexes declare for one package; undefined when no index knows it (or none answers). */
   async package(rawName: string): Promise<PackageMetadata | undefined> {
@@ -132,7 +196,7 @@ export class IndexClient {
         if (!parsed) continue;
         const key = String(parsed);
         const at = files.get(key) ?? [];
-        at.push(f);
+        at.push({ ...f, index: base });
         files.set(key, at);
       }
     }
@@ -143,7 +207,8 @@ export class IndexClient {
     const worker = async () => {
       while (next < versions.length) {
         const k = next++;
-        releases[k] = await this.release(versions[k], files.get(versions[k])!);
+        const list = files.get(versions[k])!;
+        releases[k] = await this.release(name, versions[k], list, list[0].index ?? '');
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));
@@ -153,7 +218,7 @@ export class IndexClient {
     };
   }
 
-  private async release(version: string, files: FileInfo[]): Promise<ReleaseEntry> {
+  private async release(name: string, version: string, files: FileInfo[], index: string): Promise<ReleaseEntry> {
     const usable = files.filter((f) => !f.yanked);
     const yanked = usable.length ? undefined : files[0].yanked;
     const pick = [...(usable.length ? usable : files)].sort((a, b) => Number(b.metadata) - Number(a.metadata) || Number(b.filename.endsWith('.whl')) - Number(a.filename.endsWith('.whl')))[0];
@@ -161,13 +226,27 @@ export class IndexClient {
     if (pick.requiresPython !== undefined) entry.requires_python = pick.requiresPython;
     if (yanked !== undefined) entry.yanked = yanked;
     if (pick.metadata) {
-      const res = await this.get(`${pick.url.split('#')[0]}.metadata`, '*/*');
+      const res = await this.get(`${pick.url.split('#')[0]}.metadata`, '*/*', true);
       if (res && res.status === 200) {
         const fields = parseCoreMetadata(res.text);
         entry.requires_dist = fields.get('requires-dist') ?? [];
         const rp = fields.get('requires-python')?.[0];
         if (rp !== undefined) entry.requires_python = rp;
         entry.source = `index:${redactUrl(pick.url.split('#')[0])}.metadata`;
+        return entry;
+      }
+    }
+    // No PEP 658 file: the PyPI JSON API next to the simple index (`…/simple` -> `…/pypi/<name>/<version>/json`).
+    const api = index.replace(/\/simple\/?$/, '') + `/pypi/${name}/${version}/json`;
+    if (api !== index) {
+      const res = await this.get(api, 'application/json', true);
+      let info: { requires_dist?: unknown; requires_python?: unknown } | undefined;
+      try { info = res && res.status === 200 ? JSON.parse(res.text)?.info : undefined; } catch { info = undefined; }
+      if (info) {
+        // PyPI writes null when the uploaded metadata declares no Requires-Dist.
+        entry.requires_dist = Array.isArray(info.requires_dist) ? info.requires_dist.filter((r): r is string => typeof r === 'string') : [];
+        if (typeof info.requires_python === 'string' && info.requires_python) entry.requires_python = info.requires_python;
+        entry.source = `index:${redactUrl(api)}`;
       }
     }
     return entry;

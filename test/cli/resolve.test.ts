@@ -18,7 +18,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   return new Promise((ok) => {
     const vars: NodeJS.ProcessEnv = { NO_COLOR: '1' };
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_') && !k.startsWith('ML_PINS_')) vars[k] = v;
-    const p = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), ...args], { env: { ...vars, ...env } });
+    const p = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), ...args], { env: { ...vars, ML_PINS_CACHE_DIR: cache, ...env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
@@ -27,6 +27,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
+const cache = mkdtempSync(join(tmpdir(), 'ml-pins-cache-'));
 const pip = spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' });
 
 describe('ml-pins resolve', () => {

@@ -1,6 +1,7 @@
 // A package index on loopback that speaks the real protocols: the PEP 503 HTML and PEP 691 JSON simple API (chosen by
 // the Accept header), PEP 658/714 metadata files next to each wheel, and optionally the PyPI JSON API. It serves real
 // wheels (test/support/wheels.ts), so `pip install --index-url <url>` installs from it.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildWheel, type BuiltWheel } from './wheels';
@@ -29,6 +30,8 @@ export interface IndexRequest {
   method: string;
   path: string;
   accept: string;
+  /** The If-None-Match the client sent (a revalidation). */
+  ifNoneMatch?: string;
   authorization?: string;
 }
 
@@ -66,15 +69,24 @@ export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
   }
   const requests: IndexRequest[] = [];
 
+  // Every 200 answer carries an ETag; a matching If-None-Match gets 304 (as PyPI's CDN does).
+  let current: IncomingMessage | undefined;
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+    if (status === 200 && current?.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag });
+      res.end();
+      return;
+    }
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...(status === 200 ? { etag } : {}) });
     res.end(body);
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    current = req;
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const accept = String(req.headers.accept ?? '');
-    requests.push({ method: req.method ?? 'GET', path, accept, ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}) });
+    requests.push({ method: req.method ?? 'GET', path, accept, ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}), ...(req.headers.authorization ? { authorization: String(req.headers.authorization) } : {}) });
     const wantsJson = pep691 && accept.includes('application/vnd.pypi.simple.v1+json');
     let m: RegExpExecArray | null;
     if (path === '/simple/' || path === '/simple') {
