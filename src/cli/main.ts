@@ -114,7 +114,8 @@ async function main(argv: string[]): Promise<number> {
       const entries = await resolveEnvironments(result.environments, {
         targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
       });
-      process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: entries }, null, 2)}\n` : `${resolutionText(entries)}\n`);
+      const json = entries.map(({ notes: _notes, ...e }) => e);
+      process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: json }, null, 2)}\n` : `${resolutionText(entries)}\n`);
       return entries.some((e) => e.conflict) ? 1 : 0;
     }
     default:

@@ -30,6 +30,8 @@ export interface EnvironmentResolution {
   conflict: { message: string; packages: string[] } | null;
   /** Why there is neither (the step budget ran out). */
   note?: string;
+  /** Text output only: yanked releases that a pin selects (with the reason), releases newer than the snapshot. */
+  notes?: Record<string, string>;
 }
 
 const CPYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
@@ -143,8 +145,14 @@ function toEntry(env: Environment, python: string, result: ResolveResult, displa
   const base = { path: display(env.path), environment: env.label, python };
   if (result.ok) {
     const resolution: Record<string, string> = {};
-    for (const p of [...result.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) resolution[normalizeName(p.name)] = p.version ?? '*';
-    return { ...base, resolution, conflict: null };
+    const notes: Record<string, string> = {};
+    for (const p of [...result.packages.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const name = normalizeName(p.name);
+      resolution[name] = p.version ?? '*';
+      if (p.yanked !== undefined) notes[name] = `yanked${p.yanked ? `: ${p.yanked}` : ''}`;
+      else if (p.newerUnknown) notes[name] = p.newerUnknown;
+    }
+    return { ...base, resolution, conflict: null, ...(Object.keys(notes).length ? { notes } : {}) };
   }
   if (result.reason === 'conflict') {
     return { ...base, resolution: null, conflict: { message: result.conflict.message, packages: result.conflict.packages } };
@@ -158,7 +166,10 @@ export function resolutionText(entries: EnvironmentResolution[]): string {
     if (e.resolution) {
       const names = Object.keys(e.resolution);
       const width = Math.max(0, ...names.map((n) => n.length));
-      return [head, ...names.map((n) => `  ${n.padEnd(width)}  ${e.resolution![n] === '*' ? 'any (not in the metadata)' : e.resolution![n]}`)].join('\n');
+      return [head, ...names.map((n) => {
+        const v = e.resolution![n] === '*' ? 'any (not in the metadata)' : e.resolution![n];
+        return `  ${n.padEnd(width)}  ${v}${e.notes?.[n] ? `  (${e.notes[n]})` : ''}`;
+      })].join('\n');
     }
     if (e.conflict) return [head, ...e.conflict.message.split('\n').map((l) => `  ${l}`)].join('\n');
     return `${head}\n  not resolved: ${e.note ?? 'unknown'}`;

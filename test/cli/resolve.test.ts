@@ -92,7 +92,7 @@ describe('ml-pins resolve', () => {
       const meta = join(dir, 'metadata');
       mkdirSync(join(meta, 'packages'), { recursive: true });
       const rel = (v: string, requires_dist: string[] = []) => ({ versions: [v], requires_dist, source: 'test' });
-      writeFileSync(join(meta, 'packages', 'torch.json'), JSON.stringify({ format: 1, name: 'torch', snapshot_date: '2026-12-06', complete_through: '2.3.0', releases: [rel('2.2.0'), rel('2.3.0')] }));
+      writeFileSync(join(meta, 'packages', 'torch.json'), JSON.stringify({ format: 1, name: 'torch', snapshot_date: '2026-12-06', complete_through: '2.3.0', releases: [{ ...rel('2.1.0'), yanked: 'bad build' }, rel('2.2.0'), rel('2.3.0')] }));
       writeFileSync(join(meta, 'packages', 'torchvision.json'), JSON.stringify({ format: 1, name: 'torchvision', snapshot_date: '2026-12-06', complete_through: '0.18.0', releases: [rel('0.17.0', ['torch==2.2.0']), rel('0.18.0', ['torch==2.3.0'])] }));
       const project = join(dir, 'project');
       mkdirSync(project);
@@ -111,6 +111,9 @@ describe('ml-pins resolve', () => {
       const ok = await cli(['resolve', join(project, 'requirements.txt'), '--offline', '--format', 'json'], env);
       assert.equal(ok.code, 0);
       assert.deepEqual(JSON.parse(ok.stdout).environments[0].resolution, { torch: '2.3.0', torchvision: '0.18.0' });
+      writeFileSync(join(project, 'requirements.txt'), 'torch==2.1.0\n');
+      const yanked = await cli(['resolve', join(project, 'requirements.txt'), '--offline'], env);
+      assert.match(yanked.stdout, /torch {2}2\.1\.0 {2}\(yanked: bad build\)/);
       const bad = await cli(['resolve', project, '--platform', 'amiga']);
       assert.equal(bad.code, 2);
     } finally {
