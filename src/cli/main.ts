@@ -11,14 +11,14 @@ import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
 import { parsePlatform } from '../core/resolver';
 import { displayPath, loadProject } from '../node/project';
-import { resolutionText, resolveEnvironments } from './resolve';
+import { defaultMetadataDir, resolutionText, resolveEnvironments, snapshotSource } from './resolve';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
 const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage:
-  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
+  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never] [--resolve]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
   ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
@@ -35,6 +35,8 @@ Options:
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
   --platform <p>        resolve: the target platform, linux (default), macos or windows
   --offline             resolve: use the bundled metadata snapshot only, never an index
+  --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
+                        where nothing installs together)
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --no-color            plain text output
   -h, --help            this help
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean' },
         platform: { type: 'string' },
         offline: { type: 'boolean' },
+        resolve: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -93,7 +96,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': {
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const input = await loadProject(paths, cwd, knowledge, settings);
+      if (values.resolve) input.declaredMetadata = snapshotSource(defaultMetadataDir(process.env));
+      const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
         : toText(result.files, display, color);

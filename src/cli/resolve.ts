@@ -5,10 +5,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Environment } from '../core/engine/environment';
 import type { PackageMetadata } from '../core/metadata/types';
-import { VersionSet } from '../core/pep440/intervals';
-import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult, type RootRequirement } from '../core/resolver';
+import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult } from '../core/resolver';
 import { normalizeName } from '../core/text';
+import { rootsOf } from '../core/resolver/environment';
 import { IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
+
+export { rootsOf };
 
 export interface ResolveCommandOptions {
   targetPython?: string;
@@ -61,7 +63,7 @@ export function snapshotSource(dir: string | undefined): (name: string) => Packa
   };
 }
 
-function defaultMetadataDir(env: Record<string, string | undefined>): string | undefined {
+export function defaultMetadataDir(env: Record<string, string | undefined>): string | undefined {
   if (env.ML_PINS_METADATA_DIR) return env.ML_PINS_METADATA_DIR;
   for (const dir of [join(dirname(process.argv[1] ?? '.'), '..', 'metadata'), join(process.cwd(), 'metadata')]) {
     if (existsSync(join(dir, 'packages'))) return dir;
@@ -88,33 +90,6 @@ export function indexesOf(env: Environment, vars: Record<string, string | undefi
   }
   if (noIndex) return [];
   return [primary ?? PYPI, ...extra.filter((u) => u !== primary)];
-}
-
-/** The environment's requirements as the resolver's roots, in the order they are written. */
-export function rootsOf(env: Environment, display: (path: string) => string = (p) => p): RootRequirement[] {
-  const pins = [...env.packages.values()].flatMap((p) => p.pins);
-  const fileOrder = new Map<string, number>();
-  for (const p of pins) if (!fileOrder.has(p.path)) fileOrder.set(p.path, fileOrder.size);
-  pins.sort((a, b) => fileOrder.get(a.path)! - fileOrder.get(b.path)! ||
-    a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
-  const roots: RootRequirement[] = pins.map((p) => {
-    const r = p.requirement;
-    const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
-    const body = r.url && !r.specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${r.specifier}`;
-    return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: p.constraintOnly, origin: { path: display(p.path), line: r.range.start.line, ref: r } };
-  });
-  for (const [name, set] of env.constraints) {
-    const text = specifierText(set);
-    if (text !== undefined) roots.push({ requirement: `${name}${text}`, constraint: true });
-  }
-  return roots;
-}
-
-function specifierText(set: VersionSet): string | undefined {
-  if (set.isAll()) return '';
-  const text = set.toString();
-  if (text.includes(' or ') || set.isEmpty()) return undefined;
-  return text.replace(/\s+/g, '');
 }
 
 export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {

@@ -105,6 +105,10 @@ describe('ml-pins resolve', () => {
       assert.match(out.conflict.message, /^Because torchvision==0\.17\.0 depends on torch==2\.2\.0 and you require torch>=2\.3 \(.*requirements\.txt:1\)/);
       assert.deepEqual(out.conflict.packages.sort(), ['torch', 'torchvision']);
       assert.equal(index.requests.length, 0, 'offline: no request');
+      const codes = async (args: string[]) => JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', ...args], env)).stdout)
+        .files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
+      assert.ok((await codes(['--resolve'])).includes('resolution-conflict'));
+      assert.ok(!(await codes([])).includes('resolution-conflict'), 'check resolves only when asked');
       const text = await cli(['resolve', join(project, 'requirements.txt'), '--offline', '--target-python', '3.12'], env);
       assert.match(text.stdout, /requirements\.txt: requirements\.txt \(Python 3\.12\)\n  Because torchvision==0\.17\.0/);
       writeFileSync(join(project, 'requirements.txt'), 'torchvision\n');

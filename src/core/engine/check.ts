@@ -12,6 +12,8 @@ import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
+import { resolutionFindings } from './resolution';
+import type { MetadataSource } from '../resolver/types';
 import { displayName } from './messages';
 
 export interface SourceFile {
@@ -27,6 +29,8 @@ export interface CheckInput {
   readFile?: (path: string) => Promise<string | undefined>;
   settings?: CheckSettings;
   knowledge: Knowledge;
+  /** Declared metadata for the resolver: environments pip cannot install become `resolution-conflict` errors. */
+  declaredMetadata?: MetadataSource;
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
 }
@@ -120,6 +124,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
       environments.push(env);
       placed.push(...evaluateEnvironment(env, ctx));
+      if (input.declaredMetadata) placed.push(...resolutionFindings(env, { source: input.declaredMetadata, settings, texts }));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

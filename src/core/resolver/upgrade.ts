@@ -7,7 +7,9 @@ import type { Environment, PinnedRequirement } from '../engine/environment';
 import { compareVersions, parseVersion } from '../pep440';
 import type { Fix, TextEdit } from '../types';
 import { resolve } from './index';
-import type { MetadataSource, ResolveOptions, RootRequirement } from './types';
+import { rootOf } from './environment';
+import { VersionSet } from '../pep440/intervals';
+import type { MetadataSource, ResolveOptions } from './types';
 
 export interface UpgradeContext {
   source: MetadataSource;
@@ -22,13 +24,6 @@ export interface Upgrade {
   /** name -> the version the upgraded pins install. */
   versions: Map<string, string>;
   fix: Fix;
-}
-
-function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier): RootRequirement {
-  const r = pin.requirement;
-  const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
-  const body = r.url && !specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${specifier}`;
-  return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: pin.constraintOnly, origin: { path: pin.path, line: r.range.start.line, ref: r } };
 }
 
 function pinsOf(env: Environment): PinnedRequirement[] {
@@ -53,29 +48,41 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
   const lifted = pins.filter((p) => !members.has(p.requirement.normalizedName) || !(p.constraintOnly || editable.includes(p)));
   const free = resolve([...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))], ctx.source, ctx.options);
   if (!free.ok) return undefined;
-  const versions = new Map<string, string>();
-  const edits: TextEdit[] = [];
-  const newSpecs = new Map<PinnedRequirement, string>();
-  for (const name of group) {
-    const picked = free.packages.get(name)?.version;
-    const before = current.ok ? current.packages.get(name)?.version : undefined;
-    const v = picked ? parseVersion(picked) : null;
-    if (!v || !picked) continue;
-    if (before && compareVersions(parseVersion(before)!, v) >= 0) continue; // not an upgrade for this one
-    for (const pin of editable.filter((p) => p.requirement.normalizedName === name)) {
-      const text = ctx.texts.get(pin.path);
-      const written = writtenSpecifier(pin.requirement, text);
-      const next = raiseFloor(written, picked);
-      if (!next || next === written) continue;
-      newSpecs.set(pin, next);
-      edits.push(replaceSpecifier(pin.path, pin.requirement, next, text));
-    }
-    if (newSpecs.size && [...newSpecs.keys()].some((p) => p.requirement.normalizedName === name)) versions.set(name, picked);
+  // Pins that already admit the new version stay as written when that is enough; otherwise their floors rise too.
+  for (const raiseAll of [false, true]) {
+    const attempt = edit(raiseAll);
+    if (!attempt) continue;
+    const check = resolve(pins.map((p) => rootOf(p, attempt.newSpecs.get(p) ?? p.requirement.specifier)), ctx.source, ctx.options);
+    if (!check.ok || [...attempt.versions].some(([n, v]) => check.packages.get(n)?.version !== v)) continue;
+    return finish(attempt.versions, attempt.edits);
   }
-  if (!edits.length) return undefined;
-  // Offered only when the edited environment resolves, to the versions named.
-  const check = resolve(pins.map((p) => rootOf(p, newSpecs.get(p) ?? p.requirement.specifier)), ctx.source, ctx.options);
-  if (!check.ok || [...versions].some(([n, v]) => check.packages.get(n)?.version !== v)) return undefined;
+  return undefined;
+
+  function edit(raiseAll: boolean) {
+    const versions = new Map<string, string>();
+    const edits: TextEdit[] = [];
+    const newSpecs = new Map<PinnedRequirement, string>();
+    for (const name of group) {
+      const picked = free.ok ? free.packages.get(name)?.version : undefined;
+      const before = current.ok ? current.packages.get(name)?.version : undefined;
+      const v = picked ? parseVersion(picked) : null;
+      if (!v || !picked) continue;
+      if (before && compareVersions(parseVersion(before)!, v) >= 0) continue; // not an upgrade for this one
+      versions.set(name, picked);
+      for (const pin of editable.filter((p) => p.requirement.normalizedName === name)) {
+        if (!raiseAll && VersionSet.fromSpecifierSet(pin.requirement.specifier).contains(v)) continue;
+        const text = ctx.texts.get(pin.path);
+        const written = writtenSpecifier(pin.requirement, text);
+        const next = raiseFloor(written, picked);
+        if (!next || next === written) continue;
+        newSpecs.set(pin, next);
+        edits.push(replaceSpecifier(pin.path, pin.requirement, next, text));
+      }
+    }
+    return edits.length ? { versions, edits, newSpecs } : undefined;
+  }
+
+  function finish(versions: Map<string, string>, edits: TextEdit[]): Upgrade {
   const names = [...versions.keys()];
   const others = pins.filter((p) => !members.has(p.requirement.normalizedName) && p.requirement.specifier && !p.constraintOnly).map((p) => p.requirement.normalizedName);
   const title = names.length > 1
@@ -84,6 +91,7 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
       ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinNames([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
       : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
   return { packages: names, versions, fix: { title, preferred: false, edits } };
+  }
 }
 
 /**
