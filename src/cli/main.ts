@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
 import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
+import { resolutionFindings } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
@@ -97,7 +98,10 @@ async function main(argv: string[]): Promise<number> {
     case 'check': {
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
       const input = await loadProject(paths, cwd, knowledge, settings);
-      if (values.resolve) input.declaredMetadata = snapshotSource(defaultMetadataDir(process.env));
+      if (values.resolve) {
+        const source = snapshotSource(defaultMetadataDir(process.env));
+        input.environmentFindings = (env, c) => resolutionFindings(env, { source, ...c });
+      }
       const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)

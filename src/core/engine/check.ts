@@ -12,8 +12,6 @@ import { environmentsOf, fileName, type Environment } from './environment';
 import { evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import { replaceSpecifier } from './edits';
-import { resolutionFindings } from './resolution';
-import type { MetadataSource } from '../resolver/types';
 import { displayName } from './messages';
 
 export interface SourceFile {
@@ -29,8 +27,11 @@ export interface CheckInput {
   readFile?: (path: string) => Promise<string | undefined>;
   settings?: CheckSettings;
   knowledge: Knowledge;
-  /** Declared metadata for the resolver: environments pip cannot install become `resolution-conflict` errors. */
-  declaredMetadata?: MetadataSource;
+  /**
+   * More findings per environment, e.g. the resolver's (`resolutionFindings` in ./resolution.ts: environments pip
+   * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
+   */
+  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
 }
@@ -124,7 +125,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
       environments.push(env);
       placed.push(...evaluateEnvironment(env, ctx));
-      if (input.declaredMetadata) placed.push(...resolutionFindings(env, { source: input.declaredMetadata, settings, texts }));
+      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts }));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

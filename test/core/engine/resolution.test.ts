@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/engine/apply';
 import { checkProject, knowledgeFrom } from '../../../src/core/engine/check';
+import { resolutionFindings } from '../../../src/core/engine/resolution';
 import type { PackageMetadata } from '../../../src/core/metadata/types';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 
@@ -16,7 +17,8 @@ const db = new Map([
   ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1']), rel('0.19.0', ['torch==2.4.0'])])],
 ]);
 const source = (n: string) => db.get(n);
-const check = (text: string, settings = {}) => checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge, declaredMetadata: source, settings });
+const check = (text: string, settings = {}) => checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge, settings,
+  environmentFindings: (env, ctx) => resolutionFindings(env, { source, ...ctx }) });
 const conflicts = async (text: string, settings = {}) => (await check(text, settings)).files.flatMap((f) => f.findings).filter((f) => f.code === 'resolution-conflict');
 
 describe('resolution findings', () => {
