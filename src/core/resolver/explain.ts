@@ -91,6 +91,8 @@ class Explainer {
   private readonly infos = new Map<string, PkgInfo | null>();
   private readonly depsAdded = new Set<string>();
   private nextId = 0;
+  /** name -> versions a root requirement pins with `==` / `===`. */
+  private readonly pinnedExact = new Map<string, Set<string>>();
   private steps = 0;
   private readonly target: Version;
 
@@ -137,7 +139,8 @@ class Explainer {
         const rp = typeof e.requires_python === 'string' ? e.requires_python : undefined;
         const rpSet = rp ? parseSpecifierSet(rp) : null;
         byText.set(String(v), { requiresDist: e.requires_dist, requiresPython: rp, pythonOk: !rpSet || rpSet.contains(this.target, { prereleases: true }) });
-        if (e.yanked !== undefined && e.yanked !== false) continue; // unless pinned: see root()
+        // Yanked releases count only where a root requirement pins them exactly (PEP 592, as pip.ts).
+        if (e.yanked !== undefined && e.yanked !== false && !this.pinnedExact.get(name)?.has(String(v))) continue;
         versions.push(v);
         if (!v.isPrerelease) finals.push(v);
       }
@@ -220,6 +223,13 @@ class Explainer {
   // --- the solver -------------------------------------------------------------------------------------------
 
   solve(roots: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[]): Incompat | undefined {
+    for (const r of roots) {
+      const m = /^[^=<>!~;@[]+(?:\[[^\]]*\])?\s*===?\s*([^,;*\s]+)\s*(?:;|$)/.exec(r.root.requirement);
+      const v = m ? parseVersion(m[1]) : null;
+      if (!v) continue;
+      const name = baseOf(r.ident);
+      this.pinnedExact.set(name, new Set([...(this.pinnedExact.get(name) ?? []), String(v)]));
+    }
     this.add([{ pkg: ROOT, positive: false, set: VersionSet.all() }], { kind: 'root' });
     this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: PYTHON, positive: false, set: VersionSet.fromSpecifierSet(`==${this.target}`) }], { kind: 'dependency' });
     for (const r of roots) {
@@ -609,9 +619,12 @@ function collapse(inc: Incompat, seen = new Map<Incompat, Incompat>()): Incompat
   let out = inc;
   if (inc.cause.kind === 'derived') {
     const { left, right } = inc.cause;
+    // "No version of torchvision<0.18,!=0.16.0,!=0.17.0" only trims a range to the versions that exist: when the
+    // conclusion then reads exactly as the other side, that side is the step. ("No version of b>=2" is a real reason.)
     const empty = (x: Incompat) => x.cause.kind === 'noVersions' && !displayVersions(x.terms[0].pkg).some((v) => x.terms[0].set.contains(v));
-    if (empty(left) && inc.terms.length > 0) out = collapse(right, seen);
-    else if (empty(right) && inc.terms.length > 0) out = collapse(left, seen);
+    const reads = (x: Incompat) => x.terms.map((t) => `${t.positive}${termText(t)}`).sort().join('\u0000');
+    if (empty(left) && inc.terms.length > 0 && reads(inc) === reads(right)) out = collapse(right, seen);
+    else if (empty(right) && inc.terms.length > 0 && reads(inc) === reads(left)) out = collapse(left, seen);
     else {
       const l = collapse(left, seen);
       const r = collapse(right, seen);

@@ -137,6 +137,14 @@ describe('why nothing installs', () => {
     assert.match(r.conflict.message, /the target is Python 3\.11/);
   });
 
+  test('a pinned yanked release and a dependency with no version at all', () => {
+    const source = db(pkg('a', [{ v: '1.0' }, { v: '1.1', yanked: 'bad', requires_dist: ['b>=2'] }]), pkg('b', [{ v: '1.0' }]));
+    const r = resolve(roots('a==1.1'), source, py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.equal(r.conflict.message, 'Because a>=1.1 depends on b>=2 and there is no version of b>=2, we can conclude that a>=1.1 cannot be used.\n' +
+      'And because you require a==1.1 (requirements.txt:1), we can conclude that your requirements are unsatisfiable.');
+  });
+
   test('a conflict two levels down names the chain', () => {
     const source = db(
       pkg('app', [{ v: '1.0', requires_dist: ['lib>=2'] }]),
