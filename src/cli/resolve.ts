@@ -78,10 +78,47 @@ export function cacheDir(vars: Record<string, string | undefined>): string | und
   return base ? join(base, 'ml-pins', 'index') : undefined;
 }
 
-/** The indexes pip would read for this environment, primary first. */
+/**
+ * `index-url` / `extra-index-url` of the pip configuration files pip reads (PIP_CONFIG_FILE, else the site-wide,
+ * user and legacy user files; later files override earlier ones; `[install]` over `[global]`).
+ */
+export function pipConfig(vars: Record<string, string | undefined>): { indexUrl?: string; extra: string[] } {
+  const files = vars.PIP_CONFIG_FILE !== undefined
+    ? [vars.PIP_CONFIG_FILE]
+    : ['/etc/xdg/pip/pip.conf', '/etc/pip.conf',
+      ...(vars.HOME ? [join(vars.HOME, '.pip', 'pip.conf'), join(vars.XDG_CONFIG_HOME || join(vars.HOME, '.config'), 'pip', 'pip.conf')] : []),
+      ...(vars.APPDATA ? [join(vars.APPDATA, 'pip', 'pip.ini')] : [])];
+  const out: { indexUrl?: string; extra: string[] } = { extra: [] };
+  for (const file of files) {
+    if (!file || file === '/dev/null' || file === 'os.devnull') continue;
+    let text: string;
+    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    const sections = new Map<string, Map<string, string>>();
+    let section = '';
+    let key = '';
+    for (const raw of text.split(/\r?\n/)) {
+      if (/^\s*[#;]/.test(raw) || !raw.trim()) continue;
+      const head = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
+      if (head) { section = head[1].trim().toLowerCase(); continue; }
+      const kv = /^([A-Za-z0-9_-]+)\s*[=:]\s*(.*)$/.exec(raw);
+      const values = sections.get(section) ?? new Map<string, string>();
+      sections.set(section, values);
+      if (kv) { key = kv[1].toLowerCase().replace(/_/g, '-'); values.set(key, kv[2].trim()); } else if (/^\s/.test(raw) && key) values.set(key, `${values.get(key) ?? ''} ${raw.trim()}`.trim());
+    }
+    for (const name of ['global', 'install']) {
+      const values = sections.get(name);
+      if (values?.get('index-url')) out.indexUrl = values.get('index-url');
+      if (values?.get('extra-index-url')) out.extra = values.get('extra-index-url')!.split(/\s+/).filter(Boolean);
+    }
+  }
+  return out;
+}
+
+/** The indexes pip would read for this environment, primary first: the manifest's, then PIP_* variables, pip.conf. */
 export function indexesOf(env: Environment, vars: Record<string, string | undefined>): string[] {
-  let primary: string | undefined = vars.PIP_INDEX_URL || undefined;
-  const extra = (vars.PIP_EXTRA_INDEX_URL ?? '').split(/\s+/).filter(Boolean);
+  const conf = pipConfig(vars);
+  let primary: string | undefined = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
+  const extra = vars.PIP_EXTRA_INDEX_URL !== undefined ? vars.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean) : [...conf.extra];
   let noIndex = false;
   for (const i of env.indexes) {
     if (i.kind === 'index-url') primary = i.url;
