@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { checkProject, knowledgeFrom } from '../src/core/engine/check';
 import { parseManifest } from '../src/core/manifests';
 import { bundledFamilies } from '../src/core/rules/bundled';
+import { resolverRows } from './resolver.mjs';
 
 const json = process.argv.includes('--json');
 const root = join(import.meta.dirname, '..');
@@ -183,6 +184,8 @@ function activationMs(): number {
     M._load = original;
   }
 }
+
+rows.push(...(await resolverRows(root)));
 
 if (json) {
   process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);

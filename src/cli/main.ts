@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
 import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
+import { resolutionFindings } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
 import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
@@ -14,16 +15,18 @@ import { readInstalledEnvironment } from '../node/environment';
 import { bundledMetadata } from '../node/metadata';
 import { displayPath, loadProject } from '../node/project';
 import { metadataCommand } from './metadata';
+import { resolutionText, resolveEnvironments, snapshotSource } from './resolve';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
 const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage:
-  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
+  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never] [--resolve]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
+  ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
 
 A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
 shell scripts, Dockerfiles and setup scripts). Default: the current folder. \`metadata\` prints what the bundled
@@ -37,9 +40,12 @@ Options:
   --environment <path>  an installed environment to check too (a venv, its interpreter, or site-packages):
                         its packages are read from their metadata, nothing is run; its Python and platform
                         become the target ones unless given
-  --platform <p>        the operating system installed on: linux, windows or macos
+  --platform <p>        the operating system installed on: linux, windows or macos (resolve: linux by default)
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
+  --offline             resolve: use the bundled metadata snapshot only, never an index
+  --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
+                        where nothing installs together)
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --no-color            plain text output
   -h, --help            this help
@@ -67,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        offline: { type: 'boolean' },
+        resolve: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -104,7 +112,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': {
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const input = await loadProject(paths, cwd, knowledge, settings);
+      if (values.resolve) {
+        const source = snapshotSource(process.env.ML_PINS_METADATA_DIR);
+        input.environmentFindings = (env, c) => resolutionFindings(env, { source, ...c });
+      }
+      const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
         : toText(result.files, display, color);
@@ -123,8 +136,18 @@ async function main(argv: string[]): Promise<number> {
       if (paths.length > 1) throw new UsageError('metadata takes one package name');
       return metadataCommand(bundledMetadata(), paths[0], format, (s) => process.stdout.write(s));
     }
+    case 'resolve': {
+      if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
+      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const entries = await resolveEnvironments(result.environments, {
+        targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
+      });
+      const json = entries.map(({ notes: _notes, ...e }) => e);
+      process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: json }, null, 2)}\n` : `${resolutionText(entries)}\n`);
+      return entries.some((e) => e.conflict) ? 1 : 0;
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (expected check, fix, rules or metadata)`);
+      throw new UsageError(`unknown command "${command}" (expected check, fix, rules, metadata or resolve)`);
   }
 }
 

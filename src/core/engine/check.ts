@@ -33,6 +33,11 @@ export interface CheckInput {
   knowledge: Knowledge;
   /** Whether a file exists (lock files beside a pyproject decide its installer); readFile is asked when missing. */
   fileExists?: (path: string) => Promise<boolean>;
+  /**
+   * More findings per environment, e.g. the resolver's (`resolutionFindings` in ./resolution.ts: environments pip
+   * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
+   */
+  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
 }
@@ -151,6 +156,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     for (const env of envsOf.get(m)!) {
       placed.push(...evaluateEnvironment(env, ctx));
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
+      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts }));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

@@ -1,0 +1,38 @@
+// An engine environment as the resolver's root requirements.
+import type { Environment, PinnedRequirement } from '../engine/environment';
+import { VersionSet } from '../pep440/intervals';
+import type { RootRequirement } from './types';
+
+/** One pin as a root requirement (its specifier replaced when `specifier` is given); `origin.ref` is the Requirement. */
+export function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier, display: (path: string) => string = (p) => p): RootRequirement {
+  const r = pin.requirement;
+  const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
+  const body = r.url && !specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${specifier}`;
+  return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: pin.constraintOnly, origin: { path: display(pin.path), line: r.range.start.line, ref: r } };
+}
+
+/** The environment's pins in the order they are written (pip's order of preference uses it). */
+export function orderedPins(env: Environment): PinnedRequirement[] {
+  const pins = [...env.packages.values()].flatMap((p) => p.pins);
+  const fileOrder = new Map<string, number>();
+  for (const p of pins) if (!fileOrder.has(p.path)) fileOrder.set(p.path, fileOrder.size);
+  return pins.sort((a, b) => fileOrder.get(a.path)! - fileOrder.get(b.path)! ||
+    a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
+}
+
+/** The environment's requirements as roots, with the constraint-only sets of packages nothing installs. */
+export function rootsOf(env: Environment, display: (path: string) => string = (p) => p): RootRequirement[] {
+  const roots = orderedPins(env).map((p) => rootOf(p, p.requirement.specifier, display));
+  for (const [name, set] of env.constraints) {
+    const text = specifierText(set);
+    if (text !== undefined) roots.push({ requirement: `${name}${text}`, constraint: true });
+  }
+  return roots;
+}
+
+function specifierText(set: VersionSet): string | undefined {
+  if (set.isAll()) return '';
+  const text = set.toString();
+  if (text.includes(' or ') || set.isEmpty()) return undefined;
+  return text.replace(/\s+/g, '');
+}

@@ -1,0 +1,642 @@
+// What pip would install: a port of the backtracking resolver pip 23.2 runs (resolvelib 1.0.1 `Resolution`, with pip's
+// `PipProvider` / `Factory` / candidate and requirement classes), over declared metadata instead of downloaded wheels.
+//
+// Kept from pip, because they decide which versions come out:
+// - the order of work: `get_preference` (Requires-Python, explicit candidates, `==` pins, causes of the last
+//   backtrack, inferred depth, the order the user wrote, constrained before free, then the name);
+// - candidates newest first; pre-releases only with --pre, or when a specifier on the package names a pre-release
+//   with an inclusive operator, or when the package has no final release at all and nothing constrains it
+//   (packaging 21.3's filter, which pip 23.2 vendors); yanked releases only when every applicable release is
+//   yanked and the specifier pins one with `==` / `===` (PEP 592); releases whose Requires-Python excludes the
+//   target are never candidates (the index's data-requires-python);
+// - extras as separate identifiers `name[a,b]` that depend on exactly their base release, markers evaluated with
+//   `extra` set as pip does;
+// - backjumping with incompatibilities carried over from the discarded states, exactly as resolvelib 1.0.1.
+// Packages the metadata does not describe are leaves that take any version (one "any" candidate, unless the
+// specifiers on them exclude each other). Releases newer than the snapshot (`registry_newest` above
+// `complete_through`) are one unknown candidate tried after every known one: never guessed, but never a false
+// conflict either.
+import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
+import type { PackageMetadata } from '../metadata/types';
+import { normalizeName } from '../text';
+import type { ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
+
+export const PYTHON_IDENT = '<Python from Requires-Python>';
+
+interface Release {
+  version: Version;
+  text: string;
+  requiresPython?: string;
+  requiresDist?: string[];
+  yanked?: string;
+  pythonOk: boolean;
+}
+
+interface Pkg {
+  name: string;
+  covered: boolean;
+  /** Ascending. */
+  releases: Release[];
+  hasFinal: boolean;
+  /** Versions above the snapshot that the registry lists (unknown releases), when there are any. */
+  newer?: VersionSet;
+  newestText?: string;
+}
+
+export interface Cand {
+  ident: string;
+  name: string;
+  extras: readonly string[];
+  /** A known release; absent for "any version" (uncovered package), the unknown-newer candidate and Python. */
+  release?: Release;
+  any?: boolean;
+  newer?: VersionSet;
+  python?: boolean;
+  base?: Cand;
+  deps?: Req[];
+}
+
+export type Req =
+  | { kind: 'spec'; ident: string; name: string; extras: string[]; spec: SpecifierSet; set: VersionSet; text: string; root?: RootRequirement }
+  | { kind: 'explicit'; ident: string; cand: Cand; text: string }
+  | { kind: 'python'; ident: string; spec: SpecifierSet; text: string; satisfied: boolean };
+
+export interface Info {
+  req: Req;
+  parent: Cand | null;
+}
+
+interface Criterion {
+  candidates: Cand[];
+  information: Info[];
+  incompatibilities: Cand[];
+}
+
+interface State {
+  mapping: Map<string, Cand>;
+  criteria: Map<string, Criterion>;
+  backtrackCauses: Info[];
+}
+
+// Control flow, not errors: thrown often while backtracking, so without the cost of a stack trace.
+class Conflicted {
+  constructor(readonly criterion: Criterion) {}
+}
+class Impossible {
+  constructor(readonly causes: Info[]) {}
+}
+class OverBudget {}
+
+/** Parsed releases per metadata object and target Python, shared by every resolution that reads the same data. */
+const parsedCache = new WeakMap<PackageMetadata, Map<string, Pkg>>();
+
+export type PipOutcome =
+  | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
+  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]> }
+  | { ok: false; reason: 'budget' | 'invalid'; message: string; steps: number };
+
+const markerCache = new Map<string, Marker | null>();
+function markerOf(text: string): Marker | null {
+  let m = markerCache.get(text);
+  if (m === undefined) {
+    const parsed = parseMarker(text);
+    m = parsed.ok ? parsed.value : null;
+    if (markerCache.size > 20000) markerCache.clear();
+    markerCache.set(text, m);
+  }
+  return m;
+}
+
+const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
+
+/** packaging 21.3's `Specifier.prereleases`: an inclusive operator naming a pre-release. */
+function namesPrerelease(op: string, version: string): boolean {
+  if (!INCLUSIVE.has(op)) return false;
+  const v = parseVersion(op === '==' && version.endsWith('.*') ? version.slice(0, -2) : version);
+  return v !== null && v.isPrerelease;
+}
+
+export function formatIdent(name: string, extras: readonly string[]): string {
+  return extras.length ? `${name}[${[...extras].sort().join(',')}]` : name;
+}
+
+export class PipResolver {
+  private readonly pkgs = new Map<string, Pkg>();
+  private readonly cands = new Map<string, Cand>();
+  private readonly python: Cand = { ident: PYTHON_IDENT, name: PYTHON_IDENT, extras: [], python: true };
+  private readonly pythonVersion: string;
+  private readonly constraints = new Map<string, { spec: SpecifierSet[]; set: VersionSet }>();
+  private readonly userRequested = new Map<string, number>();
+  private readonly knownDepths = new Map<string, number>();
+  private readonly forcedAny = new Set<string>();
+  private states: State[] = [];
+  steps = 0;
+  private readonly maxSteps: number;
+
+  constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions) {
+    const env = options.environment;
+    this.pythonVersion = env.python_full_version || env.python_version;
+    this.maxSteps = options.maxSteps ?? 20000;
+  }
+
+  private tick(n = 1): void {
+    this.steps += n;
+    if (this.steps > this.maxSteps) throw new OverBudget();
+  }
+
+  // --- metadata ----------------------------------------------------------------------------------------------
+
+  private pkg(name: string): Pkg {
+    let p = this.pkgs.get(name);
+    if (p) return p;
+    const meta = this.forcedAny.has(name) ? undefined : safeSource(this.source, name);
+    if (meta) {
+      let byPython = parsedCache.get(meta);
+      if (!byPython) parsedCache.set(meta, (byPython = new Map()));
+      p = byPython.get(this.pythonVersion);
+      if (!p || p.name !== name) byPython.set(this.pythonVersion, (p = this.fromMetadata(name, meta)));
+    } else p = { name, covered: false, releases: [], hasFinal: false };
+    this.pkgs.set(name, p);
+    return p;
+  }
+
+  private fromMetadata(name: string, meta: PackageMetadata): Pkg {
+    const releases: Release[] = [];
+    const seen = new Set<string>();
+    for (const entry of Array.isArray(meta.releases) ? meta.releases : []) {
+      for (const text of Array.isArray(entry?.versions) ? entry.versions : []) {
+        const version = typeof text === 'string' ? parseVersion(text) : null;
+        if (!version || seen.has(String(version))) continue;
+        seen.add(String(version));
+        const rp = typeof entry.requires_python === 'string' ? entry.requires_python : undefined;
+        let pythonOk = true;
+        if (rp) {
+          const set = parseSpecifierSet(rp);
+          // pip skips a link whose data-requires-python it cannot parse (it logs and keeps it): keep it.
+          if (set) pythonOk = set.contains(this.pythonVersion, { prereleases: true });
+        }
+        releases.push({
+          version, text: String(version), requiresPython: rp, pythonOk,
+          requiresDist: Array.isArray(entry.requires_dist) ? entry.requires_dist.filter((r) => typeof r === 'string') : undefined,
+          yanked: typeof entry.yanked === 'string' ? entry.yanked : undefined,
+        });
+      }
+    }
+    releases.sort((a, b) => compareVersions(a.version, b.version));
+    const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
+    const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
+    const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
+    if (complete && newest && compareVersions(newest, complete) > 0) {
+      p.newer = VersionSet.range({ version: complete, inclusive: false });
+      p.newestText = String(newest);
+    }
+    return p;
+  }
+
+  // --- candidates and requirements ---------------------------------------------------------------------------
+
+  private cand(name: string, extras: readonly string[], key: string, make: () => Omit<Cand, 'ident' | 'name' | 'extras'>): Cand {
+    const ident = formatIdent(name, extras);
+    const k = `${ident}@${key}`;
+    let c = this.cands.get(k);
+    if (!c) {
+      c = { ident, name, extras, ...make() };
+      if (extras.length) c.base = this.cand(name, [], key, make);
+      this.cands.set(k, c);
+    }
+    return c;
+  }
+
+  private specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): Req | undefined {
+    const spec = parseSpecifierSet(specifier);
+    if (!spec) return undefined;
+    return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(spec), text, root };
+  }
+
+  private markerTrue(marker: string | undefined, extras: readonly string[]): boolean {
+    if (!marker) return true;
+    const m = markerOf(marker);
+    if (!m) return false;
+    const contexts = extras.length ? extras : [''];
+    return contexts.some((extra) => evaluateMarker(m, { ...this.options.environment, extra }) === true);
+  }
+
+  /** pip's `get_dependencies`: Requires-Dist in metadata order, then the Requires-Python requirement. */
+  private dependencies(c: Cand): Req[] {
+    if (c.deps) return c.deps;
+    const deps: Req[] = [];
+    const base = c.base;
+    if (base) deps.push({ kind: 'explicit', ident: base.ident, cand: base, text: `${base.name}==${versionText(base)}` });
+    const release = (base ?? c).release;
+    if (release?.requiresDist) {
+      let valid: string[] = [];
+      if (base) {
+        const provided = providedExtras(release.requiresDist);
+        valid = c.extras.filter((e) => provided.has(e));
+      }
+      for (const text of release.requiresDist) {
+        const parsed = parseRequirement(text, { markerTree: false });
+        if (!parsed.ok) continue; // pip would fail on this release's metadata; skipping keeps the rest usable
+        const r = parsed.value;
+        if (!this.markerTrue(r.markerText, valid)) continue;
+        const name = normalizeName(r.name);
+        const extras = [...new Set(r.extras.map(normalizeName))];
+        const req = this.specReq(text, name, extras, r.url ? '' : r.specifier);
+        if (req) deps.push(req);
+      }
+    }
+    if (!base && release?.requiresPython) {
+      const spec = parseSpecifierSet(release.requiresPython);
+      if (spec && String(spec)) {
+        deps.push({ kind: 'python', ident: PYTHON_IDENT, spec, text: `Python${release.requiresPython}`, satisfied: spec.contains(this.pythonVersion, { prereleases: true }) });
+      }
+    }
+    c.deps = deps;
+    return deps;
+  }
+
+  private satisfied(r: Req, c: Cand): boolean {
+    if (r.kind === 'explicit') return c === r.cand;
+    if (r.kind === 'python') return r.satisfied;
+    if (c.release) return r.spec.admits(c.release.version);
+    if (c.newer) return r.set.intersects(c.newer);
+    return true;
+  }
+
+  private constraintOk(name: string, c: Cand): boolean {
+    const k = this.constraints.get(name);
+    if (!k) return true;
+    if (c.release) return k.set.contains(c.release.version);
+    if (c.newer) return k.set.intersects(c.newer);
+    return !k.set.isEmpty();
+  }
+
+  // --- pip's Factory.find_candidates ---------------------------------------------------------------------------
+
+  private findMatches(ident: string, reqs: Req[], incompat: Set<Cand>, reqsOf: (ident: string) => Req[]): Cand[] {
+    if (ident === PYTHON_IDENT) {
+      const explicit = reqs.some((r) => r.kind === 'python' && r.satisfied);
+      return explicit && !incompat.has(this.python) && reqs.every((r) => this.satisfied(r, this.python)) ? [this.python] : [];
+    }
+    const [name, extras] = splitIdent(ident);
+    const explicit = new Set<Cand>();
+    const specReqs: Extract<Req, { kind: 'spec' }>[] = [];
+    for (const r of reqs) {
+      if (r.kind === 'explicit') explicit.add(r.cand);
+      else if (r.kind === 'spec') specReqs.push(r);
+    }
+    if (extras.length) {
+      for (const r of reqsOf(name)) {
+        if (r.kind === 'explicit') explicit.add(this.withExtras(r.cand, extras));
+      }
+    }
+    if (!explicit.size) return this.found(name, extras, specReqs, incompat);
+    return [...explicit].filter((c) => !incompat.has(c) && this.constraintOk(name, c) && reqs.every((r) => this.satisfied(r, c)));
+  }
+
+  private withExtras(base: Cand, extras: readonly string[]): Cand {
+    if (base.release) return this.cand(base.name, extras, base.release.text, () => ({ release: base.release }));
+    if (base.newer) return this.cand(base.name, extras, 'newer', () => ({ newer: base.newer }));
+    return this.cand(base.name, extras, '*', () => ({ any: true }));
+  }
+
+  private found(name: string, extras: readonly string[], reqs: Extract<Req, { kind: 'spec' }>[], incompat: Set<Cand>): Cand[] {
+    if (!reqs.length) return [];
+    const pkg = this.pkg(name);
+    const constraint = this.constraints.get(name);
+    const specs: SpecifierSet[] = [...(constraint?.spec ?? []), ...reqs.map((r) => r.spec)];
+    const clauses = specs.flatMap((s) => s.specifiers);
+    if (!pkg.covered) {
+      let set = constraint?.set ?? VersionSet.all();
+      for (const r of reqs) set = set.intersect(r.set);
+      if (set.isEmpty()) return [];
+      const c = this.cand(name, extras, '*', () => ({ any: true }));
+      return incompat.has(c) ? [] : [c];
+    }
+    const allowPre = this.options.prereleases === true
+      || (clauses.length ? clauses.some((s) => namesPrerelease(s.operator, s.version)) : !pkg.hasFinal);
+    const applicable: Release[] = [];
+    for (const r of pkg.releases) {
+      if (!r.pythonOk) continue;
+      if (r.version.isPrerelease && !allowPre) continue;
+      if (!specs.every((s) => s.admits(r.version))) continue;
+      applicable.push(r);
+    }
+    const allYanked = applicable.every((r) => r.yanked !== undefined);
+    const pinned = clauses.some((s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')));
+    const out: Cand[] = [];
+    const yanked: Cand[] = [];
+    for (let i = applicable.length - 1; i >= 0; i--) {
+      const r = applicable[i];
+      if (r.yanked !== undefined && !(allYanked && pinned)) continue;
+      const c = this.cand(name, extras, r.text, () => ({ release: r }));
+      if (incompat.has(c)) continue;
+      (r.yanked !== undefined ? yanked : out).push(c);
+    }
+    out.push(...yanked);
+    if (pkg.newer) {
+      let set = pkg.newer;
+      for (const s of specs) set = set.intersect(VersionSet.fromSpecifierSet(s));
+      if (!set.isEmpty()) {
+        const c = this.cand(name, extras, 'newer', () => ({ newer: pkg.newer }));
+        if (!incompat.has(c)) out.push(c);
+      }
+    }
+    return out;
+  }
+
+  // --- resolvelib's Resolution ---------------------------------------------------------------------------------
+
+  private get state(): State {
+    return this.states[this.states.length - 1];
+  }
+
+  private pushNewState(): void {
+    const base = this.state;
+    this.states.push({ mapping: new Map(base.mapping), criteria: new Map(base.criteria), backtrackCauses: [...base.backtrackCauses] });
+  }
+
+  private addToCriteria(criteria: Map<string, Criterion>, req: Req, parent: Cand | null): void {
+    const ident = req.ident;
+    const criterion = criteria.get(ident);
+    const incompatibilities = criterion ? [...criterion.incompatibilities] : [];
+    const reqs = [...(criterion?.information.map((i) => i.req) ?? []), req];
+    const candidates = this.findMatches(ident, reqs, new Set(incompatibilities),
+      (id) => id === ident ? reqs : criteria.get(id)?.information.map((i) => i.req) ?? []);
+    const information = [...(criterion?.information ?? []), { req, parent }];
+    const next = { candidates, information, incompatibilities };
+    if (!candidates.length) throw new Conflicted(next);
+    criteria.set(ident, next);
+  }
+
+  private isCurrentPinSatisfying(name: string, criterion: Criterion): boolean {
+    const pin = this.state.mapping.get(name);
+    if (!pin) return false;
+    return criterion.information.every((i) => this.satisfied(i.req, pin));
+  }
+
+  private preference(ident: string): (number | string)[] {
+    const information = this.state.criteria.get(ident)?.information ?? [];
+    let direct = false;
+    const ops: string[] = [];
+    for (const { req } of information) {
+      if (req.kind === 'explicit' || (req.kind === 'python' && req.satisfied)) direct = true;
+      if (req.kind === 'spec') for (const s of req.spec.specifiers) ops.push(s.operator);
+    }
+    const pinned = ops.some((op) => op.startsWith('=='));
+    let depth: number;
+    const requested = this.userRequested.get(ident);
+    if (requested === undefined) {
+      if (information.length) {
+        depth = Math.min(...information.map((i) => (i.parent ? this.knownDepths.get(i.parent.ident) ?? Infinity : 0))) + 1;
+      } else depth = Infinity;
+    } else depth = 1;
+    this.knownDepths.set(ident, depth);
+    const cause = this.state.backtrackCauses.some((c) => reqName(c.req) === ident || c.parent?.ident === ident);
+    return [
+      ident === PYTHON_IDENT ? 0 : 1, direct ? 0 : 1, pinned ? 0 : 1, cause ? 0 : 1, depth,
+      requested ?? Infinity, ops.length ? 0 : 1, ident,
+    ];
+  }
+
+  private getUpdatedCriteria(c: Cand): Map<string, Criterion> {
+    const criteria = new Map(this.state.criteria);
+    for (const req of this.dependencies(c)) this.addToCriteria(criteria, req, c);
+    return criteria;
+  }
+
+  private attemptToPin(name: string): Criterion[] {
+    const criterion = this.state.criteria.get(name)!;
+    const causes: Criterion[] = [];
+    for (const c of criterion.candidates) {
+      this.tick();
+      let criteria: Map<string, Criterion>;
+      try {
+        criteria = this.getUpdatedCriteria(c);
+      } catch (e) {
+        if (e instanceof Conflicted) { causes.push(e.criterion); continue; }
+        throw e;
+      }
+      for (const [k, v] of criteria) this.state.criteria.set(k, v);
+      this.state.mapping.delete(name);
+      this.state.mapping.set(name, c);
+      return [];
+    }
+    return causes;
+  }
+
+  private backjump(causes: Info[]): boolean {
+    const incompatibleDeps = new Set<string>();
+    for (const c of causes) if (c.parent) incompatibleDeps.add(c.parent.ident);
+    for (const c of causes) incompatibleDeps.add(reqName(c.req));
+    while (this.states.length >= 3) {
+      this.tick();
+      this.states.pop();
+      let broken: State;
+      let name: string;
+      let candidate: Cand;
+      for (;;) {
+        const s = this.states.pop();
+        const last = s ? [...s.mapping.keys()].pop() : undefined;
+        if (!s || last === undefined) throw new Impossible(causes);
+        broken = s;
+        name = last;
+        candidate = s.mapping.get(last)!;
+        s.mapping.delete(last);
+        const current = this.dependencies(candidate).map((d) => d.ident);
+        if (current.some((d) => incompatibleDeps.has(d))) break;
+      }
+      const fromBroken: [string, Cand[]][] = [...broken.criteria].map(([k, v]) => [k, [...v.incompatibilities]]);
+      fromBroken.push([name, [candidate]]);
+      this.pushNewState();
+      let success = true;
+      for (const [k, incompatibilities] of fromBroken) {
+        if (!incompatibilities.length) continue;
+        const criterion = this.state.criteria.get(k);
+        if (!criterion) continue;
+        const all = [...incompatibilities, ...criterion.incompatibilities];
+        const candidates = this.findMatches(k, criterion.information.map((i) => i.req), new Set(all),
+          (id) => this.state.criteria.get(id)?.information.map((i) => i.req) ?? []);
+        if (!candidates.length) { success = false; break; }
+        this.state.criteria.set(k, { candidates, information: [...criterion.information], incompatibilities: all });
+      }
+      if (success) return true;
+    }
+    return false;
+  }
+
+  private removeInformation(parents: Set<string>): void {
+    if (!parents.size) return;
+    for (const [k, c] of this.state.criteria) {
+      this.state.criteria.set(k, { ...c, information: c.information.filter((i) => !i.parent || !parents.has(i.parent.ident)) });
+    }
+  }
+
+  resolve(roots: RootRequirement[]): PipOutcome {
+    const rootReqs: Req[] = [];
+    const rootsByName = new Map<string, RootRequirement[]>();
+    // URL requirements other than wheels (whose file name says the version) are "any version" here.
+    const prepared: { root: RootRequirement; name: string; extras: string[]; specifier: string; marker?: string }[] = [];
+    for (const root of roots) {
+      const parsed = parseRequirement(root.requirement, { markerTree: false });
+      if (!parsed.ok) return { ok: false, reason: 'invalid', message: `invalid requirement "${root.requirement}": ${parsed.error.message}`, steps: 0 };
+      const r = parsed.value;
+      const name = normalizeName(r.name);
+      let specifier = r.specifier;
+      if (r.url && !specifier) {
+        const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(r.url);
+        let v: string | undefined;
+        try { v = m ? decodeURIComponent(m[1]) : undefined; } catch { v = undefined; }
+        if (v && parseVersion(v)) specifier = `==${v}`;
+        else this.forcedAny.add(name);
+      }
+      prepared.push({ root, name, extras: [...new Set(r.extras.map(normalizeName))], specifier, marker: r.markerText });
+    }
+    prepared.forEach(({ root, name, extras, specifier, marker }, i) => {
+      if (!this.markerTrue(marker, [])) return;
+      const list = rootsByName.get(name) ?? [];
+      list.push(root);
+      rootsByName.set(name, list);
+      if (root.constraint) {
+        const spec = parseSpecifierSet(specifier);
+        if (!spec) return;
+        const k = this.constraints.get(name) ?? { spec: [], set: VersionSet.all() };
+        k.spec.push(spec);
+        k.set = k.set.intersect(VersionSet.fromSpecifierSet(spec));
+        this.constraints.set(name, k);
+        return;
+      }
+      const req = this.specReq(root.requirement, name, extras, specifier, root);
+      if (!req) return;
+      if (!this.userRequested.has(req.ident)) this.userRequested.set(req.ident, i);
+      rootReqs.push(req);
+    });
+
+    try {
+      this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
+      for (const r of rootReqs) {
+        try {
+          this.addToCriteria(this.state.criteria, r, null);
+        } catch (e) {
+          if (e instanceof Conflicted) throw new Impossible(e.criterion.information);
+          throw e;
+        }
+      }
+      this.pushNewState();
+      for (;;) {
+        this.tick();
+        const unsatisfied = [...this.state.criteria].filter(([k, c]) => !this.isCurrentPinSatisfying(k, c)).map(([k]) => k);
+        if (!unsatisfied.length) return { ok: true, packages: this.result(), steps: this.steps };
+        const satisfiedNames = new Set([...this.state.criteria.keys()].filter((k) => !unsatisfied.includes(k)));
+        let best = unsatisfied[0];
+        let bestKey = this.preference(best);
+        for (const ident of unsatisfied.slice(1)) {
+          const key = this.preference(ident);
+          if (compareKeys(key, bestKey) < 0) { best = ident; bestKey = key; }
+        }
+        const failures = this.attemptToPin(best);
+        if (failures.length) {
+          const causes = failures.flatMap((c) => c.information);
+          const success = this.backjump(causes);
+          this.state.backtrackCauses.splice(0, Infinity, ...causes);
+          if (!success) throw new Impossible(this.state.backtrackCauses);
+        } else {
+          const newly = new Set([...this.state.criteria].filter(([k, c]) => satisfiedNames.has(k) && !this.isCurrentPinSatisfying(k, c)).map(([k]) => k));
+          this.removeInformation(newly);
+          this.pushNewState();
+        }
+      }
+    } catch (e) {
+      if (e instanceof Impossible) return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName };
+      if (e instanceof OverBudget) {
+        return { ok: false, reason: 'budget', message: `gave up after ${this.maxSteps} resolver steps`, steps: this.steps };
+      }
+      throw e;
+    }
+  }
+
+  private toCause(info: Info): ConflictCause {
+    const req = info.req;
+    const parent = info.parent ? { name: info.parent.ident, version: versionText(info.parent) } : undefined;
+    if (req.kind === 'python') return { package: 'python', requirement: req.text, parent };
+    if (req.kind === 'explicit') return { package: req.cand.name, requirement: req.text, parent };
+    const text = `${formatIdent(req.name, req.extras)}${String(req.spec)}`;
+    return { package: req.name, requirement: text, parent, origin: req.root?.origin };
+  }
+
+  private result(): Map<string, ResolvedPackage> {
+    const out = new Map<string, ResolvedPackage>();
+    for (const [ident, c] of this.state.mapping) {
+      if (c.python) continue;
+      const name = c.name;
+      let entry = out.get(name);
+      if (!entry) {
+        entry = { name, extras: [], requiredBy: [] };
+        const base = c.base ?? c;
+        if (base.release) {
+          entry.version = base.release.text;
+          if (!base.release.requiresDist) entry.dependenciesUnknown = true;
+          if (base.release.yanked !== undefined) entry.yanked = base.release.yanked;
+        } else if (base.newer) {
+          entry.newerUnknown = `newer than the snapshot (${this.pkg(name).newestText ?? 'unknown'})`;
+          entry.dependenciesUnknown = true;
+        }
+        if (this.pkg(name).newer && base.release) entry.newerUnknown = `the registry lists ${this.pkg(name).newestText}, newer than the snapshot`;
+        out.set(name, entry);
+      }
+      for (const e of c.extras) if (!entry.extras.includes(e)) entry.extras.push(e);
+      for (const i of this.state.criteria.get(ident)?.information ?? []) {
+        const by = i.parent ? i.parent.name : '<root>';
+        if (by !== name && !entry.requiredBy.includes(by)) entry.requiredBy.push(by);
+      }
+    }
+    return out;
+  }
+}
+
+function reqName(r: Req): string {
+  return r.kind === 'explicit' ? r.cand.name : r.ident;
+}
+
+function versionText(c: Cand): string {
+  if (c.release) return c.release.text;
+  if (c.newer) return 'newer';
+  return '*';
+}
+
+function splitIdent(ident: string): [string, string[]] {
+  const b = ident.indexOf('[');
+  return b < 0 ? [ident, []] : [ident.slice(0, b), ident.slice(b + 1, -1).split(',')];
+}
+
+function providedExtras(requiresDist: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of requiresDist) {
+    for (const m of r.matchAll(/\bextra\s*==\s*["']([^"']+)["']|["']([^"']+)["']\s*==\s*extra\b/g)) out.add(normalizeName(m[1] ?? m[2]));
+  }
+  return out;
+}
+
+function compareKeys(a: (number | string)[], b: (number | string)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : 1;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
+
+function safeSource(source: MetadataSource, name: string): PackageMetadata | undefined {
+  try {
+    const m = source(name);
+    return m && typeof m === 'object' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type { MarkerEnvironment };

@@ -1,0 +1,79 @@
+// The resolver's inputs and outputs. The resolver reads declared metadata (docs/metadata.md) through one function, so
+// whoever loads the snapshot (bundled files, a live index, a test's literal data) hands it over the same way.
+import type { MarkerEnvironment } from '../pep508';
+import type { PackageMetadata } from '../metadata/types';
+
+/** The declared metadata of one package (PEP 503 name), or undefined when nothing is known about it. */
+export type MetadataSource = (name: string) => PackageMetadata | undefined;
+
+/** Where a root requirement was written, so an explanation can point at it. */
+export interface RequirementOrigin {
+  path?: string;
+  /** 0-based line, when known. */
+  line?: number;
+  /** Opaque to the resolver (e.g. the engine's Requirement): handed back in conflicts. */
+  ref?: unknown;
+}
+
+export interface RootRequirement {
+  /** PEP 508 text (`torch>=2.3`, `diffusers[torch]; python_version >= "3.9"`). */
+  requirement: string;
+  /** `-c` constraint: narrows what others install, installs nothing. */
+  constraint?: boolean;
+  origin?: RequirementOrigin;
+}
+
+export interface ResolveOptions {
+  /** The target interpreter and platform. `python_version` is required; see `targetEnvironment`. */
+  environment: MarkerEnvironment;
+  /** pip's `--pre`: pre-releases are candidates everywhere. */
+  prereleases?: boolean;
+  /** Upper bound on resolver steps (pins tried plus rounds); the resolution gives up with reason "budget" beyond it. */
+  maxSteps?: number;
+}
+
+export interface ResolvedPackage {
+  /** PEP 503 name. */
+  name: string;
+  /** The version pip would install; undefined when the metadata does not cover the package (any version would do). */
+  version?: string;
+  /** The extras that were asked for it. */
+  extras: string[];
+  /** Names that require it (`<root>` for a root requirement). */
+  requiredBy: string[];
+  /** This release's Requires-Dist is not known (absent from the metadata): its dependencies were not followed. */
+  dependenciesUnknown?: boolean;
+  /** The registry lists releases newer than the snapshot: pip might pick one of those instead (never guessed). */
+  newerUnknown?: string;
+  /** PEP 592 yank reason ("" when none was given), for a yanked release that was pinned exactly. */
+  yanked?: string;
+}
+
+/** One requirement that took part in a conflict. */
+export interface ConflictCause {
+  /** PEP 503 name of the package the requirement is on. */
+  package: string;
+  /** The requirement as text (`torch==2.2.0`). */
+  requirement: string;
+  /** The release that declares it (`torchvision==0.17.0`), or undefined for a root requirement. */
+  parent?: { name: string; version: string };
+  /** For root requirements: where it was written. */
+  origin?: RequirementOrigin;
+}
+
+export interface Conflict {
+  /** uv-style derivation: "Because … and …, we can conclude that …". */
+  message: string;
+  /** PEP 503 names of every package involved, roots first. */
+  packages: string[];
+  /** The root requirements the derivation rests on, with their origins. */
+  roots: RootRequirement[];
+  /** The requirements in conflict (pip's "The conflict is caused by"). */
+  causes: ConflictCause[];
+}
+
+export type ResolveResult =
+  | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
+  | { ok: false; reason: 'conflict'; conflict: Conflict; steps: number }
+  | { ok: false; reason: 'budget'; steps: number; message: string }
+  | { ok: false; reason: 'invalid'; steps: number; message: string };

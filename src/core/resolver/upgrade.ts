@@ -1,0 +1,130 @@
+// Upgrade fixes from the resolver: "Upgrade torch, torchvision and torchaudio to the newest set that installs together
+// (2.3.1 / 0.18.1 / 2.3.1)", "Upgrade diffusers to the newest release compatible with your transformers pin". The pins
+// of the group are lifted, everything else stays, and pip's own choice (newest first, backtracking) names the set;
+// the edits rewrite only those specifiers, in the user's style, and the result is resolved again before it is offered.
+import { raiseFloor, replaceSpecifier, writtenSpecifier } from '../engine/edits';
+import type { Environment, PinnedRequirement } from '../engine/environment';
+import { compareVersions, parseVersion } from '../pep440';
+import type { Fix, TextEdit } from '../types';
+import { resolve } from './index';
+import { rootOf } from './environment';
+import { VersionSet } from '../pep440/intervals';
+import type { MetadataSource, ResolveOptions } from './types';
+
+export interface UpgradeContext {
+  source: MetadataSource;
+  options: ResolveOptions;
+  /** Manifest texts by path (for edits that keep the written style). */
+  texts: ReadonlyMap<string, string>;
+}
+
+export interface Upgrade {
+  /** PEP 503 names, in the group's order. */
+  packages: string[];
+  /** name -> the version the upgraded pins install. */
+  versions: Map<string, string>;
+  fix: Fix;
+}
+
+function pinsOf(env: Environment): PinnedRequirement[] {
+  return [...env.packages.values()].flatMap((p) => p.pins);
+}
+
+function joinNames(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * The newest versions of `group` that install together with the rest of the environment, as a fix; undefined when
+ * nothing newer than what the pins install today fits (or when the environment cannot be resolved either way).
+ */
+export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContext): Upgrade | undefined {
+  const members = new Set(group);
+  const pins = pinsOf(env);
+  const editable = pins.filter((p) => members.has(p.requirement.normalizedName) && !p.constraintOnly && !p.requirement.url && p.requirement.specifier);
+  if (!editable.length) return undefined;
+  const current = resolve(pins.map((p) => rootOf(p)), ctx.source, ctx.options);
+  // Lift the group's pins (constraints on them too), keep everything else.
+  const lifted = pins.filter((p) => !members.has(p.requirement.normalizedName) || !(p.constraintOnly || editable.includes(p)));
+  const free = resolve([...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))], ctx.source, ctx.options);
+  if (!free.ok) return undefined;
+  // Pins that already admit the new version stay as written when that is enough; otherwise their floors rise too.
+  for (const raiseAll of [false, true]) {
+    const attempt = edit(raiseAll);
+    if (!attempt) continue;
+    const check = resolve(pins.map((p) => rootOf(p, attempt.newSpecs.get(p) ?? p.requirement.specifier)), ctx.source, ctx.options);
+    if (!check.ok || [...attempt.versions].some(([n, v]) => check.packages.get(n)?.version !== v)) continue;
+    return finish(attempt.versions, attempt.edits);
+  }
+  return undefined;
+
+  function edit(raiseAll: boolean) {
+    const versions = new Map<string, string>();
+    const edits: TextEdit[] = [];
+    const newSpecs = new Map<PinnedRequirement, string>();
+    for (const name of group) {
+      const picked = free.ok ? free.packages.get(name)?.version : undefined;
+      const before = current.ok ? current.packages.get(name)?.version : undefined;
+      const v = picked ? parseVersion(picked) : null;
+      if (!v || !picked) continue;
+      if (before && compareVersions(parseVersion(before)!, v) >= 0) continue; // not an upgrade for this one
+      versions.set(name, picked);
+      for (const pin of editable.filter((p) => p.requirement.normalizedName === name)) {
+        if (!raiseAll && VersionSet.fromSpecifierSet(pin.requirement.specifier).contains(v)) continue;
+        const text = ctx.texts.get(pin.path);
+        const written = writtenSpecifier(pin.requirement, text);
+        const next = raiseFloor(written, picked);
+        if (!next || next === written) continue;
+        newSpecs.set(pin, next);
+        edits.push(replaceSpecifier(pin.path, pin.requirement, next, text));
+      }
+    }
+    return edits.length ? { versions, edits, newSpecs } : undefined;
+  }
+
+  function finish(versions: Map<string, string>, edits: TextEdit[]): Upgrade {
+  const names = [...versions.keys()];
+  const others = pins.filter((p) => !members.has(p.requirement.normalizedName) && p.requirement.specifier && !p.constraintOnly).map((p) => p.requirement.normalizedName);
+  const title = names.length > 1
+    ? `Upgrade ${joinNames(names)} to the newest set that installs together (${names.map((n) => versions.get(n)).join(' / ')})`
+    : others.length
+      ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinNames([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
+      : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
+  return { packages: names, versions, fix: { title, preferred: false, edits } };
+  }
+}
+
+/**
+ * Groups of pinned packages that upgrade together: a pinned package with the pinned packages it depends on or that
+ * depend on it in the resolution (torch with torchvision and torchaudio), each other pinned package alone.
+ */
+export function upgradeGroups(env: Environment, ctx: UpgradeContext): string[][] {
+  const pins = pinsOf(env).filter((p) => !p.constraintOnly && p.requirement.specifier);
+  const pinned = [...new Set(pins.map((p) => p.requirement.normalizedName))];
+  const result = resolve(pinsOf(env).map((p) => rootOf(p)), ctx.source, ctx.options);
+  const parent = new Map(pinned.map((n) => [n, n]));
+  const find = (n: string): string => (parent.get(n) === n ? n : find(parent.get(n)!));
+  if (result.ok) {
+    for (const name of pinned) {
+      for (const by of result.packages.get(name)?.requiredBy ?? []) {
+        if (parent.has(by)) parent.set(find(by), find(name));
+      }
+    }
+  }
+  const groups = new Map<string, string[]>();
+  for (const n of pinned) {
+    const k = find(n);
+    groups.set(k, [...(groups.get(k) ?? []), n]);
+  }
+  return [...groups.values()];
+}
+
+/** Every upgrade the environment's pins allow: one fix per group that has a newer set that installs. */
+export function upgradeFixes(env: Environment, ctx: UpgradeContext): Upgrade[] {
+  const out: Upgrade[] = [];
+  for (const group of upgradeGroups(env, ctx)) {
+    const u = upgradeFix(env, group, ctx);
+    if (u) out.push(u);
+  }
+  return out;
+}

@@ -1,0 +1,336 @@
+// Declared metadata read live from a package index: the PEP 691 JSON simple API (or the PEP 503 HTML page), each
+// release's core metadata from its PEP 658/714 `.metadata` file, in the snapshot's format (docs/metadata.md) so the
+// resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
+// header and never into a message.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
+import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
+import { compareVersions, parseVersion } from '../core/pep440';
+import { normalizeName } from '../core/text';
+
+interface Fetched {
+  status: number;
+  type: string;
+  text: string;
+  url: string;
+  fetchedAt: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+function readCache(path: string): Fetched | undefined {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    return data && typeof data.text === 'string' && typeof data.fetchedAt === 'number' ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(path: string, value: Fetched): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, path);
+  } catch {
+    // A cache that cannot be written is no cache.
+  }
+}
+
+export interface IndexClientOptions {
+  /** On-disk HTTP cache (pages revalidated with ETag / Last-Modified after `ttlMs`; metadata files kept). */
+  cacheDir?: string;
+  /** Default 10 minutes. */
+  ttlMs?: number;
+  /** Simple-API roots, primary first (`https://pypi.org/simple`). */
+  indexes: string[];
+  timeoutMs?: number;
+  /** Metadata files fetched at once. */
+  concurrency?: number;
+  fetch?: typeof fetch;
+}
+
+interface FileInfo {
+  /** The simple-API root that lists it. */
+  index?: string;
+  filename: string;
+  url: string;
+  requiresPython?: string;
+  yanked?: string;
+  metadata: boolean;
+}
+
+/** The URL without user:password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) { u.username = ''; u.password = ''; }
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+function authOf(url: string): { url: string; headers: Record<string, string> } {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return { url, headers: {} };
+    const token = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+    u.username = '';
+    u.password = '';
+    return { url: u.toString(), headers: { authorization: `Basic ${token}` } };
+  } catch {
+    return { url, headers: {} };
+  }
+}
+
+/** Release version from a wheel or sdist file name of `name`. */
+export function versionFromFilename(filename: string, name: string): string | undefined {
+  const wheel = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/i.exec(filename);
+  if (wheel) return normalizeName(wheel[1]) === name ? wheel[2] : undefined;
+  const sdist = /^(.+)-([^-]+)\.(?:tar\.gz|zip|tar\.bz2|tgz)$/i.exec(filename);
+  if (sdist && normalizeName(sdist[1]) === name) return sdist[2];
+  return undefined;
+}
+
+/** The header fields of a METADATA file (RFC 822 style; continuation lines joined). */
+export function parseCoreMetadata(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const body = text.search(/\r?\n\r?\n/);
+  const head = body < 0 ? text : text.slice(0, body);
+  let last: string | undefined;
+  for (const line of head.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && last) {
+      const list = out.get(last)!;
+      list[list.length - 1] += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim().toLowerCase();
+    const list = out.get(last) ?? [];
+    list.push(line.slice(colon + 1).trim());
+    out.set(last, list);
+  }
+  return out;
+}
+
+export class IndexClient {
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly doFetch: typeof fetch;
+  /** URLs fetched from the network, redacted: for tests and `--verbose`. */
+  readonly log: string[] = [];
+  cacheHits = 0;
+
+  constructor(private readonly options: IndexClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10000;
+    this.concurrency = options.concurrency ?? 8;
+    this.doFetch = options.fetch ?? fetch;
+    for (const index of options.indexes) this.credentials(index);
+  }
+
+  /** Credentials per origin, from the index URLs: files on the same host get them too (as pip does). */
+  private readonly auth = new Map<string, Record<string, string>>();
+
+  private credentials(url: string): { url: string; headers: Record<string, string> } {
+    const own = authOf(url);
+    if (Object.keys(own.headers).length) {
+      try { this.auth.set(new URL(own.url).origin, own.headers); } catch { /* unparsable: no reuse */ }
+      return own;
+    }
+    try { return { url, headers: this.auth.get(new URL(url).origin) ?? {} }; } catch { return own; }
+  }
+
+  private async get(url: string, accept: string, immutable = false): Promise<Fetched | undefined> {
+    const { url: plain, headers } = this.credentials(url);
+    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${createHash('sha256').update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
+    const cached = cache ? readCache(cache) : undefined;
+    const now = Date.now();
+    if (cached && (immutable || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
+      this.cacheHits++;
+      return cached;
+    }
+    this.log.push(redactUrl(url));
+    const conditional: Record<string, string> = {};
+    if (cached?.etag) conditional['if-none-match'] = cached.etag;
+    if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified;
+    try {
+      const res = await this.doFetch(plain, { headers: { accept, ...headers, ...conditional }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      if (res.status === 304 && cached) {
+        await res.body?.cancel();
+        const fresh = { ...cached, fetchedAt: now };
+        if (cache) writeCache(cache, fresh);
+        return fresh;
+      }
+      const text = await res.text();
+      const out: Fetched = { status: res.status, type: res.headers.get('content-type') ?? '', text, url: res.url || plain, fetchedAt: now };
+      const etag = res.headers.get('etag');
+      const lastModified = res.headers.get('last-modified');
+      if (etag) out.etag = etag;
+      if (lastModified) out.lastModified = lastModified;
+      if (cache && (res.status === 200 || res.status === 404)) writeCache(cache, out);
+      return out;
+    } catch {
+      // Offline, slow or failing index: what was cached before, however old, beats nothing.
+      return cached;
+    }
+  }
+
+
+  /** What the indexes declare for one package; undefined when no index knows it (or none answers). */
+  async package(rawName: string): Promise<PackageMetadata | undefined> {
+    const name = normalizeName(rawName);
+    const files = new Map<string, FileInfo[]>();
+    for (const index of this.options.indexes) {
+      const base = index.replace(/\/+$/, '');
+      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
+      if (!page || page.status !== 200) continue;
+      const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
+      for (const f of list) {
+        const v = versionFromFilename(f.filename, name);
+        const parsed = v ? parseVersion(v) : null;
+        if (!parsed) continue;
+        const key = String(parsed);
+        const at = files.get(key) ?? [];
+        at.push({ ...f, index: base });
+        files.set(key, at);
+      }
+    }
+    if (!files.size) return undefined;
+    const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
+    const releases: ReleaseEntry[] = new Array(versions.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < versions.length) {
+        const k = next++;
+        const list = files.get(versions[k])!;
+        releases[k] = await this.release(name, versions[k], list, list[0].index ?? '');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));
+    return {
+      format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10),
+      complete_through: versions[versions.length - 1], releases,
+    };
+  }
+
+  private async release(name: string, version: string, files: FileInfo[], index: string): Promise<ReleaseEntry> {
+    const usable = files.filter((f) => !f.yanked);
+    const yanked = usable.length ? undefined : files[0].yanked;
+    const pick = [...(usable.length ? usable : files)].sort((a, b) => Number(b.metadata) - Number(a.metadata) || Number(b.filename.endsWith('.whl')) - Number(a.filename.endsWith('.whl')))[0];
+    const entry: ReleaseEntry = { versions: [version], source: `index:${redactUrl(pick.url)}` };
+    if (pick.requiresPython !== undefined) entry.requires_python = pick.requiresPython;
+    if (yanked !== undefined) entry.yanked = yanked;
+    if (pick.metadata) {
+      const res = await this.get(`${pick.url.split('#')[0]}.metadata`, '*/*', true);
+      if (res && res.status === 200) {
+        const fields = parseCoreMetadata(res.text);
+        entry.requires_dist = fields.get('requires-dist') ?? [];
+        const rp = fields.get('requires-python')?.[0];
+        if (rp !== undefined) entry.requires_python = rp;
+        entry.source = `index:${redactUrl(pick.url.split('#')[0])}.metadata`;
+        return entry;
+      }
+    }
+    // No PEP 658 file: the PyPI JSON API next to the simple index (`…/simple` -> `…/pypi/<name>/<version>/json`).
+    const api = index.replace(/\/simple\/?$/, '') + `/pypi/${name}/${version}/json`;
+    if (api !== index) {
+      const res = await this.get(api, 'application/json', true);
+      let info: { requires_dist?: unknown; requires_python?: unknown } | undefined;
+      try { info = res && res.status === 200 ? JSON.parse(res.text)?.info : undefined; } catch { info = undefined; }
+      if (info) {
+        // PyPI writes null when the uploaded metadata declares no Requires-Dist.
+        entry.requires_dist = Array.isArray(info.requires_dist) ? info.requires_dist.filter((r): r is string => typeof r === 'string') : [];
+        if (typeof info.requires_python === 'string' && info.requires_python) entry.requires_python = info.requires_python;
+        entry.source = `index:${redactUrl(api)}`;
+      }
+    }
+    return entry;
+  }
+}
+
+function resolveUrl(href: string, base: string): string {
+  try { return new URL(href, base).toString(); } catch { return href; }
+}
+
+function yankedValue(v: unknown): string | undefined {
+  if (v === true) return '';
+  if (typeof v === 'string') return v;
+  return undefined;
+}
+
+function filesFromJson(text: string, base: string): FileInfo[] {
+  let data: unknown;
+  try { data = JSON.parse(text); } catch { return []; }
+  const files = (data as { files?: unknown })?.files;
+  if (!Array.isArray(files)) return [];
+  const out: FileInfo[] = [];
+  for (const f of files) {
+    if (!f || typeof f.filename !== 'string' || typeof f.url !== 'string') continue;
+    const meta = f['core-metadata'] ?? f['dist-info-metadata'];
+    out.push({
+      filename: f.filename, url: resolveUrl(f.url, base),
+      requiresPython: typeof f['requires-python'] === 'string' ? f['requires-python'] : undefined,
+      yanked: yankedValue(f.yanked), metadata: meta === true || (typeof meta === 'object' && meta !== null),
+    });
+  }
+  return out;
+}
+
+function unescapeHtml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+function filesFromHtml(text: string, base: string): FileInfo[] {
+  const out: FileInfo[] = [];
+  for (const m of text.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
+    const attrs = new Map<string, string>();
+    for (const a of m[1].matchAll(/([a-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?/gi)) attrs.set(a[1].toLowerCase(), unescapeHtml(a[2] ?? a[3] ?? ''));
+    const href = attrs.get('href');
+    if (!href) continue;
+    const url = resolveUrl(href, base);
+    const filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    const meta = attrs.get('data-core-metadata') ?? attrs.get('data-dist-info-metadata');
+    out.push({
+      filename, url, requiresPython: attrs.get('data-requires-python'),
+      yanked: attrs.has('data-yanked') ? attrs.get('data-yanked') ?? '' : undefined,
+      metadata: meta !== undefined && meta !== 'false',
+    });
+  }
+  return out;
+}
+
+/** Answers already fetched from one set of indexes, shared by every resolution against them. */
+export class LiveMetadata {
+  private readonly pending = new Map<string, Promise<PackageMetadata | undefined>>();
+  private readonly known = new Map<string, PackageMetadata | undefined>();
+
+  constructor(readonly client: IndexClient, private readonly fallback: MetadataSource = () => undefined) {}
+
+  /**
+   * Resolves with what the indexes declare: resolve, fetch every package the resolution asked for that the indexes have
+   * not answered yet, and again, until nothing is missing (the resolver itself stays synchronous and pure). A package
+   * no index knows falls back to the snapshot.
+   */
+  async resolve(roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
+    for (let round = 0; ; round++) {
+      const missing = new Set<string>();
+      const source: MetadataSource = (name) => {
+        if (this.known.has(name)) return this.known.get(name) ?? this.fallback(name);
+        missing.add(name);
+        return this.fallback(name);
+      };
+      const result = resolve(roots, source, options);
+      if (!missing.size || round >= 100) return result;
+      await Promise.all([...missing].map(async (name) => {
+        let p = this.pending.get(name);
+        if (!p) this.pending.set(name, (p = this.client.package(name)));
+        this.known.set(name, await p);
+      }));
+    }
+  }
+}

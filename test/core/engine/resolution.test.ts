@@ -1,0 +1,55 @@
+// Findings from the resolver in the engine: an environment pip cannot install is an error on each pin the derivation
+// rests on, with the others as related information and an upgrade fix that resolves; one that installs on some
+// Python, or packages the metadata does not cover, say nothing.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits } from '../../../src/core/engine/apply';
+import { checkProject, knowledgeFrom } from '../../../src/core/engine/check';
+import { resolutionFindings } from '../../../src/core/engine/resolution';
+import type { PackageMetadata } from '../../../src/core/metadata/types';
+import { bundledFamilies } from '../../../src/core/rules/bundled';
+
+const knowledge = knowledgeFrom(bundledFamilies);
+const rel = (v: string, requires_dist: string[] = [], requires_python?: string) => ({ versions: [v], requires_dist, source: 'test', ...(requires_python ? { requires_python } : {}) });
+const meta = (name: string, releases: ReturnType<typeof rel>[]): PackageMetadata => ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
+const db = new Map([
+  ['torch', meta('torch', [rel('2.2.0'), rel('2.3.1'), rel('2.4.0', [], '>=3.12')])],
+  ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1']), rel('0.19.0', ['torch==2.4.0'])])],
+]);
+const source = (n: string) => db.get(n);
+const check = (text: string, settings = {}) => checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge, settings,
+  environmentFindings: (env, ctx) => resolutionFindings(env, { source, ...ctx }) });
+const conflicts = async (text: string, settings = {}) => (await check(text, settings)).files.flatMap((f) => f.findings).filter((f) => f.code === 'resolution-conflict');
+
+describe('resolution findings', () => {
+  test('on each pin of the derivation, related to the others, with a fix that resolves', async () => {
+    const text = 'torch>=2.3\ntorchvision==0.17.0\n';
+    const found = await conflicts(text);
+    assert.equal(found.length, 2);
+    assert.deepEqual(found.map((f) => f.range.start.line).sort(), [0, 1]);
+    const f = found.find((x) => x.range.start.line === 1)!;
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /^pip cannot install these requirements together on any Python from 3\.8 to 3\.14\.\nBecause torchvision==0\.17\.0 depends on torch==2\.2\.0 and you require torch>=2\.3/);
+    assert.deepEqual(f.related?.map((r) => r.range.start.line), [0]);
+    assert.ok(f.fixes.length >= 1 && f.fixes[0].preferred);
+    const fixed = applyEdits(text, f.fixes[0].edits).text;
+    // The newest set that installs on the oldest Python in question (3.8): torch 2.3.1 with torchvision 0.18.1; the
+    // torch floor already admits it and stays as written.
+    assert.equal(fixed, 'torch>=2.3\ntorchvision==0.18.1\n');
+    assert.deepEqual(await conflicts(fixed), []);
+  });
+
+  test('installable on some Python: nothing; the target Python decides when set', async () => {
+    assert.deepEqual(await conflicts('torchvision==0.19.0\n'), []);
+    const on311 = await conflicts('torchvision==0.19.0\n', { targetPython: '3.11' });
+    assert.equal(on311.length, 1);
+    assert.match(on311[0].message, /on Python 3\.11\.\n/);
+    assert.match(on311[0].message, /torch>=2\.4\.0 depends on Python>=3\.12/);
+    assert.deepEqual(await conflicts('torchvision==0.19.0\n', { targetPython: '3.11', disabledRules: ['resolution-conflict'] }), []);
+  });
+
+  test('packages outside the metadata and plain resolvable environments say nothing', async () => {
+    assert.deepEqual(await conflicts('requests==2.0\nflask>=3\n'), []);
+    assert.deepEqual(await conflicts('torch\ntorchvision\n'), []);
+  });
+});

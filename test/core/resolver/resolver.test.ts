@@ -1,0 +1,161 @@
+// The resolver on hand-made metadata shaped like the real cases of the issue: backtracking as pip does it, pre-release
+// and yanked policy, Requires-Python, extras and markers, packages outside the metadata, the snapshot's edge, the step
+// budget, and the derivation of a conflict in uv's words.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PackageMetadata, ReleaseEntry } from '../../../src/core/metadata/types';
+import { resolve, targetEnvironment, type ResolveResult, type RootRequirement } from '../../../src/core/resolver';
+
+type Rel = Omit<ReleaseEntry, 'source' | 'versions'> & { v: string };
+function pkg(name: string, releases: Rel[], extra: Partial<PackageMetadata> = {}): PackageMetadata {
+  return {
+    format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].v,
+    releases: releases.map(({ v, ...r }) => ({ versions: [v], source: 'test', requires_dist: [], ...r })), ...extra,
+  };
+}
+const db = (...ps: PackageMetadata[]) => (name: string) => ps.find((p) => p.name === name);
+const roots = (...reqs: string[]): RootRequirement[] => reqs.map((requirement, line) => ({ requirement, origin: { path: 'requirements.txt', line } }));
+const py311 = { environment: targetEnvironment('3.11') };
+const picks = (r: ResolveResult): Record<string, string | boolean> =>
+  (r.ok ? Object.fromEntries([...r.packages.values()].map((p) => [p.name, p.version ?? '*'])) : { ok: false, reason: r.reason });
+
+const torch = pkg('torch', [{ v: '2.1.0' }, { v: '2.2.0' }, { v: '2.3.0' }, { v: '2.4.0', requires_python: '>=3.12' }]);
+const torchvision = pkg('torchvision', [
+  { v: '0.16.0', requires_dist: ['torch==2.1.0'] }, { v: '0.17.0', requires_dist: ['torch==2.2.0', 'numpy'] }, { v: '0.18.0', requires_dist: ['torch==2.3.0'] },
+]);
+
+describe('what pip would install', () => {
+  test('a bare torch next to torchvision==0.17.0 is torch 2.2.0, not the newest', () => {
+    assert.deepEqual(picks(resolve(roots('torch', 'torchvision==0.17.0'), db(torch, torchvision), py311)), { torchvision: '0.17.0', torch: '2.2.0', numpy: '*' });
+  });
+
+  test('Requires-Python: torch 2.4.0 needs 3.12, so 3.11 gets 2.3.0 and 3.12 gets 2.4.0', () => {
+    assert.equal(picks(resolve(roots('torch'), db(torch), py311)).torch, '2.3.0');
+    assert.equal(picks(resolve(roots('torch'), db(torch), { environment: targetEnvironment('3.12') })).torch, '2.4.0');
+  });
+
+  test('diffusers backtracks to the newest release whose huggingface-hub range fits the transformers pin', () => {
+    const source = db(
+      pkg('diffusers', [{ v: '0.30.0', requires_dist: ['huggingface-hub>=0.23'] }, { v: '0.31.0', requires_dist: ['huggingface-hub>=0.23'] }, { v: '0.36.0', requires_dist: ['huggingface-hub>=1.0'] }]),
+      pkg('transformers', [{ v: '4.44.0', requires_dist: ['huggingface-hub>=0.23,<1.0'] }]),
+      pkg('huggingface-hub', [{ v: '0.23.0' }, { v: '0.26.0' }, { v: '1.0.0' }, { v: '1.1.0' }]),
+    );
+    assert.deepEqual(picks(resolve(roots('diffusers>=0.21', 'transformers==4.44'), source, py311)), { transformers: '4.44.0', 'huggingface-hub': '0.26.0', diffusers: '0.31.0' });
+  });
+
+  test('pre-releases only when a specifier names one, when nothing else exists, or with --pre', () => {
+    const source = db(pkg('a', [{ v: '1.0' }, { v: '2.0b1' }]), pkg('b', [{ v: '1.0rc1' }]));
+    assert.equal(picks(resolve(roots('a'), source, py311)).a, '1.0');
+    assert.equal(picks(resolve(roots('a>=1.0'), source, py311)).a, '1.0');
+    assert.equal(picks(resolve(roots('a>=2.0b1'), source, py311)).a, '2.0b1');
+    assert.equal(picks(resolve(roots('a'), source, { ...py311, prereleases: true })).a, '2.0b1');
+    assert.equal(picks(resolve(roots('b'), source, py311)).b, '1.0rc1');
+    // packaging 21.3 (pip 23.2): a non-empty specifier that names no pre-release admits none, even when nothing else fits.
+    assert.equal(resolve(roots('b>=0.1'), source, py311).ok, false);
+  });
+
+  test('a yanked release only when pinned exactly, and then with its reason', () => {
+    const source = db(pkg('a', [{ v: '1.0' }, { v: '1.1', yanked: 'broken wheel' }]));
+    assert.equal(picks(resolve(roots('a'), source, py311)).a, '1.0');
+    assert.equal(picks(resolve(roots('a>=1.1'), source, py311)).ok, false);
+    const pinned = resolve(roots('a==1.1'), source, py311);
+    assert.ok(pinned.ok);
+    assert.equal(pinned.packages.get('a')?.yanked, 'broken wheel');
+  });
+
+  test('extras and markers are evaluated for the target', () => {
+    const source = db(
+      pkg('diffusers', [{ v: '0.31.0', requires_dist: ['numpy', 'torch>=2.2 ; extra == "torch"', 'pywin32 ; sys_platform == "win32"'] }]),
+      torch, pkg('numpy', [{ v: '1.26.4' }, { v: '2.1.0' }]),
+    );
+    assert.deepEqual(picks(resolve(roots('diffusers'), source, py311)), { diffusers: '0.31.0', numpy: '2.1.0' });
+    assert.deepEqual(picks(resolve(roots('diffusers[torch]'), source, py311)), { diffusers: '0.31.0', numpy: '2.1.0', torch: '2.3.0' });
+    assert.equal(picks(resolve(roots('diffusers'), source, { environment: targetEnvironment('3.11', 'windows') })).pywin32, '*');
+    assert.equal(resolve(roots('numpy<2 ; python_version < "3.10"', 'numpy>=2'), source, py311).ok, true);
+  });
+
+  test('packages the metadata does not cover take any version, unless their own specifiers exclude each other', () => {
+    assert.deepEqual(picks(resolve(roots('requests>=2', 'requests<3'), db(), py311)), { requests: '*' });
+    assert.equal(resolve(roots('requests>=3', 'requests<2'), db(), py311).ok, false);
+  });
+
+  test('a release newer than the snapshot is unknown: no false conflict, and said so', () => {
+    const stale = pkg('torch', [{ v: '2.1.0' }, { v: '2.2.0' }], { complete_through: '2.2.0', registry_newest: '2.15.0' });
+    const r = resolve(roots('torch>=2.10'), db(stale), py311);
+    assert.ok(r.ok);
+    assert.equal(r.packages.get('torch')?.version, undefined);
+    assert.match(r.packages.get('torch')?.newerUnknown ?? '', /2\.15\.0/);
+    assert.equal(resolve(roots('torch'), db(stale), py311).ok && picks(resolve(roots('torch'), db(stale), py311)).torch, '2.2.0');
+  });
+
+  test('the work is bounded: a budget, never a hang', () => {
+    // 12 packages of 12 releases each; every release of p<i> excludes every release of p<i+1> but the oldest.
+    const ps: PackageMetadata[] = [];
+    for (let i = 0; i < 12; i++) {
+      const releases: Rel[] = [];
+      for (let v = 1; v <= 12; v++) releases.push({ v: `${v}.0`, requires_dist: i < 11 ? [`p${i + 1}<1.0`, `q>=${v}`] : [] });
+      ps.push(pkg(`p${i}`, releases));
+    }
+    ps.push(pkg('q', [{ v: '1.0' }]));
+    const r = resolve(roots('p0'), db(...ps), { ...py311, maxSteps: 500 });
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok && (r.reason === 'budget' || r.reason === 'conflict'));
+    assert.ok(r.steps <= 501);
+  });
+
+  test('malformed metadata and requirements never throw', () => {
+    const bad = { format: 1, name: 'x', snapshot_date: '', complete_through: '1', releases: [{ versions: ['not a version', '1.0'], requires_dist: ['(((', 'y>='], requires_python: '>>3', source: '' }, null] } as unknown as PackageMetadata;
+    assert.deepEqual(picks(resolve(roots('x'), db(bad), py311)), { x: '1.0' });
+    const invalid = resolve(roots('x >= = 1'), db(bad), py311);
+    assert.equal(!invalid.ok && invalid.reason, 'invalid');
+    assert.equal(resolve(roots('x'), () => { throw new Error('boom'); }, py311).ok, true);
+  });
+});
+
+describe('why nothing installs', () => {
+  test('a pinned companion and a floor: the derivation in uv\'s words, with where each requirement was written', () => {
+    const r = resolve(roots('torch>=2.3', 'torchvision==0.17.0'), db(torch, torchvision), py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.equal(r.conflict.message,
+      'Because torchvision==0.17.0 depends on torch==2.2.0 and you require torch>=2.3 (requirements.txt:1), we can conclude that torchvision==0.17.0 cannot be used.\n' +
+      'And because you require torchvision==0.17.0 (requirements.txt:2), we can conclude that your requirements are unsatisfiable.');
+    assert.deepEqual(r.conflict.packages.sort(), ['torch', 'torchvision']);
+    assert.deepEqual(r.conflict.roots.map((x) => x.requirement).sort(), ['torch>=2.3', 'torchvision==0.17.0']);
+    assert.deepEqual(r.conflict.causes.map((c) => c.requirement).sort(), ['torch==2.2.0', 'torch>=2.3']);
+  });
+
+  test('versions of a range that each pin another torch are summarized', () => {
+    const r = resolve(roots('torch>=2.3', 'torchvision<0.18'), db(torch, torchvision), py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.match(r.conflict.message, /^Because torchvision==0\.16\.0 depends on torch==2\.1\.0 and torchvision==0\.17\.0 depends on torch==2\.2\.0, we can conclude that torchvision<0\.18\.0 depends on torch>=2\.1\.0,<2\.3\.0\.\nAnd because you require torch>=2\.3 \(requirements\.txt:1\) and you require torchvision<0\.18 \(requirements\.txt:2\), we can conclude that your requirements are unsatisfiable\.$/);
+  });
+
+  test('Requires-Python in the derivation', () => {
+    const r = resolve(roots('torch>=2.4'), db(torch), py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.match(r.conflict.message, /Because torch>=2\.4\.0 depends on Python>=3\.12/);
+    assert.match(r.conflict.message, /the target is Python 3\.11/);
+  });
+
+  test('a pinned yanked release and a dependency with no version at all', () => {
+    const source = db(pkg('a', [{ v: '1.0' }, { v: '1.1', yanked: 'bad', requires_dist: ['b>=2'] }]), pkg('b', [{ v: '1.0' }]));
+    const r = resolve(roots('a==1.1'), source, py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.equal(r.conflict.message, 'Because a>=1.1 depends on b>=2 and there is no version of b>=2, we can conclude that a>=1.1 cannot be used.\n' +
+      'And because you require a==1.1 (requirements.txt:1), we can conclude that your requirements are unsatisfiable.');
+  });
+
+  test('a conflict two levels down names the chain', () => {
+    const source = db(
+      pkg('app', [{ v: '1.0', requires_dist: ['lib>=2'] }]),
+      pkg('lib', [{ v: '2.0', requires_dist: ['core<1'] }, { v: '2.1', requires_dist: ['core<1'] }]),
+      pkg('core', [{ v: '0.5' }, { v: '1.0' }]),
+    );
+    const r = resolve(roots('app', 'core>=1'), source, py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.match(r.conflict.message, /all versions of lib depend on core<1/);
+    assert.match(r.conflict.message, /app==1\.0 depends on lib>=2\b/);
+    assert.match(r.conflict.message, /your requirements are unsatisfiable\.$/);
+    assert.deepEqual(r.conflict.packages.sort(), ['app', 'core', 'lib']);
+  });
+});

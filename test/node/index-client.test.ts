@@ -1,0 +1,119 @@
+// Live metadata from a loopback index: PEP 691 JSON and PEP 503 HTML pages, PEP 658 metadata files, the PyPI JSON API
+// when a release has none, yanked files, the on-disk cache (fresh hits, ETag revalidation, stale answers when the
+// index is down), a slow index, and credentials.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { IndexClient, parseCoreMetadata, redactUrl } from '../../src/node/index-client';
+import { startIndex } from '../support/pip-index';
+
+const packages = {
+  torchvision: [
+    { version: '0.17.0', requires_dist: ['numpy', 'torch==2.2.0', 'scipy ; extra == "scipy"'], requires_python: '>=3.8' },
+    { version: '0.17.1', requires_dist: ['torch==2.2.1'], yanked: 'wrong torch pin' },
+  ],
+};
+
+describe('index client', () => {
+  for (const pep691 of [true, false]) {
+    test(`reads releases, Requires-Dist, Requires-Python and yanked state (${pep691 ? 'PEP 691 JSON' : 'PEP 503 HTML'})`, async () => {
+      const index = await startIndex({ packages, pep691 });
+      try {
+        const meta = await new IndexClient({ indexes: [index.url] }).package('TorchVision');
+        assert.ok(meta);
+        assert.equal(meta.name, 'torchvision');
+        assert.equal(meta.complete_through, '0.17.1');
+        assert.deepEqual(meta.releases.map((r) => [r.versions, r.requires_dist, r.requires_python, r.yanked]), [
+          [['0.17.0'], ['numpy', 'torch==2.2.0', 'scipy ; extra == "scipy"'], '>=3.8', undefined],
+          [['0.17.1'], ['torch==2.2.1'], undefined, 'wrong torch pin'],
+        ]);
+        assert.match(meta.releases[0].source, /^index:http:\/\/127\.0\.0\.1:\d+\/files\/torchvision-0\.17\.0-py3-none-any\.whl\.metadata$/);
+        assert.equal(await new IndexClient({ indexes: [index.url] }).package('nothing-here'), undefined);
+      } finally {
+        await index.close();
+      }
+    });
+  }
+
+  test('without PEP 658 files, the PyPI JSON API next to the index', async () => {
+    const index = await startIndex({ packages, pep658: false, jsonApi: true });
+    try {
+      const meta = await new IndexClient({ indexes: [index.url] }).package('torchvision');
+      assert.deepEqual(meta?.releases[0].requires_dist, packages.torchvision[0].requires_dist);
+      assert.match(meta!.releases[0].source, /\/pypi\/torchvision\/0\.17\.0\/json$/);
+      assert.ok(!index.requests.some((r) => r.path.endsWith('.metadata')));
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('neither: the release is listed with its Requires-Dist unknown (absent, not empty)', async () => {
+    const index = await startIndex({ packages, pep658: false });
+    try {
+      const meta = await new IndexClient({ indexes: [index.url] }).package('torchvision');
+      assert.equal(meta?.releases.length, 2);
+      assert.equal(meta?.releases[0].requires_dist, undefined);
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('the cache: fresh answers without a request, revalidation with ETag, metadata files kept, stale answers when the index is down', async () => {
+    const index = await startIndex({ packages });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ml-pins-index-cache-'));
+    try {
+      const first = await new IndexClient({ indexes: [index.url], cacheDir }).package('torchvision');
+      const n = index.requests.length;
+      assert.equal(n, 3); // page + two metadata files
+      const hit = new IndexClient({ indexes: [index.url], cacheDir });
+      assert.deepEqual(await hit.package('torchvision'), first);
+      assert.equal(index.requests.length, n);
+      assert.equal(hit.cacheHits, 3);
+      const stale = new IndexClient({ indexes: [index.url], cacheDir, ttlMs: 0 });
+      assert.deepEqual(await stale.package('torchvision'), first);
+      assert.equal(index.requests.length, n + 1, 'only the page is asked again');
+      assert.ok(index.requests[n].ifNoneMatch, 'with If-None-Match');
+      await index.close();
+      assert.deepEqual(await new IndexClient({ indexes: [index.url], cacheDir, ttlMs: 0, timeoutMs: 2000 }).package('torchvision'), first);
+    } finally {
+      await index.close().catch(() => undefined);
+    }
+  });
+
+  test('a slow index times out quickly and gives nothing', async () => {
+    const server = createServer(() => { /* never answers */ });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple`;
+    try {
+      const t = Date.now();
+      assert.equal(await new IndexClient({ indexes: [url], timeoutMs: 300 }).package('torch'), undefined);
+      assert.ok(Date.now() - t < 3000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  test('credentials: a header for every file of that host, never in the log or the provenance', async () => {
+    const index = await startIndex({ packages });
+    try {
+      const client = new IndexClient({ indexes: [index.url.replace('http://', 'http://bob:hunter2@')] });
+      const meta = await client.package('torchvision');
+      assert.ok(index.requests.length > 1 && index.requests.every((r) => r.authorization === `Basic ${Buffer.from('bob:hunter2').toString('base64')}`));
+      assert.ok(!JSON.stringify(meta).includes('hunter2') && !client.log.join(' ').includes('hunter2'));
+      assert.equal(redactUrl('https://u:p@example.com/simple'), 'https://example.com/simple');
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('core metadata headers: repeated fields and continuation lines', () => {
+    const fields = parseCoreMetadata('Metadata-Version: 2.1\nName: x\nRequires-Dist: a>=1\nRequires-Dist: b ;\n  extra == "y"\nRequires-Python: >=3.9\n\nRequires-Dist: not-a-header\n');
+    assert.deepEqual(fields.get('requires-dist'), ['a>=1', 'b ; extra == "y"']);
+    assert.deepEqual(fields.get('requires-python'), ['>=3.9']);
+  });
+});
