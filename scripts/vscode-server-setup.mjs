@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the VS Code server that `npm run test:vscode` runs the extension's tests in, offline-friendly:
 // the npm package code-server@4.100.3 ships a full VS Code 1.100.3 build (lib/vscode/out/server-main.js).
-// Recipe: /work/shared/guides/vscode-offline-tests.md. Only the npm registry and Debian packages are needed.
+// Recipe: CONTRIBUTING.md, "Tests inside a real VS Code". Only the npm registry and Debian packages are needed.
 //
 // Where: $ML_PINS_CACHE/code-server-4.100.3 when ML_PINS_CACHE is set, else ~/.cache/ml-pins/code-server-4.100.3.
 // Never inside the repo. Idempotent: a marker file is written last; when it is present the script is a no-op.
