@@ -8,9 +8,9 @@
 // A directory without the marker (an interrupted install) is wiped and installed again; a marker from another
 // Node ABI (process.versions.modules) triggers `npm rebuild` of the native modules only. Cold install: ~35 s.
 //
-// Debian packages it needs (it does not run apt; CI installs them):
-//   apt-get install -y chromium ripgrep libkrb5-dev
-// (plus the C/C++ toolchain and python3 for node-gyp, which must already be present: make, g++.)
+// Debian packages the suite needs (chromium, ripgrep, libkrb5-dev; scripts/debian-packages.mjs): checked on every run;
+// missing ones are installed with apt-get when this process is root, else it stops with the exact command to run.
+// (The C/C++ toolchain and python3 for node-gyp must already be present: make, g++.)
 //
 // Other scripts import { serverInstall } from here to find the installed server.
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, lstatSync } from 'node:fs';
@@ -18,10 +18,11 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { DEBIAN_PACKAGES, ensureDebianPackages } from './debian-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const VSCODE_VERSION = '1.100.3';
-export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
+export { DEBIAN_PACKAGES };
 const MARKER = '.ml-pins-setup-complete';
 
 /** Paths of the cached install (whether or not it is complete). */
@@ -36,20 +37,6 @@ export function serverInstall() {
     marker: join(dir, MARKER),
     complete: existsSync(join(dir, MARKER)) && existsSync(join(vscodeDir, 'out', 'server-main.js')),
   };
-}
-
-/** Debian packages from DEBIAN_PACKAGES that are not installed (dpkg-query, or the binaries when dpkg is absent). */
-export function missingDebianPackages() {
-  const probe = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...DEBIAN_PACKAGES], { encoding: 'utf8' });
-  if (probe.error) {
-    // No dpkg (not Debian): check for what we actually use.
-    const missing = [];
-    if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-    if (!existsSync('/usr/bin/rg')) missing.push('ripgrep');
-    return missing;
-  }
-  const ok = new Set(probe.stdout.split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
-  return DEBIAN_PACKAGES.filter((p) => !ok.has(p));
 }
 
 function run(cmd, args, cwd, extraEnv = {}) {
@@ -78,6 +65,8 @@ function writeMarker(inst, data) {
 }
 
 export function setup() {
+  // Chromium is needed even when the server is already installed.
+  ensureDebianPackages(DEBIAN_PACKAGES, undefined, '[vscode-server-setup]');
   const inst = serverInstall();
   if (inst.complete) {
     const marker = JSON.parse(readFileSync(inst.marker, 'utf8'));
@@ -91,11 +80,6 @@ export function setup() {
     checkNativeModules(inst);
     writeMarker(inst, { ...marker, node: process.version, modules: process.versions.modules });
     return inst;
-  }
-  const missing = missingDebianPackages();
-  if (missing.length) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')}\n  install them with:\n` +
-      `  sudo apt-get update && sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`);
   }
   const t0 = Date.now();
   if (existsSync(inst.dir)) {
