@@ -1,9 +1,9 @@
-// `npx ml-pins` as a user meets it: the tarball `npm pack` makes from a fresh build of dist/cli.js, installed into a
+// `npx ml-pins` as a user meets it: the tarball `npm pack` makes of the built dist/cli.js, installed into a
 // clean folder outside the repository with npm itself, then run through npx. dist/cli.js is a bundle that needs only
 // Node's own modules, so the package has no runtime dependencies and the install works offline.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +13,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 test('npm pack, npm install in a clean folder, npx ml-pins --version and check', () => {
   const work = mkdtempSync(join(tmpdir(), 'ml-pins-npm-'));
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // npm test builds first; build here only when run alone on a fresh checkout (a rebuild could race other test files).
+  if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   const files: string[] = packed[0].files.map((f: { path: string }) => f.path).sort();
   assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'package.json']);
