@@ -125,7 +125,18 @@ for (const [file, target] of [['dist/extension.js', '< 500 KB'], ['dist/web/exte
     rows.push({ group: 'extension', case: `${file}`, value: NaN, unit: 'KB', note: 'not built (run npm run build)' });
   }
 }
+rows.push({ group: 'extension', case: '.vsix (npm run package)', value: vsixKB(), unit: 'KB', note: 'what the Marketplace ships: bundles, runner, rule pages, grammar, README images' });
 rows.push({ group: 'extension', case: 'activation: load dist/extension.js + activate()', value: activationMs(), unit: 'ms', target: '< 50 ms', note: 'against a stub vscode API; the first check runs after activation' });
+
+/** Size of the .vsix that `npm run package` makes (same vsce flags), packed into a temporary folder. */
+function vsixKB(): number {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /vsce package (.*?) --out/.exec(pkg.scripts.package)?.[1].split(/\s+/) ?? [];
+  const out = join(dir, 'ml-pins.vsix');
+  const r = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', ...flags, '--out', out], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) { process.stderr.write(`vsce package failed: ${r.stderr}\n`); return NaN; }
+  return statSync(out).size / 1024;
+}
 
 function activationMs(): number {
   // A stub where every property is a callable, constructible stub: enough for activate() to register everything.
