@@ -14,7 +14,7 @@
 //
 // Other scripts import { serverInstall } from here to find the installed server.
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,27 @@ function run(cmd, args, cwd, extraEnv = {}) {
   console.log(`[vscode-server-setup]   done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
+/**
+ * The headers of the running Node when its installation ships them (Debian's nodejs, the official tarballs, nvm):
+ * node-gyp then builds against them instead of downloading them from nodejs.org into ~/.cache/node-gyp, so a
+ * machine with an empty home and no route to nodejs.org still builds the native modules. Undefined when absent or
+ * for another version.
+ */
+export function localNodeDir(execPath = process.execPath, version = process.versions.node) {
+  const prefix = dirname(dirname(execPath));
+  const header = join(prefix, 'include', 'node', 'node_version.h');
+  if (!existsSync(header) || !existsSync(join(prefix, 'include', 'node', 'common.gypi'))) return undefined;
+  const text = readFileSync(header, 'utf8');
+  const part = (name) => text.match(new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`))?.[1];
+  return [part('MAJOR'), part('MINOR'), part('PATCH')].join('.') === version ? prefix : undefined;
+}
+
+/** Environment for `npm rebuild`: npx without prompting, and local Node headers when there are some. */
+function rebuildEnv() {
+  const nodedir = process.env.npm_config_nodedir ? undefined : localNodeDir();
+  return { npm_config_yes: 'true', ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
+}
+
 function linkIfAbsent(target, path) {
   try { lstatSync(path); return; } catch { /* absent */ }
   symlinkSync(target, path);
@@ -76,7 +97,7 @@ export function setup() {
     }
     // Another Node ABI than the one the native modules were built for: rebuild them only.
     console.log(`[vscode-server-setup] built for Node ${marker.node}, running ${process.version}: rebuilding native modules`);
-    run('npm', ['rebuild', '--no-audit', '--no-fund', '--loglevel=error'], inst.vscodeDir, { npm_config_yes: 'true' });
+    run('npm', ['rebuild', '--no-audit', '--no-fund', '--loglevel=error'], inst.vscodeDir, rebuildEnv());
     checkNativeModules(inst);
     writeMarker(inst, { ...marker, node: process.version, modules: process.versions.modules });
     return inst;
@@ -99,7 +120,7 @@ export function setup() {
   mkdirSync(rgBin, { recursive: true });
   linkIfAbsent('/usr/bin/rg', join(rgBin, 'rg'));
   // 4. Native modules (node-pty, spdlog, kerberos, ...) against this Node. One package runs `npx node-gyp`.
-  run(npm, ['rebuild', ...quiet], inst.vscodeDir, { npm_config_yes: 'true' });
+  run(npm, ['rebuild', ...quiet], inst.vscodeDir, rebuildEnv());
   // 5. The server looks for node_modules.asar; built-in extensions have their own dependencies.
   linkIfAbsent('node_modules', join(inst.vscodeDir, 'node_modules.asar'));
   run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], join(inst.vscodeDir, 'extensions'));
