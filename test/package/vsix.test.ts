@@ -98,7 +98,10 @@ test('the packaged README\'s images and links all resolve inside the .vsix or ar
   assert.deepEqual(manifest.extensionKind, ['workspace']);
   assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
   assert.ok(manifest.keywords.length >= 10 && manifest.keywords.length <= 30);
-  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['mlPins.ruleFiles', 'mlPins.installCommand']);
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  for (const name of ['mlPins.ruleFiles', 'mlPins.installCommand']) assert.ok(untrusted.restrictedConfigurations.includes(name), name);
+  for (const name of untrusted.restrictedConfigurations) assert.ok(untrusted.description.includes(name), `the description names ${name}`);
   assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
 
   // Lean: no sources, tests, maps or node_modules.
