@@ -126,6 +126,7 @@ for (const [file, target] of [['dist/extension.js', '< 500 KB'], ['dist/web/exte
     rows.push({ group: 'extension', case: `${file}`, value: NaN, unit: 'KB', note: 'not built (run npm run build)' });
   }
 }
+rows.push({ group: 'extension', case: '.vsix (npm run package)', value: vsixKB(), unit: 'KB', note: 'what the Marketplace ships: bundles, runner, rule pages, grammar, README images' });
 rows.push({ group: 'extension', case: 'activation: load dist/extension.js + activate()', value: activationMs(), unit: 'ms', target: '< 50 ms', note: 'against a stub vscode API; the first check runs after activation' });
 
 // The CLI: process start, and a first check that loads the snapshot files of the packages it names (and nothing else).
@@ -153,6 +154,16 @@ rows.push({ group: 'extension', case: 'activation: load dist/extension.js + acti
   const loaded = provider.names().filter((n) => (provider as unknown as { cache: Map<string, unknown> }).cache.get(n)).length;
   rows.push({ group: 'metadata', case: 'first check with the snapshot (7 pins, files read on demand)', value: first, unit: 'ms', note: `${loaded} of ${provider.names().length} package files read (${shipped.snapshot() ? 'shipped snapshot' : 'test fixture: no metadata/ here'})` });
   rows.push({ group: 'metadata', case: 'same check, files cached', value: again, unit: 'ms' });
+}
+
+/** Size of the .vsix that `npm run package` makes (same vsce flags), packed into a temporary folder. */
+function vsixKB(): number {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /vsce package (.*?) --out/.exec(pkg.scripts.package)?.[1].split(/\s+/) ?? [];
+  const out = join(dir, 'ml-pins.vsix');
+  const r = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', ...flags, '--out', out], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) { process.stderr.write(`vsce package failed: ${r.stderr}\n`); return NaN; }
+  return statSync(out).size / 1024;
 }
 
 function activationMs(): number {

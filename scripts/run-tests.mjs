@@ -19,7 +19,15 @@ const filters = process.argv.slice(2);
 let files = collect(join(root, 'test'), []).sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (!files.length) { console.error('no test files matched'); process.exit(1); }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  cwd: root, stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+// Tests that drive whole tools (npm pack/install, vsce, pre-commit building the hook) run after the others, one at a
+// time, so that their CPU use does not eat into the hang guards of the parser tests.
+const heavy = (f) => /^test\/(precommit|package)\/|npm-package\.test\.ts$/.test(f);
+let status = 0;
+for (const [group, concurrency] of [[files.filter((f) => !heavy(f)), 2], [files.filter(heavy), 1]]) {
+  if (!group.length) continue;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...group], {
+    cwd: root, stdio: 'inherit',
+  });
+  status = Math.max(status, result.status ?? 1);
+}
+process.exit(status);

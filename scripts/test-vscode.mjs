@@ -2,7 +2,7 @@
 // Runs the extension's in-VS Code test suite (out/test/index.js, built from test/vscode/index.ts) inside a real
 // VS Code 1.100.3, offline: the VS Code server shipped in the npm package code-server@4.100.3 (installed by
 // scripts/vscode-server-setup.mjs) hosts the extension host, and Debian's /usr/bin/chromium, driven headless by
-// playwright-core, runs the workbench. Recipe: /work/shared/guides/vscode-offline-tests.md.
+// playwright-core, runs the workbench. Recipe: CONTRIBUTING.md, "Tests inside a real VS Code".
 //
 // Usage:  npm run test:vscode                     (build + setup + this script)
 //         node scripts/test-vscode.mjs [--tests out/test/index.js] [--vsix path.vsix] [--keep] [--verbose]

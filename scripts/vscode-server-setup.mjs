@@ -1,27 +1,28 @@
 #!/usr/bin/env node
 // Installs the VS Code server that `npm run test:vscode` runs the extension's tests in, offline-friendly:
 // the npm package code-server@4.100.3 ships a full VS Code 1.100.3 build (lib/vscode/out/server-main.js).
-// Recipe: /work/shared/guides/vscode-offline-tests.md. Only the npm registry and Debian packages are needed.
+// Recipe: CONTRIBUTING.md, "Tests inside a real VS Code". Only the npm registry and Debian packages are needed.
 //
 // Where: $ML_PINS_CACHE/code-server-4.100.3 when ML_PINS_CACHE is set, else ~/.cache/ml-pins/code-server-4.100.3.
 // Never inside the repo. Idempotent: a marker file is written last; when it is present the script is a no-op.
 // A directory without the marker (an interrupted install) is wiped and installed again; a marker from another
 // Node ABI (process.versions.modules) triggers `npm rebuild` of the native modules only. Cold install: ~35 s.
 //
-// Debian packages it needs (it does not run apt; CI installs them):
-//   apt-get install -y chromium ripgrep libkrb5-dev
-// (plus the C/C++ toolchain and python3 for node-gyp, which must already be present: make, g++.)
+// Debian packages the suite needs (chromium, ripgrep, libkrb5-dev; scripts/debian-packages.mjs): checked on every run;
+// missing ones are installed with apt-get when this process is root, else it stops with the exact command to run.
+// (The C/C++ toolchain and python3 for node-gyp must already be present: make, g++.)
 //
 // Other scripts import { serverInstall } from here to find the installed server.
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, symlinkSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { DEBIAN_PACKAGES, ensureDebianPackages } from './debian-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const VSCODE_VERSION = '1.100.3';
-export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
+export { DEBIAN_PACKAGES };
 const MARKER = '.ml-pins-setup-complete';
 
 /** Paths of the cached install (whether or not it is complete). */
@@ -38,20 +39,6 @@ export function serverInstall() {
   };
 }
 
-/** Debian packages from DEBIAN_PACKAGES that are not installed (dpkg-query, or the binaries when dpkg is absent). */
-export function missingDebianPackages() {
-  const probe = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...DEBIAN_PACKAGES], { encoding: 'utf8' });
-  if (probe.error) {
-    // No dpkg (not Debian): check for what we actually use.
-    const missing = [];
-    if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-    if (!existsSync('/usr/bin/rg')) missing.push('ripgrep');
-    return missing;
-  }
-  const ok = new Set(probe.stdout.split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
-  return DEBIAN_PACKAGES.filter((p) => !ok.has(p));
-}
-
 function run(cmd, args, cwd, extraEnv = {}) {
   const t0 = Date.now();
   console.log(`[vscode-server-setup] (${cwd}) ${cmd} ${args.join(' ')}`);
@@ -59,6 +46,27 @@ function run(cmd, args, cwd, extraEnv = {}) {
   if (r.error) throw new Error(`could not start ${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (exit ${r.status ?? r.signal})`);
   console.log(`[vscode-server-setup]   done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+/**
+ * The headers of the running Node when its installation ships them (Debian's nodejs, the official tarballs, nvm):
+ * node-gyp then builds against them instead of downloading them from nodejs.org into ~/.cache/node-gyp, so a
+ * machine with an empty home and no route to nodejs.org still builds the native modules. Undefined when absent or
+ * for another version.
+ */
+export function localNodeDir(execPath = process.execPath, version = process.versions.node) {
+  const prefix = dirname(dirname(execPath));
+  const header = join(prefix, 'include', 'node', 'node_version.h');
+  if (!existsSync(header) || !existsSync(join(prefix, 'include', 'node', 'common.gypi'))) return undefined;
+  const text = readFileSync(header, 'utf8');
+  const part = (name) => text.match(new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`))?.[1];
+  return [part('MAJOR'), part('MINOR'), part('PATCH')].join('.') === version ? prefix : undefined;
+}
+
+/** Environment for `npm rebuild`: npx without prompting, and local Node headers when there are some. */
+function rebuildEnv() {
+  const nodedir = process.env.npm_config_nodedir ? undefined : localNodeDir();
+  return { npm_config_yes: 'true', ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
 }
 
 function linkIfAbsent(target, path) {
@@ -78,6 +86,8 @@ function writeMarker(inst, data) {
 }
 
 export function setup() {
+  // Chromium is needed even when the server is already installed.
+  ensureDebianPackages(DEBIAN_PACKAGES, undefined, '[vscode-server-setup]');
   const inst = serverInstall();
   if (inst.complete) {
     const marker = JSON.parse(readFileSync(inst.marker, 'utf8'));
@@ -87,15 +97,10 @@ export function setup() {
     }
     // Another Node ABI than the one the native modules were built for: rebuild them only.
     console.log(`[vscode-server-setup] built for Node ${marker.node}, running ${process.version}: rebuilding native modules`);
-    run('npm', ['rebuild', '--no-audit', '--no-fund', '--loglevel=error'], inst.vscodeDir, { npm_config_yes: 'true' });
+    run('npm', ['rebuild', '--no-audit', '--no-fund', '--loglevel=error'], inst.vscodeDir, rebuildEnv());
     checkNativeModules(inst);
     writeMarker(inst, { ...marker, node: process.version, modules: process.versions.modules });
     return inst;
-  }
-  const missing = missingDebianPackages();
-  if (missing.length) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')}\n  install them with:\n` +
-      `  sudo apt-get update && sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`);
   }
   const t0 = Date.now();
   if (existsSync(inst.dir)) {
@@ -115,7 +120,7 @@ export function setup() {
   mkdirSync(rgBin, { recursive: true });
   linkIfAbsent('/usr/bin/rg', join(rgBin, 'rg'));
   // 4. Native modules (node-pty, spdlog, kerberos, ...) against this Node. One package runs `npx node-gyp`.
-  run(npm, ['rebuild', ...quiet], inst.vscodeDir, { npm_config_yes: 'true' });
+  run(npm, ['rebuild', ...quiet], inst.vscodeDir, rebuildEnv());
   // 5. The server looks for node_modules.asar; built-in extensions have their own dependencies.
   linkIfAbsent('node_modules', join(inst.vscodeDir, 'node_modules.asar'));
   run(npm, ['install', '--omit=dev', '--ignore-scripts', ...quiet], join(inst.vscodeDir, 'extensions'));

@@ -1,4 +1,5 @@
-// Output formats of `ml-pins check`: text for people, JSON (a versioned contract), SARIF 2.1.0 for code scanning.
+// Output formats of `ml-pins check`: text for people, JSON (a versioned contract), SARIF 2.1.0 for code scanning,
+// GitHub Actions workflow commands (annotations) for plain CI runs.
 import type { FileReport } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import type { Finding, Range, Severity } from '../core/types';
@@ -126,4 +127,45 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][]
   const map = new Map<string, T[]>();
   for (const i of items) map.set(key(i), [...(map.get(key(i)) ?? []), i]);
   return [...map];
+}
+
+// GitHub Actions workflow commands (https://docs.github.com/actions/reference/workflow-commands-for-github-actions):
+// one `::error|warning|notice file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` line per finding, which
+// the runner turns into annotations on the file. Escaping as @actions/core does: in the message `%`, CR and LF; in
+// property values also `:` and `,`.
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+
+export function escapeGithubData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeGithubProperty(s: string): string {
+  return escapeGithubData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function toGithub(files: readonly FileReport[], display: PathFn): string {
+  const lines: string[] = [];
+  for (const f of files) {
+    for (const x of f.findings) {
+      const r = x.range;
+      const props: [string, string | number][] = [
+        ['file', display(f.path)], ['line', r.start.line + 1], ['col', r.start.character + 1],
+        ['endLine', r.end.line + 1], ['endColumn', r.end.character + 1], ['title', `ML Pins ${x.code}`],
+      ];
+      const body = [x.message,
+        ...(x.related ?? []).map((rel) => `${display(rel.path)}:${rel.range.start.line + 1}:${rel.range.start.character + 1} ${rel.message}`)];
+      const fix = x.fixes.find((z) => z.preferred);
+      if (fix) body.push(`fix: ${fix.title}`);
+      lines.push(`::${GITHUB_LEVEL[x.severity]} ${props.map(([k, v]) => `${k}=${escapeGithubProperty(String(v))}`).join(',')}::` +
+        escapeGithubData(body.join('\n')));
+    }
+  }
+  lines.push(summaryLine(files));
+  return lines.join('\n');
+}
+
+function summaryLine(files: readonly FileReport[]): string {
+  const s = summarize(files);
+  return `ML Pins: ${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` +
+    `${s.information ? `, ${s.information} information` : ''} in ${s.files} file${s.files === 1 ? '' : 's'}`;
 }

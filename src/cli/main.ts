@@ -16,13 +16,13 @@ import { bundledMetadata } from '../node/metadata';
 import { displayPath, loadProject } from '../node/project';
 import { metadataCommand } from './metadata';
 import { resolutionText, resolveEnvironments, snapshotSource } from './resolve';
-import { summarize, toJson, toSarif, toText } from './format';
+import { summarize, toGithub, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
 const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage:
-  ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never] [--resolve]
+  ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--resolve]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
@@ -33,7 +33,7 @@ shell scripts, Dockerfiles and setup scripts). Default: the current folder. \`me
 metadata snapshot knows of a package (releases, Requires-Python, Requires-Dist, provenance), or lists the packages.
 
 Options:
-  --format <f>          text (default), json or sarif
+  --format <f>          text (default), json, sarif, or github (GitHub Actions annotations)
   --fail-on <level>     exit 1 when a finding reaches it: error (default), warning or never
   --target-python <v>   the CPython the project runs on, e.g. 3.11
   --accelerator <a>     the machine's accelerator: cpu, cuda or rocm (flags builds for another one)
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'check': {
-      if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+      if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
       const input = await loadProject(paths, cwd, knowledge, settings);
       if (values.resolve) {
         const source = snapshotSource(process.env.ML_PINS_METADATA_DIR);
@@ -120,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
+        : format === 'github' ? toGithub(result.files, display)
         : toText(result.files, display, color);
       process.stdout.write(`${out}\n`);
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;

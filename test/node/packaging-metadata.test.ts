@@ -11,7 +11,10 @@ const root = join(import.meta.dirname, '..', '..');
 
 test('metadata/ is in the .vsix and the npm package; test fixtures and sources are not', { timeout: 120000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-pack-'));
-  for (const f of ['package.json', '.vscodeignore', '.npmignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json']) cpSync(join(root, f), join(dir, f));
+  for (const f of ['package.json', '.vscodeignore', '.npmignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json', 'docs/images/icon.png']) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    cpSync(join(root, f), join(dir, f));
+  }
   for (const [p, text] of Object.entries({
     'dist/extension.js': '', 'dist/cli.js': '', 'dist/web/extension.js': '', 'dist/hub.js': '', 'python/ml_pins_runner.py': '',
     'metadata/snapshot.json': '{}', 'metadata/packages/numpy.json': '{}', 'src/node/metadata.ts': '', 'test/fixtures/metadata/snapshot.json': '{}',

@@ -3,7 +3,7 @@
 // and each parse must end in bounded time (a hang guard, not a speed test). Set FUZZ_SEED to replay another run;
 // a failure message names the seed, the document path and the mutation so it can be reproduced.
 
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,7 +15,6 @@ import type { ManifestKind, ParsedManifest, Range } from '../../../src/core/type
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHARED = CONFORMANCE;
 /** Hang guard for small documents (all mutated ones stay well under 1 MB). */
 const SMALL_BOUND_MS = 2000;
 /** Hang guard for the 10 MB documents: linear parsers take a few seconds on a slow machine. */
@@ -74,20 +73,22 @@ function walk(dir: string, out: string[] = []): string[] {
 
 function corpus(): Doc[] {
   const docs: Doc[] = [];
-  for (const file of [...walk(join(ROOT, 'examples')), ...walk(join(ROOT, 'test/fixtures'))]) {
+  // The conformance data is sampled below (its invalid TOML cases are not manifests worth mutating).
+  const fixtures = walk(join(ROOT, 'test/fixtures')).filter((f) => !f.startsWith(CONFORMANCE));
+  for (const file of [...walk(join(ROOT, 'examples')), ...fixtures]) {
     const path = naturalPath(file);
     if (!path || statSync(file).size > 64 * 1024) continue;
     docs.push({ path, text: readFileSync(file, 'utf8'), origin: relative(ROOT, file) });
   }
-  const reqfile = join(SHARED, 'reqfile.json');
+  const reqfile = join(CONFORMANCE, 'reqfile.json');
   if (existsSync(reqfile)) {
     const cases = (JSON.parse(readFileSync(reqfile, 'utf8')) as { cases: { id: string; input?: string }[] }).cases;
     for (const c of cases) if (typeof c.input === 'string') docs.push({ path: 'requirements.txt', text: c.input, origin: `reqfile.json#${c.id}` });
   }
-  const toml = walk(join(SHARED, 'toml-test/valid')).filter((f) => f.endsWith('.toml')).sort();
+  const toml = walk(join(CONFORMANCE, 'toml-test/valid')).filter((f) => f.endsWith('.toml')).sort();
   // Every fourth valid TOML file keeps the corpus (and the run time) modest while covering every folder.
   for (const file of toml.filter((_, i) => i % 4 === 0)) {
-    docs.push({ path: 'pyproject.toml', text: readFileSync(file, 'utf8'), origin: relative(SHARED, file) });
+    docs.push({ path: 'pyproject.toml', text: readFileSync(file, 'utf8'), origin: relative(CONFORMANCE, file) });
   }
   return docs;
 }

@@ -1,6 +1,6 @@
-// Runs all cases of shared/conformance/reqfile.json (computed by running pip's own parser) through
+// Runs all cases of test/fixtures/conformance/reqfile.json (computed by running pip's own parser) through
 // loadRequirementTree on real files in a temp dir, and compares requirements and pip's global options.
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

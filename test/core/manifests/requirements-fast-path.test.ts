@@ -1,7 +1,7 @@
 // Requirement files read blank lines, comments and `name==1.2 \ --hash=...` lines through readSimpleLine, everything
 // else through the general path. Both must give the same manifest (requirements, ranges, hashes, findings, options):
 // compared on the conformance inputs and on generated files mixing the common shapes with every kind of near miss.
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

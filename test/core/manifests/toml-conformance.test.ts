@@ -1,6 +1,6 @@
 // toml-test 1.0.0 conformance of our TOML reading path (toml-eslint-parser plus the corrections in parseTomlText),
 // checked both on parseTomlText directly and through parsePyproject's `toml-syntax` findings.
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

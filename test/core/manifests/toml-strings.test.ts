@@ -1,4 +1,4 @@
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -51,7 +51,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../fixtures/pep440/pep440.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/conformance/pep440.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);

@@ -1,5 +1,5 @@
-// Runs all of shared/conformance/pep508.json (computed with pypa/packaging) against our PEP 508 code.
-import { CONFORMANCE } from '../../shared-data';
+// Runs all of test/fixtures/conformance/pep508.json (computed with pypa/packaging) against our PEP 508 code.
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

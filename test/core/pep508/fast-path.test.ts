@@ -1,7 +1,7 @@
 // parseRequirement reads the common shapes (`name==1.2`, `name>=1,<2; marker`) by hand. That fast path must give
 // exactly what the tokenizer path gives, or decline: checked here on the conformance vectors and on generated text
 // built from the pieces where the two could disagree (names, operators, versions, trails, whitespace, markers).
-import { CONFORMANCE } from '../../shared-data';
+import { CONFORMANCE } from '../../conformance-data';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

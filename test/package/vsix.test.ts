@@ -1,0 +1,110 @@
+// The .vsix as the Extensions view shows it: `vsce package` with the flags of `npm run package`, unpacked here (a
+// .vsix is a zip; read with zlib, no unzip tool needed). Every image and link of the packaged README must resolve
+// inside the package or be an absolute URL, the icon must be a PNG of the declared size, and the manifest must carry
+// the Marketplace metadata.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { test } from 'node:test';
+import { inflateRawSync } from 'node:zlib';
+
+const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** Entries of a zip file by name (stored or deflated), from its central directory. */
+function readZip(buf: Buffer): Map<string, Buffer> {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, 'not a zip file');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50);
+    const method = buf.readUInt16LE(p + 10);
+    const compressed = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(dataAt, dataAt + compressed);
+    out.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
+    assert.equal(out.get(name)!.length, size, name);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** Image sources and link targets of a Markdown text (inline links, images, HTML img/a), outside code. */
+function references(markdown: string): string[] {
+  const text = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  const refs: string[] = [];
+  for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) refs.push(m[1]);
+  for (const m of text.matchAll(/<(?:img|a)\b[^>]*?\b(?:src|href)="([^"]+)"/gi)) refs.push(m[1]);
+  for (const m of text.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)) refs.push(m[1]);
+  return refs;
+}
+
+function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+}
+
+test('the packaged README\'s images and links all resolve inside the .vsix or are absolute URLs', () => {
+  if (!existsSync(join(root, 'dist/extension.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+  const flags = (/vsce package (.*?) --out/.exec(pkg.scripts.package) ?? [])[1];
+  assert.ok(flags?.includes('--no-rewrite-relative-links'), pkg.scripts.package);
+  const vsix = join(mkdtempSync(join(tmpdir(), 'ml-pins-vsix-')), 'ml-pins.vsix');
+  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', ...flags.split(/\s+/), '--out', vsix], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const zip = readZip(readFileSync(vsix));
+  const inExtension = (path: string) => zip.has(`extension/${path}`);
+
+  const readmeEntry = [...zip.keys()].find((k) => /^extension\/readme\.md$/i.test(k));
+  assert.ok(readmeEntry, [...zip.keys()].join('\n'));
+  const readme = zip.get(readmeEntry)!.toString('utf8');
+  const refs = references(readme);
+  assert.ok(refs.length >= 6, refs.join(' '));
+  const anchors = new Set([...readme.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => slug(m[1])));
+  const broken: string[] = [];
+  for (const ref of refs) {
+    if (/^https:\/\//.test(ref)) continue;
+    if (ref.startsWith('#')) { if (!anchors.has(ref.slice(1))) broken.push(`${ref} (no such heading)`); continue; }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) { broken.push(`${ref} (not https)`); continue; }
+    const path = posix.normalize(decodeURIComponent(ref.split('#')[0]));
+    if (path.startsWith('..') || path.startsWith('/') || !inExtension(path)) broken.push(ref);
+  }
+  assert.deepEqual(broken, []);
+  for (const image of refs.filter((r) => /\.(png|jpe?g|gif|svg)$/i.test(r))) {
+    assert.ok(/^https:\/\//.test(image) || zip.get(`extension/${image}`)!.subarray(1, 4).toString() === 'PNG', image);
+  }
+
+  // The icon: a PNG in the package, 128x128 or larger and square.
+  const icon = zip.get(`extension/${pkg.icon}`);
+  assert.ok(icon, `icon ${pkg.icon} is not in the .vsix`);
+  assert.equal(icon.subarray(1, 4).toString(), 'PNG');
+  const [w, h] = [icon.readUInt32BE(16), icon.readUInt32BE(20)];
+  assert.ok(w === h && w >= 128, `${w}x${h}`);
+
+  // The manifest the Marketplace reads.
+  const manifest = JSON.parse(zip.get('extension/package.json')!.toString('utf8'));
+  assert.match(manifest.repository.url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
+  assert.deepEqual(manifest.categories, ['Linters', 'Machine Learning']);
+  assert.equal(manifest.qna, false);
+  assert.equal(manifest.pricing, 'Free');
+  assert.deepEqual(manifest.extensionKind, ['workspace']);
+  assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+  assert.ok(manifest.keywords.length >= 10 && manifest.keywords.length <= 30);
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  for (const name of ['mlPins.ruleFiles', 'mlPins.installCommand']) assert.ok(untrusted.restrictedConfigurations.includes(name), name);
+  for (const name of untrusted.restrictedConfigurations) assert.ok(untrusted.description.includes(name), `the description names ${name}`);
+  assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+
+  // Lean: no sources, tests, maps or node_modules.
+  const stray = [...zip.keys()].filter((k) => /^extension\/(src|test|node_modules|scripts|bench)\/|\.map$|\.ts$/.test(k));
+  assert.deepEqual(stray, []);
+});
