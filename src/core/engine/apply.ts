@@ -69,7 +69,7 @@ export async function fixProject(input: import('./check').CheckInput, options: {
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const originals = new Map(texts);
   const current = () => ({ ...input, files: input.files.map((f) => ({ ...f, text: texts.get(f.path) ?? f.text })),
-    readFile: async (p: string) => texts.get(p) ?? (await input.readFile?.(p)) });
+    readFile: async (p: string, o?: { allowOutside?: boolean }) => texts.get(p) ?? (await input.readFile?.(p, o)) });
   let result = await checkProject(current());
   let applied = 0;
   for (let round = 0; round < (options.rounds ?? 5); round++) {
