@@ -1,6 +1,5 @@
 // `ml-pins`: the engine on the command line, for CI. Exit 0: nothing at --fail-on; 1: findings at --fail-on;
 // 2: usage or I/O errors, reported in one line without a stack trace.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
@@ -9,7 +8,8 @@ import { checkProject, knowledgeFrom } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
-import { displayPath, loadProject } from '../node/project';
+import { displayPath, loadProject, type LoadOptions } from '../node/project';
+import { writeFixes } from '../node/write';
 import { summarize, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -31,6 +31,8 @@ Options:
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
   --dry-run             fix: print the changes as a unified diff instead of writing them
+  --allow-outside       read files that includes name outside the paths checked, and let fix write there
+  --max-file-size <MB>  files larger than this are not read (default 20)
   --no-color            plain text output
   -h, --help            this help
   -v, --version         the version`;
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'allow-outside': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -71,6 +75,9 @@ async function main(argv: string[]): Promise<number> {
   if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
   if (values.accelerator !== undefined && !['cpu', 'cuda', 'rocm', 'mps', 'auto'].includes(values.accelerator)) throw new UsageError('--accelerator must be cpu, cuda, rocm, mps or auto');
   if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
+  const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
+  if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
+  const load = { allowOutside: values['allow-outside'] === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
   const settings: CheckSettings = {
     targetPython: values['target-python'],
     accelerator: values.accelerator as CheckSettings['accelerator'],
@@ -86,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': {
       if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings, load));
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
         : toText(result.files, display, color);
@@ -94,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load });
     case 'rules': {
       const rules = bundledFamilies.flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -106,21 +113,32 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
-  display: (p: string) => string; failing: (s: Severity) => boolean }): Promise<number> {
-  const input = await loadProject(paths, o.cwd, o.knowledge, o.settings);
+  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions }): Promise<number> {
+  const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
   const { changed, originals, result } = await fixProject(input);
+  let count = changed.size;
+  let status = 0;
   if (o.dryRun) {
     for (const [path, text] of changed) {
       const name = o.display(path);
       process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
     }
   } else {
-    for (const [path, text] of changed) await writeFile(path, text);
+    const bytes = new Map(input.files.map((f) => [f.path, f.bytes]));
+    const report = await writeFixes([...changed].map(([path, after]) => ({ path, before: originals.get(path)!, after, bytes: bytes.get(path) })),
+      { roots: input.roots, allowOutside: o.load.allowOutside, maxFileBytes: o.load.maxFileBytes, display: o.display });
+    if (report.aborted) {
+      process.stderr.write(`ml-pins: ${report.aborted}\n`);
+      return 2;
+    }
+    for (const s of report.skipped) process.stderr.write(`${o.display(s.path)}: ${s.reason}\n`);
+    count = report.written.length;
+    if (report.skipped.length) status = 2;
   }
   const s = summarize(result.files);
-  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${changed.size} file${changed.size === 1 ? '' : 's'}; ` +
+  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${count} file${count === 1 ? '' : 's'}; ` +
     `${s.errors} error${s.errors === 1 ? '' : 's'} and ${s.warnings} warning${s.warnings === 1 ? '' : 's'} remain.\n`);
-  return result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0;
+  return status || (result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0);
 }
 
 main(process.argv.slice(2)).then(

@@ -10,9 +10,20 @@ import { after, describe, test } from 'node:test';
 
 const repo = join(import.meta.dirname, '..', '..');
 const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', tsx, join(repo, 'src/cli/main.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+function cli(args: string[], cwd: string, asUser = false) {
+  // Permissions do not stop root: the permission tests run the CLI as nobody when the suite runs as root.
+  const argv = [process.execPath, '--import', tsx, join(repo, 'src/cli/main.ts'), ...args];
+  const cmd = asUser && process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv;
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+/** Whether the permission tests can run: as a normal user, or as root through setpriv. */
+const canDropPrivileges = process.getuid?.() !== 0 || spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0;
+/** A folder nobody may read and write (the permission tests run as nobody when root runs the suite). */
+function openToAll(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  spawnSync('chmod', ['-R', 'a+rwX', dir]);
+  for (let p = dir; p !== '/' && p.length > 1; p = join(p, '..')) { try { chmodSync(p, statSync(p).mode | 0o005); } catch { break; } }
 }
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'ml-pins-safety-')));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -112,11 +123,12 @@ describe('discovery and reading', () => {
     assert.doesNotMatch(ok.stdout, /unreadable-file/);
   });
 
-  test('an unreadable include says permission denied; an unreadable manifest does not stop the run', { skip: process.getuid?.() === 0 }, () => {
+  test('an unreadable include says permission denied; an unreadable manifest does not stop the run', { skip: !canDropPrivileges }, () => {
     const dir = project({ 'requirements.txt': '-r locked.txt\n', 'locked.txt': 'torch\n', 'sub/requirements.txt': 'numpy\n', 'zz/requirements.txt': 'diffusers>=0.21.0\n' });
+    openToAll(dir);
     chmodSync(join(dir, 'locked.txt'), 0);
     chmodSync(join(dir, 'sub/requirements.txt'), 0);
-    const r = cli(['check', '.'], dir);
+    const r = cli(['check', '.'], dir, true);
     assert.match(r.stdout, /locked\.txt.*permission denied/);
     assert.match(r.stdout, /sub\/requirements\.txt:1:1 error unreadable-file Cannot read this file: permission denied/);
     assert.match(r.stdout, /zz\/requirements\.txt:1:1 warning hf-hub-cached-download/);
@@ -132,5 +144,48 @@ describe('discovery and reading', () => {
     assert.equal(r.stderr, '');
     assert.equal(JSON.parse(r.stdout).summary.files, 1100);
     void statSync; void readFileSync;
+  });
+});
+
+describe('ml-pins fix writes what it should, how it should', () => {
+  test('encodings, BOMs and line ends are kept; a second run changes nothing', () => {
+    const dir = project({
+      'bom/requirements.txt': Buffer.from('\ufeffdiffusers>=0.21.0\n'),
+      'u16/requirements.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('diffusers>=0.21.0\r\n', 'utf16le')]),
+      'lat/requirements.txt': Buffer.from('# -*- coding: latin-1 -*-\n# café\ndiffusers>=0.21.0\n', 'latin1'),
+    });
+    const r = cli(['fix', '.'], dir);
+    assert.match(r.stderr, /Changed 3 files/, r.stderr);
+    assert.deepEqual([...readFileSync(join(dir, 'bom/requirements.txt'))].slice(0, 4), [0xef, 0xbb, 0xbf, 0x64]);
+    assert.equal(readFileSync(join(dir, 'u16/requirements.txt')).toString('hex'), `fffe${Buffer.from('diffusers>=0.29.0\r\n', 'utf16le').toString('hex')}`);
+    assert.equal(readFileSync(join(dir, 'lat/requirements.txt')).toString('latin1'), '# -*- coding: latin-1 -*-\n# café\ndiffusers>=0.29.0\n');
+    const again = cli(['fix', '.'], dir);
+    assert.match(again.stderr, /Changed 0 files/);
+  });
+
+  test('fix does not write a file outside the named folder reached through -r or a link', () => {
+    const dir = project({
+      'shared/base.txt': 'diffusers>=0.21.0\n',
+      'proj/requirements.txt': '-r ../shared/base.txt\n-r link.txt\n',
+      'proj/pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.ml-pins]\nallow-includes-outside = true\n',
+      'other/linked.txt': 'transformers>=4.0\nnumpy==1.26.4\n',
+    });
+    symlinkSync(join(dir, 'other/linked.txt'), join(dir, 'proj/link.txt'));
+    const r = cli(['fix', 'proj'], dir);
+    assert.equal(readFileSync(join(dir, 'shared/base.txt'), 'utf8'), 'diffusers>=0.21.0\n');
+    assert.match(r.stderr, /shared\/base\.txt: not written: it is outside the paths named/, r.stderr);
+    assert.equal(r.code, 2);
+    const asked = cli(['fix', 'proj', '--allow-outside'], dir);
+    assert.equal(readFileSync(join(dir, 'shared/base.txt'), 'utf8'), 'diffusers>=0.29.0\n', asked.stderr);
+  });
+
+  test('one read-only manifest among three: nothing is written, exit 2, the file is named', { skip: !canDropPrivileges }, () => {
+    const dir = project({ 'a/requirements.txt': 'diffusers>=0.21.0\n', 'b/requirements.txt': 'diffusers>=0.21.0\n', 'c/requirements.txt': 'diffusers>=0.21.0\n' });
+    openToAll(dir);
+    chmodSync(join(dir, 'b/requirements.txt'), 0o444);
+    const r = cli(['fix', '.'], dir, true);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^ml-pins: b\/requirements\.txt: the file is not writable \(permission denied\); no file was changed$/m);
+    for (const x of ['a', 'b', 'c']) assert.equal(readFileSync(join(dir, `${x}/requirements.txt`), 'utf8'), 'diffusers>=0.21.0\n');
   });
 });

@@ -228,7 +228,8 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       if (!severity) continue;
       const where = others.map((o) => `${o.req.text.trim()} in ${fileName(o.path)}`).join(', ');
       // The pin in pyproject.toml (else a requirement file) is taken as the project's intent: the others follow it.
-      const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path))[0];
+      // Ties go to the first path, so two files never each ask the other to follow them (fix would swap them forever).
+      const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path) || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))[0];
       const fixes: Fix[] = [];
       if (canonical === a) {
         // From the pin the project treats as its intent: one edit in every other file that disagrees.
