@@ -1,7 +1,7 @@
 // Checks a project: parses every manifest, builds its environments, evaluates the knowledge base on each, and adds
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
 import { parseManifest } from '../manifests';
-import { loadRequirementTree, posixJoin } from '../manifests/requirements';
+import { loadRequirementTree, posixJoin, type RequirementsFileDetails } from '../manifests/requirements';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
@@ -97,14 +97,16 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
 
   // Requirement files: follow -r / -c, reading what is not among the files.
   const includeTrees = new Map<string, ParsedManifest[]>();
+  const parsedIncludes = new Map<string, RequirementsFileDetails>();
   const readFor = (from: string) => async (path: string) => {
     if (texts.has(path)) return texts.get(path);
     if (!mayRead(input, settingsFor(from), path)) throw new ReadRefused('EOUTSIDE', OUTSIDE_REASON);
     return input.readFile?.(path, { allowOutside: outsideAllowed(input, settingsFor(from)) });
   };
+  const throughIncluder = checkedThroughIncluder(manifests);
   for (const m of manifests.values()) {
-    if (m.kind !== 'requirements' || !m.includes.length) continue;
-    const tree = await loadRequirementTree(m.path, readFor(m.path));
+    if (m.kind !== 'requirements' || !m.includes.length || throughIncluder.has(m.path)) continue;
+    const tree = await loadRequirementTree(m.path, readFor(m.path), { cache: parsedIncludes });
     includeTrees.set(m.path, tree.manifests);
     for (const { path, ...finding } of tree.findings) placed.push({ path: path ?? m.path, finding });
     for (const inc of tree.manifests) {
@@ -124,16 +126,16 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       const target = inc.resolvedPath;
       if (!target || includedFiles.has(target)) continue;
       const known = manifests.get(target);
-      if (known?.kind === 'requirements') { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
+      if (known?.kind === 'requirements' && (includeTrees.has(known.path) || !known.includes.length)) { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
       if (!texts.has(target) && !mayRead(input, settingsFor(m.path), target)) continue;
       if ((await readFor(m.path)(target).catch(() => undefined)) === undefined) continue;
-      includedFiles.set(target, (await loadRequirementTree(target, readFor(m.path))).manifests);
+      includedFiles.set(target, (await loadRequirementTree(target, readFor(m.path), { cache: parsedIncludes })).manifests);
     }
   }
 
   const environments: Environment[] = [];
   for (const m of [...manifests.values()]) {
-    if (!reports.has(m.path)) continue; // included files are checked through the files that include them
+    if (!reports.has(m.path) || throughIncluder.has(m.path)) continue; // included files are checked through the files that include them
     const settings = settingsFor(m.path);
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts };
     for (const env of environmentsOf(m, { targetPython: settings.targetPython, includeTrees, includedFiles })) {
@@ -410,4 +412,64 @@ function withholdHashLocked(f: Finding, locked: Map<string, string | undefined>)
   const how = tool ? `re-lock it with \`${clip(tool, 120)}\`` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
   return { ...f, fixes: f.fixes.filter((x) => !x.edits.some((e) => locked.has(e.path))),
     message: `${f.message} Not fixed automatically: ${fileName(hit.path)} pins hashes (--hash) that an edited version would not match; change the input file and ${how}.` };
+}
+
+/** Include trees larger than this are not also checked from each of their included files. */
+const OWN_TREE_LIMIT = 16;
+
+/**
+ * Requirement files that another checked requirement file includes, and that themselves reach more than
+ * OWN_TREE_LIMIT files: their pins are checked in their includer's environment only. Checking every link of a deep
+ * `-r` chain as its own environment as well would cost the square of the chain's length.
+ */
+function checkedThroughIncluder(manifests: Map<string, ParsedManifest>): Set<string> {
+  const children = new Map<string, string[]>();
+  const included = new Set<string>();
+  for (const m of manifests.values()) {
+    if (m.kind !== 'requirements') continue;
+    const targets = m.includes.map((i) => i.resolvedPath).filter((t): t is string => t !== undefined && manifests.get(t)?.kind === 'requirements' && t !== m.path);
+    children.set(m.path, targets);
+    for (const t of targets) included.add(t);
+  }
+  // An upper bound of each tree's size (shared files counted twice), capped: enough to tell small from large.
+  const size = new Map<string, number>();
+  const sizeOf = (start: string): number => {
+    const stack: { path: string; next: number; total: number }[] = [{ path: start, next: 0, total: 1 }];
+    const onStack = new Set([start]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const kids = children.get(top.path) ?? [];
+      if (top.next < kids.length && top.total <= OWN_TREE_LIMIT) {
+        const kid = kids[top.next++];
+        const known = size.get(kid);
+        if (known !== undefined) top.total += known;
+        else if (onStack.has(kid)) top.total = OWN_TREE_LIMIT + 1; // a cycle: as large as it gets
+        else { stack.push({ path: kid, next: 0, total: 1 }); onStack.add(kid); }
+        continue;
+      }
+      stack.pop();
+      onStack.delete(top.path);
+      const total = Math.min(top.total, OWN_TREE_LIMIT + 1);
+      size.set(top.path, total);
+      if (stack.length) stack[stack.length - 1].total += total;
+    }
+    return size.get(start)!;
+  };
+  const out = new Set<string>();
+  for (const path of included) if (sizeOf(path) > OWN_TREE_LIMIT) out.add(path);
+  // Every file must be reached from a root: in a ring of includes, the first file in path order stays a root.
+  const reached = new Set<string>();
+  const walk = (from: string) => {
+    const todo = [from];
+    while (todo.length) {
+      for (const k of children.get(todo.pop()!) ?? []) if (!reached.has(k)) { reached.add(k); todo.push(k); }
+    }
+  };
+  for (const path of children.keys()) if (!out.has(path)) walk(path);
+  for (const path of [...out].sort()) {
+    if (reached.has(path)) continue;
+    out.delete(path);
+    walk(path);
+  }
+  return out;
 }

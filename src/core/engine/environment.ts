@@ -83,8 +83,17 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       }
       const groups = groupBy(ofKind('group'), (r) => r.scope.name ?? '');
       const includes = (manifest as { groupIncludes?: { group: string; include: string }[] }).groupIncludes ?? [];
+      const includesOf = new Map<string, string[]>();
+      for (const i of includes) includesOf.set(i.group, [...(includesOf.get(i.group) ?? []), i.include]);
+      // Groups that expand to the same requirements (a ring of groups including each other) share one environment.
+      const expanded = new Set<string>();
+      const requirementIds = new Map<Requirement, number>();
       for (const group of new Set([...groups.keys(), ...includes.map((i) => i.group)])) {
-        const reqs = expandGroup(group, groups, includes).map((r) => pin(r));
+        const found = expandGroup(group, groups, includesOf);
+        const ids = found.map((r) => requirementIds.get(r) ?? requirementIds.set(r, requirementIds.size).get(r)!).sort((x, y) => x - y).join(',');
+        if (expanded.has(ids)) continue;
+        expanded.add(ids);
+        const reqs = found.map((r) => pin(r));
         if (reqs.length) envs.push(make(`${name} dependency group "${group}"`, [...reqs, ...constraints]));
       }
       const uvDev = ofKind('uv-dev').map((r) => pin(r));
@@ -208,13 +217,21 @@ export function wheelVersionSet(url: string): VersionSet {
   return VersionSet.fromSpecifierSet(`==${version}`);
 }
 
-function expandGroup(group: string, groups: Map<string, Requirement[]>, includes: { group: string; include: string }[],
-  seen = new Set<string>()): Requirement[] {
-  if (seen.has(group)) return []; // a cycle; the parser reports it
-  seen.add(group);
-  const own = groups.get(group) ?? [];
-  const included = includes.filter((i) => i.group === group).flatMap((i) => expandGroup(i.include, groups, includes, seen));
-  return [...own, ...included];
+/** A group's requirements with the groups it includes, depth first; each group once (cycles end). No recursion:
+ *  a chain of a thousand groups must not exhaust the stack. */
+function expandGroup(group: string, groups: Map<string, Requirement[]>, includesOf: Map<string, string[]>): Requirement[] {
+  const out: Requirement[] = [];
+  const seen = new Set<string>();
+  const todo = [group];
+  while (todo.length) {
+    const g = todo.pop()!;
+    if (seen.has(g)) continue; // a cycle; the parser reports it
+    seen.add(g);
+    out.push(...(groups.get(g) ?? []));
+    const next = includesOf.get(g) ?? [];
+    for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]);
+  }
+  return out;
 }
 
 interface PackageEntry {

@@ -111,7 +111,7 @@ export function decodeRequirementsBytes(bytes: Uint8Array): { text: string } | {
     const encoding = pep263Encoding(bytes);
     if (encoding) {
       const decode = decoderFor(encoding);
-      if (!decode) return { error: `Unknown encoding "${encoding}" in the coding comment` };
+      if (!decode) return { error: `Unknown encoding "${clip(encoding)}" in the coding comment` };
       return { text: decode(bytes) };
     }
     return { text: decodeWith('utf-8', bytes) };
@@ -630,12 +630,12 @@ function wheelFromUrl(url: string): { name: string; nameSpan: Span; version: str
   const raw = path.slice(start);
   const stem = raw.replace(/\.whl$/i, '');
   const dashes = stem.split('-').length - 1;
-  if (dashes !== 4 && dashes !== 5) return { error: `Invalid wheel filename (wrong number of parts): "${raw}"` };
+  if (dashes !== 4 && dashes !== 5) return { error: `Invalid wheel filename (wrong number of parts): "${clip(raw)}"` };
   const [namePart, versionPart] = stem.split('-');
   const name = safeDecode(namePart);
   const version = parseVersion(safeDecode(versionPart));
-  if (!name || name.includes('__') || !/^[\p{L}\p{N}_.]*$/u.test(name)) return { error: `Invalid project name in wheel filename "${raw}"` };
-  if (!version) return { error: `Invalid wheel filename (invalid version): "${raw}"` };
+  if (!name || name.includes('__') || !/^[\p{L}\p{N}_.]*$/u.test(name)) return { error: `Invalid project name in wheel filename "${clip(raw)}"` };
+  if (!version) return { error: `Invalid wheel filename (invalid version): "${clip(raw)}"` };
   const versionStart = start + namePart.length + 1;
   return {
     name, nameSpan: { start, end: start + namePart.length },
@@ -942,7 +942,7 @@ class FileReader {
     if (optionText) {
       const split = shellSplit(optionText.text);
       if ('error' in split) {
-        this.finding('requirement-syntax', `Could not split options: ${split.error} in "${optionText.text}"`, optionText, { start: 0, end: optionText.text.length });
+        this.finding('requirement-syntax', `Could not split options: ${split.error} in "${clip(optionText.text)}"`, optionText, { start: 0, end: optionText.text.length });
         if (!args.text) return;
       } else {
         const parsed = parseOptions(split.tokens);
@@ -1123,7 +1123,7 @@ export interface RequirementTree {
 export async function loadRequirementTree(
   rootPath: string,
   readFile: (path: string) => Promise<string | undefined>,
-  opts: RequirementsFileOptions = {},
+  opts: RequirementsFileOptions & { cache?: Map<string, RequirementsFileDetails> } = {},
 ): Promise<RequirementTree> {
   const tree: RequirementTree = { manifests: [], findings: [], unnamed: [] };
   const seen = new Set<string>();
@@ -1134,19 +1134,30 @@ export async function loadRequirementTree(
     tree.findings.push({ ...syntaxFinding('include-missing', `Cannot open requirements file ${root}`, range), path: root });
     return tree;
   }
-  await visit(root, text, opts.constraint ?? false, [root]);
+  // The chain of files being read (for cycles): a list for the message, a set for the test. A deep chain
+  // (thousands of -r) must not cost a copy of the chain per file.
+  const stack: string[] = [root];
+  const onStack = new Set(stack);
+  const { cache, ...parseOpts } = opts;
+  await visit(root, text, opts.constraint ?? false);
   return tree;
 
-  async function visit(path: string, content: string, constraint: boolean, stack: string[]): Promise<void> {
+  async function visit(path: string, content: string, constraint: boolean): Promise<void> {
     seen.add(path);
-    const details = parseRequirementsFileDetails(path, content, { ...opts, constraint });
+    // Several roots of one project share their included files: each is parsed once (same text, same mode).
+    const key = `${constraint ? 'c' : 'r'}\u0000${path}\u0000${content.length}`;
+    let details = cache?.get(key);
+    if (!details || details.manifest.path !== path) {
+      details = parseRequirementsFileDetails(path, content, { ...parseOpts, constraint });
+      cache?.set(key, details);
+    }
     tree.manifests.push(details.manifest);
     tree.unnamed.push(...details.unnamed.map((item) => ({ ...item, path })));
     await checkLocalPaths(details, readFile, posixDirname(root), tree);
     for (const include of details.manifest.includes) {
       const target = include.resolvedPath;
       if (!target) continue; // a URL: pip would download it; we do not follow it
-      if (stack.includes(target)) {
+      if (onStack.has(target)) {
         const chain = [...stack, target].join(' -> ');
         const message = `${target} recursively references itself in ${path} (${chain})`;
         tree.findings.push({ ...syntaxFinding('include-cycle', message, include.range), path });
@@ -1162,7 +1173,11 @@ export async function loadRequirementTree(
       }
       const included = read.text;
       // As pip: -r inside a constraints file includes requirements, -c includes constraints.
-      await visit(target, included, include.kind === 'constraint', [...stack, target]);
+      stack.push(target);
+      onStack.add(target);
+      await visit(target, included, include.kind === 'constraint');
+      stack.pop();
+      onStack.delete(target);
     }
   }
 }
