@@ -98,10 +98,15 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   // Requirement files: follow -r / -c, reading what is not among the files.
   const includeTrees = new Map<string, ParsedManifest[]>();
   const parsedIncludes = new Map<string, RequirementsFileDetails>();
+  const readCache = new Map<string, Promise<string | undefined>>(); // each file read once, whoever includes it
   const readFor = (from: string) => async (path: string) => {
     if (texts.has(path)) return texts.get(path);
     if (!mayRead(input, settingsFor(from), path)) throw new ReadRefused('EOUTSIDE', OUTSIDE_REASON);
-    return input.readFile?.(path, { allowOutside: outsideAllowed(input, settingsFor(from)) });
+    const allowOutside = outsideAllowed(input, settingsFor(from));
+    const key = `${allowOutside ? 1 : 0}${path}`;
+    let pending = readCache.get(key);
+    if (!pending) readCache.set(key, (pending = Promise.resolve(input.readFile?.(path, { allowOutside }))));
+    return pending;
   };
   const throughIncluder = checkedThroughIncluder(manifests);
   for (const m of manifests.values()) {
