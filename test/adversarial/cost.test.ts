@@ -49,6 +49,13 @@ describe('adversarial inputs give the same answers, cheaply', () => {
     for (const g of groups) assert.equal(g.packages.size, 1000);
   });
 
+  test('groups around a cycle share an environment; groups that include a cycle keep their own', async () => {
+    const text = '[project]\nname = "x"\nversion = "1"\n[dependency-groups]\na = ["pa", {include-group = "b"}]\nb = ["pb", {include-group = "a"}]\nc = ["pc", {include-group = "a"}]\nd = ["pd"]\n';
+    const r = await checkProject(input({ 'pyproject.toml': text }));
+    const sizes = r.environments.filter((e) => e.label.includes('dependency group')).map((e) => [e.label.replace(/^.*group /, ''), e.packages.size]);
+    assert.deepEqual(sizes, [['"a"', 2], ['"c"', 3], ['"d"', 1]]);
+  });
+
   test('a pyproject.toml with 100,000 keys is read and checked', async () => {
     const r = await checkProject(input(manyKeys(100000)));
     assert.ok(r.files[0].findings.some((f) => f.code === 'hf-hub-cached-download'));

@@ -88,7 +88,16 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       // Groups that expand to the same requirements (a ring of groups including each other) share one environment.
       const expanded = new Set<string>();
       const requirementIds = new Map<Requirement, number>();
+      // Groups that include each other (directly or around a ring) expand to the same requirements: one of them is
+      // expanded, so a ring of a thousand groups costs a thousand, not a million.
+      const cycleOf = groupCycles(includesOf);
+      const cyclesDone = new Set<number>();
       for (const group of new Set([...groups.keys(), ...includes.map((i) => i.group)])) {
+        const cycle = cycleOf.get(group);
+        if (cycle !== undefined) {
+          if (cyclesDone.has(cycle)) continue;
+          cyclesDone.add(cycle);
+        }
         const found = expandGroup(group, groups, includesOf);
         const ids = found.map((r) => requirementIds.get(r) ?? requirementIds.set(r, requirementIds.size).get(r)!).sort((x, y) => x - y).join(',');
         if (expanded.has(ids)) continue;
@@ -215,6 +224,46 @@ export function wheelVersionSet(url: string): VersionSet {
   let version: string;
   try { version = decodeURIComponent(m[1]); } catch { return VersionSet.all(); }
   return VersionSet.fromSpecifierSet(`==${version}`);
+}
+
+/**
+ * The groups that lie on a cycle of includes, each mapped to its cycle's number (strongly connected components of
+ * more than one group, Tarjan's algorithm without recursion).
+ */
+function groupCycles(includesOf: Map<string, string[]>): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out = new Map<string, number>();
+  let counter = 0;
+  let components = 0;
+  for (const start of includesOf.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    index.set(start, counter); low.set(start, counter++); stack.push(start); onStack.add(start);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const kids = includesOf.get(top.node) ?? [];
+      if (top.next < kids.length) {
+        const kid = kids[top.next++];
+        if (!index.has(kid)) {
+          index.set(kid, counter); low.set(kid, counter++); stack.push(kid); onStack.add(kid);
+          work.push({ node: kid, next: 0 });
+        } else if (onStack.has(kid)) low.set(top.node, Math.min(low.get(top.node)!, index.get(kid)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) { const parent = work[work.length - 1].node; low.set(parent, Math.min(low.get(parent)!, low.get(top.node)!)); }
+      if (low.get(top.node) === index.get(top.node)) {
+        const members: string[] = [];
+        let m: string;
+        do { m = stack.pop()!; onStack.delete(m); members.push(m); } while (m !== top.node);
+        if (members.length > 1) { for (const x of members) out.set(x, components); components++; }
+      }
+    }
+  }
+  return out;
 }
 
 /** A group's requirements with the groups it includes, depth first; each group once (cycles end). No recursion:
