@@ -10,6 +10,7 @@ import { checkProject, knowledgeFrom } from '../src/core/engine/check';
 import { parseManifest } from '../src/core/manifests';
 import { bundledFamilies } from '../src/core/rules/bundled';
 import { resolverRows } from './resolver.mjs';
+import { groupRing, includeChain, manyExclusions, manyKeys, type Files } from '../test/adversarial/cases';
 
 const json = process.argv.includes('--json');
 const root = join(import.meta.dirname, '..');
@@ -116,6 +117,29 @@ rows.push({ group: 'check', case: 'µs per line at 1k / 10k', value: checkPer[1]
 {
   const files = Array.from({ length: 1000 }, (_, i) => ({ path: `/b/svc-${i}/requirements.txt`, text: `torch==2.${i % 9}.0\ntorchvision==0.${15 + (i % 9)}.0\ndiffusers>=0.${20 + (i % 15)}.0\nnumpy${i % 2 ? '<2' : '>=2'}\ntransformers>=4.35\n` }));
   rows.push({ group: 'check', case: 'a folder of 1,000 manifests', value: await timeAsync(() => checkProject({ files, knowledge }), 5), unit: 'ms', target: '< 2000 ms' });
+}
+
+// Adversarial inputs (test/adversarial/cases.ts): each should cost about twice as much at twice the size.
+{
+  const asInput = (files: Files) => ({ files: Object.entries(files).map(([p, text]) => ({ path: `/b/${p}`, text })), readFile: async (p: string) => files[p.slice(3)], knowledge });
+  const cases: [string, (n: number) => Files, number[], string?][] = [
+    ['-r chain, depth', includeChain, [1000, 5000], '< 5000 ms at 5000'],
+    ['`!=` clauses in one requirement', manyExclusions, [2000, 20000], '< 5000 ms at 20000'],
+    ['dependency groups in an include ring', groupRing, [100, 1000], '< 2000 ms at 1000'],
+    ['pyproject.toml keys', manyKeys, [100000, 1000000]],
+  ];
+  for (const [label, make, sizes, target] of cases) {
+    const ms: number[] = [];
+    for (const n of sizes) {
+      const input = asInput(make(n));
+      const t = performance.now(); // one run each: these inputs are large enough, and the largest takes seconds
+      await checkProject(input);
+      ms.push(performance.now() - t);
+      rows.push({ group: 'adversarial', case: `${label} ${n.toLocaleString('en')}`, value: ms[ms.length - 1], unit: 'ms', target: n === sizes[sizes.length - 1] ? target : undefined });
+    }
+    const growth = (ms[1] / ms[0]) / (sizes[1] / sizes[0]);
+    rows[rows.length - 1].note = `${growth.toFixed(2)}× linear growth from ${sizes[0].toLocaleString('en')} (1.00 = linear)`;
+  }
 }
 
 // The extension: bundle size and activation cost (module load + activate() against a stub VS Code API).

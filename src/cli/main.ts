@@ -1,6 +1,5 @@
 // `ml-pins`: the engine on the command line, for CI. Exit 0: nothing at --fail-on; 1: findings at --fail-on;
 // 2: usage or I/O errors, reported in one line without a stack trace.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
@@ -13,7 +12,8 @@ import { bundledFamilies } from '../core/rules/bundled';
 import type { Severity } from '../core/types';
 import { readInstalledEnvironment } from '../node/environment';
 import { bundledMetadata } from '../node/metadata';
-import { displayPath, loadProject } from '../node/project';
+import { displayPath, loadProject, type LoadOptions } from '../node/project';
+import { writeFixes } from '../node/write';
 import { metadataCommand } from './metadata';
 import { resolutionText, resolveEnvironments, snapshotSource } from './resolve';
 import { summarize, toGithub, toJson, toSarif, toText } from './format';
@@ -47,6 +47,8 @@ Options:
   --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
                         where nothing installs together)
   --dry-run             fix: print the changes as a unified diff instead of writing them
+  --allow-outside       read files that includes name outside the paths checked, and let fix write there
+  --max-file-size <MB>  files larger than this are not read (default 20)
   --no-color            plain text output
   -h, --help            this help
   -v, --version         the version
@@ -75,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean' },
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
+        'allow-outside': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -96,6 +100,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
   if (values.platform !== undefined && !(PLATFORMS as readonly string[]).includes(values.platform)) throw new UsageError('--platform must be linux, windows or macos');
   const cwd = process.cwd();
+  const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
+  if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
+  const load = { allowOutside: values['allow-outside'] === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
   const settings: CheckSettings = {
     ...(values.environment !== undefined ? { environment: await readInstalledEnvironment(values.environment, cwd) } : {}),
     platform: values.platform as Platform | undefined,
@@ -112,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': {
       if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
-      const input = await loadProject(paths, cwd, knowledge, settings);
+      const input = await loadProject(paths, cwd, knowledge, settings, load);
       if (values.resolve) {
         const source = snapshotSource(process.env.ML_PINS_METADATA_DIR);
         input.environmentFindings = (env, c) => resolutionFindings(env, { source, ...c });
@@ -126,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load });
     case 'rules': {
       const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -139,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resolve': {
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
-      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings));
+      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings, load));
       const entries = await resolveEnvironments(result.environments, {
         targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
       });
@@ -153,21 +160,32 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
-  display: (p: string) => string; failing: (s: Severity) => boolean }): Promise<number> {
-  const input = await loadProject(paths, o.cwd, o.knowledge, o.settings);
+  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions }): Promise<number> {
+  const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
   const { changed, originals, result } = await fixProject(input);
+  let count = changed.size;
+  let status = 0;
   if (o.dryRun) {
     for (const [path, text] of changed) {
       const name = o.display(path);
       process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
     }
   } else {
-    for (const [path, text] of changed) await writeFile(path, text);
+    const bytes = new Map(input.files.map((f) => [f.path, f.bytes]));
+    const report = await writeFixes([...changed].map(([path, after]) => ({ path, before: originals.get(path)!, after, bytes: bytes.get(path) })),
+      { roots: input.roots, allowOutside: o.load.allowOutside, maxFileBytes: o.load.maxFileBytes, display: o.display });
+    if (report.aborted) {
+      process.stderr.write(`ml-pins: ${report.aborted}\n`);
+      return 2;
+    }
+    for (const s of report.skipped) process.stderr.write(`${o.display(s.path)}: ${s.reason}\n`);
+    count = report.written.length;
+    if (report.skipped.length) status = 2;
   }
   const s = summarize(result.files);
-  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${changed.size} file${changed.size === 1 ? '' : 's'}; ` +
+  process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${count} file${count === 1 ? '' : 's'}; ` +
     `${s.errors} error${s.errors === 1 ? '' : 's'} and ${s.warnings} warning${s.warnings === 1 ? '' : 's'} remain.\n`);
-  return result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0;
+  return status || (result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0);
 }
 
 main(process.argv.slice(2)).then(

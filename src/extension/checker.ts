@@ -173,9 +173,12 @@ export class WorkspaceChecker implements vscode.Disposable {
       const r = await readText(sibling(path));
       return r && 'text' in r ? r.text : undefined;
     };
+    const folder = folderUri && vscode.workspace.getWorkspaceFolder(folderUri);
     const result = await checkProject({
       files, readFile: readOther, knowledge: this.knowledge,
       settings,
+      // Includes that leave the workspace folder are read only when allowed, and never in an untrusted workspace.
+      roots: folder ? [enginePath(folder.uri)] : undefined, trusted: vscode.workspace.isTrusted,
       // Rule files from the workspace are data, but still only read once the workspace is trusted.
       loadRuleFile: vscode.workspace.isTrusted ? readOther : undefined,
     });

@@ -5,6 +5,7 @@ import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
 import { snapshotNote } from '../core/metadata/provider';
 import { VersionSet } from '../core/pep440/intervals';
+import { redactCredentials } from '../core/redact';
 import type { Requirement } from '../core/types';
 import type { WorkspaceChecker } from './checker';
 import { enginePath, toRange } from './convert';
@@ -21,7 +22,7 @@ export class MlPinsHover implements vscode.HoverProvider {
     const md = new vscode.MarkdownString(undefined, true);
     md.supportHtml = false;
     const name = displayName(requirement.normalizedName);
-    md.appendMarkdown(`**${escape(requirement.name)}** \`${escape(requirement.text.trim())}\`\n\n`);
+    md.appendMarkdown(`**${escape(requirement.name)}** \`${escape(redactCredentials(requirement.text.trim()))}\`\n\n`);
     for (const env of result.environments) {
       const pkg = env.packages.get(requirement.normalizedName);
       if (!pkg || !pkg.pins.some((p) => p.requirement === requirement)) continue;

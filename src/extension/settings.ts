@@ -27,5 +27,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     installCommand: vscode.workspace.isTrusted ? c.get<string[]>('installCommand', []) : [],
     testPrompt: c.get<string>('testPrompt', 'A beautiful sunset'),
     hubUrl: c.get<string>('hubUrl', '').trim(),
+    allowIncludesOutside: vscode.workspace.isTrusted && c.get<boolean>('allowIncludesOutsideWorkspace', false),
   };
 }

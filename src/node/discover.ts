@@ -32,8 +32,11 @@ function describeError(e: unknown): string {
   return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? String(e);
 }
 
-/** Every manifest under `root` (its own subfolders included, skipped ones excluded). */
+/** Every manifest under `root` (its own subfolders included, skipped ones excluded). Links that lead out of `root`
+ *  (a link to /usr, to a home folder) are not followed: only the project named is read. */
 async function searchFolder(root: string, out: Candidate[], visited: Set<string>): Promise<void> {
+  const realRoot = await realpathOrSelf(root);
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : `${realRoot}${path.sep}`);
   // An explicit stack rather than recursion: trees can be deep.
   const pending: { dir: string; isRoot: boolean }[] = [{ dir: root, isRoot: true }];
   while (pending.length) {
@@ -61,6 +64,7 @@ async function searchFolder(root: string, out: Candidate[], visited: Set<string>
         } catch {
           continue; // a dangling link
         }
+        if ((isDir || isFile) && !inside(await realpathOrSelf(full))) continue; // leads out of the folder named
       }
       if (isDir) {
         if (!SKIPPED_FOLDERS.has(entry.name)) pending.push({ dir: full, isRoot: false });
@@ -99,4 +103,13 @@ export async function discoverManifests(paths: string[], cwd: string): Promise<s
     result.push(c.path);
   }
   return result;
+}
+
+/** Whether a path names a folder (following links); false when it does not exist. */
+export async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -69,22 +69,31 @@ export async function fixProject(input: import('./check').CheckInput, options: {
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const originals = new Map(texts);
   const current = () => ({ ...input, files: input.files.map((f) => ({ ...f, text: texts.get(f.path) ?? f.text })),
-    readFile: async (p: string) => texts.get(p) ?? (await input.readFile?.(p)) });
+    readFile: async (p: string, o?: { allowOutside?: boolean }) => texts.get(p) ?? (await input.readFile?.(p, o)) });
   let result = await checkProject(current());
   let applied = 0;
+  // Every state the files went through: a round that leads back to one would flip-flop forever (two files that
+  // include each other with contradictory pins), so it is not applied.
+  const stateOf = () => [...texts].map(([p, t]) => `${p}\u0000${t}`).join('\u0001');
+  const seen = new Set([stateOf()]);
   for (let round = 0; round < (options.rounds ?? 5); round++) {
     const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })))
       .filter((p) => !options.only || options.only(p.finding));
     const edits = preferredEdits(placed);
     let changed = false;
+    const undo = new Map(texts);
     for (const [path, fileEdits] of edits) {
-      const before = texts.get(path) ?? (await input.readFile?.(path));
+      // The engine proposes edits only in files it was allowed to read: reading one again needs no new permission.
+      const before = texts.get(path) ?? (await input.readFile?.(path, { allowOutside: true })?.catch(() => undefined));
       if (before === undefined) continue;
       if (!originals.has(path)) originals.set(path, before);
       const after = applyEdits(before, fileEdits).text;
       if (after !== before) { texts.set(path, after); changed = true; applied += fileEdits.length; }
     }
     if (!changed) break;
+    const state = stateOf();
+    if (seen.has(state)) { for (const [p, t] of undo) texts.set(p, t); break; }
+    seen.add(state);
     result = await checkProject(current());
   }
   const changedFiles = new Map([...texts].filter(([p, t]) => originals.get(p) !== t));

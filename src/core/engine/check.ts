@@ -1,10 +1,12 @@
 // Checks a project: parses every manifest, builds its environments, evaluates the knowledge base on each, and adds
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
 import { parseManifest } from '../manifests';
-import { loadRequirementTree, posixJoin } from '../manifests/requirements';
+import { loadRequirementTree, posixJoin, type RequirementsFileDetails } from '../manifests/requirements';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
+import { isInside, OUTSIDE_REASON, ReadRefused } from '../read';
+import { clip, redactCredentials } from '../redact';
 import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
@@ -23,12 +25,17 @@ export interface SourceFile {
   text: string;
   /** Set when the file could not be read as text: the finding to report instead of parsing it. */
   unreadable?: Finding;
+  /** The bytes read from disk, when the caller has them (`fix` writes back in the same encoding). */
+  bytes?: Uint8Array;
 }
 
 export interface CheckInput {
   files: SourceFile[];
-  /** Reads files outside `files` that requirement files include (-r/-c). undefined = missing. */
-  readFile?: (path: string) => Promise<string | undefined>;
+  /**
+   * Reads files outside `files` that requirement files include (-r/-c). undefined = missing. `allowOutside` says the
+   * user allowed reading outside `roots`: without it, a reader that can see links refuses one that leads out.
+   */
+  readFile?: (path: string, options?: { allowOutside?: boolean }) => Promise<string | undefined>;
   settings?: CheckSettings;
   knowledge: Knowledge;
   /** Whether a file exists (lock files beside a pyproject decide its installer); readFile is asked when missing. */
@@ -40,6 +47,13 @@ export interface CheckInput {
   environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
+  /**
+   * The folders whose files may be read (CLI: the paths named, or the folder of a file named; VS Code: the workspace
+   * folder). Includes and rule files outside them are not read unless `allowIncludesOutside` is set. Unset: no limit.
+   */
+  roots?: string[];
+  /** false in an untrusted workspace: `allowIncludesOutside` (setting or [tool.ml-pins]) is then ignored. */
+  trusted?: boolean;
 }
 
 export interface FileReport {
@@ -94,15 +108,26 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
 
   // Requirement files: follow -r / -c, reading what is not among the files.
   const includeTrees = new Map<string, ParsedManifest[]>();
-  const read = async (path: string) => texts.get(path) ?? (await input.readFile?.(path));
+  const parsedIncludes = new Map<string, RequirementsFileDetails>();
+  const readCache = new Map<string, Promise<string | undefined>>(); // each file read once, whoever includes it
+  const readFor = (from: string) => async (path: string) => {
+    if (texts.has(path)) return texts.get(path);
+    if (!mayRead(input, settingsFor(from), path)) throw new ReadRefused('EOUTSIDE', OUTSIDE_REASON);
+    const allowOutside = outsideAllowed(input, settingsFor(from));
+    const key = `${allowOutside ? 1 : 0}${path}`;
+    let pending = readCache.get(key);
+    if (!pending) readCache.set(key, (pending = Promise.resolve(input.readFile?.(path, { allowOutside }))));
+    return pending;
+  };
+  const throughIncluder = checkedThroughIncluder(manifests);
   for (const m of manifests.values()) {
-    if (m.kind !== 'requirements' || !m.includes.length) continue;
-    const tree = await loadRequirementTree(m.path, read);
+    if (m.kind !== 'requirements' || !m.includes.length || throughIncluder.has(m.path)) continue;
+    const tree = await loadRequirementTree(m.path, readFor(m.path), { cache: parsedIncludes });
     includeTrees.set(m.path, tree.manifests);
     for (const { path, ...finding } of tree.findings) placed.push({ path: path ?? m.path, finding });
     for (const inc of tree.manifests) {
       if (!texts.has(inc.path)) {
-        const text = await read(inc.path);
+        const text = await readFor(m.path)(inc.path).catch(() => undefined);
         if (text !== undefined) texts.set(inc.path, text);
         manifests.set(inc.path, inc);
       }
@@ -117,9 +142,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       const target = inc.resolvedPath;
       if (!target || includedFiles.has(target)) continue;
       const known = manifests.get(target);
-      if (known?.kind === 'requirements') { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
-      if ((await read(target)) === undefined) continue;
-      includedFiles.set(target, (await loadRequirementTree(target, read)).manifests);
+      if (known?.kind === 'requirements' && (includeTrees.has(known.path) || !known.includes.length)) { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
+      if (!texts.has(target) && !mayRead(input, settingsFor(m.path), target)) continue;
+      if ((await readFor(m.path)(target).catch(() => undefined)) === undefined) continue;
+      includedFiles.set(target, (await loadRequirementTree(target, readFor(m.path), { cache: parsedIncludes })).manifests);
     }
   }
 
@@ -142,7 +168,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
 
   // Every environment first: an index finding names the project's other install paths.
   const environments: Environment[] = [];
-  const checked = [...manifests.values()].filter((m) => reports.has(m.path)); // included files are checked through the files that include them
+  const checked = [...manifests.values()].filter((m) => reports.has(m.path) && !throughIncluder.has(m.path)); // included files are checked through the files that include them
   const envsOf = new Map<ParsedManifest, Environment[]>();
   for (const m of checked) {
     const settings = settingsFor(m.path);
@@ -169,6 +195,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       reports.set(path, report);
     }
     report.findings.push(finding);
+  }
+  const locked = hashLockedFiles(manifests, texts);
+  for (const report of reports.values()) {
+    if (report.findings.length) report.findings = report.findings.map((f) => redactFinding(locked.size ? withholdHashLocked(f, locked) : f));
   }
   const files = [...reports.values()].sort((a, b) => a.path.localeCompare(b.path));
   for (const f of files) f.findings.sort((a, b) => compareRanges(a.range, b.range) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.code.localeCompare(b.code));
@@ -297,7 +327,8 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       if (!severity) continue;
       const where = others.map((o) => `${o.req.text.trim()} in ${fileName(o.path)}`).join(', ');
       // The pin in pyproject.toml (else a requirement file) is taken as the project's intent: the others follow it.
-      const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path))[0];
+      // Ties go to the first path, so two files never each ask the other to follow them (fix would swap them forever).
+      const canonical = [a, ...others].sort((x, y) => authority(x.path) - authority(y.path) || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))[0];
       const fixes: Fix[] = [];
       if (canonical === a) {
         // From the pin the project treats as its intent: one edit in every other file that disagrees.
@@ -402,7 +433,11 @@ async function loadProjectRules(m: ParsedManifest, files: string[], input: Check
   const families: RuleFamily[] = [];
   for (const file of files) {
     const path = posixJoin(dirname(m.path), file);
-    const text = await input.loadRuleFile?.(path);
+    if (!mayRead(input, mergeSettings(input.settings ?? {}, readToolConfig(m.toolConfig?.value).settings), path)) {
+      placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message: `rule file ${clip(file)} was ${OUTSIDE_REASON}`, packages: [], range: m.toolConfig!.range, fixes: [] } });
+      continue;
+    }
+    const text = await input.loadRuleFile?.(path).catch(() => undefined);
     const problem = (message: string) => placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message, packages: [], range: m.toolConfig!.range, fixes: [] } });
     if (text === undefined) { problem(`rule file ${file} could not be read${input.loadRuleFile ? '' : ' (rule files from the project are not loaded here)'}`); continue; }
     let json: unknown;
@@ -429,4 +464,110 @@ function knowledgeFamilies(k: Knowledge): RuleFamily[] {
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
+}
+
+/** Findings leave the engine with URL credentials hidden in everything shown (message, related notes, fix titles). */
+function redactFinding(f: Finding): Finding {
+  const clean = (s: string) => redactCredentials(s);
+  const same = clean(f.message) === f.message && f.fixes.every((x) => clean(x.title) === x.title) && (f.related ?? []).every((r) => clean(r.message) === r.message);
+  if (same) return f;
+  return { ...f, message: clean(f.message), fixes: f.fixes.map((x) => ({ ...x, title: clean(x.title) })),
+    ...(f.related ? { related: f.related.map((r) => ({ ...r, message: clean(r.message) })) } : {}) };
+}
+
+/** Whether `path` may be read: inside a root, or outside with the user's (trusted) permission. */
+function mayRead(input: CheckInput, settings: CheckSettings, path: string): boolean {
+  if (!input.roots) return true;
+  if (input.roots.some((r) => isInside(path, r))) return true;
+  return outsideAllowed(input, settings);
+}
+
+function outsideAllowed(input: CheckInput, settings: CheckSettings): boolean {
+  return input.trusted !== false && settings.allowIncludesOutside === true;
+}
+
+/**
+ * Requirement files with `--hash` (pip-compile --generate-hashes, uv pip compile): editing a pin there leaves the old
+ * version's hashes, and pip then refuses the file. Maps each such file to the tool its header names, if any.
+ */
+function hashLockedFiles(manifests: Map<string, ParsedManifest>, texts: Map<string, string>): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const m of manifests.values()) {
+    if (m.kind !== 'requirements' || !m.requirements.some((r) => r.hashes?.length)) continue;
+    const head = (texts.get(m.path) ?? '').slice(0, 2000);
+    const tool = /^#\s*(uv pip compile\b[^\n\r]*)/m.exec(head)?.[1]?.trim() ?? (/autogenerated by uv\b/i.test(head) ? 'uv pip compile'
+      : /^#\s*(pip-compile\b[^\n\r]*)/m.exec(head)?.[1]?.trim() ?? (/pip-compile/i.test(head) ? 'pip-compile' : undefined));
+    out.set(m.path, tool);
+  }
+  return out;
+}
+
+/** A fix that would edit a hash-locked file is withheld: the finding says to re-lock the file instead. */
+function withholdHashLocked(f: Finding, locked: Map<string, string | undefined>): Finding {
+  const hit = f.fixes.flatMap((x) => x.edits).find((e) => locked.has(e.path));
+  if (!hit) return f;
+  const tool = locked.get(hit.path);
+  const how = tool ? `re-lock it with \`${clip(tool, 120)}\`` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
+  return { ...f, fixes: f.fixes.filter((x) => !x.edits.some((e) => locked.has(e.path))),
+    message: `${f.message} Not fixed automatically: ${fileName(hit.path)} pins hashes (--hash) that an edited version would not match; change the input file and ${how}.` };
+}
+
+/** Include trees larger than this are not also checked from each of their included files. */
+const OWN_TREE_LIMIT = 16;
+
+/**
+ * Requirement files that another checked requirement file includes, and that themselves reach more than
+ * OWN_TREE_LIMIT files: their pins are checked in their includer's environment only. Checking every link of a deep
+ * `-r` chain as its own environment as well would cost the square of the chain's length.
+ */
+function checkedThroughIncluder(manifests: Map<string, ParsedManifest>): Set<string> {
+  const children = new Map<string, string[]>();
+  const included = new Set<string>();
+  for (const m of manifests.values()) {
+    if (m.kind !== 'requirements') continue;
+    const targets = m.includes.map((i) => i.resolvedPath).filter((t): t is string => t !== undefined && manifests.get(t)?.kind === 'requirements' && t !== m.path);
+    children.set(m.path, targets);
+    for (const t of targets) included.add(t);
+  }
+  // An upper bound of each tree's size (shared files counted twice), capped: enough to tell small from large.
+  const size = new Map<string, number>();
+  const sizeOf = (start: string): number => {
+    const stack: { path: string; next: number; total: number }[] = [{ path: start, next: 0, total: 1 }];
+    const onStack = new Set([start]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const kids = children.get(top.path) ?? [];
+      if (top.next < kids.length && top.total <= OWN_TREE_LIMIT) {
+        const kid = kids[top.next++];
+        const known = size.get(kid);
+        if (known !== undefined) top.total += known;
+        else if (onStack.has(kid)) top.total = OWN_TREE_LIMIT + 1; // a cycle: as large as it gets
+        else { stack.push({ path: kid, next: 0, total: 1 }); onStack.add(kid); }
+        continue;
+      }
+      stack.pop();
+      onStack.delete(top.path);
+      const total = Math.min(top.total, OWN_TREE_LIMIT + 1);
+      size.set(top.path, total);
+      if (stack.length) stack[stack.length - 1].total += total;
+    }
+    return size.get(start)!;
+  };
+  const out = new Set<string>();
+  for (const path of included) if (sizeOf(path) > OWN_TREE_LIMIT) out.add(path);
+  // Every file must be reached from a root: in a ring of includes, the first file in path order stays a root.
+  const reached = new Set<string>();
+  const walk = (from: string) => {
+    const todo = [from];
+    while (todo.length) {
+      for (const k of children.get(todo.pop()!) ?? []) if (!reached.has(k)) { reached.add(k); todo.push(k); }
+    }
+  };
+  for (const path of children.keys()) if (!out.has(path)) walk(path);
+  for (const path of [...out].sort()) {
+    if (reached.has(path)) continue;
+    out.delete(path);
+    walk(path);
+  }
+  return out;
 }

@@ -48,6 +48,11 @@ export interface CheckSettings {
   models?: string[];
   /** A project's own installer, as an argument list. */
   installCommand?: string[];
+  /**
+   * Read files that includes (-r/-c, `pip install -r`, rule files) name outside the checked folder. Off by default:
+   * an include can name any file (`-r ~/.ssh/id_rsa`) and unparsable lines are quoted in findings.
+   */
+  allowIncludesOutside?: boolean;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -69,6 +74,7 @@ export interface ConfigProblem {
  *   rule-files = ["ml-pins-rules.json"]
  *   models = ["sdxl-1.0"]
  *   install-command = ["python", "setup_ai_models.py", "--models", "sdxl-1.0"]   # or one string, split on spaces
+ *   allow-includes-outside = true      # read -r/-c files outside the checked folder (not in untrusted workspaces)
  *   [tool.ml-pins.rules]
  *   hf-hub-cached-download = "error"                              # a severity, or "off"
  *   torchvision-torch-mismatch = { severity = "warning", admitted = "off" }
@@ -115,6 +121,10 @@ export function readToolConfig(value: unknown): { settings: CheckSettings; probl
         if (typeof v === 'string') settings.installCommand = v.trim().split(/\s+/).filter(Boolean);
         else settings.installCommand = strings(v, key);
         break;
+      case 'allow-includes-outside':
+        if (typeof v === 'boolean') settings.allowIncludesOutside = v;
+        else problems.push({ message: '[tool.ml-pins] allow-includes-outside must be true or false' });
+        break;
       case 'rules':
         readRuleOverrides(v, settings, problems);
         break;
@@ -157,6 +167,7 @@ export function mergeSettings(user: CheckSettings, project: CheckSettings): Chec
     disabledRules: [...(user.disabledRules ?? []), ...(project.disabledRules ?? [])],
     severityOverrides: { ...user.severityOverrides, ...project.severityOverrides },
     admittedOverrides: { ...user.admittedOverrides, ...project.admittedOverrides },
+    allowIncludesOutside: user.allowIncludesOutside === true || project.allowIncludesOutside === true,
   };
 }
 

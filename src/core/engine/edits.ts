@@ -2,6 +2,8 @@
 // requirement is added next to the one that needs it, in the same list, quoting, indentation and line endings.
 import { compareVersions, parseSpecifier, parseVersion } from '../pep440';
 import type { Version } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import { poetryToPep440 } from '../pep440/poetry';
 import { LineIndex, lineIndexFor } from '../text';
 import type { ParsedManifest, Range, Requirement, TextEdit } from '../types';
 
@@ -113,7 +115,56 @@ export function replaceSpecifier(path: string, requirement: Requirement, newSpec
       return { path, range: requirement.range, newText: `"${before}${newSpecifier}${after}"` };
     }
   }
-  return { path, range: requirement.specifierRange, newText: newSpecifier };
+  return { path, range: requirement.specifierRange, newText: keepContinuations(requirement, inWrittenStyle(requirement, newSpecifier, text), text) };
+}
+
+/**
+ * `numpy==\` + newline + `1.26.4`: the new specifier keeps the line break where the old one had it (after the
+ * operator, or at the same place), and whatever line end the old range ran over.
+ */
+function keepContinuations(requirement: Requirement, newText: string, text: string | undefined): string {
+  if (text === undefined) return newText;
+  const index = lineIndexFor(text);
+  const raw = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end));
+  const m = /\\(\r\n|\r|\n)[ \t]*/.exec(raw);
+  if (!m) return newText;
+  const before = raw.slice(0, m.index);
+  const op = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*/.exec(newText)?.[0] ?? '';
+  const at = /^\s*(~=|===|==|!=|<=|>=|<|>)?\s*$/.test(before) ? (before.trim() ? op.length : 0) : Math.min(before.length, newText.length);
+  const tail = /\s*$/.exec(raw.slice(m.index + m[0].length))![0];
+  return `${newText.slice(0, at)}${m[0]}${newText.slice(at)}${/[\r\n]/.test(tail) ? tail : ''}`;
+}
+
+const OPERATOR_GAP = /(~=|===|==|!=|<=|>=|<|>)(?=[^\s=<>~!])/g;
+
+/**
+ * A new PEP 440 specifier written the way the old one was: Poetry's and Pipfile's bare `"2.1.0"` stays bare
+ * (`"2.3.0"`, not `"==2.3.0"`), Poetry's `^2.1`/`~2.1` stay caret/tilde when the new range is one, and a space after
+ * the operators (`== 0.17.0`) is kept.
+ */
+function inWrittenStyle(requirement: Requirement, newSpecifier: string, text: string | undefined): string {
+  if (text === undefined) return newSpecifier;
+  const index = lineIndexFor(text);
+  const written = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end)).trim();
+  const kind = requirement.scope.kind;
+  if ((kind === 'poetry' || kind === 'poetry-group' || kind === 'pipfile' || kind === 'pipfile-dev') && requirement.originalSpecifier !== undefined) {
+    const exact = /^==\s*([^,*\s]+)$/.exec(newSpecifier.trim());
+    if (exact && /^v?\d[^\s,<>=!~^*|]*$/.test(written.replace(/^["']|["']$/g, ''))) return exact[1];
+    const sigil = /^["']?([\^~])(?!=)/.exec(written)?.[1];
+    const floor = /^>=\s*([^,\s]+)/.exec(newSpecifier.trim())?.[1];
+    if (sigil && floor) {
+      const wanted = poetryToPep440(`${sigil}${floor}`);
+      const asSet = (x: string) => { try { return VersionSet.fromSpecifierSet(x); } catch { return undefined; } };
+      const a = wanted?.length === 1 ? asSet(wanted[0]) : undefined;
+      const b = asSet(newSpecifier);
+      if (a && b && a.equals(b)) return `${sigil}${floor}`;
+    }
+    return newSpecifier;
+  }
+  if (/(~=|===|==|!=|<=|>=|<|>)\s+\d/.test(written) && !/(~=|===|==|!=|<=|>=|<|>)\s/.test(newSpecifier)) {
+    return newSpecifier.replace(OPERATOR_GAP, '$1 ');
+  }
+  return newSpecifier;
 }
 
 /** The written specifier text of a requirement (Poetry's original constraint, or the PEP 508 specifier). */

@@ -93,8 +93,26 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
       }
       const groups = groupBy(ofKind('group'), (r) => r.scope.name ?? '');
       const includes = (manifest as { groupIncludes?: { group: string; include: string }[] }).groupIncludes ?? [];
+      const includesOf = new Map<string, string[]>();
+      for (const i of includes) includesOf.set(i.group, [...(includesOf.get(i.group) ?? []), i.include]);
+      // Groups that expand to the same requirements (a ring of groups including each other) share one environment.
+      const expanded = new Set<string>();
+      const requirementIds = new Map<Requirement, number>();
+      // Groups that include each other (directly or around a ring) expand to the same requirements: one of them is
+      // expanded, so a ring of a thousand groups costs a thousand, not a million.
+      const cycleOf = groupCycles(includesOf);
+      const cyclesDone = new Set<number>();
       for (const group of new Set([...groups.keys(), ...includes.map((i) => i.group)])) {
-        const reqs = expandGroup(group, groups, includes).map((r) => pin(r));
+        const cycle = cycleOf.get(group);
+        if (cycle !== undefined) {
+          if (cyclesDone.has(cycle)) continue;
+          cyclesDone.add(cycle);
+        }
+        const found = expandGroup(group, groups, includesOf);
+        const ids = found.map((r) => requirementIds.get(r) ?? requirementIds.set(r, requirementIds.size).get(r)!).sort((x, y) => x - y).join(',');
+        if (expanded.has(ids)) continue;
+        expanded.add(ids);
+        const reqs = found.map((r) => pin(r));
         if (reqs.length) envs.push(make(`${name} dependency group "${group}"`, [...reqs, ...constraints]));
       }
       const uvDev = ofKind('uv-dev').map((r) => pin(r));
@@ -218,13 +236,61 @@ export function wheelVersionSet(url: string): VersionSet {
   return VersionSet.fromSpecifierSet(`==${version}`);
 }
 
-function expandGroup(group: string, groups: Map<string, Requirement[]>, includes: { group: string; include: string }[],
-  seen = new Set<string>()): Requirement[] {
-  if (seen.has(group)) return []; // a cycle; the parser reports it
-  seen.add(group);
-  const own = groups.get(group) ?? [];
-  const included = includes.filter((i) => i.group === group).flatMap((i) => expandGroup(i.include, groups, includes, seen));
-  return [...own, ...included];
+/**
+ * The groups that lie on a cycle of includes, each mapped to its cycle's number (strongly connected components of
+ * more than one group, Tarjan's algorithm without recursion).
+ */
+function groupCycles(includesOf: Map<string, string[]>): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out = new Map<string, number>();
+  let counter = 0;
+  let components = 0;
+  for (const start of includesOf.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    index.set(start, counter); low.set(start, counter++); stack.push(start); onStack.add(start);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const kids = includesOf.get(top.node) ?? [];
+      if (top.next < kids.length) {
+        const kid = kids[top.next++];
+        if (!index.has(kid)) {
+          index.set(kid, counter); low.set(kid, counter++); stack.push(kid); onStack.add(kid);
+          work.push({ node: kid, next: 0 });
+        } else if (onStack.has(kid)) low.set(top.node, Math.min(low.get(top.node)!, index.get(kid)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) { const parent = work[work.length - 1].node; low.set(parent, Math.min(low.get(parent)!, low.get(top.node)!)); }
+      if (low.get(top.node) === index.get(top.node)) {
+        const members: string[] = [];
+        let m: string;
+        do { m = stack.pop()!; onStack.delete(m); members.push(m); } while (m !== top.node);
+        if (members.length > 1) { for (const x of members) out.set(x, components); components++; }
+      }
+    }
+  }
+  return out;
+}
+
+/** A group's requirements with the groups it includes, depth first; each group once (cycles end). No recursion:
+ *  a chain of a thousand groups must not exhaust the stack. */
+function expandGroup(group: string, groups: Map<string, Requirement[]>, includesOf: Map<string, string[]>): Requirement[] {
+  const out: Requirement[] = [];
+  const seen = new Set<string>();
+  const todo = [group];
+  while (todo.length) {
+    const g = todo.pop()!;
+    if (seen.has(g)) continue; // a cycle; the parser reports it
+    seen.add(g);
+    out.push(...(groups.get(g) ?? []));
+    const next = includesOf.get(g) ?? [];
+    for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]);
+  }
+  return out;
 }
 
 interface PackageEntry {

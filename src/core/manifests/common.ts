@@ -2,6 +2,7 @@
 // `Requirement` with exact ranges, or a `requirement-syntax` finding that says what is wrong.
 
 import { parseRequirement, type ParsedRequirement, type Span } from '../pep508';
+import { clip } from '../redact';
 import { normalizeName, type LineIndex } from '../text';
 import type { Finding, Range, Requirement, RequirementScope, Severity } from '../types';
 
@@ -90,10 +91,10 @@ const OPERATORS = ['~=', '==', '!=', '<=', '>=', '<', '>', '==='];
 export function requirementErrorMessage(value: string, message: string, span: Span): string {
   const text = value.trim();
   if (!text) return 'Empty requirement: expected a package name';
-  let out = `Invalid requirement "${text}": ${message}`;
+  let out = `Invalid requirement "${clip(text)}": ${message}`;
   const rest = value.slice(span.end).trimEnd();
   if (span.end < value.length && rest.trim()) {
-    out += ` (found "${rest.length > 20 ? `${rest.slice(0, 20)}…` : rest}")`;
+    out += ` (found "${clip(rest, 20)}")`;
   }
   if (text.includes('=') && !OPERATORS.some((op) => text.includes(op))) out += '. "=" is not a valid operator; did you mean "=="?';
   return out;

@@ -385,7 +385,7 @@ export function parseCondaEnvironment(path: string, text: string): ParsedManifes
   const deep = yamlNestingTooDeep(text);
   if (deep >= 0) {
     r.manifest.findings.push(syntaxFinding('yaml-syntax',
-      `Invalid YAML: nesting is too deep (more than ${MAX_YAML_NESTING} levels)`, r.index.range(deep, deep + 1)));
+      `Invalid YAML: nesting is too deep (more than ${MAX_YAML_NESTING} levels)`, textRange(r.index, text, deep, deep + 1)));
     return r.manifest;
   }
   try {
@@ -393,7 +393,7 @@ export function parseCondaEnvironment(path: string, text: string): ParsedManifes
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         r.manifest.findings.push(syntaxFinding('yaml-syntax', `Invalid YAML: ${yamlErrorMessage(e.message)}`,
-          r.index.range(e.pos[0], e.pos[1])));
+          textRange(r.index, text, e.pos[0], e.pos[1])));
       }
       return r.manifest;
     }
@@ -410,6 +410,15 @@ export function parseCondaEnvironment(path: string, text: string): ParsedManifes
     r.manifest.findings = [syntaxFinding('yaml-syntax', `Invalid YAML: ${message}`, r.index.range(0, 0))];
   }
   return r.manifest;
+}
+
+/** A range that never ends (or starts) between the `\r` and the `\n` of a CRLF line end, i.e. past the line's text. */
+function textRange(index: CondaReader['index'], text: string, start: number, end: number) {
+  const inCrlf = (i: number) => i > 0 && text.charCodeAt(i - 1) === 13 && text.charCodeAt(i) === 10;
+  const s = Math.min(Math.max(0, start), text.length);
+  let e = Math.min(Math.max(s, end), text.length);
+  if (inCrlf(e)) e--;
+  return index.range(inCrlf(s) ? s - 1 : s, Math.max(inCrlf(s) ? s - 1 : s, e));
 }
 
 /** A bare URL (`git+https://…`, `https://…whl`, `file:///…`) or a local path (`.`, `./vendor/pkg`, `../x.whl`). */

@@ -6,6 +6,8 @@
 import { parseVersion } from '../pep440';
 import { parseMarker, parseRequirement, type ParsedRequirement, type Span } from '../pep508';
 import { LineIndex, normalizeName } from '../text';
+import { readFailureReason, ReadRefused } from '../read';
+import { clip } from '../redact';
 import type {
   Finding, Include, PackageIndex, ParsedManifest, Range, Requirement, RequirementScope, Severity,
 } from '../types';
@@ -109,7 +111,7 @@ export function decodeRequirementsBytes(bytes: Uint8Array): { text: string } | {
     const encoding = pep263Encoding(bytes);
     if (encoding) {
       const decode = decoderFor(encoding);
-      if (!decode) return { error: `Unknown encoding "${encoding}" in the coding comment` };
+      if (!decode) return { error: `Unknown encoding "${clip(encoding)}" in the coding comment` };
       return { text: decode(bytes) };
     }
     return { text: decodeWith('utf-8', bytes) };
@@ -628,12 +630,12 @@ function wheelFromUrl(url: string): { name: string; nameSpan: Span; version: str
   const raw = path.slice(start);
   const stem = raw.replace(/\.whl$/i, '');
   const dashes = stem.split('-').length - 1;
-  if (dashes !== 4 && dashes !== 5) return { error: `Invalid wheel filename (wrong number of parts): "${raw}"` };
+  if (dashes !== 4 && dashes !== 5) return { error: `Invalid wheel filename (wrong number of parts): "${clip(raw)}"` };
   const [namePart, versionPart] = stem.split('-');
   const name = safeDecode(namePart);
   const version = parseVersion(safeDecode(versionPart));
-  if (!name || name.includes('__') || !/^[\p{L}\p{N}_.]*$/u.test(name)) return { error: `Invalid project name in wheel filename "${raw}"` };
-  if (!version) return { error: `Invalid wheel filename (invalid version): "${raw}"` };
+  if (!name || name.includes('__') || !/^[\p{L}\p{N}_.]*$/u.test(name)) return { error: `Invalid project name in wheel filename "${clip(raw)}"` };
+  if (!version) return { error: `Invalid wheel filename (invalid version): "${clip(raw)}"` };
   const versionStart = start + namePart.length + 1;
   return {
     name, nameSpan: { start, end: start + namePart.length },
@@ -705,7 +707,7 @@ function interpretLink(req: ReqText, url: string, urlStart: number, ctx: LineCon
     return { kind: 'named', requirement: linkRequirement(req, url, urlStart, ctx, name, marker) };
   }
   if (egg) {
-    if (!PROJECT_NAME_RE.test(egg.name)) return { kind: 'error', message: `Invalid #egg= fragment "${egg.name}": it must be a project name` };
+    if (!PROJECT_NAME_RE.test(egg.name)) return { kind: 'error', message: `Invalid #egg= fragment "${clip(egg.name)}": it must be a project name` };
     const name = { name: egg.name, span: { start: egg.start, end: egg.start + egg.name.length } };
     return { kind: 'named', requirement: linkRequirement(req, url, urlStart, ctx, name, marker) };
   }
@@ -723,7 +725,7 @@ function interpretLine(req: ReqText, ctx: LineContext): Interpretation {
     head = req.text.slice(0, at);
     marker = req.text.slice(at + sep.length).trim() || undefined;
     const parsed = marker && parseMarker(marker);
-    if (parsed && !parsed.ok) return { kind: 'error', message: `Invalid marker "${marker}": ${parsed.error.message}` };
+    if (parsed && !parsed.ok) return { kind: 'error', message: `Invalid marker "${clip(marker ?? "")}": ${parsed.error.message}` };
   }
   const name = head.trim();
   const nameStart = head.length - head.trimStart().length;
@@ -768,14 +770,14 @@ function interpretEditable(req: ReqText, ctx: LineContext): Interpretation {
   if (VCS_SCHEMES.includes(urlScheme(url))) {
     const egg = eggFragment(req.text);
     if (!egg) {
-      return { kind: 'error', message: `Could not detect requirement name for "${req.text}", please specify one with your_package_name @ URL` };
+      return { kind: 'error', message: `Could not detect requirement name for "${clip(req.text)}", please specify one with your_package_name @ URL` };
     }
     return interpretLink(req, req.text, 0, ctx, undefined, true);
   }
   if (urlScheme(req.text) && urlScheme(req.text).length > 1) {
     return {
       kind: 'error',
-      message: `${req.text} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(', ')}).`,
+      message: `${clip(req.text)} is not a valid editable requirement. It should either be a path to a local project or a VCS URL (beginning with ${VCS_SCHEMES.join(', ')}).`,
     };
   }
   // A local project directory (pip checks that it exists; loadRequirementTree does that when it can).
@@ -940,7 +942,7 @@ class FileReader {
     if (optionText) {
       const split = shellSplit(optionText.text);
       if ('error' in split) {
-        this.finding('requirement-syntax', `Could not split options: ${split.error} in "${optionText.text}"`, optionText, { start: 0, end: optionText.text.length });
+        this.finding('requirement-syntax', `Could not split options: ${split.error} in "${clip(optionText.text)}"`, optionText, { start: 0, end: optionText.text.length });
         if (!args.text) return;
       } else {
         const parsed = parseOptions(split.tokens);
@@ -1129,7 +1131,7 @@ export interface RequirementTree {
 export async function loadRequirementTree(
   rootPath: string,
   readFile: (path: string) => Promise<string | undefined>,
-  opts: RequirementsFileOptions = {},
+  opts: RequirementsFileOptions & { cache?: Map<string, RequirementsFileDetails> } = {},
 ): Promise<RequirementTree> {
   const tree: RequirementTree = { manifests: [], findings: [], unnamed: [] };
   const seen = new Set<string>();
@@ -1140,34 +1142,50 @@ export async function loadRequirementTree(
     tree.findings.push({ ...syntaxFinding('include-missing', `Cannot open requirements file ${root}`, range), path: root });
     return tree;
   }
-  await visit(root, text, opts.constraint ?? false, [root]);
+  // The chain of files being read (for cycles): a list for the message, a set for the test. A deep chain
+  // (thousands of -r) must not cost a copy of the chain per file.
+  const stack: string[] = [root];
+  const onStack = new Set(stack);
+  const { cache, ...parseOpts } = opts;
+  await visit(root, text, opts.constraint ?? false);
   return tree;
 
-  async function visit(path: string, content: string, constraint: boolean, stack: string[]): Promise<void> {
+  async function visit(path: string, content: string, constraint: boolean): Promise<void> {
     seen.add(path);
-    const details = parseRequirementsFileDetails(path, content, { ...opts, constraint });
+    // Several roots of one project share their included files: each is parsed once (same text, same mode).
+    const key = `${constraint ? 'c' : 'r'}\u0000${path}\u0000${content.length}`;
+    let details = cache?.get(key);
+    if (!details || details.manifest.path !== path) {
+      details = parseRequirementsFileDetails(path, content, { ...parseOpts, constraint });
+      cache?.set(key, details);
+    }
     tree.manifests.push(details.manifest);
     tree.unnamed.push(...details.unnamed.map((item) => ({ ...item, path })));
     await checkLocalPaths(details, readFile, posixDirname(root), tree);
     for (const include of details.manifest.includes) {
       const target = include.resolvedPath;
       if (!target) continue; // a URL: pip would download it; we do not follow it
-      if (stack.includes(target)) {
+      if (onStack.has(target)) {
         const chain = [...stack, target].join(' -> ');
         const message = `${target} recursively references itself in ${path} (${chain})`;
         tree.findings.push({ ...syntaxFinding('include-cycle', message, include.range), path });
         continue;
       }
       if (seen.has(target)) continue;
-      const included = await safeRead(readFile, target);
-      if (included === undefined) {
+      const read = await tryRead(readFile, target);
+      if (!('text' in read)) {
         const kind = include.kind === 'constraint' ? 'constraints' : 'requirements';
-        const message = `Cannot open ${kind} file "${include.target}" (${target}): no such file`;
-        tree.findings.push({ ...syntaxFinding('include-missing', message, include.range), path });
+        const message = `Cannot open ${kind} file "${clip(include.target)}" (${clip(target)}): ${read.reason}`;
+        tree.findings.push({ ...syntaxFinding('include-missing', message, include.range, read.refused ? 'warning' : 'error'), path });
         continue;
       }
+      const included = read.text;
       // As pip: -r inside a constraints file includes requirements, -c includes constraints.
-      await visit(target, included, include.kind === 'constraint', [...stack, target]);
+      stack.push(target);
+      onStack.add(target);
+      await visit(target, included, include.kind === 'constraint');
+      stack.pop();
+      onStack.delete(target);
     }
   }
 }
@@ -1177,6 +1195,16 @@ async function safeRead(readFile: (path: string) => Promise<string | undefined>,
     return await readFile(path);
   } catch {
     return undefined;
+  }
+}
+
+/** The text of a file, or why it was not read (`refused`: the reader would not read it, e.g. outside the folder). */
+async function tryRead(readFile: (path: string) => Promise<string | undefined>, path: string): Promise<{ text: string } | { reason: string; refused: boolean }> {
+  try {
+    const text = await readFile(path);
+    return text === undefined ? { reason: 'no such file', refused: false } : { text };
+  } catch (e) {
+    return { reason: readFailureReason(e), refused: e instanceof ReadRefused };
   }
 }
 
@@ -1196,15 +1224,15 @@ async function checkLocalPaths(
     let found = false;
     for (const base of new Set(bases)) {
       const dir = posixJoin(base, target);
-      if ((await safeRead(readFile, posixJoin(dir, 'pyproject.toml'))) !== undefined ||
-        (await safeRead(readFile, posixJoin(dir, 'setup.py'))) !== undefined) {
-        found = true;
-        break;
-      }
+      const pyproject = await tryRead(readFile, posixJoin(dir, 'pyproject.toml'));
+      // A project outside the checked folder is not looked at, and so not reported missing either.
+      if ('text' in pyproject || pyproject.refused) { found = true; break; }
+      const setup = await tryRead(readFile, posixJoin(dir, 'setup.py'));
+      if ('text' in setup || setup.refused) { found = true; break; }
     }
     if (found) continue;
     const what = item.editable ? 'editable requirement' : 'local project';
-    const message = `${item.target} is not a valid ${what}: no pyproject.toml or setup.py found there (pip will fail)`;
+    const message = `${clip(item.target)} is not a valid ${what}: no pyproject.toml or setup.py found there (pip will fail)`;
     tree.findings.push({ ...syntaxFinding('local-path-missing', message, item.range, 'warning'), path: details.manifest.path });
   }
 }

@@ -6,6 +6,7 @@
 import { LineIndex } from '../text';
 import type { Finding, Include, LocalInstall, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
 import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
+import { clip } from '../redact';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Words with their mapping back to the document
@@ -822,7 +823,7 @@ function redirectFinding(w: ArgWord, gluedEnd: number, sink: PipSink, requiremen
     message: `The shell reads \`${raw.slice(w.end - w.start, w.end - w.start + 1)}\` here as a redirection: this installs \`${w.value}\` without the version constraint and writes to a file. Quote the requirement.`,
     packages: requirement ? [requirement.normalizedName] : [],
     range,
-    fixes: quotable ? [{ title: `Quote "${raw}"`, preferred: true, edits: [{ path: sink.path, range, newText: `"${raw}"` }] }] : [],
+    fixes: quotable ? [{ title: `Quote "${clip(raw)}"`, preferred: true, edits: [{ path: sink.path, range, newText: `"${raw}"` }] }] : [],
   };
 }
 

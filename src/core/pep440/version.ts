@@ -16,6 +16,8 @@ export type LocalPart = string | number;
 export interface VersionParts {
   epoch?: number;
   release: readonly number[];
+  /** The release as exact integers, when a segment is too large for a double (17+ digits). */
+  releaseBig?: readonly bigint[];
   pre?: readonly [PreLabel, number];
   post?: number;
   dev?: number;
@@ -29,6 +31,8 @@ const PRE_RANK_FINAL = 3;
 export class Version {
   readonly epoch: number;
   readonly release: readonly number[];
+  /** Exact release segments when one exceeds Number.MAX_SAFE_INTEGER (`release` then holds approximations). */
+  readonly releaseBig?: readonly bigint[];
   readonly pre?: [PreLabel, number];
   readonly post?: number;
   readonly dev?: number;
@@ -42,6 +46,7 @@ export class Version {
   private constructor(parts: VersionParts) {
     this.epoch = parts.epoch ?? 0;
     this.release = parts.release;
+    if (parts.releaseBig && parts.releaseBig.length === parts.release.length) this.releaseBig = parts.releaseBig;
     if (parts.pre) this.pre = [parts.pre[0], parts.pre[1]];
     if (parts.post !== undefined) this.post = parts.post;
     if (parts.dev !== undefined) this.dev = parts.dev;
@@ -63,6 +68,7 @@ export class Version {
     return Version.from({
       epoch: has('epoch') ? changes.epoch : this.epoch,
       release: changes.release ?? this.release,
+      releaseBig: changes.release ? changes.releaseBig : this.releaseBig,
       pre: has('pre') ? changes.pre : this.pre,
       post: has('post') ? changes.post : this.post,
       dev: has('dev') ? changes.dev : this.dev,
@@ -91,7 +97,7 @@ export class Version {
 
   /** Epoch and release only, e.g. `1!2.0` for `1!2.0rc1.post2+x`. */
   get baseVersion(): string {
-    const release = this.release.join('.');
+    const release = (this.releaseBig ?? this.release).join('.');
     return this.epoch ? `${this.epoch}!${release}` : release;
   }
 
@@ -135,6 +141,11 @@ export class Version {
   /** @internal */
   static comparePublic(a: Version, b: Version): number {
     if (a.epoch !== b.epoch) return a.epoch < b.epoch ? -1 : 1;
+    if (a.releaseBig || b.releaseBig) {
+      const c = compareBig(a.releaseBig ?? a.release.map(BigInt), b.releaseBig ?? b.release.map(BigInt));
+      if (c !== 0) return c;
+      return compareNumbers(a.suffix, b.suffix);
+    }
     const n = Math.max(a.trimmedLength, b.trimmedLength);
     for (let i = 0; i < n; i++) {
       const x = i < a.trimmedLength ? a.release[i] : 0;
@@ -151,10 +162,34 @@ export class Version {
 
   /** @internal Same epoch and same release once trailing zeros are ignored. */
   static sameRelease(a: Version, b: Version): boolean {
+    if (a.releaseBig || b.releaseBig) return a.epoch === b.epoch && compareBig(a.releaseBig ?? a.release.map(BigInt), b.releaseBig ?? b.release.map(BigInt)) === 0;
     if (a.epoch !== b.epoch || a.trimmedLength !== b.trimmedLength) return false;
     for (let i = 0; i < a.trimmedLength; i++) if (a.release[i] !== b.release[i]) return false;
     return true;
   }
+}
+
+/** Release tuples as exact integers, trailing zeros ignored. */
+function compareBig(a: readonly bigint[], b: readonly bigint[]): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] ?? 0n;
+    const y = b[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function compareNumbers(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+/** Release segments: numbers, plus exact integers when one has more digits than a double holds exactly. */
+function releaseOf(text: string): { release: number[]; releaseBig?: bigint[] } {
+  const parts = text.split('.');
+  const release = parts.map(Number);
+  return parts.some((p) => p.length > 15 && !Number.isSafeInteger(Number(p))) ? { release, releaseBig: parts.map((p) => BigInt(p)) } : { release };
 }
 
 function sortSuffix(pre: readonly [PreLabel, number] | undefined, post?: number, dev?: number): number[] {
@@ -289,13 +324,13 @@ export function parseVersion(text: string): Version | null {
 }
 
 function parseUncached(text: string): Version | null {
-  if (SIMPLE_RE.test(text)) return Version.from({ release: text.split('.').map(Number) });
+  if (SIMPLE_RE.test(text)) return Version.from(releaseOf(text));
   const m = VERSION_RE.exec(text);
   if (!m) return null;
   const [, epoch, release, preL, preN, postN1, postL, postN2, devL, devN, local] = m;
   return Version.from({
     epoch: epoch ? Number(epoch) : 0,
-    release: release.split('.').map(Number),
+    ...releaseOf(release),
     pre: preL ? [PRE_SPELLINGS[preL.toLowerCase()], Number(preN ?? 0)] : undefined,
     post: postN1 !== undefined ? Number(postN1) : postL ? Number(postN2 ?? 0) : undefined,
     dev: devL ? Number(devN ?? 0) : undefined,

@@ -79,10 +79,10 @@ describe('replaceSpecifier', () => {
     const r = m.requirements.find((x) => x.normalizedName === 'diffusers')!;
     assert.equal(applyEdits(text, [replaceSpecifier('/p/install.sh', r, '>=0.29.0', text)]).text, 'pip install torch==2.2.0 "diffusers>=0.29.0"\n');
   });
-  test('edits only the specifier elsewhere', () => {
+  test('edits only the specifier elsewhere, keeping the space after the operator', () => {
     const text = 'diffusers [torch] >= 0.21.0 ; python_version >= "3.9"  # keep\n';
     const m = parseManifest('/p/requirements.txt', text);
     assert.equal(applyEdits(text, [replaceSpecifier('/p/requirements.txt', m.requirements[0], '>=0.29.0', text)]).text,
-      'diffusers [torch] >=0.29.0 ; python_version >= "3.9"  # keep\n');
+      'diffusers [torch] >= 0.29.0 ; python_version >= "3.9"  # keep\n');
   });
 });
