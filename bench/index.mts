@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkProject, knowledgeFrom } from '../src/core/engine/check';
+import { parseTOML } from 'toml-eslint-parser';
 import { parseManifest } from '../src/core/manifests';
+import { fastParseToml } from '../src/core/manifests/toml-fast';
 import { bundledFamilies } from '../src/core/rules/bundled';
 
 const json = process.argv.includes('--json');
@@ -97,6 +99,13 @@ rows.push({ group: 'parse', case: 'requirements.txt: µs per line at 100 / 1k / 
 for (const n of [100, 1000, 10000]) {
   const text = pyprojectFile(n);
   rows.push({ group: 'parse', case: `pyproject.toml, ${n} lines`, value: time(() => parseManifest('/b/pyproject.toml', text), n >= 10000 ? 10 : 30), unit: 'ms' });
+}
+{
+  // The TOML reading alone: the fast reader of the common shape against toml-eslint-parser, which it falls back to.
+  const text = pyprojectFile(10000);
+  const fast = time(() => { if (!fastParseToml(text)) throw new Error('the bench pyproject left the fast path'); }, 10);
+  const full = time(() => parseTOML(text, { tomlVersion: '1.0' }), 10);
+  rows.push({ group: 'parse', case: 'pyproject.toml, 10000 lines: TOML reading, fast path', value: fast, unit: 'ms', note: `toml-eslint-parser: ${full.toFixed(1)} ms (${(full / fast).toFixed(0)}×)` });
 }
 
 // Process to process: `ml-pins check` against pip's own parser on the same 10,000-line file, each a whole process
