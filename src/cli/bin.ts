@@ -39,6 +39,12 @@ function run(): void {
     cacheFile = join(cacheDir(), `cli-${VERSION}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}.v8cache`);
     try { cached = readFileSync(cacheFile); } catch { cached = undefined; }
     const source = readFileSync(file, 'utf8');
+    // A script compiled here has no loader for `import()` (Node 20's main-context loader for vm is experimental and
+    // warns): a bundle that imports dynamically is left to Node's own loader.
+    if (source.includes('import(')) {
+      require(file);
+      return;
+    }
     // The CommonJS wrapper, as Node's loader writes it.
     script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData: cached });
   } catch {
