@@ -36,7 +36,9 @@ if (existsSync('src/extension/web.ts')) {
     platform: 'browser', format: 'cjs', external: ['vscode'], define: { ...common.define, 'process.env.NODE_ENV': '"production"' } });
 }
 if (existsSync('src/cli/main.ts')) {
-  builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
+  // dist/cli.js is a small start-up entry (code cache, V8 flags) that runs dist/cli-main.js, the CLI itself.
+  builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', format: 'cjs' });
+  builds.push({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
     banner: { js: '#!/usr/bin/env node' } });
 }
 if (withTests) {

@@ -17,13 +17,14 @@ test('npm pack, npm install in a clean folder, npx ml-pins --version and check',
   if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   const files: string[] = packed[0].files.map((f: { path: string }) => f.path).sort();
-  for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'package.json']) assert.ok(files.includes(f), f);
+  for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/cli-main.js', 'package.json']) assert.ok(files.includes(f), f);
   // The CLI and what it reads (the metadata snapshot, where there is one); no sources, tests, maps or other bundles.
-  assert.deepEqual(files.filter((f) => !/^(CHANGELOG\.md|LICENSE|README\.md|package\.json|dist\/cli\.js|metadata\/.+\.json)$/.test(f)), []);
+  assert.deepEqual(files.filter((f) => !/^(CHANGELOG\.md|LICENSE|README\.md|package\.json|dist\/cli(-main)?\.js|metadata\/.+\.json)$/.test(f)), []);
   assert.ok(!('dependencies' in pkg), 'dist/cli.js is self-contained: the package needs no runtime dependencies');
 
   // The CLI needs nothing but Node: every require() left in the bundle is a built-in module.
-  const bundle = readFileSync(join(root, 'dist/cli.js'), 'utf8');
+  // (dist/cli.js is the start-up entry; it loads dist/cli-main.js, the CLI itself.)
+  const bundle = ['dist/cli.js', 'dist/cli-main.js'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
   const required = [...new Set([...bundle.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
   const { builtinModules } = process.getBuiltinModule('node:module');
   assert.deepEqual(required.filter((r) => !builtinModules.includes(r.replace(/^node:/, ''))), []);

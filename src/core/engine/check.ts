@@ -284,6 +284,7 @@ const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-ins
 
 /** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
+  if (manifests.length < 2) return []; // pins are compared across files only
   const code = 'inconsistent-pins';
   const related = comparablePairs(manifests);
   const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();

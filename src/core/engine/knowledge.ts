@@ -1,5 +1,6 @@
-// The rule families compiled for fast checking: every specifier parsed once into a VersionSet, and rules indexed by
-// the packages that can trigger them, so checking grows with the number of requirements, not rules × requirements.
+// The rule families compiled for fast checking: every specifier parsed once (on first use) into a VersionSet, and rules
+// indexed by the packages that can trigger them, so checking grows with the number of requirements, not rules ×
+// requirements.
 import type { MetadataProvider } from '../metadata/provider';
 import { VersionSet } from '../pep440/intervals';
 import type {
@@ -76,34 +77,34 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
       for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : []) k.byCode.set(code, rule);
       switch (rule.kind) {
         case 'incompatible': {
-          const when = new Map(Object.entries(rule.when).map(([p, c]) => [p, VersionSet.fromSpecifierSet(c.versions)]));
-          const compiled: CompiledRule = { kind: 'incompatible', c: { rule, when } };
+          const c = lazily({ rule } as CompiledIncompatible, 'when', () =>
+            new Map(Object.entries(rule.when).map(([p, w]) => [p, VersionSet.fromSpecifierSet(w.versions)])));
+          const compiled: CompiledRule = { kind: 'incompatible', c };
           k.rules.push(compiled);
-          for (const p of when.keys()) index(p, compiled);
+          for (const p of Object.keys(rule.when)) index(p, compiled);
           break;
         }
         case 'requires': {
-          const rows = rule.rows.map((row) => ({
+          const c = lazily({ rule } as CompiledRequires, 'rows', () => rule.rows.map((row) => ({
             versions: VersionSet.fromSpecifierSet(row.versions),
             requires: new Map(Object.entries(row.requires).map(([p, s]) => [p, VersionSet.fromSpecifierSet(s)])),
             raw: row,
             extra: row.extra,
-          }));
-          const known = rows.reduce((u, r) => u.union(r.versions), VersionSet.empty());
-          const c: CompiledRequires = { rule, rows, known };
+          })));
+          lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
           const compiled: CompiledRule = { kind: 'requires', c };
           k.rules.push(compiled);
           index(rule.package, compiled);
           push(k.requiresOf, rule.package, c);
           if (rule.companion) k.companions.set(rule.package, c);
-          if (rule.installs?.length) push(k.installs, rule.package, { versions: known, packages: rule.installs });
+          if (rule.installs?.length) push(k.installs, rule.package, lazily({ packages: rule.installs } as { versions: VersionSet; packages: string[] }, 'versions', () => c.known));
           break;
         }
         case 'python-support': {
-          const rows = rule.rows.map((row) => ({
+          const c = lazily({ rule } as CompiledPythonSupport, 'rows', () => rule.rows.map((row) => ({
             versions: VersionSet.fromSpecifierSet(row.versions), python: VersionSet.fromSpecifierSet(row.python), raw: row,
-          }));
-          const c: CompiledPythonSupport = { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
+          })));
+          lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
           const compiled: CompiledRule = { kind: 'python-support', c };
           k.rules.push(compiled);
           index(rule.package, compiled);
@@ -117,7 +118,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
           break;
         }
         case 'renamed': {
-          const compiled: CompiledRule = { kind: 'renamed', rule, versions: VersionSet.fromSpecifierSet(rule.versions ?? '') };
+          const compiled = lazily({ kind: 'renamed', rule } as Extract<CompiledRule, { kind: 'renamed' }>, 'versions', () => VersionSet.fromSpecifierSet(rule.versions ?? ''));
           k.rules.push(compiled);
           index(rule.package, compiled);
           break;
@@ -132,6 +133,25 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
     }
   }
   return k;
+}
+
+/**
+ * Defines `key` on `target` as computed on first read (then an ordinary property): a one-shot CLI run reads the
+ * version sets of the few rules its packages trigger, so the others are never parsed.
+ */
+function lazily<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): T {
+  Object.defineProperty(target, key, {
+    configurable: true, enumerable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: true });
+      return value;
+    },
+    set(value: T[K]) {
+      Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+  return target;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
