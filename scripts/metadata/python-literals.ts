@@ -1,0 +1,135 @@
+// Reads declared dependency metadata out of a package's build files at a tag (setup.py, pyproject.toml, setup.cfg,
+// requirement files) with python3 (ast, tomllib, packaging), see python_literals.py. Nothing is built or installed.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseVersion } from '../../src/core/pep440';
+import type { ReleaseRecord } from '../../src/core/metadata/types';
+import type { TagContext } from './extractor';
+
+const SCRIPT = join(__dirname, 'python_literals.py');
+
+export interface PythonMetadata {
+  /** null = could not be read statically (unknown); "" = none declared. */
+  python_requires: string | null;
+  install_requires: string[] | null;
+  /** extra (PEP 685 normalized) -> its Requires-Dist lines, each with `extra == "…"` in its marker. */
+  extras: Record<string, string[]> | null;
+  /** Module-level names asked for (setup.py), when they evaluated to plain data. */
+  names: Record<string, unknown>;
+  /** Statements that could not be evaluated statically (for diagnostics). */
+  skipped: string[];
+}
+
+export type BuildFileKind = 'setup.py' | 'pyproject' | 'setup.cfg' | 'requirements';
+
+export function readBuildFile(kind: BuildFileKind, path: string, text: string,
+  options: { files?: Record<string, string>; names?: string[] } = {}): PythonMetadata {
+  const out = execFileSync('python3', [SCRIPT], {
+    input: JSON.stringify({ kind, path, text, files: options.files ?? {}, names: options.names ?? [] }),
+    encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const parsed = JSON.parse(out) as Partial<PythonMetadata>;
+  return {
+    python_requires: parsed.python_requires ?? null, install_requires: parsed.install_requires ?? null,
+    extras: parsed.extras ?? null, names: parsed.names ?? {}, skipped: parsed.skipped ?? [],
+  };
+}
+
+/** The files next to a build file that it may read (requirement lists, version files), from the tag. */
+export function siblingFiles(ctx: TagContext, dir: string, pattern = /(^requirements.*\.(txt|in)$|\.txt$|version)/i): Record<string, string> {
+  const files: Record<string, string> = {};
+  const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+  for (const name of ctx.ls(dir || '.')) {
+    if (pattern.test(name)) {
+      const text = ctx.show(`${prefix}${name}`);
+      if (text !== undefined && text.length < 200_000) files[`${prefix}${name}`] = text;
+    }
+  }
+  for (const name of ctx.ls(`${prefix}requirements`)) {
+    const text = ctx.show(`${prefix}requirements/${name}`);
+    if (text !== undefined && text.length < 200_000) files[`${prefix}requirements/${name}`] = text;
+  }
+  return files;
+}
+
+/** Extras that only serve the project's own development: dropped (docs/metadata.md). */
+export function isDevExtra(extra: string): boolean {
+  return /^(dev|develop|devel|test|tests|testing|docs?|documentation|quality|lint|linting|style|typing|check|checks|benchmarks?|ci|codestyle|all-dev|dev-.+|.+-dev|test-.+|tests-.+|.+-tests?|.+-testing|docs-.+|.+-docs|doc-.+)$/.test(extra);
+}
+
+export interface Assembled {
+  requires_python?: string;
+  requires_dist?: string[];
+}
+
+/** Requires-Python and Requires-Dist (install_requires, then the non-dev extras) as far as they are known. */
+export function assemble(meta: PythonMetadata, keepExtra: (extra: string) => boolean = (e) => !isDevExtra(e)): Assembled {
+  const out: Assembled = {};
+  if (meta.python_requires !== null) out.requires_python = meta.python_requires;
+  if (meta.install_requires !== null && meta.extras !== null) {
+    const extras = Object.keys(meta.extras).filter(keepExtra).sort();
+    out.requires_dist = [...meta.install_requires, ...extras.flatMap((e) => meta.extras![e])];
+  }
+  return out;
+}
+
+/** A tag's version in PEP 440 normal form, or undefined. `prefix` is stripped first (default: an optional v). */
+export function tagVersion(tag: string, prefix: RegExp = /^v/): string | undefined {
+  if (!prefix.test(tag)) return undefined;
+  const rest = tag.replace(prefix, '');
+  if (!/^\d+(\.\d+)*([-._]?(a|b|rc|alpha|beta|pre|post|dev)[-._]?\d*)*$/i.test(rest)) return undefined;
+  const v = parseVersion(rest);
+  return v ? v.toString() : undefined;
+}
+
+/** A record from the assembled fields, or undefined when nothing was readable. */
+export function record(assembled: Assembled, source: string): Omit<ReleaseRecord, 'version'> | undefined {
+  if (assembled.requires_python === undefined && assembled.requires_dist === undefined) return undefined;
+  return { ...assembled, source };
+}
+
+export interface ProjectOptions {
+  /** Folder of the Python project inside the repository ('' = root). */
+  dir?: string;
+  keepExtra?: (extra: string) => boolean;
+  /** Adjusts what was read (e.g. a field the package computes at build time). */
+  fix?: (ctx: TagContext, a: Assembled, meta: PythonMetadata) => Assembled;
+}
+
+/**
+ * Reads a Python project's declared metadata at a tag: a static pyproject.toml [project] table when it declares the
+ * dependencies, otherwise setup.py (with setup.cfg's [options] for what setup() does not pass).
+ */
+export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit<ReleaseRecord, 'version'> | undefined {
+  const dir = options.dir ?? '';
+  const at = (f: string) => (dir ? `${dir}/${f}` : f);
+  const files = siblingFiles(ctx, dir);
+  const pyproject = ctx.show(at('pyproject.toml'));
+  const keep = options.keepExtra ?? ((e: string) => !isDevExtra(e));
+  const finish = (meta: PythonMetadata, cites: string[]) => {
+    let a = assemble(meta, keep);
+    if (options.fix) a = options.fix(ctx, a, meta);
+    return record(a, cites.map((c) => ctx.cite(c)).join('; '));
+  };
+  if (pyproject !== undefined) {
+    let meta: PythonMetadata | undefined;
+    try { meta = readBuildFile('pyproject', at('pyproject.toml'), pyproject, { files }); } catch { meta = undefined; }
+    if (meta && meta.names.has_project && meta.install_requires !== null) return finish(meta, [at('pyproject.toml')]);
+    if (meta && meta.names.has_project && !ctx.show(at('setup.py'))) return finish(meta, [at('pyproject.toml')]);
+  }
+  const setupPy = ctx.show(at('setup.py'));
+  const setupCfg = ctx.show(at('setup.cfg'));
+  if (setupPy !== undefined) {
+    const meta = readBuildFile('setup.py', at('setup.py'), setupPy, { files });
+    const cites = [at('setup.py')];
+    if (setupCfg !== undefined) {
+      const cfg = readBuildFile('setup.cfg', at('setup.cfg'), setupCfg);
+      if (meta.python_requires === '' && cfg.python_requires) { meta.python_requires = cfg.python_requires; cites.push(at('setup.cfg')); }
+      if (meta.install_requires?.length === 0 && cfg.install_requires?.length) { meta.install_requires = cfg.install_requires; if (!cites.includes(at('setup.cfg'))) cites.push(at('setup.cfg')); }
+      if (meta.extras && !Object.keys(meta.extras).length && cfg.extras && Object.keys(cfg.extras).length) { meta.extras = cfg.extras; if (!cites.includes(at('setup.cfg'))) cites.push(at('setup.cfg')); }
+    }
+    return finish(meta, cites);
+  }
+  if (setupCfg !== undefined) return finish(readBuildFile('setup.cfg', at('setup.cfg'), setupCfg), [at('setup.cfg')]);
+  return undefined;
+}
