@@ -18,20 +18,32 @@ export interface PythonMetadata {
   names: Record<string, unknown>;
   /** Statements that could not be evaluated statically (for diagnostics). */
   skipped: string[];
+  /** The version the build file declares, when it is a literal. */
+  version: string | null;
+  /** Extras whose requirements could not be read statically (e.g. set only when the build Python is new enough). */
+  unknown_extras: string[];
 }
 
 export type BuildFileKind = 'setup.py' | 'pyproject' | 'setup.cfg' | 'requirements';
 
 export function readBuildFile(kind: BuildFileKind, path: string, text: string,
   options: { files?: Record<string, string>; names?: string[] } = {}): PythonMetadata {
-  const out = execFileSync('python3', [SCRIPT], {
-    input: JSON.stringify({ kind, path, text, files: options.files ?? {}, names: options.names ?? [] }),
-    encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20, stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  let out: string;
+  try {
+    out = execFileSync('python3', [SCRIPT], {
+      input: JSON.stringify({ kind, path, text, files: options.files ?? {}, names: options.names ?? [] }),
+      encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    // unparseable build file (invalid TOML, a requirement that is not PEP 508): nothing is known from it
+    const stderr = (e as { stderr?: string }).stderr ?? String(e);
+    return { python_requires: null, install_requires: null, extras: null, names: {}, skipped: [stderr.trim().split('\n').pop() ?? ''], version: null, unknown_extras: [] };
+  }
   const parsed = JSON.parse(out) as Partial<PythonMetadata>;
   return {
     python_requires: parsed.python_requires ?? null, install_requires: parsed.install_requires ?? null,
-    extras: parsed.extras ?? null, names: parsed.names ?? {}, skipped: parsed.skipped ?? [],
+    extras: parsed.extras ?? null, names: parsed.names ?? {}, skipped: parsed.skipped ?? [], version: parsed.version ?? null,
+    unknown_extras: parsed.unknown_extras ?? [],
   };
 }
 
@@ -39,7 +51,7 @@ export function readBuildFile(kind: BuildFileKind, path: string, text: string,
 export function siblingFiles(ctx: TagContext, dir: string, pattern = /(^requirements.*\.(txt|in)$|\.txt$|version)/i): Record<string, string> {
   const files: Record<string, string> = {};
   const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
-  for (const name of ctx.ls(dir || '.')) {
+  for (const name of ctx.ls(dir)) {
     if (pattern.test(name)) {
       const text = ctx.show(`${prefix}${name}`);
       if (text !== undefined && text.length < 200_000) files[`${prefix}${name}`] = text;
@@ -66,7 +78,7 @@ export interface Assembled {
 export function assemble(meta: PythonMetadata, keepExtra: (extra: string) => boolean = (e) => !isDevExtra(e)): Assembled {
   const out: Assembled = {};
   if (meta.python_requires !== null) out.requires_python = meta.python_requires;
-  if (meta.install_requires !== null && meta.extras !== null) {
+  if (meta.install_requires !== null && meta.extras !== null && !meta.unknown_extras.some(keepExtra)) {
     const extras = Object.keys(meta.extras).filter(keepExtra).sort();
     out.requires_dist = [...meta.install_requires, ...extras.flatMap((e) => meta.extras![e])];
   }
@@ -82,10 +94,17 @@ export function tagVersion(tag: string, prefix: RegExp = /^v/): string | undefin
   return v ? v.toString() : undefined;
 }
 
-/** A record from the assembled fields, or undefined when nothing was readable. */
-export function record(assembled: Assembled, source: string): Omit<ReleaseRecord, 'version'> | undefined {
-  if (assembled.requires_python === undefined && assembled.requires_dist === undefined) return undefined;
+/**
+ * A record from the assembled fields. A release whose fields could not be read is still recorded (it exists; its
+ * fields are absent = unknown), so that it is not taken for a release that does not exist.
+ */
+export function record(assembled: Assembled, source: string): Omit<ReleaseRecord, 'version'> {
   return { ...assembled, source };
+}
+
+/** Normal form of a specifier set (as packaging writes it), through python3. */
+export function normalSpecifier(spec: string): string | null {
+  return readBuildFile('pyproject', 'pyproject.toml', `[project]\nrequires-python = ${JSON.stringify(spec)}\n`).python_requires;
 }
 
 export interface ProjectOptions {
@@ -94,6 +113,26 @@ export interface ProjectOptions {
   keepExtra?: (extra: string) => boolean;
   /** Adjusts what was read (e.g. a field the package computes at build time). */
   fix?: (ctx: TagContext, a: Assembled, meta: PythonMetadata) => Assembled;
+  /** The version the tag's sources build, when it is not a literal of the build file (undefined = not known). */
+  declaredVersion?: (ctx: TagContext) => string | undefined;
+}
+
+/** Whether a declared version (when there is one) is the tag's: a tag of another package or a mis-tag is skipped. */
+function sameVersion(declared: string | null | undefined, version: string): boolean {
+  if (!declared) return true;
+  const v = parseVersion(declared.trim());
+  return !v || v.toString() === version;
+}
+
+/** The version in a Cargo.toml [package] table (maturin builds take the Python version from it). */
+export function cargoVersion(text: string | undefined): string | undefined {
+  const pkg = text?.split(/^\[/m).find((s) => s.startsWith('package]'));
+  return pkg?.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
+}
+
+/** `__version__ = "…"` in a Python file. */
+export function dunderVersion(text: string | undefined): string | undefined {
+  return text?.match(/^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']/m)?.[1];
 }
 
 /**
@@ -106,7 +145,9 @@ export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit
   const files = siblingFiles(ctx, dir);
   const pyproject = ctx.show(at('pyproject.toml'));
   const keep = options.keepExtra ?? ((e: string) => !isDevExtra(e));
+  if (options.declaredVersion && !sameVersion(options.declaredVersion(ctx), ctx.version)) return undefined;
   const finish = (meta: PythonMetadata, cites: string[]) => {
+    if (!sameVersion(meta.version, ctx.version)) return undefined;
     let a = assemble(meta, keep);
     if (options.fix) a = options.fix(ctx, a, meta);
     return record(a, cites.map((c) => ctx.cite(c)).join('; '));

@@ -349,13 +349,44 @@ def mutated_in(node):
     return out
 
 
+def const_subscripts(node, kind):
+    """(name, "key") for every name["key"] the node stores (kind=ast.Store) or loads (ast.Load)."""
+    out = set()
+    for n in ast.walk(node):
+        if (isinstance(n, ast.Subscript) and isinstance(n.ctx, kind) and isinstance(n.value, ast.Name)
+                and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+            out.add((n.value.id, n.slice.value))
+    return out
+
+
+def only_keyed_stores(stmt):
+    """Names a statement changes only through name["key"] = … (so only those keys become unknown if it fails)."""
+    keyed = {name for name, _ in const_subscripts(stmt, ast.Store)}
+    other = names_in(stmt, ast.Store)
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store, ast.Del)) and isinstance(n.value, ast.Name):
+            if not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
+                other.add(n.value.id)
+        elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+              and n.func.attr in MUTATORS):
+            other.add(n.func.value.id)
+        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            other.add(n.target.id)
+    return keyed - other
+
+
 def eval_setup_py(path, text, wanted):
     global CWD
     file = absolute(path)
     CWD = posixpath.dirname(file)
-    tree = ast.parse(text)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as e:  # Python 2 setup.py: nothing can be read
+        return {"python_requires": None, "install_requires": None, "extras": None, "names": {},
+                "skipped": [f"not Python 3: {e}"], "unknown_extras": [], "version": None}
     ns = {"__builtins__": make_builtins(), "__name__": "__main__", "__file__": file}
     tainted, skipped = set(), []
+    tainted_keys = set()  # (name, key): name["key"] is unknown
     function_loads = {}  # function name -> global names its body loads
 
     def loads_of(node):
@@ -390,13 +421,20 @@ def eval_setup_py(path, text, wanted):
         try:
             code = compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec")
             exec(code, ns)
-            if loads_of(stmt) & tainted and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                tainted |= stores
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if loads_of(stmt) & tainted:
+                    tainted |= stores
+                elif const_subscripts(stmt, ast.Load) & tainted_keys:
+                    keyed = only_keyed_stores(stmt)
+                    tainted_keys.update(k for k in const_subscripts(stmt, ast.Store) if k[0] in keyed)
+                    tainted |= stores - keyed
         except BaseException as e:  # noqa: BLE001 - any failure makes what the statement binds unknown
             if isinstance(e, (KeyboardInterrupt, MemoryError)):
                 raise
             # a failed statement taints what it binds and the containers it may have half-changed
-            tainted |= stores
+            keyed = only_keyed_stores(stmt)
+            tainted_keys.update(k for k in const_subscripts(stmt, ast.Store) if k[0] in keyed)
+            tainted |= stores - keyed
             skipped.append(f"line {stmt.lineno}: {type(e).__name__}: {str(e)[:80]}")
 
     result = {"python_requires": None, "install_requires": None, "extras": None, "names": {}, "skipped": skipped}
@@ -411,7 +449,38 @@ def eval_setup_py(path, text, wanted):
             raise Unknown("tainted")
         return eval(compile(ast.Expression(body=expr), path, "eval"), ns)
 
+    def dict_items(name):
+        """setup(**name) where `name = dict(k=…)` / `{…}` failed as a whole: its items one by one."""
+        assigns = [st for st in tree.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                   and isinstance(st.targets[0], ast.Name) and st.targets[0].id == name]
+        if len(assigns) != 1:
+            return None
+        val = assigns[0].value
+        if isinstance(val, ast.Call) and isinstance(val.func, ast.Name) and val.func.id == "dict" and not val.args:
+            items = [(k.arg, k.value) for k in val.keywords]
+        elif isinstance(val, ast.Dict) and all(isinstance(k, ast.Constant) for k in val.keys):
+            items = [(k.value, v) for k, v in zip(val.keys, val.values)]
+        else:
+            return None
+        if any(k is None for k, _ in items):
+            return None
+        return items
+
+    expanded = []
     for kw in node.keywords:
+        if kw.arg is None and isinstance(kw.value, ast.Name) and kw.value.id in tainted:
+            items = dict_items(kw.value.id)
+            if items is None:
+                skipped.append("setup(**…) of a dict that could not be read")
+                return finish(result)
+            expanded += [ast.keyword(arg=k, value=v) for k, v in items]
+            for name, key in tainted_keys:
+                if name == kw.value.id:
+                    expanded.append(ast.keyword(arg=key, value=ast.Name(id="__unknown__", ctx=ast.Load())))
+        else:
+            expanded.append(kw)
+
+    for kw in expanded:
         try:
             v = value(kw.value)
         except BaseException as e:  # noqa: BLE001
@@ -440,6 +509,10 @@ def eval_setup_py(path, text, wanted):
     result["install_requires"] = [] if ir == "absent" else ([norm_req(x) for x in yield_lines(ir)] if ir is not None else None)
     ex = field("extras_require")
     result["extras"] = {} if ex == "absent" else (build_extras(ex) if isinstance(ex, dict) else None)
+    ex_names = {n.id for kw in node.keywords if kw.arg == "extras_require" for n in ast.walk(kw.value) if isinstance(n, ast.Name)}
+    result["unknown_extras"] = sorted({normalize_extra(k) for name, k in tainted_keys if name in ex_names})
+    v = field("version")
+    result["version"] = v if isinstance(v, str) else None
     return finish(result)
 
 
@@ -492,6 +565,7 @@ def read_pyproject(text, path):
             result["extras"] = build_extras(extras) if extras is not None else None
     elif project:
         result["extras"] = {}
+    result["version"] = project.get("version") if isinstance(project.get("version"), str) else None
     result["names"]["dynamic"] = sorted(dynamic)
     result["names"]["has_project"] = bool(project)
     return result
@@ -505,6 +579,8 @@ def read_setup_cfg(text):
         opts = cp["options"]
         result["python_requires"] = norm_python(opts.get("python_requires", ""))
         result["install_requires"] = [norm_req(x) for x in yield_lines(opts.get("install_requires", ""))]
+    if cp.has_section("metadata") and not cp["metadata"].get("version", "").startswith("attr:"):
+        result["version"] = cp["metadata"].get("version")
     if cp.has_section("options.extras_require"):
         result["extras"] = build_extras(dict(cp["options.extras_require"]))
     elif cp.has_section("options"):
