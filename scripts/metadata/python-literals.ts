@@ -113,6 +113,8 @@ export interface ProjectOptions {
   keepExtra?: (extra: string) => boolean;
   /** Adjusts what was read (e.g. a field the package computes at build time). */
   fix?: (ctx: TagContext, a: Assembled, meta: PythonMetadata) => Assembled;
+  /** Further files of the tag the build file reads (repository paths), e.g. a version.py it executes. */
+  extraFiles?: string[];
   /** The version the tag's sources build, when it is not a literal of the build file (undefined = not known). */
   declaredVersion?: (ctx: TagContext) => string | undefined;
 }
@@ -122,6 +124,15 @@ function sameVersion(declared: string | null | undefined, version: string): bool
   if (!declared) return true;
   const v = parseVersion(declared.trim());
   return !v || v.toString() === version;
+}
+
+/**
+ * A tag of release X whose sources still declare a pre-release or development version of X (the release was built
+ * from a later commit): the release exists, but what it declares cannot be read here, so its fields stay unknown.
+ */
+function sameRelease(declared: string, version: string): boolean {
+  const d = parseVersion(declared.trim()), v = parseVersion(version);
+  return !!d && !!v && d.release.join('.') === v.release.join('.') && !v.isPrerelease && !v.isDevrelease && (d.isPrerelease || d.isDevrelease);
 }
 
 /** The version in a Cargo.toml [package] table (maturin builds take the Python version from it). */
@@ -143,11 +154,18 @@ export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit
   const dir = options.dir ?? '';
   const at = (f: string) => (dir ? `${dir}/${f}` : f);
   const files = siblingFiles(ctx, dir);
+  for (const f of options.extraFiles ?? []) {
+    const text = ctx.show(f);
+    if (text !== undefined) files[f] = text;
+  }
   const pyproject = ctx.show(at('pyproject.toml'));
   const keep = options.keepExtra ?? ((e: string) => !isDevExtra(e));
-  if (options.declaredVersion && !sameVersion(options.declaredVersion(ctx), ctx.version)) return undefined;
+  if (options.declaredVersion) {
+    const declared = options.declaredVersion(ctx);
+    if (!sameVersion(declared, ctx.version)) return sameRelease(declared!, ctx.version) ? { source: ctx.cite(at(pyproject !== undefined ? 'pyproject.toml' : 'setup.py')) } : undefined;
+  }
   const finish = (meta: PythonMetadata, cites: string[]) => {
-    if (!sameVersion(meta.version, ctx.version)) return undefined;
+    if (!sameVersion(meta.version, ctx.version)) return sameRelease(meta.version!, ctx.version) ? { source: cites.map((c) => ctx.cite(c)).join('; ') } : undefined;
     let a = assemble(meta, keep);
     if (options.fix) a = options.fix(ctx, a, meta);
     return record(a, cites.map((c) => ctx.cite(c)).join('; '));

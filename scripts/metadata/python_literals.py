@@ -249,9 +249,56 @@ class FakeIo:
         raise Unknown(f"io.{attr}")
 
 
+def run_text(text, g, filename="<file>"):
+    """Runs a file of the tag (a version.py) statement by statement in `g`; what fails stays unbound."""
+    g.setdefault("__builtins__", make_builtins())
+    tree = ast.parse(text)
+    for stmt in tree.body:
+        try:
+            exec(compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec"), g)
+        except Exception:  # noqa: BLE001 - a name it would bind stays unbound: a later use of it fails
+            pass
+
+
+def safe_exec(src, g=None, l=None):
+    if g is None or not isinstance(src, str):
+        raise Unknown("exec")
+    run_text(src, g)
+
+
+class FakeModule:
+    pass
+
+
+class FakeSpec:
+    def __init__(self, name, path):
+        self.name, self.path = name, path
+        self.loader = self
+
+    def exec_module(self, module):
+        g = {"__name__": self.name, "__file__": absolute(self.path)}
+        run_text(read_file(self.path), g, self.path)
+        for k, v in g.items():
+            setattr(module, k, v)
+
+
+class FakeImportlibUtil:
+    @staticmethod
+    def spec_from_file_location(name, path, *a, **k):
+        return FakeSpec(name, path)
+
+    @staticmethod
+    def module_from_spec(spec):
+        return FakeModule()
+
+
+class FakeImportlib:
+    util = FakeImportlibUtil
+
+
 SAFE_MODULES = {"re", "itertools", "functools", "collections", "copy", "textwrap", "string", "typing", "json",
                 "operator", "__future__"}
-FAKE_MODULES = {"os": FakeOs(), "os.path": FakeOsPath, "sys": FakeSys(), "pathlib": FakePathlib, "io": FakeIo(),
+FAKE_MODULES = {"importlib": FakeImportlib, "importlib.util": FakeImportlibUtil, "os": FakeOs(), "os.path": FakeOsPath, "sys": FakeSys(), "pathlib": FakePathlib, "io": FakeIo(),
                 "codecs": FakeIo()}
 
 SETUP_CALLS = []
@@ -270,6 +317,8 @@ def fake_import(name, globals=None, locals=None, fromlist=(), level=0):
     if level == 0 and name in FAKE_MODULES:
         if name == "os.path" and not fromlist:
             return FAKE_MODULES["os"]
+        if name == "importlib.util" and not fromlist:
+            return FAKE_MODULES["importlib"]
         return FAKE_MODULES[name]
     if level == 0 and name.split(".")[0] in ("setuptools", "distutils"):
         mod = type("M", (), {})()
@@ -315,7 +364,8 @@ def make_builtins():
     b["__build_class__"] = builtins.__build_class__
     b["open"] = fake_open
     b["print"] = lambda *a, **k: None
-    b["exec"] = b["eval"] = b["compile"] = b["globals"] = b["locals"] = b["input"] = StandIn("forbidden")
+    b["exec"] = safe_exec
+    b["eval"] = b["compile"] = b["globals"] = b["locals"] = b["input"] = StandIn("forbidden")
     return b
 
 

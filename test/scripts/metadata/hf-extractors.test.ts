@@ -92,3 +92,9 @@ test('tokenizers and safetensors: bindings/python at python-v / v tags whose Car
   assert.equal(r.get('0.21.0')!.requires_python, '>=3.9');
   assert.deepEqual(extractFromRepo(safetensors, repo).map((x) => x.version).sort(), ['0.13.3', '0.21.0']);
 });
+
+test('a release tag whose sources still declare its pre-release: the release exists, its fields are unknown', () => {
+  const repo = makeRepo([{ files: { 'bindings/python/Cargo.toml': '[package]\nname = "safetensors-python"\nversion = "0.6.0-dev.0"\n',
+    'bindings/python/pyproject.toml': '[project]\nname = "safetensors"\nrequires-python = ">=3.9"\ndynamic = ["version"]\n' }, tags: ['v0.6.0', 'v0.5.9'] }]);
+  assert.deepEqual(extractFromRepo(safetensors, repo), [{ version: '0.6.0', source: 'huggingface/safetensors@v0.6.0:bindings/python/pyproject.toml' }]);
+});
