@@ -192,3 +192,17 @@ export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit
   if (setupCfg !== undefined) return finish(readBuildFile('setup.cfg', at('setup.cfg'), setupCfg), [at('setup.cfg')]);
   return undefined;
 }
+
+/**
+ * A setup.py template that the project's pip_build.py fills in before building (keras, tf-keras: `oss_setup.py`
+ * with {{PACKAGE}} and {{VERSION}}): read with those two strings replaced as pip_build.py replaces them.
+ */
+export function readTemplateSetup(ctx: TagContext, path: string, packageName: string): Omit<ReleaseRecord, 'version'> | undefined {
+  const template = ctx.show(path);
+  const builder = ctx.show('pip_build.py');
+  if (template === undefined || builder === undefined || !/replace\("\{\{VERSION\}\}", version\)/.test(builder)) return undefined;
+  const text = template.split('{{VERSION}}').join(ctx.version).split('{{PACKAGE}}').join(packageName);
+  const meta = readBuildFile('setup.py', path, text);
+  if (!sameVersion(meta.version, ctx.version)) return undefined;
+  return record(assemble(meta), `${ctx.cite(path)}; ${ctx.cite('pip_build.py')}`);
+}

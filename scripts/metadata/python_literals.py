@@ -593,6 +593,13 @@ def read_pyproject(text, path):
             lines += yield_lines(FILES[full])
         return [l for l in lines if not l.startswith("-")]
 
+    hatch_req = data.get("tool", {}).get("hatch", {}).get("metadata", {}).get("hooks", {}).get("requirements_txt")
+    if isinstance(hatch_req, dict):  # the hatch-requirements-txt plugin: dependencies from requirement files
+        files = hatch_req.get("files") or ([hatch_req["filename"]] if isinstance(hatch_req.get("filename"), str) else ["requirements.txt"])
+        setuptools_dynamic = {"dependencies": {"file": files}}
+        opt = hatch_req.get("optional-dependencies")
+        if isinstance(opt, dict):
+            setuptools_dynamic["optional-dependencies"] = {k: {"file": v} for k, v in opt.items()}
     if "dependencies" in project:
         result["install_requires"] = [norm_req(x) for x in project["dependencies"]]
     elif "dependencies" in dynamic:

@@ -64,3 +64,31 @@ test('xformers: the torch pin of the PyPI wheel comes from the wheel workflow, u
   assert.match(r.get('0.0.23')!.source, /@v0\.0\.23:\.github\/workflows\/wheels_build\.yml/);
   assert.deepEqual(r.get('0.0.35')!.requires_dist, ['torch>=2.10', 'numpy']);
 });
+
+test('keras and tf-keras: the oss_setup.py template pip_build.py fills in; gradio: requirement files of hatch-requirements-txt', async () => {
+  const { default: tfKeras } = await import('../../../scripts/metadata/extractors/tf-keras');
+  const { default: gradio } = await import('../../../scripts/metadata/extractors/gradio');
+  const template = py('import os', 'import setuptools', 'version = "{{VERSION}}".lower()', 'major_version, minor_version, *_ = version.split(".")',
+    'next_minor_version = int(minor_version) + 1', 'if "nightly" in "{{PACKAGE}}":', '    install_requires = [f"tf-nightly~={version}.dev"]',
+    'else:', '    install_requires = [f"tensorflow>={major_version}.{minor_version}, <{major_version}.{next_minor_version}"]',
+    'setuptools.setup(name="{{PACKAGE}}", version="{{VERSION}}", install_requires=install_requires, python_requires=">=3.9")');
+  const builder = py('def build(version, package):', '    setup_contents = setup_contents.replace("{{VERSION}}", version)', '    setup_contents = setup_contents.replace("{{PACKAGE}}", package)');
+  const repo = makeRepo([
+    { files: { 'tf_keras/tools/pip_package/setup.py': py('import setuptools', 'setuptools.setup(name="tf_keras", version="2.15.0", install_requires=[], python_requires=">=3.9")') }, tags: ['v2.15.0'] },
+    { files: { 'oss_setup.py': template, 'pip_build.py': builder }, tags: ['v2.16.0'] },
+  ]);
+  const r = byVersion(extractFromRepo(tfKeras, repo));
+  assert.deepEqual(r.get('2.15.0')!.requires_dist, []);
+  assert.deepEqual(r.get('2.16.0')!.requires_dist, ['tensorflow<2.17,>=2.16']);
+  assert.equal(r.get('2.16.0')!.source, 'keras-team/tf-keras@v2.16.0:oss_setup.py; keras-team/tf-keras@v2.16.0:pip_build.py');
+
+  const g = makeRepo([{ files: {
+    'pyproject.toml': ['[project]', 'name = "gradio"', 'dynamic = ["version", "dependencies", "optional-dependencies", "readme"]', 'requires-python = ">=3.10"',
+      '[tool.hatch.metadata.hooks.requirements_txt]', 'filename = "requirements.txt"', '[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]',
+      'oauth = ["requirements-oauth.txt"]', ''].join('\n'),
+    'requirements.txt': 'numpy>=1.0,<3.0\n# comment\nhuggingface_hub>=0.25.1\n', 'requirements-oauth.txt': 'authlib\n' }, tags: ['gradio@5.0.0', 'gradio_client@1.4.0'] }]);
+  const gr = extractFromRepo(gradio, g);
+  assert.deepEqual(gr.map((x) => x.version), ['5.0.0']);
+  assert.deepEqual(gr[0].requires_dist, ['numpy<3.0,>=1.0', 'huggingface_hub>=0.25.1', 'authlib; extra == "oauth"']);
+  assert.equal(gr[0].requires_python, '>=3.10');
+});
