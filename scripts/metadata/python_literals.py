@@ -215,15 +215,28 @@ class FakeOsPath:
     isfile = exists
 
 
+class UnknownEnviron:
+    """The build environment is not known: any read of it fails (torchtext's PYTORCH_VERSION pin, for one)."""
+
+    def __getattr__(self, attr):
+        raise Unknown(f"os.environ.{attr}")
+
+    def __getitem__(self, key):
+        raise Unknown(f"os.environ[{key!r}]")
+
+    def __contains__(self, key):
+        raise Unknown(f"{key!r} in os.environ")
+
+
 class FakeOs:
     path = FakeOsPath
     name = "posix"
     sep = "/"
-    environ = {}
+    environ = UnknownEnviron()
 
     @staticmethod
     def getenv(key, default=None):
-        return default
+        raise Unknown(f"os.getenv({key!r})")
 
     def __getattr__(self, attr):
         raise Unknown(f"os.{attr}")

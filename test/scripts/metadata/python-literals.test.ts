@@ -80,3 +80,14 @@ test('tag versions', () => {
   assert.equal(tagVersion('python-v0.2.0', /^python-v/), '0.2.0');
   assert.equal(tagVersion('node-v0.2.3', /^python-v/), undefined);
 });
+
+test('setup.py: a requirement computed from the build environment is unknown, not read as if the variable were unset', () => {
+  const meta = readBuildFile('setup.py', 'setup.py', py(
+    'import os', 'from setuptools import setup',
+    'pytorch_package_dep = "torch"',
+    'if os.getenv("PYTORCH_VERSION"):', '    pytorch_package_dep += "==" + os.getenv("PYTORCH_VERSION")',
+    'cuda = os.environ.get("CUDA_HOME")',
+    'setup(install_requires=["tqdm", pytorch_package_dep], python_requires=">=3.8")'));
+  assert.equal(meta.install_requires, null);
+  assert.equal(meta.python_requires, '>=3.8');
+});
