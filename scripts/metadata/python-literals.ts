@@ -162,7 +162,7 @@ export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit
   const keep = options.keepExtra ?? ((e: string) => !isDevExtra(e));
   if (options.declaredVersion) {
     const declared = options.declaredVersion(ctx);
-    if (!sameVersion(declared, ctx.version)) return sameRelease(declared!, ctx.version) ? { source: ctx.cite(at(pyproject !== undefined ? 'pyproject.toml' : 'setup.py')) } : undefined;
+    if (!sameVersion(declared, ctx.version)) return sameRelease(declared!, ctx.version) ? { source: ctx.cite(at(pyproject !== undefined && /^\[project\]/m.test(pyproject) ? 'pyproject.toml' : 'setup.py')) } : undefined;
   }
   const finish = (meta: PythonMetadata, cites: string[]) => {
     if (!sameVersion(meta.version, ctx.version)) return sameRelease(meta.version!, ctx.version) ? { source: cites.map((c) => ctx.cite(c)).join('; ') } : undefined;
