@@ -1,0 +1,11 @@
+// accelerate: setup.py (install_requires, extras, python_requires) at each v<version> tag.
+import type { SourceExtractor } from '../extractor';
+import { readProject, tagVersion } from '../python-literals';
+
+const extractor: SourceExtractor = {
+  package: 'accelerate',
+  repository: 'huggingface/accelerate',
+  version: (tag) => tagVersion(tag),
+  extract: (ctx) => readProject(ctx),
+};
+export default extractor;
