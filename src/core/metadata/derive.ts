@@ -149,6 +149,16 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     removeHand((r) => r.kind === 'requires' && r.c.rule.package === name);
     k.companions.delete(name);
     const known = withDist.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    // Releases whose Requires-Dist the snapshot does not know (torchtext built with a torch pin from its build
+    // environment) keep the hand rows: the snapshot is one source per fact, not per package.
+    const residual = hand.flatMap((c) => {
+      const rows = c.rows.map((row) => ({ ...row, versions: row.versions.minus(known) })).filter((row) => !row.versions.isEmpty());
+      return rows.length ? [{ ...c, rows, known: c.known.minus(known) }] : [];
+    });
+    for (const c of residual) {
+      k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'requires', c }]);
+      if (c.rule.companion) k.companions.set(name, c);
+    }
     const byDep = new Map<string, CompiledRow[]>();
     const installs: { versions: VersionSet; packages: string[] }[] = [];
     const sources = new Map<string, Set<string>>();
@@ -182,7 +192,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), compiled]);
       if (handRule?.companion) k.companions.set(name, c);
     }
-    k.requiresOf.set(name, compiledList);
+    k.requiresOf.set(name, [...compiledList, ...residual]);
     if (installs.length) k.installs.set(name, installs);
     else k.installs.delete(name);
   }
@@ -190,8 +200,12 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
   // ---- Python support ----
   const withPython = ranges.map((r) => ({ ...r, pythons: pythonsOf(r.entry) })).filter((r) => r.pythons !== undefined);
   if (withPython.length) {
-    const hand = base.pythonSupportOf.get(name)?.[0]?.rule;
+    const handSupport = base.pythonSupportOf.get(name)?.[0];
+    const hand = handSupport?.rule;
     removeHand((r) => r.kind === 'python-support' && r.c.rule.package === name);
+    const covered = withPython.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    // Releases the snapshot says nothing about keep the hand rows (one source per fact, not per package).
+    const residualRows = (handSupport?.rows ?? []).map((row) => ({ ...row, versions: row.versions.minus(covered) })).filter((row) => !row.versions.isEmpty());
     const rows = withPython.map((r) => ({
       versions: r.set,
       python: r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty()),
@@ -203,7 +217,8 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       rows: rows.map((r) => r.raw),
       sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg)),
     };
-    const c: CompiledPythonSupport = { rule, rows, known: rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
+    const allRows = [...rows, ...residualRows];
+    const c: CompiledPythonSupport = { rule, rows: allRows, known: allRows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
     k.pythonSupportOf.set(name, [c]);
     k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'python-support', c }]);
   }

@@ -37,11 +37,14 @@ describe('declared facts from the snapshot', () => {
     assert.ok(f.fixes.some((x) => /torchvision==0\.16\.0/.test(x.title)), JSON.stringify(f.fixes.map((x) => x.title)));
   });
 
-  test('a release newer than the snapshot is unknown: no finding on it', async () => {
-    // The hand rows pair torchvision 0.20.0 with torch 2.5.0; the snapshot stops at 0.17.2.
+  test('a release newer than the snapshot: the snapshot says nothing of it; evidence-backed hand rows still speak', async () => {
+    // The hand rows pair torchvision 0.20.0 with torch 2.5.0 (the release matrix); the snapshot stops at 0.17.2.
+    // One source per fact, not per package: the hand row is the only source for 0.20.0, so it is used.
     const pins = { 'requirements.txt': 'torch==2.1.0\ntorchvision==0.20.0\n' };
     assert.ok(codes(await checkWithoutSnapshot(pins)).some((c) => c.startsWith('torchvision-torch-mismatch')), 'the hand rows speak without a snapshot');
-    assert.deepEqual(codes(await check(pins)).filter((c) => c.startsWith('torchvision-torch')), []);
+    assert.ok(codes(await check(pins)).some((c) => c.startsWith('torchvision-torch-mismatch')), 'and with it');
+    // A release neither knows is unknown: no finding is built on it.
+    assert.deepEqual(codes(await check({ 'requirements.txt': 'torch==2.1.0\ntorchvision==0.29.1\n' })).filter((c) => c.startsWith('torchvision-torch')), []);
   });
 
   test('one source per fact: torchaudio 2.11.0 declares no torch requirement', async () => {
