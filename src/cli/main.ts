@@ -19,6 +19,7 @@ const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif] [--fail-on error|warning|never]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
+  ml-pins server [--stdio]        the language server (LSP over stdio), for editors: docs/editors.md
 
 A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
 shell scripts, Dockerfiles and setup scripts). Default: the current folder.
@@ -39,6 +40,12 @@ class UsageError extends Error {}
 
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'server') {
+    // The language server takes its transport flags (--stdio, --node-ipc, --socket=, --clientProcessId=) as they come.
+    const { startNodeServer } = await import('../server/node');
+    startNodeServer(argv);
+    return new Promise<number>(() => {}); // runs until the client sends exit
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -101,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${command}" (expected check, fix or rules)`);
+      throw new UsageError(`unknown command "${command}" (expected check, fix, rules or server)`);
   }
 }
 
