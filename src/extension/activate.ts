@@ -1,13 +1,14 @@
-// What the Node and the web entries share: diagnostics, quick fixes, hovers, status bar, fix-all. Nothing heavy
-// runs before the first check; the knowledge base is compiled once, lazily, by the checker.
+// What the Node and the web entries share: the language client (the engine runs in the ML Pins language server,
+// src/server), the status bar and the fix-all and re-check commands. Activation only starts the client.
 import * as vscode from 'vscode';
+import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
+import { FIX_ALL_COMMAND } from '../server/commands';
+import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
-import { fixAllInWorkspace, MlPinsCodeActions } from './codeActions';
-import { MlPinsHover } from './hover';
 import { createStatusBar } from './statusBar';
 
 /** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
-export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
+export const MANIFEST_SELECTOR = [
   { language: 'pip-requirements' },
   { pattern: '**/pyproject.toml' },
   { pattern: '**/Pipfile' },
@@ -21,23 +22,67 @@ export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
 
 export interface MlPinsApi {
   checker: WorkspaceChecker;
-  actions: MlPinsCodeActions;
+  client: BaseLanguageClient;
 }
 
-export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string): MlPinsApi {
-  const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'));
-  const actions = new MlPinsCodeActions(checker, afterFixCommand);
+export type ClientFactory = (options: LanguageClientOptions) => BaseLanguageClient;
+
+export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?: string): LanguageClientOptions {
+  return {
+    documentSelector: MANIFEST_SELECTOR,
+    initializationOptions: {
+      docsBase: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
+      trusted: vscode.workspace.isTrusted,
+      fileAccess: true,
+    },
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    middleware: afterFixCommand ? {
+      // After a quick fix, offer the test generation (a command only the Node extension has).
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        for (const a of actions ?? []) {
+          if (a instanceof vscode.CodeAction && a.kind && vscode.CodeActionKind.QuickFix.contains(a.kind) && !a.command) {
+            a.command = { title: 'Offer the test generation', command: afterFixCommand };
+          }
+        }
+        return actions;
+      },
+    } : undefined,
+  };
+}
+
+export function activateCommon(context: vscode.ExtensionContext, create: ClientFactory, afterFixCommand?: string): MlPinsApi {
+  const client = create(clientOptions(context, afterFixCommand));
+  // Files the server cannot read itself (remote and virtual file systems, the web) come through workspace.fs.
+  client.onRequest(METHODS.readFile, async ({ uri }: { uri: string }) => {
+    try {
+      return { base64: bytesToBase64(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri))) };
+    } catch {
+      return null;
+    }
+  });
+  client.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
+    (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
+  const started = client.start();
+  started.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
+  const checker = new WorkspaceChecker(client, started);
   context.subscriptions.push(
+    { dispose: () => void client.stop().catch(() => undefined) },
     checker,
-    vscode.languages.registerCodeActionsProvider(MANIFEST_SELECTOR, actions, MlPinsCodeActions.metadata),
-    vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new MlPinsHover(checker)),
     createStatusBar(checker),
     vscode.commands.registerCommand('mlPins.fixAllInWorkspace', async () => {
-      const n = await fixAllInWorkspace(checker, actions);
+      await started;
+      const n = await client.sendRequest<number | null>('workspace/executeCommand', { command: FIX_ALL_COMMAND });
       void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
     }),
     vscode.commands.registerCommand('mlPins.recheck', () => checker.recheckAll()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void started.then(() => client.sendNotification(METHODS.trust, { trusted: true }))),
   );
-  void checker.scanWorkspace();
-  return { checker, actions };
+  return { checker, client };
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }

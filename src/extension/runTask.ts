@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { MODEL_ALIASES, resolveModelId } from '../hub/aliases';
-import { VersionSet } from '../core/pep440/intervals';
 import type { WorkspaceChecker } from './checker';
 import { resolveInterpreter } from './interpreter';
 import { readSettings } from './settings';
@@ -87,7 +86,7 @@ export class TestGeneration implements vscode.Disposable {
   }
 
   async createTask(folder: vscode.WorkspaceFolder, definition: MlPinsTaskDefinition): Promise<vscode.Task> {
-    const settings = { ...readSettings(folder.uri), ...this.projectSettings(folder) };
+    const settings = { ...readSettings(folder.uri), ...(await this.projectSettings(folder)) };
     const interpreter = await resolveInterpreter(folder);
     const runner = vscode.Uri.joinPath(this.context.extensionUri, 'python', 'ml_pins_runner.py').fsPath;
     const command = definition.command ?? 'all';
@@ -124,10 +123,8 @@ export class TestGeneration implements vscode.Disposable {
     return [];
   }
 
-  private projectSettings(folder: vscode.WorkspaceFolder): { models?: string[]; installCommand?: string[] } {
-    const pyproject = vscode.Uri.joinPath(folder.uri, 'pyproject.toml');
-    const result = this.checker.resultFor(pyproject);
-    const s = result?.settingsFor(pyproject.path);
+  private async projectSettings(folder: vscode.WorkspaceFolder): Promise<{ models?: string[]; installCommand?: string[] }> {
+    const s = await this.checker.projectSettings(vscode.Uri.joinPath(folder.uri, 'pyproject.toml')).catch(() => undefined);
     const out: { models?: string[]; installCommand?: string[] } = {};
     if (s?.models?.length) out.models = s.models;
     if (s?.installCommand?.length && vscode.workspace.isTrusted) out.installCommand = s.installCommand;
@@ -142,7 +139,7 @@ export class TestGeneration implements vscode.Disposable {
       void vscode.window.showWarningMessage('ML Pins runs nothing in an untrusted workspace.');
       return { exitCode: undefined };
     }
-    let model = definition.model ?? { ...readSettings(folder.uri), ...this.projectSettings(folder) }.models?.[0];
+    let model = definition.model ?? { ...readSettings(folder.uri), ...(await this.projectSettings(folder)) }.models?.[0];
     if (!model) model = await pickModel();
     if (!model) return { exitCode: undefined };
     if (!resolveModelId(model)) {
@@ -217,20 +214,12 @@ export class TestGeneration implements vscode.Disposable {
     }
     if (!info?.version) return;
     const byUri = new Map<string, vscode.Diagnostic[]>();
-    for (const env of this.checker.resultFor(folder.uri)?.environments ?? []) {
-      const pkg = env.packages.get(info.library);
-      if (!pkg) continue;
-      const needed = VersionSet.fromSpecifierSet(`>=${info.version}`);
-      if (pkg.admitted.intersects(needed)) continue;
-      for (const pin of pkg.pins) {
-        const uri = this.checker.uriOf(pin.path) ?? vscode.Uri.file(pin.path);
-        const r = pin.requirement.range;
-        const d = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
-          `${model} was saved with ${info.library} ${info.version}, but ${pin.requirement.text.trim()} admits no version that new.`, vscode.DiagnosticSeverity.Warning);
-        d.source = 'ML Pins';
-        d.code = 'model-needs-newer-library';
-        byUri.set(uri.toString(), [...(byUri.get(uri.toString()) ?? []), d]);
-      }
+    for (const pin of await this.checker.pinsBelow(folder.uri, info.library, info.version).catch(() => [])) {
+      const d = new vscode.Diagnostic(pin.range,
+        `${model} was saved with ${info.library} ${info.version}, but ${pin.text} admits no version that new.`, vscode.DiagnosticSeverity.Warning);
+      d.source = 'ML Pins';
+      d.code = 'model-needs-newer-library';
+      byUri.set(pin.uri.toString(), [...(byUri.get(pin.uri.toString()) ?? []), d]);
     }
     for (const [uri, ds] of byUri) this.modelDiagnostics.set(vscode.Uri.parse(uri), ds);
   }

@@ -11,6 +11,8 @@ export const METHODS = {
   projectSettings: 'mlPins/projectSettings',
   /** client -> server request {uri, library, version}: pins whose environment admits no version >= `version`. */
   pinsBelow: 'mlPins/pinsBelow',
+  /** client -> server notification: read every manifest again and check the workspace. */
+  recheck: 'mlPins/recheck',
   /** client -> server notification {trusted}: the workspace was trusted (rule files and install commands count). */
   trust: 'mlPins/trust',
   /** client -> server notification {folder, executable, source}: the Python the folder runs on. */

@@ -25,11 +25,10 @@ import type { Finding, Fix, Range, Severity, TextEdit } from '../core/types';
 import { VersionSet } from '../core/pep440/intervals';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetween } from './actions';
+import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
 
 export const SOURCE = 'ML Pins';
-export const FIX_ALL_COMMAND = 'mlPins.server.fixAllInWorkspace';
-export const FIX_FILE_COMMAND = 'mlPins.server.fixAllInFile';
 const DEBOUNCE_MS = 200;
 const EXCLUDED = /\/(node_modules|\.git|\.hg|\.svn|\.venv|venv|site-packages|__pycache__|\.tox|\.nox|\.mypy_cache|\.ml-pins)\//;
 /** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
@@ -172,7 +171,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (let i = 0; i < 20 && !token?.isCancellationRequested; i++) {
       if (p.running) { await p.running; continue; }
       if (p.checkedVersion >= p.version) return;
-      p.running = runCheck(p).finally(() => { p.running = undefined; notifyIdle(); });
+      p.running = runCheck(p).finally(() => { p.running = undefined; sendStatus(); notifyIdle(); });
     }
   }
 
@@ -221,7 +220,6 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const uri of p.files) if (!now.has(uri)) set(uri, []);
     p.files = now;
     if (changed.length) publish(changed);
-    sendStatus();
   }
 
   function toDiagnostic(f: Finding, p: Project): Diagnostic {
@@ -401,6 +399,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     options.trusted = params.trusted;
     for (const p of projects.values()) { p.settings = undefined; markDirty(p.key, 0); }
   });
+  connection.onNotification(METHODS.recheck, () => {
+    disk.clear();
+    for (const p of projects.values()) p.settings = undefined;
+    for (const f of folders) void scan(f);
+    for (const p of projects.values()) markDirty(p.key, 0);
+  });
   connection.onNotification(METHODS.interpreter, (params: { folder: string; executable: string; source?: string }) => {
     interpreters.set(params.folder.replace(/\/$/, ''), { executable: params.executable, source: params.source });
   });
@@ -500,7 +504,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const first = fixable.reduce((a, b) => (b.range.start.line < a.range.start.line ? b : a));
     const line = first.range.start.line;
     return [{ range: { start: { line, character: 0 }, end: { line, character: 0 } },
-      command: { title: `ML Pins: fix all ${fixable.length} problems in this file`, command: FIX_FILE_COMMAND, arguments: [uri] } }];
+      command: { title: `ML Pins: fix ${fixable.length} problems in this file`, command: FIX_FILE_COMMAND, arguments: [uri] } }];
   });
 
   // ---- commands ----
