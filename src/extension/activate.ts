@@ -63,7 +63,8 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
   });
   client.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
     (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
-  const started = client.start();
+  // Started after activate() returns: activation stays cheap, and the server's work is off the extension host anyway.
+  const started = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => client.start());
   started.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
   const checker = new WorkspaceChecker(client, started);
   context.subscriptions.push(

@@ -89,6 +89,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const interpreters = new Map<string, { executable: string; source?: string }>();
   let resultCounter = 0;
   let scanning = 0; // folders being scanned
+  const scanningFolders = new Set<string>();
   let scanProgress = { read: 0, total: 0 };
   const changeListeners = new Set<() => void>();
   const idleListeners = new Set<() => void>();
@@ -177,7 +178,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
     const uris = new Set<string>();
-    for (const uri of known.keys()) if (projectKey(uri) === p.key) uris.add(uri);
+    // While its folder is being scanned, a project's check covers its open documents only: they come first.
+    if (!scanningFolders.has(p.key)) for (const uri of known.keys()) if (projectKey(uri) === p.key) uris.add(uri);
     for (const doc of documents.all()) if (isManifest(doc.uri) && projectKey(doc.uri) === p.key) uris.add(doc.uri);
     const settings = await settingsOf(p);
     const files: SourceFile[] = [];
@@ -281,6 +283,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   // ---- the workspace scan ----
   async function scan(folder: string): Promise<void> {
     scanning++;
+    scanningFolders.add(folder);
     let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
     try {
       if (caps.window?.workDoneProgress) {
@@ -295,11 +298,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       scanProgress = { read: 0, total: scanProgress.total + uris.length };
       sendStatus();
       let last = Date.now();
-      for (const uri of uris) {
-        if (progress?.token.isCancellationRequested) break;
-        await readText(uri);
-        remember(uri);
-        scanProgress.read++;
+      const BATCH = 32;
+      for (let i = 0; i < uris.length; i += BATCH) {
+        if (progress?.token.isCancellationRequested) break; // cancelled: check what has been read
+        const batch = uris.slice(i, i + BATCH);
+        await Promise.all(batch.map((uri) => readText(uri)));
+        for (const uri of batch) remember(uri);
+        scanProgress.read += batch.length;
         if (Date.now() - last > 100) {
           last = Date.now();
           progress?.report(Math.round((100 * scanProgress.read) / Math.max(1, scanProgress.total)), `${scanProgress.read}/${scanProgress.total} manifests read`);
@@ -308,10 +313,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         }
       }
       progress?.report(100, 'checking');
+      scanningFolders.delete(folder);
       const p = project(folder);
       p.version++;
       await ensureFresh(p);
     } finally {
+      scanningFolders.delete(folder);
       scanning--;
       progress?.done();
       if (!scanning) scanProgress = { read: 0, total: 0 };
