@@ -3,7 +3,7 @@
 // server's workspace/applyEdit, shutdown, exit), on a copy of examples/seed-project. A second client besides VS Code.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,9 +30,13 @@ interface Session {
   registrations: string[];
 }
 
-async function startSession(opts: { pull: boolean }): Promise<Session> {
+async function startSession(opts: { pull: boolean; manifests?: number }): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-lsp-'));
   cpSync(join(root, 'examples', 'seed-project'), dir, { recursive: true });
+  for (let i = 0; i < (opts.manifests ?? 0); i++) {
+    mkdirSync(join(dir, `svc-${i}`));
+    writeFileSync(join(dir, `svc-${i}`, 'requirements.txt'), `torch==2.${i % 9}.0\ntorchvision==0.${15 + (i % 9)}.0\nnumpy${i % 2 ? '<2' : '>=2'}\n`);
+  }
   const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'server', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const s: Session = { child, conn, dir, uri: (n) => pathToFileURL(join(dir, n)).href, edits: [], progress: [], published: new Map(), registrations: [] };
@@ -215,6 +219,25 @@ describe('ml-pins server over stdio (a client without pull diagnostics)', () => 
         await sleep(50);
       }
       assert.ok(codes(s.published.get(s.uri('pyproject.toml')) ?? []).includes('hf-hub-cached-download'));
+    } finally {
+      assert.equal(await stop(s), 0);
+    }
+  });
+});
+
+describe('ml-pins server over stdio (responsiveness)', () => {
+  test('an open document is answered before the background scan of 2,000 manifests ends', async () => {
+    const s = await startSession({ pull: true, manifests: 2000 });
+    try {
+      await open(s, 'requirements.txt');
+      const report = await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: s.uri('requirements.txt') } }) as DocumentDiagnosticReport;
+      const endedBefore = s.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end');
+      assert.equal(endedBefore, false, 'the open document waited for the whole scan');
+      assert.ok(report.kind === 'full' && report.items.some((d) => d.code === 'hf-hub-cached-download'));
+      await s.conn.sendRequest('mlPins/whenIdle');
+      assert.ok(s.progress.some((p) => (p as { value?: { kind?: string } }).value?.kind === 'end'));
+      const all = await s.conn.sendRequest('workspace/diagnostic', { previousResultIds: [] }) as WorkspaceDiagnosticReport;
+      assert.ok(all.items.length >= 2000, `the scan covered ${all.items.length} files`);
     } finally {
       assert.equal(await stop(s), 0);
     }
