@@ -172,7 +172,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (let i = 0; i < 20 && !token?.isCancellationRequested; i++) {
       if (p.running) { await p.running; continue; }
       if (p.checkedVersion >= p.version) return;
-      p.running = runCheck(p).finally(() => { p.running = undefined; sendStatus(); notifyIdle(); });
+      const version = p.version;
+      p.running = runCheck(p)
+        .catch((e: unknown) => {
+          // A failed check must not be retried forever (whenIdle, fix-all wait for it): log it and take the version as done.
+          connection.console.error(`ML Pins: checking ${p.key} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          p.checkedVersion = Math.max(p.checkedVersion, version);
+        })
+        .finally(() => { p.running = undefined; sendStatus(); notifyIdle(); });
     }
   }
 
