@@ -165,7 +165,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const p = project(key);
     p.version++;
     clearTimeout(p.timer);
-    p.timer = setTimeout(() => { p.timer = undefined; void ensureFresh(p).catch((e) => connection.console.error(`check failed: ${e}`)); }, delay);
+    p.timer = setTimeout(() => { p.timer = undefined; void ensureFresh(p).finally(() => { sendStatus(); notifyIdle(); }); }, delay);
   }
 
   async function ensureFresh(p: Project, token?: CancellationToken): Promise<void> {
@@ -260,7 +260,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   }
   async function whenIdle(token?: CancellationToken): Promise<void> {
     while (!isIdle() && !token?.isCancellationRequested) {
-      for (const p of projects.values()) if (p.timer || p.checkedVersion < p.version) { clearTimeout(p.timer); p.timer = undefined; void ensureFresh(p); }
+      for (const p of projects.values()) {
+        if (p.timer || p.checkedVersion < p.version) { clearTimeout(p.timer); p.timer = undefined; void ensureFresh(p).finally(() => { sendStatus(); notifyIdle(); }); }
+      }
       await new Promise<void>((resolve) => {
         const done = () => { idleListeners.delete(done); sub?.dispose(); resolve(); };
         idleListeners.add(done);
@@ -276,6 +278,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const t = setTimeout(done, timeoutMs);
   });
 
+  let lastStatus = '';
   function sendStatus(): void {
     let errors = 0, warnings = 0, information = 0;
     for (const r of reports.values()) for (const f of r.findings) {
@@ -284,6 +287,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       else if (f.severity === 'information') information++;
     }
     const status: StatusParams = { checking: !isIdle(), read: scanProgress.read, total: scanProgress.total, errors, warnings, information };
+    const json = JSON.stringify(status);
+    if (json === lastStatus) return;
+    lastStatus = json;
     void connection.sendNotification(METHODS.status, status);
   }
 
