@@ -21,7 +21,7 @@ import type { Knowledge } from '../core/engine/knowledge';
 import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
-import type { Finding, Fix, Range, Severity, TextEdit } from '../core/types';
+import type { Finding, Fix, Severity, TextEdit } from '../core/types';
 import { VersionSet } from '../core/pep440/intervals';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetween } from './actions';
@@ -617,4 +617,3 @@ function base64ToBytes(b64: string): Uint8Array {
   return out;
 }
 
-export type { Range };
