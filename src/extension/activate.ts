@@ -52,34 +52,47 @@ export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?
 }
 
 export function activateCommon(context: vscode.ExtensionContext, create: ClientFactory, afterFixCommand?: string): MlPinsApi {
-  const client = create(clientOptions(context, afterFixCommand));
-  // Files the server cannot read itself (remote and virtual file systems, the web) come through workspace.fs.
-  client.onRequest(METHODS.readFile, async ({ uri }: { uri: string }) => {
-    try {
-      return { base64: bytesToBase64(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri))) };
-    } catch {
-      return null;
-    }
+  let client: BaseLanguageClient | undefined;
+  // The client is made and started after activate() returns: activation stays cheap (the client library is loaded
+  // then), and the server's work is off the extension host anyway.
+  const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
+    const c = (client = create(clientOptions(context, afterFixCommand)));
+    // Files the server cannot read itself (remote and virtual file systems, the web) come through workspace.fs.
+    c.onRequest(METHODS.readFile, async ({ uri }: { uri: string }) => {
+      try {
+        return { base64: bytesToBase64(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri))) };
+      } catch {
+        return null;
+      }
+    });
+    c.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
+      (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
+    checker.attach(c);
+    await c.start();
+    return c;
   });
-  client.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
-    (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
-  // Started after activate() returns: activation stays cheap, and the server's work is off the extension host anyway.
-  const started = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => client.start());
-  started.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
-  const checker = new WorkspaceChecker(client, started);
+  ready.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
+  const checker = new WorkspaceChecker(ready);
   context.subscriptions.push(
-    { dispose: () => void client.stop().catch(() => undefined) },
+    { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
     createStatusBar(checker),
     vscode.commands.registerCommand('mlPins.fixAllInWorkspace', async () => {
-      await started;
-      const n = await client.sendRequest<number | null>('workspace/executeCommand', { command: FIX_ALL_COMMAND });
+      const c = await ready;
+      const n = await c.sendRequest<number | null>('workspace/executeCommand', { command: FIX_ALL_COMMAND });
       void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
     }),
     vscode.commands.registerCommand('mlPins.recheck', () => checker.recheckAll()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void started.then(() => client.sendNotification(METHODS.trust, { trusted: true }))),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
-  return { checker, client };
+  return {
+    checker,
+    /** The language client (set once activate() has returned and the client was made). */
+    get client(): BaseLanguageClient {
+      if (!client) throw new Error('ML Pins: the language client is not started yet (await checker.whenIdle())');
+      return client;
+    },
+  };
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

@@ -26,14 +26,16 @@ export class WorkspaceChecker implements vscode.Disposable {
   status: StatusParams = { checking: true, read: 0, total: 0, errors: 0, warnings: 0, information: 0 };
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly client: BaseLanguageClient, private readonly started: Promise<void>) {
+  constructor(private readonly ready: Promise<BaseLanguageClient>) {}
+
+  /** Follows the server's status notifications (called once the client is made, before it starts). */
+  attach(client: BaseLanguageClient): void {
     this.disposables.push(client.onNotification(METHODS.status, (s: StatusParams) => { this.status = s; this.changed.fire(s); }));
   }
 
   /** Resolves when the server has no scan or check scheduled or running (tests, fix-all). */
   async whenIdle(): Promise<void> {
-    await this.started;
-    await this.client.sendRequest(METHODS.whenIdle);
+    await (await this.ready).sendRequest(METHODS.whenIdle);
   }
 
   /** The findings the editor shows (the server's diagnostics, as VS Code holds them). */
@@ -45,22 +47,19 @@ export class WorkspaceChecker implements vscode.Disposable {
 
   /** Models and install command from the project's [tool.ml-pins] (the file's nearest one). */
   async projectSettings(uri: vscode.Uri): Promise<ProjectSettingsResult> {
-    await this.started;
-    return this.client.sendRequest<ProjectSettingsResult>(METHODS.projectSettings, { uri: uri.toString() });
+    return (await this.ready).sendRequest<ProjectSettingsResult>(METHODS.projectSettings, { uri: uri.toString() });
   }
 
   /** Pins whose environment admits no version of `library` at or above `version`. */
   async pinsBelow(folder: vscode.Uri, library: string, version: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
-    await this.started;
-    const pins = await this.client.sendRequest<PinBelow[]>(METHODS.pinsBelow, { uri: folder.toString(), library, version });
+    const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsBelow, { uri: folder.toString(), library, version });
     return pins.map((p) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
       range: new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character) }));
   }
 
   /** Reads every manifest again and checks the workspace. */
   async recheckAll(): Promise<void> {
-    await this.started;
-    await this.client.sendNotification(METHODS.recheck);
+    await (await this.ready).sendNotification(METHODS.recheck);
   }
 
   dispose(): void {

@@ -2,7 +2,6 @@
 // desktop or remote has: the terminal command that installs the models and runs a test generation (a task of type
 // `ml-pins`), and the Python extension's interpreter, which the server is told about.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { METHODS } from '../server/protocol';
 import { activateCommon, type MlPinsApi } from './activate';
 import { resolveInterpreter } from './interpreter';
@@ -14,8 +13,11 @@ export interface MlPinsNodeApi extends MlPinsApi {
 
 export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
-  const api = activateCommon(context, (options) => new LanguageClient('mlPins', 'ML Pins',
-    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } }, options), 'mlPins.offerTestGeneration');
+  const api = activateCommon(context, (options) => {
+    // Loaded when the client is made (after activation), not when the extension is.
+    const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+    return new LanguageClient('mlPins', 'ML Pins', { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } }, options);
+  }, 'mlPins.offerTestGeneration');
   const testGeneration = new TestGeneration(context, api.checker);
   context.subscriptions.push(testGeneration);
   // The interpreter each folder runs on, once the server is up (the Python extension may take a while to answer).
@@ -27,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
   };
   void api.checker.whenIdle().then(sendInterpreters, () => undefined);
   context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(sendInterpreters));
-  return { ...api, testGeneration };
+  return Object.assign(api, { testGeneration }); // not a spread: `client` is a getter
 }
 
 export function deactivate(): void {}

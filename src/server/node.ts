@@ -1,7 +1,7 @@
 // The server on Node: `ml-pins server` / `node dist/server.js` speak LSP over stdio (the default; `--stdio` is
 // accepted), or over IPC / a socket / a pipe when started with `--node-ipc`, `--socket=<port>` or `--pipe=<name>`
 // (vscode-languageclient's transports). Files on disk are read and found here; other schemes are asked of the client.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
@@ -29,6 +29,7 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
     }
   },
   docsBase,
+  trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });
 
 /** The rule pages shipped next to the bundle (dist/server.js -> docs/rules), when they are there. */

@@ -43,6 +43,8 @@ export interface ServerHost {
   findManifests?(folderUri: string): Promise<string[] | 'unsupported'>;
   /** Base URI of the rule pages when the client names none. */
   docsBase?: string;
+  /** Debug trace (ML_PINS_TRACE=<file> on Node). */
+  trace?(line: string): void;
 }
 
 export interface InitializationOptions {
@@ -94,6 +96,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const changeListeners = new Set<() => void>();
   const idleListeners = new Set<() => void>();
 
+  const trace = (line: string) => host.trace?.(`${Date.now() % 100000} ${line}`);
+  const short = (uri: string) => uri.split('/').pop();
   const pathOf = (uri: string) => URI.parse(uri).path;
   const isManifest = (uri: string): boolean => {
     const path = pathOf(uri);
@@ -219,6 +223,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       const before = reports.get(uri);
       if (before && JSON.stringify(before.diagnostics) === JSON.stringify(diagnostics)) { before.findings = findings; return; }
       reports.set(uri, { resultId: String(++resultCounter), diagnostics, findings });
+      trace(`report ${short(uri)} ${resultCounter} n=${diagnostics.length} v=${version}`);
       changed.push(uri);
     };
     for (const file of result.files) {
@@ -249,7 +254,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const l of [...changeListeners]) l();
     // Open documents show what their document pull returned: ask the client to pull again when theirs changed.
     if (refreshSupport && changed.some((u) => documents.get(u)) && !refreshTimer) {
-      refreshTimer = setTimeout(() => { refreshTimer = undefined; connection.languages.diagnostics.refresh(); }, 30);
+      refreshTimer = setTimeout(() => { refreshTimer = undefined; trace('refresh'); connection.languages.diagnostics.refresh(); }, 30);
     }
   }
 
@@ -390,6 +395,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     markDirty(projectKey(e.document.uri));
   });
   documents.onDidChangeContent((e) => {
+    trace(`change ${short(e.document.uri)} v=${e.document.version}`);
     if (isManifest(e.document.uri)) markDirty(projectKey(e.document.uri));
   });
   documents.onDidClose((e) => {
@@ -435,6 +441,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!isManifest(uri)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     await ensureFresh(project(projectKey(uri)), token);
     const r = reports.get(uri);
+    trace(`pull ${short(uri)} prev=${params.previousResultId} -> ${r?.resultId} n=${r?.diagnostics.length} cancelled=${token.isCancellationRequested} docv=${documents.get(uri)?.version}`);
     if (!r) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     if (params.previousResultId === r.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: r.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: r.resultId, items: r.diagnostics };
@@ -448,6 +455,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       for (const [uri, r] of reports) {
         if (sent.get(uri) === r.resultId) continue;
         sent.set(uri, r.resultId);
+        trace(`stream ${short(uri)} ${r.resultId} n=${r.diagnostics.length}`);
         items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: documents.get(uri)?.version ?? null, resultId: r.resultId, items: r.diagnostics });
       }
       return items;
