@@ -125,9 +125,9 @@ for (const [file, target] of [['dist/extension.js', '< 500 KB'], ['dist/web/exte
     rows.push({ group: 'extension', case: `${file}`, value: NaN, unit: 'KB', note: 'not built (run npm run build)' });
   }
 }
-rows.push({ group: 'extension', case: 'activation: load dist/extension.js + activate()', value: activationMs(), unit: 'ms', target: '< 50 ms', note: 'against a stub vscode API; the first check runs after activation' });
+rows.push({ group: 'extension', case: 'activation: load dist/extension.js + activate()', value: await activationMs(), unit: 'ms', target: '< 50 ms', note: 'against a stub vscode API; the language client is made and started after activation' });
 
-function activationMs(): number {
+async function activationMs(): Promise<number> {
   // A stub where every property is a callable, constructible stub: enough for activate() to register everything.
   const stub: unknown = new Proxy(function () {}, {
     get: (_t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => '' : stub),
@@ -146,16 +146,22 @@ function activationMs(): number {
   const M = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
   const original = M._load;
   M._load = (req: string, ...rest: unknown[]) => (req === 'vscode' ? vscodeModule : original(req, ...rest));
+  const consoleError = console.error;
   try {
     const t = performance.now();
     const ext = Module.createRequire(import.meta.url)(join(root, 'dist/extension.js')) as { activate: (c: unknown) => unknown };
     ext.activate({ subscriptions: [], extensionUri: stub, secrets: stub });
-    return performance.now() - t;
+    const ms = performance.now() - t;
+    // The client is made after activate() returns; against the stub it cannot start, and says so: keep that quiet.
+    console.error = () => undefined;
+    await new Promise((r) => setTimeout(r, 50));
+    return ms;
   } catch (e) {
     process.stderr.write(`activation bench failed: ${(e as Error).message}\n`);
     return NaN;
   } finally {
     M._load = original;
+    console.error = consoleError;
   }
 }
 

@@ -30,6 +30,8 @@ import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams }
 
 export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 200;
+/** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
+const MAX_SCANNED = 10_000;
 const EXCLUDED = /\/(node_modules|\.git|\.hg|\.svn|\.venv|venv|site-packages|__pycache__|\.tox|\.nox|\.mypy_cache|\.ml-pins)\//;
 /** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
 export const WATCH_GLOBS = ['**/pyproject.toml', '**/Pipfile', '**/setup.cfg', '**/*.txt', '**/*.in', '**/*.yml', '**/*.yaml',
@@ -211,8 +213,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   async function runCheck(p: Project): Promise<void> {
     const version = p.version;
+    const t0 = Date.now();
     const { input, settings } = await inputOf(p);
+    const t1 = Date.now();
     const result = await checkProject(input);
+    trace(`check ${p.key} v=${version} files=${input.files.length} read ${t1 - t0} ms, check ${Date.now() - t1} ms${p.version !== version ? ' (stale)' : ''}`);
     if (p.version !== version) return; // stale: an edit arrived meanwhile, the next run covers it
     p.result = result;
     p.checkedVersion = version;
@@ -313,6 +318,10 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         uris = options.fileAccess ? await connection.sendRequest<string[]>(METHODS.findFiles, { folder }).catch(() => []) : [];
       }
       uris = uris.filter(isManifest);
+      if (uris.length > MAX_SCANNED) {
+        connection.console.warn(`ML Pins: ${uris.length} manifests under ${folder}; checking the first ${MAX_SCANNED} (open files are always checked).`);
+        uris = uris.slice(0, MAX_SCANNED);
+      }
       scanProgress = { read: 0, total: scanProgress.total + uris.length };
       sendStatus();
       let last = Date.now();
@@ -330,6 +339,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
           await new Promise((r) => setTimeout(r, 0)); // let requests for open documents in
         }
       }
+      trace(`scan ${folder}: ${uris.length} manifests read`);
       progress?.report(100, 'checking');
       scanningFolders.delete(folder);
       const p = project(folder);
