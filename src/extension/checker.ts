@@ -17,6 +17,8 @@ const SEVERITY: Record<number, Severity> = {
   [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning',
   [vscode.DiagnosticSeverity.Information]: 'information', [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
+const toPin = (p: PinBelow) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
+  range: new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character) });
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''));
 
 export class WorkspaceChecker implements vscode.Disposable {
@@ -45,6 +47,19 @@ export class WorkspaceChecker implements vscode.Disposable {
     })));
   }
 
+  /** The findings the editor shows for one file. */
+  findingsFor(uri: vscode.Uri): CheckedFinding[] {
+    return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE).map((diagnostic) => ({
+      uri, diagnostic, finding: { code: codeOf(diagnostic), severity: SEVERITY[diagnostic.severity], message: diagnostic.message },
+    }));
+  }
+
+  /** Every pin of a package (PEP 503 name) in the project of `uri`. */
+  async pinsOf(uri: vscode.Uri, name: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
+    const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsOf, { uri: uri.toString(), name });
+    return pins.map(toPin);
+  }
+
   /** Models and install command from the project's [tool.ml-pins] (the file's nearest one). */
   async projectSettings(uri: vscode.Uri): Promise<ProjectSettingsResult> {
     return (await this.ready).sendRequest<ProjectSettingsResult>(METHODS.projectSettings, { uri: uri.toString() });
@@ -53,8 +68,7 @@ export class WorkspaceChecker implements vscode.Disposable {
   /** Pins whose environment admits no version of `library` at or above `version`. */
   async pinsBelow(folder: vscode.Uri, library: string, version: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
     const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsBelow, { uri: folder.toString(), library, version });
-    return pins.map((p) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
-      range: new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character) }));
+    return pins.map(toPin);
   }
 
   /** Reads every manifest again and checks the workspace. */

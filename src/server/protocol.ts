@@ -11,6 +11,8 @@ export const METHODS = {
   projectSettings: 'mlPins/projectSettings',
   /** client -> server request {uri, library, version}: pins whose environment admits no version >= `version`. */
   pinsBelow: 'mlPins/pinsBelow',
+  /** client -> server request {uri, name}: every pin of package `name` (PEP 503 name) in the uri's project. */
+  pinsOf: 'mlPins/pinsOf',
   /** client -> server notification: read every manifest again and check the workspace. */
   recheck: 'mlPins/recheck',
   /** client -> server notification {trusted}: the workspace was trusted (rule files and install commands count). */

@@ -610,6 +610,21 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
     return out;
   });
+  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinBelow[]> => {
+    const p = project(projectKey(params.uri));
+    await ensureFresh(p, token);
+    const seen = new Set<string>();
+    const out: PinBelow[] = [];
+    for (const env of p.result?.environments ?? []) {
+      for (const pin of env.packages.get(params.name)?.pins ?? []) {
+        const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
+      }
+    }
+    return out;
+  });
   connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => interpreters.get(params.folder.replace(/\/$/, '')) ?? null);
 
   connection.onShutdown(() => {

@@ -169,6 +169,17 @@ describe('ml-pins server over stdio (pull diagnostics)', () => {
     assert.deepEqual(Object.keys(fixAll[0].edit!.changes!), [s.uri('requirements.txt')], 'fix-all of a file edits only that file');
   });
 
+  test('the extension\'s requests: pins of a package, pins below a version, [tool.ml-pins] settings', async () => {
+    const pins = await s.conn.sendRequest('mlPins/pinsOf', { uri: s.uri('pyproject.toml'), name: 'transformers' }) as { uri: string; text: string }[];
+    assert.deepEqual(pins.map((p) => `${p.uri.split('/').pop()} ${p.text}`).sort(), ['pyproject.toml transformers>=4.35.0', 'requirements.txt transformers>=4.35.0', 'setup_ai_models.py transformers==4.30.0']);
+    const below = await s.conn.sendRequest('mlPins/pinsBelow', { uri: s.uri('pyproject.toml'), library: 'transformers', version: '4.31.0' }) as { text: string }[];
+    assert.deepEqual(below.map((p) => p.text), ['transformers==4.30.0'], 'only the environment pinned to 4.30.0 allows nothing as new as 4.31.0');
+    const none = await s.conn.sendRequest('mlPins/pinsBelow', { uri: s.uri('pyproject.toml'), library: 'transformers', version: '4.30.0' }) as unknown[];
+    assert.deepEqual(none, [], 'every environment allows 4.30.0 or later');
+    const settings = await s.conn.sendRequest('mlPins/projectSettings', { uri: s.uri('pyproject.toml') }) as { models: string[] };
+    assert.ok(Array.isArray(settings.models));
+  });
+
   test('hover: what the pin admits and what a fresh install takes', async () => {
     const hover = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri('requirements.txt') }, position: { line: 7, character: 3 } }) as Hover;
     const value = (hover.contents as { value: string }).value;
