@@ -1,15 +1,17 @@
 // Hover on a requirement: what each environment admits and what a fresh install takes, the findings on it with their
 // explanation and evidence, and the package's page. Markdown, for any LSP client.
 import type { CheckResult } from '../core/engine/check';
+import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
-import type { VersionSet } from '../core/pep440/intervals';
+import { snapshotNote, type MetadataProvider } from '../core/metadata/provider';
+import { VersionSet } from '../core/pep440/intervals';
 import type { Finding, Position, Range } from '../core/types';
 
 const contains = (r: Range, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
   (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 
-export function hoverMarkdown(result: CheckResult, path: string, position: Position, findings: readonly Finding[]): { value: string; range: Range } | undefined {
+export function hoverMarkdown(result: CheckResult, path: string, position: Position, findings: readonly Finding[], metadata?: MetadataProvider): { value: string; range: Range } | undefined {
   const report = result.files.find((f) => f.path === path);
   const requirement = report?.manifest?.requirements.find((r) => contains(r.range, position));
   if (!requirement) return undefined;
@@ -17,8 +19,10 @@ export function hoverMarkdown(result: CheckResult, path: string, position: Posit
   for (const env of result.environments) {
     const pkg = env.packages.get(requirement.normalizedName);
     if (!pkg || !pkg.pins.some((p) => p.requirement === requirement)) continue;
-    md += `- ${escape(env.label)}: admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ${escape(freshText(pkg.admitted))}\n`;
+    md += `- ${escape(env.label)} (installed with ${escape(installerName(env.installer))}: ${escape(env.installer.evidence)}): admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ${escape(freshText(pkg.admitted))}\n`;
   }
+  const note = snapshotNote(metadata, requirement.normalizedName, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));
+  if (note) md += `\n${escape(displayName(requirement.normalizedName))} ${requirement.specifier ? escape(requirement.specifier) : ''}: ${escape(note)}\n`;
   md += '\n';
   for (const finding of findings.filter((f) => contains(f.range, position))) {
     md += `---\n\n**${finding.severity}** \`${finding.code}\`: ${escape(finding.message)}\n\n`;

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { discoverManifests } from '../node/discover';
+import { readInstalledEnvironment } from '../node/environment';
+import { bundledMetadata } from '../node/metadata';
 import { startServer, type ServerHost } from './server';
 
 export const nodeHost = (docsBase?: string): ServerHost => ({
@@ -29,6 +31,12 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
     }
   },
   docsBase,
+  metadata: bundledMetadata(),
+  // The interpreter's environment, read from its metadata files (nothing of it runs): installed findings.
+  readEnvironment: async (executable, folderUri) => {
+    const folder = URI.parse(folderUri);
+    return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd());
+  },
   trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });
 

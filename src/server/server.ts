@@ -17,7 +17,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
 import { checkProject, knowledgeFrom, type CheckInput, type CheckResult, type SourceFile } from '../core/engine/check';
+import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
+import { asyncMetadata } from '../core/metadata/loader';
+import type { MetadataProvider } from '../core/metadata/provider';
 import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
@@ -47,6 +50,11 @@ export interface ServerHost {
   docsBase?: string;
   /** Debug trace (ML_PINS_TRACE=<file> on Node). */
   trace?(line: string): void;
+  /** The metadata snapshot (Node: metadata/ beside the bundle). Without it, the client's `metadataBase` is read. */
+  metadata?: MetadataProvider;
+  /** The installed environment of an interpreter (a venv's python, or its folder), read without running it; messages
+   *  name it relative to the folder. */
+  readEnvironment?(executable: string, folderUri: string): Promise<InstalledEnvironment | undefined>;
 }
 
 export interface InitializationOptions {
@@ -56,6 +64,9 @@ export interface InitializationOptions {
   trusted?: boolean;
   /** The client answers mlPins/readFile and mlPins/findFiles (VS Code: remote and virtual file systems). */
   fileAccess?: boolean;
+  /** URI of the metadata snapshot folder (snapshot.json, packages/), read through the host or mlPins/readFile when
+   *  the host has no snapshot of its own (the browser worker). */
+  metadataBase?: string;
   /** Settings for clients without workspace/configuration (same keys as the VS Code settings, without `mlPins.`). */
   settings?: unknown;
 }
@@ -78,7 +89,17 @@ class Project {
 export function startServer(connection: Connection, host: ServerHost = {}): void {
   const documents = new TextDocuments(TextDocument);
   let knowledgeCache: Knowledge | undefined;
-  const knowledge = () => (knowledgeCache ??= knowledgeFrom(bundledFamilies));
+  let metadataCache: MetadataProvider | undefined;
+  const metadata = (): MetadataProvider | undefined => {
+    if (metadataCache || host.metadata) return (metadataCache ??= host.metadata);
+    const base = options.metadataBase?.replace(/\/$/, '');
+    if (!base) return undefined;
+    return (metadataCache = asyncMetadata(async (path) => {
+      const bytes = await readBytes(`${base}/${path}`);
+      return bytes && new TextDecoder().decode(bytes);
+    }));
+  };
+  const knowledge = () => (knowledgeCache ??= knowledgeFrom(bundledFamilies, metadata()));
   let caps: ClientCapabilities = {};
   let options: InitializationOptions = {};
   let folders: string[] = [];
@@ -91,6 +112,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const projects = new Map<string, Project>();
   const reports = new Map<string, Report>();
   const interpreters = new Map<string, { executable: string; source?: string }>();
+  /** Folder -> the installed environment of its interpreter (what the check reports installed findings on). */
+  const environments = new Map<string, InstalledEnvironment>();
   let resultCounter = 0;
   let scanning = 0; // folders being scanned
   const scanningFolders = new Set<string>();
@@ -194,7 +217,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     // While its folder is being scanned, a project's check covers its open documents only: they come first.
     if (!scanningFolders.has(p.key)) for (const uri of known.keys()) if (projectKey(uri) === p.key) uris.add(uri);
     for (const doc of documents.all()) if (isManifest(doc.uri) && projectKey(doc.uri) === p.key) uris.add(doc.uri);
-    const settings = await settingsOf(p);
+    const environment = environments.get(p.key);
+    const settings: EditorSettings = environment ? { ...(await settingsOf(p)), environment } : await settingsOf(p);
     const files: SourceFile[] = [];
     for (const uri of uris) {
       const r = await readText(uri);
@@ -442,7 +466,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const p of projects.values()) markDirty(p.key, 0);
   });
   connection.onNotification(METHODS.interpreter, (params: { folder: string; executable: string; source?: string }) => {
-    interpreters.set(params.folder.replace(/\/$/, ''), { executable: params.executable, source: params.source });
+    const folder = params.folder.replace(/\/$/, '');
+    interpreters.set(folder, { executable: params.executable, source: params.source });
+    // A bare `python3` on PATH names no environment we could read without running it.
+    if (!host.readEnvironment || params.source === 'path') return;
+    void host.readEnvironment(params.executable, folder).then((env) => {
+      if (interpreters.get(folder)?.executable !== params.executable) return; // another one was sent meanwhile
+      const before = environments.get(folder);
+      if (env) environments.set(folder, env); else environments.delete(folder);
+      if (before || env) markDirty(folder, 0);
+    }, (e: unknown) => connection.console.warn(`ML Pins: the environment of ${params.executable}: ${e instanceof Error ? e.message : String(e)}`));
   });
 
   // ---- pull diagnostics ----
@@ -529,7 +562,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!isManifest(uri)) return null;
     const p = project(projectKey(uri));
     await ensureFresh(p, token);
-    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri));
+    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), metadata());
     return md ? { contents: { kind: 'markdown', value: md.value }, range: md.range } : null;
   });
 

@@ -204,7 +204,11 @@ describe('ml-pins server over stdio (pull diagnostics)', () => {
     assert.match(py, /"transformers>=4\.35\.0",/);
     const pyproject = readFileSync(join(s.dir, 'pyproject.toml'), 'utf8');
     assert.match(pyproject, /"diffusers>=0\.29\.0",/);
-    for (const line of pyprojectBefore.split('\n').filter((l) => !l.includes('diffusers'))) assert.ok(pyproject.includes(line), `line lost: ${line}`);
+    // A pyproject installed with pip gets the public torch version (pip ignores the uv tables); requires-python keeps
+    // its floor; every other line stays.
+    assert.match(pyproject, /"torch==2\.2\.0",/);
+    assert.match(pyproject, /requires-python = ">=3\.9(,<3\.\d+)?"\n/);
+    for (const line of pyprojectBefore.split('\n').filter((l) => !/diffusers|"torch==|requires-python/.test(l))) assert.ok(pyproject.includes(line), `line lost: ${line}`);
     // The editor applies the open document's edit as a change; files on disk are reported by the watcher.
     await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri('requirements.txt'), version: 4 },
       contentChanges: [{ text: readFileSync(join(s.dir, 'requirements.txt'), 'utf8') }] });
