@@ -32,7 +32,11 @@ export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
     }
   };
   void api.checker.whenIdle().then(sendInterpreters, () => undefined);
-  context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(sendInterpreters));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeWorkspaceFolders(sendInterpreters),
+    // Another interpreter selected: the server reads its environment again.
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('python.defaultInterpreterPath')) void api.checker.whenIdle().then(sendInterpreters, () => undefined); }),
+  );
   return Object.assign(api, { testGeneration }); // not a spread: `client` is a getter
 }
 

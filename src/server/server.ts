@@ -468,14 +468,18 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onNotification(METHODS.interpreter, (params: { folder: string; executable: string; source?: string }) => {
     const folder = params.folder.replace(/\/$/, '');
     interpreters.set(folder, { executable: params.executable, source: params.source });
-    // A bare `python3` on PATH names no environment we could read without running it.
-    if (!host.readEnvironment || params.source === 'path') return;
-    void host.readEnvironment(params.executable, folder).then((env) => {
+    const use = (env: InstalledEnvironment | undefined) => {
       if (interpreters.get(folder)?.executable !== params.executable) return; // another one was sent meanwhile
       const before = environments.get(folder);
       if (env) environments.set(folder, env); else environments.delete(folder);
       if (before || env) markDirty(folder, 0);
-    }, (e: unknown) => connection.console.warn(`ML Pins: the environment of ${params.executable}: ${e instanceof Error ? e.message : String(e)}`));
+    };
+    // A bare `python3` on PATH names no environment we could read without running it.
+    if (!host.readEnvironment || params.source === 'path') { use(undefined); return; }
+    host.readEnvironment(params.executable, folder).then(use, (e: unknown) => {
+      connection.console.warn(`ML Pins: the environment of ${params.executable}: ${e instanceof Error ? e.message : String(e)}`);
+      use(undefined);
+    });
   });
 
   // ---- pull diagnostics ----
