@@ -36,20 +36,28 @@ test('the browser build answers a workspace pull with files read through the cli
   vm.runInNewContext(built.outputFiles[0].text, sandbox);
   const conn = createProtocolConnection(reader, new Writer((m) => setImmediate(() => self.onmessage?.({ data: m }))));
   const asked = { read: 0, find: 0 };
+  const metadataDir = join(root, 'test', 'fixtures', 'metadata');
+  const metadataRead: string[] = [];
   conn.onRequest('mlPins/findFiles', () => { asked.find++; return readdirSync(seed).map((n) => pathToFileURL(join(seed, n)).href); });
-  conn.onRequest('mlPins/readFile', ({ uri }: { uri: string }) => { asked.read++; return { base64: readFileSync(new URL(uri)).toString('base64') }; });
+  conn.onRequest('mlPins/readFile', ({ uri }: { uri: string }) => {
+    asked.read++;
+    if (uri.startsWith(pathToFileURL(metadataDir).href)) metadataRead.push(uri.slice(pathToFileURL(metadataDir).href.length + 1));
+    return { base64: readFileSync(new URL(uri)).toString('base64') };
+  });
   conn.onRequest('client/registerCapability', () => null);
   conn.onNotification('mlPins/status', () => undefined);
   conn.listen();
   try {
     await conn.sendRequest('initialize', { processId: null, rootUri: null, workspaceFolders: [{ uri: pathToFileURL(seed).href, name: 'seed' }],
-      initializationOptions: { fileAccess: true }, capabilities: { textDocument: { diagnostic: {} }, workspace: { diagnostics: {} } } });
+      initializationOptions: { fileAccess: true, metadataBase: pathToFileURL(metadataDir).href }, capabilities: { textDocument: { diagnostic: {} }, workspace: { diagnostics: {} } } });
     await conn.sendNotification('initialized', {});
     await conn.sendRequest('mlPins/whenIdle');
     const r = await conn.sendRequest('workspace/diagnostic', { previousResultIds: [] }) as WorkspaceDiagnosticReport;
     const py = r.items.find((i) => i.uri.endsWith('/setup_ai_models.py'));
     assert.ok(py?.kind === 'full' && py.items.some((d) => d.code === 'inconsistent-pins'), JSON.stringify(r.items.map((i) => i.uri)));
     assert.ok(asked.find === 1 && asked.read >= 4, JSON.stringify(asked));
+    // The metadata snapshot comes through the client too: its index, then the files of the packages the pins name.
+    assert.ok(metadataRead.includes('snapshot.json') && metadataRead.includes('packages/torch.json') && metadataRead.includes('packages/diffusers.json'), metadataRead.join(' '));
     await conn.sendRequest('shutdown');
   } finally {
     conn.dispose();
