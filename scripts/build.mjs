@@ -27,6 +27,15 @@ if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
     platform: 'node', format: 'cjs', external: ['vscode'] });
 }
+if (existsSync('src/server/main.ts')) {
+  // The language server (src/server): forked by the extension, and `node dist/server.js --stdio` for other editors.
+  builds.push({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' });
+}
+if (existsSync('src/server/browser.ts')) {
+  // The same server in a browser worker, for VS Code for the Web.
+  builds.push({ ...common, entryPoints: ['src/server/browser.ts'], outfile: 'dist/web/server.js', platform: 'browser', format: 'iife',
+    define: { ...common.define, 'process.env.NODE_ENV': '"production"' } });
+}
 if (existsSync('src/hub/client.ts')) {
   // Loaded by the extension on first use of the test-generation command (see src/extension/testGeneration/commands.ts).
   builds.push({ ...common, entryPoints: ['src/hub/client.ts'], outfile: 'dist/hub.js', platform: 'node', format: 'cjs' });

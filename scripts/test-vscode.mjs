@@ -193,6 +193,9 @@ async function main() {
     'update.mode': 'none',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
+    // The web workbench saves dirty files after 1 s by default (desktop VS Code does not): the tests keep edits
+    // unsaved on purpose (unsaved-text diagnostics, revert), so a slow step must not save them behind their back.
+    'files.autoSave': 'off',
   }, null, 2));
   writeFileSync(logFile, '');
 

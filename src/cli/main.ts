@@ -27,6 +27,7 @@ const USAGE = `Usage:
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
   ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
+  ml-pins server [--stdio]        the language server (LSP over stdio), for editors: docs/editors.md
 
 A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
 shell scripts, Dockerfiles and setup scripts). Default: the current folder. \`metadata\` prints what the bundled
@@ -60,6 +61,12 @@ class UsageError extends Error {}
 
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'server') {
+    // The language server takes its transport flags (--stdio, --node-ipc, --socket=, --clientProcessId=) as they come.
+    const { startNodeServer } = await import('../server/node');
+    startNodeServer(argv);
+    return new Promise<number>(() => {}); // runs until the client sends exit
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -155,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       return entries.some((e) => e.conflict) ? 1 : 0;
     }
     default:
-      throw new UsageError(`unknown command "${command}" (expected check, fix, rules, metadata or resolve)`);
+      throw new UsageError(`unknown command "${command}" (expected check, fix, rules, metadata, resolve or server)`);
   }
 }
 

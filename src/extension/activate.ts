@@ -1,15 +1,15 @@
-// What the Node and the web entries share: diagnostics, quick fixes, hovers, status bar, fix-all. Nothing heavy
-// runs before the first check; the knowledge base is compiled once, lazily, by the checker.
+// What the Node and the web entries share: the language client (the engine runs in the ML Pins language server,
+// src/server), the status bar and the fix-all and re-check commands. Activation only starts the client.
 import * as vscode from 'vscode';
-import { asyncMetadata } from '../core/metadata/loader';
+import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
+import { FIX_ALL_COMMAND } from '../server/commands';
+import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
-import { fixAllInWorkspace, MlPinsCodeActions } from './codeActions';
 import { registerCommands, type CommandTable } from './commands';
-import { MlPinsHover } from './hover';
 import { createStatusBar } from './statusBar';
 
 /** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
-export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
+export const MANIFEST_SELECTOR = [
   { language: 'pip-requirements' },
   { pattern: '**/pyproject.toml' },
   { pattern: '**/Pipfile' },
@@ -23,32 +23,86 @@ export const MANIFEST_SELECTOR: vscode.DocumentSelector = [
 
 export interface MlPinsApi {
   checker: WorkspaceChecker;
-  actions: MlPinsCodeActions;
+  client: BaseLanguageClient;
+}
+
+export type ClientFactory = (options: LanguageClientOptions) => BaseLanguageClient;
+
+export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?: string): LanguageClientOptions {
+  return {
+    documentSelector: MANIFEST_SELECTOR,
+    initializationOptions: {
+      docsBase: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
+      trusted: vscode.workspace.isTrusted,
+      fileAccess: true,
+    },
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    middleware: afterFixCommand ? {
+      // After a quick fix, offer the test generation (a command only the Node extension has).
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        for (const a of actions ?? []) {
+          if (a instanceof vscode.CodeAction && a.kind && vscode.CodeActionKind.QuickFix.contains(a.kind) && !a.command) {
+            a.command = { title: 'Offer the test generation', command: afterFixCommand };
+          }
+        }
+        return actions;
+      },
+    } : undefined,
+  };
 }
 
 /** `more`: the Node entry's rows of the command table (src/extension/commands.ts), given the common parts. */
-export function activateCommon(context: vscode.ExtensionContext, afterFixCommand?: string, more?: (api: MlPinsApi) => CommandTable): MlPinsApi {
-  // The metadata snapshot ships in the extension's metadata/ folder; each check loads the packages it names.
-  const metadataDir = vscode.Uri.joinPath(context.extensionUri, 'metadata');
-  const metadata = asyncMetadata(async (path) => {
-    try { return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(metadataDir, ...path.split('/')))); } catch { return undefined; }
+export function activateCommon(context: vscode.ExtensionContext, create: ClientFactory, afterFixCommand?: string, more?: (api: MlPinsApi) => CommandTable): MlPinsApi {
+  let client: BaseLanguageClient | undefined;
+  // The client is made and started after activate() returns: activation stays cheap (the client library is loaded
+  // then), and the server's work is off the extension host anyway.
+  const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
+    const c = (client = create(clientOptions(context, afterFixCommand)));
+    // Files the server cannot read itself (remote and virtual file systems, the web) come through workspace.fs.
+    c.onRequest(METHODS.readFile, async ({ uri }: { uri: string }) => {
+      try {
+        return { base64: bytesToBase64(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri))) };
+      } catch {
+        return null;
+      }
+    });
+    c.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
+      (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
+    checker.attach(c);
+    await c.start();
+    return c;
   });
-  const checker = new WorkspaceChecker(vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), metadata);
-  const actions = new MlPinsCodeActions(checker, afterFixCommand);
+  ready.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
+  const checker = new WorkspaceChecker(ready);
   context.subscriptions.push(
+    { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
-    vscode.languages.registerCodeActionsProvider(MANIFEST_SELECTOR, actions, MlPinsCodeActions.metadata),
-    vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new MlPinsHover(checker)),
     createStatusBar(checker),
-    registerCommands({
-      'mlPins.fixAllInWorkspace': async () => {
-        const n = await fixAllInWorkspace(checker, actions);
-        void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
-      },
-      'mlPins.recheck': () => checker.recheckAll(),
-      ...more?.({ checker, actions }),
-    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
-  void checker.scanWorkspace();
-  return { checker, actions };
+  const api: MlPinsApi = {
+    checker,
+    /** The language client (set once activate() has returned and the client was made). */
+    get client(): BaseLanguageClient {
+      if (!client) throw new Error('ML Pins: the language client is not started yet (await checker.whenIdle())');
+      return client;
+    },
+  };
+  context.subscriptions.push(registerCommands({
+    'mlPins.fixAllInWorkspace': async () => {
+      const c = await ready;
+      const n = await c.sendRequest<number | null>('workspace/executeCommand', { command: FIX_ALL_COMMAND });
+      void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
+    },
+    'mlPins.recheck': () => checker.recheckAll(),
+    ...more?.(api),
+  }));
+  return api;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }

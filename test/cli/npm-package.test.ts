@@ -2,16 +2,17 @@
 // clean folder outside the repository with npm itself, then run through npx. dist/cli.js is a bundle that needs only
 // Node's own modules, so the package has no runtime dependencies and the install works offline.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import * as lsp from 'vscode-languageserver-protocol/node';
 
 const root = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-test('npm pack, npm install in a clean folder, npx ml-pins --version and check', () => {
+test('npm pack, npm install in a clean folder, npx ml-pins --version and check; the CLI bundle carries the language server', async () => {
   const work = mkdtempSync(join(tmpdir(), 'ml-pins-npm-'));
   // npm test builds first; build here only when run alone on a fresh checkout (a rebuild could race other test files).
   if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,4 +46,21 @@ test('npm pack, npm install in a clean folder, npx ml-pins --version and check',
   const codes = out.files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
   assert.ok(codes.includes('hf-hub-cached-download'), codes.join(' '));
   assert.ok(out.files.every((f: { path: string }) => f.path.startsWith('project/')));
+
+  // `ml-pins server --stdio` from the installed package (no dist/server.js in it): an editor's initialize and shutdown.
+  const child = spawn(process.execPath, [join(app, 'node_modules', pkg.name, 'dist', 'cli.js'), 'server', '--stdio'], { cwd: app, stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout!), new lsp.StreamMessageWriter(child.stdin!));
+  conn.listen();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    const init = await conn.sendRequest(lsp.InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+    assert.equal(init.serverInfo?.name, 'ml-pins');
+    assert.equal(init.serverInfo?.version, pkg.version);
+    await conn.sendRequest(lsp.ShutdownRequest.type);
+    await conn.sendNotification(lsp.ExitNotification.type);
+    assert.equal(await exited, 0);
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
 });

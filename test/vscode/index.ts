@@ -16,6 +16,7 @@ const SUITES: Array<[file: string, load: () => Promise<unknown>]> = process.env.
   : [
     ['smoke.test.ts', () => import('./smoke.test')],
     ['extension.test.ts', () => import('./extension.test')],
+    ['server.test.ts', () => import('./server.test')],
     ['terminal.test.ts', () => import('./terminal.test')],
   ];
 

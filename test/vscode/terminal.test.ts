@@ -146,12 +146,19 @@ suite('Install models and run a test generation', function () {
     await (api.testGeneration as unknown as { context: vscode.ExtensionContext }).context.globalState.update(DONT_OFFER_KEY, undefined);
   });
 
+  /** The picker opens once the language server has said which models the project names. */
+  const openPicker = async () => {
+    const deadline = Date.now() + 10_000;
+    while (!api.testGeneration.picker && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return api.testGeneration.picker;
+  };
+
   test('the model picker keeps aliases and the project\'s models, filters them, and says when the Hub is offline', async () => {
     const config = vscode.workspace.getConfiguration('mlPins');
     await config.update('hubUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace); // nothing listens there
     try {
       const chosen = api.testGeneration.chooseModel(folder());
-      const picker = api.testGeneration.picker!;
+      const picker = await openPicker();
       assert.ok(picker, 'the picker is open');
       assert.equal(picker.pick.items[0].label, 'sdxl-1.0', "the project's model first");
       picker.pick.value = 'sdxl';
@@ -168,7 +175,7 @@ suite('Install models and run a test generation', function () {
     }
     // Online: the Hub's results come below the local ones.
     const chosen = api.testGeneration.chooseModel(folder());
-    const picker = api.testGeneration.picker!;
+    const picker = (await openPicker())!;
     picker.pick.value = 'tiny';
     await picker.update('tiny');
     const labels = picker.pick.items.map((i) => i.label);

@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { resolveModelId } from '../../hub/aliases';
-import { VersionSet } from '../../core/pep440/intervals';
 import type { CheckedFinding, WorkspaceChecker } from '../checker';
 import type { CommandTable } from '../commands';
 import { resolveInterpreter } from '../interpreter';
@@ -98,7 +97,7 @@ export class TestGeneration implements vscode.Disposable {
       void vscode.window.showWarningMessage('ML Pins runs nothing in an untrusted workspace.');
       return { exitCode: undefined };
     }
-    const settings = folderSettings(this.checker, folder);
+    const settings = await folderSettings(this.checker, folder);
     const model = definition.model ?? settings.models[0] ?? (await this.chooseModel(folder));
     if (!model) return { exitCode: undefined };
     if (!resolveModelId(model)) {
@@ -167,7 +166,7 @@ export class TestGeneration implements vscode.Disposable {
     const message = error
       ? `ML Pins: ${summary?.failed_step ?? 'the run'} failed [${error.code}]: ${error.message}`
       : `ML Pins: the run failed (exit code ${exitCode}); ${summaryError ?? 'no summary'}.`;
-    const pin = this.pinFor(folder, summary);
+    const pin = await this.pinFor(folder, summary);
     // Not awaited by the run: a notification stays until dismissed, and the run's outcome must not wait for that.
     this.lastReport = Promise.resolve(this.prompts.error(message, ...(pin ? ['Show the pin'] : []))).then(async (choice) => {
       if (choice !== 'Show the pin' || !pin) return;
@@ -181,19 +180,15 @@ export class TestGeneration implements vscode.Disposable {
    * The pin behind a failure: a finding whose rule matches the runtime code, else a pin of a package the failure
    * names (an installer failure naming `transformers` leads to the `transformers==…` pin).
    */
-  pinFor(folder: vscode.WorkspaceFolder, summary: RunnerSummary | undefined): { uri: vscode.Uri; range: vscode.Range } | undefined {
+  async pinFor(folder: vscode.WorkspaceFolder, summary: RunnerSummary | undefined): Promise<{ uri: vscode.Uri; range: vscode.Range } | undefined> {
     const error = summary?.error;
     if (!error) return undefined;
     const inFolder = (f: CheckedFinding) => vscode.workspace.getWorkspaceFolder(f.uri)?.uri.toString() === folder.uri.toString();
     const finding = this.checker.allFindings().find((f) => inFolder(f) && findingMatchesRuntimeCode(f.finding.code, error.code));
     if (finding) return { uri: finding.uri, range: finding.diagnostic.range };
-    const result = this.checker.resultFor(folder.uri);
     for (const name of problemPackages(error)) {
-      // Every pin of the package; one the checker flagged first (the likely culprit), else the first.
-      const pins = (result?.environments ?? []).flatMap((env) => env.packages.get(name)?.pins ?? []).map((pin) => {
-        const r = pin.requirement.range;
-        return { uri: this.checker.uriOf(pin.path) ?? vscode.Uri.file(pin.path), range: new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) };
-      });
+      // Every pin of the package (the server knows them); one the checker flagged first (the likely culprit), else the first.
+      const pins = await this.checker.pinsOf(folder.uri, name).catch(() => []);
       const flagged = pins.find((p) => this.checker.findingsFor(p.uri).some((f) => f.diagnostic.range.start.line === p.range.start.line));
       if (flagged ?? pins[0]) return flagged ?? pins[0];
     }
@@ -202,7 +197,7 @@ export class TestGeneration implements vscode.Disposable {
 
   /** The model picker over the project's models, the aliases and the Hub search. */
   async chooseModel(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
-    const { models, hubUrl } = folderSettings(this.checker, folder);
+    const { models, hubUrl } = await folderSettings(this.checker, folder);
     const picker = new ModelPicker(models, async (query, signal) => {
       const { searchModels } = hubClient();
       const results = await Promise.allSettled((['diffusers', 'transformers'] as const).map((library) =>
@@ -232,20 +227,12 @@ export class TestGeneration implements vscode.Disposable {
     }
     if (!info?.version) return;
     const byUri = new Map<string, vscode.Diagnostic[]>();
-    for (const env of this.checker.resultFor(folder.uri)?.environments ?? []) {
-      const pkg = env.packages.get(info.library);
-      if (!pkg) continue;
-      const needed = VersionSet.fromSpecifierSet(`>=${info.version}`);
-      if (pkg.admitted.intersects(needed)) continue;
-      for (const pin of pkg.pins) {
-        const uri = this.checker.uriOf(pin.path) ?? vscode.Uri.file(pin.path);
-        const r = pin.requirement.range;
-        const d = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
-          `${model} was saved with ${info.library} ${info.version}, but ${pin.requirement.text.trim()} allows no version that new.`, vscode.DiagnosticSeverity.Warning);
-        d.source = 'ML Pins';
-        d.code = 'model-needs-newer-library';
-        byUri.set(uri.toString(), [...(byUri.get(uri.toString()) ?? []), d]);
-      }
+    for (const pin of await this.checker.pinsBelow(folder.uri, info.library, info.version).catch(() => [])) {
+      const d = new vscode.Diagnostic(pin.range,
+        `${model} was saved with ${info.library} ${info.version}, but ${pin.text} allows no version that new.`, vscode.DiagnosticSeverity.Warning);
+      d.source = 'ML Pins';
+      d.code = 'model-needs-newer-library';
+      byUri.set(pin.uri.toString(), [...(byUri.get(pin.uri.toString()) ?? []), d]);
     }
     for (const [uri, ds] of byUri) this.modelDiagnostics.set(vscode.Uri.parse(uri), ds);
   }

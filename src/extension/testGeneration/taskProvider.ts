@@ -33,10 +33,10 @@ export interface FolderSettings {
 }
 
 /** VS Code settings with the project's [tool.ml-pins] models and install-command (the latter only when trusted). */
-export function folderSettings(checker: WorkspaceChecker, folder: vscode.WorkspaceFolder): FolderSettings {
+export async function folderSettings(checker: WorkspaceChecker, folder: vscode.WorkspaceFolder): Promise<FolderSettings> {
   const settings = readSettings(folder.uri);
-  const pyproject = vscode.Uri.joinPath(folder.uri, 'pyproject.toml');
-  const project = checker.resultFor(pyproject)?.settingsFor(pyproject.path);
+  // The language server knows the project's table; without an answer the VS Code settings stand.
+  const project = await checker.projectSettings(vscode.Uri.joinPath(folder.uri, 'pyproject.toml')).catch(() => undefined);
   return {
     models: project?.models?.length ? project.models : (settings.models ?? []),
     installCommand: project?.installCommand?.length && vscode.workspace.isTrusted ? project.installCommand : (settings.installCommand ?? []),
@@ -60,7 +60,7 @@ export class TaskFactory {
 
   /** `interactive`: may ask whether the token goes to a non-default Hub (not while listing tasks). */
   async create(folder: vscode.WorkspaceFolder, definition: MlPinsTaskDefinition, interactive = true): Promise<vscode.Task> {
-    const settings = folderSettings(this.checker, folder);
+    const settings = await folderSettings(this.checker, folder);
     const interpreter = await resolveInterpreter(folder);
     const command = definition.command ?? 'all';
     const model = definition.model ?? settings.models[0];

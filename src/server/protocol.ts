@@ -1,0 +1,52 @@
+// The server's own messages, besides LSP. Editors other than VS Code need none of them: they are how the VS Code
+// extension keeps what only it has (status bar, test generation, remote and virtual file systems) in step.
+import type { Range } from '../core/types';
+
+export const METHODS = {
+  /** server -> client notification: scan and check state and counts, for a status item. */
+  status: 'mlPins/status',
+  /** client -> server request: resolves when the scan is done and no check is scheduled or running. */
+  whenIdle: 'mlPins/whenIdle',
+  /** client -> server request {uri}: models and install command from [tool.ml-pins] (trusted workspaces only). */
+  projectSettings: 'mlPins/projectSettings',
+  /** client -> server request {uri, library, version}: pins whose environment admits no version >= `version`. */
+  pinsBelow: 'mlPins/pinsBelow',
+  /** client -> server request {uri, name}: every pin of package `name` (PEP 503 name) in the uri's project. */
+  pinsOf: 'mlPins/pinsOf',
+  /** client -> server notification: read every manifest again and check the workspace. */
+  recheck: 'mlPins/recheck',
+  /** client -> server notification {trusted}: the workspace was trusted (rule files and install commands count). */
+  trust: 'mlPins/trust',
+  /** client -> server notification {folder, executable, source}: the Python the folder runs on. */
+  interpreter: 'mlPins/interpreter',
+  /** client -> server request {folder}: the interpreter last sent for it, or null. */
+  interpreterOf: 'mlPins/interpreterOf',
+  /** server -> client request {uri}: {base64} of the file, or null (files the server cannot read itself). */
+  readFile: 'mlPins/readFile',
+  /** server -> client request {folder}: manifest URIs under the folder. */
+  findFiles: 'mlPins/findFiles',
+} as const;
+
+export interface StatusParams {
+  checking: boolean;
+  read: number;
+  total: number;
+  errors: number;
+  warnings: number;
+  information: number;
+}
+
+export interface ProjectSettingsResult {
+  models: string[];
+  installCommand: string[];
+}
+
+export interface PinBelow {
+  uri: string;
+  range: Range;
+  text: string;
+}
+
+/** The manifest names a client should search for (VS Code's findFiles syntax). */
+export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*environment*.yml,*environment*.yaml,*Dockerfile,*.Dockerfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
+export const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__,.tox,.mypy_cache,.ml-pins}/**';

@@ -1,0 +1,35 @@
+// One settings schema for the extension and the language server: package.json's contributes.configuration and
+// src/core/settings.ts name the same settings with the same defaults, and malformed values fall back safely.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { SETTINGS_DEFAULTS, SETTINGS_SECTION, settingsFrom } from '../../src/core/settings';
+
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+
+test('package.json contributes exactly the settings of the shared schema, with its defaults', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;
+  const names = Object.keys(props).map((k) => k.replace(`${SETTINGS_SECTION}.`, '')).sort();
+  assert.deepEqual(names, Object.keys(SETTINGS_DEFAULTS).sort());
+  for (const [name, value] of Object.entries(SETTINGS_DEFAULTS)) assert.deepEqual(props[`${SETTINGS_SECTION}.${name}`].default, value, name);
+});
+
+test('settingsFrom: defaults, validation, and trust', () => {
+  const d = settingsFrom(undefined, true);
+  assert.equal(d.enable, true);
+  assert.equal(d.admitted, 'warning');
+  assert.equal(d.targetPython, undefined);
+  const s = settingsFrom({ enable: false, disabledRules: ['a', 3], severityOverrides: { x: 'error', y: 'loud' }, admittedCombinations: 'information',
+    targetPython: ' 3.11 ', accelerator: 'tpu', ruleFiles: ['r.json'], installCommand: ['python', 'x.py'] }, false);
+  assert.equal(s.enable, false);
+  assert.deepEqual(s.disabledRules, ['a']);
+  assert.deepEqual(s.severityOverrides, { x: 'error' });
+  assert.equal(s.admitted, 'information');
+  assert.equal(s.targetPython, '3.11');
+  assert.equal(s.accelerator, 'auto');
+  assert.deepEqual(s.ruleFiles, [], 'untrusted: no rule files');
+  assert.deepEqual(s.installCommand, [], 'untrusted: no install command');
+  assert.deepEqual(settingsFrom({ ruleFiles: ['r.json'] }, true).ruleFiles, ['r.json']);
+  for (const bad of [null, 42, 'x', [], { severityOverrides: [] }, { disabledRules: 'a' }]) assert.doesNotThrow(() => settingsFrom(bad, true));
+});
