@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
+import { makeVenv as makeVenvIn } from '../support/python';
 import { diffusersRepo, EXPECTED_SD_FILES, startFakeHub, transformersRepo, type FakeHub } from '../hub/fake-hub';
 import { isValidRepoId, MODEL_ALIASES as TS_ALIASES } from '../../src/hub/aliases';
 import { selectPipelineFiles } from '../../src/hub/files';
@@ -98,25 +99,9 @@ function lastJson(r: Result): Record<string, unknown> {
   }
 }
 
-/** python3 -m venv; where ensurepip is missing, a pip-less venv bootstrapped from the system's pip wheel. */
+/** A venv for these tests; a pip bootstrap runs in the hermetic environment. */
 function makeVenv(dir: string, withPip: boolean): string {
-  const py = join(dir, 'bin', 'python');
-  if (withPip) {
-    const r = spawnSync(PYTHON, ['-m', 'venv', dir], { encoding: 'utf8' });
-    if (r.status === 0 && spawnSync(py, ['-m', 'pip', '--version']).status === 0) return py;
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const r = spawnSync(PYTHON, ['-m', 'venv', '--without-pip', dir], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `venv --without-pip failed: ${r.stderr}`);
-  if (withPip) {
-    // Debian's python3-venv may lack ensurepip; the pip wheel can install itself: python pip.whl/pip install pip.whl
-    const wheelDirs = ['/usr/share/python-wheels'];
-    const wheel = wheelDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => join(d, f)) : [])).find((f) => /\/pip-.*\.whl$/.test(f));
-    assert.ok(wheel, 'no way to get pip into a venv: ensurepip is missing and there is no pip wheel');
-    const boot = spawnSync(py, [`${wheel}/pip`, 'install', '--no-index', wheel], { encoding: 'utf8', env: env([join(dir, 'bin')]) });
-    assert.equal(boot.status, 0, boot.stderr);
-  }
-  return py;
+  return makeVenvIn(dir, withPip, env([join(dir, 'bin')]));
 }
 
 function runner(py: string, args: string[], extra: Record<string, string> = {}, path?: string[]): Promise<Result> {

@@ -12,8 +12,11 @@ export function buildTestWheels(out: string): void {
   assert.equal(built.status, 0, built.stderr);
 }
 
-/** python3 -m venv; where ensurepip is missing, a pip-less venv bootstrapped from the system's pip wheel. */
-export function makeVenv(dir: string, withPip: boolean): string {
+/**
+ * python3 -m venv; where ensurepip is missing, a pip-less venv bootstrapped from the system's pip wheel. `bootEnv`:
+ * the environment of that bootstrap (default: this process's, with the venv's bin first on PATH).
+ */
+export function makeVenv(dir: string, withPip: boolean, bootEnv?: NodeJS.ProcessEnv): string {
   const py = join(dir, 'bin', 'python');
   if (withPip) {
     const r = spawnSync(PYTHON, ['-m', 'venv', dir], { encoding: 'utf8' });
@@ -28,7 +31,7 @@ export function makeVenv(dir: string, withPip: boolean): string {
     const wheel = wheelDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => join(d, f)) : [])).find((f) => /\/pip-.*\.whl$/.test(f));
     assert.ok(wheel, 'no way to get pip into a venv: ensurepip is missing and there is no pip wheel');
     const boot = spawnSync(py, [`${wheel}/pip`, 'install', '--no-index', wheel], {
-      encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}${delimiter}${process.env.PATH ?? ''}` },
+      encoding: 'utf8', env: bootEnv ?? { ...process.env, PATH: `${join(dir, 'bin')}${delimiter}${process.env.PATH ?? ''}` },
     });
     assert.equal(boot.status, 0, boot.stderr);
   }
