@@ -252,7 +252,7 @@ async function activationMs(): Promise<number> {
   });
   // esbuild's CommonJS interop copies the module's own keys: list the names the extension uses.
   const names = new Set<string>();
-  for (const file of readdirSync(join(root, 'src/extension'))) {
+  for (const file of readdirSync(join(root, 'src/extension'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
     for (const m of readFileSync(join(root, 'src/extension', file), 'utf8').matchAll(/\bvscode\.(\w+)/g)) names.add(m[1]);
   }
   // ... and every name of the API (the bundled language client library uses many more).

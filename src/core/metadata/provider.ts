@@ -135,6 +135,17 @@ function extrasIn(marker: Marker): string[] {
  * is known (`platform_system` when the platform is open) leaves the requirement out: it is not known to apply.
  * `extras` limits the extras read (undefined: all).
  */
+// Releases repeat the same few specifiers thousands of times (and every Python minor asks again): each is made once.
+const SETS = new Map<string, VersionSet>();
+function specifierSet(specifier: string): VersionSet {
+  let set = SETS.get(specifier);
+  if (!set) {
+    if (SETS.size > 50_000) SETS.clear();
+    SETS.set(specifier, (set = VersionSet.fromSpecifierSet(specifier)));
+  }
+  return set;
+}
+
 export function declaredRequirements(record: Pick<ReleaseEntry, 'requires_dist'>, env: Partial<MarkerEnvironment> = {},
   extras?: ReadonlySet<string>): DeclaredRequirement[] | undefined {
   if (!record.requires_dist) return undefined;
@@ -143,7 +154,7 @@ export function declaredRequirements(record: Pick<ReleaseEntry, 'requires_dist'>
     const parsed = parseCached(text);
     if (!parsed.ok || parsed.value.url) continue;
     const r = parsed.value;
-    const base = { name: normalizeName(r.name), specifier: r.specifier, set: VersionSet.fromSpecifierSet(r.specifier), text };
+    const base = { name: normalizeName(r.name), specifier: r.specifier, set: specifierSet(r.specifier), text };
     if (!r.marker) { out.push(base); continue; }
     const named = extrasIn(r.marker);
     if (!named.length) {
