@@ -64,12 +64,12 @@ describe('includes outside the checked folder', () => {
 
   test('[tool.ml-pins] allow-includes-outside lets the project read its shared files', () => {
     const dir = project({
-      'shared/base.txt': './no-project-here\n',
-      'proj/requirements.txt': '-r ../shared/base.txt\n',
+      'common/base.txt': './no-project-here\n',
+      'proj/requirements.txt': '-r ../common/base.txt\n',
       'proj/pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.ml-pins]\nallow-includes-outside = true\n',
     });
     const r = cli(['check', 'proj'], dir);
-    assert.match(r.stdout, /shared\/base\.txt:1:1 warning local-path-missing/);
+    assert.match(r.stdout, /common\/base\.txt:1:1 warning local-path-missing/);
   });
 
   test('an unparsable line is quoted at most 80 characters, with credentials redacted', () => {
@@ -165,18 +165,18 @@ describe('ml-pins fix writes what it should, how it should', () => {
 
   test('fix does not write a file outside the named folder reached through -r or a link', () => {
     const dir = project({
-      'shared/base.txt': 'diffusers>=0.21.0\n',
-      'proj/requirements.txt': '-r ../shared/base.txt\n-r link.txt\n',
+      'common/base.txt': 'diffusers>=0.21.0\n',
+      'proj/requirements.txt': '-r ../common/base.txt\n-r link.txt\n',
       'proj/pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.ml-pins]\nallow-includes-outside = true\n',
       'other/linked.txt': 'transformers>=4.0\nnumpy==1.26.4\n',
     });
     symlinkSync(join(dir, 'other/linked.txt'), join(dir, 'proj/link.txt'));
     const r = cli(['fix', 'proj'], dir);
-    assert.equal(readFileSync(join(dir, 'shared/base.txt'), 'utf8'), 'diffusers>=0.21.0\n');
-    assert.match(r.stderr, /shared\/base\.txt: not written: it is outside the paths named/, r.stderr);
+    assert.equal(readFileSync(join(dir, 'common/base.txt'), 'utf8'), 'diffusers>=0.21.0\n');
+    assert.match(r.stderr, /common\/base\.txt: not written: it is outside the paths named/, r.stderr);
     assert.equal(r.code, 2);
     const asked = cli(['fix', 'proj', '--allow-outside'], dir);
-    assert.equal(readFileSync(join(dir, 'shared/base.txt'), 'utf8'), 'diffusers>=0.29.0\n', asked.stderr);
+    assert.equal(readFileSync(join(dir, 'common/base.txt'), 'utf8'), 'diffusers>=0.29.0\n', asked.stderr);
   });
 
   test('one read-only manifest among three: nothing is written, exit 2, the file is named', { skip: !canDropPrivileges }, () => {

@@ -87,7 +87,7 @@ describe('writeFixes', () => {
 
   test('files outside the roots, directly or through a link, are not written', async () => {
     const shared = folder({ 'base.txt': 'numpy<2\n' });
-    const proj = folder({ 'requirements.txt': '-r ../shared/base.txt\n' });
+    const proj = folder({ 'requirements.txt': '-r ../common/base.txt\n' });
     symlinkSync(join(shared, 'base.txt'), join(proj, 'linked.txt'));
     const r = await writeFixes([
       { path: join(shared, 'base.txt'), before: 'numpy<2\n', after: 'numpy>=2\n' },
