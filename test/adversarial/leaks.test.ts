@@ -4,15 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkProject } from '../../src/core/engine/check';
 import { knowledge } from '../core/engine/helpers';
+import { rng } from '../support/random';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SECRET = 'S3cr3tPassw0rdXYZ';
 const templates: Record<string, (secret: string, junk: string) => string> = {

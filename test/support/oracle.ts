@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { targetEnvironment, type ResolveResult } from '../../src/core/resolver';
 import { IndexClient, LiveMetadata } from '../../src/node/index-client';
 import { startIndex, type IndexRelease } from './pip-index';
+import { rng } from './random';
 
 export interface OracleCase {
   id: number;
@@ -48,18 +49,6 @@ export interface OracleReport {
   outcomes: CaseOutcome[];
   pipSeconds: number;
   oursMs: number;
-}
-
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const POOL = ['0.9', '1.0', '1.1', '1.2', '2.0', '2.1', '3.0'];

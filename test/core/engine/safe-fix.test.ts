@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { findings, ROOT, toInput } from './helpers';
 import { check } from './helpers';
+import { rng } from '../../support/random';
 
 async function fixed(files: Record<string, string>): Promise<Record<string, string>> {
   const { changed } = await fixProject(toInput(files));
@@ -57,15 +58,6 @@ describe('fixes keep the written style', () => {
   });
 });
 
-/** A small seeded generator (mulberry32): the same cases on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('fix settles', () => {
   test('two files including each other with contradictory pins: a second fix changes nothing', async () => {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeManifest, detectManifestKind, parseManifest } from '../../../src/core/manifests/index';
 import { LineIndex } from '../../../src/core/text';
 import type { ManifestKind, ParsedManifest, Range } from '../../../src/core/types';
+import { rng as prng } from '../../support/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,17 +21,6 @@ const SMALL_BOUND_MS = 2000;
 /** Hang guard for the 10 MB documents: linear parsers take a few seconds on a slow machine. */
 const HUGE_BOUND_MS = 20000;
 
-/** mulberry32: small, fast, and the same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One path per kind, to feed any text to any parser. */
 const KIND_PATHS: Record<ManifestKind, string[]> = {
