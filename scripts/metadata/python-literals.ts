@@ -94,6 +94,12 @@ export function tagVersion(tag: string, prefix: RegExp = /^v/): string | undefin
   return v ? v.toString() : undefined;
 }
 
+/** A release tag's version, leaving out development tags (vX.Y.0.dev0, branch points): they are not releases. */
+export function releaseTagVersion(tag: string, prefix?: RegExp): string | undefined {
+  const v = tagVersion(tag, prefix);
+  return v && !v.includes('dev') ? v : undefined;
+}
+
 /**
  * A record from the assembled fields. A release whose fields could not be read is still recorded (it exists; its
  * fields are absent = unknown), so that it is not taken for a release that does not exist.

@@ -2,15 +2,12 @@
 // metadata dict inside setup_package(), so its one `python_requires='…'` literal is read directly. numpy declares no
 // Requires-Dist. Development tags (vX.Y.0.dev0, branch points) are not releases.
 import type { SourceExtractor } from '../extractor';
-import { normalSpecifier, readProject, tagVersion } from '../python-literals';
+import { normalSpecifier, readProject, releaseTagVersion } from '../python-literals';
 
 const extractor: SourceExtractor = {
   package: 'numpy',
   repository: 'numpy/numpy',
-  version: (tag) => {
-    const v = tagVersion(tag);
-    return v && !v.includes('dev') ? v : undefined;
-  },
+  version: (tag) => releaseTagVersion(tag),
   extract: (ctx) => {
     const pyproject = ctx.show('pyproject.toml');
     if (pyproject && /^\[project\]/m.test(pyproject)) return readProject(ctx);

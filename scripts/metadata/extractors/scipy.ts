@@ -5,17 +5,14 @@
 //   `python_requires='…'` literal.
 // A release whose setup.py has another shape is recorded with its fields unknown.
 import type { SourceExtractor } from '../extractor';
-import { normalSpecifier, readBuildFile, readProject, tagVersion } from '../python-literals';
+import { normalSpecifier, readBuildFile, readProject, releaseTagVersion } from '../python-literals';
 
 const literal = (text: string, name: string) => text.match(new RegExp(`^\\s*${name}\\s*=\\s*['"]([^'"]+)['"]`, 'm'))?.[1];
 
 const extractor: SourceExtractor = {
   package: 'scipy',
   repository: 'scipy/scipy',
-  version: (tag) => {
-    const v = tagVersion(tag);
-    return v && !v.includes('dev') ? v : undefined;
-  },
+  version: (tag) => releaseTagVersion(tag),
   extract: (ctx) => {
     const pyproject = ctx.show('pyproject.toml');
     if (pyproject && /^\[project\]/m.test(pyproject)) return readProject(ctx);
