@@ -5,7 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
 import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
-import { resolutionFindings } from '../core/engine/resolution';
+import { declaredMetadataHooks } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
 import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
@@ -22,7 +22,7 @@ declare const ML_PINS_VERSION: string | undefined;
 const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage:
-  ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--resolve]
+  ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--no-resolve]
   ml-pins fix [paths...] [--dry-run]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
@@ -45,8 +45,8 @@ Options:
   --disable <code>      turn a rule off (repeatable)
   --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
   --offline             resolve: use the bundled metadata snapshot only, never an index
-  --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
-                        where nothing installs together)
+  --no-resolve          check: do not resolve each environment from the metadata snapshot as pip would (by
+                        default, environments where nothing installs together are errors; --resolve is accepted)
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --allow-outside       read files that includes name outside the paths checked, and let fix write there
   --max-file-size <MB>  files larger than this are not read (default 20)
@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean' },
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
+        'no-resolve': { type: 'boolean' },
         'allow-outside': { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -127,10 +128,8 @@ async function main(argv: string[]): Promise<number> {
     case 'check': {
       if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
       const input = await loadProject(paths, cwd, knowledge, settings, load);
-      if (values.resolve) {
-        const source = snapshotSource(process.env.ML_PINS_METADATA_DIR);
-        input.environmentFindings = (env, c) => resolutionFindings(env, { source, ...c });
-      }
+      // Resolving costs milliseconds per environment (bench: resolve rows): on unless --no-resolve.
+      if (!values['no-resolve']) Object.assign(input, declaredMetadataHooks(snapshotSource(process.env.ML_PINS_METADATA_DIR)));
       const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
@@ -140,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load, resolve: !values['no-resolve'] });
     case 'rules': {
       const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -153,9 +152,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resolve': {
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
-      const result = await checkProject(await loadProject(paths, cwd, knowledge, settings, load));
+      const project = await loadProject(paths, cwd, knowledge, settings, load);
+      const result = await checkProject(project);
       const entries = await resolveEnvironments(result.environments, {
         targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
+        roots: project.roots, allowOutside: load.allowOutside,
       });
       const json = entries.map(({ notes: _notes, ...e }) => e);
       process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: json }, null, 2)}\n` : `${resolutionText(entries)}\n`);
@@ -167,8 +168,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
-  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions }): Promise<number> {
+  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions; resolve: boolean }): Promise<number> {
   const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
+  if (o.resolve) Object.assign(input, declaredMetadataHooks(snapshotSource(process.env.ML_PINS_METADATA_DIR)));
   const { changed, originals, result } = await fixProject(input);
   let count = changed.size;
   let status = 0;

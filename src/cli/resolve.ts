@@ -8,7 +8,8 @@ import type { PackageMetadata } from '../core/metadata/types';
 import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult } from '../core/resolver';
 import { normalizeName } from '../core/text';
 import { rootsOf } from '../core/resolver/environment';
-import { IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
+import { indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
+import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
 import { bundledMetadata, NodeMetadata } from '../node/metadata';
 
 export { rootsOf };
@@ -23,6 +24,9 @@ export interface ResolveCommandOptions {
   /** The snapshot's folder (metadata/); default: next to the CLI bundle, or ML_PINS_METADATA_DIR. */
   metadataDir?: string;
   maxSteps?: number;
+  /** Local find-links folders are read only inside these (the paths checked) unless `allowOutside`. */
+  roots?: string[];
+  allowOutside?: boolean;
 }
 
 export interface EnvironmentResolution {
@@ -38,7 +42,6 @@ export interface EnvironmentResolution {
 }
 
 const CPYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
-const PYPI = 'https://pypi.org/simple';
 
 /** The oldest CPython the environment's requires-python admits (as uv resolves), else 3.12. */
 export function defaultPython(env: Environment): string {
@@ -50,13 +53,6 @@ export function defaultPython(env: Environment): string {
 export function snapshotSource(dir?: string): (name: string) => PackageMetadata | undefined {
   const metadata = dir ? new NodeMetadata(dir) : bundledMetadata();
   return (name) => metadata.get(name);
-}
-
-/** ML_PINS_CACHE_DIR, else $XDG_CACHE_HOME/ml-pins/index, else ~/.cache/ml-pins/index. */
-export function cacheDir(vars: Record<string, string | undefined>): string | undefined {
-  if (vars.ML_PINS_CACHE_DIR) return vars.ML_PINS_CACHE_DIR;
-  const base = vars.XDG_CACHE_HOME || (vars.HOME ? join(vars.HOME, '.cache') : vars.LOCALAPPDATA);
-  return base ? join(base, 'ml-pins', 'index') : undefined;
 }
 
 /**
@@ -96,18 +92,11 @@ export function pipConfig(vars: Record<string, string | undefined>): { indexUrl?
 }
 
 /** The indexes pip would read for this environment, primary first: the manifest's, then PIP_* variables, pip.conf. */
-export function indexesOf(env: Environment, vars: Record<string, string | undefined>): string[] {
+export function indexesOf(env: Environment, vars: Record<string, string | undefined>, read: Pick<IndexDefaults, 'roots' | 'allowOutside'> = {}): IndexSources {
   const conf = pipConfig(vars);
-  let primary: string | undefined = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
+  const primary = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
   const extra = vars.PIP_EXTRA_INDEX_URL !== undefined ? vars.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean) : [...conf.extra];
-  let noIndex = false;
-  for (const i of env.indexes) {
-    if (i.kind === 'index-url') primary = i.url;
-    else if (i.kind === 'extra-index-url' || i.kind === 'uv-index' || i.kind === 'poetry-source') extra.push(i.url);
-    else if (i.kind === 'no-index') noIndex = true;
-  }
-  if (noIndex) return [];
-  return [primary ?? PYPI, ...extra.filter((u) => u !== primary)];
+  return indexSources(env, { primary, extra, ...read });
 }
 
 export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {
@@ -120,13 +109,13 @@ export async function resolveEnvironments(envs: Environment[], o: ResolveCommand
     const python = o.targetPython ?? defaultPython(env);
     const options = { environment: targetEnvironment(python, platform), maxSteps: o.maxSteps };
     const roots = rootsOf(env, o.display);
-    const indexes = o.offline ? [] : indexesOf(env, vars);
+    const sources = o.offline ? { indexes: [], findLinks: [], refused: [] } : indexesOf(env, vars, { roots: o.roots, allowOutside: o.allowOutside });
     let result: ResolveResult;
-    if (!indexes.length) result = resolve(roots, snapshot, options);
+    if (!sources.indexes.length && !sources.findLinks.length) result = resolve(roots, snapshot, options);
     else {
-      const key = indexes.join('\n');
+      const key = [...sources.indexes, '', ...sources.findLinks].join('\n');
       let metadata = live.get(key);
-      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ indexes, timeoutMs: 8000, cacheDir: cacheDir(vars) }), snapshot)));
+      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ ...sources, timeoutMs: 8000, cacheDir: cacheDir(vars) }), snapshot)));
       result = await metadata.resolve(roots, options);
     }
     out.push(toEntry(env, python, result, o.display));

@@ -19,6 +19,8 @@ export const SETTINGS_DEFAULTS = {
   testPrompt: 'A beautiful sunset',
   hubUrl: '',
   allowIncludesOutsideWorkspace: false,
+  offline: false,
+  indexesInUntrustedWorkspaces: false,
 };
 
 export type SettingName = keyof typeof SETTINGS_DEFAULTS;
@@ -30,6 +32,8 @@ export interface EditorSettings extends CheckSettings {
   testPrompt: string;
   /** A Hub mirror or endpoint (HF_ENDPOINT); '' for huggingface.co. */
   hubUrl: string;
+  /** Read the project's package indexes (live metadata over the snapshot): not offline, and trusted or allowed. */
+  liveIndexes: boolean;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -71,5 +75,7 @@ export function settingsFrom(raw: unknown, trusted: boolean): EditorSettings {
     hubUrl: str(r.hubUrl, '').trim(),
     // Read includes outside the workspace folder: only when trusted (security.md).
     allowIncludesOutside: trusted && r.allowIncludesOutsideWorkspace === true,
+    // An untrusted workspace's manifests name the hosts that would be contacted: only when the user allows it.
+    liveIndexes: r.offline !== true && (trusted || r.indexesInUntrustedWorkspaces === true),
   };
 }

@@ -3,12 +3,14 @@
 // resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
 // header and never into a message.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
 import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
+import { wheelMetadata } from './wheel-metadata';
 
 interface Fetched {
   status: number;
@@ -40,6 +42,13 @@ function writeCache(path: string, value: Fetched): void {
   }
 }
 
+/** ML_PINS_CACHE_DIR, else $XDG_CACHE_HOME/ml-pins/index, else ~/.cache/ml-pins/index. */
+export function cacheDir(vars: Record<string, string | undefined>): string | undefined {
+  if (vars.ML_PINS_CACHE_DIR) return vars.ML_PINS_CACHE_DIR;
+  const base = vars.XDG_CACHE_HOME || (vars.HOME ? join(vars.HOME, '.cache') : vars.LOCALAPPDATA);
+  return base ? join(base, 'ml-pins', 'index') : undefined;
+}
+
 export interface IndexClientOptions {
   /** On-disk HTTP cache (pages revalidated with ETag / Last-Modified after `ttlMs`; metadata files kept). */
   cacheDir?: string;
@@ -47,6 +56,9 @@ export interface IndexClientOptions {
   ttlMs?: number;
   /** Simple-API roots, primary first (`https://pypi.org/simple`). */
   indexes: string[];
+  /** pip's `--find-links`: flat HTML pages (http(s) URLs) and local folders (absolute paths or file: URLs), read
+   *  after the indexes. Whoever builds the list decides which folders may be read. */
+  findLinks?: string[];
   timeoutMs?: number;
   /** Metadata files fetched at once. */
   concurrency?: number;
@@ -61,6 +73,8 @@ interface FileInfo {
   requiresPython?: string;
   yanked?: string;
   metadata: boolean;
+  /** A file in a local find-links folder. */
+  local?: string;
 }
 
 /** The URL without user:password, for messages. */
@@ -200,6 +214,15 @@ export class IndexClient {
         files.set(key, at);
       }
     }
+    for (const location of this.options.findLinks ?? []) {
+      for (const f of await this.flatFiles(location)) {
+        const v = versionFromFilename(f.filename, name);
+        const parsed = v ? parseVersion(v) : null;
+        if (!parsed) continue;
+        const key = String(parsed);
+        files.set(key, [...(files.get(key) ?? []), f]);
+      }
+    }
     if (!files.size) return undefined;
     const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
     const releases: ReleaseEntry[] = new Array(versions.length);
@@ -218,6 +241,43 @@ export class IndexClient {
     };
   }
 
+  private readonly flat = new Map<string, Promise<FileInfo[]>>();
+
+  /** Every file a find-links location lists (read once per client: a flat page names every package). */
+  private flatFiles(location: string): Promise<FileInfo[]> {
+    let p = this.flat.get(location);
+    if (!p) {
+      p = (async (): Promise<FileInfo[]> => {
+        if (/^https?:/i.test(location)) {
+          const page = await this.get(location, 'text/html');
+          return page && page.status === 200 ? filesFromHtml(page.text, page.url) : [];
+        }
+        let folder = location;
+        try { if (/^file:/i.test(location)) folder = fileURLToPath(location); } catch { return []; }
+        let names: string[];
+        try { names = readdirSync(folder); } catch { return []; }
+        return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
+          const local = join(folder, filename);
+          return { filename, url: pathToFileURL(local).href, metadata: false, local };
+        });
+      })();
+      this.flat.set(location, p);
+    }
+    return p;
+  }
+
+  /** Core metadata of a file in a local folder: its `.metadata` file beside it, else the wheel's own METADATA. */
+  private localMetadata(file: FileInfo): ReleaseEntry | undefined {
+    if (!file.local) return undefined;
+    let text: string | undefined;
+    try { text = existsSync(`${file.local}.metadata`) ? readFileSync(`${file.local}.metadata`, 'utf8') : undefined; } catch { text = undefined; }
+    if (text === undefined && file.filename.endsWith('.whl')) text = wheelMetadata(file.local);
+    if (text === undefined) return undefined;
+    const fields = parseCoreMetadata(text);
+    const rp = fields.get('requires-python')?.[0];
+    return { versions: [], requires_dist: fields.get('requires-dist') ?? [], ...(rp !== undefined ? { requires_python: rp } : {}), source: `find-links:${file.filename}` };
+  }
+
   private async release(name: string, version: string, files: FileInfo[], index: string): Promise<ReleaseEntry> {
     const usable = files.filter((f) => !f.yanked);
     const yanked = usable.length ? undefined : files[0].yanked;
@@ -225,6 +285,9 @@ export class IndexClient {
     const entry: ReleaseEntry = { versions: [version], source: `index:${redactUrl(pick.url)}` };
     if (pick.requiresPython !== undefined) entry.requires_python = pick.requiresPython;
     if (yanked !== undefined) entry.yanked = yanked;
+    const local = this.localMetadata(pick);
+    if (local) return { ...local, versions: [version], ...(yanked !== undefined ? { yanked } : {}) };
+    if (pick.local) { entry.source = `find-links:${pick.filename}`; return entry; }
     if (pick.metadata) {
       const res = await this.get(`${pick.url.split('#')[0]}.metadata`, '*/*', true);
       if (res && res.status === 200) {
@@ -238,7 +301,7 @@ export class IndexClient {
     }
     // No PEP 658 file: the PyPI JSON API next to the simple index (`…/simple` -> `…/pypi/<name>/<version>/json`).
     const api = index.replace(/\/simple\/?$/, '') + `/pypi/${name}/${version}/json`;
-    if (api !== index) {
+    if (index && api !== index) {
       const res = await this.get(api, 'application/json', true);
       let info: { requires_dist?: unknown; requires_python?: unknown } | undefined;
       try { info = res && res.status === 200 ? JSON.parse(res.text)?.info : undefined; } catch { info = undefined; }

@@ -9,6 +9,8 @@ import { URI } from 'vscode-uri';
 import { discoverManifests } from '../node/discover';
 import { readInstalledEnvironment } from '../node/environment';
 import { bundledMetadata } from '../node/metadata';
+import { cacheDir, IndexClient } from '../node/index-client';
+import { declaredMetadataHooks } from '../core/engine/resolution';
 import { startServer, type ServerHost } from './server';
 
 export const nodeHost = (docsBase?: string): ServerHost => ({
@@ -37,6 +39,8 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
     const folder = URI.parse(folderUri);
     return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd());
   },
+  indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: 5000, cacheDir: cacheDir(process.env) }) },
+  checkHooks: declaredMetadataHooks,
   trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });
 

@@ -25,8 +25,10 @@ import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
 import type { Finding, Fix, Severity, TextEdit } from '../core/types';
-import { VersionSet } from '../core/pep440/intervals';
 import { hoverMarkdown } from './hover';
+import { LiveMetadata, type IndexAccess } from './live';
+import { pinsBelow, pinsOf, upgradesAt } from './pins';
+import type { MetadataSource } from '../core/resolver/types';
 import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
@@ -55,6 +57,10 @@ export interface ServerHost {
   /** The installed environment of an interpreter (a venv's python, or its folder), read without running it; messages
    *  name it relative to the folder. */
   readEnvironment?(executable: string, folderUri: string): Promise<InstalledEnvironment | undefined>;
+  /** The network client for the project's package indexes (./live.ts); none: the snapshot only. */
+  indexes?: IndexAccess;
+  /** Check hooks over declared metadata (resolution conflicts, yanked pins); bundles without a resolver leave it out. */
+  checkHooks?(source: MetadataSource): Partial<CheckInput>;
 }
 
 export interface InitializationOptions {
@@ -83,6 +89,8 @@ class Project {
   /** URIs the last check covered (to clear the ones that went away). */
   files = new Set<string>();
   settings?: EditorSettings;
+  live?: LiveMetadata;
+  liveKnowledge?: { version: number; knowledge: Knowledge };
   constructor(readonly key: string, readonly base: string) {}
 }
 
@@ -212,6 +220,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
   }
 
+  const readerOf = (p: Project) => async (path: string) => {
+    const r = await readText(uriOfPath(path, p));
+    return r && 'text' in r ? r.text : undefined;
+  };
+
   async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
     const uris = new Set<string>();
     // While its folder is being scanned, a project's check covers its open documents only: they come first.
@@ -225,13 +238,15 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       if (!r) continue;
       files.push('text' in r ? { path: pathOf(uri), text: r.text } : { path: pathOf(uri), text: '', unreadable: r.finding });
     }
-    const readOther = async (path: string) => {
-      const r = await readText(uriOfPath(path, p));
-      return r && 'text' in r ? r.text : undefined;
-    };
+    const readOther = readerOf(p);
+    // Live metadata over the snapshot when allowed (./live.ts); the knowledge is rebuilt when answers arrive.
+    const live = host.indexes && settings.liveIndexes ? (p.live ??= new LiveMetadata(host.indexes, metadata)) : undefined;
+    if (live && p.liveKnowledge?.version !== live.version) p.liveKnowledge = { version: live.version, knowledge: knowledgeFrom(bundledFamilies, live.provider) };
+    const provider = live?.provider ?? metadata();
     return {
       input: {
-        files, readFile: readOther, knowledge: knowledge(), settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
+        ...(host.checkHooks && provider ? host.checkHooks((name) => provider.get(name)) : {}),
+        files, readFile: readOther, knowledge: live ? p.liveKnowledge!.knowledge : knowledge(), settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
         // Includes that leave the workspace folder are read only when allowed, and never in an untrusted workspace.
         roots: [pathOf(p.key)], trusted: options.trusted !== false,
       },
@@ -249,6 +264,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (p.version !== version) return; // stale: an edit arrived meanwhile, the next run covers it
     p.result = result;
     p.checkedVersion = version;
+    if (p.live && settings.liveIndexes) {
+      // Never waited for: the project is checked again when the indexes have answered something new.
+      const read = { roots: [pathOf(p.key)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
+      void p.live.refresh(result.environments, read).then((changed) => { if (changed) { trace(`live metadata ${p.key}`); markDirty(p.key, 0); } });
+    }
     const now = new Set<string>();
     const changed: string[] = [];
     const set = (uri: string, findings: Finding[]) => {
@@ -396,7 +416,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         ...(pull ? { diagnosticProvider: { identifier: 'ml-pins', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [FIX_ALL_COMMAND, FIX_FILE_COMMAND] },
@@ -549,12 +569,18 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const report = reports.get(uri);
     const placed = findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] }));
     if (wantsFixAll) return fixAllInFile(uri, placed, FIX_ALL_KIND, p);
-    if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const provider = p.live?.provider ?? metadata();
+    const refactors = wants(CodeActionKind.RefactorRewrite) && p.result && provider && p.settings?.enable
+      ? (await upgradesAt(p.result, pathOf(uri), params.range, { source: (n) => provider.get(n), targetPython: p.settings.targetPython, read: readerOf(p) }))
+        .map((u): CodeAction => ({ title: u.fix.title, kind: CodeActionKind.RefactorRewrite, edit: toWorkspaceEdit(u.fix.edits, p) }))
+      : [];
+    if (!wants(CodeActionKind.QuickFix)) return refactors;
     const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p));
     if (actions.length && placed.filter((x) => x.finding.fixes.length).length > 1) {
       for (const a of fixAllInFile(uri, placed, CodeActionKind.QuickFix, p)) { a.title = 'Fix all ML Pins problems in this file'; actions.push(a); }
     }
-    return actions;
+    return [...actions, ...refactors.filter((r) => !actions.some((a) => a.title === r.title))];
   });
 
   /** The preferred fix of every finding in the file that edits only this file (fix-all on save must not change other files). */
@@ -637,34 +663,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onRequest(METHODS.pinsBelow, async (params: { uri: string; library: string; version: string }, token): Promise<PinBelow[]> => {
     const p = project(projectKey(params.uri));
     await ensureFresh(p, token);
-    const out: PinBelow[] = [];
-    let needed: VersionSet;
-    try {
-      needed = VersionSet.fromSpecifierSet(`>=${params.version}`);
-    } catch {
-      return out;
-    }
-    for (const env of p.result?.environments ?? []) {
-      const pkg = env.packages.get(params.library);
-      if (!pkg || pkg.admitted.intersects(needed)) continue;
-      for (const pin of pkg.pins) out.push({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
-    }
-    return out;
+    return pinsBelow(p.result, params.library, params.version).map((pin) => ({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() }));
   });
   connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinBelow[]> => {
     const p = project(projectKey(params.uri));
     await ensureFresh(p, token);
-    const seen = new Set<string>();
-    const out: PinBelow[] = [];
-    for (const env of p.result?.environments ?? []) {
-      for (const pin of env.packages.get(params.name)?.pins ?? []) {
-        const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
-      }
-    }
-    return out;
+    return pinsOf(p.result, params.name).map((pin) => ({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() }));
   });
   connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => interpreters.get(params.folder.replace(/\/$/, '')) ?? null);
 

@@ -15,9 +15,9 @@ test('index options: requirement file, then PIP_* variables, then pip.conf ([ins
   assert.deepEqual(pipConfig({ PIP_CONFIG_FILE: conf }), { indexUrl: 'https://install.example/simple', extra: ['https://a.example/simple', 'https://b.example/simple'] });
   const plain = environmentsOf(parseManifest('/p/requirements.txt', 'torch\n'))[0];
   const own = environmentsOf(parseManifest('/p/requirements.txt', '--index-url http://127.0.0.1:1/simple\n--extra-index-url http://127.0.0.1:2/simple\ntorch\n'))[0];
-  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: conf }), ['https://install.example/simple', 'https://a.example/simple', 'https://b.example/simple']);
-  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: conf, PIP_INDEX_URL: 'https://env.example/simple', PIP_EXTRA_INDEX_URL: '' }), ['https://env.example/simple']);
-  assert.deepEqual(indexesOf(own, { PIP_CONFIG_FILE: conf, PIP_EXTRA_INDEX_URL: '' }), ['http://127.0.0.1:1/simple', 'http://127.0.0.1:2/simple']);
-  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: '/dev/null' }), ['https://pypi.org/simple']);
-  assert.deepEqual(indexesOf(environmentsOf(parseManifest('/p/requirements.txt', '--no-index\ntorch\n'))[0], {}), []);
+  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: conf }).indexes, ['https://install.example/simple', 'https://a.example/simple', 'https://b.example/simple']);
+  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: conf, PIP_INDEX_URL: 'https://env.example/simple', PIP_EXTRA_INDEX_URL: '' }).indexes, ['https://env.example/simple']);
+  assert.deepEqual(indexesOf(own, { PIP_CONFIG_FILE: conf, PIP_EXTRA_INDEX_URL: '' }).indexes, ['http://127.0.0.1:1/simple', 'http://127.0.0.1:2/simple']);
+  assert.deepEqual(indexesOf(plain, { PIP_CONFIG_FILE: '/dev/null' }).indexes, ['https://pypi.org/simple']);
+  assert.deepEqual(indexesOf(environmentsOf(parseManifest('/p/requirements.txt', '--no-index\ntorch\n'))[0], {}).indexes, []);
 });

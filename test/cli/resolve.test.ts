@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startIndex } from '../support/pip-index';
+import { buildWheel } from '../support/wheels';
 import { generateCase, runPip } from '../support/oracle';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -110,8 +113,10 @@ describe('ml-pins resolve', () => {
       assert.equal(index.requests.length, 0, 'offline: no request');
       const codes = async (args: string[]) => JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', ...args], env)).stdout)
         .files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
+      // check resolves by default (milliseconds per environment); --no-resolve turns it off (--resolve is accepted).
+      assert.ok((await codes([])).includes('resolution-conflict'));
       assert.ok((await codes(['--resolve'])).includes('resolution-conflict'));
-      assert.ok(!(await codes([])).includes('resolution-conflict'), 'check resolves only when asked');
+      assert.ok(!(await codes(['--no-resolve'])).includes('resolution-conflict'));
       const text = await cli(['resolve', join(project, 'requirements.txt'), '--offline', '--target-python', '3.12'], env);
       assert.match(text.stdout, /requirements\.txt: requirements\.txt \(Python 3\.12\)\n  Because torchvision==0\.17\.0/);
       writeFileSync(join(project, 'requirements.txt'), 'torchvision\n');
@@ -121,9 +126,62 @@ describe('ml-pins resolve', () => {
       writeFileSync(join(project, 'requirements.txt'), 'torch==2.1.0\n');
       const yanked = await cli(['resolve', join(project, 'requirements.txt'), '--offline'], env);
       assert.match(yanked.stdout, /torch {2}2\.1\.0 {2}\(yanked: bad build\)/);
+      // check: a pinned yanked release is a warning that quotes the reason.
+      const checked = JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json'], env)).stdout);
+      const found = checked.files.flatMap((f: { findings: { code: string; severity: string; message: string }[] }) => f.findings).filter((f: { code: string }) => f.code === 'yanked-release');
+      assert.equal(found.length, 1);
+      assert.equal(found[0].severity, 'warning');
+      assert.match(found[0].message, /torch 2\.1\.0 was yanked from the index: "bad build"/);
       const bad = await cli(['resolve', project, '--platform', 'amiga']);
       assert.equal(bad.code, 2);
     } finally {
+      await index.close();
+    }
+  });
+
+  test('--find-links: a local folder of wheels (inside the checked folder only) and a flat HTML page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-find-links-'));
+    const project = join(dir, 'project');
+    const wheels = join(project, 'wheels');
+    mkdirSync(wheels, { recursive: true });
+    // One stored wheel (built in memory) and one deflated by Python's zipfile, as real wheels are.
+    const stored = buildWheel({ name: 'torchvision', version: '0.17.0', requires_dist: ['torch==2.2.0'] });
+    writeFileSync(join(wheels, stored.fileName), stored.data);
+    const py = spawnSync('python3', ['-c', `import zipfile,sys
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('torch-2.2.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: torch\\nVersion: 2.2.0\\nRequires-Dist: filelock\\n' + 'Summary: padding\\n' * 50)
+    z.writestr('torch/__init__.py', '')`, join(wheels, 'torch-2.2.0-py3-none-any.whl')], { encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stderr);
+    writeFileSync(join(project, 'requirements.txt'), '--no-index\n--find-links ./wheels\ntorch\ntorchvision\n');
+    const r = await cli(['resolve', join(project, 'requirements.txt'), '--format', 'json', '--target-python', '3.11']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).environments[0].resolution, { filelock: '*', torch: '2.2.0', torchvision: '0.17.0' });
+    // A folder outside the checked one is not read (the snapshot answers instead) unless --allow-outside.
+    const outside = join(dir, 'elsewhere');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'requirements.txt'), '--no-index\n--find-links ../project/wheels\ntorchvision\n');
+    const refused = JSON.parse((await cli(['resolve', join(outside, 'requirements.txt'), '--format', 'json', '--target-python', '3.11'], { ML_PINS_METADATA_DIR: join(dir, 'none') })).stdout);
+    assert.deepEqual(refused.environments[0].resolution, { torchvision: '*' });
+    const allowed = JSON.parse((await cli(['resolve', join(outside, 'requirements.txt'), '--format', 'json', '--target-python', '3.11', '--allow-outside'])).stdout);
+    assert.deepEqual(allowed.environments[0].resolution, { torch: '2.2.0', torchvision: '0.17.0', filelock: '*' });
+    // A flat page (pip's find-links HTML): the files it links, with PEP 658 metadata when the page advertises it.
+    const index = await startIndex({ pep691: false, packages: { torch: [{ version: '2.2.0' }, { version: '2.3.0' }], torchvision: [{ version: '0.18.0', requires_dist: ['torch==2.3.0'] }] } });
+    const flat = createServer(async (req, res) => {
+      const links = await Promise.all(['torch', 'torchvision'].map(async (n) => (await fetch(`${index.url}/${n}/`)).text()));
+      const anchors = links.join('\n').match(/<a [^>]*>[^<]*<\/a>/g)!.map((a) => a.replace(/href="([^"]+)"/, (_m, h) => `href="${new URL(h, index.url).href}"`));
+      res.writeHead(req.url === '/links.html' ? 200 : 404, { 'content-type': 'text/html' });
+      res.end(`<html><body>\n${anchors.join('<br>\n')}\n</body></html>`);
+    });
+    await new Promise<void>((ok) => flat.listen(0, '127.0.0.1', ok));
+    try {
+      const page = `http://127.0.0.1:${(flat.address() as AddressInfo).port}/links.html`;
+      writeFileSync(join(outside, 'requirements.txt'), `--no-index\n--find-links ${page}\ntorchvision\n`);
+      const fromPage = await cli(['resolve', join(outside, 'requirements.txt'), '--format', 'json', '--target-python', '3.11']);
+      assert.equal(fromPage.code, 0, fromPage.stderr);
+      assert.deepEqual(JSON.parse(fromPage.stdout).environments[0].resolution, { torch: '2.3.0', torchvision: '0.18.0' });
+      assert.ok(index.requests.some((q) => q.path.endsWith('.whl.metadata')));
+    } finally {
+      flat.close();
       await index.close();
     }
   });

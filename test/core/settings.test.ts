@@ -31,5 +31,12 @@ test('settingsFrom: defaults, validation, and trust', () => {
   assert.deepEqual(s.ruleFiles, [], 'untrusted: no rule files');
   assert.deepEqual(s.installCommand, [], 'untrusted: no install command');
   assert.deepEqual(settingsFrom({ ruleFiles: ['r.json'] }, true).ruleFiles, ['r.json']);
+  // Live index metadata: on when trusted, off with `offline`, and in an untrusted workspace only when allowed.
+  assert.equal(d.liveIndexes, true);
+  assert.equal(s.liveIndexes, false, 'untrusted: the snapshot only');
+  assert.equal(settingsFrom({ indexesInUntrustedWorkspaces: true }, false).liveIndexes, true);
+  assert.equal(settingsFrom({ offline: true, indexesInUntrustedWorkspaces: true }, false).liveIndexes, false);
+  assert.equal(settingsFrom({ offline: true }, true).liveIndexes, false);
+  assert.equal(settingsFrom({ offline: 'yes' }, true).liveIndexes, true, 'a malformed value is the default');
   for (const bad of [null, 42, 'x', [], { severityOverrides: [] }, { disabledRules: 'a' }]) assert.doesNotThrow(() => settingsFrom(bad, true));
 });

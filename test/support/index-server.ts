@@ -27,12 +27,15 @@ export interface IndexOptions {
   pep658?: boolean;
   /** Serve the PyPI JSON API under /pypi/ (default true). */
   jsonApi?: boolean;
+  /** Every request waits for it before it is answered (a slow index whose speed the test controls). */
+  gate?: Promise<void>;
 }
 
 export interface IndexRequest {
   method: string;
   path: string;
   accept?: string;
+  authorization?: string;
 }
 
 export interface RunningIndex {
@@ -89,9 +92,13 @@ export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.gate) { void options.gate.then(() => answer(req, res)); return; }
+    answer(req, res);
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', root);
     const path = decodeURIComponent(url.pathname);
-    requests.push({ method: req.method ?? 'GET', path, accept: req.headers.accept });
+    requests.push({ method: req.method ?? 'GET', path, accept: req.headers.accept, authorization: req.headers.authorization });
     const accept = req.headers.accept ?? '';
     let m: RegExpExecArray | null;
     if (path === '/simple/' || path === '/simple') {

@@ -18,6 +18,7 @@ const SUITES: Array<[file: string, load: () => Promise<unknown>]> = process.env.
     ['extension.test.ts', () => import('./extension.test')],
     ['server.test.ts', () => import('./server.test')],
     ['terminal.test.ts', () => import('./terminal.test')],
+    ['live.test.ts', () => import('./live.test')],
   ];
 
 export async function run(): Promise<void> {

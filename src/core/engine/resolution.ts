@@ -4,11 +4,13 @@
 // PubGrub derivation cannot reproduce says nothing.
 import type { Finding, Fix, Requirement } from '../types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
-import { rootsOf } from '../resolver/environment';
+import { MAX_RESOLVED_ROOTS, rootsOf } from '../resolver/environment';
 import { upgradeFix } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
+import type { CheckInput } from './check';
+import { yankedFindings } from './yanked';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
 const PYTHONS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8'];
@@ -24,7 +26,7 @@ export interface ResolutionContext {
 export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
   if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
   const roots = rootsOf(env);
-  if (!roots.length || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return [];
+  if (!roots.length || roots.length > MAX_RESOLVED_ROOTS || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return [];
   const pythons = ctx.settings.targetPython ? [ctx.settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
   let first: { python: string; conflict: Extract<ReturnType<typeof resolve>, { reason: 'conflict' }>['conflict'] } | undefined;
   for (const python of pythons) {
@@ -60,4 +62,14 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
 
 function coveredName(req: Requirement, source: MetadataSource): boolean {
   try { return source(req.normalizedName) !== undefined; } catch { return false; }
+}
+
+/**
+ * The check's hooks for declared metadata (`source`: the snapshot, or live index data layered over it): environments
+ * pip cannot install (resolution-conflict) and pins of yanked releases (yanked-release).
+ */
+export function declaredMetadataHooks(source: MetadataSource): Pick<CheckInput, 'environmentFindings'> {
+  return {
+    environmentFindings: (env, c) => [...resolutionFindings(env, { source, ...c }), ...yankedFindings(env, { source, settings: c.settings })],
+  };
 }

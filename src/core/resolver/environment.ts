@@ -3,6 +3,12 @@ import type { Environment, PinnedRequirement } from '../engine/environment';
 import { VersionSet } from '../pep440/intervals';
 import type { RootRequirement } from './types';
 
+/**
+ * Environments with more requirements than this are not resolved (the resolver's rounds grow with the square of the
+ * packages still open: a 10,000-line requirement file would take seconds). Findings from the rules still cover them.
+ */
+export const MAX_RESOLVED_ROOTS = 500;
+
 /** One pin as a root requirement (its specifier replaced when `specifier` is given); `origin.ref` is the Requirement. */
 export function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier, display: (path: string) => string = (p) => p): RootRequirement {
   const r = pin.requirement;

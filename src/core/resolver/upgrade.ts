@@ -96,7 +96,8 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
 
 /**
  * Groups of pinned packages that upgrade together: a pinned package with the pinned packages it depends on or that
- * depend on it in the resolution (torch with torchvision and torchaudio), each other pinned package alone.
+ * depend on it in the resolution (torch with torchvision and torchaudio), or, when nothing installs, the pinned
+ * packages of the conflict; each other pinned package alone.
  */
 export function upgradeGroups(env: Environment, ctx: UpgradeContext): string[][] {
   const pins = pinsOf(env).filter((p) => !p.constraintOnly && p.requirement.specifier);
@@ -104,12 +105,13 @@ export function upgradeGroups(env: Environment, ctx: UpgradeContext): string[][]
   const result = resolve(pinsOf(env).map((p) => rootOf(p)), ctx.source, ctx.options);
   const parent = new Map(pinned.map((n) => [n, n]));
   const find = (n: string): string => (parent.get(n) === n ? n : find(parent.get(n)!));
+  const join = (a: string, b: string) => { if (parent.has(a) && parent.has(b) && find(a) !== find(b)) parent.set(find(a), find(b)); };
   if (result.ok) {
-    for (const name of pinned) {
-      for (const by of result.packages.get(name)?.requiredBy ?? []) {
-        if (parent.has(by)) parent.set(find(by), find(name));
-      }
-    }
+    for (const name of pinned) for (const by of result.packages.get(name)?.requiredBy ?? []) join(by, name);
+  } else if (result.reason === 'conflict') {
+    // Nothing installs: the pinned packages of the conflict move together.
+    const involved = result.conflict.packages.filter((n) => parent.has(n));
+    for (const n of involved.slice(1)) join(n, involved[0]);
   }
   const groups = new Map<string, string[]>();
   for (const n of pinned) {

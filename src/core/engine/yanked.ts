@@ -1,0 +1,50 @@
+// Pins of yanked releases (PEP 592): pip still installs a yanked release that a pin selects exactly, with a warning
+// the user rarely reads, so the yank reason is reported on the pin. What is yanked comes from the metadata the check
+// reads: the snapshot's `yanked` field, or live index data (PEP 691 `yanked`, PEP 503 `data-yanked`) layered over it.
+import { compareVersions, parseVersion } from '../pep440';
+import type { MetadataSource } from '../resolver/types';
+import type { Finding } from '../types';
+import { applySeverity, type CheckSettings } from './config';
+import type { Environment } from './environment';
+import type { PlacedFinding } from './evaluate';
+
+export const YANKED_RELEASE = 'yanked-release';
+
+/** The version an exact pin selects (`==2.2.0`, `===2.2.0`), or undefined for a range or a wildcard. */
+export function exactVersion(specifier: string): string | undefined {
+  const m = /^\s*===?\s*([^\s,;*]+)\s*$/.exec(specifier);
+  return m && parseVersion(m[1]) ? m[1] : undefined;
+}
+
+/** The yank reason of `version` ("" when none was given), or undefined when it is not yanked or not known. */
+export function yankReason(source: MetadataSource, name: string, version: string): string | undefined {
+  let pkg;
+  try { pkg = source(name); } catch { return undefined; }
+  const want = parseVersion(version);
+  if (!pkg || !want) return undefined;
+  for (const entry of pkg.releases) {
+    if (typeof entry.yanked !== 'string') continue;
+    if (entry.versions.some((v) => { const p = parseVersion(v); return !!p && compareVersions(p, want) === 0; })) return entry.yanked;
+  }
+  return undefined;
+}
+
+export function yankedFindings(env: Environment, ctx: { source: MetadataSource; settings: CheckSettings }): PlacedFinding[] {
+  const severity = applySeverity(YANKED_RELEASE, 'warning', ctx.settings, false);
+  if (!severity) return [];
+  const out: PlacedFinding[] = [];
+  for (const pkg of env.packages.values()) {
+    for (const pin of pkg.pins) {
+      const version = exactVersion(pin.requirement.specifier);
+      const reason = version === undefined || pin.requirement.url ? undefined : yankReason(ctx.source, pkg.name, version);
+      if (reason === undefined) continue;
+      const finding: Finding = {
+        code: YANKED_RELEASE, severity, packages: [pkg.name], range: pin.requirement.range, fixes: [],
+        message: `${pin.requirement.name} ${version} was yanked from the index${reason ? `: "${reason.slice(0, 500)}"` : ' (no reason given)'}. ` +
+          'pip installs a yanked release only when a pin names it exactly, and warns when it does.',
+      };
+      out.push({ path: pin.path, finding });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// The package indexes an environment's installer reads, from its manifests: `--index-url`, `--extra-index-url`,
+// `--no-index` and `--find-links` of requirement files and pip commands, `[[tool.uv.index]]` and Poetry sources. The
+// CLI adds PIP_INDEX_URL / pip.conf (src/cli/resolve.ts); the language server reads the manifests only.
+import type { Environment } from '../engine/environment';
+import { isInside } from '../read';
+import { posixJoin } from '../manifests/requirements';
+
+export const PYPI_SIMPLE = 'https://pypi.org/simple';
+
+export interface IndexSources {
+  /** Simple-API roots, primary first; empty with `--no-index`. */
+  indexes: string[];
+  /** `--find-links` locations: http(s) pages and local folders (absolute paths), as pip reads them. */
+  findLinks: string[];
+  /** Local find-links folders left out because they lie outside the roots that may be read. */
+  refused: string[];
+}
+
+export interface IndexDefaults {
+  /** The primary index when the manifests name none (PIP_INDEX_URL, pip.conf); default PyPI. */
+  primary?: string;
+  extra?: string[];
+  /** Folders a local find-links folder must lie in (the checked paths, the workspace folder); unset: any. */
+  roots?: string[];
+  /** Read find-links folders outside `roots` too (the user allowed reading outside). */
+  allowOutside?: boolean;
+}
+
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function indexSources(env: Environment, defaults: IndexDefaults = {}): IndexSources {
+  let primary = defaults.primary;
+  const extra = [...(defaults.extra ?? [])];
+  const findLinks: string[] = [];
+  const refused: string[] = [];
+  let noIndex = false;
+  for (const i of env.indexes) {
+    if (i.kind === 'index-url') primary = i.url;
+    else if (i.kind === 'extra-index-url' || i.kind === 'uv-index' || i.kind === 'poetry-source') extra.push(i.url);
+    else if (i.kind === 'no-index') noIndex = true;
+    else if (i.kind === 'find-links') {
+      if (/^https?:\/\//i.test(i.url)) { findLinks.push(i.url); continue; }
+      if (isUrl(i.url) && !/^file:/i.test(i.url)) continue;
+      // A local folder: relative to the manifest, as pip resolves it when that folder exists.
+      const path = /^file:/i.test(i.url) ? posixJoin('/', decodeURIComponent(i.url.replace(/^file:\/\/(localhost)?/i, ''))) : posixJoin(dirOf(env.path), i.url);
+      if (defaults.roots && !defaults.allowOutside && !defaults.roots.some((r) => isInside(path, r))) refused.push(path);
+      else findLinks.push(path);
+    }
+  }
+  const indexes = noIndex ? [] : [primary ?? PYPI_SIMPLE, ...extra.filter((u) => u !== primary)];
+  return { indexes: [...new Set(indexes)], findLinks: [...new Set(findLinks)], refused };
+}

@@ -1,0 +1,121 @@
+// The language server with live index metadata, over stdio as an editor drives it: a loopback PEP 691/658 index that
+// answers only when the test lets it; diagnostics from the snapshot first, refined when the index has answered;
+// credentials in the index URL never in the trace; `offline` and untrusted workspaces read no index.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type CodeAction, type DocumentDiagnosticReport, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { startIndex } from '../support/index-server';
+
+const root = join(import.meta.dirname, '..', '..');
+const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const PACKAGES = {
+  'acme-core': [{ version: '1.0.0', yanked: 'corrupt wheel' }, { version: '1.1.0' }, { version: '1.2.0' }],
+  'acme-plugin': [{ version: '2.0.0', requires_dist: ['acme-core>=1.1'] }, { version: '2.1.0', requires_dist: ['acme-core>=1.2'] }],
+};
+
+async function session(text: string, o: { trusted?: boolean; settings?: Record<string, unknown> } = {}): Promise<{ conn: ProtocolConnection; child: ChildProcess; uri: string; trace: string; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-pins-live-'));
+  writeFileSync(join(dir, 'requirements.txt'), text);
+  const trace = join(dir, 'trace.log');
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'server', '--stdio'], {
+    cwd: dir, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ML_PINS_TRACE: trace, ML_PINS_CACHE_DIR: join(dir, 'cache') },
+  });
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => o.settings ?? {}));
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onNotification('mlPins/status', () => undefined);
+  conn.listen();
+  const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'live' }],
+    initializationOptions: { trusted: o.trusted ?? true },
+    capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } },
+  });
+  await conn.sendNotification('initialized', {});
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
+  return { conn, child, uri, trace, dir };
+}
+
+async function codes(conn: ProtocolConnection, uri: string): Promise<string[]> {
+  const r = await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as DocumentDiagnosticReport;
+  return r.kind === 'full' ? r.items.map((d) => `${d.code}:${d.range.start.line}`).sort() : [];
+}
+
+async function stop(s: { conn: ProtocolConnection; child: ChildProcess }): Promise<void> {
+  await s.conn.sendRequest('shutdown');
+  await s.conn.sendNotification('exit');
+  await new Promise((ok) => (s.child.exitCode === null ? s.child.once('exit', ok) : ok(null)));
+  s.conn.dispose();
+}
+
+describe('the language server with live index metadata', () => {
+  test('from the snapshot first, refined when the index answers; credentials never in the trace', { timeout: 60_000 }, async () => {
+    let release!: () => void;
+    const index = await startIndex({ packages: PACKAGES, gate: new Promise<void>((ok) => { release = ok; }) });
+    const secret = index.url.replace('http://', 'http://alice:s3cr3t-token@');
+    const s = await session(`--index-url ${secret}\nacme-core==1.0.0\nacme-plugin==2.0.0\n`);
+    try {
+      assert.deepEqual(await codes(s.conn, s.uri), [], 'the snapshot knows nothing of these packages');
+      await sleep(300);
+      assert.deepEqual(await codes(s.conn, s.uri), [], 'nothing arrives while the index holds its answers');
+      release();
+      let got: string[] = [];
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
+        got = await codes(s.conn, s.uri);
+        if (got.includes('yanked-release:1') && got.includes('resolution-conflict:2')) break;
+      }
+      // What the index declares feeds every check: the declared requirement, pip's verdict, the yank.
+      assert.deepEqual(got, ['declared-requirement:2', 'resolution-conflict:1', 'resolution-conflict:2', 'yanked-release:1']);
+      assert.ok(index.requests.every((q) => q.authorization === `Basic ${Buffer.from('alice:s3cr3t-token').toString('base64')}`));
+      // Refactor actions: upgrades that install together, on any pin.
+      const actions = await s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: s.uri }, range: { start: { line: 2, character: 3 }, end: { line: 2, character: 3 } },
+        context: { diagnostics: [], only: ['refactor'] } }) as CodeAction[];
+      assert.ok(actions.length > 0 && actions.every((a) => a.kind === 'refactor.rewrite'), JSON.stringify(actions.map((a) => a.title)));
+      assert.ok(actions.some((a) => a.title === 'Upgrade acme-core and acme-plugin to the newest set that installs together (1.2.0 / 2.1.0)'), JSON.stringify(actions.map((a) => a.title)));
+      const trace = readFileSync(s.trace, 'utf8');
+      assert.match(trace, /live metadata/);
+      assert.ok(!trace.includes('s3cr3t'), 'no credentials in the trace');
+    } finally {
+      release();
+      await stop(s);
+      await index.close();
+    }
+  });
+
+  test('offline, and an untrusted workspace unless allowed: no request', { timeout: 60_000 }, async () => {
+    const index = await startIndex({ packages: PACKAGES });
+    try {
+      const text = `--index-url ${index.url}\nacme-core==1.0.0\n`;
+      for (const o of [{ settings: { offline: true } }, { trusted: false }]) {
+        const s = await session(text, o);
+        try {
+          assert.deepEqual(await codes(s.conn, s.uri), []);
+          await sleep(1500);
+          assert.deepEqual(await codes(s.conn, s.uri), []);
+        } finally {
+          await stop(s);
+        }
+      }
+      assert.equal(index.requests.length, 0);
+      const allowed = await session(text, { trusted: false, settings: { indexesInUntrustedWorkspaces: true } });
+      try {
+        let got: string[] = [];
+        for (const deadline = Date.now() + 30_000; Date.now() < deadline && !got.length; await sleep(200)) got = await codes(allowed.conn, allowed.uri);
+        assert.deepEqual(got, ['yanked-release:1']);
+      } finally {
+        await stop(allowed);
+      }
+    } finally {
+      await index.close();
+    }
+  });
+});
