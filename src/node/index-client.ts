@@ -197,11 +197,18 @@ export class IndexClient {
 
   /** What the indexes declare for one package; undefined when no index knows it (or none answers). */
   async package(rawName: string): Promise<PackageMetadata | undefined> {
+    return (await this.lookup(rawName)).metadata;
+  }
+
+  /** As `package`, and whether an index could not be reached (no answer, nothing cached): then "unknown" is not final. */
+  async lookup(rawName: string): Promise<{ metadata?: PackageMetadata; unavailable: boolean }> {
     const name = normalizeName(rawName);
     const files = new Map<string, FileInfo[]>();
+    let unavailable = false;
     for (const index of this.options.indexes) {
       const base = index.replace(/\/+$/, '');
       const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
+      if (!page) unavailable = true;
       if (!page || page.status !== 200) continue;
       const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
       for (const f of list) {
@@ -223,7 +230,7 @@ export class IndexClient {
         files.set(key, [...(files.get(key) ?? []), f]);
       }
     }
-    if (!files.size) return undefined;
+    if (!files.size) return { unavailable };
     const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
     const releases: ReleaseEntry[] = new Array(versions.length);
     let next = 0;
@@ -236,8 +243,8 @@ export class IndexClient {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));
     return {
-      format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10),
-      complete_through: versions[versions.length - 1], releases,
+      unavailable,
+      metadata: { format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10), complete_through: versions[versions.length - 1], releases },
     };
   }
 

@@ -13,7 +13,7 @@ import { indexSources, type IndexSources } from '../core/resolver/indexes';
 
 /** The host's network side (src/server/node.ts: src/node/index-client.ts with its on-disk cache). */
 export interface IndexAccess {
-  client(sources: IndexSources): { package(name: string): Promise<PackageMetadata | undefined> };
+  client(sources: IndexSources): { lookup(name: string): Promise<{ metadata?: PackageMetadata; unavailable: boolean }> };
 }
 
 /** Rounds of resolve-then-fetch per environment (each round fetches what the last resolution asked for). */
@@ -27,9 +27,8 @@ export class LiveMetadata {
   private readonly answers = new Map<string, PackageMetadata | undefined>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly clients = new Map<string, ReturnType<IndexAccess['client']>>();
-  private running?: Promise<boolean>;
-  private again = false;
-  private latest: { envs: Environment[]; read: { roots: string[]; allowOutside: boolean; targetPython?: string } } | undefined;
+  /** Environments refreshed (their indexes, target and requirements), so that a re-check does not start over. */
+  private readonly refreshed = new Set<string>();
   /** Bumped whenever an answer arrives: the project's knowledge is rebuilt once per version. */
   version = 0;
 
@@ -44,57 +43,61 @@ export class LiveMetadata {
   private readonly fallback: MetadataSource = (name) => this.provider.get(name);
 
   /**
-   * Fetches what the environments need that no index has answered yet (the pinned packages and everything their
-   * resolution reaches); resolves to true when new answers arrived. One refresh at a time: a call during a refresh
-   * schedules one more after it.
+   * Fetches, in the background, what the environments need that no index has answered yet (the pinned packages and
+   * everything their resolution reaches); `arrived` is called whenever new answers came in for one of them.
+   * Environments refresh independently (a slow index holds back only the environments that read it), and an
+   * environment whose requirements and indexes have not changed since its last refresh is not refreshed again.
    */
-  refresh(envs: Environment[], read: { roots: string[]; allowOutside: boolean; targetPython?: string }): Promise<boolean> {
-    this.latest = { envs, read };
-    if (this.running) { this.again = true; return this.running; }
-    const run = async (): Promise<boolean> => {
-      let changed = false;
-      do {
-        this.again = false;
-        const { envs: now, read: how } = this.latest!;
-        for (const env of now) if (await this.refreshEnvironment(env, how)) changed = true;
-      } while (this.again);
-      return changed;
-    };
-    this.running = run().finally(() => { this.running = undefined; });
-    return this.running;
+  refresh(envs: Environment[], read: { roots: string[]; allowOutside: boolean; targetPython?: string }, arrived: () => void): void {
+    for (const env of envs) {
+      const sources = indexSources(env, { roots: read.roots, allowOutside: read.allowOutside });
+      if (!sources.indexes.length && !sources.findLinks.length) continue;
+      const key = JSON.stringify([sources.indexes, sources.findLinks, read.targetPython ?? '', rootsOf(env).map((r) => r.requirement)]);
+      if (this.refreshed.has(key)) continue;
+      if (this.refreshed.size > 10_000) this.refreshed.clear();
+      this.refreshed.add(key);
+      // An index that could not be reached is asked again by the next check (an edit, a save), not in a loop.
+      void this.refreshEnvironment(env, sources, read).then(({ changed, unavailable }) => {
+        if (unavailable) this.refreshed.delete(key);
+        if (changed) arrived();
+      }, () => this.refreshed.delete(key));
+    }
   }
 
-  private async refreshEnvironment(env: Environment, read: { roots: string[]; allowOutside: boolean; targetPython?: string }): Promise<boolean> {
-    const sources = indexSources(env, { roots: read.roots, allowOutside: read.allowOutside });
-    if (!sources.indexes.length && !sources.findLinks.length) return false;
+  private async refreshEnvironment(env: Environment, sources: IndexSources, read: { targetPython?: string }): Promise<{ changed: boolean; unavailable: boolean }> {
     const key = JSON.stringify([sources.indexes, sources.findLinks]);
     let client = this.clients.get(key);
     if (!client) this.clients.set(key, (client = this.access.client(sources)));
     const python = read.targetPython ?? PYTHONS.find((v) => env.python?.contains(v) ?? true) ?? '3.12';
     const roots = rootsOf(env);
     let changed = false;
+    let unavailable = false;
     const wanted = new Set<string>([...env.packages.keys()]);
     const resolvable = roots.length <= MAX_RESOLVED_ROOTS;
+    const tried = new Set<string>();
     for (let round = 0; round < MAX_ROUNDS && this.answers.size < MAX_PACKAGES; round++) {
       if (round > 0 && resolvable) {
         resolve(roots, (name) => { if (!this.answers.has(name)) wanted.add(name); return this.fallback(name); },
           { environment: targetEnvironment(python), maxSteps: 5000 });
       }
-      const missing = [...wanted].filter((n) => !this.answers.has(n)).slice(0, MAX_PACKAGES - this.answers.size);
+      const missing = [...wanted].filter((n) => !this.answers.has(n) && !tried.has(n)).slice(0, MAX_PACKAGES - this.answers.size);
       wanted.clear();
       if (!missing.length && round > 0) break;
+      for (const n of missing) tried.add(n);
       await Promise.all(missing.map((name) => {
         let p = this.pending.get(name);
         if (!p) {
-          p = client!.package(name).catch(() => undefined).then((pkg) => {
-            this.answers.set(name, pkg);
-            if (pkg) { changed = true; this.version++; }
+          p = client!.lookup(name).catch(() => ({ metadata: undefined, unavailable: true })).then((r) => {
+            // Unreachable and unknown: not an answer (asked again later); the snapshot speaks meanwhile.
+            if (r.unavailable && !r.metadata) { unavailable = true; return; }
+            this.answers.set(name, r.metadata);
+            if (r.metadata) { changed = true; this.version++; }
           }).finally(() => this.pending.delete(name));
           this.pending.set(name, p);
         }
         return p;
       }));
     }
-    return changed;
+    return { changed, unavailable };
   }
 }

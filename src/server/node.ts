@@ -39,7 +39,7 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
     const folder = URI.parse(folderUri);
     return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd());
   },
-  indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: 5000, cacheDir: cacheDir(process.env) }) },
+  indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: 15_000, cacheDir: cacheDir(process.env) }) },
   checkHooks: declaredMetadataHooks,
   trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });

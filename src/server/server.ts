@@ -267,7 +267,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (p.live && settings.liveIndexes) {
       // Never waited for: the project is checked again when the indexes have answered something new.
       const read = { roots: [pathOf(p.key)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
-      void p.live.refresh(result.environments, read).then((changed) => { if (changed) { trace(`live metadata ${p.key}`); markDirty(p.key, 0); } });
+      p.live.refresh(result.environments, read, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
     }
     const now = new Set<string>();
     const changed: string[] = [];
@@ -596,7 +596,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!isManifest(uri)) return null;
     const p = project(projectKey(uri));
     await ensureFresh(p, token);
-    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), metadata());
+    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), p.live?.provider ?? metadata());
     return md ? { contents: { kind: 'markdown', value: md.value }, range: md.range } : null;
   });
 

@@ -33,6 +33,7 @@ describe('index client', () => {
         ]);
         assert.match(meta.releases[0].source, /^index:http:\/\/127\.0\.0\.1:\d+\/files\/torchvision-0\.17\.0-py3-none-any\.whl\.metadata$/);
         assert.equal(await new IndexClient({ indexes: [index.url] }).package('nothing-here'), undefined);
+        assert.deepEqual(await new IndexClient({ indexes: [index.url] }).lookup('nothing-here'), { unavailable: false }, 'a 404 is an answer');
       } finally {
         await index.close();
       }
@@ -92,6 +93,8 @@ describe('index client', () => {
       const t = Date.now();
       assert.equal(await new IndexClient({ indexes: [url], timeoutMs: 300 }).package('torch'), undefined);
       assert.ok(Date.now() - t < 3000);
+      // Not an answer: the editor asks again later instead of taking "unknown" as final.
+      assert.deepEqual(await new IndexClient({ indexes: [url], timeoutMs: 300 }).lookup('torch'), { unavailable: true });
     } finally {
       server.closeAllConnections();
       server.close();

@@ -9,7 +9,7 @@ import { environmentsOf } from '../../src/core/engine/environment';
 import { parseManifest } from '../../src/core/manifests';
 import type { PackageMetadata } from '../../src/core/metadata/types';
 import { resolve, targetEnvironment } from '../../src/core/resolver';
-import { upgradeFix, upgradeFixes, upgradeGroups } from '../../src/core/resolver/upgrade';
+import { pinVersions, upgradeFix, upgradeFixes, upgradeGroups } from '../../src/core/resolver/upgrade';
 import { rootsOf } from '../../src/cli/resolve';
 import { startIndex, type IndexRelease } from '../support/pip-index';
 import { runPip } from '../support/oracle';
@@ -93,5 +93,18 @@ describe('upgrade fixes', () => {
     } finally {
       await index.close();
     }
+  });
+});
+
+describe('pin versions for the hover', () => {
+  test('the newest release, and the newest one compatible with the other pins', () => {
+    const path = '/p/requirements.txt';
+    const text = 'diffusers>=0.30\ntransformers==4.44.0\n';
+    const env = envOf(path, text);
+    const ctx = { source: (n: string) => metadata.get(n), options };
+    // diffusers 0.36.0 needs huggingface-hub 1.x, which transformers 4.44.0 excludes: pip backtracks to 0.31.0.
+    assert.deepEqual(pinVersions(env, 'diffusers', ctx), { newest: '0.36.0', newestCompatible: '0.31.0' });
+    assert.deepEqual(pinVersions(env, 'transformers', ctx), { newest: '4.44.0', newestCompatible: '4.44.0' });
+    assert.deepEqual(pinVersions(env, 'not-in-the-metadata', ctx), {});
   });
 });

@@ -130,3 +130,28 @@ export function upgradeFixes(env: Environment, ctx: UpgradeContext): Upgrade[] {
   }
   return out;
 }
+
+export interface PinVersions {
+  /** The newest final release the metadata lists that is not yanked (releases newer than the snapshot: unknown). */
+  newest?: string;
+  /** The newest release pip would install with every other pin of the environment kept as written. */
+  newestCompatible?: string;
+}
+
+/** For a hover: the newest release of `name`, and the newest one compatible with the rest of the environment. */
+export function pinVersions(env: Environment, name: string, ctx: Pick<UpgradeContext, 'source' | 'options'>): PinVersions {
+  let pkg;
+  try { pkg = ctx.source(name); } catch { pkg = undefined; }
+  if (!pkg) return {};
+  const finals = pkg.releases.filter((e) => e.yanked === undefined || e.yanked === false).flatMap((e) => e.versions)
+    .map((v) => ({ v, p: parseVersion(v) })).filter((x) => x.p && !x.p.isPrerelease);
+  finals.sort((a, b) => compareVersions(a.p!, b.p!));
+  const out: PinVersions = {};
+  if (finals.length) out.newest = finals[finals.length - 1].v;
+  const pins = pinsOf(env);
+  const roots = [...pins.filter((p) => p.requirement.normalizedName !== name).map((p) => rootOf(p)), ...pins.filter((p) => p.requirement.normalizedName === name && !p.constraintOnly).slice(0, 1).map((p) => rootOf(p, ''))];
+  const free = resolve(roots, ctx.source, ctx.options);
+  const picked = free.ok ? free.packages.get(name) : undefined;
+  if (picked?.version && !picked.newerUnknown) out.newestCompatible = picked.version;
+  return out;
+}
