@@ -50,3 +50,11 @@ export interface PinBelow {
 /** The manifest names a client should search for (VS Code's findFiles syntax). */
 export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*environment*.yml,*environment*.yaml,*Dockerfile,*.Dockerfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
 export const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__,.tox,.mypy_cache,.ml-pins}/**';
+
+/** The payload of an mlPins/readFile answer. */
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
