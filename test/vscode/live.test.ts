@@ -39,7 +39,7 @@ function resolvesWith(text: string): Map<string, string> | undefined {
     format: 1, name, snapshot_date: '2026-12-06', complete_through: RELEASES[name][RELEASES[name].length - 1].version,
     releases: RELEASES[name].map((r) => ({ versions: [r.version], requires_dist: r.requires_dist ?? [], source: 'test', ...(r.yanked ? { yanked: r.yanked } : {}) })),
   };
-  const roots = text.split('\n').filter((l) => /^[a-z]/.test(l)).map((requirement) => ({ requirement }));
+  const roots = text.split('\n').filter((l) => /^[a-z]/.test(l)).map((l) => ({ requirement: l.replace(/\s+#.*$/, '') }));
   const r = resolve(roots, source, { environment: targetEnvironment('3.11') });
   return r.ok ? new Map([...r.packages].map(([n, p]) => [n, p.version ?? '*'])) : undefined;
 }
