@@ -9,6 +9,7 @@ import type { Fix } from '../types';
 import type { InstalledEnvironment } from './config';
 import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
+import { appliesOnPlatform, platformPrefix } from './knowledge';
 import { displayName } from './messages';
 
 export const INSTALLED_CODES = {
@@ -40,6 +41,7 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       if (rule.kind !== 'incompatible' || seen.has(rule.c.rule.code)) continue;
       seen.add(rule.c.rule.code);
       const { rule: r, when } = rule.c;
+      if (!appliesOnPlatform(r, ctx.settings.platform ?? installed.platform)) continue;
       const versions = [...when].map(([pkg, bad]) => {
         const v = installed.packages[pkg] && parseVersion(installed.packages[pkg].version);
         return v && bad.contains(v) ? pkg : undefined;
@@ -53,7 +55,7 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       const severity = finalSeverity(r.code, 'error', undefined, ctx.settings, false);
       if (!severity) continue;
       const names = [...when.keys()].map((p) => installedText(installed, p));
-      const message = `In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
+      const message = `${platformPrefix(r)}In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
         'This environment fails now, whatever the pins allow: change the pin, then reinstall.';
       const memo = new Map();
       for (const pin of installingPins(env, anchorPkg)) {
