@@ -49,6 +49,8 @@ Options:
                         where nothing installs together)
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --allow-outside       read files that includes name outside the paths checked, and let fix write there
+  --untrusted           the files come from someone you do not trust (a pull request in CI): the project's own
+                        allow-includes-outside setting is ignored, so nothing outside the paths checked is read
   --max-file-size <MB>  files larger than this are not read (default 20)
   --no-color            plain text output
   -h, --help            this help
@@ -85,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
         'allow-outside': { type: 'boolean' },
+        untrusted: { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -109,7 +112,8 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
-  const load = { allowOutside: values['allow-outside'] === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
+  if (values.untrusted && values['allow-outside']) throw new UsageError('--untrusted and --allow-outside cannot be used together');
+  const load = { allowOutside: values['allow-outside'] === true, untrusted: values.untrusted === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
   const settings: CheckSettings = {
     ...(values.environment !== undefined ? { environment: await readInstalledEnvironment(values.environment, cwd) } : {}),
     platform: values.platform as Platform | undefined,
