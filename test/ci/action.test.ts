@@ -86,7 +86,7 @@ describe('action.yml', () => {
     assert.match(bad.stderr, /--fail-on must be error, warning or never/);
   });
 
-  test('a pull request cannot opt itself into reading outside the repository: the action checks with --untrusted', () => {
+  test('a pull request cannot opt itself into reading outside the repository: the action checks with --untrusted', { skip: !existsSync(join(root, 'dist/cli.js')) && 'dist/cli.js is not built' }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-pins-action-untrusted-'));
     mkdirSync(join(dir, 'common'));
     mkdirSync(join(dir, 'repo'));
@@ -104,7 +104,7 @@ describe('action.yml', () => {
     assert.ok(!safe.includes('outside-the-repository'), safe);
     assert.match(safe, /outside the checked folder/);
     assert.match(run('false'), /outside-the-repository/, 'untrusted: false honours the project\'s setting');
-  }, { skip: !existsSync(join(root, 'dist/cli.js')) && 'dist/cli.js is not built' });
+  });
 
   test('the last step fails the job with the check\'s exit code', () => {
     const fail = steps.at(-1)!;
