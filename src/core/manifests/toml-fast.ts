@@ -256,7 +256,8 @@ class FastReader {
       if (d === 95 /* _ */) { const e = text.charCodeAt(i + 1); if (e >= 48 && e <= 57 && first !== 48) continue; throw GIVE_UP; }
       break;
     }
-    if (digits > 15 || !this.wordEnds(i)) throw GIVE_UP;
+    // At the very end of the text the parser gives `0` an empty range: a number there is left to it.
+    if (digits > 15 || i >= text.length || !this.wordEnds(i)) throw GIVE_UP;
     this.i = i;
     const written = text.slice(start, i).replace(/_/g, '');
     return { type: 'TOMLValue', kind: 'integer', value: Number(written), get bigint() { return BigInt(written); }, get number() { return written; },

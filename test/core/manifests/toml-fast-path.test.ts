@@ -76,6 +76,7 @@ describe('fastParseToml', () => {
     for (const v of ['+0', '-0', '01', '1__0', '1_', '_1', '1.5', '1e3', '0x1f', '0o7', '0b1', 'inf', '1979-05-27', '1234567890123456', '12abc']) {
       assert.equal(fastParseToml(`k = ${v}\n`), undefined, v);
     }
+    assert.equal(fastParseToml('k = 0'), undefined, 'a number that ends the text (the parser gives `0` an empty range there)');
   });
 
   test('toml-test 1.0.0: never accepts an invalid document, and gives the parser AST for valid ones', () => {
