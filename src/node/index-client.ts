@@ -2,15 +2,18 @@
 // release's core metadata from its PEP 658/714 `.metadata` file, in the snapshot's format (docs/metadata.md) so the
 // resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
 // header and never into a message.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { IndexedFile } from '../core/engine/hashes';
 import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
 import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
 import { wheelMetadata } from './wheel-metadata';
+
+// node:crypto takes milliseconds to load, and most CLI runs never ask an index: loaded on first use.
+const sha256 = () => process.getBuiltinModule('node:crypto').createHash('sha256');
 
 interface Fetched {
   status: number;
@@ -62,6 +65,8 @@ export interface IndexClientOptions {
   timeoutMs?: number;
   /** Metadata files fetched at once. */
   concurrency?: number;
+  /** Never ask the network: answer from the cache, however old (`check` without --verify-hashes). */
+  offline?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -73,6 +78,8 @@ interface FileInfo {
   requiresPython?: string;
   yanked?: string;
   metadata: boolean;
+  /** Algorithm -> lowercase hex digest (PEP 691 `hashes`, or the `#sha256=` fragment of a PEP 503 link). */
+  hashes: Record<string, string>;
   /** A file in a local find-links folder. */
   local?: string;
 }
@@ -161,13 +168,14 @@ export class IndexClient {
 
   private async get(url: string, accept: string, immutable = false): Promise<Fetched | undefined> {
     const { url: plain, headers } = this.credentials(url);
-    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${createHash('sha256').update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
+    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
     const cached = cache ? readCache(cache) : undefined;
     const now = Date.now();
-    if (cached && (immutable || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
+    if (cached && (immutable || this.options.offline || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
       this.cacheHits++;
       return cached;
     }
+    if (this.options.offline) return undefined;
     this.log.push(redactUrl(url));
     const conditional: Record<string, string> = {};
     if (cached?.etag) conditional['if-none-match'] = cached.etag;
@@ -203,6 +211,28 @@ export class IndexClient {
   /** As `package`, and whether an index could not be reached (no answer, nothing cached): then "unknown" is not final. */
   async lookup(rawName: string): Promise<{ metadata?: PackageMetadata; unavailable: boolean }> {
     const name = normalizeName(rawName);
+    const { files, unavailable } = await this.listFiles(name);
+    if (!files.size) return { unavailable };
+    const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
+    const releases: ReleaseEntry[] = new Array(versions.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < versions.length) {
+        const k = next++;
+        const list = files.get(versions[k])!;
+        releases[k] = await this.release(name, versions[k], list, list[0].index ?? '');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));
+    return {
+      unavailable,
+      metadata: { format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10), complete_through: versions[versions.length - 1], releases },
+    };
+  }
+
+  /** Every file the indexes and find-links locations list for a package, by version (normalized), each with the index
+   *  that lists it; `unavailable` when an index could not be reached. */
+  private async listFiles(name: string): Promise<{ files: Map<string, FileInfo[]>; unavailable: boolean }> {
     const files = new Map<string, FileInfo[]>();
     let unavailable = false;
     for (const index of this.options.indexes) {
@@ -230,22 +260,7 @@ export class IndexClient {
         files.set(key, [...(files.get(key) ?? []), f]);
       }
     }
-    if (!files.size) return { unavailable };
-    const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
-    const releases: ReleaseEntry[] = new Array(versions.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < versions.length) {
-        const k = next++;
-        const list = files.get(versions[k])!;
-        releases[k] = await this.release(name, versions[k], list, list[0].index ?? '');
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));
-    return {
-      unavailable,
-      metadata: { format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10), complete_through: versions[versions.length - 1], releases },
-    };
+    return { files, unavailable };
   }
 
   private readonly flat = new Map<string, Promise<FileInfo[]>>();
@@ -265,7 +280,7 @@ export class IndexClient {
         try { names = readdirSync(folder); } catch { return []; }
         return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
           const local = join(folder, filename);
-          return { filename, url: pathToFileURL(local).href, metadata: false, local };
+          return { filename, url: pathToFileURL(local).href, metadata: false, local, hashes: {} };
         });
       })();
       this.flat.set(location, p);
@@ -283,6 +298,16 @@ export class IndexClient {
     const fields = parseCoreMetadata(text);
     const rp = fields.get('requires-python')?.[0];
     return { versions: [], requires_dist: fields.get('requires-dist') ?? [], ...(rp !== undefined ? { requires_python: rp } : {}), source: `find-links:${file.filename}` };
+  }
+
+  /** The files the indexes list for a package with their hashes (what `check` compares `--hash` values with);
+   *  undefined when no index lists the package. */
+  async files(rawName: string): Promise<{ index: string; files: IndexedFile[] } | undefined> {
+    const { files: byVersion } = await this.listFiles(normalizeName(rawName));
+    if (!byVersion.size) return undefined;
+    const files = [...byVersion].flatMap(([version, list]) => list.map((f) => ({ version, filename: f.filename, hashes: f.hashes })));
+    const indexes = [...new Set([...byVersion.values()].flat().map((f) => redactUrl(f.index ?? '')))];
+    return { index: indexes.join(', '), files };
   }
 
   private async release(name: string, version: string, files: FileInfo[], index: string): Promise<ReleaseEntry> {
@@ -346,7 +371,18 @@ function filesFromJson(text: string, base: string): FileInfo[] {
       filename: f.filename, url: resolveUrl(f.url, base),
       requiresPython: typeof f['requires-python'] === 'string' ? f['requires-python'] : undefined,
       yanked: yankedValue(f.yanked), metadata: meta === true || (typeof meta === 'object' && meta !== null),
+      hashes: hashesOf(f.hashes),
     });
+  }
+  return out;
+}
+
+/** PEP 691 `hashes` (algorithm -> hex digest), checked and lower-cased. */
+function hashesOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v || typeof v !== 'object') return out;
+  for (const [alg, hex] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof hex === 'string' && /^[0-9a-f]+$/i.test(hex) && /^[a-z0-9]+$/i.test(alg)) out[alg.toLowerCase()] = hex.toLowerCase();
   }
   return out;
 }
@@ -369,6 +405,7 @@ function filesFromHtml(text: string, base: string): FileInfo[] {
       filename, url, requiresPython: attrs.get('data-requires-python'),
       yanked: attrs.has('data-yanked') ? attrs.get('data-yanked') ?? '' : undefined,
       metadata: meta !== undefined && meta !== 'false',
+      hashes: hashesOf(Object.fromEntries([/#([a-z0-9]+)=([0-9a-f]+)$/i.exec(href)?.slice(1) ?? []].filter((kv) => kv.length === 2))),
     });
   }
   return out;

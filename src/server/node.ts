@@ -34,10 +34,11 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
   },
   docsBase,
   metadata: bundledMetadata(),
-  // The interpreter's environment, read from its metadata files (nothing of it runs): installed findings.
-  readEnvironment: async (executable, folderUri) => {
+  // The interpreter's environment, read from its metadata files; the interpreter runs only in a trusted workspace, for
+  // what the files do not say. Installed findings.
+  readEnvironment: async (executable, folderUri, { trusted, python }) => {
     const folder = URI.parse(folderUri);
-    return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd());
+    return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd(), undefined, { run: trusted, python });
   },
   indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: 15_000, cacheDir: cacheDir(process.env) }) },
   checkHooks: declaredMetadataHooks,

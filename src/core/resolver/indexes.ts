@@ -33,7 +33,7 @@ function dirOf(path: string): string {
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
-export function indexSources(env: Environment, defaults: IndexDefaults = {}): IndexSources {
+export function indexSources(env: Pick<Environment, 'indexes' | 'path'>, defaults: IndexDefaults = {}): IndexSources {
   let primary = defaults.primary;
   const extra = [...(defaults.extra ?? [])];
   const findLinks: string[] = [];
