@@ -68,8 +68,13 @@ suite('live metadata from the project\'s own index', () => {
     await api.checker.whenIdle();
     await sleep(500);
     await api.checker.whenIdle();
-    assert.deepEqual(mlPins(uri()).map(codeOf), [], 'from the snapshot: nothing known');
-    release();
+    // (What the selected interpreter has installed is reported too: not what this suite is about.)
+    const fromMetadata = (ds: vscode.Diagnostic[]) => ds.map(codeOf).filter((c) => !c.startsWith('installed-'));
+    try {
+      assert.deepEqual(fromMetadata(mlPins(uri())), [], 'from the snapshot: nothing known');
+    } finally {
+      release();
+    }
     const ds = await waitFor(uri(), (d) => d.some((x) => codeOf(x) === 'yanked-release') && d.some((x) => codeOf(x) === 'resolution-conflict'), 'refined from the index');
     const yanked = ds.find((x) => codeOf(x) === 'yanked-release')!;
     assert.equal(yanked.range.start.line, 1);

@@ -46,6 +46,11 @@ export interface CheckInput {
    * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
    */
   environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
+  /**
+   * The versions pip picks for an environment (`freshVersions` in ./resolution.ts): a break among them is an error,
+   * older versions the pins admit stay "admitted but not fresh". Without it, the newest admitted versions stand in.
+   */
+  freshVersions?: (env: Environment, ctx: { settings: CheckSettings }) => ReadonlyMap<string, string> | undefined;
   /** Loads a rule file named in settings (`rule-files`); undefined when it cannot. */
   loadRuleFile?: (path: string) => Promise<string | undefined>;
   /**
@@ -184,7 +189,8 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     const settings = settingsFor(m.path);
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts, environments };
     for (const env of envsOf.get(m)!) {
-      placed.push(...evaluateEnvironment(env, ctx));
+      const fresh = input.freshVersions?.(env, { settings });
+      placed.push(...evaluateEnvironment(env, fresh ? { ...ctx, fresh } : ctx));
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
       if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts }));
     }

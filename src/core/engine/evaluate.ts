@@ -21,6 +21,8 @@ export interface EvalContext {
   texts: Map<string, string>;
   /** Every environment of the project, for findings that name its other install paths. */
   environments?: Environment[];
+  /** The versions pip picks for this environment (./resolution.ts): they are what a fresh install takes. */
+  fresh?: ReadonlyMap<string, string>;
 }
 
 /** A finding with the file it belongs to. */
@@ -80,7 +82,7 @@ export function topIn(s: VersionSet, r: VersionSet): boolean {
   return !both.isEmpty() && both.sameUpperEnd(s);
 }
 
-function computeSets(env: Environment, k: Knowledge, targetPython?: string): Sets {
+function computeSets(env: Environment, k: Knowledge, targetPython?: string, picks?: ReadonlyMap<string, string>): Sets {
   const admitted = new SetsByName(env.packages);
   const implicit = new Map<string, string>();
   // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch). Each level reads the
@@ -137,6 +139,13 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
       if (cur && existing && cur.intersects(existing)) fresh.set(name, cur.intersect(existing));
     }
   }
+  // What pip picks is what a fresh install takes (backtracking may pick older releases than the newest admitted).
+  if (picks) {
+    for (const name of fresh.names()) {
+      const v = picks.get(name);
+      if (v && admitted.get(name)!.contains(v)) fresh.set(name, VersionSet.fromSpecifierSet(`==${v}`));
+    }
+  }
   return { admitted, fresh, implicit };
 }
 
@@ -160,7 +169,7 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
     if (rules) for (const r of rules) if (!impossible.size || !ruleMentions(r).some((p) => impossible.has(p))) candidates.add(r);
   }
   if (!candidates.size) return out;
-  const sets = computeSets(env, k, ctx.settings.targetPython);
+  const sets = computeSets(env, k, ctx.settings.targetPython, ctx.fresh);
   for (const rule of candidates) {
     if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
     const before = out.length;

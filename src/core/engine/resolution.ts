@@ -1,6 +1,6 @@
 // Findings from the resolver: an environment that pip cannot install on any Python it may run on is an error, on each
 // pin the derivation rests on (with the others as related information), explained in uv's words, with upgrade fixes
-// that resolve. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
+// that resolve. The same resolution names the versions a fresh install takes, which decide the evaluation's severity. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
 // PubGrub derivation cannot reproduce says nothing.
 import type { Finding, Fix, Requirement } from '../types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
@@ -23,18 +23,62 @@ export interface ResolutionContext {
   maxSteps?: number;
 }
 
-export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
-  if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
+type ConflictResult = Extract<ReturnType<typeof resolve>, { reason: 'conflict' }>['conflict'];
+
+/** What pip does with one environment: the versions it picks on the newest Python where it installs, or the conflict
+ *  on every Python in question; `undefined` when it was not resolved (too large, nothing covered, budget). */
+export interface EnvironmentResolution {
+  pythons: string[];
+  /** name -> the version pip picks (packages the metadata covers, and not possibly newer than the snapshot). */
+  picks?: Map<string, string>;
+  python?: string;
+  conflict?: { python: string; conflict: ConflictResult };
+}
+
+// One resolution per environment and metadata source within a check: the findings and the evaluation share it.
+const RESOLVED = new WeakMap<Environment, { source: MetadataSource; key: string; value: EnvironmentResolution | undefined }>();
+
+export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
+  const key = `${ctx.settings.targetPython ?? ''}|${ctx.maxSteps ?? ''}`;
+  const cached = RESOLVED.get(env);
+  if (cached && cached.source === ctx.source && cached.key === key) return cached.value;
+  const value = resolveUncached(env, ctx);
+  RESOLVED.set(env, { source: ctx.source, key, value });
+  return value;
+}
+
+function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
   const roots = rootsOf(env);
-  if (!roots.length || roots.length > MAX_RESOLVED_ROOTS || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return [];
+  if (!roots.length || roots.length > MAX_RESOLVED_ROOTS || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
   const pythons = ctx.settings.targetPython ? [ctx.settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
-  let first: { python: string; conflict: Extract<ReturnType<typeof resolve>, { reason: 'conflict' }>['conflict'] } | undefined;
+  let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const result = resolve(roots, ctx.source, { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
-    if (result.ok || result.reason !== 'conflict') return [];
+    if (result.ok) {
+      const picks = new Map<string, string>();
+      for (const p of result.packages.values()) if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
+      return { pythons, picks, python };
+    }
+    if (result.reason !== 'conflict') return undefined;
     first ??= { python, conflict: result.conflict };
   }
-  if (!first || !/we can conclude that/.test(first.conflict.message)) return [];
+  return first ? { pythons, conflict: first } : undefined;
+}
+
+/**
+ * The versions a fresh install takes, as pip picks them (the evaluation's "fresh" set: a break among them is an
+ * error; older versions the pins admit stay "admitted but not fresh"). undefined when not resolved.
+ */
+export function freshVersions(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): ReadonlyMap<string, string> | undefined {
+  return resolveEnvironment(env, ctx)?.picks;
+}
+
+export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
+  if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
+  const resolution = resolveEnvironment(env, ctx);
+  const first = resolution?.conflict;
+  if (!resolution || !first || !/we can conclude that/.test(first.conflict.message)) return [];
+  const pythons = resolution.pythons;
   const severity = applySeverity(RESOLUTION_CONFLICT, 'error', ctx.settings, false);
   if (!severity) return [];
   const { conflict, python } = first;
@@ -68,8 +112,9 @@ function coveredName(req: Requirement, source: MetadataSource): boolean {
  * The check's hooks for declared metadata (`source`: the snapshot, or live index data layered over it): environments
  * pip cannot install (resolution-conflict) and pins of yanked releases (yanked-release).
  */
-export function declaredMetadataHooks(source: MetadataSource): Pick<CheckInput, 'environmentFindings'> {
+export function declaredMetadataHooks(source: MetadataSource): Pick<CheckInput, 'environmentFindings' | 'freshVersions'> {
   return {
     environmentFindings: (env, c) => [...resolutionFindings(env, { source, ...c }), ...yankedFindings(env, { source, settings: c.settings })],
+    freshVersions: (env, c) => freshVersions(env, { source, settings: c.settings }),
   };
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/engine/apply';
 import { checkProject, knowledgeFrom } from '../../../src/core/engine/check';
-import { resolutionFindings } from '../../../src/core/engine/resolution';
+import { declaredMetadataHooks, resolutionFindings } from '../../../src/core/engine/resolution';
 import type { PackageMetadata } from '../../../src/core/metadata/types';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 
@@ -51,5 +51,33 @@ describe('resolution findings', () => {
   test('packages outside the metadata and plain resolvable environments say nothing', async () => {
     assert.deepEqual(await conflicts('requests==2.0\nflask>=3\n'), []);
     assert.deepEqual(await conflicts('torch\ntorchvision\n'), []);
+  });
+});
+
+describe('severity from the resolution', () => {
+  // The versions pip picks decide whether a break is an error ("a fresh install breaks") or admitted-but-not-fresh.
+  const eco = new Map([
+    ['diffusers', meta('diffusers', [rel('0.21.0'), rel('0.28.2'), rel('0.30.0')])],
+    ['huggingface-hub', meta('huggingface-hub', [rel('0.25.0'), rel('0.26.0')])],
+    ['acme', meta('acme', [rel('1.0', ['diffusers<0.29'])])],
+    ['beta', meta('beta', [rel('1.0', ['huggingface-hub<0.26'])])],
+  ]);
+  const src = (n: string) => eco.get(n);
+  const hub = async (text: string, resolve: boolean) => (await checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge, settings: {},
+    ...(resolve ? declaredMetadataHooks(src) : {}) })).files.flatMap((f) => f.findings).filter((f) => f.code === 'hf-hub-cached-download');
+
+  test('pip backtracks to an old diffusers that breaks with the newest huggingface_hub: an error', async () => {
+    const text = 'diffusers>=0.21.0\nhuggingface_hub>=0.20\nacme==1.0\n';
+    // Without the resolution, the newest diffusers the pin admits stands in for a fresh install: no error.
+    assert.ok((await hub(text, false)).every((f) => f.severity !== 'error'));
+    const found = await hub(text, true);
+    assert.ok(found.length > 0);
+    assert.ok(found.every((f) => f.severity === 'error'), JSON.stringify(found.map((f) => f.severity)));
+  });
+
+  test('pip keeps huggingface_hub below 0.26 for another package: the break is only admitted, not an error', async () => {
+    const text = 'diffusers==0.21.0\nhuggingface_hub>=0.20\nbeta==1.0\n';
+    assert.ok((await hub(text, false)).some((f) => f.severity === 'error'), 'the newest admitted hub breaks');
+    assert.ok((await hub(text, true)).every((f) => f.severity !== 'error'));
   });
 });
