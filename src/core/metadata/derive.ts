@@ -108,16 +108,32 @@ function devZero(version: string): string {
 
 interface Declared { name: string; extra?: string; set: VersionSet; spec: string; text: string }
 
+// Releases repeat the same requirement lines (3,140 lines of diffusers and what it declares are 267 distinct ones):
+// each line is read under each Python minor once, not once per release (the first check's main cost).
+const PYTHON_MARKER = /python_(?:full_)?version/;
+const DECLARED = new Map<string, ReturnType<typeof declaredRequirements> & object>();
+function declaredUnder(text: string, minor: string) {
+  const key = `${minor}\u0000${text}`;
+  let out = DECLARED.get(key);
+  if (!out) {
+    if (DECLARED.size > 100_000) DECLARED.clear();
+    const env: Partial<MarkerEnvironment> = { python_version: minor, implementation_name: 'cpython', platform_python_implementation: 'CPython' };
+    DECLARED.set(key, (out = declaredRequirements({ requires_dist: [text] }, env) ?? []));
+  }
+  return out;
+}
+
 /** What one release declares of each package under every minor: the union of the per-Python sets; present only
  *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. */
 function declaredAcross(entry: ReleaseEntry, minors: readonly string[]):
   Map<string, Declared> | undefined {
   if (!entry.requires_dist) return undefined;
   let out: Map<string, Declared> | undefined;
-  for (const m of minors) {
-    const env: Partial<MarkerEnvironment> = { python_version: m, implementation_name: 'cpython', platform_python_implementation: 'CPython' };
+  // Without a Python marker the requirements read the same under every minor: read them once.
+  const varies = minors.length > 1 && entry.requires_dist.some((t) => PYTHON_MARKER.test(t));
+  for (const m of varies ? minors : minors.slice(0, 1)) {
     const here = new Map<string, Declared>();
-    for (const r of declaredRequirements(entry, env) ?? []) {
+    for (const r of entry.requires_dist.flatMap((text) => declaredUnder(text, m))) {
       const key = r.extra ? `${r.name}[${r.extra}]` : r.name;
       const seen = here.get(key);
       const set = seen ? seen.set.intersect(r.set) : r.set;
