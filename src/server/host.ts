@@ -30,8 +30,11 @@ export interface ServerHost {
 }
 
 export interface InitializationOptions {
-  /** URI of the folder with one page per rule code (`<code>.md`): diagnostics link there. */
+  /** URI of the folder with one page per rule code (`<code>.md`): diagnostics and hovers link there. */
   docsBase?: string;
+  /** The link to a rule's page with `{code}` for the rule code, instead of `<docsBase>/<code>.md` (VS Code: a command
+   *  that shows the page rendered and read-only). */
+  ruleLink?: string;
   /** false in an untrusted workspace: rule files and install commands from it are ignored. */
   trusted?: boolean;
   /** The client answers mlPins/readFile and mlPins/findFiles (VS Code: remote and virtual file systems). */
