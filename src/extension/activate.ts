@@ -9,7 +9,7 @@ import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
 import { clientChannel } from './log';
 import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
-import { createStatusBar } from './statusBar';
+import { createStatusBar, showProblems } from './statusBar';
 
 /** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
 export const MANIFEST_SELECTOR = [
@@ -26,6 +26,8 @@ export const MANIFEST_SELECTOR = [
 
 export interface MlPinsApi {
   checker: WorkspaceChecker;
+  /** The status item (tests read what it shows). */
+  statusItem: vscode.StatusBarItem;
   client: BaseLanguageClient;
   /** The ML Pins log: what was checked and how long it took (from the server), Hub requests, runner steps. */
   log: vscode.LogOutputChannel;
@@ -89,17 +91,19 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
   });
   ready.catch((e: unknown) => log.error('the language server did not start', e));
   const checker = new WorkspaceChecker(ready);
+  const statusBar = createStatusBar(checker);
   context.subscriptions.push(
     log,
     { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
-    createStatusBar(checker),
+    statusBar,
     registerRulePages(context),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
   const api: MlPinsApi = {
     checker,
     log,
+    statusItem: statusBar.item,
     /** The language client (set once activate() has returned and the client was made). */
     get client(): BaseLanguageClient {
       if (!client) throw new Error('ML Pins: the language client is not started yet (await checker.whenIdle())');
@@ -114,6 +118,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     },
     'mlPins.recheck': () => checker.recheckAll(),
     'mlPins.showLog': () => log.show(),
+    'mlPins.showProblems': showProblems,
     'mlPins.showRule': showRule,
     ...more?.(api),
   }));

@@ -25,8 +25,9 @@ export interface ServerHost {
   /** The metadata snapshot (Node: metadata/ beside the bundle). Without it, the client's `metadataBase` is read. */
   metadata?: MetadataProvider;
   /** The installed environment of an interpreter (a venv's python, or its folder), read without running it; messages
-   *  name it relative to the folder. */
-  readEnvironment?(executable: string, folderUri: string): Promise<InstalledEnvironment | undefined>;
+   *  name it relative to the folder. In a trusted workspace the host may run the interpreter for what the files do
+   *  not say (its Python, platform, site-packages); `python` is what the client already knows. */
+  readEnvironment?(executable: string, folderUri: string, options: { trusted: boolean; python?: string }): Promise<InstalledEnvironment | undefined>;
 }
 
 export interface InitializationOptions {
@@ -44,6 +45,9 @@ export interface InitializationOptions {
   metadataBase?: string;
   /** Settings for clients without workspace/configuration (same keys as the VS Code settings, without `mlPins.`). */
   settings?: unknown;
+  /** A client command that installs requirements into the folder's environment in a terminal, called with
+   *  {folder, requirements, installer}: fixes for what is installed then also offer "…, and install it". */
+  installCommand?: string;
 }
 
 export function toSeverity(s: Severity): DiagnosticSeverity {

@@ -19,7 +19,6 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
 import { checkProject, knowledgeFrom, type CheckInput, type SourceFile } from '../core/engine/check';
-import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
 import { asyncMetadata } from '../core/metadata/loader';
 import type { MetadataProvider } from '../core/metadata/provider';
@@ -32,6 +31,7 @@ import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetwee
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { Projects, type Project } from './groups';
 import { base64ToBytes, EXCLUDED, MAX_SCANNED, toSeverity, WATCH_GLOBS, yieldNow, type InitializationOptions, type ServerHost } from './host';
+import { FolderEnvironments, type SelectedInterpreter } from './environments';
 import { METHODS, type StatusParams } from './protocol';
 import { answerWorkspaceDiagnostics } from './diagnostics';
 import { answerExtensionRequests } from './requests';
@@ -71,9 +71,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const folderSettings = new Map<string, EditorSettings>();
   const owner = new Map<string, string>(); // uri -> key of the project whose check reported it last
   const reports = new Map<string, Report>();
-  const interpreters = new Map<string, { executable: string; source?: string }>();
-  /** Folder -> the installed environment of its interpreter (what the check reports installed findings on). */
-  const environments = new Map<string, InstalledEnvironment>();
+  /** Each folder's selected interpreter and its installed environment (what installed findings are about). */
+  const environments = new FolderEnvironments(host, () => options.trusted !== false, (folder) => { for (const p of projects.in(folder)) markDirty(p.key, 0); }, () => sendStatus(),
+    (message) => connection.console.warn(message));
   let resultCounter = 0;
   let scanning = 0; // folders being scanned
   const scanningFolders = new Set<string>();
@@ -189,7 +189,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
     const uris = new Set(p.members.map((path) => uriOfPath(path, p)));
-    const environment = environments.get(p.folder);
+    const environment = environments.of(p.folder);
     const settings: EditorSettings = environment ? { ...(await settingsOf(p)), environment } : await settingsOf(p);
     const files: SourceFile[] = [];
     for (const uri of uris) {
@@ -311,6 +311,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
           let left = 0;
           for (const q of projects.all.values()) if (q.checkedVersion < q.version) left += q.members.length;
           showProgress(`${files}/${files + left} manifests checked`, (100 * files) / Math.max(1, files + left));
+          if (!scanning) scanProgress = { read: files, total: files + left }; // the status item's "checking n/m"
           sendStatus();
         }
         // Let requests in (hovers, an open file's diagnostics) between groups.
@@ -318,6 +319,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       }
     } finally {
       sweeping = false;
+      if (!scanning) scanProgress = { read: 0, total: 0 };
       if (groups > 1) log.info(`checked ${files} manifests in ${groups} groups in ${Date.now() - t0} ms`);
       sendStatus();
       notifyIdle();
@@ -376,7 +378,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       else if (f.severity === 'warning') warnings++;
       else if (f.severity === 'information') information++;
     }
-    const status: StatusParams = { checking: !isIdle(), read: scanProgress.read, total: scanProgress.total, errors, warnings, information };
+    const status: StatusParams = { checking: !isIdle(), read: scanProgress.read, total: scanProgress.total, errors, warnings, information,
+      environments: environments.statuses() };
     const json = JSON.stringify(status);
     if (json === lastStatus) return;
     lastStatus = json;
@@ -530,6 +533,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onNotification(METHODS.trust, (params: { trusted: boolean }) => {
     options.trusted = params.trusted;
     settingsChanged();
+    // Trusted now: the interpreters may be run for what their files do not say.
+    environments.reread();
   });
   connection.onNotification(METHODS.recheck, () => {
     disk.clear();
@@ -538,22 +543,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const f of folders) void scan(f);
     settingsChanged();
   });
-  connection.onNotification(METHODS.interpreter, (params: { folder: string; executable: string; source?: string }) => {
-    const folder = params.folder.replace(/\/$/, '');
-    interpreters.set(folder, { executable: params.executable, source: params.source });
-    const use = (env: InstalledEnvironment | undefined) => {
-      if (interpreters.get(folder)?.executable !== params.executable) return; // another one was sent meanwhile
-      const before = environments.get(folder);
-      if (env) environments.set(folder, env); else environments.delete(folder);
-      if (before || env) for (const p of projects.in(folder)) markDirty(p.key, 0);
-    };
-    // A bare `python3` on PATH names no environment we could read without running it.
-    if (!host.readEnvironment || params.source === 'path') { use(undefined); return; }
-    host.readEnvironment(params.executable, folder).then(use, (e: unknown) => {
-      connection.console.warn(`ML Pins: the environment of ${params.executable}: ${e instanceof Error ? e.message : String(e)}`);
-      use(undefined);
-    });
-  });
+  connection.onNotification(METHODS.interpreter, (params: SelectedInterpreter) => environments.select(params));
 
   // ---- pull diagnostics ----
   connection.languages.diagnostics.on(async (params, token) => {
@@ -588,7 +578,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const placed = findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] }));
     if (wantsFixAll) return fixAllInFile(uri, placed, FIX_ALL_KIND, p);
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
-    const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p));
+    const install = options.installCommand;
+    const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p),
+      install && options.trusted !== false ? (i) => ({ title: 'Install it', command: install, arguments: [{ folder: p.key, ...i }] }) : undefined);
     if (actions.length && placed.filter((x) => x.finding.fixes.length).length > 1) {
       for (const a of fixAllInFile(uri, placed, CodeActionKind.QuickFix, p)) { a.title = 'Fix all ML Pins problems in this file'; actions.push(a); }
     }
@@ -666,7 +658,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   // ---- requests of the VS Code extension (documented in src/server/protocol.ts) ----
   connection.onRequest(METHODS.whenIdle, async (_params, token) => { await whenIdle(token); return null; });
   answerExtensionRequests(connection, { projectsFor, uriOfPath, pathOf, trusted: () => options.trusted !== false });
-  connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => interpreters.get(params.folder.replace(/\/$/, '')) ?? null);
+  connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => environments.interpreterOf(params.folder.replace(/\/$/, '')) ?? null);
 
   connection.onShutdown(() => {
     for (const p of projects.all.values()) clearTimeout(p.timer);
