@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 export const COMMANDS = {
   'mlPins.fixAllInWorkspace': { entry: 'common', palette: true },
   'mlPins.recheck': { entry: 'common', palette: true },
+  'mlPins.showLog': { entry: 'common', palette: true },
   'mlPins.installAndGenerate': { entry: 'node', palette: true },
   'mlPins.setHubToken': { entry: 'node', palette: true },
   'mlPins.clearHubToken': { entry: 'node', palette: true },
@@ -13,6 +14,10 @@ export const COMMANDS = {
   'mlPins.showRule': { entry: 'common', palette: false },
   /** Run after a quick fix (the code action's command); not for the palette. */
   'mlPins.offerTestGeneration': { entry: 'node', palette: false },
+  /** "…, and install it": a quick fix's command (src/extension/installRequirements.ts); not for the palette. */
+  'mlPins.installRequirements': { entry: 'node', palette: false },
+  /** The status item's click: the Problems view. */
+  'mlPins.showProblems': { entry: 'common', palette: false },
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;
