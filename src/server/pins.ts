@@ -1,12 +1,9 @@
-// Questions about the pins of a checked project: the pins of a package, those below a version, and upgrades.
-//
 // Upgrade refactors on any pin: "Upgrade torch, torchvision and torchaudio to the newest set that installs together
 // (…)", "Upgrade diffusers to …, the newest release compatible with your transformers pin". The resolver picks the
 // set (src/core/resolver/upgrade.ts); the edits rewrite only the specifiers involved, and the edited environment is
 // resolved again before an action is offered. Findings carry their own upgrade fixes (resolution-conflict).
 import type { CheckResult } from '../core/engine/check';
-import type { Environment, PinnedRequirement } from '../core/engine/environment';
-import { VersionSet } from '../core/pep440/intervals';
+import type { Environment } from '../core/engine/environment';
 import { targetEnvironment, type MetadataSource } from '../core/resolver';
 import { upgradeFix, upgradeGroups, type Upgrade } from '../core/resolver/upgrade';
 import { MAX_RESOLVED_ROOTS, orderedPins } from '../core/resolver/environment';
@@ -56,21 +53,3 @@ export async function upgradesAt(result: CheckResult, path: string, range: Range
   return out;
 }
 
-/** Pins of `library` that admit no version at or above `version` (what a model needs). */
-export function pinsBelow(result: CheckResult | undefined, library: string, version: string): PinnedRequirement[] {
-  let needed: VersionSet;
-  try { needed = VersionSet.fromSpecifierSet(`>=${version}`); } catch { return []; }
-  return (result?.environments ?? []).flatMap((env) => {
-    const pkg = env.packages.get(library);
-    return !pkg || pkg.admitted.intersects(needed) ? [] : pkg.pins;
-  });
-}
-
-/** Every pin of `name`, each written place once. */
-export function pinsOf(result: CheckResult | undefined, name: string): PinnedRequirement[] {
-  const seen = new Set<string>();
-  return (result?.environments ?? []).flatMap((env) => env.packages.get(name)?.pins ?? []).filter((pin) => {
-    const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;
-    return !seen.has(key) && !!seen.add(key);
-  });
-}
