@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { detectManifestKind } from '../../src/core/manifests/index';
+import { detectManifestKind } from '../../src/core/formats';
 import { ensureDebianPackages, systemRunner } from '../../scripts/debian-packages.mjs';
 
 const root = join(import.meta.dirname, '..', '..');

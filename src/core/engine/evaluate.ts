@@ -2,6 +2,7 @@
 // environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
 import { compareVersions, parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
+import { scopeTraits } from '../formats';
 import type { Finding, Fix, PackageIndex, ParsedManifest, RelatedLocation, Severity, TextEdit } from '../types';
 import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/types';
 import { applySeverity, type CheckSettings } from './config';
@@ -255,7 +256,7 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
     // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
-    if (pin?.requirement.scope.kind === 'conda') continue;
+    if (pin && scopeTraits(pin.path, pin.requirement).notPip) continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
     const all = othersAll && admitted.isSubsetOf(bad);
@@ -364,7 +365,7 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
     // `torch = { extras = [...] }` (Poetry, Pipfile) has no version string to edit, and text after the key would
     // break the TOML: no automatic fix there.
     const r = pin.requirement.specifierRange;
-    const tableEntry = ['poetry', 'poetry-group', 'pipfile', 'pipfile-dev'].includes(pin.requirement.scope.kind);
+    const tableEntry = scopeTraits(pin.path, pin.requirement).tableEntry;
     if (tableEntry && r.start.line === r.end.line && r.start.character === r.end.character) return undefined;
     const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
     const next = rewrite(current);
@@ -572,7 +573,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
     }
     if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin, env.installer)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
-      if (PYPROJECT_SCOPES.has(l.pin.requirement.scope.kind) && env.installer.name === 'pip') {
+      if (scopeTraits(l.pin.path, l.pin.requirement).projectMetadata && env.installer.name === 'pip') {
         const found = pipProjectFinding(l, url, rule, env, ctx);
         if (found) emit(rule.codes.missingIndex, l.pin, [l.pkg], found.message, found.fixes, found.related);
         continue;
@@ -714,8 +715,6 @@ function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: stri
   }
   return false;
 }
-
-const PYPROJECT_SCOPES = new Set<string>(['project', 'optional', 'group', 'uv-dev']);
 
 /**
  * A pyproject installed with pip pins an accelerator build: `pip install .` reads no index from pyproject.toml, so

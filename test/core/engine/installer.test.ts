@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { checkProject, type CheckInput } from '../../../src/core/engine/check';
-import { parsePyproject } from '../../../src/core/manifests/pyproject';
+import { parsePyproject } from '../../../src/core/formats/pyproject';
 import { knowledge, ROOT } from './helpers';
 
 const CODE = 'torch-variant-no-index';

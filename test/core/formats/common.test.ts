@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildRequirement, syntaxFinding, type ValueToDoc } from '../../../src/core/manifests/common';
+import { buildRequirement, syntaxFinding, type ValueToDoc } from '../../../src/core/formats/requirement';
 import { LineIndex } from '../../../src/core/text';
 import type { Range, RequirementScope } from '../../../src/core/types';
 

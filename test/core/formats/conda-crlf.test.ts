@@ -1,7 +1,7 @@
 // A yaml-syntax finding on a CRLF line ends at the line's text, not between `\r` and `\n`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCondaEnvironment } from '../../../src/core/manifests/conda';
+import { parseCondaEnvironment } from '../../../src/core/formats/conda';
 import { LineIndex } from '../../../src/core/text';
 
 const samples = [

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   MAX_YAML_NESTING, condaVersionToPep440, parseCondaEnvironment, parseCondaMatchSpec, yamlNestingTooDeep,
-} from '../../../src/core/manifests/conda';
+} from '../../../src/core/formats/conda';
 import { LineIndex } from '../../../src/core/text';
 import type { Range, Requirement } from '../../../src/core/types';
 

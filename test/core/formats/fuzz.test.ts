@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeManifest, detectManifestKind, parseManifest } from '../../../src/core/manifests/index';
+import { decodeManifest, detectManifestKind, parseManifest } from '../../../src/core/formats';
 import { LineIndex } from '../../../src/core/text';
 import type { ManifestKind, ParsedManifest, Range } from '../../../src/core/types';
 import { rng as prng } from '../../support/random';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeManifest, detectManifestKind, invalidUtf8Offset, parseManifest } from '../../../src/core/manifests/index';
+import { decodeManifest, detectManifestKind, invalidUtf8Offset, parseManifest } from '../../../src/core/formats';
 
 describe('detectManifestKind', () => {
   const cases: [string, string | undefined][] = [

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { parseManifest } from '../../../src/core/manifests';
+import { parseManifest } from '../../../src/core/formats';
 
 const CASES = [
   'numpy>=1.24,<2.0,', 'numpy>=1.24,', 'numpy (>=1.24,)', 'numpy==1.0 ,', 'numpy>=1.24, ; python_version < "3.12"',

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePipfile } from '../../../src/core/manifests/pipfile';
-import { detectManifestKind, parseManifest } from '../../../src/core/manifests/index';
+import { parsePipfile } from '../../../src/core/formats/pipfile';
+import { detectManifestKind, parseManifest } from '../../../src/core/formats';
 import { insertAfter } from '../../../src/core/engine/edits';
 import { environmentsOf } from '../../../src/core/engine/environment';
 import { applyEdits } from '../../../src/core/engine/apply';

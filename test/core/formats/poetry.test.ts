@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { poetryToPep440 } from '../../../src/core/pep440/poetry';
+import { poetryToPep440 } from '../../../src/core/formats/pyproject/poetry';
 import { VersionSet } from '../../../src/core/pep440/intervals';
 
 const cases: [string, string[] | null][] = [

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePyproject } from '../../../src/core/manifests/pyproject';
+import { parsePyproject } from '../../../src/core/formats/pyproject';
 import { LineIndex } from '../../../src/core/text';
 import type { Range, Requirement } from '../../../src/core/types';
 

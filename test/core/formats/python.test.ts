@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { parsePythonFile } from '../../../src/core/manifests/python';
+import { parsePythonFile } from '../../../src/core/formats/python';
 import { LineIndex } from '../../../src/core/text';
 import type { ParsedManifest, Range } from '../../../src/core/types';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   decodeRequirementsBytes, loadRequirementTree, pipSettings, type RequirementTree,
-} from '../../../src/core/manifests/requirements';
+} from '../../../src/core/formats/requirements';
 import { markerToString, parseMarker } from '../../../src/core/pep508';
 import type { Requirement } from '../../../src/core/types';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   parseRequirementsFileDetails, parseRequirementsFileGeneral, readSimpleLine, type RequirementsFileOptions,
-} from '../../../src/core/manifests/requirements';
+} from '../../../src/core/formats/requirements';
 import { LineIndex } from '../../../src/core/text';
 import type { Requirement } from '../../../src/core/types';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   decodeRequirementsBytes, loadRequirementTree, parseRequirementsFile, pipSettings, posixJoin, posixNormalize,
-} from '../../../src/core/manifests/requirements';
+} from '../../../src/core/formats/requirements';
 import { LineIndex } from '../../../src/core/text';
 import type { ParsedManifest, Range } from '../../../src/core/types';
 

@@ -2,7 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseScript, scanShell, resolveRelative } from '../../../src/core/manifests/script';
+import { parseScript } from '../../../src/core/formats/script';
+import { resolveRelative } from '../../../src/core/formats/script/pip';
+import { scanShell } from '../../../src/core/formats/script/shell';
 import { LineIndex } from '../../../src/core/text';
 import type { ParsedManifest, Range } from '../../../src/core/types';
 

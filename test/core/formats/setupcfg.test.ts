@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSetupCfg } from '../../../src/core/manifests/setupcfg';
+import { parseSetupCfg } from '../../../src/core/formats/setupcfg';
 import { LineIndex } from '../../../src/core/text';
 import type { Range } from '../../../src/core/types';
 

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStaticTOMLValue, traverseNodes } from 'toml-eslint-parser';
-import { MAX_TOML_NESTING, parseTomlText, tomlNestingTooDeep } from '../../../src/core/manifests/toml-strings';
-import { parsePyproject } from '../../../src/core/manifests/pyproject';
+import { MAX_TOML_NESTING, parseTomlText, tomlNestingTooDeep } from '../../../src/core/formats/toml/strings';
+import { parsePyproject } from '../../../src/core/formats/pyproject';
 
 const ROOT = join(CONFORMANCE, 'toml-test');
 const LIST = readFileSync(join(ROOT, 'files-toml-1.0.0'), 'utf8').split('\n').filter((f) => f.endsWith('.toml'));

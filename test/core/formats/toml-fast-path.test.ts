@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseTOML } from 'toml-eslint-parser';
-import { fastParseToml } from '../../../src/core/manifests/toml-fast';
+import { fastParseToml } from '../../../src/core/formats/toml/fast';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseTOML, traverseNodes } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import { decodeTomlString, tomlValueToDoc } from '../../../src/core/manifests/toml-strings';
+import { decodeTomlString, tomlValueToDoc } from '../../../src/core/formats/toml/strings';
 
 /** The first string value in a one-key document. */
 function stringNode(text: string): AST.TOMLStringValue {

@@ -17,10 +17,10 @@
 
 import { parseDocument, isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, Scalar } from 'yaml';
-import type { Include, IndexKind, PackageIndex, ParsedManifest, Range, Requirement } from '../types';
-import { LineIndex, normalizeName } from '../text';
-import { parseSpecifierSet } from '../pep440';
-import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
+import type { Include, IndexKind, PackageIndex, ParsedManifest, Range, Requirement } from '../../types';
+import { LineIndex, normalizeName } from '../../text';
+import { parseSpecifierSet } from '../../pep440';
+import { buildRequirement, syntaxFinding, type ValueToDoc } from '../requirement';
 
 const CONDA_TO_PYPI: Record<string, string> = {
   pytorch: 'torch',

@@ -17,14 +17,14 @@
 // - `[requires] python_full_version = "3.10.4"` gives `==3.10.4`, else `python_version = "3.10"` gives `==3.10.*`.
 
 import type { AST } from 'toml-eslint-parser';
-import { parseSpecifierSet, parseVersion } from '../pep440';
-import { parseMarker } from '../pep508';
-import { LineIndex, normalizeName } from '../text';
-import type { ParsedManifest, Range, Requirement, RequirementScope } from '../types';
-import { syntaxFinding } from './common';
-import { parseTomlText } from './toml-strings';
-import { TomlReader } from './toml-reader';
-import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from './toml-tree';
+import { parseSpecifierSet, parseVersion } from '../../pep440';
+import { parseMarker } from '../../pep508';
+import { LineIndex, normalizeName } from '../../text';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { syntaxFinding } from '../requirement';
+import { parseTomlText } from '../toml/strings';
+import { TomlReader } from '../toml/reader';
+import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from '../toml/tree';
 
 
 // ---- Reading -----------------------------------------------------------------------------------------------------

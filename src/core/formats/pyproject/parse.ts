@@ -16,13 +16,13 @@
 
 import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import type { ParsedManifest, Range, Requirement, RequirementScope } from '../types';
-import { LineIndex, normalizeName } from '../text';
-import { poetryToPep440 } from '../pep440';
-import { buildRequirement, syntaxFinding } from './common';
-import { parseTomlText, tomlValueToDoc } from './toml-strings';
-import { TomlReader } from './toml-reader';
-import { buildTree, child, inlineTableView, isString, keyName, tablesOf, toView, viewOffsets, type Entry, type KeyPart, type TableView } from './toml-tree';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { LineIndex, normalizeName } from '../../text';
+import { poetryToPep440 } from './poetry';
+import { buildRequirement, syntaxFinding } from '../requirement';
+import { parseTomlText, tomlValueToDoc } from '../toml/strings';
+import { TomlReader } from '../toml/reader';
+import { buildTree, child, inlineTableView, isString, keyName, tablesOf, toView, viewOffsets, type Entry, type KeyPart, type TableView } from '../toml/tree';
 
 /** One entry of `[tool.uv.sources]`; a package with a list of entries gives one per element. */
 export interface UvSource {

@@ -8,8 +8,10 @@
 // Approximations (sound, i.e. never narrower than Poetry): a local label on `<`, `<=`, `>`, `>=` (which
 // Poetry accepts and PEP 440 does not) is dropped and the bound becomes inclusive.
 
-import { parseSpecifierSet } from './specifier';
-import { PY_WHITESPACE, Version, parseVersion, pyStrip } from './version';
+import { parseSpecifierSet } from '../../pep440/specifier';
+import { PY_WHITESPACE, Version, parseVersion, pyStrip } from '../../pep440/version';
+import { VersionSet } from '../../pep440/intervals';
+import type { Requirement } from '../../types';
 
 // poetry-core's AND separator: a comma or space that does not follow an operator and is not trailing.
 const AND_SPLIT = /(?<!^)(?<![\^~=>< ,]) *(?<!-)[, ](?!-) *(?!,|$)/;
@@ -143,4 +145,25 @@ function nextPatch(release: readonly number[]): number[] {
   if (release.length === 1) return [release[0], 0, 1];
   if (release.length === 2) return [release[0], release[1], 1];
   return release.map((x, k) => (k < 2 ? x : k === 2 ? x + 1 : 0));
+}
+
+/**
+ * A new PEP 440 specifier in the style of a table constraint (Poetry's, a Pipfile's): a bare `"2.1.0"` stays bare
+ * (`"2.3.0"`, not `"==2.3.0"`), and `^2.1`/`~2.1` stay caret/tilde when the new range is one. undefined when the
+ * requirement's constraint was written in PEP 440 already.
+ */
+export function restyleTableConstraint(requirement: Requirement, written: string, newSpecifier: string): string | undefined {
+  if (requirement.originalSpecifier === undefined) return undefined;
+  const exact = /^==\s*([^,*\s]+)$/.exec(newSpecifier.trim());
+  if (exact && /^v?\d[^\s,<>=!~^*|]*$/.test(written.replace(/^["']|["']$/g, ''))) return exact[1];
+  const sigil = /^["']?([\^~])(?!=)/.exec(written)?.[1];
+  const floor = /^>=\s*([^,\s]+)/.exec(newSpecifier.trim())?.[1];
+  if (sigil && floor) {
+    const wanted = poetryToPep440(`${sigil}${floor}`);
+    const asSet = (x: string) => { try { return VersionSet.fromSpecifierSet(x); } catch { return undefined; } };
+    const a = wanted?.length === 1 ? asSet(wanted[0]) : undefined;
+    const b = asSet(newSpecifier);
+    if (a && b && a.equals(b)) return `${sigil}${floor}`;
+  }
+  return newSpecifier;
 }

@@ -4,19 +4,14 @@
 // A small streaming tokenizer feeds a stack of open brackets; each bracket is judged when it closes. There is no
 // Python parser here, so module-level lists are taken only when every element is a requirement and one is pinned.
 
-import { LineIndex } from '../text';
-import type { ParsedManifest, Requirement, RequirementScope } from '../types';
-import { buildRequirement, syntaxFinding, type ValueToDoc } from './common';
-import {
-  makeSink,
-  analyzeCommand,
-  collectPipInstallArgs,
-  scanShell,
-  WordBuilder,
-  wordsWithin,
-  type ArgWord,
-  type PipSink,
-} from './script';
+import { LineIndex } from '../../text';
+import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
+import { buildRequirement, syntaxFinding, type ValueToDoc } from '../requirement';
+import { analyzeCommand, wordsWithin } from '../script/commands';
+import { makeSink } from '../script/parse';
+import { collectPipInstallArgs, type PipSink } from '../script/pip';
+import { scanShell } from '../script/shell';
+import { WordBuilder, type ArgWord } from '../script/words';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tokens

@@ -7,9 +7,9 @@
 // `;` when it is a single line (so `numpy; python_version<"3.8"` on the key's own line is two entries, as
 // setuptools sees it), drops lines starting with `#`, and reads `file: a.txt, b.txt` as requirement files.
 
-import type { Finding, Include, ParsedManifest, Range, Requirement, RequirementScope } from '../types';
-import { LineIndex, compareRanges } from '../text';
-import { buildRequirement, syntaxFinding } from './common';
+import type { Finding, Include, ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { LineIndex, compareRanges } from '../../text';
+import { buildRequirement, syntaxFinding } from '../requirement';
 
 /** A piece of a value: text on one line, starting at `offset` in the document. */
 interface Piece {

@@ -1,11 +1,11 @@
 // What the pyproject and Pipfile readers share while walking a TOML document: ranges on the exact source characters,
 // and schema warnings (a wrong type is reported at the value, and reading goes on).
 import type { AST } from 'toml-eslint-parser';
-import { LineIndex } from '../text';
-import type { Finding, PackageIndex, Range, Requirement } from '../types';
-import { syntaxFinding } from './common';
-import { tomlValueToDoc } from './toml-strings';
-import { isString, viewOffsets, type Entry, type KeyPart, type TableView, type View } from './toml-tree';
+import { LineIndex } from '../../text';
+import type { Finding, PackageIndex, Range, Requirement } from '../../types';
+import { syntaxFinding } from '../requirement';
+import { tomlValueToDoc } from './strings';
+import { isString, viewOffsets, type Entry, type KeyPart, type TableView, type View } from './tree';
 
 export class TomlReader {
   readonly index: LineIndex;

@@ -4,7 +4,7 @@
 
 import { parseTOML, ParseError } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import { fastParseToml } from './toml-fast';
+import { fastParseToml } from './fast';
 
 /** The four TOML string forms, as toml-eslint-parser reports them on string values and quoted keys. */
 export interface TomlStringForm {
