@@ -21,7 +21,7 @@ import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
 import { asyncMetadata } from '../core/metadata/loader';
 import type { MetadataProvider } from '../core/metadata/provider';
-import { decodeManifest, detectManifestKind } from '../core/formats';
+import { decodeManifest, detectManifestKind, FORMATS, manifestGlobs } from '../core/formats';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
 import type { Finding, Fix, Severity, TextEdit } from '../core/types';
@@ -36,9 +36,9 @@ const DEBOUNCE_MS = 200;
 /** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
 const MAX_SCANNED = 10_000;
 const EXCLUDED = /\/(node_modules|\.git|\.hg|\.svn|\.venv|venv|site-packages|__pycache__|\.tox|\.nox|\.mypy_cache|\.ml-pins)\//;
-/** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
-export const WATCH_GLOBS = ['**/pyproject.toml', '**/Pipfile', '**/setup.cfg', '**/*.txt', '**/*.in', '**/*.yml', '**/*.yaml',
-  '**/*.py', '**/*.sh', '**/*.bash', '**/Dockerfile*', '**/*.dockerfile', '**/Containerfile'];
+/** Watched-file globs: the formats' own, and any .txt/.in a requirement file may include (simple patterns: not every
+ *  client expands braces). */
+export const WATCH_GLOBS = [...manifestGlobs(FORMATS), '**/*.txt', '**/*.in'];
 
 /** What the platform provides; anything missing is asked of the client (mlPins/readFile, mlPins/findFiles). */
 export interface ServerHost {

@@ -25,4 +25,5 @@ export const {
 } = formatRegistry(FORMATS, requirementsFormat.kind);
 
 export { invalidUtf8Offset } from './decode';
+export { activationEvents, braceGlob, manifestGlobs } from './patterns';
 export type * from './types';

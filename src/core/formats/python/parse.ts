@@ -3,6 +3,7 @@
 // Python (`subprocess.check_call([sys.executable, "-m", "pip", "install", "torch==2.2.0"])`, `os.system("pip ...")`).
 // A small streaming tokenizer feeds a stack of open brackets; each bracket is judged when it closes. There is no
 // Python parser here, so module-level lists are taken only when every element is a requirement and one is pinned.
+// Over 500 lines: the tokenizer and the bracket stack that judges each list share their state, one scan.
 
 import { LineIndex } from '../../text';
 import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
