@@ -2,6 +2,7 @@
 // beside these (see types.ts for what it provides) and one entry here.
 import { condaFormat } from './conda';
 import { pipfileFormat } from './pipfile';
+import { pixiFormat } from './pixi';
 import { pyprojectFormat } from './pyproject';
 import { pythonFormat } from './python';
 import { formatRegistry } from './registry';
@@ -17,6 +18,7 @@ export const FORMATS: readonly ManifestFormat[] = [
   condaFormat,
   scriptFormat,
   pythonFormat,
+  pixiFormat,
   requirementsFormat, // last: the fallback for a file no other format claims
 ];
 

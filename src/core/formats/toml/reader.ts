@@ -14,7 +14,7 @@ export class TomlReader {
   readonly indexes: PackageIndex[] = [];
   requiresPython?: { specifier: string; range: Range };
 
-  constructor(readonly path: string, readonly text: string, private readonly schemaCode: 'pyproject-schema' | 'pipfile-schema') {
+  constructor(readonly path: string, readonly text: string, private readonly schemaCode: `${string}-schema`) {
     this.index = new LineIndex(text);
   }
 
