@@ -8,7 +8,7 @@ import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/type
 import { applySeverity, type CheckSettings } from './config';
 import { capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from './environment';
-import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
+import { appliesOnPlatform, platformPrefix, ruleOf, type CompiledIncompatible, type CompiledPythonSupport, type CompiledRequires, type CompiledRow, type CompiledRule, type Knowledge } from './knowledge';
 import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
 import { pythonMinors, withMetadata } from '../metadata/derive';
@@ -121,7 +121,7 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
     const existing = k.current?.get(name);
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
-      for (const row of applicableRows(req.rows, env, name)) {
+      for (const row of applicableRows(req.rows, env, name, targetPython)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
@@ -163,6 +163,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   if (!candidates.size) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython);
   for (const rule of candidates) {
+    if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
+    const before = out.length;
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
       case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
@@ -171,6 +173,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
       case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
+    const prefix = platformPrefix(ruleOf(rule));
+    if (prefix) for (const p of out.slice(before)) p.finding = { ...p.finding, message: prefix + p.finding.message };
   }
   // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
   if (env.addition) {
@@ -377,11 +381,13 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
 
 // ---- requires: conflicts metadata declares ----
 
-/** Rows that hold here: plain rows, and rows for an extra that some requirement of the package asks for. */
-function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string): readonly CompiledRow[] {
-  if (!rows.some((r) => r.extra)) return rows;
+/** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
+ *  Python range that holds every Python the project admits (none when they are not known). */
+function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+  if (!rows.some((r) => r.extra || r.python)) return rows;
   const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
-  return rows.filter((r) => !r.extra || extras.has(r.extra));
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }
 
 interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
@@ -411,7 +417,7 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const rule = c.rule;
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
-  const rows = applicableRows(c.rows, env, rule.package);
+  const rows = applicableRows(c.rows, env, rule.package, ctx.settings?.targetPython);
   // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);

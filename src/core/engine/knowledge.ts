@@ -2,6 +2,7 @@
 // indexed by the packages that can trigger them, so checking grows with the number of requirements, not rules ×
 // requirements.
 import type { MetadataProvider } from '../metadata/provider';
+import type { Platform } from './config';
 import { VersionSet } from '../pep440/intervals';
 import type {
   AcceleratorRule, ExclusiveRule, IncompatibleRule, PythonSupportRule, RenamedRule, RequiresRule, Rule, RuleFamily,
@@ -12,9 +13,11 @@ export interface CompiledRow {
   /** Package -> the set it requires. */
   requires: Map<string, VersionSet>;
   /** The row as written, for messages and fixes. */
-  raw: { versions: string; requires: Record<string, string>; extra?: string };
+  raw: { versions: string; requires: Record<string, string>; extra?: string; python?: string };
   /** Applies only when a requirement of the package asks for this extra. */
   extra?: string;
+  /** Applies only when every Python the project admits is in this set. */
+  python?: VersionSet;
 }
 
 export interface CompiledRequires {
@@ -90,6 +93,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
             requires: new Map(Object.entries(row.requires).map(([p, s]) => [p, VersionSet.fromSpecifierSet(s)])),
             raw: row,
             extra: row.extra,
+            ...(row.python !== undefined ? { python: VersionSet.fromSpecifierSet(row.python) } : {}),
           })));
           lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
           const compiled: CompiledRule = { kind: 'requires', c };
@@ -162,4 +166,21 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 export function ruleCode(rule: CompiledRule): string {
   return 'c' in rule ? rule.c.rule.code : rule.rule.code;
+}
+
+/** The rule a compiled rule was made from. */
+export function ruleOf(compiled: CompiledRule): Rule {
+  return 'c' in compiled ? compiled.c.rule : compiled.rule;
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
+
+/** A platform-specific fact holds when the target platform is one of its platforms, or unknown. */
+export function appliesOnPlatform(rule: Rule, platform: Platform | undefined): boolean {
+  return !rule.platforms || !platform || rule.platforms.includes(platform);
+}
+
+/** "On Windows: " before a platform-specific fact's message (it may be read by someone on another platform). */
+export function platformPrefix(rule: Rule): string {
+  return rule.platforms ? `On ${rule.platforms.map((p) => PLATFORM_NAMES[p]).join(' and ')}: ` : '';
 }

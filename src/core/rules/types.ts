@@ -1,5 +1,6 @@
 // The knowledge base is data: one JSON file per rule family under rules/, validated by validate.ts at build time and
 // in the tests. Every rule cites its evidence and carries examples that must fire and examples that must not.
+import type { Platform } from '../engine/config';
 import type { Severity } from '../types';
 
 /** How the failure shows up; it decides how the severity is computed. */
@@ -20,7 +21,7 @@ export interface RuleExample {
   /** For `fires` examples: the file the finding must be in (default: the first file). */
   at?: string;
   /** Optional check settings for this example (target Python, accelerator). */
-  settings?: { targetPython?: string; accelerator?: 'cpu' | 'cuda' | 'rocm' | 'mps' };
+  settings?: { targetPython?: string; accelerator?: 'cpu' | 'cuda' | 'rocm' | 'mps'; platform?: Platform };
 }
 
 interface RuleBase {
@@ -38,6 +39,9 @@ interface RuleBase {
   examples: { fires: RuleExample[]; passes: RuleExample[] };
   /** Default severity cap; the computed severity never exceeds it (e.g. 'warning' for a soft fact). */
   maxSeverity?: Severity;
+  /** The operating systems the fact holds on (a wheel built wrongly for Windows only). It applies when the target
+   *  platform is one of them or unknown, and its message then names them. Absent: every platform. */
+  platforms?: Platform[];
 }
 
 /** A version condition on one package: PEP 440 specifier set, plus the last affected release for messages. */
@@ -77,8 +81,9 @@ export interface RequiresRule extends RuleBase {
   package: string;
   /** Rows: when `package` is in `versions`, it requires each listed package in the given set. Versions of `package`
    *  covered by no row are unknown (never reported). A row with `extra` applies only where the requirement asks for
-   *  that extra (`diffusers[torch]`). */
-  rows: { versions: string; requires: Record<string, string>; extra?: string }[];
+   *  that extra (`diffusers[torch]`). A row with `python` (a specifier) applies only when every Python the project
+   *  admits meets it (opencv-python 4.12.0.88 declares `numpy>=2,<2.3.0` on Python >=3.9 and `numpy<2.0` below). */
+  rows: { versions: string; requires: Record<string, string>; extra?: string; python?: string }[];
   /** Packages in `requires` that are always installed with `package` (hard dependencies, not extras). */
   installs?: string[];
   /** For exact companions (torchvision <-> torch): fixes align this package to the row matching the other pin,

@@ -1,6 +1,7 @@
 // Validates rule families (rules/*.json and project rule files) before they reach the engine. Returns every problem
 // found rather than stopping at the first, so a rule author sees them all at once.
 import { parseSpecifierSet, parseVersion } from '../pep440';
+import { PLATFORMS } from '../engine/config';
 import type { Rule, RuleFamily } from './types';
 
 const FAILURES = new Set(['import', 'runtime', 'resolver', 'no-wheels', 'packaging']);
@@ -42,6 +43,9 @@ export function validateRule(rule: unknown, where: string): string[] {
   if (!isNonEmptyStr(rule.message)) err('"message" is required');
   if (!isNonEmptyStr(rule.explanation)) err('"explanation" is required');
   if (rule.maxSeverity !== undefined && !SEVERITIES.has(rule.maxSeverity as string)) err('"maxSeverity" is not a severity');
+  if (rule.platforms !== undefined && (!Array.isArray(rule.platforms) || !rule.platforms.length || !rule.platforms.every((p) => (PLATFORMS as readonly unknown[]).includes(p)))) {
+    err(`"platforms" must list some of ${PLATFORMS.join(', ')}`);
+  }
   if (!Array.isArray(rule.sources) || rule.sources.length === 0 || !rule.sources.every(isNonEmptyStr)) {
     err('"sources" must list at least one checkable source');
   }
@@ -98,7 +102,7 @@ export function validateRule(rule: unknown, where: string): string[] {
         if (row.extra !== undefined && (rule.kind !== 'requires' || !isStr(row.extra) || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(row.extra))) {
           err(`rows[${i}].extra must be a normalized extra name (requires rules only)`);
         }
-        if (rule.kind === 'python-support') spec(row.python, `rows[${i}].python`);
+        if (rule.kind === 'python-support' || row.python !== undefined) spec(row.python, `rows[${i}].python`);
         else if (!isObj(row.requires)) err(`rows[${i}].requires must be an object`);
         else for (const [pkg, s] of Object.entries(row.requires)) { name(pkg, `rows[${i}].requires key`); spec(s, `rows[${i}].requires.${pkg}`); }
       });
