@@ -7,7 +7,7 @@
 //   matrix, not pytorch/pytorch's build matrix: wheels for other CPythons may exist (torch 2.5.1 has cp313 wheels that
 //   the 2.5.1 matrix does not list), so the CPython list is a lower bound.
 // - Pairings: tools/scripts/generate_release_matrix.py (RELEASE_DICT, the commit that adds each release) and
-//   release/release_versions.sh (a commit that moves PYTORCH_VERSION and a domain library's version together). The
+//   release/release_versions.sh (a commit that moves PYTORCH_VERSION and a library's version together; triton too). The
 //   release builds of torchvision and torchaudio pin `torch==<PYTORCH_VERSION>` of the build environment, which these
 //   files set; a pairing is what the release build was given, not proof that the wheel declares it (torchaudio 2.11.0
 //   ships no torch requirement).
@@ -122,7 +122,7 @@ export function readBuilds(repo: string): MatrixBuild[] {
   return builds;
 }
 
-const COMPANIONS: Record<string, string> = { TORCHVISION_VERSION: 'torchvision', TORCHAUDIO_VERSION: 'torchaudio' };
+const COMPANIONS: Record<string, string> = { TORCHVISION_VERSION: 'torchvision', TORCHAUDIO_VERSION: 'torchaudio', TRITON_VERSION: 'triton' };
 
 /** torch -> domain library releases, from the release matrix and the release version file. */
 export function readPairings(repo: string): MatrixPairing[] {

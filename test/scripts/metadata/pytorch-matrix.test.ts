@@ -48,13 +48,13 @@ test('pairings: RELEASE_DICT rows, and release_versions.sh only where one commit
     // The libraries move without torch: the stale PYTORCH_VERSION default pairs with nothing.
     { files: { [VERSIONS]: py('PYTORCH_VERSION=${PYTORCH_VERSION:-2.7.0}', 'TORCHVISION_VERSION=${TORCHVISION_VERSION:-0.24.0}', 'TORCHAUDIO_VERSION=${TORCHAUDIO_VERSION:-2.9.0}') }, tags: [] },
     // torch moves, torchaudio does not: only torchvision is paired.
-    { files: { [VERSIONS]: py('PYTORCH_VERSION=${PYTORCH_VERSION:-2.12.1}', 'TORCHVISION_VERSION=${TORCHVISION_VERSION:-0.27.1}', 'TORCHAUDIO_VERSION=${TORCHAUDIO_VERSION:-2.9.0}') }, tags: [] },
+    { files: { [VERSIONS]: py('PYTORCH_VERSION=${PYTORCH_VERSION:-2.12.1}', 'TORCHVISION_VERSION=${TORCHVISION_VERSION:-0.27.1}', 'TORCHAUDIO_VERSION=${TORCHAUDIO_VERSION:-2.9.0}', 'TRITON_VERSION=${TRITON_VERSION:-3.7.1}') }, tags: [] },
   ]);
   const m = readPytorchMatrix(repo);
   assert.deepEqual(m.pairings.map((p) => [p.torch, p.companions]), [
     ['2.1.0', { torchvision: '0.16.0', torchaudio: '2.1.0' }],
     ['2.7.0', { torchvision: '0.22.0', torchaudio: '2.7.0' }],
-    ['2.12.1', { torchvision: '0.27.1' }],
+    ['2.12.1', { torchvision: '0.27.1', triton: '3.7.1' }],
   ]);
   assert.match(m.pairings[0].source, /generate_release_matrix\.py$/);
   assert.match(m.pairings[1].source, /release\/release_versions\.sh$/);
