@@ -508,7 +508,7 @@ function withholdHashLocked(f: Finding, locked: Map<string, string | undefined>)
   const hit = f.fixes.flatMap((x) => x.edits).find((e) => locked.has(e.path));
   if (!hit) return f;
   const tool = locked.get(hit.path);
-  const how = tool ? `re-lock it with \`${clip(tool, 120)}\`` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
+  const how = tool ? `re-lock it with "${clip(tool, 120)}"` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
   return { ...f, fixes: f.fixes.filter((x) => !x.edits.some((e) => locked.has(e.path))),
     message: `${f.message} Not fixed automatically: ${fileName(hit.path)} pins hashes (--hash) that an edited version would not match; change the input file and ${how}.` };
 }

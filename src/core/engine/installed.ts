@@ -126,7 +126,7 @@ function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalConte
       if (!spec || !version || spec.contains(version, { prereleases: true })) continue;
       const severity = finalSeverity(INSTALLED_CODES.drift, 'information', undefined, ctx.settings, false);
       if (severity) out.push({ path: pin.path, finding: { code: INSTALLED_CODES.drift, severity, packages: [name], range: pin.requirement.range, fixes: [],
-        message: `${installed.label} has ${displayName(name)} ${have.version}, which \`${pin.requirement.text.trim()}\` does not allow: the environment is out of date with the pins.` } });
+        message: `${installed.label} has ${displayName(name)} ${have.version}, which ${pin.requirement.text.trim()} does not allow: the environment is out of date with the pins.` } });
     }
   }
   return out;
