@@ -9,7 +9,7 @@ import type { Fix } from '../types';
 import type { InstalledEnvironment } from './config';
 import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
-import { displayName } from './messages';
+import { displayName, plainText } from './messages';
 
 export const INSTALLED_CODES = {
   conflict: 'installed-conflict',
@@ -53,7 +53,7 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       const severity = finalSeverity(r.code, 'error', undefined, ctx.settings, false);
       if (!severity) continue;
       const names = [...when.keys()].map((p) => installedText(installed, p));
-      const message = `In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
+      const message = `In ${installed.label}, the installed ${names.join(' and ')} break together: ${plainText(r.title)}. ` +
         'This environment fails now, whatever the pins allow: change the pin, then reinstall.';
       const memo = new Map();
       for (const pin of installingPins(env, anchorPkg)) {
