@@ -1,7 +1,7 @@
 // Code actions from the engine's fix options: one quick fix per distinct fix (the preferred one marked), the
 // `source.fixAll.mlPins` kind for fix-on-save, and the edits fix-all-in-workspace sends.
 import { diffLines } from 'diff';
-import type { CodeAction, Diagnostic, Range as LspRange, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, Command, Diagnostic, Range as LspRange, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding, Fix, Range, TextEdit } from '../core/types';
 
 export const FIX_ALL_KIND = 'source.fixAll.mlPins';
@@ -19,7 +19,7 @@ export function preferredFix(fixes: readonly Fix[]): Fix | undefined {
 
 /** One action per distinct fix of the findings at `range` or named in the request's diagnostics, preferred first. */
 export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diagnostic }[], range: LspRange, requested: readonly Diagnostic[],
-  toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit): CodeAction[] {
+  toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit, installCommand?: (install: NonNullable<Fix['install']>) => Command): CodeAction[] {
   // Two findings on one pin (cached_download and HfFolder) often share the same fix.
   const byFix = new Map<string, CodeAction>();
   for (const { finding, diagnostic } of placed) {
@@ -34,6 +34,11 @@ export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diag
         continue;
       }
       byFix.set(key, { title: fix.title, kind: 'quickfix', diagnostics: [diagnostic], isPreferred: fix.preferred, edit: toEdit(fix.edits) });
+      // A fix for what is installed: the same edit, then the install in a terminal (when the client can run one).
+      if (fix.install && installCommand) {
+        byFix.set(`${key}\u0000install`, { title: `${fix.title}, and install it`, kind: 'quickfix', diagnostics: [diagnostic], isPreferred: false,
+          edit: toEdit(fix.edits), command: installCommand(fix.install) });
+      }
     }
   }
   return [...byFix.values()].sort((a, b) => Number(b.isPreferred ?? false) - Number(a.isPreferred ?? false));

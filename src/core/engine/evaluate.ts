@@ -7,7 +7,7 @@ import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/type
 import { applySeverity, type CheckSettings } from './config';
 import { capBelow, insertAfter, nameEdit, raiseFloor, replaceSpecifier, writtenSpecifier } from './edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from './environment';
-import type { CompiledIncompatible, CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from './knowledge';
+import { appliesOnPlatform, platformPrefix, ruleOf, type CompiledIncompatible, type CompiledPythonSupport, type CompiledRequires, type CompiledRow, type CompiledRule, type Knowledge } from './knowledge';
 import { normalizeName } from '../text';
 import { describeSet, displayName, renderMessage } from './messages';
 import { pythonMinors, withMetadata } from '../metadata/derive';
@@ -162,6 +162,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   if (!candidates.size) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython);
   for (const rule of candidates) {
+    if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
+    const before = out.length;
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
       case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
@@ -170,6 +172,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
       case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
+    const prefix = platformPrefix(ruleOf(rule));
+    if (prefix) for (const p of out.slice(before)) p.finding = { ...p.finding, message: prefix + p.finding.message };
   }
   // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
   if (env.addition) {
