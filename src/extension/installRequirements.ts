@@ -4,6 +4,7 @@
 // install --python …` where uv manages the project (uv's environments have no pip). An argument list, never a shell
 // string. Trusted workspaces only: it runs the project's interpreter.
 import * as vscode from 'vscode';
+import { installArgv } from '../core/engine/installer';
 import { resolveInterpreter } from './interpreter';
 import { TASK_TYPE } from './testGeneration/taskProvider';
 
@@ -16,11 +17,6 @@ export interface InstallRequest {
   installer: string;
 }
 
-/** The program and arguments that install `requirements` into the environment of `executable`. */
-export function installArgv(executable: string, installer: string, requirements: readonly string[]): [string, string[]] {
-  return installer === 'uv' ? ['uv', ['pip', 'install', '--python', executable, ...requirements]] : [executable, ['-m', 'pip', 'install', ...requirements]];
-}
-
 /** Runs the install; resolves with its exit code (undefined when it did not run). */
 export async function installRequirements(request: InstallRequest): Promise<number | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(request.folder)) ?? vscode.workspace.workspaceFolders?.[0];
@@ -31,7 +27,7 @@ export async function installRequirements(request: InstallRequest): Promise<numb
     return undefined;
   }
   const interpreter = await resolveInterpreter(folder);
-  const [program, args] = installArgv(interpreter.executable, request.installer, requirements);
+  const [program, args] = installArgv(request.installer, interpreter.executable, requirements);
   const task = new vscode.Task({ type: TASK_TYPE, command: 'install-requirements' }, folder, `Install ${requirements.join(' ')}`, 'ML Pins',
     new vscode.ProcessExecution(program, args, { cwd: folder.uri.fsPath }));
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, focus: false };

@@ -120,7 +120,7 @@ function computeSets(env: Environment, k: Knowledge, targetPython?: string): Set
     const existing = k.current?.get(name);
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
-      for (const row of applicableRows(req.rows, env, name)) {
+      for (const row of applicableRows(req.rows, env, name, targetPython)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
@@ -380,11 +380,13 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
 
 // ---- requires: conflicts metadata declares ----
 
-/** Rows that hold here: plain rows, and rows for an extra that some requirement of the package asks for. */
-function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string): readonly CompiledRow[] {
-  if (!rows.some((r) => r.extra)) return rows;
+/** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
+ *  Python range that holds every Python the project admits (none when they are not known). */
+function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+  if (!rows.some((r) => r.extra || r.python)) return rows;
   const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
-  return rows.filter((r) => !r.extra || extras.has(r.extra));
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }
 
 interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
@@ -414,7 +416,7 @@ function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx: EvalCo
   const rule = c.rule;
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
-  const rows = applicableRows(c.rows, env, rule.package);
+  const rows = applicableRows(c.rows, env, rule.package, ctx.settings?.targetPython);
   // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);

@@ -21,6 +21,12 @@ describe('a known break among the installed versions', () => {
     // Each fix also says what to install afterwards: the environment is what breaks ("update the pin and install it").
     assert.deepEqual(found[0].fixes.map((f) => f.install), [{ requirements: ['diffusers>=0.29.0'], installer: 'pip' }, { requirements: ['huggingface_hub<0.26.0'], installer: 'pip' }]);
   });
+  test('in a uv project, the install goes through uv', async () => {
+    const pyproject = '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["diffusers>=0.21.0"]\n\n[tool.uv]\ndev-dependencies = []\n';
+    const found = findings(await check({ 'pyproject.toml': pyproject }, venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2' })))
+      .filter((f) => f.code === 'hf-hub-cached-download' && f.severity === 'error');
+    assert.deepEqual(found.map((f) => f.fixes[0].install), [{ requirements: ['diffusers>=0.29.0'], installer: 'uv' }]);
+  });
   test('is not reported when the installed versions are fine', async () => {
     const found = findings(await check(files, venv({ diffusers: '0.21.0', 'huggingface-hub': '0.25.2' })));
     assert.deepEqual(found.filter((f) => f.code === 'hf-hub-cached-download').map((f) => f.severity), ['warning']);
