@@ -209,7 +209,7 @@ function contradictions(env: Environment, ctx: EvalContext): PlacedFinding[] {
     if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
     const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
     if (!severity) return [];
-    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
+    const where = (p: PinnedRequirement) => `${p.requirement.text.trim()}${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
     for (const pin of pkg.pins) {
       const others = pkg.pins.filter((o) => o !== pin);
       const message = others.length
@@ -250,7 +250,7 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   const within = new Set(rule.within ?? []);
   for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(when.get(pkg)!)) return [];
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
-    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
+    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} allowed`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
@@ -514,7 +514,7 @@ function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalCont
     version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
   }, { python: pythonText, 'requires-python': target ? `Python ${target}` : `requires-python ${env.pythonSource?.requirement.specifier ?? ''}`.trim() });
   const related: RelatedLocation[] = env.pythonSource
-    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python admits Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
+    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python allows Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
     : [];
   const fixes: Fix[] = [];
   // Narrow requires-python to the Pythons that have wheels, when those are the lower ones.
@@ -752,7 +752,7 @@ function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env:
   }
   const paths = [...others.values()].sort((a, b) => rel(a.path).localeCompare(rel(b.path)) || a.range.start.line - b.range.start.line);
   const at = (path: string, range: RelatedLocation['range']) => `${rel(path)}:${range.start.line + 1}`;
-  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but \`pip install .\` reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
+  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but "pip install ." reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
   if (paths.length) message += `; ${joinWords(paths.map((p) => at(p.path, p.range)))} install${paths.length === 1 ? 's' : ''} it from ${url}`;
   if (without.length) message += `; ${joinWords(without.map((p) => at(p.manifest.path, p.install.range)))} install${without.length === 1 ? 's' : ''} the project without that index`;
   else if (!paths.length) message += '; nothing in this project installs it from there';

@@ -38,7 +38,7 @@ function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string;
   if (written === '*') return { specifier: '', original: '*' };
   if (parseSpecifierSet(written)) return { specifier: written };
   r.findings.push(syntaxFinding('requirement-syntax',
-    `\`${node.value}\` is not a valid version specifier (pixi takes PEP 440 here: "*", "==2.1.0", ">=1,<2").`, r.trimmedInside(node)));
+    `"${node.value}" is not a valid version specifier (pixi takes PEP 440 here: *, ==2.1.0, >=1,<2).`, r.trimmedInside(node)));
   return { specifier: '' };
 }
 
@@ -46,7 +46,7 @@ function stringArray(r: Reader, table: TableView, name: string, label: string): 
   const entry = table.entries.get(name);
   if (!entry) return [];
   if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) return entry.value.elements as AST.TOMLStringValue[];
-  r.schema(`\`${label}.${name}\` must be an array of strings.`, entry.value);
+  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
   return [];
 }
 
@@ -65,7 +65,7 @@ function readPackage(r: Reader, entry: Entry, section: string, scope: Requiremen
   const label = `${section}.${name}`;
   const spec = entry.value;
   if (!isString(spec) && spec.type !== 'TableView') {
-    r.schema(`\`${label}\` must be a version string such as "*" or ">=2.1", or a table.`, spec);
+    r.schema(`"${label}" must be a version string such as * or >=2.1, or a table.`, spec);
     return;
   }
   const table = spec.type === 'TableView' ? spec : undefined;

@@ -68,7 +68,7 @@ export const pyprojectFormat: ManifestFormat = {
     }
     const backend = (manifest as { buildBackend?: string }).buildBackend;
     const kind = backend ? /^(setuptools|hatchling|flit_core|pdm\.backend|poetry\.core|maturin|scikit_build_core|mesonpy)/.exec(backend)?.[1] : undefined;
-    return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project (\`pip install .\`)` : '`pip install .`' };
+    return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project ("pip install .")` : '"pip install ."' };
   },
   crossFileRole: () => 'metadata',
   scopes: {

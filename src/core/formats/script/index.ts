@@ -90,7 +90,7 @@ export const scriptFormat: ManifestFormat = {
   globs: ['**/*.sh', '**/*.bash', '**/*Dockerfile*', '**/*dockerfile*', '**/*Containerfile*', '**/*containerfile*'],
   parse: parseScript,
   environments: (manifest, ctx) => commandEnvironments(manifest, ctx, true),
-  installer: () => ({ name: 'pip', evidence: '`pip install` command' }),
+  installer: () => ({ name: 'pip', evidence: '"pip install" command' }),
   includes: 'commands',
   crossFileRole: () => 'installer',
   scopes: { 'pip-install': PIP_INSTALL },
