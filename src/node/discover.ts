@@ -4,7 +4,7 @@
 
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { detectManifestKind } from '../core/manifests/index';
+import { detectManifestKind } from '../core/formats';
 
 /** Folders never searched: version control, dependencies, virtual environments, caches, our own state. */
 export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([

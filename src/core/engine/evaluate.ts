@@ -2,6 +2,7 @@
 // environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
 import { compareVersions, parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
+import { scopeTraits } from '../formats';
 import type { Finding, Fix, PackageIndex, ParsedManifest, RelatedLocation, Severity, TextEdit } from '../types';
 import type { AcceleratorRule, FixOption, VersionCondition } from '../rules/types';
 import { applySeverity, type CheckSettings } from './config';
@@ -217,7 +218,7 @@ function contradictions(env: Environment, ctx: EvalContext): PlacedFinding[] {
     if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
     const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
     if (!severity) return [];
-    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
+    const where = (p: PinnedRequirement) => `${p.requirement.text.trim()}${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
     for (const pin of pkg.pins) {
       const others = pkg.pins.filter((o) => o !== pin);
       const message = others.length
@@ -258,7 +259,7 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   const within = new Set(rule.within ?? []);
   for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(when.get(pkg)!)) return [];
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
-    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
+    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} allowed`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
@@ -268,7 +269,7 @@ function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx
   for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
     // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
-    if (pin?.requirement.scope.kind === 'conda') continue;
+    if (pin && scopeTraits(pin.path, pin.requirement).notPip) continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
     const all = othersAll && admitted.isSubsetOf(bad);
@@ -377,7 +378,7 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
     // `torch = { extras = [...] }` (Poetry, Pipfile) has no version string to edit, and text after the key would
     // break the TOML: no automatic fix there.
     const r = pin.requirement.specifierRange;
-    const tableEntry = ['poetry', 'poetry-group', 'pipfile', 'pipfile-dev'].includes(pin.requirement.scope.kind);
+    const tableEntry = scopeTraits(pin.path, pin.requirement).tableEntry;
     if (tableEntry && r.start.line === r.end.line && r.start.character === r.end.character) return undefined;
     const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
     const next = rewrite(current);
@@ -522,7 +523,7 @@ function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: EvalCont
     version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
   }, { python: pythonText, 'requires-python': target ? `Python ${target}` : `requires-python ${env.pythonSource?.requirement.specifier ?? ''}`.trim() });
   const related: RelatedLocation[] = env.pythonSource
-    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python admits Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
+    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python allows Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
     : [];
   const fixes: Fix[] = [];
   // Narrow requires-python to the Pythons that have wheels, when those are the lower ones.
@@ -587,7 +588,7 @@ function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext):
     }
     if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin, env.installer)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
-      if (PYPROJECT_SCOPES.has(l.pin.requirement.scope.kind) && env.installer.name === 'pip') {
+      if (scopeTraits(l.pin.path, l.pin.requirement).projectMetadata && env.installer.name === 'pip') {
         const found = pipProjectFinding(l, url, rule, env, ctx);
         if (found) emit(rule.codes.missingIndex, l.pin, [l.pkg], found.message, found.fixes, found.related);
         continue;
@@ -730,8 +731,6 @@ function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: stri
   return false;
 }
 
-const PYPROJECT_SCOPES = new Set<string>(['project', 'optional', 'group', 'uv-dev']);
-
 /**
  * A pyproject installed with pip pins an accelerator build: `pip install .` reads no index from pyproject.toml, so
  * the build is found only where the project is installed from its index. The finding names the project's install
@@ -762,7 +761,7 @@ function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env:
   }
   const paths = [...others.values()].sort((a, b) => rel(a.path).localeCompare(rel(b.path)) || a.range.start.line - b.range.start.line);
   const at = (path: string, range: RelatedLocation['range']) => `${rel(path)}:${range.start.line + 1}`;
-  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but \`pip install .\` reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
+  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but "pip install ." reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
   if (paths.length) message += `; ${joinWords(paths.map((p) => at(p.path, p.range)))} install${paths.length === 1 ? 's' : ''} it from ${url}`;
   if (without.length) message += `; ${joinWords(without.map((p) => at(p.manifest.path, p.install.range)))} install${without.length === 1 ? 's' : ''} the project without that index`;
   else if (!paths.length) message += '; nothing in this project installs it from there';

@@ -3,7 +3,7 @@
 // CLI adds PIP_INDEX_URL / pip.conf (src/cli/resolve.ts); the language server reads the manifests only.
 import type { Environment } from '../engine/environment';
 import { isInside } from '../read';
-import { posixJoin } from '../manifests/requirements';
+import { posixJoin } from '../formats/requirements/tree';
 
 export const PYPI_SIMPLE = 'https://pypi.org/simple';
 
