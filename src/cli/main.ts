@@ -23,7 +23,7 @@ const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-d
 
 const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--resolve]
-  ml-pins fix [paths...] [--dry-run]
+  ml-pins fix [paths...] [--dry-run] [--unsafe-fixes]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
   ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
@@ -48,6 +48,8 @@ Options:
   --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
                         where nothing installs together)
   --dry-run             fix: print the changes as a unified diff instead of writing them
+  --unsafe-fixes        fix: also apply fixes that need review (another build, another pin's version) where a
+                        finding has no safe fix; fixes that choose between contradicting pins stay manual
   --allow-outside       read files that includes name outside the paths checked, and let fix write there
   --max-file-size <MB>  files larger than this are not read (default 20)
   --no-color            plain text output
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
         'allow-outside': { type: 'boolean' },
@@ -140,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, unsafeFixes: values['unsafe-fixes'] === true, display, failing, load });
     case 'rules': {
       const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -166,10 +169,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
+async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean; unsafeFixes: boolean;
   display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions }): Promise<number> {
   const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
-  const { changed, originals, result } = await fixProject(input);
+  const { changed, originals, result } = await fixProject(input, { level: o.unsafeFixes ? 'needs-review' : 'safe' });
   let count = changed.size;
   let status = 0;
   if (o.dryRun) {

@@ -9,13 +9,14 @@
 // whose version is stale when it ends is dropped, and requests honour $/cancelRequest.
 import {
   CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, TextDocuments, TextDocumentSyncKind,
-  type CancellationToken, type CodeAction, type CodeLens, type Connection, type Diagnostic, type Hover,
+  type CancellationToken, type CodeLens, type Connection, type Diagnostic, type Hover,
   type InitializeParams, type InitializeResult, type WorkspaceDiagnosticReportPartialResult, type WorkspaceEdit,
   type WorkspaceFullDocumentDiagnosticReport, type TextEdit as LspTextEdit, type ClientCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
+import { fixToApply } from '../core/engine/applicability';
 import { checkProject, knowledgeFrom, type CheckInput, type CheckResult, type SourceFile } from '../core/engine/check';
 import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -24,10 +25,10 @@ import type { MetadataProvider } from '../core/metadata/provider';
 import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
-import type { Finding, Fix, Severity, TextEdit } from '../core/types';
+import type { Finding, Severity, TextEdit } from '../core/types';
 import { VersionSet } from '../core/pep440/intervals';
 import { hoverMarkdown } from './hover';
-import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetween } from './actions';
+import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
 
@@ -548,21 +549,38 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`) || k.startsWith(`${FIX_ALL_KIND}.`));
     const report = reports.get(uri);
     const placed = findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] }));
-    if (wantsFixAll) return fixAllInFile(uri, placed, FIX_ALL_KIND, p);
+    if (wantsFixAll) {
+      const edits = await fixFile(uri, p);
+      return edits.length ? [{ title: 'Fix all ML Pins problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) }] : [];
+    }
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
     const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p));
-    if (actions.length && placed.filter((x) => x.finding.fixes.length).length > 1) {
-      for (const a of fixAllInFile(uri, placed, CodeActionKind.QuickFix, p)) { a.title = 'Fix all ML Pins problems in this file'; actions.push(a); }
+    if (actions.length && fixableIn(uri).length > 1) {
+      // Computed when chosen (the fix loop checks the project again), not on every lightbulb request.
+      const title = 'Fix all ML Pins problems in this file';
+      actions.push({ title, kind: CodeActionKind.QuickFix, command: { title, command: FIX_FILE_COMMAND, arguments: [uri] } });
     }
     return actions;
   });
 
-  /** The preferred fix of every finding in the file that edits only this file (fix-all on save must not change other files). */
-  function fixAllInFile(uri: string, placed: { finding: Finding; diagnostic: Diagnostic }[], kind: string, p: Project): CodeAction[] {
+  /** The findings of a file whose safe fix edits only that file (fix-all on save must not change other files). */
+  const fixableIn = (uri: string) => findingsOf(uri).filter((f) => fixToApply(f.fixes)?.edits.every((e) => e.path === pathOf(uri)));
+
+  /**
+   * Fix-all in one file (on save, the code lens, the quick-fix menu): the core's fix loop (engine/apply.ts) over the
+   * project, applying only the safe fixes of this file's findings that edit this file alone, as line edits.
+   */
+  async function fixFile(uri: string, p: Project): Promise<LspTextEdit[]> {
     const path = pathOf(uri);
-    const fixes = placed.map((x) => preferredFix(x.finding.fixes)).filter((f): f is Fix => !!f && f.edits.every((e) => e.path === path));
-    if (!fixes.length) return [];
-    return [{ title: 'Fix all ML Pins problems', kind, edit: toWorkspaceEdit(nonOverlapping(fixes.map((f) => f.edits)), p), diagnostics: placed.map((x) => x.diagnostic) }];
+    const { input, settings } = await inputOf(p);
+    if (!settings.enable) return [];
+    const fixed = await fixProject(input, {
+      checked: p.checkedVersion >= p.version ? p.result : undefined,
+      only: (f, at) => at === path && !!fixToApply(f.fixes)?.edits.every((e) => e.path === path),
+    });
+    const before = fixed.originals.get(path);
+    const after = fixed.changed.get(path);
+    return before === undefined || after === undefined ? [] : textEditsBetween(before, after);
   }
 
   connection.onHover(async (params, token): Promise<Hover | null> => {
@@ -578,7 +596,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return [];
     await ensureFresh(project(projectKey(uri)), token);
-    const fixable = findingsOf(uri).filter((f) => preferredFix(f.fixes)?.edits.every((e) => e.path === pathOf(uri)));
+    const fixable = fixableIn(uri);
     if (fixable.length < 2) return [];
     const first = fixable.reduce((a, b) => (b.range.start.line < a.range.start.line ? b : a));
     const line = first.range.start.line;
@@ -593,17 +611,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       if (!isManifest(uri)) return 0;
       const p = project(projectKey(uri));
       await ensureFresh(p, token);
-      const report = reports.get(uri);
-      const actions = fixAllInFile(uri, findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] })), FIX_ALL_KIND, p);
-      if (!actions[0]?.edit) return 0;
-      const applied = await connection.workspace.applyEdit({ label: 'ML Pins: fix all in file', edit: actions[0].edit });
-      return applied.applied ? Object.values(actions[0].edit.changes ?? {}).flat().length : 0;
+      const edits = await fixFile(uri, p);
+      if (!edits.length) return 0;
+      const applied = await connection.workspace.applyEdit({ label: 'ML Pins: fix all in file', edit: { changes: { [uri]: edits } } });
+      return applied.applied ? edits.length : 0;
     }
     if (params.command !== FIX_ALL_COMMAND) return null;
     return fixWorkspace(token);
   });
 
-  /** Preferred fixes everywhere, repeated in memory while they reveal more (engine/apply.ts), then one WorkspaceEdit. */
+  /** Safe fixes everywhere, repeated in memory while they reveal more (engine/apply.ts), then one WorkspaceEdit. */
   async function fixWorkspace(token: CancellationToken): Promise<number> {
     await whenIdle(token);
     let applied = 0;

@@ -9,6 +9,7 @@ import { isInside, OUTSIDE_REASON, ReadRefused } from '../read';
 import { clip, redactCredentials } from '../redact';
 import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
+import { fixToApply } from './applicability';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
 import { environmentsOf, fileName, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
@@ -236,7 +237,7 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
 }
 
 /**
- * One root cause, one diagnostic: findings on the same requirement whose preferred fix is the same edit
+ * One root cause, one diagnostic: findings on the same requirement whose safe fix is the same edit
  * (`diffusers>=0.21.0` imports both `cached_download` and `HfFolder`; `diffusers>=0.29.0` mends both) become one
  * finding, the most severe first, that lists each reason. Its code is the most severe one's.
  */
@@ -244,9 +245,9 @@ function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
   const groups = new Map<string, PlacedFinding[]>();
   const out: PlacedFinding[] = [];
   for (const p of placed) {
-    const preferred = p.finding.fixes.find((f) => f.preferred);
-    if (!preferred?.edits.length) { out.push(p); continue; }
-    const key = `${placeKey(p)}\u0000${JSON.stringify(preferred.edits)}`;
+    const applied = fixToApply(p.finding.fixes);
+    if (!applied?.edits.length) { out.push(p); continue; }
+    const key = `${placeKey(p)}\u0000${JSON.stringify(applied.edits)}`;
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
@@ -333,14 +334,14 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const fixes: Fix[] = [];
       if (canonical === a) {
         // From the pin the project treats as its intent: one edit in every other file that disagrees.
-        fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, preferred: true,
+        fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, applicability: 'safe',
           edits: others.map((o) => replaceSpecifier(o.path, o.req, a.req.specifier, texts.get(o.path))) });
         if (others.length === 1) {
-          fixes.push({ title: `Use the pin from ${fileName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
+          fixes.push({ title: `Use the pin from ${fileName(others[0].path)} here: ${others[0].req.specifier}`, applicability: 'needs-review',
             edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] });
         }
       } else {
-        fixes.push({ title: `Use the pin from ${fileName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
+        fixes.push({ title: `Use the pin from ${fileName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, applicability: 'safe',
           edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] });
       }
       out.push({

@@ -139,7 +139,7 @@ function indexName(label: string): string {
 
 /** pip requirement file: `--extra-index-url` on a line of its own at the top (pip reads options anywhere). */
 export function requirementFileFix(path: string, text: string, url: string): Fix {
-  return { title: `Add --extra-index-url ${url}`, preferred: true, edits: [requirementFileEdit(path, text, url)] };
+  return { title: `Add --extra-index-url ${url}`, applicability: 'safe', edits: [requirementFileEdit(path, text, url)] };
 }
 
 function requirementFileEdit(path: string, text: string, url: string): TextEdit {
@@ -172,7 +172,7 @@ function commandEnd(manifest: ParsedManifest, block: number | undefined, from: R
 
 function commandFix(manifest: ParsedManifest, text: string, range: Range, url: string, where: string, block?: number): Fix[] {
   const edit = commandEdit(manifest, text, commandEnd(manifest, block, range), url);
-  return edit ? [{ title: `Add --extra-index-url ${url} to ${where}`, preferred: true, edits: [edit] }] : [];
+  return edit ? [{ title: `Add --extra-index-url ${url} to ${where}`, applicability: 'safe', edits: [edit] }] : [];
 }
 
 /** environment.yml: the `pip:` list is a requirement file for pip, so the option goes in it, above the pin. */
@@ -180,7 +180,7 @@ function condaPipFix(c: IndexFixContext): Fix[] {
   const line = c.text.split(/\r\n|\r|\n/)[c.pin.requirement.range.start.line] ?? '';
   const m = /^(\s*-\s*)/.exec(line);
   if (!m) return [];
-  return [{ title: `Add --extra-index-url ${c.url} to the pip list`, preferred: true,
+  return [{ title: `Add --extra-index-url ${c.url} to the pip list`, applicability: 'safe',
     edits: [insertAt(c.pin.path, c.pin.requirement.range.start.line, 0, `${m[1]}--extra-index-url ${c.url}${eolOf(c.text)}`)] }];
 }
 
@@ -206,7 +206,7 @@ function uvFix(c: IndexFixContext): Fix[] {
   } else {
     edits.push(appendTable(c.pin.path, c.text, [...index, ...(index.length ? [''] : []), '[tool.uv.sources]', `${pkg} = { index = "${name}" }`]));
   }
-  return [{ title: `Add the ${c.label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, applicability: 'safe', edits }];
 }
 
 /**
@@ -243,7 +243,7 @@ function poetryFix(c: IndexFixContext): Fix[] {
       edits.push(appendTable(c.pin.path, c.text, [...source, ...(source.length ? [''] : []), '[tool.poetry.dependencies]', `${r.normalizedName} = { source = "${name}" }`]));
     }
   }
-  return [{ title: `Add the ${c.label} source for Poetry ([[tool.poetry.source]], priority "explicit", and source = "${name}" on ${displayName(r.normalizedName)})`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} source for Poetry ([[tool.poetry.source]], priority "explicit", and source = "${name}" on ${displayName(r.normalizedName)})`, applicability: 'safe', edits }];
 }
 
 /** PDM: a [[tool.pdm.source]] that only the PyTorch packages are taken from (include_packages). */
@@ -251,7 +251,7 @@ function pdmFix(c: IndexFixContext): Fix[] {
   const name = indexName(c.label);
   if (hasNamedIndex(c.manifest, 'pdm-source', name)) return [];
   const pkgs = ['torch', 'torchvision', 'torchaudio'];
-  return [{ title: `Add the ${c.label} source for PDM ([[tool.pdm.source]] with include_packages)`, preferred: true,
+  return [{ title: `Add the ${c.label} source for PDM ([[tool.pdm.source]] with include_packages)`, applicability: 'safe',
     edits: [appendTable(c.pin.path, c.text, ['[[tool.pdm.source]]', `name = "${name}"`, `url = "${c.url}"`, 'verify_ssl = true',
       `include_packages = [${pkgs.map((p) => `"${p}"`).join(', ')}]`])] }];
 }
@@ -273,13 +273,13 @@ function pipenvFix(c: IndexFixContext): Fix[] {
     edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
       newText: `{ version = "${version}", index = "${name}" }` });
   } else return [];
-  if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, preferred: true, edits }];
+  if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, applicability: 'safe', edits }];
   // [[source]] tables go before the first other table, so they stay together at the top.
   const first = lines.findIndex((l) => /^\s*\[(?!\[source\]\])/.test(l));
   const eol = eolOf(c.text);
   const block = `[[source]]${eol}name = "${name}"${eol}url = "${c.url}"${eol}verify_ssl = true${eol}${eol}`;
   edits.push(first >= 0 ? insertAt(c.pin.path, first, 0, block) : appendTable(c.pin.path, c.text, block.trimEnd().split(eol)));
-  return [{ title: `Add the ${c.label} index for Pipenv ([[source]] and index = "${name}")`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} index for Pipenv ([[source]] and index = "${name}")`, applicability: 'safe', edits }];
 }
 
 // ---- a pyproject installed with pip ----
@@ -322,7 +322,7 @@ export function publicVersionFix(pin: PinnedRequirement, version: string, label:
   const also = installEdits.length ? ` and add --extra-index-url ${url} to ${installEdits.map((e) => e.where).join(', ')}` : '';
   return {
     title: `Pin ${pkg}==${version} (the public version: pip takes the ${label} build from the index that installs it)${also}`,
-    preferred: true,
+    applicability: 'safe',
     edits: [replaceSpecifier(pin.path, pin.requirement, `==${version}`, text), ...installEdits.map((e) => e.edit)],
   };
 }

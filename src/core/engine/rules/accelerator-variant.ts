@@ -75,7 +75,7 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
       out.push({ path: l.pin.path, finding: {
         code: rule.codes.wrongAccelerator, severity, packages: [l.pkg], range: l.pin.requirement.range,
         message: `${displayName(l.pkg)}==${l.version}+${l.label} is a ${NAMES[family]} build, but this project targets ${NAMES[target]} (the accelerator setting): it installs, then finds no ${NAMES[family]} device and runs on the CPU.`,
-        fixes: label ? [{ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: true,
+        fixes: label ? [{ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, applicability: 'safe',
           edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] }] : [],
         explanation: rule.explanation, sources: rule.sources,
       } });
@@ -88,7 +88,7 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
       if (l.pkg === anchorPkg || l.label === anchorLabel || l.implied) continue;
       const message = `${displayName(l.pkg)} is pinned to the ${l.label} build, but ${displayName(anchorPkg)} to ${anchorLabel}: builds for different accelerators do not load together.`;
       emit(rule.codes.mixedVariants, l.pin, [l.pkg, anchorPkg], message,
-        [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, preferred: true, edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`, ctx.texts.get(l.pin.path))] }],
+        [{ title: `Use the ${anchorLabel} build: ${displayName(l.pkg)}==${l.version}+${anchorLabel}`, applicability: 'safe', edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${anchorLabel}`, ctx.texts.get(l.pin.path))] }],
         [{ path: anchorPin.pin.path, range: anchorPin.pin.requirement.range, message: `${displayName(anchorPkg)} is the ${anchorLabel} build` }]);
     }
   }
@@ -129,13 +129,13 @@ function variantFixes(l: Labelled, anchorPkg: string, anchorVersion: string, bui
   if (newer) {
     const target = l.pkg === anchorPkg ? newer.toString() : companionVersionFor(l.pkg, newer.toString(), anchorPkg, ctx);
     if (target) {
-      fixes.push({ title: `Use ${displayName(l.pkg)}==${target}${suffix(l.label)} (the nearest release built for ${l.label})`, preferred: true,
+      fixes.push({ title: `Use ${displayName(l.pkg)}==${target}${suffix(l.label)} (the nearest release built for ${l.label})`, applicability: 'safe',
         edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${target}${suffix(l.label)}`, ctx.texts.get(l.pin.path))] });
     }
   }
   if (l.implied) return fixes; // another build would need another index: that choice is the user's
   for (const label of [...sameFamily].reverse()) {
-    fixes.push({ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, preferred: !fixes.length,
+    fixes.push({ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, applicability: fixes.length ? 'needs-review' : 'safe',
       edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] });
   }
   return fixes;

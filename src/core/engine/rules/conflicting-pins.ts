@@ -24,7 +24,7 @@ export function contradictions(env: Environment, ctx: EvalContext): PlacedFindin
         ? `${where(pin)} and ${others.map(where).join(', ')} allow no version of ${displayName(name)} together: pip refuses to install ${env.label} (ResolutionImpossible).`
         : `${where(pin)} allows no version of ${displayName(name)}: pip finds no matching distribution.`;
       const fixes: Fix[] = others.length && pin.requirement.specifier && !pin.constraintOnly
-        ? [{ title: `Keep ${displayName(name)}${pin.requirement.specifier} and make the other pins agree`, preferred: false,
+        ? [{ title: `Keep ${displayName(name)}${pin.requirement.specifier} and make the other pins agree`, applicability: 'unsafe',
           edits: others.map((o) => replaceSpecifier(o.path, o.requirement, pin.requirement.specifier, ctx.texts.get(o.path))) }]
         : [];
       out.push({ path: pin.path, finding: {

@@ -111,9 +111,10 @@ export function incompatibleFixes(options: FixOption[], env: Environment, anchor
     const title = option.kind === 'raise-floor' ? `Require ${displayName(option.package)}>=${option.version}`
       : option.kind === 'cap' ? `Keep ${displayName(option.package)} below ${option.below}`
       : `Require ${displayName(option.package)}${option.specifier}`;
-    fixes.push({ title, preferred: option.preferred === true, edits });
+    fixes.push({ title, applicability: option.applicability ?? 'needs-review', edits });
   }
-  if (fixes.length && !fixes.some((f) => f.preferred)) fixes[0].preferred = true;
+  // The rule's safe option may have no edits here (a URL pin): the first option that has some takes its place.
+  if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
   return fixes;
 }
 

@@ -47,7 +47,7 @@ export function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: E
   if (!target && env.pythonSource && unsupported.every((m, i) => m === firstBad + i) && unsupported[unsupported.length - 1] === admittedMinors[admittedMinors.length - 1] && firstBad > admittedMinors[0]) {
     const current = env.pythonSource.requirement.specifier;
     const next = capBelow(current, `3.${firstBad}`);
-    if (next) fixes.push({ title: `Limit requires-python to ${next}`, preferred: true, edits: [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, newText: next }] });
+    if (next) fixes.push({ title: `Limit requires-python to ${next}`, applicability: 'safe', edits: [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, newText: next }] });
   }
   return pkg.pins.filter((p) => !p.constraintOnly).map((pin) => ({
     path: pin.path,

@@ -17,7 +17,7 @@ export function renamed(rule: RenamedRule, versions: VersionSet, env: Environmen
     finding: {
       code: rule.code, severity, packages: [rule.package], range: pin.requirement.nameRange,
       message: renderMessage(rule.message, { requirement: (p) => requirementText(env, p) }, { replacement: rule.replacement ?? '' }),
-      fixes: rule.replacement ? [{ title: `Rename to ${rule.replacement}`, preferred: true, edits: [nameEdit(pin.path, pin.requirement, rule.replacement)] }] : [],
+      fixes: rule.replacement ? [{ title: `Rename to ${rule.replacement}`, applicability: 'safe', edits: [nameEdit(pin.path, pin.requirement, rule.replacement)] }] : [],
       explanation: rule.explanation, sources: rule.sources,
     },
   }));

@@ -87,7 +87,7 @@ function companionFixes(c: CompiledRequires, env: Environment, pin: PinnedRequir
   const spec = `==${version}${label ? `+${label}` : ''}`;
   const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
   if (current === spec) return [];
-  return [{ title: `Align ${displayName(c.rule.package)} with ${displayName(anchorName)}: ${displayName(c.rule.package)}${spec}`, preferred: true,
+  return [{ title: `Align ${displayName(c.rule.package)} with ${displayName(anchorName)}: ${displayName(c.rule.package)}${spec}`, applicability: 'safe',
     edits: [replaceSpecifier(pin.path, pin.requirement, spec, ctx.texts.get(pin.path))] }];
 }
 
