@@ -2,6 +2,7 @@
 // explanation and evidence, and the package's page. Markdown, for any LSP client.
 import { redactCredentials } from '../core/redact';
 import type { CheckResult } from '../core/engine/check';
+import { freshInstallSet } from '../core/engine/evaluate';
 import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
 import { snapshotNote, type MetadataProvider } from '../core/metadata/provider';
@@ -20,7 +21,8 @@ export function hoverMarkdown(result: CheckResult, path: string, position: Posit
   for (const env of result.environments) {
     const pkg = env.packages.get(requirement.normalizedName);
     if (!pkg || !pkg.pins.some((p) => p.requirement === requirement)) continue;
-    md += `- ${escape(env.label)} (installed with ${escape(installerName(env.installer))}: ${escape(env.installer.evidence)}): admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ${escape(freshText(pkg.admitted))}\n`;
+    const fresh = freshInstallSet(env, requirement.normalizedName, result.knowledgeFor(path), result.settingsFor(path)) ?? pkg.admitted;
+    md += `- ${escape(env.label)} (installed with ${escape(installerName(env.installer))}: ${escape(env.installer.evidence)}): admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ${escape(freshText(fresh))}\n`;
   }
   const note = snapshotNote(metadata, requirement.normalizedName, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));
   if (note) md += `\n${escape(displayName(requirement.normalizedName))} ${requirement.specifier ? escape(requirement.specifier) : ''}: ${escape(note)}\n`;
@@ -34,9 +36,10 @@ export function hoverMarkdown(result: CheckResult, path: string, position: Posit
   return { value: md, range: requirement.range };
 }
 
-function freshText(admitted: VersionSet): string {
-  const upper = admitted.upperBound();
-  if (admitted.isEmpty()) return 'nothing (no version is admitted)';
+/** The top of the engine's fresh-install set, in words. */
+function freshText(fresh: VersionSet): string {
+  const upper = fresh.upperBound();
+  if (fresh.isEmpty()) return 'nothing (no version is admitted)';
   if (!upper) return 'the newest release';
   return upper.inclusive ? upper.version.toString() : `the newest release below ${upper.version.toString()}`;
 }

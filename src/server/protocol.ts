@@ -1,6 +1,6 @@
 // The server's own messages, besides LSP. Editors other than VS Code need none of them: they are how the VS Code
 // extension keeps what only it has (status bar, test generation, remote and virtual file systems) in step.
-import type { Range } from '../core/types';
+import type { Range, Severity } from '../core/types';
 
 export const METHODS = {
   /** server -> client notification: scan and check state and counts, for a status item. */
@@ -9,8 +9,9 @@ export const METHODS = {
   whenIdle: 'mlPins/whenIdle',
   /** client -> server request {uri}: models and install command from [tool.ml-pins] (trusted workspaces only). */
   projectSettings: 'mlPins/projectSettings',
-  /** client -> server request {uri, library, version}: pins whose environment admits no version >= `version`. */
-  pinsBelow: 'mlPins/pinsBelow',
+  /** client -> server request ModelFindingsParams: the engine's findings on pins whose environment admits no version
+   *  of the library the model was saved with (settings applied: a disabled rule gives none). */
+  modelFindings: 'mlPins/modelFindings',
   /** client -> server request {uri, name}: every pin of package `name` (PEP 503 name) in the uri's project. */
   pinsOf: 'mlPins/pinsOf',
   /** client -> server notification: read every manifest again and check the workspace. */
@@ -39,6 +40,23 @@ export interface StatusParams {
 export interface ProjectSettingsResult {
   models: string[];
   installCommand: string[];
+}
+
+export interface ModelFindingsParams {
+  uri: string;
+  /** The model's Hub id, for the message. */
+  model: string;
+  /** PEP 503 name of the library that saved the model (diffusers, transformers) and its version. */
+  library: string;
+  version: string;
+}
+
+export interface ModelFinding {
+  uri: string;
+  range: Range;
+  code: string;
+  severity: Severity;
+  message: string;
 }
 
 export interface PinBelow {

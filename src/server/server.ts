@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
 import { fixToApply } from '../core/engine/applicability';
+import { modelFindings } from '../core/engine/model';
 import { checkProject, knowledgeFrom, type CheckInput, type CheckResult, type SourceFile } from '../core/engine/check';
 import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -26,11 +27,10 @@ import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
 import type { Finding, Severity, TextEdit } from '../core/types';
-import { VersionSet } from '../core/pep440/intervals';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
-import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
+import { METHODS, type ModelFinding, type ModelFindingsParams, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
 
 export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 200;
@@ -651,22 +651,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const trusted = options.trusted !== false;
     return { models: s?.models ?? [], installCommand: trusted ? s?.installCommand ?? [] : [] };
   });
-  connection.onRequest(METHODS.pinsBelow, async (params: { uri: string; library: string; version: string }, token): Promise<PinBelow[]> => {
+  connection.onRequest(METHODS.modelFindings, async (params: ModelFindingsParams, token): Promise<ModelFinding[]> => {
     const p = project(projectKey(params.uri));
     await ensureFresh(p, token);
-    const out: PinBelow[] = [];
-    let needed: VersionSet;
-    try {
-      needed = VersionSet.fromSpecifierSet(`>=${params.version}`);
-    } catch {
-      return out;
-    }
-    for (const env of p.result?.environments ?? []) {
-      const pkg = env.packages.get(params.library);
-      if (!pkg || pkg.admitted.intersects(needed)) continue;
-      for (const pin of pkg.pins) out.push({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
-    }
-    return out;
+    if (!p.result) return [];
+    return modelFindings(p.result, params.model, params.library, params.version).map(({ path, finding }) => ({
+      uri: uriOfPath(path, p), range: finding.range, code: finding.code, severity: finding.severity, message: finding.message,
+    }));
   });
   connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinBelow[]> => {
     const p = project(projectKey(params.uri));
