@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { Severity } from '../core/types';
-import { METHODS, type ModelFinding, type PinBelow, type ProjectSettingsResult, type StatusParams } from '../server/protocol';
+import { METHODS, type ModelFinding, type PinLocation, type ProjectSettingsResult, type StatusParams } from '../server/protocol';
 
 export const SOURCE = 'ML Pins';
 
@@ -21,7 +21,7 @@ const DIAGNOSTIC_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint,
 };
-const toPin = (p: PinBelow) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
+const toPin = (p: PinLocation) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
   range: new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character) });
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''));
 
@@ -60,7 +60,7 @@ export class WorkspaceChecker implements vscode.Disposable {
 
   /** Every pin of a package (PEP 503 name) in the project of `uri`. */
   async pinsOf(uri: vscode.Uri, name: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
-    const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsOf, { uri: uri.toString(), name });
+    const pins = await (await this.ready).sendRequest<PinLocation[]>(METHODS.pinsOf, { uri: uri.toString(), name });
     return pins.map(toPin);
   }
 

@@ -59,7 +59,8 @@ export interface ModelFinding {
   message: string;
 }
 
-export interface PinBelow {
+/** A pin: its file, range and text. */
+export interface PinLocation {
   uri: string;
   range: Range;
   text: string;

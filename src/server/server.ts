@@ -30,7 +30,7 @@ import type { Finding, Severity, TextEdit } from '../core/types';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
-import { METHODS, type ModelFinding, type ModelFindingsParams, type PinBelow, type ProjectSettingsResult, type StatusParams } from './protocol';
+import { METHODS, type ModelFinding, type ModelFindingsParams, type PinLocation, type ProjectSettingsResult, type StatusParams } from './protocol';
 
 export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 200;
@@ -659,11 +659,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       uri: uriOfPath(path, p), range: finding.range, code: finding.code, severity: finding.severity, message: finding.message,
     }));
   });
-  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinBelow[]> => {
+  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinLocation[]> => {
     const p = project(projectKey(params.uri));
     await ensureFresh(p, token);
     const seen = new Set<string>();
-    const out: PinBelow[] = [];
+    const out: PinLocation[] = [];
     for (const env of p.result?.environments ?? []) {
       for (const pin of env.packages.get(params.name)?.pins ?? []) {
         const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;
