@@ -2,6 +2,7 @@
 // shipped in the .vsix), plus an index. Generated from rules/*.json, so the docs never drift from the rules.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ruleCodes } from '../src/core/rules/codes';
 import type { Rule, RuleFamily } from '../src/core/rules/types';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -44,8 +45,7 @@ const page = (code: string, rule: Rule | undefined, family?: string): string => 
 const index: string[] = ['# ML Pins rules', '', '| code | family | title |', '|---|---|---|'];
 for (const family of families) {
   for (const rule of family.rules) {
-    const codes = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes).filter((c): c is string => !!c)] : [rule.code];
-    for (const code of codes) {
+    for (const code of ruleCodes(rule)) {
       writeFileSync(join(out, `${code}.md`), page(code, rule, family.family));
       index.push(`| [${code}](${code}.md) | ${family.family} | ${rule.title} |`);
     }

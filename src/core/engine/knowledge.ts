@@ -3,6 +3,7 @@
 // requirements.
 import type { MetadataProvider } from '../metadata/provider';
 import { VersionSet } from '../pep440/intervals';
+import { ruleCodes } from '../rules/codes';
 import type {
   AcceleratorRule, ExclusiveRule, IncompatibleRule, PythonSupportRule, RenamedRule, RequiresRule, Rule, RuleFamily,
 } from '../rules/types';
@@ -73,8 +74,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
   };
   for (const family of families) {
     for (const rule of family.rules) {
-      k.byCode.set(rule.code, rule);
-      for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : []) k.byCode.set(code, rule);
+      for (const code of ruleCodes(rule)) k.byCode.set(code, rule);
       switch (rule.kind) {
         case 'incompatible': {
           const c = lazily({ rule } as CompiledIncompatible, 'when', () =>
