@@ -1,5 +1,6 @@
 // The server's own messages, besides LSP. Editors other than VS Code need none of them: they are how the VS Code
 // extension keeps what only it has (status bar, test generation, remote and virtual file systems) in step.
+import { SKIPPED_FOLDERS } from '../core/paths';
 import type { Range, Severity } from '../core/types';
 
 export const METHODS = {
@@ -68,4 +69,4 @@ export interface PinLocation {
 
 /** The manifest names a client should search for (VS Code's findFiles syntax). */
 export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*environment*.yml,*environment*.yaml,*Dockerfile,*.Dockerfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
-export const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__,.tox,.mypy_cache,.ml-pins}/**';
+export const EXCLUDE_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;

@@ -18,6 +18,7 @@ import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
 import { fixToApply } from '../core/engine/applicability';
 import { modelFindings } from '../core/engine/model';
+import { inSkippedFolder } from '../core/paths';
 import { checkProject, knowledgeFrom, type CheckInput, type CheckResult, type SourceFile } from '../core/engine/check';
 import type { InstalledEnvironment } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -36,7 +37,6 @@ export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 200;
 /** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
 const MAX_SCANNED = 10_000;
-const EXCLUDED = /\/(node_modules|\.git|\.hg|\.svn|\.venv|venv|site-packages|__pycache__|\.tox|\.nox|\.mypy_cache|\.ml-pins)\//;
 /** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
 export const WATCH_GLOBS = ['**/pyproject.toml', '**/Pipfile', '**/setup.cfg', '**/*.txt', '**/*.in', '**/*.yml', '**/*.yaml',
   '**/*.py', '**/*.sh', '**/*.bash', '**/Dockerfile*', '**/*.dockerfile', '**/Containerfile'];
@@ -127,7 +127,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const pathOf = (uri: string) => URI.parse(uri).path;
   const isManifest = (uri: string): boolean => {
     const path = pathOf(uri);
-    return !EXCLUDED.test(path) && detectManifestKind(path) !== undefined;
+    return !inSkippedFolder(path) && detectManifestKind(path) !== undefined;
   };
   const projectKey = (uri: string): string => {
     let best = '';

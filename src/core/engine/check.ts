@@ -11,7 +11,8 @@ import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
 import { fixToApply } from './applicability';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
-import { environmentsOf, fileName, type Environment } from './environment';
+import { dirName, fileName } from '../paths';
+import { environmentsOf, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
@@ -100,7 +101,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     const merged = mergeSettings(input.settings ?? {}, settings);
     const extra = await loadProjectRules(m, merged.ruleFiles ?? [], input, placed);
     if (extra.length) knowledge = compileKnowledge([...knowledgeFamilies(input.knowledge), ...extra], input.knowledge.metadata);
-    projects.push({ dir: dirname(m.path), settings: merged, knowledge });
+    projects.push({ dir: dirName(m.path), settings: merged, knowledge });
   }
   projects.sort((a, b) => b.dir.length - a.dir.length);
   const projectOf = (path: string) => projects.find((p) => path.startsWith(p.dir === '' ? '' : `${p.dir}/`) || p.dir === '');
@@ -371,8 +372,8 @@ function withoutLocalLabels(specifier: string): string {
  * docker/Dockerfile); sibling folders (examples/a, examples/b; services/api, services/worker) are separate projects.
  */
 function sameProject(a: string, b: string): boolean {
-  const da = `${dirname(a)}/`;
-  const db = `${dirname(b)}/`;
+  const da = `${dirName(a)}/`;
+  const db = `${dirName(b)}/`;
   return da.startsWith(db) || db.startsWith(da);
 }
 
@@ -402,7 +403,7 @@ function comparablePairs(manifests: ParsedManifest[]): (a: string, b: string) =>
     if (links.has(`${a}\u0000${b}`)) return true;
     const [meta, other] = isMetadata(a) ? [a, b] : isMetadata(b) ? [b, a] : [undefined, undefined];
     if (!meta || !other) return false;
-    return dirname(other) === dirname(meta) || (installFileAnywhere(other) && other.startsWith(`${dirname(meta)}/`));
+    return dirName(other) === dirName(meta) || (installFileAnywhere(other) && other.startsWith(`${dirName(meta)}/`));
   };
 }
 
@@ -434,7 +435,7 @@ function authority(path: string): number {
 async function loadProjectRules(m: ParsedManifest, files: string[], input: CheckInput, placed: PlacedFinding[]): Promise<RuleFamily[]> {
   const families: RuleFamily[] = [];
   for (const file of files) {
-    const path = posixJoin(dirname(m.path), file);
+    const path = posixJoin(dirName(m.path), file);
     if (!mayRead(input, mergeSettings(input.settings ?? {}, readToolConfig(m.toolConfig?.value).settings), path)) {
       placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message: `rule file ${clip(file)} was ${OUTSIDE_REASON}`, packages: [], range: m.toolConfig!.range, fixes: [] } });
       continue;
@@ -463,10 +464,6 @@ function knowledgeFamilies(k: Knowledge): RuleFamily[] {
   return FAMILIES.get(k) ?? [];
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
 
 /** Findings leave the engine with URL credentials hidden in everything shown (message, related notes, fix titles). */
 function redactFinding(f: Finding): Finding {

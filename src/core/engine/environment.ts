@@ -5,6 +5,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
 import { isDockerfilePath } from '../manifests/script';
+import { fileName } from '../paths';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 import type { Platform } from './config';
 import { installerOf, readsIndex, type Installer } from './installer';
@@ -387,6 +388,3 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return out;
 }
 
-export function fileName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}

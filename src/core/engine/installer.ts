@@ -1,6 +1,7 @@
 // The installer of each environment (pip, uv, Poetry, PDM, Pipenv, conda), which indexes it reads, and how to give
 // it an index. One place for the per-installer knowledge: an index fix is only a fix when the installer the project
 // actually uses then finds the build (a [[tool.uv.index]] does nothing for `pip install .`).
+import { dirName } from '../paths';
 import type { Fix, LocalInstall, PackageIndex, ParsedManifest, Range, Requirement, TextEdit } from '../types';
 import type { Environment, PinnedRequirement } from './environment';
 import { appendArgument, replaceSpecifier } from './edits';
@@ -26,7 +27,7 @@ const LOCKS: [string, InstallerName][] = [['uv.lock', 'uv'], ['poetry.lock', 'po
 /** Paths whose existence decides a manifest's installer (lock files beside a pyproject.toml). */
 export function lockFileCandidates(manifest: ParsedManifest): string[] {
   if (manifest.kind !== 'pyproject') return [];
-  const dir = dirname(manifest.path);
+  const dir = dirName(manifest.path);
   return LOCKS.map(([name]) => (dir ? `${dir}/${name}` : name));
 }
 
@@ -39,7 +40,7 @@ export function lockFileCandidates(manifest: ParsedManifest): string[] {
 export function installerOf(manifest: ParsedManifest, lockFiles: ReadonlySet<string> = new Set()): Installer {
   switch (manifest.kind) {
     case 'pyproject': {
-      const dir = dirname(manifest.path);
+      const dir = dirName(manifest.path);
       for (const [name, installer] of LOCKS) {
         if (lockFiles.has(dir ? `${dir}/${name}` : name)) return { name: installer, evidence: `${name} beside it` };
       }
@@ -331,7 +332,3 @@ function stripSlash(p: string): string {
   return p.replace(/\/+$/, '') || '/';
 }
 
-export function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}

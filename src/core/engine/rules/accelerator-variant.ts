@@ -4,7 +4,8 @@ import { compareVersions, parseVersion } from '../../pep440';
 import type { Fix, PackageIndex, RelatedLocation, TextEdit } from '../../types';
 import type { AcceleratorRule } from '../../rules/types';
 import { replaceSpecifier } from '../edits';
-import { fileName, type Environment, type PinnedRequirement } from '../environment';
+import { dirName, fileName } from '../../paths';
+import type { Environment, PinnedRequirement } from '../environment';
 import { displayName } from '../messages';
 import { indexFixes, indexServesPin, installerName, projectInstallEdit, projectInstalls, publicVersionFix } from '../installer';
 import { finalSeverity, type EvalContext, type PlacedFinding } from './context';
@@ -200,7 +201,7 @@ const PYPROJECT_SCOPES = new Set<string>(['project', 'optional', 'group', 'uv-de
  */
 function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env: Environment, ctx: EvalContext):
   { message: string; fixes: Fix[]; related: RelatedLocation[] } | undefined {
-  const dir = dirname(l.pin.path);
+  const dir = dirName(l.pin.path);
   const rel = (path: string) => (dir && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path);
   const installs = projectInstalls(ctx.manifests.values(), dir);
   const without = installs.filter((p) => !servesLabel(p.indexes, rule, l.label));
@@ -245,7 +246,3 @@ function joinWords(items: string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}

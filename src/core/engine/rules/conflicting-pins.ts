@@ -3,6 +3,7 @@ import type { Fix } from '../../types';
 import { replaceSpecifier } from '../edits';
 import type { Environment, PinnedRequirement } from '../environment';
 import { displayName } from '../messages';
+import { fileName } from '../../paths';
 import { finalSeverity, type EvalContext, type PlacedFinding } from './context';
 
 export const CONFLICTING_PINS = 'conflicting-pins';
@@ -17,7 +18,7 @@ export function contradictions(env: Environment, ctx: EvalContext): PlacedFindin
     if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
     const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
     if (!severity) return [];
-    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${p.path.slice(p.path.lastIndexOf('/') + 1)}`}`;
+    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${fileName(p.path)}`}`;
     for (const pin of pkg.pins) {
       const others = pkg.pins.filter((o) => o !== pin);
       const message = others.length
