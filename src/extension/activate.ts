@@ -6,6 +6,7 @@ import { FIX_ALL_COMMAND } from '../server/commands';
 import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
+import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
 import { createStatusBar } from './statusBar';
 
 /** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
@@ -33,10 +34,13 @@ export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?
     documentSelector: MANIFEST_SELECTOR,
     initializationOptions: {
       docsBase: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
+      // Rule pages open rendered and read-only (./rulePages.ts), from diagnostics and from the hover's links.
+      ruleLink: RULE_LINK,
       trusted: vscode.workspace.isTrusted,
       fileAccess: true,
     },
     diagnosticPullOptions: { onChange: true, onSave: true },
+    markdown: { isTrusted: { enabledCommands: [SHOW_RULE_COMMAND] } },
     middleware: afterFixCommand ? {
       // After a quick fix, offer the test generation (a command only the Node extension has).
       provideCodeActions: async (document, range, context, token, next) => {
@@ -79,6 +83,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
     createStatusBar(checker),
+    registerRulePages(context),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
   const api: MlPinsApi = {
@@ -96,6 +101,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
       void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
     },
     'mlPins.recheck': () => checker.recheckAll(),
+    'mlPins.showRule': showRule,
     ...more?.(api),
   }));
   return api;

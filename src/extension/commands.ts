@@ -9,6 +9,8 @@ export const COMMANDS = {
   'mlPins.installAndGenerate': { entry: 'node', palette: true },
   'mlPins.setHubToken': { entry: 'node', palette: true },
   'mlPins.clearHubToken': { entry: 'node', palette: true },
+  /** A rule's page, rendered (diagnostic code links and the hover's "Sources"); takes the code, not for the palette. */
+  'mlPins.showRule': { entry: 'common', palette: false },
   /** Run after a quick fix (the code action's command); not for the palette. */
   'mlPins.offerTestGeneration': { entry: 'node', palette: false },
 } as const;

@@ -1,58 +1,157 @@
-// Hover on a requirement: what each environment admits and what a fresh install takes, the findings on it with their
-// explanation and evidence, and the package's page. Markdown, for any LSP client.
+// Hover on a requirement, kept to a glance: what the pin allows and what a new install would pick, the newest release
+// (and the newest that fits the other pins, when the metadata snapshot says), then per finding its one-line why and
+// fix with a link to the rule page, where the full explanation and evidence live. VS Code shows the diagnostic's
+// own message above the hover, so the message is not repeated. Markdown, for any LSP client.
 import { redactCredentials } from '../core/redact';
+import { fixToApply } from '../core/engine/applicability';
 import type { CheckResult } from '../core/engine/check';
-import { freshInstallSet } from '../core/engine/evaluate';
+import type { Environment } from '../core/engine/environment';
 import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
-import { snapshotNote, type MetadataProvider } from '../core/metadata/provider';
+import { declaredRequirements, expandEntries, snapshotNote, type MetadataProvider } from '../core/metadata/provider';
+import type { PackageMetadata } from '../core/metadata/types';
+import { compareVersions, parseVersion } from '../core/pep440';
 import { VersionSet } from '../core/pep440/intervals';
+import { BUILT_IN_RULES } from '../core/rules/builtin';
 import type { Finding, Position, Range } from '../core/types';
+
+export interface HoverContext {
+  metadata?: MetadataProvider;
+  /** The link to a rule's page (its full explanation and sources), when the client has one. */
+  ruleLink?: (code: string) => string | undefined;
+}
 
 const contains = (r: Range, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
   (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 
-export function hoverMarkdown(result: CheckResult, path: string, position: Position, findings: readonly Finding[], metadata?: MetadataProvider): { value: string; range: Range } | undefined {
+const SEVERITY: Record<Finding['severity'], string> = { error: 'Error', warning: 'Warning', information: 'Note', hint: 'Hint' };
+
+export function hoverMarkdown(result: CheckResult, path: string, position: Position, findings: readonly Finding[], ctx: HoverContext = {}): { value: string; range: Range } | undefined {
   const report = result.files.find((f) => f.path === path);
   const requirement = report?.manifest?.requirements.find((r) => contains(r.range, position));
   if (!requirement) return undefined;
-  let md = `**${escape(requirement.name)}** \`${escape(redactCredentials(requirement.text.trim()))}\`\n\n`;
-  for (const env of result.environments) {
-    const pkg = env.packages.get(requirement.normalizedName);
-    if (!pkg || !pkg.pins.some((p) => p.requirement === requirement)) continue;
-    const fresh = freshInstallSet(env, requirement.normalizedName, result.knowledgeFor(path), result.settingsFor(path)) ?? pkg.admitted;
-    md += `- ${escape(env.label)} (installed with ${escape(installerName(env.installer))}: ${escape(env.installer.evidence)}): admits ${escape(describeSet(pkg.admitted))}; a fresh install takes ${escape(freshText(fresh))}\n`;
+  const name = requirement.normalizedName;
+  const pkg = ctx.metadata?.get(name);
+  const lines: string[] = [`**${text(displayName(name))}** ${code(redactCredentials(requirement.text.trim()))}`];
+
+  const envs = result.environments.filter((env) => env.packages.get(name)?.pins.some((p) => p.requirement === requirement));
+  const newest = pkg && (pkg.registry_newest ?? pkg.complete_through);
+  // Releases newer than the snapshot describes may or may not fit: the newest that fits is named only when it is
+  // older than the newest described release.
+  const fitting = pkg && envs.length === 1 ? newestFitting(pkg, envs[0], ctx.metadata!) : undefined;
+  const fits = fitting && fitting !== pkg?.complete_through ? fitting : undefined;
+  let newestSaid = false;
+  for (const env of envs) {
+    const admitted = env.packages.get(name)!.admitted;
+    const where = envs.length > 1 ? `${text(env.label)} (${text(installerName(env.installer))}): ` : '';
+    const pick = picked(admitted, pkg);
+    let line = `${envs.length > 1 ? '- ' : ''}${where}${allows(admitted)}; ${pick.words}`;
+    if (pkg && pick.version === newest) { line += `, the newest release (as of ${text(pkg.snapshot_date)})`; newestSaid = true; }
+    lines.push(`${line}.`);
   }
-  const note = snapshotNote(metadata, requirement.normalizedName, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));
-  if (note) md += `\n${escape(displayName(requirement.normalizedName))} ${requirement.specifier ? escape(requirement.specifier) : ''}: ${escape(note)}\n`;
-  md += '\n';
-  for (const finding of findings.filter((f) => contains(f.range, position))) {
-    md += `---\n\n**${finding.severity}** \`${finding.code}\`: ${escape(finding.message)}\n\n`;
-    if (finding.explanation) md += `${finding.explanation}\n\n`;
-    if (finding.sources?.length) md += `Sources:\n${finding.sources.map((s) => `- ${linkify(s)}`).join('\n')}\n\n`;
+  if (envs.length === 1) lines[lines.length - 1] += ` Installed with ${text(installerName(envs[0].installer))}.`;
+
+  const note = snapshotNote(ctx.metadata, name, VersionSet.fromSpecifierSet(requirement.specifier.replace(/\+[A-Za-z0-9.]+(?=,|$)/g, '')));
+  if (note) lines.push(`Every version this pin allows is ${text(note)}.`);
+  else if (pkg && newest && (!newestSaid || fits)) {
+    lines.push([...(newestSaid ? [] : [`Newest release: ${code(newest)} (as of ${text(pkg.snapshot_date)})`]),
+      ...(fits ? [`${newestSaid ? 'N' : 'n'}ewest that fits the other pins: ${code(fits)}`] : [])].join('; ') + '.');
   }
-  md += `[${escape(displayName(requirement.normalizedName))} on PyPI](https://pypi.org/project/${encodeURIComponent(requirement.normalizedName)}/)`;
-  return { value: md, range: requirement.range };
+
+  const here = findings.filter((f) => contains(f.range, position));
+  for (const finding of here) {
+    const rule = result.knowledgeFor(path).byCode.get(finding.code);
+    const reasons = [finding, ...(finding.reasons ?? [])];
+    const why = reasons.map((r) => {
+      const title = (r === finding ? rule : result.knowledgeFor(path).byCode.get(r.code))?.title ?? BUILT_IN_RULES[r.code]?.title;
+      return `**${SEVERITY[r.severity]}** (${code(r.code)})${title ? `: ${sentence(title)}` : ''} ${ruleLink(r.code, ctx)}`.trimEnd();
+    });
+    const fix = fixToApply(finding.fixes) ?? finding.fixes[0];
+    if (fix) why.push(`**Fix:** ${text(fix.title)}${fix.title.endsWith('.') ? '' : '.'}`);
+    // One paragraph per finding, its lines joined by hard breaks.
+    lines.push('---', why.join('\\\n'));
+  }
+  if (!here.length) lines.push(`[${text(displayName(name))} on PyPI](https://pypi.org/project/${encodeURIComponent(name)}/)`);
+  return { value: lines.join('\n\n'), range: requirement.range };
 }
 
-/** The top of the engine's fresh-install set, in words. */
-function freshText(fresh: VersionSet): string {
-  const upper = fresh.upperBound();
-  if (fresh.isEmpty()) return 'nothing (no version is admitted)';
-  if (!upper) return 'the newest release';
-  return upper.inclusive ? upper.version.toString() : `the newest release below ${upper.version.toString()}`;
+/** "Allows 0.21.0 and later" (a set in words, its versions as code). */
+function allows(admitted: VersionSet): string {
+  if (admitted.isEmpty()) return 'Allows no version';
+  if (admitted.isAll()) return 'Allows any version';
+  const words = describeSet(admitted);
+  return `Allows ${/^[<>=!~]/.test(words) || words.includes(',') ? code(words) : words.replace(/\d[\w.+!]*/g, (v) => code(v))}`;
 }
 
-function escape(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+\-!|<>])/g, '\\$1');
+/** What a new install would pick for this pin alone: the newest release the snapshot lists that the pin allows. */
+function picked(admitted: VersionSet, pkg: PackageMetadata | undefined): { words: string; version?: string } {
+  if (admitted.isEmpty()) return { words: 'pip installs nothing' };
+  if (pkg) {
+    const known = [...new Set([...expandEntries(pkg).filter((r) => !r.yanked).map((r) => r.version), ...(pkg.registry_newest ? [pkg.registry_newest] : [])])];
+    const pick = admitted.newestAdmitted(known)?.toString();
+    if (pick) return { words: `a new install today would pick ${code(pick)}`, version: pick };
+  }
+  const upper = admitted.upperBound();
+  if (!upper) return { words: 'a new install today would pick the newest release' };
+  const v = upper.version.toString();
+  return upper.inclusive ? { words: `a new install today would pick ${code(v)}`, version: v } : { words: `a new install today would pick the newest release below ${code(v)}` };
 }
 
-/** `owner/repo#123` and `owner/repo path@sha` become GitHub links; URLs stay links. */
-function linkify(source: string): string {
-  const issue = /^([\w.-]+\/[\w.-]+)#(\d+)(.*)$/.exec(source);
-  if (issue) return `[${issue[1]}#${issue[2]}](https://github.com/${issue[1]}/issues/${issue[2]})${escape(issue[3])}`;
-  const file = /^([\w.-]+\/[\w.-]+) (\S+)@([0-9a-f]{7,40})(.*)$/.exec(source);
-  if (file) return `[${file[1]} ${file[2]}@${file[3].slice(0, 10)}](https://github.com/${file[1]}/blob/${file[3]}/${file[2]})${escape(file[4])}`;
-  return source.replace(/https?:\/\/\S+/g, (u) => `<${u}>`);
+/**
+ * The newest final release whose declared requirements (base ones, whatever the platform) each meet what this
+ * environment allows of that package, and that the environment's pinned releases of other packages accept. Only
+ * packages the snapshot describes are judged; undefined when none fits or the snapshot says nothing.
+ */
+export function newestFitting(pkg: PackageMetadata, env: Environment, metadata: MetadataProvider): string | undefined {
+  const self = pkg.name.toLowerCase().replace(/[-_.]+/g, '-');
+  // What the other pinned packages' allowed releases accept of this one (the union over those releases).
+  const accepted: VersionSet[] = [];
+  for (const [other, entry] of env.packages) {
+    if (other === self || entry.admitted.isAll() || !entry.pins.length) continue;
+    const meta = metadata.get(other);
+    if (!meta) continue;
+    const releases = expandEntries(meta).filter((r) => entry.admitted.contains(r.version)).slice(-200);
+    if (!releases.length) continue;
+    let union = VersionSet.empty();
+    for (const r of releases) {
+      const on = declaredRequirements(r)?.filter((d) => d.name === self && !d.extra);
+      union = union.union(on?.length ? on.reduce((s, d) => s.intersect(d.set), VersionSet.all()) : VersionSet.all());
+      if (union.isAll()) break;
+    }
+    if (!union.isAll()) accepted.push(union);
+  }
+  const records = expandEntries(pkg).filter((r) => !r.yanked && !parseVersion(r.version)?.isPrerelease)
+    .sort((a, b) => compareVersions(parseVersion(b.version)!, parseVersion(a.version)!));
+  for (const r of records) {
+    if (!accepted.every((s) => s.contains(r.version))) continue;
+    if (env.python && r.requires_python && !env.python.intersects(VersionSet.fromSpecifierSet(r.requires_python))) continue;
+    const declared = declaredRequirements(r)?.filter((d) => !d.extra) ?? [];
+    if (declared.every((d) => { const e = env.packages.get(d.name); return !e || e.admitted.intersects(d.set); })) return r.version;
+  }
+  return undefined;
+}
+
+/** The rule page: the full explanation and every source. */
+function ruleLink(ruleCode: string, ctx: HoverContext): string {
+  const link = ctx.ruleLink?.(ruleCode);
+  return link ? `[Sources](${link})` : '';
+}
+
+/** A rule title (Markdown already) as a sentence: with a full stop. */
+function sentence(title: string): string {
+  return /[.!?]$/.test(title) ? title : `${title}.`;
+}
+
+/** A code span that shows `s` exactly: no escapes inside, a longer fence when `s` has backticks. */
+export function code(s: string): string {
+  const runs = s.match(/`+/g)?.map((r) => r.length) ?? [];
+  const fence = '`'.repeat(runs.length ? Math.max(...runs) + 1 : 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+/** Plain text for Markdown: only the characters that would start markup are escaped. */
+function text(s: string): string {
+  return s.replace(/([\\`*_[\]<])/g, '\\$1');
 }

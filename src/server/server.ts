@@ -59,8 +59,11 @@ export interface ServerHost {
 }
 
 export interface InitializationOptions {
-  /** URI of the folder with one page per rule code (`<code>.md`): diagnostics link there. */
+  /** URI of the folder with one page per rule code (`<code>.md`): diagnostics and hovers link there. */
   docsBase?: string;
+  /** The link to a rule's page with `{code}` for the rule code, instead of `<docsBase>/<code>.md` (VS Code: a command
+   *  that shows the page rendered and read-only). */
+  ruleLink?: string;
   /** false in an untrusted workspace: rule files and install commands from it are ignored. */
   trusted?: boolean;
   /** The client answers mlPins/readFile and mlPins/findFiles (VS Code: remote and virtual file systems). */
@@ -270,11 +273,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (changed.length) publish(changed);
   }
 
-  function toDiagnostic(f: Finding, p: Project): Diagnostic {
+  function ruleLink(code: string): string | undefined {
+    if (options.ruleLink) return options.ruleLink.replace('{code}', encodeURIComponent(code));
     const docsBase = options.docsBase ?? host.docsBase;
+    return docsBase ? `${docsBase.replace(/\/$/, '')}/${code}.md` : undefined;
+  }
+
+  function toDiagnostic(f: Finding, p: Project): Diagnostic {
+    const href = ruleLink(f.code);
     return {
       range: f.range, severity: toSeverity(f.severity), source: SOURCE, code: f.code, message: f.message,
-      ...(docsBase ? { codeDescription: { href: `${docsBase.replace(/\/$/, '')}/${f.code}.md` } } : {}),
+      ...(href ? { codeDescription: { href } } : {}),
       ...(f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri: uriOfPath(r.path, p), range: r.range }, message: r.message })) } : {}),
     };
   }
@@ -588,7 +597,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!isManifest(uri)) return null;
     const p = project(projectKey(uri));
     await ensureFresh(p, token);
-    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), metadata());
+    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), { metadata: metadata(), ruleLink });
     return md ? { contents: { kind: 'markdown', value: md.value }, range: md.range } : null;
   });
 

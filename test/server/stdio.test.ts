@@ -182,11 +182,12 @@ describe('ml-pins server over stdio (pull diagnostics)', () => {
     assert.ok(Array.isArray(settings.models));
   });
 
-  test('hover: what the pin admits and what a fresh install takes', async () => {
+  test('hover: what the pin allows, what a new install picks, and the rule page', async () => {
     const hover = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: s.uri('requirements.txt') }, position: { line: 7, character: 3 } }) as Hover;
     const value = (hover.contents as { value: string }).value;
-    assert.match(value, /a fresh install takes/);
-    assert.match(value, /cached\\_download/);
+    assert.match(value, /a new install today would pick/);
+    assert.match(value, /`cached_download`/);
+    assert.match(value, /\[Sources\]\(https:\/\/example\.invalid\/rules\/hf-hub-cached-download\.md\)/);
   });
 
   test('executeCommand fix-all-in-workspace: one workspace/applyEdit that leaves the workspace clean', async () => {

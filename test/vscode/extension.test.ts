@@ -29,6 +29,23 @@ async function waitFor(uri: vscode.Uri, predicate: (ds: vscode.Diagnostic[]) => 
   }
 }
 
+/** A picture of the hover as VS Code shows it (with the diagnostic above it). */
+async function screenshotHover(doc: vscode.TextDocument, at: vscode.Position): Promise<void> {
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(at, at);
+  // Below the line, where it has the room to show whole (with the diagnostic above it).
+  const config = vscode.workspace.getConfiguration('editor');
+  await config.update('hover.above', false, vscode.ConfigurationTarget.Workspace);
+  try {
+    editor.revealRange(new vscode.Range(at.line - 3, 0, at.line - 3, 0), vscode.TextEditorRevealType.AtTop);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1500);
+    await screenshot('hover.png');
+  } finally {
+    await config.update('hover.above', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+}
+
 async function revert(doc: vscode.TextDocument): Promise<void> {
   await vscode.window.showTextDocument(doc);
   await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -47,7 +64,8 @@ suite('ML Pins in VS Code', () => {
     assert.equal(hub.severity, vscode.DiagnosticSeverity.Warning);
     assert.deepEqual([hub.range.start.line, hub.range.start.character, hub.range.end.line, hub.range.end.character], [13, 5, 13, 22]);
     assert.match(hub.message, /huggingface_hub 0\.26/);
-    assert.equal(typeof hub.code === 'object' && hub.code.target.path.endsWith('/docs/rules/hf-hub-cached-download.md'), true);
+    // The code links to the rule page, shown rendered (see 'rule pages open read-only and rendered').
+    assert.equal(typeof hub.code === 'object' && hub.code.target.toString(true), 'command:mlPins.showRule?["hf-hub-cached-download"]');
     const noIndex = ds.find((x) => codeOf(x) === 'torch-variant-no-index');
     assert.ok(noIndex, 'the ROCm pin without its index');
     assert.equal(noIndex.severity, vscode.DiagnosticSeverity.Error);
@@ -114,16 +132,52 @@ suite('ML Pins in VS Code', () => {
     }
   });
 
-  test('hover explains the finding and cites its sources', async () => {
+  test('hover: what the pin allows and picks, the why and fix in a line each, Sources to the rule page', async () => {
     const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
-    await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
+    const ds = await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(13, 8));
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    assert.match(text, /cached\\?_download/);
-    assert.match(text, /a fresh install takes/);
-    assert.match(text, /installed with pip/); // the environment's installer (a setuptools project)
-    assert.match(text, /Sources/);
-    assert.match(text, /pypi\.org\/project\/diffusers/);
+    const contents = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
+    const text = contents.map((c) => c.value).join('\n');
+    assert.match(text, /`diffusers>=0\.21\.0`/); // a code span, no escapes in it
+    assert.match(text, /Allows `0\.21\.0` and later; a new install today would pick/);
+    assert.match(text, /installed with pip/i); // the environment's installer (a setuptools project)
+    assert.match(text, /diffusers before 0\.29\.0 imports `cached_download`/);
+    assert.match(text, /\*\*Fix:\*\* Require diffusers>=0\.29\.0/);
+    assert.match(text, /\[Sources\]\(command:mlPins\.showRule\?/);
+    // Not repeated from the diagnostic VS Code shows above it, and no evidence dump.
+    const message = ds.find((x) => codeOf(x) === 'hf-hub-cached-download')!.message;
+    assert.ok(!text.includes(message.slice(0, 40)), text);
+    assert.doesNotMatch(text, /[0-9a-f]{10,}/);
+    assert.ok(text.split('\n').length <= 12, text);
+    // The link runs only the rule-page command (the client trusts that one command).
+    assert.ok(contents.some((c) => typeof c.isTrusted === 'object' && c.isTrusted.enabledCommands.includes('mlPins.showRule')), JSON.stringify(contents.map((c) => c.isTrusted)));
+    await screenshotHover(doc, new vscode.Position(13, 8));
+  });
+
+  test('rule pages open read-only and rendered, with a link to the online page', async () => {
+    const doc = await vscode.workspace.openTextDocument(file('pyproject.toml'));
+    const ds = await waitFor(doc.uri, (d) => d.some((x) => codeOf(x) === 'hf-hub-cached-download'), 'no warning');
+    const target = (ds.find((x) => codeOf(x) === 'hf-hub-cached-download')!.code as { target: vscode.Uri }).target;
+    // What VS Code does when the code link is clicked: run the command with the link's arguments.
+    await vscode.commands.executeCommand(target.path, ...JSON.parse(target.query));
+    const deadline = Date.now() + 10_000;
+    const preview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    while (!preview() && Date.now() < deadline) await sleep(100);
+    const tab = preview();
+    assert.ok(tab, `no Markdown preview; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    assert.match(tab.label, /hf-hub-cached-download/);
+    // No text editor on the page, and the page is a virtual document, not the file in the install folder.
+    assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && /hf-hub-cached-download/.test(t.input.uri.path)));
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.parse('ml-pins-rule:/hf-hub-cached-download.md'));
+    assert.match(page.getText(), /^# hf-hub-cached-download: /);
+    assert.match(page.getText(), /\[This page online\]\(https:\/\/github\.com\/ml-pins\/ml-pins\/blob\/main\/docs\/rules\/hf-hub-cached-download\.md\)/);
+    // Read-only: the page comes from a content provider, and no file system can write (or save) that scheme.
+    assert.notEqual(vscode.workspace.fs.isWritableFileSystem('ml-pins-rule'), true);
+    assert.equal(vscode.workspace.fs.isWritableFileSystem(doc.uri.scheme), true);
+    await sleep(2000); // the preview renders in its webview
+    await screenshot('rule-page.png');
+    await vscode.window.tabGroups.close(tab);
   });
 
   test('hover on a release newer than the metadata snapshot says so', async function () {

@@ -2,10 +2,8 @@
 // environment admits: see DESIGN in docs/rules.md. Every finding lands on a requirement the user wrote.
 // Each rule kind is evaluated by its own module in rules/; this file computes the shared version sets once and
 // dispatches on the kind.
-import type { VersionSet } from '../pep440/intervals';
-import type { CheckSettings } from './config';
 import type { Environment } from './environment';
-import type { CompiledRule, Knowledge } from './knowledge';
+import type { CompiledRule } from './knowledge';
 import { pythonMinors, withMetadata } from '../metadata/derive';
 import { computeSets } from './rules/sets';
 import type { EvalContext, PlacedFinding } from './rules/context';
@@ -66,11 +64,3 @@ function ruleMentions(rule: CompiledRule): string[] {
   }
 }
 
-/**
- * What a fresh install of `name` takes in `env`, as the rules judge it: the versions the environment admits, narrowed
- * by what the other pins' releases declare and by the newest releases the snapshot knows; pip takes the top of it.
- */
-export function freshInstallSet(env: Environment, name: string, knowledge: Knowledge, settings: CheckSettings): VersionSet | undefined {
-  const k = withMetadata(knowledge, env.packages.keys(), pythonMinors(settings.targetPython, env.python));
-  return computeSets(env, k, settings.targetPython).fresh.get(name);
-}

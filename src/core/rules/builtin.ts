@@ -1,0 +1,82 @@
+// The findings the engine builds itself (not from rules/*.json): a one-line title (hovers) and the explanation of
+// each (its rule page, docs/rules/<code>.md). One home, read by the hover and by scripts/gen-rule-docs.ts.
+
+export interface BuiltInRule {
+  title: string;
+  explanation: string;
+}
+
+export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
+  'inconsistent-pins': {
+    title: 'Two manifests of one project pin a package to versions that do not overlap',
+    explanation: 'The same package is pinned in two manifests of one project (pyproject.toml, requirement files, setup scripts, Dockerfiles) to sets of versions that do not overlap. Whichever file installs decides what you get, so environments drift apart. Pick one pin and make the others agree; each finding points at the other places.',
+  },
+  'conflicting-pins': {
+    title: 'The pins of a package in one environment allow no version',
+    explanation: 'Two requirements of one package in one environment (one file with what it includes, one `pip install` command, a pyproject\'s dependencies) allow no common version — `torchvision==0.15.2` next to `torchvision>=0.17.0`, or `torch===2.2.0` next to `torch==2.2.0+rocm5.7` — or one requirement allows none (`numpy>2,<1`). pip refuses the whole install (ResolutionImpossible). Reported at each pin that takes part; rules about that package are not evaluated until the pins agree, so no third package is blamed.',
+  },
+  'installed-conflict': {
+    title: 'An installed package does not meet what another installed package requires',
+    explanation: 'A package installed in the selected environment (`--environment`, or the interpreter VS Code uses) declares a requirement that another installed package does not meet, as `pip check` reports it: `torchvision 0.17.0 requires torch==2.2.0, but torch 2.3.0 is installed`. An exact pin that is not met is an error (such pins tie a compiled package to one release); a range, a warning. Requirements under a marker that the environment\'s Python or platform cannot decide are not judged. Reinstall the pinned set (`pip install -r requirements.txt`) or align the pins.',
+  },
+  'installed-drift': {
+    title: 'The installed version is not one the pin allows',
+    explanation: 'The selected environment has a version of a pinned package that the pin does not allow: the environment is out of date with the manifest (information). Reinstall from the manifest to bring it in line.',
+  },
+  'installed-missing': {
+    title: 'A package the manifest installs is not installed',
+    explanation: 'A package the manifest installs is not installed in the selected environment (information). Optional extras and dependency groups are not expected to be installed.',
+  },
+  'toml-syntax': {
+    title: 'pyproject.toml is not valid TOML',
+    explanation: 'pyproject.toml is not valid TOML 1.0. The diagnostic sits where the parser stopped; nothing else in the file is checked until it parses.',
+  },
+  'yaml-syntax': {
+    title: 'environment.yml is not valid YAML',
+    explanation: 'environment.yml is not valid YAML.',
+  },
+  'requirement-syntax': {
+    title: 'A requirement pip cannot read',
+    explanation: 'A requirement is neither valid PEP 508 nor a pip requirement-file line. pip would reject the whole file; ML Pins flags the line and reads the rest.',
+  },
+  'requirement-trailing-comma': {
+    title: 'A version specifier ends with a comma',
+    explanation: 'A version specifier ends with a comma (`numpy>=1.24,<2.0,`). packaging 22 and later, and so current pip, read the comma as nothing; the packaging 21 that older pip releases vendor (pip 23.2, for one) rejects the requirement as invalid, and pip then rejects the whole file. Remove the comma (the quick fix does).',
+  },
+  'unknown-option': {
+    title: 'An option pip does not know in a requirements file',
+    explanation: 'pip does not know this option in a requirements file and rejects the whole file.',
+  },
+  'include-missing': {
+    title: 'An included requirements file does not exist',
+    explanation: 'A `-r` / `-c` line names a file that does not exist (paths are relative to the including file).',
+  },
+  'include-cycle': {
+    title: 'Requirement files include each other',
+    explanation: 'Requirement files include each other in a cycle.',
+  },
+  'unreadable-file': {
+    title: 'A file that is not readable text',
+    explanation: 'The file is not text ML Pins can read (binary content or an encoding pip does not accept).',
+  },
+  'pyproject-schema': {
+    title: 'A pyproject.toml value of the wrong type',
+    explanation: 'A value in pyproject.toml has the wrong type for its key (for example `dependencies` as a string instead of an array).',
+  },
+  'declared-requirement': {
+    title: 'A pinned release declares a requirement the other pins do not meet',
+    explanation: 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment admits meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
+  },
+  'declared-python-unsupported': {
+    title: 'The pinned releases do not install on the project\'s Python',
+    explanation: 'The releases a pin admits do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
+  },
+  'config-invalid': {
+    title: '[tool.ml-pins] has a key or value ML Pins does not understand',
+    explanation: '`[tool.ml-pins]` has a key or value ML Pins does not understand, or a rule file it names is invalid.',
+  },
+  'resolution-conflict': {
+    title: 'pip cannot install these requirements together',
+    explanation: 'Resolving the environment the way pip does, over the declared metadata of every release (the metadata snapshot that ships with ML Pins, see docs/metadata.md), finds no set of versions that meets every requirement on any Python the project may run on. The message is the derivation, in uv\'s words; each pin it rests on carries the finding, with the others as related information. The quick fixes raise pins to releases that resolve. Reported by the CLI (`ml-pins check`).',
+  },
+};
