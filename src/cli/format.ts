@@ -1,5 +1,6 @@
 // Output formats of `ml-pins check`: text for people, JSON (a versioned contract), SARIF 2.1.0 for code scanning,
 // GitHub Actions workflow commands (annotations) for plain CI runs.
+import { groupBy } from '../core/collections';
 import { fixToApply } from '../core/engine/applicability';
 import type { FileReport } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -108,7 +109,7 @@ export function toSarif(files: readonly FileReport[], display: PathFn, knowledge
         description: { text: fix.title },
         // SARIF has no applicability of its own: a property, as `ml-pins fix` grades the fix.
         properties: { applicability: fix.applicability },
-        artifactChanges: groupBy(fix.edits, (e) => e.path).map(([path, edits]) => ({
+        artifactChanges: [...groupBy(fix.edits, (e) => e.path)].map(([path, edits]) => ({
           artifactLocation: { uri: encodeURI(display(path)) },
           replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
         })),
@@ -124,12 +125,6 @@ export function toSarif(files: readonly FileReport[], display: PathFn, knowledge
       results,
     }],
   }, null, 2);
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
-  const map = new Map<string, T[]>();
-  for (const i of items) map.set(key(i), [...(map.get(key(i)) ?? []), i]);
-  return [...map];
 }
 
 // GitHub Actions workflow commands (https://docs.github.com/actions/reference/workflow-commands-for-github-actions):

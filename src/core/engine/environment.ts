@@ -5,6 +5,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
 import { isDockerfilePath } from '../manifests/script';
+import { groupBy } from '../collections';
 import { fileName } from '../paths';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 import type { Platform } from './config';
@@ -376,15 +377,3 @@ function pythonRange(manifest: ParsedManifest): { set: VersionSet; source?: Envi
   const { specifier, range } = manifest.requiresPython;
   return { set: VersionSet.fromSpecifierSet(specifier), source: { path: manifest.path, requirement: { specifier, range } } };
 }
-
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
