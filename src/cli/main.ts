@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
-import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
+import { ACCELERATORS, ADMITTED_LEVELS, PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import { resolutionFindings } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -106,9 +106,12 @@ async function main(argv: string[]): Promise<number> {
   const failOn = values['fail-on'] ?? 'error';
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
   if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
-  if (values.accelerator !== undefined && !['cpu', 'cuda', 'rocm', 'mps', 'auto'].includes(values.accelerator)) throw new UsageError('--accelerator must be cpu, cuda, rocm, mps or auto');
-  if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
-  if (values.platform !== undefined && !(PLATFORMS as readonly string[]).includes(values.platform)) throw new UsageError('--platform must be linux, windows or macos');
+  const oneOf = (flag: string, allowed: readonly string[], value: string | undefined) => {
+    if (value !== undefined && !allowed.includes(value)) throw new UsageError(`--${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
+  };
+  oneOf('accelerator', ACCELERATORS, values.accelerator);
+  oneOf('admitted', ADMITTED_LEVELS, values.admitted);
+  oneOf('platform', PLATFORMS, values.platform);
   const cwd = process.cwd();
   const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');

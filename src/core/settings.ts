@@ -1,7 +1,7 @@
 // The editor settings: one schema for the VS Code extension (package.json contributes.configuration, checked by a
 // unit test against SETTINGS_DEFAULTS) and the language server (workspace/configuration, section `mlPins`).
 // Whatever a client sends is validated here: a wrong type falls back to the default, it never throws.
-import type { Accelerator, AdmittedLevel, CheckSettings, SeverityOverride } from './engine/config';
+import { ACCELERATORS, ADMITTED_LEVELS, isOneOf, SEVERITY_OVERRIDES, type Accelerator, type AdmittedLevel, type CheckSettings, type SeverityOverride } from './engine/config';
 
 export const SETTINGS_SECTION = 'mlPins';
 
@@ -32,9 +32,6 @@ export interface EditorSettings extends CheckSettings {
   hubUrl: string;
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const ADMITTED = new Set(['warning', 'information', 'off']);
-const ACCELERATORS = new Set(['auto', 'cpu', 'cuda', 'rocm', 'mps']);
 const MAX_LIST = 1000;
 
 const strings = (v: unknown): string[] =>
@@ -43,7 +40,7 @@ const strings = (v: unknown): string[] =>
 function overrides(v: unknown): Record<string, SeverityOverride> {
   const out: Record<string, SeverityOverride> = {};
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
-  for (const [code, sev] of Object.entries(v).slice(0, MAX_LIST)) if (typeof sev === 'string' && SEVERITIES.has(sev)) out[code] = sev as SeverityOverride;
+  for (const [code, sev] of Object.entries(v).slice(0, MAX_LIST)) if (isOneOf(SEVERITY_OVERRIDES, sev)) out[code] = sev;
   return out;
 }
 
@@ -61,9 +58,9 @@ export function settingsFrom(raw: unknown, trusted: boolean): EditorSettings {
     enable: typeof r.enable === 'boolean' ? r.enable : SETTINGS_DEFAULTS.enable,
     disabledRules: strings(r.disabledRules),
     severityOverrides: overrides(r.severityOverrides),
-    admitted: (ADMITTED.has(admitted) ? admitted : SETTINGS_DEFAULTS.admittedCombinations) as AdmittedLevel,
+    admitted: isOneOf(ADMITTED_LEVELS, admitted) ? admitted : SETTINGS_DEFAULTS.admittedCombinations,
     targetPython: /^3\.\d+$/.test(targetPython) ? targetPython : undefined,
-    accelerator: (ACCELERATORS.has(accelerator) ? accelerator : SETTINGS_DEFAULTS.accelerator) as Accelerator,
+    accelerator: isOneOf(ACCELERATORS, accelerator) ? accelerator : SETTINGS_DEFAULTS.accelerator,
     ruleFiles: trusted ? strings(r.ruleFiles) : [],
     models: strings(r.models),
     installCommand: trusted ? strings(r.installCommand) : [],

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ACCELERATORS, ADMITTED_LEVELS, SEVERITY_OVERRIDES } from '../../src/core/engine/config';
 import { SETTINGS_DEFAULTS, SETTINGS_SECTION, settingsFrom } from '../../src/core/settings';
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
@@ -13,6 +14,13 @@ test('package.json contributes exactly the settings of the shared schema, with i
   const names = Object.keys(props).map((k) => k.replace(`${SETTINGS_SECTION}.`, '')).sort();
   assert.deepEqual(names, Object.keys(SETTINGS_DEFAULTS).sort());
   for (const [name, value] of Object.entries(SETTINGS_DEFAULTS)) assert.deepEqual(props[`${SETTINGS_SECTION}.${name}`].default, value, name);
+});
+
+test('package.json allows exactly the values the settings reader, [tool.ml-pins] and the CLI accept', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { enum?: string[]; additionalProperties?: { enum?: string[] } }>;
+  assert.deepEqual(props[`${SETTINGS_SECTION}.accelerator`].enum, [...ACCELERATORS]);
+  assert.deepEqual(props[`${SETTINGS_SECTION}.admittedCombinations`].enum, [...ADMITTED_LEVELS]);
+  assert.deepEqual(props[`${SETTINGS_SECTION}.severityOverrides`].additionalProperties?.enum, [...SEVERITY_OVERRIDES]);
 });
 
 test('settingsFrom: defaults, validation, and trust', () => {
