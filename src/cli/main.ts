@@ -15,7 +15,7 @@ import { bundledMetadata } from '../node/metadata';
 import { displayPath, loadProject, type LoadOptions } from '../node/project';
 import { writeFixes } from '../node/write';
 import { metadataCommand } from './metadata';
-import { resolutionText, resolveEnvironments, snapshotSource } from './resolve';
+import { indexedFiles, resolutionText, resolveEnvironments, snapshotSource } from './resolve';
 import { summarize, toGithub, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -23,6 +23,7 @@ const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-d
 
 const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--resolve]
+                [--verify-hashes]
   ml-pins fix [paths...] [--dry-run] [--unsafe-fixes]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
@@ -47,10 +48,15 @@ Options:
   --offline             resolve: use the bundled metadata snapshot only, never an index
   --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
                         where nothing installs together)
+  --verify-hashes       check: ask the indexes a hash-locked requirement file names (or PyPI) which files each
+                        pinned version has, and report --hash values that match none (without it, only the
+                        index cache that resolve keeps is read)
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --unsafe-fixes        fix: also apply fixes that need review (another build, another pin's version) where a
                         finding has no safe fix; fixes that choose between contradicting pins stay manual
   --allow-outside       read files that includes name outside the paths checked, and let fix write there
+  --untrusted           the files come from someone you do not trust (a pull request in CI): the project's own
+                        allow-includes-outside setting is ignored, so nothing outside the paths checked is read
   --max-file-size <MB>  files larger than this are not read (default 20)
   --no-color            plain text output
   -h, --help            this help
@@ -87,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
         'unsafe-fixes': { type: 'boolean' },
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
+        'verify-hashes': { type: 'boolean' },
         'allow-outside': { type: 'boolean' },
+        untrusted: { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -115,7 +123,8 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
-  const load = { allowOutside: values['allow-outside'] === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
+  if (values.untrusted && values['allow-outside']) throw new UsageError('--untrusted and --allow-outside cannot be used together');
+  const load = { allowOutside: values['allow-outside'] === true, untrusted: values.untrusted === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
   const settings: CheckSettings = {
     ...(values.environment !== undefined ? { environment: await readInstalledEnvironment(values.environment, cwd) } : {}),
     platform: values.platform as Platform | undefined,
@@ -137,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
         const source = snapshotSource(process.env.ML_PINS_METADATA_DIR);
         input.environmentFindings = (env, c) => resolutionFindings(env, { source, ...c });
       }
+      input.indexedFiles = indexedFiles({ online: values['verify-hashes'] === true });
       const result = await checkProject(input);
       const out = format === 'json' ? toJson(result.files, display)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)

@@ -1,9 +1,10 @@
 // `ml-pins resolve`: per environment, the versions pip would install, or the explained conflict. Metadata comes from
 // the indexes the manifest names (`--index-url` in a requirement file, uv / Poetry sources), else PIP_INDEX_URL or
 // PyPI, with the bundled snapshot underneath; `--offline` uses the snapshot only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../core/engine/environment';
+import type { IndexedFile, IndexedFilesLookup } from '../core/engine/hashes';
 import type { PackageMetadata } from '../core/metadata/types';
 import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult } from '../core/resolver';
 import { normalizeName } from '../core/text';
@@ -96,7 +97,7 @@ export function pipConfig(vars: Record<string, string | undefined>): { indexUrl?
 }
 
 /** The indexes pip would read for this environment, primary first: the manifest's, then PIP_* variables, pip.conf. */
-export function indexesOf(env: Environment, vars: Record<string, string | undefined>): string[] {
+export function indexesOf(env: Pick<Environment, 'indexes'>, vars: Record<string, string | undefined>): string[] {
   const conf = pipConfig(vars);
   let primary: string | undefined = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
   const extra = vars.PIP_EXTRA_INDEX_URL !== undefined ? vars.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean) : [...conf.extra];
@@ -108,6 +109,29 @@ export function indexesOf(env: Environment, vars: Record<string, string | undefi
   }
   if (noIndex) return [];
   return [primary ?? PYPI, ...extra.filter((u) => u !== primary)];
+}
+
+/**
+ * What `check` compares `--hash` values with: the files the indexes a requirement file names (else PIP_INDEX_URL,
+ * pip.conf, PyPI) list for a package. From the index cache only, unless `online` (`check --verify-hashes`); undefined
+ * when there is neither a cache nor leave to ask.
+ */
+export function indexedFiles(o: { online: boolean; env?: Record<string, string | undefined> }): IndexedFilesLookup | undefined {
+  const vars = o.env ?? process.env;
+  const dir = cacheDir(vars);
+  if (!o.online && (!dir || !existsSync(dir))) return undefined;
+  const clients = new Map<string, IndexClient>();
+  const answers = new Map<string, Promise<{ index: string; files: IndexedFile[] } | undefined>>();
+  return (name, manifest) => {
+    const indexes = indexesOf(manifest, vars);
+    if (!indexes.length) return Promise.resolve(undefined);
+    const key = indexes.join('\n');
+    let client = clients.get(key);
+    if (!client) clients.set(key, (client = new IndexClient({ indexes, timeoutMs: 8000, cacheDir: dir, offline: !o.online })));
+    let answer = answers.get(`${key}\n${name}`);
+    if (!answer) answers.set(`${key}\n${name}`, (answer = client.files(name)));
+    return answer;
+  };
 }
 
 export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {

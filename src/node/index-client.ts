@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { IndexedFile } from '../core/engine/hashes';
 import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
 import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { compareVersions, parseVersion } from '../core/pep440';
@@ -50,6 +51,8 @@ export interface IndexClientOptions {
   timeoutMs?: number;
   /** Metadata files fetched at once. */
   concurrency?: number;
+  /** Never ask the network: answer from the cache, however old (`check` without --verify-hashes). */
+  offline?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -61,6 +64,8 @@ interface FileInfo {
   requiresPython?: string;
   yanked?: string;
   metadata: boolean;
+  /** Algorithm -> lowercase hex digest (PEP 691 `hashes`, or the `#sha256=` fragment of a PEP 503 link). */
+  hashes: Record<string, string>;
 }
 
 /** The URL without user:password, for messages. */
@@ -150,10 +155,11 @@ export class IndexClient {
     const cache = this.options.cacheDir ? join(this.options.cacheDir, `${createHash('sha256').update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
     const cached = cache ? readCache(cache) : undefined;
     const now = Date.now();
-    if (cached && (immutable || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
+    if (cached && (immutable || this.options.offline || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
       this.cacheHits++;
       return cached;
     }
+    if (this.options.offline) return undefined;
     this.log.push(redactUrl(url));
     const conditional: Record<string, string> = {};
     if (cached?.etag) conditional['if-none-match'] = cached.etag;
@@ -184,22 +190,7 @@ export class IndexClient {
   /** What the indexes declare for one package; undefined when no index knows it (or none answers). */
   async package(rawName: string): Promise<PackageMetadata | undefined> {
     const name = normalizeName(rawName);
-    const files = new Map<string, FileInfo[]>();
-    for (const index of this.options.indexes) {
-      const base = index.replace(/\/+$/, '');
-      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
-      if (!page || page.status !== 200) continue;
-      const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
-      for (const f of list) {
-        const v = versionFromFilename(f.filename, name);
-        const parsed = v ? parseVersion(v) : null;
-        if (!parsed) continue;
-        const key = String(parsed);
-        const at = files.get(key) ?? [];
-        at.push({ ...f, index: base });
-        files.set(key, at);
-      }
-    }
+    const files = await this.listFiles(name);
     if (!files.size) return undefined;
     const versions = [...files.keys()].sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
     const releases: ReleaseEntry[] = new Array(versions.length);
@@ -216,6 +207,37 @@ export class IndexClient {
       format: 1, name, snapshot_date: new Date().toISOString().slice(0, 10),
       complete_through: versions[versions.length - 1], releases,
     };
+  }
+
+  /** Every file the indexes list for a package, by version (normalized), each with the index that lists it. */
+  private async listFiles(name: string): Promise<Map<string, FileInfo[]>> {
+    const files = new Map<string, FileInfo[]>();
+    for (const index of this.options.indexes) {
+      const base = index.replace(/\/+$/, '');
+      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
+      if (!page || page.status !== 200) continue;
+      const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
+      for (const f of list) {
+        const v = versionFromFilename(f.filename, name);
+        const parsed = v ? parseVersion(v) : null;
+        if (!parsed) continue;
+        const key = String(parsed);
+        const at = files.get(key) ?? [];
+        at.push({ ...f, index: base });
+        files.set(key, at);
+      }
+    }
+    return files;
+  }
+
+  /** The files the indexes list for a package with their hashes (what `check` compares `--hash` values with);
+   *  undefined when no index lists the package. */
+  async files(rawName: string): Promise<{ index: string; files: IndexedFile[] } | undefined> {
+    const byVersion = await this.listFiles(normalizeName(rawName));
+    if (!byVersion.size) return undefined;
+    const files = [...byVersion].flatMap(([version, list]) => list.map((f) => ({ version, filename: f.filename, hashes: f.hashes })));
+    const indexes = [...new Set([...byVersion.values()].flat().map((f) => redactUrl(f.index ?? '')))];
+    return { index: indexes.join(', '), files };
   }
 
   private async release(name: string, version: string, files: FileInfo[], index: string): Promise<ReleaseEntry> {
@@ -276,7 +298,18 @@ function filesFromJson(text: string, base: string): FileInfo[] {
       filename: f.filename, url: resolveUrl(f.url, base),
       requiresPython: typeof f['requires-python'] === 'string' ? f['requires-python'] : undefined,
       yanked: yankedValue(f.yanked), metadata: meta === true || (typeof meta === 'object' && meta !== null),
+      hashes: hashesOf(f.hashes),
     });
+  }
+  return out;
+}
+
+/** PEP 691 `hashes` (algorithm -> hex digest), checked and lower-cased. */
+function hashesOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v || typeof v !== 'object') return out;
+  for (const [alg, hex] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof hex === 'string' && /^[0-9a-f]+$/i.test(hex) && /^[a-z0-9]+$/i.test(alg)) out[alg.toLowerCase()] = hex.toLowerCase();
   }
   return out;
 }
@@ -299,6 +332,7 @@ function filesFromHtml(text: string, base: string): FileInfo[] {
       filename, url, requiresPython: attrs.get('data-requires-python'),
       yanked: attrs.has('data-yanked') ? attrs.get('data-yanked') ?? '' : undefined,
       metadata: meta !== undefined && meta !== 'false',
+      hashes: hashesOf(Object.fromEntries([/#([a-z0-9]+)=([0-9a-f]+)$/i.exec(href)?.slice(1) ?? []].filter((kv) => kv.length === 2))),
     });
   }
   return out;

@@ -17,6 +17,9 @@ export interface LoadOptions {
   allowOutside?: boolean;
   /** Size cap of every file read (bytes). */
   maxFileBytes?: number;
+  /** The files come from someone not trusted (a pull request in CI, --untrusted): the project's own opt-in to reading
+   *  outside (`allow-includes-outside` in [tool.ml-pins]) is ignored, as in an untrusted VS Code workspace. */
+  untrusted?: boolean;
 }
 
 /** A decoded file, or the finding that says why it could not be read. */
@@ -32,7 +35,7 @@ export async function loadProject(paths: string[], cwd: string, knowledge: Knowl
     return (await isFolder(abs)) ? abs : dirname(abs);
   }));
   const real = await realRoots(rootsAbs);
-  const allowOutside = options.allowOutside === true || settings?.allowIncludesOutside === true;
+  const allowOutside = options.allowOutside === true || (!options.untrusted && settings?.allowIncludesOutside === true);
   /** Reads a file an include names: a symlink inside the folder that leads out of it is refused like a path. */
   const readOther = async (enginePath: string, opts?: { allowOutside?: boolean }): Promise<string | undefined> => {
     if (!allowOutside && !opts?.allowOutside) {
@@ -68,7 +71,7 @@ export async function loadProject(paths: string[], cwd: string, knowledge: Knowl
   return {
     files, readFile: readOther, fileExists, loadRuleFile: (p: string) => readOther(p), knowledge,
     settings: { ...settings, allowIncludesOutside: allowOutside || undefined },
-    roots: rootsAbs.map(toEnginePath), trusted: true,
+    roots: rootsAbs.map(toEnginePath), trusted: !options.untrusted,
   };
 }
 

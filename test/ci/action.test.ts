@@ -4,7 +4,7 @@
 // SARIF 2.1.0 schema.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -84,6 +84,26 @@ describe('action.yml', () => {
     const bad = runStep(step('check'), checkEnv({ paths: 'examples/seed-project', failOn: 'sometimes', sarif }));
     assert.equal(bad.outputs['exit-code'], '2');
     assert.match(bad.stderr, /--fail-on must be error, warning or never/);
+  });
+
+  test('a pull request cannot opt itself into reading outside the repository: the action checks with --untrusted', { skip: !existsSync(join(root, 'dist/cli.js')) && 'dist/cli.js is not built' }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-action-untrusted-'));
+    mkdirSync(join(dir, 'common'));
+    mkdirSync(join(dir, 'repo'));
+    writeFileSync(join(dir, 'common/base.txt'), './outside-the-repository\n');
+    writeFileSync(join(dir, 'repo/requirements.txt'), '-r ../common/base.txt\n');
+    writeFileSync(join(dir, 'repo/pyproject.toml'), '[project]\nname = "x"\nversion = "1"\n[tool.ml-pins]\nallow-includes-outside = true\n');
+    assert.equal(action.inputs.untrusted.default, 'true');
+    const run = (untrusted: string) => {
+      const sarif = join(dir, `out-${untrusted}.sarif`);
+      const r = runStep(step('check'), { ...checkEnv({ paths: 'repo', failOn: 'never', sarif }), ML_PINS_UNTRUSTED: untrusted }, dir);
+      assert.equal(r.outputs['exit-code'], '0', r.stderr);
+      return readFileSync(sarif, 'utf8') + r.stdout;
+    };
+    const safe = run(action.inputs.untrusted.default!);
+    assert.ok(!safe.includes('outside-the-repository'), safe);
+    assert.match(safe, /outside the checked folder/);
+    assert.match(run('false'), /outside-the-repository/, 'untrusted: false honours the project\'s setting');
   });
 
   test('the last step fails the job with the check\'s exit code', () => {

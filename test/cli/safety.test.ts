@@ -72,6 +72,24 @@ describe('includes outside the checked folder', () => {
     assert.match(r.stdout, /common\/base\.txt:1:1 warning local-path-missing/);
   });
 
+  test('--untrusted ignores the project\'s own allow-includes-outside (a pull request cannot opt itself in)', () => {
+    const dir = project({
+      'common/base.txt': './no-project-here\n',
+      'proj/requirements.txt': '-r ../common/base.txt\ntorch==2.2.0\n',
+      'proj/pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.ml-pins]\nallow-includes-outside = true\n',
+    });
+    const trusting = cli(['check', 'proj', '--format', 'sarif'], dir);
+    assert.match(trusting.stdout, /no-project-here/, 'without --untrusted the project opts itself in (what the flag is for)');
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const r = cli(['check', 'proj', '--untrusted', '--format', format], dir);
+      assert.ok(!r.stdout.includes('no-project-here'), `${format} read the file outside:\n${r.stdout}`);
+      assert.match(r.stdout, /outside the checked folder/, format);
+    }
+    const both = cli(['check', 'proj', '--untrusted', '--allow-outside'], dir);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--untrusted and --allow-outside cannot be used together/);
+  });
+
   test('an unparsable line is quoted at most 80 characters, with credentials redacted', () => {
     const long = `https://user:${SECRET}@example.com/x ${'word '.repeat(60)}`;
     const dir = project({ 'requirements.txt': `${long}\nthis is not valid at all ${'x'.repeat(200)}\n` });

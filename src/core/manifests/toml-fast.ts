@@ -1,10 +1,11 @@
 // A fast reader for the common shape of pyproject.toml: `[table]` / `[[array]]` headers with bare keys, and
-// `key = value` lines whose value is a one-line string without escapes, a boolean, or an array of such strings over
-// any number of lines (comments and trailing commas included). It builds the same AST nodes toml-eslint-parser
-// builds (types, values, ranges, resolved keys; no tokens, comments or `loc`, which no reader uses). Anything else
-// (escapes, multi-line strings, numbers, dates, inline tables, dotted or quoted keys, a table defined twice or
-// extended out of order, control characters, a carriage return outside CRLF) makes it give up (undefined), and the
-// full parser reads the document. It accepts only documents that are valid TOML 1.0, so it never hides an error.
+// `key = value` lines whose value is a one-line string without escapes, a boolean, a decimal integer, or an array of
+// such strings over any number of lines (comments and trailing commas included). It builds the same AST nodes
+// toml-eslint-parser builds (types, values, ranges, resolved keys; no tokens, comments or `loc`, which no reader uses).
+// Anything else (escapes, multi-line strings, other numbers, dates, inline tables, dotted or quoted keys, a table
+// defined twice or extended out of order, control characters, a carriage return outside CRLF) makes it give up
+// (undefined), and the full parser reads the document. It accepts only documents that are valid TOML 1.0, so it never
+// hides an error.
 import type { AST } from 'toml-eslint-parser';
 
 type Range = [number, number];
@@ -217,6 +218,7 @@ class FastReader {
       this.i = start + 5;
       return { type: 'TOMLValue', kind: 'boolean', value: false, range: [start, start + 5] } as unknown as AST.TOMLValue;
     }
+    if ((c >= 48 && c <= 57) || c === 43 /* + */ || c === 45 /* - */) return this.integer(start);
     if (c === 91 /* [ */ && arrays) {
       this.i++;
       const elements: (AST.TOMLValue | AST.TOMLArray)[] = [];
@@ -238,6 +240,30 @@ class FastReader {
   }
 
   /** `true` must not run on into more characters (`trueish`). */
+  /** A decimal integer (`42`, `-7`, `1_000`) of at most 15 digits, so that its number is exact; anything else that
+   *  starts like a number (floats, dates, hex, leading zeros, a signed zero) is left to the full parser. */
+  private integer(start: number): AST.TOMLValue {
+    const text = this.text;
+    let i = start;
+    const sign = text.charCodeAt(i);
+    if (sign === 43 || sign === 45) i++;
+    const first = text.charCodeAt(i);
+    if (!(first >= 49 && first <= 57) && !(first === 48 && i === start)) throw GIVE_UP; // 1-9, or an unsigned 0
+    let digits = 1;
+    for (i++; ; i++) {
+      const d = text.charCodeAt(i);
+      if (d >= 48 && d <= 57) { if (first === 48) throw GIVE_UP; digits++; continue; }
+      if (d === 95 /* _ */) { const e = text.charCodeAt(i + 1); if (e >= 48 && e <= 57 && first !== 48) continue; throw GIVE_UP; }
+      break;
+    }
+    // At the very end of the text the parser gives `0` an empty range: a number there is left to it.
+    if (digits > 15 || i >= text.length || !this.wordEnds(i)) throw GIVE_UP;
+    this.i = i;
+    const written = text.slice(start, i).replace(/_/g, '');
+    return { type: 'TOMLValue', kind: 'integer', value: Number(written), get bigint() { return BigInt(written); }, get number() { return written; },
+      range: [start, i] } as unknown as AST.TOMLValue;
+  }
+
   private wordEnds(at: number): boolean {
     const c = this.text.charCodeAt(at);
     return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13 || c === 35 || c === 44 || c === 93;

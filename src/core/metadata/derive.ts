@@ -6,7 +6,7 @@ import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
 import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
-import { declaredNames, declaredRequirements, pythonsOf, variantsOf, type MetadataProvider } from './provider';
+import { declaredNames, lineApplies, pythonsOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
 import type { PackageMetadata, ReleaseEntry } from './types';
 
 /** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
@@ -33,8 +33,9 @@ interface Overlay {
 const overlays = new WeakMap<Knowledge, Map<string, Overlay>>();
 
 /**
- * The knowledge base with the snapshot's facts for `names` (and what they declare, two levels deep) in place of the
- * hand rows, for the given Python minors. Extended lazily and cached per base and Python set: a project's
+ * The knowledge base with the snapshot's facts for `names` (and what they always install, two levels deep, as
+ * computeSets follows implicit installs; a package only an extra brings in is derived when a check names it) in place
+ * of the hand rows, for the given Python minors. Extended lazily and cached per base and Python set: a project's
  * environments share one overlay.
  */
 export function withMetadata(base: Knowledge, names: Iterable<string>, minors: readonly string[]): Knowledge {
@@ -109,20 +110,37 @@ function devZero(version: string): string {
 interface Declared { name: string; extra?: string; set: VersionSet; spec: string; text: string }
 
 /** What one release declares of each package under every minor: the union of the per-Python sets; present only
- *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. */
-function declaredAcross(entry: ReleaseEntry, minors: readonly string[]):
-  Map<string, Declared> | undefined {
-  if (!entry.requires_dist) return undefined;
-  let out: Map<string, Declared> | undefined;
+ *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. Only the lines whose
+ *  markers read the Python version are evaluated per minor, and minors that answer them alike are read once. */
+function declaredAcross(entry: ReleaseEntry, minors: readonly string[]): Map<string, Declared> {
+  const lines: { line: RequirementLine; extra?: string; fixed?: boolean }[] = [];
+  for (const text of entry.requires_dist ?? []) {
+    const line = requirementLine(text);
+    if (!line || line.url) continue;
+    if (!line.extras.length) lines.push({ line });
+    else for (const extra of line.extras) lines.push({ line, extra });
+  }
+  const envOf = (m: string): Partial<MarkerEnvironment> => ({ python_version: m, implementation_name: 'cpython', platform_python_implementation: 'CPython' });
+  // Lines whose answer is the same under every minor are decided once.
+  const first = envOf(minors[0] ?? '');
+  for (const l of lines) if (!l.line.pythonDependent) l.fixed = lineApplies(l.line, first, l.extra);
+  const classes = new Map<string, boolean[]>();
   for (const m of minors) {
-    const env: Partial<MarkerEnvironment> = { python_version: m, implementation_name: 'cpython', platform_python_implementation: 'CPython' };
+    const env = envOf(m);
+    const answers = lines.map((l) => l.fixed ?? lineApplies(l.line, env, l.extra));
+    const key = answers.map((a) => (a ? '1' : '0')).join('');
+    if (!classes.has(key)) classes.set(key, answers);
+  }
+  let out: Map<string, Declared> | undefined;
+  for (const answers of classes.values()) {
     const here = new Map<string, Declared>();
-    for (const r of declaredRequirements(entry, env) ?? []) {
-      const key = r.extra ? `${r.name}[${r.extra}]` : r.name;
+    lines.forEach(({ line, extra }, i) => {
+      if (!answers[i]) return;
+      const key = extra ? `${line.name}[${extra}]` : line.name;
       const seen = here.get(key);
-      const set = seen ? seen.set.intersect(r.set) : r.set;
-      here.set(key, { name: r.name, extra: r.extra, set, spec: seen ? set.toString() : r.specifier, text: seen ? `${seen.text}, ${r.text}` : r.text });
-    }
+      const set = seen ? seen.set.intersect(line.set) : line.set;
+      here.set(key, { name: line.name, extra, set, spec: seen ? set.toString() : line.specifier, text: seen ? `${seen.text}, ${line.text}` : line.text });
+    });
     if (!out) { out = here; continue; }
     for (const [key, v] of out) {
       const h = here.get(key);
@@ -163,10 +181,9 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const installs: { versions: VersionSet; packages: string[] }[] = [];
     const sources = new Map<string, Set<string>>();
     for (const { entry, set, raw } of withDist) {
-      const declared = declaredAcross(entry, minors)!;
+      const declared = declaredAcross(entry, minors);
       const always: string[] = [];
       for (const d of declared.values()) {
-        mentioned.push(d.name);
         if (!d.extra) always.push(d.name);
         if (d.set.isAll()) continue;
         const row: CompiledRow = {
@@ -181,6 +198,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
         sources.set(d.name, s);
       }
       if (always.length) installs.push({ versions: set, packages: [...new Set(always)] });
+      mentioned.push(...always);
     }
     const compiledList: CompiledRequires[] = [];
     for (const [dep, rows] of byDep) {

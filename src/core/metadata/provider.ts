@@ -2,7 +2,7 @@
 // a provider hands it package files (src/node/metadata.ts reads metadata/ on demand; the web build preloads them).
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseRequirement, type Marker, type MarkerEnvironment, type MarkerNode } from '../pep508';
+import { evaluateMarker, markerVariables, parseRequirement, type Marker, type MarkerEnvironment, type MarkerNode } from '../pep508';
 import { normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord } from './types';
 
 export interface MetadataProvider {
@@ -108,14 +108,57 @@ export interface DeclaredRequirement {
   text: string;
 }
 
-const parsedCache = new Map<string, ReturnType<typeof parseRequirement>>();
-function parseCached(text: string): ReturnType<typeof parseRequirement> {
-  let p = parsedCache.get(text);
-  if (!p) {
-    if (parsedCache.size > 20000) parsedCache.clear();
-    parsedCache.set(text, (p = parseRequirement(text)));
+/** One Requires-Dist line, read once: releases repeat the same lines thousands of times, and every Python minor and
+ *  every check asks again. */
+export interface RequirementLine {
+  /** PEP 503 normalized. */
+  name: string;
+  specifier: string;
+  /** Made on first use. */
+  readonly set: VersionSet;
+  text: string;
+  marker?: Marker;
+  /** The extras its marker names (`extra == "torch"`), normalized and distinct; empty for a base requirement. */
+  extras: string[];
+  /** Its marker reads the Python version: its answer may differ from one minor to the next. */
+  pythonDependent: boolean;
+  /** A direct URL (`name @ url`): never a declared version requirement. */
+  url: boolean;
+}
+
+// Bounded: a hostile snapshot cannot grow them without limit.
+const LINES = new Map<string, RequirementLine | null>();
+const SETS = new Map<string, VersionSet>();
+function specifierSet(specifier: string): VersionSet {
+  let set = SETS.get(specifier);
+  if (!set) {
+    if (SETS.size > 50_000) SETS.clear();
+    SETS.set(specifier, (set = VersionSet.fromSpecifierSet(specifier)));
   }
-  return p;
+  return set;
+}
+
+/** A Requires-Dist line parsed (null when it does not parse), cached by its text. */
+export function requirementLine(text: string): RequirementLine | null {
+  let line = LINES.get(text);
+  if (line !== undefined) return line;
+  const parsed = parseRequirement(text);
+  if (!parsed.ok) line = null;
+  else {
+    const r = parsed.value;
+    const vars = r.marker ? markerVariables(r.marker) : undefined;
+    let set: VersionSet | undefined;
+    line = {
+      name: normalizeName(r.name), specifier: r.specifier, text, marker: r.marker,
+      get set() { return (set ??= specifierSet(r.specifier)); },
+      extras: r.marker ? [...new Set(extrasIn(r.marker))] : [],
+      pythonDependent: !!vars && (vars.has('python_version') || vars.has('python_full_version')),
+      url: !!r.url,
+    };
+  }
+  if (LINES.size > 20_000) LINES.clear();
+  LINES.set(text, line);
+  return line;
 }
 
 function extrasIn(marker: Marker): string[] {
@@ -129,41 +172,34 @@ function extrasIn(marker: Marker): string[] {
   return out;
 }
 
+/** Whether a requirement line applies in a marker environment, for its base (`extra` undefined) or one of its extras:
+ *  undecidable is "no", as it is not known to apply. */
+export function lineApplies(line: RequirementLine, env: Partial<MarkerEnvironment>, extra?: string): boolean {
+  if (!line.marker) return true;
+  return evaluateMarker(line.marker, { ...env, extra: extra ?? '' }) === true;
+}
+
 /**
  * A release's requirements for a marker environment: base requirements whose marker holds, and requirements of any
  * extra whose marker holds with that extra selected (each carrying `extra`). A marker that cannot be decided with what
  * is known (`platform_system` when the platform is open) leaves the requirement out: it is not known to apply.
  * `extras` limits the extras read (undefined: all).
  */
-// Releases repeat the same few specifiers thousands of times (and every Python minor asks again): each is made once.
-const SETS = new Map<string, VersionSet>();
-function specifierSet(specifier: string): VersionSet {
-  let set = SETS.get(specifier);
-  if (!set) {
-    if (SETS.size > 50_000) SETS.clear();
-    SETS.set(specifier, (set = VersionSet.fromSpecifierSet(specifier)));
-  }
-  return set;
-}
-
 export function declaredRequirements(record: Pick<ReleaseEntry, 'requires_dist'>, env: Partial<MarkerEnvironment> = {},
   extras?: ReadonlySet<string>): DeclaredRequirement[] | undefined {
   if (!record.requires_dist) return undefined;
   const out: DeclaredRequirement[] = [];
   for (const text of record.requires_dist) {
-    const parsed = parseCached(text);
-    if (!parsed.ok || parsed.value.url) continue;
-    const r = parsed.value;
-    const base = { name: normalizeName(r.name), specifier: r.specifier, set: specifierSet(r.specifier), text };
-    if (!r.marker) { out.push(base); continue; }
-    const named = extrasIn(r.marker);
-    if (!named.length) {
-      if (evaluateMarker(r.marker, { ...env, extra: '' }) === true) out.push(base);
+    const line = requirementLine(text);
+    if (!line || line.url) continue;
+    const base = { name: line.name, specifier: line.specifier, set: line.set, text };
+    if (!line.extras.length) {
+      if (lineApplies(line, env)) out.push(base);
       continue;
     }
-    for (const extra of new Set(named)) {
+    for (const extra of line.extras) {
       if (extras && !extras.has(extra)) continue;
-      if (evaluateMarker(r.marker, { ...env, extra }) === true) out.push({ ...base, extra });
+      if (lineApplies(line, env, extra)) out.push({ ...base, extra });
     }
   }
   return out;
@@ -173,8 +209,8 @@ export function declaredRequirements(record: Pick<ReleaseEntry, 'requires_dist'>
 export function declaredNames(record: Pick<ReleaseEntry, 'requires_dist'>): string[] {
   const out: string[] = [];
   for (const text of record.requires_dist ?? []) {
-    const parsed = parseCached(text);
-    if (parsed.ok) out.push(normalizeName(parsed.value.name));
+    const line = requirementLine(text);
+    if (line) out.push(line.name);
   }
   return out;
 }
@@ -188,16 +224,30 @@ const MINORS = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
  */
 export function pythonsOf(record: Pick<ReleaseEntry, 'requires_python' | 'wheels'>): string[] | undefined {
   if (record.requires_python === undefined && !record.wheels) return undefined;
-  const rp = record.requires_python ? VersionSet.fromSpecifierSet(record.requires_python) : VersionSet.all();
-  const admitsMinor = (m: number) => rp.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`));
+  const admitted = minorsAdmittedBy(record.requires_python ?? '');
   const w = record.wheels;
-  const fromWheels = (m: number): boolean => {
-    if (!w || w.pure) return true;
-    const minors = w.python.map((p) => Number(p.split('.')[1])).filter((n) => Number.isFinite(n));
-    if (minors.includes(m)) return true;
-    return !!w.abi3 && minors.length > 0 && m >= Math.min(...minors);
-  };
-  return MINORS.filter((m) => admitsMinor(m) && fromWheels(m)).map((m) => `3.${m}`);
+  if (!w || w.pure) return admitted.slice();
+  const minors = w.python.map((p) => Number(p.split('.')[1])).filter((n) => Number.isFinite(n));
+  const lowest = Math.min(...minors);
+  return admitted.filter((v) => {
+    const m = Number(v.slice(2));
+    return minors.includes(m) || (!!w.abi3 && minors.length > 0 && m >= lowest);
+  });
+}
+
+// Releases share a handful of Requires-Python strings: each is compared with the minors once.
+const ADMITTED = new Map<string, string[]>();
+let minorSets: VersionSet[] | undefined;
+function minorsAdmittedBy(requiresPython: string): string[] {
+  let out = ADMITTED.get(requiresPython);
+  if (!out) {
+    const rp = requiresPython ? VersionSet.fromSpecifierSet(requiresPython) : VersionSet.all();
+    minorSets ??= MINORS.map((m) => VersionSet.fromSpecifierSet(`==3.${m}.*`));
+    out = MINORS.filter((_, i) => rp.intersects(minorSets![i])).map((m) => `3.${m}`);
+    if (ADMITTED.size > 5_000) ADMITTED.clear();
+    ADMITTED.set(requiresPython, out);
+  }
+  return out;
 }
 
 /** Local version label -> the index that serves that build, for one release (empty when none is known). */

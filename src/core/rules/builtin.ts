@@ -71,6 +71,10 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
     title: 'The pinned releases do not install on the project\'s Python',
     explanation: 'The releases a pin admits do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
   },
+  'hash-mismatch': {
+    title: 'The --hash values of a pin belong to no file of the pinned version',
+    explanation: 'A requirement pinned with `==` in a hash-locked file (`--hash`, as pip-compile --generate-hashes and uv write them) has no hash that belongs to a file of the pinned version, as the package index lists it: pip downloads one of those files and refuses it (THESE PACKAGES DO NOT MATCH THE HASHES). This happens when a version is edited and the old hashes stay. `ml-pins check --verify-hashes` asks the indexes the file names (or PyPI); without it only the index cache that `ml-pins resolve` keeps is read. A version the index does not list, or lists without a comparable hash, is not judged. Re-lock the file with the tool its header names; never edit hashes by hand.',
+  },
   'config-invalid': {
     title: '[tool.ml-pins] has a key or value ML Pins does not understand',
     explanation: '`[tool.ml-pins]` has a key or value ML Pins does not understand, or a rule file it names is invalid.',

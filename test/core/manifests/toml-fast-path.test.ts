@@ -71,6 +71,14 @@ describe('fastParseToml', () => {
     assert.ok(same('a = "top"\nb = true\n[t]\n'));
   });
 
+  test('decimal integers are read fast, with the parser\'s value, bigint and text; other numbers are left to it', () => {
+    for (const v of ['0', '7', '-7', '+7', '1_000', '-12_345_678', '123456789012345']) assert.ok(same(`[tool.x]\nk = ${v}\n`), v);
+    for (const v of ['+0', '-0', '01', '1__0', '1_', '_1', '1.5', '1e3', '0x1f', '0o7', '0b1', 'inf', '1979-05-27', '1234567890123456', '12abc']) {
+      assert.equal(fastParseToml(`k = ${v}\n`), undefined, v);
+    }
+    assert.equal(fastParseToml('k = 0'), undefined, 'a number that ends the text (the parser gives `0` an empty range there)');
+  });
+
   test('toml-test 1.0.0: never accepts an invalid document, and gives the parser AST for valid ones', () => {
     const base = join(CONFORMANCE, 'toml-test');
     const list = readFileSync(join(base, 'files-toml-1.0.0'), 'utf8').split('\n').filter((f) => f.endsWith('.toml'));
@@ -90,7 +98,8 @@ describe('fastParseToml', () => {
   test('generated documents: the common shapes and near misses', () => {
     const PIECES = ['[project]', '[tool.x]', '[tool.x.y]', '[[tool.a]]', '[[tool.a.b]]', '[tool]', '[ tool ]', '[tool.x ]', '[a."b"]',
       '[project.urls]', '[[project]]', '[]', '[a..b]', 'dependencies = [', 'dependencies = []', 'x = "a"', 'x = \'b\'', 'y = true', 'y = false',
-      'y = trueish', 'z = 1', 'k = "a\\"b"', "k = '''m'''", 'k = """m"""', 'k = "é😀"', 'k = "\u007f"', 'k = "\t"', '"q" = 1', 'a.b = "x"',
+      'y = trueish', 'z = 1', 'z = -42', 'z = +1_000', 'z = 0', 'z = +0', 'z = -0', 'z = 01', 'z = 1__0', 'z = 1_', 'z = 1.5', 'z = 1e3',
+      'z = 0x1f', 'z = 1979-05-27', 'z = 1234567890123456', 'z = 12abc', 'k = [1]', 'k = "a\\"b"', "k = '''m'''", 'k = """m"""', 'k = "é😀"', 'k = "\u007f"', 'k = "\t"', '"q" = 1', 'a.b = "x"',
       'urls = "x"', 'k="x"', 'k= [ "a" , ]', 'k = ["a",,]', 'k = [,]', 'k = ["a" "b"]', 'k = [true]', 'k = [["a"]]', 'k = {a = "b"}',
       '"torch>=2",', "'numpy',", '"x" # c', '# comment', '#\u0001', ']', '],', '', ' ', '\t', 'x', '=', 'x =', '= "a"', 'k = "unterminated',
       '\ufeff', '\r', 'k = "a"\r'];
