@@ -559,7 +559,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const report = reports.get(uri);
     const placed = findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] }));
     if (wantsFixAll) {
-      const edits = await fixFile(uri, p);
+      const edits = await fixFile(uri, p, true);
       return edits.length ? [{ title: 'Fix all ML Pins problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) }] : [];
     }
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
@@ -577,15 +577,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   /**
    * Fix-all in one file (on save, the code lens, the quick-fix menu): the core's fix loop (engine/apply.ts) over the
-   * project, applying only the safe fixes of this file's findings that edit this file alone, as line edits.
+   * project, applying only the safe fixes of this file's findings that edit this file alone, as line edits. On save
+   * the editor allows a code action well under a second: one round from the check already made, no check after it.
    */
-  async function fixFile(uri: string, p: Project): Promise<LspTextEdit[]> {
+  async function fixFile(uri: string, p: Project, onSave = false): Promise<LspTextEdit[]> {
     const path = pathOf(uri);
     const { input, settings } = await inputOf(p);
     if (!settings.enable) return [];
     const fixed = await fixProject(input, {
       checked: p.checkedVersion >= p.version ? p.result : undefined,
       only: (f, at) => at === path && !!fixToApply(f.fixes)?.edits.every((e) => e.path === path),
+      ...(onSave ? { rounds: 1, finalCheck: false } : {}),
     });
     const before = fixed.originals.get(path);
     const after = fixed.changed.get(path);

@@ -65,11 +65,13 @@ function overlapsAny(edits: readonly TextEdit[], e: TextEdit): boolean {
  * Applies each finding's fix (fixToApply at `level`) until nothing more changes (a fix can reveal the next: a
  * companion after torch), at most `rounds` times. `only` keeps the findings (with the file they are in) whose fix
  * may be applied (fix on save: this file's, whose fix edits only it); `checked` is the check of `input` when the
- * caller has it. Returns the new texts of the files that changed and the check of the final state. The CLI's `fix`
- * and the language server's fix-all (workspace, file, on save) all come through here.
+ * caller has it. Returns the new texts of the files that changed and the check of the final state (with `rounds: 1`
+ * and `finalCheck: false`, for fix on save, which the editor bounds in time: the check before the round). The CLI's
+ * `fix` and the language server's fix-all (workspace, file, on save) all come through here.
  */
 export async function fixProject(input: import('./check').CheckInput, options: {
   only?: (f: Finding, path: string) => boolean; rounds?: number; level?: Applicability; checked?: import('./check').CheckResult;
+  finalCheck?: boolean;
 } = {}) {
   const { checkProject } = await import('./check');
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
@@ -82,7 +84,8 @@ export async function fixProject(input: import('./check').CheckInput, options: {
   // include each other with contradictory pins), so it is not applied.
   const stateOf = () => [...texts].map(([p, t]) => `${p}\u0000${t}`).join('\u0001');
   const seen = new Set([stateOf()]);
-  for (let round = 0; round < (options.rounds ?? 5); round++) {
+  const rounds = options.rounds ?? 5;
+  for (let round = 0; round < rounds; round++) {
     const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })))
       .filter((p) => !options.only || options.only(p.finding, p.path));
     const edits = editsToApply(placed, options.level);
@@ -100,6 +103,7 @@ export async function fixProject(input: import('./check').CheckInput, options: {
     const state = stateOf();
     if (seen.has(state)) { for (const [p, t] of undo) texts.set(p, t); break; }
     seen.add(state);
+    if (round === rounds - 1 && options.finalCheck === false) break;
     result = await checkProject(current());
   }
   const changedFiles = new Map([...texts].filter(([p, t]) => originals.get(p) !== t));
