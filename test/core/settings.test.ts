@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ACCELERATORS, ADMITTED_LEVELS, SEVERITY_OVERRIDES } from '../../src/core/engine/config';
-import { SETTINGS_DEFAULTS, SETTINGS_SECTION, settingsFrom } from '../../src/core/settings';
+import { SETTINGS_DEFAULTS, SETTINGS_DOCS, SETTINGS_SECTION, settingsFrom, settingsTable } from '../../src/core/settings';
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -40,4 +40,11 @@ test('settingsFrom: defaults, validation, and trust', () => {
   assert.deepEqual(s.installCommand, [], 'untrusted: no install command');
   assert.deepEqual(settingsFrom({ ruleFiles: ['r.json'] }, true).ruleFiles, ['r.json']);
   for (const bad of [null, 42, 'x', [], { severityOverrides: [] }, { disabledRules: 'a' }]) assert.doesNotThrow(() => settingsFrom(bad, true));
+});
+
+test('docs/settings.md lists every setting once, its table as the schema writes it (npm run build regenerates it)', () => {
+  const documented = SETTINGS_DOCS.flatMap((d) => (d.setting ? [d.setting] : []));
+  assert.deepEqual([...documented].sort(), Object.keys(SETTINGS_DEFAULTS).sort());
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'settings.md'), 'utf8');
+  assert.ok(doc.includes(`\n${settingsTable()}\n`), 'docs/settings.md is stale: run npm run build');
 });
