@@ -565,9 +565,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
     const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p));
     if (actions.length && fixableIn(uri).length > 1) {
-      // Computed when chosen (the fix loop checks the project again), not on every lightbulb request.
-      const title = 'Fix all ML Pins problems in this file';
-      actions.push({ title, kind: CodeActionKind.QuickFix, command: { title, command: FIX_FILE_COMMAND, arguments: [uri] } });
+      // One round from the check already made, as on save: this runs on every lightbulb request.
+      const edits = await fixFile(uri, p, true);
+      if (edits.length) actions.push({ title: 'Fix all ML Pins problems in this file', kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) });
     }
     return actions;
   });
@@ -578,16 +578,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   /**
    * Fix-all in one file (on save, the code lens, the quick-fix menu): the core's fix loop (engine/apply.ts) over the
    * project, applying only the safe fixes of this file's findings that edit this file alone, as line edits. On save
-   * the editor allows a code action well under a second: one round from the check already made, no check after it.
+   * and in the lightbulb menu (`quick`) the editor waits on it: one round from the check already made, no check after.
    */
-  async function fixFile(uri: string, p: Project, onSave = false): Promise<LspTextEdit[]> {
+  async function fixFile(uri: string, p: Project, quick = false): Promise<LspTextEdit[]> {
     const path = pathOf(uri);
     const { input, settings } = await inputOf(p);
     if (!settings.enable) return [];
     const fixed = await fixProject(input, {
       checked: p.checkedVersion >= p.version ? p.result : undefined,
       only: (f, at) => at === path && !!fixToApply(f.fixes)?.edits.every((e) => e.path === path),
-      ...(onSave ? { rounds: 1, finalCheck: false } : {}),
+      ...(quick ? { rounds: 1, finalCheck: false } : {}),
     });
     const before = fixed.originals.get(path);
     const after = fixed.changed.get(path);
