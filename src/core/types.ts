@@ -36,6 +36,9 @@ export interface Fix {
   title: string;
   applicability: Applicability;
   edits: TextEdit[];
+  /** A fix for what is installed: after the edit, install these requirements into the selected environment, with
+   *  the project's installer (pip, or uv where uv manages it). */
+  install?: { requirements: string[]; installer: string };
 }
 
 export interface RelatedLocation {

@@ -7,7 +7,7 @@ import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
 import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
-import { createStatusBar } from './statusBar';
+import { createStatusBar, showProblems } from './statusBar';
 
 /** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
 export const MANIFEST_SELECTOR = [
@@ -24,6 +24,8 @@ export const MANIFEST_SELECTOR = [
 
 export interface MlPinsApi {
   checker: WorkspaceChecker;
+  /** The status item (tests read what it shows). */
+  statusItem: vscode.StatusBarItem;
   client: BaseLanguageClient;
 }
 
@@ -79,15 +81,17 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
   });
   ready.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
   const checker = new WorkspaceChecker(ready);
+  const statusBar = createStatusBar(checker);
   context.subscriptions.push(
     { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
-    createStatusBar(checker),
+    statusBar,
     registerRulePages(context),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
   const api: MlPinsApi = {
     checker,
+    statusItem: statusBar.item,
     /** The language client (set once activate() has returned and the client was made). */
     get client(): BaseLanguageClient {
       if (!client) throw new Error('ML Pins: the language client is not started yet (await checker.whenIdle())');
@@ -101,6 +105,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
       void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
     },
     'mlPins.recheck': () => checker.recheckAll(),
+    'mlPins.showProblems': showProblems,
     'mlPins.showRule': showRule,
     ...more?.(api),
   }));

@@ -13,6 +13,10 @@ export const COMMANDS = {
   'mlPins.showRule': { entry: 'common', palette: false },
   /** Run after a quick fix (the code action's command); not for the palette. */
   'mlPins.offerTestGeneration': { entry: 'node', palette: false },
+  /** "…, and install it": a quick fix's command (src/extension/installRequirements.ts); not for the palette. */
+  'mlPins.installRequirements': { entry: 'node', palette: false },
+  /** The status item's click: the Problems view. */
+  'mlPins.showProblems': { entry: 'common', palette: false },
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { METHODS } from '../server/protocol';
 import { activateCommon, type MlPinsApi } from './activate';
-import { resolveInterpreter } from './interpreter';
+import { installRequirements, INSTALL_REQUIREMENTS_COMMAND, type InstallRequest } from './installRequirements';
+import { resolveInterpreter, watchInterpreters } from './interpreter';
 import { TestGeneration } from './testGeneration/commands';
 
 export interface MlPinsNodeApi extends MlPinsApi {
@@ -15,27 +16,35 @@ export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   let testGeneration!: TestGeneration;
   const api = activateCommon(context, (options) => {
+    // Fixes for what is installed also offer "…, and install it" (a terminal: the Node entry only).
+    options.initializationOptions = { ...options.initializationOptions, installCommand: INSTALL_REQUIREMENTS_COMMAND };
     // Loaded when the client is made (after activation), not when the extension is.
     const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     return new LanguageClient('mlPins', 'ML Pins', { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } }, options);
   }, 'mlPins.offerTestGeneration', (common) => {
     testGeneration = new TestGeneration(context, common.checker);
     context.subscriptions.push(testGeneration);
-    return testGeneration.commands();
+    return {
+      ...testGeneration.commands(),
+      // The environment changed: read it again (the server re-checks against it).
+      [INSTALL_REQUIREMENTS_COMMAND]: async (request: InstallRequest) => { const code = await installRequirements(request); sendInterpreters(); return code; },
+    };
   });
   // The interpreter each folder runs on, once the server is up (the Python extension may take a while to answer);
   // the server reads its installed environment for the installed findings.
-  const sendInterpreters = () => {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      void resolveInterpreter(folder).then((i) => api.client.sendNotification(METHODS.interpreter, { folder: folder.uri.toString(), executable: i.executable, source: i.source }))
-        .catch(() => undefined);
-    }
-  };
-  void api.checker.whenIdle().then(sendInterpreters, () => undefined);
+  function sendInterpreters(): void {
+    void api.checker.whenIdle().then(() => {
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        void resolveInterpreter(folder).then((i) => api.client.sendNotification(METHODS.interpreter, { folder: folder.uri.toString(), ...i }))
+          .catch(() => undefined);
+      }
+    }, () => undefined);
+  }
+  sendInterpreters();
   context.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(sendInterpreters),
-    // Another interpreter selected: the server reads its environment again.
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('python.defaultInterpreterPath')) void api.checker.whenIdle().then(sendInterpreters, () => undefined); }),
+    // Another interpreter selected (Python extension, setting, a new .venv): the server reads its environment again.
+    watchInterpreters(sendInterpreters),
   );
   return Object.assign(api, { testGeneration }); // not a spread: `client` is a getter
 }

@@ -1,28 +1,64 @@
-// The workspace's ML Pins state: "checking" while the server scans, then the error and warning counts; a click opens
-// the Problems view.
+// The workspace's ML Pins state, not a second copy of VS Code's problem counter: "checking" (with progress) while the
+// server scans — never a count that would read as "all clear" before the first check is done — then the count with
+// a label, and the environment the pins are checked against (its name and Python). A click opens the Problems view.
 import * as vscode from 'vscode';
+import type { EnvironmentStatus, StatusParams } from '../server/protocol';
 import type { WorkspaceChecker } from './checker';
 
-export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable {
+const PLATFORM_NAMES: Record<string, string> = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The environment of the folder the user is looking at (the active editor's), else of the first folder. */
+function environmentInView(environments: readonly EnvironmentStatus[] | undefined): EnvironmentStatus | undefined {
+  if (!environments?.length) return undefined;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = active && vscode.workspace.getWorkspaceFolder(active)?.uri.toString().replace(/\/$/, '');
+  return environments.find((e) => e.folder === folder) ?? environments[0];
+}
+
+/** What the item shows for a status: text, tooltip and the accessible label. */
+export function statusText(status: StatusParams, environment: EnvironmentStatus | undefined): { text: string; tooltip: string; label: string } {
+  const env = environment?.label ? `${environment.label}${environment.python ? ` (Python ${environment.python})` : ''}` : undefined;
+  const envLine = env
+    ? `Checked against ${env}${environment?.platform ? ` on ${PLATFORM_NAMES[environment.platform] ?? environment.platform}` : ''}: ${plural(environment?.packages ?? 0, 'installed package')}.`
+    : `No Python environment is checked (${environment?.problem ?? 'none selected'}): select an interpreter or create .venv to check what is installed.`;
+  if (status.checking) {
+    const progress = status.total ? ` ${status.read}/${status.total}` : '…';
+    return { text: `$(sync~spin) ML Pins: checking${progress}`, tooltip: `ML Pins is checking the workspace's manifests${status.total ? ` (${status.read} of ${status.total} read)` : ''}.\n${envLine}`,
+      label: `ML Pins: checking${status.total ? `, ${status.read} of ${status.total} manifests read` : ''}` };
+  }
+  const { errors, warnings } = status;
+  const count = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'no problems';
+  const icon = errors ? '$(error)' : warnings ? '$(warning)' : '$(check)';
+  return {
+    text: `${icon} ML Pins: ${count}${env ? ` · ${env}` : ''}`,
+    tooltip: `ML Pins: ${count} in the Python pins${status.information ? ` (and ${plural(status.information, 'note')})` : ''}.\n${envLine}\nClick to open the Problems view.`,
+    label: `ML Pins: ${count}${env ? `, environment ${env}` : ''}`,
+  };
+}
+
+export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable & { item: vscode.StatusBarItem } {
   const item = vscode.window.createStatusBarItem('mlPins.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'ML Pins';
-  item.command = 'workbench.actions.view.problems';
+  item.command = 'mlPins.showProblems';
   const update = () => {
-    const { checking, read, total, errors, warnings } = checker.status;
-    if (checking) {
-      item.text = `$(sync~spin) ML Pins${total ? ` ${read}/${total}` : ''}`;
-      item.tooltip = 'ML Pins is checking the workspace\'s manifests.';
-      item.accessibilityInformation = { label: 'ML Pins: checking' };
-      item.backgroundColor = undefined;
-    } else {
-      item.text = `$(error) ${errors} $(warning) ${warnings}`;
-      item.tooltip = `ML Pins: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in Python ML pins. Click to open Problems.`;
-      item.accessibilityInformation = { label: `ML Pins: ${errors} errors, ${warnings} warnings` };
-      item.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    }
+    const { text, tooltip, label } = statusText(checker.status, environmentInView(checker.status.environments));
+    item.text = text;
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label };
+    item.backgroundColor = !checker.status.checking && checker.status.errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     item.show();
   };
   update();
-  const sub = checker.onDidCheck(update);
-  return { dispose: () => { sub.dispose(); item.dispose(); } };
+  const subs = [checker.onDidCheck(update), vscode.window.onDidChangeActiveTextEditor(update)];
+  return { item, dispose: () => { for (const s of subs) s.dispose(); item.dispose(); } };
+}
+
+/**
+ * The status item's click: the Problems view, its filter focused. VS Code (1.100) has no command that sets the
+ * filter's text (only problems.action.focusFilter and clearFilterText), so the view shows every source.
+ */
+export async function showProblems(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await vscode.commands.executeCommand('problems.action.focusFilter').then(undefined, () => undefined);
 }

@@ -1,8 +1,9 @@
 // Reads an installed Python environment without running it: a virtual environment (pyvenv.cfg), a conda-style prefix,
 // or a site-packages folder. Installed packages come from their *.dist-info/METADATA and *.egg-info/PKG-INFO files,
 // which works in untrusted workspaces too: nothing of the environment is executed.
+import { execFile } from 'node:child_process';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { InstalledEnvironment, InstalledPackage, Platform } from '../core/engine/config';
 import { parseCoreMetadata } from '../core/metadata/core-metadata';
 import { normalizeName } from '../core/text';
@@ -13,11 +14,37 @@ const MAX_METADATA_BYTES = 256 * 1024;
 
 export class EnvironmentError extends Error {}
 
+export interface ReadOptions {
+  /** The interpreter may be run (a trusted workspace) for what its files do not say. */
+  run?: boolean;
+  /** Its Python X.Y when the caller knows it (the Python extension does), used when the files do not say. */
+  python?: string;
+}
+
+const PROBE = 'import json, sys, sysconfig; p = sysconfig.get_paths(); '
+  + 'print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "platform": sys.platform, "site": [p["purelib"], p["platlib"]]}))';
+
+/** Runs the interpreter (isolated mode, 10 s at most) for its Python, platform and site-packages folders. */
+export async function probeInterpreter(executable: string): Promise<{ python: string; platform?: Platform; sitePackages: string[] } | undefined> {
+  const out = await new Promise<string | undefined>((done) => {
+    execFile(executable, ['-I', '-c', PROBE], { timeout: 10_000, maxBuffer: 64 * 1024, windowsHide: true }, (error, stdout) => done(error ? undefined : stdout));
+  });
+  try {
+    const r = JSON.parse(out ?? '') as { python?: unknown; platform?: unknown; site?: unknown };
+    if (typeof r.python !== 'string' || !/^3\.\d+$/.test(r.python)) return undefined;
+    const platform = r.platform === 'win32' ? 'windows' : r.platform === 'darwin' ? 'macos' : typeof r.platform === 'string' && r.platform.startsWith('linux') ? 'linux' : undefined;
+    const sitePackages = Array.isArray(r.site) ? [...new Set(r.site.filter((d): d is string => typeof d === 'string'))] : [];
+    return { python: r.python, ...(platform ? { platform } : {}), sitePackages };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads the environment at `path`: a venv or prefix folder, its interpreter (`.venv/bin/python`), or a site-packages
  * folder. `label` is how messages name it (default: the path relative to `cwd`).
  */
-export async function readInstalledEnvironment(path: string, cwd = process.cwd(), label?: string): Promise<InstalledEnvironment> {
+export async function readInstalledEnvironment(path: string, cwd = process.cwd(), label?: string, options: ReadOptions = {}): Promise<InstalledEnvironment> {
   const abs = resolve(cwd, path);
   const info = await stat(abs).catch(() => undefined);
   if (!info) throw new EnvironmentError(`environment not found: ${path}`);
@@ -26,8 +53,16 @@ export async function readInstalledEnvironment(path: string, cwd = process.cwd()
   if (info.isFile() && basename(dirname(abs)).toLowerCase() !== 'bin' && basename(dirname(abs)).toLowerCase() !== 'scripts') root = dirname(abs);
   const cfg = await readFile(join(root, 'pyvenv.cfg'), 'utf8').catch(() => undefined);
   const sitePackages = await findSitePackages(root);
+  // What the files do not say (a system or conda interpreter's site folders, a Linux venv's platform), the
+  // interpreter says when it may be run.
+  let probed: Promise<Awaited<ReturnType<typeof probeInterpreter>>> | undefined;
+  const probe = () => (probed ??= info.isFile() && options.run ? probeInterpreter(abs) : Promise.resolve(undefined));
+  if (!sitePackages.length) {
+    const dirs = (await probe())?.sitePackages ?? [];
+    for (const d of dirs) if (await isDir(d)) sitePackages.push(d);
+  }
   if (!sitePackages.length) throw new EnvironmentError(`no site-packages folder in ${path} (expected a virtual environment, a Python prefix or a site-packages folder)`);
-  const python = pythonOf(cfg, sitePackages[0]);
+  const python = pythonOf(cfg, sitePackages[0]) ?? options.python ?? (await probe())?.python;
   const packages: Record<string, InstalledPackage> = {};
   let tagged: Platform | undefined;
   for (const dir of sitePackages) {
@@ -35,13 +70,19 @@ export async function readInstalledEnvironment(path: string, cwd = process.cwd()
     for (const [name, pkg] of Object.entries(found.packages)) packages[name] ??= pkg;
     tagged ??= found.platform;
   }
-  const platform = tagged ?? (await platformOf(root, cfg));
+  const platform = tagged ?? (await platformOf(root, cfg)) ?? (await probe())?.platform;
   return {
-    label: label ?? (relative(cwd, root) || '.'),
+    label: label ?? labelOf(cwd, root),
     ...(python ? { python } : {}),
     ...(platform ? { platform } : {}),
     packages,
   };
+}
+
+/** `.venv` inside the project; an environment elsewhere by its folder's name (`sd-env`), as environment pickers show it. */
+function labelOf(cwd: string, root: string): string {
+  const rel = relative(cwd, root);
+  return !rel ? '.' : rel.startsWith('..') || isAbsolute(rel) ? basename(root) : rel;
 }
 
 async function isDir(p: string): Promise<boolean> {

@@ -2,7 +2,6 @@
 // release's core metadata from its PEP 658/714 `.metadata` file, in the snapshot's format (docs/metadata.md) so the
 // resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
 // header and never into a message.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IndexedFile } from '../core/engine/hashes';
@@ -10,6 +9,9 @@ import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
 import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
+
+// node:crypto takes milliseconds to load, and most CLI runs never ask an index: loaded on first use.
+const sha256 = () => process.getBuiltinModule('node:crypto').createHash('sha256');
 
 interface Fetched {
   status: number;
@@ -152,7 +154,7 @@ export class IndexClient {
 
   private async get(url: string, accept: string, immutable = false): Promise<Fetched | undefined> {
     const { url: plain, headers } = this.credentials(url);
-    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${createHash('sha256').update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
+    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
     const cached = cache ? readCache(cache) : undefined;
     const now = Date.now();
     if (cached && (immutable || this.options.offline || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {

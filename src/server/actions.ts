@@ -2,9 +2,9 @@
 // `source.fixAll.mlPins` kind for fix-on-save, and the line edits that carry the core's fix loop (engine/apply.ts)
 // to the client.
 import { diffLines } from 'diff';
-import type { CodeAction, Diagnostic, Range as LspRange, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, Command, Diagnostic, Range as LspRange, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { bySafety, safer } from '../core/engine/applicability';
-import type { Applicability, Finding, Range, TextEdit } from '../core/types';
+import type { Applicability, Finding, Fix, Range, TextEdit } from '../core/types';
 
 export const FIX_ALL_KIND = 'source.fixAll.mlPins';
 const SOURCE = 'ML Pins';
@@ -16,7 +16,7 @@ const intersects = (a: Range, b: Range) => !before(a.end, b.start) && !before(b.
 
 /** One action per distinct fix of the findings at `range` or named in the request's diagnostics, safest first. */
 export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diagnostic }[], range: LspRange, requested: readonly Diagnostic[],
-  toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit): CodeAction[] {
+  toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit, installCommand?: (install: NonNullable<Fix['install']>) => Command): CodeAction[] {
   // Two findings on one pin (cached_download and HfFolder) often share the same fix.
   const byFix = new Map<string, { applicability: Applicability; action: CodeAction }>();
   for (const { finding, diagnostic } of placed) {
@@ -31,6 +31,12 @@ export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diag
         continue;
       }
       byFix.set(key, { applicability: fix.applicability, action: { title: fix.title, kind: 'quickfix', diagnostics: [diagnostic], edit: toEdit(fix.edits) } });
+      // A fix for what is installed: the same edit, then the install in a terminal (when the client can run one);
+      // it runs a command, so it is never the preferred action.
+      if (fix.install && installCommand) {
+        byFix.set(`${key}\u0000install`, { applicability: 'needs-review', action: { title: `${fix.title}, and install it`, kind: 'quickfix', diagnostics: [diagnostic],
+          edit: toEdit(fix.edits), command: installCommand(fix.install) } });
+      }
     }
   }
   return bySafety([...byFix.values()]).map(({ applicability, action }) => (applicability === 'safe' ? { ...action, isPreferred: true } : action));

@@ -32,10 +32,11 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
   },
   docsBase,
   metadata: bundledMetadata(),
-  // The interpreter's environment, read from its metadata files (nothing of it runs): installed findings.
-  readEnvironment: async (executable, folderUri) => {
+  // The interpreter's environment, read from its metadata files; the interpreter runs only in a trusted workspace, for
+  // what the files do not say. Installed findings.
+  readEnvironment: async (executable, folderUri, { trusted, python }) => {
     const folder = URI.parse(folderUri);
-    return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd());
+    return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd(), undefined, { run: trusted, python });
   },
   trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });

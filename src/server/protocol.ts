@@ -19,7 +19,8 @@ export const METHODS = {
   recheck: 'mlPins/recheck',
   /** client -> server notification {trusted}: the workspace was trusted (rule files and install commands count). */
   trust: 'mlPins/trust',
-  /** client -> server notification {folder, executable, source}: the Python the folder runs on. */
+  /** client -> server notification {folder, executable, source, python?}: the Python the folder runs on (`python`:
+   *  its X.Y when the client knows it, e.g. from the Python extension). */
   interpreter: 'mlPins/interpreter',
   /** client -> server request {folder}: the interpreter last sent for it, or null. */
   interpreterOf: 'mlPins/interpreterOf',
@@ -36,6 +37,23 @@ export interface StatusParams {
   errors: number;
   warnings: number;
   information: number;
+  /** The environment each folder is checked against (the interpreter's, read from its metadata files). */
+  environments?: EnvironmentStatus[];
+}
+
+export interface EnvironmentStatus {
+  /** Workspace folder URI. */
+  folder: string;
+  /** The interpreter the client sent. */
+  executable: string;
+  /** How messages name it (`.venv`), when it could be read. */
+  label?: string;
+  python?: string;
+  platform?: string;
+  /** Installed distributions read. */
+  packages?: number;
+  /** Why it could not be read. */
+  problem?: string;
 }
 
 export interface ProjectSettingsResult {

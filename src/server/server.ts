@@ -31,6 +31,7 @@ import type { Finding, Severity, TextEdit } from '../core/types';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
+import { FolderEnvironments, type SelectedInterpreter } from './environments';
 import { METHODS, type ModelFinding, type ModelFindingsParams, type PinLocation, type ProjectSettingsResult, type StatusParams } from './protocol';
 
 export const SOURCE = 'ML Pins';
@@ -54,8 +55,9 @@ export interface ServerHost {
   /** The metadata snapshot (Node: metadata/ beside the bundle). Without it, the client's `metadataBase` is read. */
   metadata?: MetadataProvider;
   /** The installed environment of an interpreter (a venv's python, or its folder), read without running it; messages
-   *  name it relative to the folder. */
-  readEnvironment?(executable: string, folderUri: string): Promise<InstalledEnvironment | undefined>;
+   *  name it relative to the folder. In a trusted workspace the host may run the interpreter for what the files do
+   *  not say (its Python, platform, site-packages); `python` is what the client already knows. */
+  readEnvironment?(executable: string, folderUri: string, options: { trusted: boolean; python?: string }): Promise<InstalledEnvironment | undefined>;
 }
 
 export interface InitializationOptions {
@@ -73,6 +75,9 @@ export interface InitializationOptions {
   metadataBase?: string;
   /** Settings for clients without workspace/configuration (same keys as the VS Code settings, without `mlPins.`). */
   settings?: unknown;
+  /** A client command that installs requirements into the folder's environment in a terminal, called with
+   *  {folder, requirements, installer}: fixes for what is installed then also offer "…, and install it". */
+  installCommand?: string;
 }
 
 interface Report { resultId: string; diagnostics: Diagnostic[]; findings: Finding[] }
@@ -115,9 +120,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const disk = new Map<string, DiskText>();
   const projects = new Map<string, Project>();
   const reports = new Map<string, Report>();
-  const interpreters = new Map<string, { executable: string; source?: string }>();
-  /** Folder -> the installed environment of its interpreter (what the check reports installed findings on). */
-  const environments = new Map<string, InstalledEnvironment>();
+  /** Each folder's selected interpreter and its installed environment (what installed findings are about). */
+  const environments = new FolderEnvironments(host, () => options.trusted !== false, (folder) => markDirty(folder, 0), () => sendStatus(),
+    (message) => connection.console.warn(message));
   let resultCounter = 0;
   let scanning = 0; // folders being scanned
   const scanningFolders = new Set<string>();
@@ -221,7 +226,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     // While its folder is being scanned, a project's check covers its open documents only: they come first.
     if (!scanningFolders.has(p.key)) for (const uri of known.keys()) if (projectKey(uri) === p.key) uris.add(uri);
     for (const doc of documents.all()) if (isManifest(doc.uri) && projectKey(doc.uri) === p.key) uris.add(doc.uri);
-    const environment = environments.get(p.key);
+    const environment = environments.of(p.key);
     const settings: EditorSettings = environment ? { ...(await settingsOf(p)), environment } : await settingsOf(p);
     const files: SourceFile[] = [];
     for (const uri of uris) {
@@ -334,7 +339,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       else if (f.severity === 'warning') warnings++;
       else if (f.severity === 'information') information++;
     }
-    const status: StatusParams = { checking: !isIdle(), read: scanProgress.read, total: scanProgress.total, errors, warnings, information };
+    const status: StatusParams = { checking: !isIdle(), read: scanProgress.read, total: scanProgress.total, errors, warnings, information,
+      environments: environments.statuses() };
     const json = JSON.stringify(status);
     if (json === lastStatus) return;
     lastStatus = json;
@@ -472,6 +478,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onNotification(METHODS.trust, (params: { trusted: boolean }) => {
     options.trusted = params.trusted;
     for (const p of projects.values()) { p.settings = undefined; markDirty(p.key, 0); }
+    // Trusted now: the interpreters may be run for what their files do not say.
+    environments.reread();
   });
   connection.onNotification(METHODS.recheck, () => {
     disk.clear();
@@ -479,22 +487,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const f of folders) void scan(f);
     for (const p of projects.values()) markDirty(p.key, 0);
   });
-  connection.onNotification(METHODS.interpreter, (params: { folder: string; executable: string; source?: string }) => {
-    const folder = params.folder.replace(/\/$/, '');
-    interpreters.set(folder, { executable: params.executable, source: params.source });
-    const use = (env: InstalledEnvironment | undefined) => {
-      if (interpreters.get(folder)?.executable !== params.executable) return; // another one was sent meanwhile
-      const before = environments.get(folder);
-      if (env) environments.set(folder, env); else environments.delete(folder);
-      if (before || env) markDirty(folder, 0);
-    };
-    // A bare `python3` on PATH names no environment we could read without running it.
-    if (!host.readEnvironment || params.source === 'path') { use(undefined); return; }
-    host.readEnvironment(params.executable, folder).then(use, (e: unknown) => {
-      connection.console.warn(`ML Pins: the environment of ${params.executable}: ${e instanceof Error ? e.message : String(e)}`);
-      use(undefined);
-    });
-  });
+  connection.onNotification(METHODS.interpreter, (params: SelectedInterpreter) => environments.select(params));
 
   // ---- pull diagnostics ----
   connection.languages.diagnostics.on(async (params, token) => {
@@ -563,7 +556,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       return edits.length ? [{ title: 'Fix all ML Pins problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) }] : [];
     }
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
-    const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p));
+    const install = options.installCommand;
+    const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p),
+      install && options.trusted !== false ? (i) => ({ title: 'Install it', command: install, arguments: [{ folder: p.key, ...i }] }) : undefined);
     if (actions.length && fixableIn(uri).length > 1) {
       // One round from the check already made, as on save: this runs on every lightbulb request.
       const edits = await fixFile(uri, p, true);
@@ -685,7 +680,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
     return out;
   });
-  connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => interpreters.get(params.folder.replace(/\/$/, '')) ?? null);
+  connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => environments.interpreterOf(params.folder.replace(/\/$/, '')) ?? null);
 
   connection.onShutdown(() => {
     for (const p of projects.values()) clearTimeout(p.timer);

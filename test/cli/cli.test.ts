@@ -110,18 +110,20 @@ describe('ml-pins fix', () => {
 });
 
 describe('ml-pins check --environment', () => {
-  test('the seed project\'s situation: the installed diffusers 0.21.0 and huggingface_hub 0.26.0 are an error on the diffusers pins', () => {
+  test('the seed project\'s situation: the installed diffusers 0.21.0 and huggingface_hub 0.26.2 are an error on the diffusers pins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ml-pins-'));
     cpSync(join(root, 'examples/seed-project'), join(dir, 'project'), { recursive: true });
     buildTestWheels(join(dir, 'wheels'));
     const py = makeVenv(join(dir, 'project', '.venv'), true);
-    const pip = spawnSync(py, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', join(dir, 'wheels'), 'diffusers==0.21.0', 'huggingface-hub==0.26.0'], { encoding: 'utf8' });
+    const pip = spawnSync(py, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', join(dir, 'wheels'), 'diffusers==0.21.0', 'huggingface-hub==0.26.2'], { encoding: 'utf8' });
     assert.equal(pip.status, 0, pip.stderr);
+    // The failure is real: importing diffusers fails in that environment.
+    assert.match(spawnSync(py, ['-c', 'import diffusers'], { encoding: 'utf8' }).stderr, /cannot import name 'cached_download'/);
     const r = cli(['check', '.', '--environment', '.venv', '--format', 'json'], join(dir, 'project'));
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     const hub = out.files.flatMap((f: { path: string; findings: { code: string; severity: string; message: string; range: { start: { line: number } } }[] }) =>
-      f.findings.filter((x) => x.code === 'hf-hub-cached-download').map((x) => [f.path, x.range.start.line, x.severity, /In \.venv, the installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.0/.test(x.message)]));
+      f.findings.filter((x) => x.code === 'hf-hub-cached-download').map((x) => [f.path, x.range.start.line, x.severity, /In \.venv, the installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.2/.test(x.message)]));
     assert.deepEqual(hub, [['pyproject.toml', 13, 'error', true], ['requirements.txt', 7, 'error', true], ['setup_ai_models.py', 12, 'error', true]]);
     // The virtual environment is read, never checked as part of the project.
     assert.ok(out.files.every((f: { path: string }) => !f.path.startsWith('.venv')));

@@ -34,6 +34,8 @@ describe('reading an installed environment', () => {
     mkdirSync(join(site, 'broken-1.0.dist-info'));
     const env = await readInstalledEnvironment('posix', work);
     assert.equal(env.label, 'posix');
+    // Outside the project folder: named by its folder, not by a path of ../../
+    assert.equal((await readInstalledEnvironment(root, join(work, 'project', 'sub'))).label, 'posix');
     assert.equal(env.python, '3.11');
     assert.equal(env.platform, 'linux');
     assert.deepEqual(Object.keys(env.packages).sort(), ['diffusers', 'flat', 'old-pkg', 'torch']);
@@ -82,5 +84,24 @@ describe('a real venv with wheels installed by pip', () => {
     assert.equal(env.packages.diffusers.version, '0.21.0');
     assert.equal(env.packages['huggingface-hub'].version, '0.26.0');
     assert.deepEqual(env.packages.diffusers.requiresDist, ['huggingface-hub>=0.13.2']);
+    // Pure-Python wheels and a POSIX layout do not tell Linux from macOS: unknown, unless the interpreter may run.
+    assert.equal(env.platform, undefined);
+    const ran = await readInstalledEnvironment(join('venv', 'bin', 'python'), work, undefined, { run: true });
+    const sysPlatform = spawnSync(py, ['-c', 'import sys; print(sys.platform)'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(ran.platform, sysPlatform.startsWith('linux') ? 'linux' : sysPlatform === 'darwin' ? 'macos' : 'windows');
+    assert.equal(ran.python, env.python);
+    assert.deepEqual(Object.keys(ran.packages).sort(), Object.keys(env.packages).sort());
+    // Not run when not allowed (an untrusted workspace), even for an interpreter.
+    assert.equal((await readInstalledEnvironment(join('venv', 'bin', 'python'), work)).platform, undefined);
+  });
+  test('an interpreter whose files name no site-packages folder is asked for its own, when it may run', async () => {
+    // A shim as pyenv installs them (a script that execs the real interpreter): its folder says nothing about where
+    // the packages are; only running it does.
+    const bare = join(work, 'shims', 'bin');
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(join(bare, 'python'), `#!/bin/sh\nexec '${join(work, 'venv', 'bin', 'python')}' "$@"\n`, { mode: 0o755 });
+    await assert.rejects(readInstalledEnvironment(join(bare, 'python'), work), /no site-packages folder/);
+    const env = await readInstalledEnvironment(join(bare, 'python'), work, undefined, { run: true });
+    assert.equal(env.packages.diffusers?.version, '0.21.0');
   });
 });

@@ -20,6 +20,8 @@ FAKES = os.path.join(HERE, "fakes")
 WHEELS = [
     ("huggingface_hub", "huggingface-hub", "0.25.2", {"HAS_CACHED_DOWNLOAD": "True"}, []),
     ("huggingface_hub", "huggingface-hub", "0.26.0", {"HAS_CACHED_DOWNLOAD": "False"}, []),
+    # The release the original failure was reported with (the seed project's environment).
+    ("huggingface_hub", "huggingface-hub", "0.26.2", {"HAS_CACHED_DOWNLOAD": "False"}, []),
     ("diffusers", "diffusers", "0.21.0", {"HUB_IMPORTS": "HfFolder, cached_download, hf_hub_download, model_info"},
      ["huggingface-hub>=0.13.2"]),
     ("diffusers", "diffusers", "0.29.0", {"HUB_IMPORTS": "hf_hub_download, model_info"}, ["huggingface-hub>=0.23.2"]),

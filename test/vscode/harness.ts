@@ -2,7 +2,9 @@
 // They talk to the runner through environment variables it sets on the VS Code server / Electron process:
 //   ML_PINS_TEST_LOG            file the test output is appended to; the runner tails it to its stdout.
 //   ML_PINS_SCREENSHOT_REQUESTS directory for screenshot requests (only under scripts/test-vscode.mjs).
-import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 /** Writes a line of test output to the runner's log (when set) and to the extension host console. */
@@ -40,3 +42,16 @@ export async function screenshot(name: string, timeoutMs = 30_000): Promise<stri
   }
   throw new Error(`screenshot ${name}: the runner did not answer within ${timeoutMs} ms`);
 }
+
+/** A venv with pip (python3 -m venv); Debian's python may lack ensurepip, then pip's own wheel bootstraps it. */
+export function makeVenv(dir: string): string {
+  const py = join(dir, 'bin', 'python');
+  if (spawnSync('python3', ['-m', 'venv', dir]).status === 0 && spawnSync(py, ['-m', 'pip', '--version']).status === 0) return py;
+  assert.equal(spawnSync('python3', ['-m', 'venv', '--clear', '--without-pip', dir]).status, 0, 'python3 -m venv failed');
+  const wheel = existsSync('/usr/share/python-wheels') ? readdirSync('/usr/share/python-wheels').find((f) => /^pip-.*\.whl$/.test(f)) : undefined;
+  assert.ok(wheel, 'no pip for the venv');
+  const full = join('/usr/share/python-wheels', wheel);
+  assert.equal(spawnSync(py, [`${full}/pip`, 'install', '--no-index', full]).status, 0);
+  return py;
+}
+

@@ -1,12 +1,14 @@
 // The extension as a client of the ML Pins language server: the engine runs in the server process, the server gets
 // the interpreter, offers the fix-all code lens, and the status item follows its state.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import pkg from '../../package.json';
 import type { MlPinsNodeApi } from '../../src/extension/extension';
+import { makeVenv } from './harness';
 
 let api: MlPinsNodeApi;
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
@@ -56,22 +58,56 @@ suite('the language server behind the extension', () => {
     assert.ok(errors > 0);
   });
 
-  test('the selected interpreter\'s installed environment: an installed break is an error on the pin', async () => {
-    // A virtual environment as pip leaves it (pyvenv.cfg, dist-info METADATA), with a pair that breaks at import.
-    const venv = mkdtempSync(join(tmpdir(), 'ml-pins-venv-'));
-    writeFileSync(join(venv, 'pyvenv.cfg'), 'home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.9\n');
-    for (const [name, version] of [['diffusers', '0.21.0'], ['huggingface_hub', '0.26.2']]) {
-      const dist = join(venv, 'lib', 'python3.11', 'site-packages', `${name}-${version}.dist-info`);
-      mkdirSync(dist, { recursive: true });
-      writeFileSync(join(dist, 'METADATA'), `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`);
+  test('the status item shows state: "checking" (never a count) while the server checks, then the count with a label', async () => {
+    const seen: [checking: boolean, text: string][] = [];
+    const note = () => seen.push([api.checker.status.checking, api.statusItem.text]);
+    const sub = api.checker.onDidCheck(note);
+    const timer = setInterval(note, 5);
+    try {
+      await vscode.commands.executeCommand('mlPins.recheck');
+      await api.checker.whenIdle();
+      const deadline = Date.now() + 10_000;
+      while (api.checker.status.checking) {
+        assert.ok(Date.now() < deadline, 'the status still says checking');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      note();
+    } finally {
+      clearInterval(timer);
+      sub.dispose();
     }
+    const checking = [...new Set(seen.filter(([c]) => c).map(([, t]) => t))];
+    assert.ok(checking.length > 0, 'the re-check was never seen checking');
+    for (const text of checking) assert.match(text, /^\$\(sync~spin\) ML Pins: checking(…| \d+\/\d+)$/);
+    const errors = api.checker.allFindings().filter((f) => f.finding.severity === 'error').length;
+    assert.match(api.statusItem.text, new RegExp(`^\\$\\(error\\) ML Pins: ${errors} errors?(, \\d+ warnings?)?$`));
+    assert.equal(api.statusItem.command, 'mlPins.showProblems');
+    await vscode.commands.executeCommand('mlPins.showProblems');
+  });
+
+  test('the interpreter selected by setting: a real venv with diffusers 0.21.0 and huggingface_hub 0.26.2 is an error on the diffusers pin, and "…, and install it" mends it', async function () {
+    this.timeout(300_000);
+    const ext = vscode.extensions.getExtension(`${pkg.publisher}.${pkg.name}`)!;
+    // The seed project's environment, made as a user would: python3 -m venv, then pip install of (locally built) wheels.
+    const work = mkdtempSync(join(tmpdir(), 'ml-pins-venv-'));
+    const wheels = join(work, 'wheels');
+    const built = spawnSync('python3', [join(ext.extensionPath, 'test', 'python', 'build_wheels.py'), wheels], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const venv = join(work, 'sd-env');
+    const py = makeVenv(venv);
+    const pip = spawnSync(py, ['-m', 'pip', 'install', '-q', '--no-index', '--find-links', wheels, 'diffusers==0.21.0', 'huggingface-hub==0.26.2'], { encoding: 'utf8' });
+    assert.equal(pip.status, 0, pip.stderr);
+    assert.match(spawnSync(py, ['-c', 'import diffusers'], { encoding: 'utf8' }).stderr, /cannot import name 'cached_download'/, 'the environment really fails');
+    const python = spawnSync(py, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).stdout.trim();
+
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(requirements));
-    const line = (await vscode.workspace.openTextDocument(requirements)).getText().split('\n').findIndex((l) => l.startsWith('diffusers'));
+    const doc = await vscode.workspace.openTextDocument(requirements);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('diffusers'));
     const installed = () => api.checker.findingsFor(requirements).filter((f) => f.finding.code === 'hf-hub-cached-download'
-      && f.diagnostic.severity === vscode.DiagnosticSeverity.Error && /installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.2 break together/.test(f.diagnostic.message));
-    const waitFor = async (what: string, done: () => boolean) => {
-      const deadline = Date.now() + 30_000;
+      && f.diagnostic.severity === vscode.DiagnosticSeverity.Error && /installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.2/.test(f.diagnostic.message));
+    const waitFor = async (what: string, done: () => boolean, ms = 30_000) => {
+      const deadline = Date.now() + ms;
       while (!done()) {
         assert.ok(Date.now() < deadline, what);
         await new Promise((r) => setTimeout(r, 200));
@@ -83,14 +119,34 @@ suite('the language server behind the extension', () => {
     const settings = before ? JSON.parse(new TextDecoder().decode(before)) as Record<string, unknown> : {};
     try {
       // The Python extension's setting (written to the file: it is not registered when that extension is absent).
-      await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify({ ...settings, 'python.defaultInterpreterPath': venv }, null, 2)));
+      // The terminal's pip reads only the local wheels (environment variables win over this machine's pip settings):
+      // the install the quick fix runs stays offline.
+      await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify({ ...settings, 'python.defaultInterpreterPath': join(venv, 'bin', 'python'),
+        'terminal.integrated.env.linux': { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels } }, null, 2)));
       await waitFor('the installed break did not appear', () => installed().length === 1);
-      assert.equal(installed()[0].diagnostic.range.start.line, line, 'on the diffusers pin');
+      const finding = installed()[0];
+      assert.equal(finding.diagnostic.range.start.line, line, 'on the diffusers pin');
+      // The status item names the environment in use and its Python.
+      await waitFor(`the status item does not name the environment: ${api.statusItem.text}`, () => api.statusItem.text.endsWith(` · sd-env (Python ${python})`));
+      assert.match(api.statusItem.text, /^\$\(error\) ML Pins: \d+ errors?/);
+
+      // "Require diffusers>=0.29.0, and install it": the pin is edited, then pip installs it into the venv (a terminal task).
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', requirements, finding.diagnostic.range);
+      const action = actions.find((a) => a.title === 'Require diffusers>=0.29.0, and install it');
+      assert.ok(action?.edit && action.command, JSON.stringify(actions.map((a) => a.title)));
+      assert.equal(await vscode.workspace.applyEdit(action.edit), true);
+      assert.equal(doc.lineAt(line).text, 'diffusers>=0.29.0');
+      const exitCode = await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      assert.equal(exitCode, 0, 'pip install failed');
+      assert.equal(spawnSync(py, ['-c', 'import diffusers'], { encoding: 'utf8' }).status, 0, 'import diffusers still fails');
+      assert.match(spawnSync(py, ['-m', 'pip', 'show', 'diffusers'], { encoding: 'utf8' }).stdout, /^Version: 0\.29\.0$/m);
+      // The environment is read again: the installed break is gone.
+      await waitFor('the installed break stayed after the install', () => installed().length === 0);
     } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
       if (before) await vscode.workspace.fs.writeFile(settingsFile, before);
       else await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), '.vscode'), { recursive: true });
     }
-    // Back to no environment: the installed finding goes.
-    await waitFor('the installed break stayed after the interpreter was unset', () => installed().length === 0);
   });
 });

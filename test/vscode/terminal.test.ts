@@ -3,7 +3,7 @@
 // loopback Hub; the exit code and summary come back, and the generated image opens.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,25 +12,13 @@ import type { MlPinsNodeApi } from '../../src/extension/extension';
 import { DONT_OFFER_KEY, type Prompts } from '../../src/extension/testGeneration/commands';
 import { OFFLINE_LABEL } from '../../src/extension/testGeneration/modelPicker';
 import { diffusersRepo, startFakeHub, type FakeHub } from '../hub/fake-hub';
-import { screenshot } from './harness';
+import { makeVenv, screenshot } from './harness';
 
 let api: MlPinsNodeApi;
 let hub: FakeHub;
 let wheels: string;
 let work: string;
 const folder = () => vscode.workspace.workspaceFolders![0];
-
-/** A venv with pip; Debian's python may lack ensurepip, then pip's own wheel bootstraps it. */
-function makeVenv(dir: string): string {
-  const py = join(dir, 'bin', 'python');
-  if (spawnSync('python3', ['-m', 'venv', dir]).status === 0 && spawnSync(py, ['-m', 'pip', '--version']).status === 0) return py;
-  assert.equal(spawnSync('python3', ['-m', 'venv', '--clear', '--without-pip', dir]).status, 0, 'python3 -m venv failed');
-  const wheel = existsSync('/usr/share/python-wheels') ? readdirSync('/usr/share/python-wheels').find((f) => /^pip-.*\.whl$/.test(f)) : undefined;
-  assert.ok(wheel, 'no pip for the venv');
-  const full = join('/usr/share/python-wheels', wheel);
-  assert.equal(spawnSync(py, [`${full}/pip`, 'install', '--no-index', full]).status, 0);
-  return py;
-}
 
 /** The prompts the runs showed, answered by the test (a real notification cannot be clicked from here). */
 const shown: { kind: 'warn' | 'info' | 'error'; message: string; items: string[] }[] = [];

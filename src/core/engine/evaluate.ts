@@ -3,7 +3,7 @@
 // Each rule kind is evaluated by its own module in rules/; this file computes the shared version sets once and
 // dispatches on the kind.
 import type { Environment } from './environment';
-import type { CompiledRule } from './knowledge';
+import { appliesOnPlatform, platformPrefix, ruleOf, type CompiledRule } from './knowledge';
 import { pythonMinors, withMetadata } from '../metadata/derive';
 import { computeSets } from './rules/sets';
 import type { EvalContext, PlacedFinding } from './rules/context';
@@ -36,6 +36,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   if (!candidates.size) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython);
   for (const rule of candidates) {
+    if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
+    const before = out.length;
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
       case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
@@ -44,6 +46,8 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
       case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
+    const prefix = platformPrefix(ruleOf(rule));
+    if (prefix) for (const p of out.slice(before)) p.finding = { ...p.finding, message: prefix + p.finding.message };
   }
   // A break that only an extra (or group) brings in says so: the pin it sits on is the base one.
   if (env.addition) {

@@ -5,10 +5,12 @@ import { parseSpecifierSet } from '../pep440/specifier';
 import { parseVersion } from '../pep440/version';
 import { evaluateMarker, parseRequirement } from '../pep508';
 import { normalizeName } from '../text';
-import type { Fix } from '../types';
+import type { FixOption } from '../rules/types';
+import type { Fix, TextEdit } from '../types';
 import type { InstalledEnvironment } from './config';
 import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
+import { appliesOnPlatform, platformPrefix } from './knowledge';
 import { displayName } from './messages';
 
 export const INSTALLED_CODES = {
@@ -40,6 +42,7 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       if (rule.kind !== 'incompatible' || seen.has(rule.c.rule.code)) continue;
       seen.add(rule.c.rule.code);
       const { rule: r, when } = rule.c;
+      if (!appliesOnPlatform(r, ctx.settings.platform ?? installed.platform)) continue;
       const versions = [...when].map(([pkg, bad]) => {
         const v = installed.packages[pkg] && parseVersion(installed.packages[pkg].version);
         return v && bad.contains(v) ? pkg : undefined;
@@ -53,11 +56,11 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       const severity = finalSeverity(r.code, 'error', undefined, ctx.settings, false);
       if (!severity) continue;
       const names = [...when.keys()].map((p) => installedText(installed, p));
-      const message = `In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
+      const message = `${platformPrefix(r)}In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
         'This environment fails now, whatever the pins allow: change the pin, then reinstall.';
       const memo = new Map();
       for (const pin of installingPins(env, anchorPkg)) {
-        const fixes: Fix[] = incompatibleFixes(r.fixes, env, pin, ctx, memo);
+        const fixes = installingFixes(r.fixes, env, pin, ctx, memo);
         out.push({ path: pin.path, finding: {
           code: r.code, severity, message, packages: [...when.keys()], range: pin.requirement.range, fixes,
           explanation: r.explanation, sources: r.sources,
@@ -66,6 +69,23 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
     }
   }
   return out;
+}
+
+/**
+ * The rule's fixes (edit the pin), each also carrying what to install afterwards: the environment is what breaks, so
+ * the pin alone mends nothing until it is installed ("update the pin and install it").
+ */
+function installingFixes(options: FixOption[], env: Environment, pin: PinnedRequirement, ctx: EvalContext, memo: Map<FixOption, TextEdit[] | undefined>): Fix[] {
+  const fixes: Fix[] = [];
+  for (const option of options) {
+    const [fix] = incompatibleFixes([option], env, pin, ctx, memo);
+    if (!fix) continue;
+    const name = displayName(option.package);
+    const requirement = option.kind === 'raise-floor' ? `${name}>=${option.version}` : option.kind === 'cap' ? `${name}<${option.below}` : `${name}${option.specifier}`;
+    fixes.push({ ...fix, applicability: option.applicability ?? 'needs-review', install: { requirements: [requirement], installer: env.installer.name } });
+  }
+  if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
+  return fixes;
 }
 
 /**

@@ -21,6 +21,15 @@ export function installerName(installer: Installer): string {
   return DISPLAY[installer.name];
 }
 
+/**
+ * The program and arguments that install `requirements` into the environment of the interpreter `executable`: pip
+ * through that interpreter, or `uv pip install --python` where uv manages the project (uv's environments have no pip).
+ * An argument list, never a shell string.
+ */
+export function installArgv(installer: string, executable: string, requirements: readonly string[]): [program: string, args: string[]] {
+  return installer === 'uv' ? ['uv', ['pip', 'install', '--python', executable, ...requirements]] : [executable, ['-m', 'pip', 'install', ...requirements]];
+}
+
 /** The lock files that mark a pyproject's installer, in the order they are trusted. */
 const LOCKS: [string, InstallerName][] = [['uv.lock', 'uv'], ['poetry.lock', 'poetry'], ['pdm.lock', 'pdm']];
 

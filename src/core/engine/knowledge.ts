@@ -2,6 +2,7 @@
 // indexed by the packages that can trigger them, so checking grows with the number of requirements, not rules ×
 // requirements.
 import type { MetadataProvider } from '../metadata/provider';
+import type { Platform } from './config';
 import { VersionSet } from '../pep440/intervals';
 import { ruleCodes } from '../rules/codes';
 import type {
@@ -162,4 +163,21 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 export function ruleCode(rule: CompiledRule): string {
   return 'c' in rule ? rule.c.rule.code : rule.rule.code;
+}
+
+/** The rule a compiled rule was made from. */
+export function ruleOf(compiled: CompiledRule): Rule {
+  return 'c' in compiled ? compiled.c.rule : compiled.rule;
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
+
+/** A platform-specific fact holds when the target platform is one of its platforms, or unknown. */
+export function appliesOnPlatform(rule: Rule, platform: Platform | undefined): boolean {
+  return !rule.platforms || !platform || rule.platforms.includes(platform);
+}
+
+/** "On Windows: " before a platform-specific fact's message (it may be read by someone on another platform). */
+export function platformPrefix(rule: Rule): string {
+  return rule.platforms ? `On ${rule.platforms.map((p) => PLATFORM_NAMES[p]).join(' and ')}: ` : '';
 }

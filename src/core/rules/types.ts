@@ -1,5 +1,6 @@
 // The knowledge base is data: one JSON file per rule family under rules/, validated by validate.ts at build time and
 // in the tests. Every rule cites its evidence and carries examples that must fire and examples that must not.
+import type { Platform } from '../engine/config';
 import type { Applicability, Severity } from '../types';
 
 /** How the failure shows up; it decides how the severity is computed. */
@@ -20,7 +21,7 @@ export interface RuleExample {
   /** For `fires` examples: the file the finding must be in (default: the first file). */
   at?: string;
   /** Optional check settings for this example (target Python, accelerator). */
-  settings?: { targetPython?: string; accelerator?: 'cpu' | 'cuda' | 'rocm' | 'mps' };
+  settings?: { targetPython?: string; accelerator?: 'cpu' | 'cuda' | 'rocm' | 'mps'; platform?: Platform };
 }
 
 interface RuleBase {
@@ -38,6 +39,9 @@ interface RuleBase {
   examples: { fires: RuleExample[]; passes: RuleExample[] };
   /** Default severity cap; the computed severity never exceeds it (e.g. 'warning' for a soft fact). */
   maxSeverity?: Severity;
+  /** The operating systems the fact holds on (a wheel built wrongly for Windows only). It applies when the target
+   *  platform is one of them or unknown, and its message then names them. Absent: every platform. */
+  platforms?: Platform[];
 }
 
 /** A version condition on one package: PEP 440 specifier set, plus the last affected release for messages. */

@@ -1,6 +1,7 @@
 // Validates rule families (rules/*.json and project rule files) before they reach the engine. Returns every problem
 // found rather than stopping at the first, so a rule author sees them all at once.
 import { parseSpecifierSet, parseVersion } from '../pep440';
+import { PLATFORMS } from '../engine/config';
 import { APPLICABILITIES, type Applicability } from '../types';
 import type { Rule, RuleFamily } from './types';
 
@@ -43,6 +44,9 @@ export function validateRule(rule: unknown, where: string): string[] {
   if (!isNonEmptyStr(rule.message)) err('"message" is required');
   if (!isNonEmptyStr(rule.explanation)) err('"explanation" is required');
   if (rule.maxSeverity !== undefined && !SEVERITIES.has(rule.maxSeverity as string)) err('"maxSeverity" is not a severity');
+  if (rule.platforms !== undefined && (!Array.isArray(rule.platforms) || !rule.platforms.length || !rule.platforms.every((p) => (PLATFORMS as readonly unknown[]).includes(p)))) {
+    err(`"platforms" must list some of ${PLATFORMS.join(', ')}`);
+  }
   if (!Array.isArray(rule.sources) || rule.sources.length === 0 || !rule.sources.every(isNonEmptyStr)) {
     err('"sources" must list at least one checkable source');
   }

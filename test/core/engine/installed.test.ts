@@ -18,6 +18,14 @@ describe('a known break among the installed versions', () => {
     assert.deepEqual(at(found), [['hf-hub-cached-download', 'error', 0]]);
     assert.match(found[0].message, /installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.2 break together/);
     assert.deepEqual(found[0].fixes.map((f) => [f.title, f.applicability]), [['Require diffusers>=0.29.0', 'safe'], ['Keep huggingface_hub below 0.26.0', 'needs-review']]);
+    // Each fix also says what to install afterwards: the environment is what breaks ("update the pin and install it").
+    assert.deepEqual(found[0].fixes.map((f) => f.install), [{ requirements: ['diffusers>=0.29.0'], installer: 'pip' }, { requirements: ['huggingface_hub<0.26.0'], installer: 'pip' }]);
+  });
+  test('in a uv project, the install goes through uv', async () => {
+    const pyproject = '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["diffusers>=0.21.0"]\n\n[tool.uv]\ndev-dependencies = []\n';
+    const found = findings(await check({ 'pyproject.toml': pyproject }, venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2' })))
+      .filter((f) => f.code === 'hf-hub-cached-download' && f.severity === 'error');
+    assert.deepEqual(found.map((f) => f.fixes[0].install), [{ requirements: ['diffusers>=0.29.0'], installer: 'uv' }]);
   });
   test('is not reported when the installed versions are fine', async () => {
     const found = findings(await check(files, venv({ diffusers: '0.21.0', 'huggingface-hub': '0.25.2' })));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { checkProject, type CheckInput } from '../../../src/core/engine/check';
+import { installArgv } from '../../../src/core/engine/installer';
 import { parsePyproject } from '../../../src/core/manifests/pyproject';
 import { knowledge, ROOT } from './helpers';
 
@@ -166,5 +167,13 @@ describe('index fixes per installer', () => {
     const { text, remaining } = await fixed({ 'environment.yml': env });
     assert.equal(text('environment.yml'), env.replace('    - torch', '    - --extra-index-url https://download.pytorch.org/whl/rocm5.7\n    - torch'));
     assert.deepEqual(remaining, []);
+  });
+});
+
+describe('installing a fixed requirement into the selected environment ("…, and install it")', () => {
+  test('pip through the environment\'s interpreter; uv pip for uv projects, whose environments have no pip', () => {
+    assert.deepEqual(installArgv('pip', '/p/.venv/bin/python', ['diffusers>=0.29.0']), ['/p/.venv/bin/python', ['-m', 'pip', 'install', 'diffusers>=0.29.0']]);
+    assert.deepEqual(installArgv('poetry', '/p/.venv/bin/python', ['torch>=2.4.1']), ['/p/.venv/bin/python', ['-m', 'pip', 'install', 'torch>=2.4.1']]);
+    assert.deepEqual(installArgv('uv', '/p/.venv/bin/python', ['diffusers>=0.29.0']), ['uv', ['pip', 'install', '--python', '/p/.venv/bin/python', 'diffusers>=0.29.0']]);
   });
 });
