@@ -1,11 +1,13 @@
 // What the Node and the web entries share: the language client (the engine runs in the ML Pins language server,
-// src/server), the status bar and the fix-all and re-check commands. Activation only starts the client.
+// src/server), the status bar, the ML Pins log (the server's window/logMessage lands there too) and the fix-all,
+// re-check and show-log commands. Activation only starts the client.
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { FIX_ALL_COMMAND } from '../server/commands';
 import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
+import { clientChannel } from './log';
 import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
 import { createStatusBar, showProblems } from './statusBar';
 
@@ -27,13 +29,18 @@ export interface MlPinsApi {
   /** The status item (tests read what it shows). */
   statusItem: vscode.StatusBarItem;
   client: BaseLanguageClient;
+  /** The ML Pins log: what was checked and how long it took (from the server), Hub requests, runner steps. */
+  log: vscode.LogOutputChannel;
 }
 
 export type ClientFactory = (options: LanguageClientOptions) => BaseLanguageClient;
 
-export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?: string): LanguageClientOptions {
+export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?: string, log?: vscode.LogOutputChannel): LanguageClientOptions {
   return {
     documentSelector: MANIFEST_SELECTOR,
+    // The server's messages (window/logMessage) go to the ML Pins log; it never pops up by itself.
+    outputChannel: log && clientChannel(log),
+    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     initializationOptions: {
       docsBase: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
       // Rule pages open rendered and read-only (./rulePages.ts), from diagnostics and from the hover's links.
@@ -61,10 +68,11 @@ export function clientOptions(context: vscode.ExtensionContext, afterFixCommand?
 /** `more`: the Node entry's rows of the command table (src/extension/commands.ts), given the common parts. */
 export function activateCommon(context: vscode.ExtensionContext, create: ClientFactory, afterFixCommand?: string, more?: (api: MlPinsApi) => CommandTable): MlPinsApi {
   let client: BaseLanguageClient | undefined;
+  const log = vscode.window.createOutputChannel('ML Pins', { log: true });
   // The client is made and started after activate() returns: activation stays cheap (the client library is loaded
   // then), and the server's work is off the extension host anyway.
   const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
-    const c = (client = create(clientOptions(context, afterFixCommand)));
+    const c = (client = create(clientOptions(context, afterFixCommand, log)));
     // Files the server cannot read itself (remote and virtual file systems, the web) come through workspace.fs.
     c.onRequest(METHODS.readFile, async ({ uri }: { uri: string }) => {
       try {
@@ -76,13 +84,16 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     c.onRequest(METHODS.findFiles, async ({ folder }: { folder: string }) =>
       (await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.parse(folder), MANIFEST_GLOB), EXCLUDE_GLOB, 5000)).map((u) => u.toString()));
     checker.attach(c);
+    const t0 = Date.now();
     await c.start();
+    log.info(`language server ${c.initializeResult?.serverInfo?.version ?? ''} started in ${Date.now() - t0} ms for ${vscode.workspace.workspaceFolders?.map((f) => f.name).join(', ') || 'no folder'}`);
     return c;
   });
-  ready.catch((e: unknown) => console.error('ML Pins: the language server did not start', e));
+  ready.catch((e: unknown) => log.error('the language server did not start', e));
   const checker = new WorkspaceChecker(ready);
   const statusBar = createStatusBar(checker);
   context.subscriptions.push(
+    log,
     { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
     statusBar,
@@ -91,6 +102,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
   );
   const api: MlPinsApi = {
     checker,
+    log,
     statusItem: statusBar.item,
     /** The language client (set once activate() has returned and the client was made). */
     get client(): BaseLanguageClient {
@@ -105,6 +117,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
       void vscode.window.showInformationMessage(n ? `ML Pins applied ${n} fix${n === 1 ? '' : 'es'}.` : 'ML Pins found nothing to fix.');
     },
     'mlPins.recheck': () => checker.recheckAll(),
+    'mlPins.showLog': () => log.show(),
     'mlPins.showProblems': showProblems,
     'mlPins.showRule': showRule,
     ...more?.(api),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 export const COMMANDS = {
   'mlPins.fixAllInWorkspace': { entry: 'common', palette: true },
   'mlPins.recheck': { entry: 'common', palette: true },
+  'mlPins.showLog': { entry: 'common', palette: true },
   'mlPins.installAndGenerate': { entry: 'node', palette: true },
   'mlPins.setHubToken': { entry: 'node', palette: true },
   'mlPins.clearHubToken': { entry: 'node', palette: true },

@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
     const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     return new LanguageClient('mlPins', 'ML Pins', { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } }, options);
   }, 'mlPins.offerTestGeneration', (common) => {
-    testGeneration = new TestGeneration(context, common.checker);
+    testGeneration = new TestGeneration(context, common.checker, common.log);
     context.subscriptions.push(testGeneration);
     return {
       ...testGeneration.commands(),

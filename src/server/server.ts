@@ -3,97 +3,48 @@
 // answers pull diagnostics (document and workspace, with result ids), code actions, hovers and code lenses, and runs
 // fix-all through workspace/applyEdit. A project (a workspace folder) is checked whole, because findings cross files.
 //
-// Responsiveness: open documents are checked on demand (a pull, hover or code action checks the document's project
-// with the current text before answering); the workspace scan reads files in the background with progress, and a
-// check started before the scan has finished covers the files read so far. Edits bump a project's version: a check
-// whose version is stale when it ends is dropped, and requests honour $/cancelRequest.
+// Responsiveness: a folder's manifests are checked in groups (src/server/groups.ts: a folder tree under its top-most
+// manifest folder, joined with what it includes), so an edit re-checks one group. Open documents are checked on demand
+// (a pull, hover or code action checks the document's group with the current text before answering); the workspace
+// scan reads files and then checks every other group in the background, one at a time with window progress, open
+// documents' groups first, yielding between groups so requests are answered meanwhile. Edits bump a group's version:
+// a check whose version is stale when it ends is dropped, and requests honour $/cancelRequest.
 import {
-  CodeActionKind, DiagnosticSeverity, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, TextDocuments, TextDocumentSyncKind,
   type CancellationToken, type CodeLens, type Connection, type Diagnostic, type Hover,
-  type InitializeParams, type InitializeResult, type WorkspaceDiagnosticReportPartialResult, type WorkspaceEdit,
-  type WorkspaceFullDocumentDiagnosticReport, type TextEdit as LspTextEdit, type ClientCapabilities,
+  type InitializeParams, type InitializeResult, type WorkspaceEdit,
+  type TextEdit as LspTextEdit, type ClientCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
 import { fixToApply } from '../core/engine/applicability';
-import { modelFindings } from '../core/engine/model';
 import { inSkippedFolder } from '../core/paths';
-import { checkProject, knowledgeFrom, type CheckInput, type CheckResult, type SourceFile } from '../core/engine/check';
-import type { InstalledEnvironment } from '../core/engine/config';
+import { checkProject, knowledgeFrom, type CheckInput, type SourceFile } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { asyncMetadata } from '../core/metadata/loader';
 import type { MetadataProvider } from '../core/metadata/provider';
 import { decodeManifest, detectManifestKind } from '../core/manifests';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
-import type { Finding, Severity, TextEdit } from '../core/types';
+import type { Finding, TextEdit } from '../core/types';
 import { hoverMarkdown } from './hover';
 import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
+import { Projects, type Project } from './groups';
+import { base64ToBytes, MAX_SCANNED, toSeverity, WATCH_GLOBS, yieldNow, type InitializationOptions, type ServerHost } from './host';
 import { FolderEnvironments, type SelectedInterpreter } from './environments';
-import { METHODS, type ModelFinding, type ModelFindingsParams, type PinLocation, type ProjectSettingsResult, type StatusParams } from './protocol';
+import { METHODS, type StatusParams } from './protocol';
+import { answerWorkspaceDiagnostics } from './diagnostics';
+import { answerExtensionRequests } from './requests';
 
 export const SOURCE = 'ML Pins';
 const DEBOUNCE_MS = 200;
-/** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
-const MAX_SCANNED = 10_000;
-/** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
-export const WATCH_GLOBS = ['**/pyproject.toml', '**/Pipfile', '**/setup.cfg', '**/*.txt', '**/*.in', '**/*.yml', '**/*.yaml',
-  '**/*.py', '**/*.sh', '**/*.bash', '**/Dockerfile*', '**/*.dockerfile', '**/Containerfile'];
-
-/** What the platform provides; anything missing is asked of the client (mlPins/readFile, mlPins/findFiles). */
-export interface ServerHost {
-  /** Bytes of a file, or undefined when the host cannot read this URI (another scheme) or it does not exist. */
-  readFile?(uri: string): Promise<Uint8Array | undefined | 'unsupported'>;
-  /** Manifest URIs under a folder, or 'unsupported'. */
-  findManifests?(folderUri: string): Promise<string[] | 'unsupported'>;
-  /** Base URI of the rule pages when the client names none. */
-  docsBase?: string;
-  /** Debug trace (ML_PINS_TRACE=<file> on Node). */
-  trace?(line: string): void;
-  /** The metadata snapshot (Node: metadata/ beside the bundle). Without it, the client's `metadataBase` is read. */
-  metadata?: MetadataProvider;
-  /** The installed environment of an interpreter (a venv's python, or its folder), read without running it; messages
-   *  name it relative to the folder. In a trusted workspace the host may run the interpreter for what the files do
-   *  not say (its Python, platform, site-packages); `python` is what the client already knows. */
-  readEnvironment?(executable: string, folderUri: string, options: { trusted: boolean; python?: string }): Promise<InstalledEnvironment | undefined>;
-}
-
-export interface InitializationOptions {
-  /** URI of the folder with one page per rule code (`<code>.md`): diagnostics and hovers link there. */
-  docsBase?: string;
-  /** The link to a rule's page with `{code}` for the rule code, instead of `<docsBase>/<code>.md` (VS Code: a command
-   *  that shows the page rendered and read-only). */
-  ruleLink?: string;
-  /** false in an untrusted workspace: rule files and install commands from it are ignored. */
-  trusted?: boolean;
-  /** The client answers mlPins/readFile and mlPins/findFiles (VS Code: remote and virtual file systems). */
-  fileAccess?: boolean;
-  /** URI of the metadata snapshot folder (snapshot.json, packages/), read through the host or mlPins/readFile when
-   *  the host has no snapshot of its own (the browser worker). */
-  metadataBase?: string;
-  /** Settings for clients without workspace/configuration (same keys as the VS Code settings, without `mlPins.`). */
-  settings?: unknown;
-  /** A client command that installs requirements into the folder's environment in a terminal, called with
-   *  {folder, requirements, installer}: fixes for what is installed then also offer "…, and install it". */
-  installCommand?: string;
-}
+export type { InitializationOptions, ServerHost } from './host';
+export { WATCH_GLOBS } from './host';
 
 interface Report { resultId: string; diagnostics: Diagnostic[]; findings: Finding[] }
 type DiskText = { text: string } | { finding: Finding };
-
-class Project {
-  version = 1;
-  checkedVersion = 0;
-  running?: Promise<void>;
-  timer?: ReturnType<typeof setTimeout>;
-  result?: CheckResult;
-  /** URIs the last check covered (to clear the ones that went away). */
-  files = new Set<string>();
-  settings?: EditorSettings;
-  constructor(readonly key: string, readonly base: string) {}
-}
 
 export function startServer(connection: Connection, host: ServerHost = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -118,10 +69,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const known = new Map<string, string>(); // uri -> engine path, for every manifest read or opened
   const byPath = new Map<string, string>(); // engine path -> uri
   const disk = new Map<string, DiskText>();
-  const projects = new Map<string, Project>();
+  const projects = new Projects((p, delay) => markDirty(p.key, delay));
+  const folderSettings = new Map<string, EditorSettings>();
+  const owner = new Map<string, string>(); // uri -> key of the project whose check reported it last
   const reports = new Map<string, Report>();
   /** Each folder's selected interpreter and its installed environment (what installed findings are about). */
-  const environments = new FolderEnvironments(host, () => options.trusted !== false, (folder) => markDirty(folder, 0), () => sendStatus(),
+  const environments = new FolderEnvironments(host, () => options.trusted !== false, (folder) => { for (const p of projects.in(folder)) markDirty(p.key, 0); }, () => sendStatus(),
     (message) => connection.console.warn(message));
   let resultCounter = 0;
   let scanning = 0; // folders being scanned
@@ -131,22 +84,29 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const idleListeners = new Set<() => void>();
 
   const trace = (line: string) => host.trace?.(`${Date.now() % 100000} ${line}`);
+  /** The editor's log (VS Code: the ML Pins output channel) through window/logMessage. */
+  const log = { info: (line: string) => { trace(line); connection.console.info(line); } };
   const short = (uri: string) => uri.split('/').pop();
   const pathOf = (uri: string) => URI.parse(uri).path;
   const isManifest = (uri: string): boolean => {
     const path = pathOf(uri);
     return !inSkippedFolder(path) && detectManifestKind(path) !== undefined;
   };
-  const projectKey = (uri: string): string => {
+  const folderKey = (uri: string): string => {
     let best = '';
     for (const f of folders) if ((uri.startsWith(f.endsWith('/') ? f : `${f}/`) || uri === f) && f.length > best.length) best = f;
     return best || `file:${uri}`;
   };
-  const project = (key: string): Project => {
-    let p = projects.get(key);
-    if (!p) projects.set(key, (p = new Project(key, key.startsWith('file:') ? key.slice(5) : key)));
-    return p;
-  };
+  /** The project of a manifest, which becomes a member of its folder's grouping. */
+  const projectOf = (uri: string): Project => projects.of(folderKey(uri), pathOf(uri));
+  /** A folder URI: its projects, once every one is checked; a file's: its project (none when no manifest is there). */
+  async function projectsFor(uri: string, token: CancellationToken): Promise<Project[]> {
+    const key = uri.replace(/\/$/, '');
+    if (folders.includes(key)) { await whenIdle(token); return projects.in(key); }
+    const p = projects.find(folderKey(uri), pathOf(uri));
+    if (p) await ensureFresh(p, token);
+    return p ? [p] : [];
+  }
   const uriOfPath = (path: string, p?: Project): string => {
     const found = byPath.get(path);
     if (found) return found;
@@ -186,24 +146,32 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   // ---- settings ----
   async function settingsOf(p: Project): Promise<EditorSettings> {
-    if (p.settings) return p.settings;
+    const cached = folderSettings.get(p.folder);
+    if (cached) return cached;
     let raw: unknown = options.settings;
     if (configurationSupport) {
       try {
-        raw = await connection.workspace.getConfiguration({ scopeUri: p.key.startsWith('file:') ? p.base : p.key, section: SETTINGS_SECTION });
+        raw = await connection.workspace.getConfiguration({ scopeUri: p.base, section: SETTINGS_SECTION });
       } catch {
         // the client could not answer: defaults
       }
     }
-    return (p.settings = settingsFrom(raw, options.trusted !== false));
+    const settings = settingsFrom(raw, options.trusted !== false);
+    folderSettings.set(p.folder, settings);
+    return settings;
   }
+  const settingsChanged = () => {
+    folderSettings.clear();
+    for (const p of projects.all.values()) markDirty(p.key, 0);
+  };
 
   // ---- checking ----
   function markDirty(key: string, delay = DEBOUNCE_MS): void {
-    const p = project(key);
+    const p = projects.all.get(key);
+    if (!p) return;
     p.version++;
     clearTimeout(p.timer);
-    p.timer = setTimeout(() => { p.timer = undefined; void ensureFresh(p).finally(() => { sendStatus(); notifyIdle(); }); }, delay);
+    p.timer = setTimeout(() => { p.timer = undefined; void sweep(); }, delay);
   }
 
   async function ensureFresh(p: Project, token?: CancellationToken): Promise<void> {
@@ -222,11 +190,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   }
 
   async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
-    const uris = new Set<string>();
-    // While its folder is being scanned, a project's check covers its open documents only: they come first.
-    if (!scanningFolders.has(p.key)) for (const uri of known.keys()) if (projectKey(uri) === p.key) uris.add(uri);
-    for (const doc of documents.all()) if (isManifest(doc.uri) && projectKey(doc.uri) === p.key) uris.add(doc.uri);
-    const environment = environments.of(p.key);
+    const uris = new Set(p.members.map((path) => uriOfPath(path, p)));
+    const environment = environments.of(p.folder);
     const settings: EditorSettings = environment ? { ...(await settingsOf(p)), environment } : await settingsOf(p);
     const files: SourceFile[] = [];
     for (const uri of uris) {
@@ -242,7 +207,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       input: {
         files, readFile: readOther, knowledge: knowledge(), settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
         // Includes that leave the workspace folder are read only when allowed, and never in an untrusted workspace.
-        roots: [pathOf(p.key)], trusted: options.trusted !== false,
+        roots: [pathOf(p.folder)], trusted: options.trusted !== false,
       },
       uris: [...uris], settings,
     };
@@ -254,8 +219,18 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const { input, settings } = await inputOf(p);
     const t1 = Date.now();
     const result = await checkProject(input);
-    trace(`check ${p.key} v=${version} files=${input.files.length} read ${t1 - t0} ms, check ${Date.now() - t1} ms${p.version !== version ? ' (stale)' : ''}`);
+    const line = `checked ${input.files.length} manifest${input.files.length === 1 ? '' : 's'} under ${p.root || pathOf(p.base) || '/'} (read ${t1 - t0} ms, check ${Date.now() - t1} ms)${p.version !== version ? ', stale: an edit arrived' : ''}`;
+    if (sweeping && !documents.all().some((d) => p.members.includes(pathOf(d.uri)))) trace(line); else log.info(line); // a sweep logs its summary
     if (p.version !== version) return; // stale: an edit arrived meanwhile, the next run covers it
+    // A member that includes a file of another group: the two groups are one (checked together from now on).
+    const grouping = projects.grouping(p.folder);
+    let joined = false;
+    for (const file of result.files) {
+      for (const inc of file.manifest?.includes ?? []) {
+        if (inc.resolvedPath && grouping.has(inc.resolvedPath) && grouping.link(file.path, inc.resolvedPath)) joined = true;
+      }
+    }
+    if (joined) { projects.regroup(p.folder, 0); return; }
     p.result = result;
     p.checkedVersion = version;
     const now = new Set<string>();
@@ -271,10 +246,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     for (const file of result.files) {
       const uri = uriOfPath(file.path, p);
       now.add(uri);
+      owner.set(uri, p.key);
       set(uri, settings.enable ? file.findings : []);
     }
-    for (const uri of p.files) if (!now.has(uri)) set(uri, []);
+    // Files this group no longer covers are cleared, unless another group reports them now.
+    for (const uri of p.files) if (!now.has(uri) && (owner.get(uri) ?? p.key) === p.key) { owner.delete(uri); set(uri, []); }
     p.files = now;
+    if (!p.members.length) projects.all.delete(p.key);
     if (changed.length) publish(changed);
   }
 
@@ -306,16 +284,74 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
   }
 
-  const isIdle = () => scanning === 0 && [...projects.values()].every((p) => !p.running && !p.timer && p.checkedVersion >= p.version);
+  // ---- the background sweep: every group that is not fresh, open documents' groups first, one at a time ----
+  let sweeping = false;
+  /** The user cancelled the background progress: only what is asked for is checked until the next re-check. */
+  let paused = false;
+  // Open documents' groups are checked while their folder is scanned; the others once it is read.
+  const stale = (p: Project, open = false) => !p.running && !p.timer && p.checkedVersion < p.version && (open || !scanningFolders.has(p.folder));
+  function nextStale(): Project | undefined {
+    for (const d of documents.all()) {
+      const p = projects.find(folderKey(d.uri), pathOf(d.uri));
+      if (p && stale(p, true)) return p;
+    }
+    if (!paused) for (const p of projects.all.values()) if (stale(p)) return p;
+    return undefined;
+  }
+  async function sweep(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
+    let files = 0, groups = 0, last = Date.now(), lastYield = Date.now();
+    const t0 = Date.now();
+    try {
+      for (let p = nextStale(); p; p = nextStale()) {
+        await ensureFresh(p);
+        files += p.members.length;
+        groups++;
+        if (Date.now() - last > 100) {
+          last = Date.now();
+          let left = 0;
+          for (const q of projects.all.values()) if (q.checkedVersion < q.version) left += q.members.length;
+          showProgress(`${files}/${files + left} manifests checked`, (100 * files) / Math.max(1, files + left));
+          if (!scanning) scanProgress = { read: files, total: files + left }; // the status item's "checking n/m"
+          sendStatus();
+        }
+        // Let requests in (hovers, an open file's diagnostics) between groups.
+        if (Date.now() - lastYield > 10) { await yieldNow(); lastYield = Date.now(); }
+      }
+    } finally {
+      sweeping = false;
+      if (!scanning) scanProgress = { read: 0, total: 0 };
+      if (groups > 1) log.info(`checked ${files} manifests in ${groups} groups in ${Date.now() - t0} ms`);
+      sendStatus();
+      notifyIdle();
+    }
+  }
+
+  // Window progress for the background work (scan and sweep); cancelling it stops the background work.
+  let progress: Promise<Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined> | undefined;
+  function showProgress(message: string, percentage: number): void {
+    if (!caps.window?.workDoneProgress) return;
+    progress ??= connection.window.createWorkDoneProgress().then((r) => {
+      r.begin('ML Pins', 0, message, true);
+      r.token.onCancellationRequested(() => { paused = true; log.info('background check cancelled: open files are still checked'); notifyIdle(); });
+      return r;
+    }, () => undefined);
+    void progress.then((r) => r?.report(Math.round(percentage), message));
+  }
+
+  const isIdle = () => scanning === 0 && !sweeping && [...projects.all.values()].every((p) => !p.running && !p.timer && (p.checkedVersion >= p.version || paused));
   function notifyIdle(): void {
     if (!isIdle()) return;
+    const p = progress;
+    progress = undefined;
+    void p?.then((r) => r?.done());
     for (const l of [...idleListeners]) l();
   }
   async function whenIdle(token?: CancellationToken): Promise<void> {
     while (!isIdle() && !token?.isCancellationRequested) {
-      for (const p of projects.values()) {
-        if (p.timer || p.checkedVersion < p.version) { clearTimeout(p.timer); p.timer = undefined; void ensureFresh(p).finally(() => { sendStatus(); notifyIdle(); }); }
-      }
+      for (const p of projects.all.values()) if (p.timer) { clearTimeout(p.timer); p.timer = undefined; }
+      void sweep();
       await new Promise<void>((resolve) => {
         const done = () => { idleListeners.delete(done); sub?.dispose(); resolve(); };
         idleListeners.add(done);
@@ -332,7 +368,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
 
   let lastStatus = '';
+  let lastStatusAt = 0;
+  let statusTimer: ReturnType<typeof setTimeout> | undefined;
   function sendStatus(): void {
+    // At most ten a second while checking (counting walks every report); the idle state at once.
+    if (!isIdle() && Date.now() - lastStatusAt < 100) { statusTimer ??= setTimeout(() => { statusTimer = undefined; sendStatus(); }, 100); return; }
+    lastStatusAt = Date.now();
     let errors = 0, warnings = 0, information = 0;
     for (const r of reports.values()) for (const f of r.findings) {
       if (f.severity === 'error') errors++;
@@ -351,12 +392,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   async function scan(folder: string): Promise<void> {
     scanning++;
     scanningFolders.add(folder);
-    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    const t0 = Date.now();
     try {
-      if (caps.window?.workDoneProgress) {
-        progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-        progress?.begin('ML Pins: checking manifests', 0, 'finding manifests', true);
-      }
+      showProgress('finding manifests', 0);
       let uris: string[] | 'unsupported' = (await host.findManifests?.(folder)) ?? 'unsupported';
       if (uris === 'unsupported') {
         uris = options.fileAccess ? await connection.sendRequest<string[]>(METHODS.findFiles, { folder }).catch(() => []) : [];
@@ -371,28 +409,28 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       let last = Date.now();
       const BATCH = 32;
       for (let i = 0; i < uris.length; i += BATCH) {
-        if (progress?.token.isCancellationRequested) break; // cancelled: check what has been read
+        if (paused) break; // cancelled: check what has been read
         const batch = uris.slice(i, i + BATCH);
         await Promise.all(batch.map((uri) => readText(uri)));
         for (const uri of batch) remember(uri);
         scanProgress.read += batch.length;
         if (Date.now() - last > 100) {
           last = Date.now();
-          progress?.report(Math.round((100 * scanProgress.read) / Math.max(1, scanProgress.total)), `${scanProgress.read}/${scanProgress.total} manifests read`);
+          showProgress(`${scanProgress.read}/${scanProgress.total} manifests read`, (100 * scanProgress.read) / Math.max(1, scanProgress.total));
           sendStatus();
-          await new Promise((r) => setTimeout(r, 0)); // let requests for open documents in
+          await yieldNow(); // let requests for open documents in
         }
       }
-      trace(`scan ${folder}: ${uris.length} manifests read`);
-      progress?.report(100, 'checking');
+      log.info(`${folder}: ${uris.length} manifests found and read in ${Date.now() - t0} ms`);
       scanningFolders.delete(folder);
-      const p = project(folder);
-      p.version++;
-      await ensureFresh(p);
+      // The groups are formed once everything is read (while reading, open documents are checked with each other).
+      const grouping = projects.grouping(folder);
+      for (const uri of uris) grouping.add(pathOf(uri));
+      projects.regroup(folder, 0);
+      void sweep();
     } finally {
       scanningFolders.delete(folder);
       scanning--;
-      progress?.done();
       if (!scanning) scanProgress = { read: 0, total: 0 };
       sendStatus();
       notifyIdle();
@@ -434,8 +472,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         for (const f of e.removed) {
           const key = f.uri.replace(/\/$/, '');
           folders = folders.filter((x) => x !== key);
-          const p = projects.get(key);
-          if (p) { const gone = [...p.files]; p.files.clear(); for (const u of gone) reports.set(u, { resultId: String(++resultCounter), diagnostics: [], findings: [] }); publish(gone); projects.delete(key); }
+          projects.dropFolder(key);
+          for (const p of projects.in(key)) {
+            const gone = [...p.files];
+            for (const u of gone) { owner.delete(u); reports.set(u, { resultId: String(++resultCounter), diagnostics: [], findings: [] }); }
+            publish(gone);
+            clearTimeout(p.timer);
+            projects.all.delete(p.key);
+          }
         }
         for (const f of e.added) { const key = f.uri.replace(/\/$/, ''); folders.push(key); void scan(key); }
       });
@@ -446,46 +490,60 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   documents.onDidOpen((e) => {
     if (!isManifest(e.document.uri)) return;
     remember(e.document.uri);
-    markDirty(projectKey(e.document.uri));
+    markDirty(projectOf(e.document.uri).key);
   });
   documents.onDidChangeContent((e) => {
     trace(`change ${short(e.document.uri)} v=${e.document.version}`);
-    if (isManifest(e.document.uri)) markDirty(projectKey(e.document.uri));
+    if (isManifest(e.document.uri)) markDirty(projectOf(e.document.uri).key);
   });
   documents.onDidClose((e) => {
     disk.delete(e.document.uri); // closed without saving: the disk has the text again
     if (!isManifest(e.document.uri)) return;
-    if (URI.parse(e.document.uri).scheme === 'untitled') { known.delete(e.document.uri); }
-    markDirty(projectKey(e.document.uri));
+    if (URI.parse(e.document.uri).scheme === 'untitled') {
+      known.delete(e.document.uri);
+      const folder = folderKey(e.document.uri);
+      if (projects.grouping(folder).remove(pathOf(e.document.uri))) projects.regroup(folder, DEBOUNCE_MS);
+      return;
+    }
+    markDirty(projectOf(e.document.uri).key);
   });
   documents.onDidSave((e) => disk.delete(e.document.uri));
 
   connection.onDidChangeWatchedFiles((params) => {
     const dirty = new Set<string>();
+    const regrouped = new Set<string>();
     for (const change of params.changes) {
       disk.delete(change.uri);
       if (!isManifest(change.uri)) continue;
-      if (change.type === 3 /* deleted */) known.delete(change.uri);
-      else remember(change.uri);
-      if (!documents.get(change.uri) || change.type === 3) dirty.add(projectKey(change.uri));
+      const folder = folderKey(change.uri);
+      const grouping = projects.grouping(folder);
+      if (change.type === 3 /* deleted */) {
+        known.delete(change.uri);
+        if (!documents.get(change.uri) && grouping.remove(pathOf(change.uri))) regrouped.add(folder);
+        continue;
+      }
+      remember(change.uri);
+      if (grouping.add(pathOf(change.uri))) regrouped.add(folder);
+      if (!documents.get(change.uri)) dirty.add(change.uri);
     }
-    for (const key of dirty) markDirty(key);
+    for (const folder of regrouped) projects.regroup(folder, DEBOUNCE_MS);
+    // A changed file's group, and the groups that include it (the group of what a file includes is its own).
+    for (const uri of dirty) markDirty(projectOf(uri).key);
   });
 
-  connection.onDidChangeConfiguration(() => {
-    for (const p of projects.values()) { p.settings = undefined; markDirty(p.key, 0); }
-  });
+  connection.onDidChangeConfiguration(settingsChanged);
   connection.onNotification(METHODS.trust, (params: { trusted: boolean }) => {
     options.trusted = params.trusted;
-    for (const p of projects.values()) { p.settings = undefined; markDirty(p.key, 0); }
+    settingsChanged();
     // Trusted now: the interpreters may be run for what their files do not say.
     environments.reread();
   });
   connection.onNotification(METHODS.recheck, () => {
     disk.clear();
-    for (const p of projects.values()) p.settings = undefined;
+    paused = false;
+    log.info('checking the workspace again');
     for (const f of folders) void scan(f);
-    for (const p of projects.values()) markDirty(p.key, 0);
+    settingsChanged();
   });
   connection.onNotification(METHODS.interpreter, (params: SelectedInterpreter) => environments.select(params));
 
@@ -493,7 +551,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.languages.diagnostics.on(async (params, token) => {
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    await ensureFresh(project(projectKey(uri)), token);
+    await ensureFresh(projectOf(uri), token);
     const r = reports.get(uri);
     trace(`pull ${short(uri)} prev=${params.previousResultId} -> ${r?.resultId} n=${r?.diagnostics.length} cancelled=${token.isCancellationRequested} docv=${documents.get(uri)?.version}`);
     if (!r) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
@@ -501,38 +559,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     return { kind: DocumentDiagnosticReportKind.Full, resultId: r.resultId, items: r.diagnostics };
   });
 
-  connection.languages.diagnostics.onWorkspace(async (params, token, _workDone, resultProgress) => {
-    // What the client has: only files whose result id differs are sent.
-    const sent = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
-    const collect = (): WorkspaceFullDocumentDiagnosticReport[] => {
-      const items: WorkspaceFullDocumentDiagnosticReport[] = [];
-      for (const [uri, r] of reports) {
-        if (sent.get(uri) === r.resultId) continue;
-        sent.set(uri, r.resultId);
-        trace(`stream ${short(uri)} ${r.resultId} n=${r.diagnostics.length}`);
-        items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: documents.get(uri)?.version ?? null, resultId: r.resultId, items: r.diagnostics });
-      }
-      return items;
-    };
-    await whenIdle(token);
-    if (!resultProgress) {
-      // No streaming: answer what changed, or hold the request until something does (at most 30 s).
-      let items = collect();
-      if (!items.length && !token.isCancellationRequested) { await nextChange(token, 30_000); await whenIdle(token); items = collect(); }
-      return { items };
-    }
-    // Streaming: the request stays open, and every change is reported as a partial result until the client cancels.
-    const first = collect();
-    if (first.length) resultProgress.report({ items: first } satisfies WorkspaceDiagnosticReportPartialResult);
-    while (!token.isCancellationRequested) {
-      await nextChange(token, 60_000);
-      if (token.isCancellationRequested) break;
-      await whenIdle(token);
-      const items = collect();
-      if (items.length) resultProgress.report({ items });
-    }
-    return { items: [] };
-  });
+  answerWorkspaceDiagnostics(connection, { reports, versionOf: (uri) => documents.get(uri)?.version, whenIdle, nextChange, trace });
 
   // ---- code actions, hover, code lens ----
   const findingsOf = (uri: string) => reports.get(uri)?.findings ?? [];
@@ -545,7 +572,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onCodeAction(async (params, token) => {
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return [];
-    const p = project(projectKey(uri));
+    const p = projectOf(uri);
     await ensureFresh(p, token);
     const only = params.context.only;
     const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`) || k.startsWith(`${FIX_ALL_KIND}.`));
@@ -592,7 +619,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onHover(async (params, token): Promise<Hover | null> => {
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return null;
-    const p = project(projectKey(uri));
+    const p = projectOf(uri);
     await ensureFresh(p, token);
     const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), { metadata: metadata(), ruleLink });
     return md ? { contents: { kind: 'markdown', value: md.value }, range: md.range } : null;
@@ -601,7 +628,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return [];
-    await ensureFresh(project(projectKey(uri)), token);
+    await ensureFresh(projectOf(uri), token);
     const fixable = fixableIn(uri);
     if (fixable.length < 2) return [];
     const first = fixable.reduce((a, b) => (b.range.start.line < a.range.start.line ? b : a));
@@ -615,7 +642,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (params.command === FIX_FILE_COMMAND) {
       const uri = String(params.arguments?.[0] ?? '');
       if (!isManifest(uri)) return 0;
-      const p = project(projectKey(uri));
+      const p = projectOf(uri);
       await ensureFresh(p, token);
       const edits = await fixFile(uri, p);
       if (!edits.length) return 0;
@@ -631,7 +658,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     await whenIdle(token);
     let applied = 0;
     const changes: Record<string, LspTextEdit[]> = {};
-    for (const p of projects.values()) {
+    for (const p of projects.all.values()) {
       if (token.isCancellationRequested) return 0;
       const { input, settings } = await inputOf(p);
       if (!settings.enable) continue;
@@ -650,41 +677,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   // ---- requests of the VS Code extension (documented in src/server/protocol.ts) ----
   connection.onRequest(METHODS.whenIdle, async (_params, token) => { await whenIdle(token); return null; });
-  connection.onRequest(METHODS.projectSettings, async (params: { uri: string }, token): Promise<ProjectSettingsResult> => {
-    const p = project(projectKey(params.uri));
-    await ensureFresh(p, token);
-    const s = p.result?.settingsFor(pathOf(params.uri));
-    const trusted = options.trusted !== false;
-    return { models: s?.models ?? [], installCommand: trusted ? s?.installCommand ?? [] : [] };
-  });
-  connection.onRequest(METHODS.modelFindings, async (params: ModelFindingsParams, token): Promise<ModelFinding[]> => {
-    const p = project(projectKey(params.uri));
-    await ensureFresh(p, token);
-    if (!p.result) return [];
-    return modelFindings(p.result, params.model, params.library, params.version).map(({ path, finding }) => ({
-      uri: uriOfPath(path, p), range: finding.range, code: finding.code, severity: finding.severity, message: finding.message,
-    }));
-  });
-  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinLocation[]> => {
-    const p = project(projectKey(params.uri));
-    await ensureFresh(p, token);
-    const seen = new Set<string>();
-    const out: PinLocation[] = [];
-    for (const env of p.result?.environments ?? []) {
-      for (const pin of env.packages.get(params.name)?.pins ?? []) {
-        const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ uri: uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
-      }
-    }
-    return out;
-  });
+  answerExtensionRequests(connection, { projectsFor, uriOfPath, pathOf, trusted: () => options.trusted !== false });
   connection.onRequest(METHODS.interpreterOf, (params: { folder: string }) => environments.interpreterOf(params.folder.replace(/\/$/, '')) ?? null);
 
   connection.onShutdown(() => {
-    for (const p of projects.values()) clearTimeout(p.timer);
+    for (const p of projects.all.values()) clearTimeout(p.timer);
     clearTimeout(refreshTimer);
+    clearTimeout(statusTimer);
   });
 
   documents.listen(connection);
@@ -692,16 +691,4 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 }
 
 declare const ML_PINS_VERSION: string | undefined;
-
-function toSeverity(s: Severity): DiagnosticSeverity {
-  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning
-    : s === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 

@@ -104,6 +104,18 @@ test('the packaged README\'s images and links all resolve inside the .vsix or ar
   for (const name of untrusted.restrictedConfigurations) assert.ok(untrusted.description.includes(name), `the description names ${name}`);
   assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
 
+  // The Get Started walkthrough: its media are in the package, its links name the package's commands (or the Problems view).
+  const walkthrough = manifest.contributes.walkthroughs[0] as { steps: { description: string; media: { image?: string; markdown?: string } }[] };
+  const commands = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command).concat('workbench.actions.view.problems'));
+  for (const step of walkthrough.steps) {
+    const media = step.media.image ?? step.media.markdown!;
+    assert.ok(inExtension(media), `walkthrough media ${media} is not in the .vsix`);
+    if (step.media.image) assert.equal(zip.get(`extension/${media}`)!.subarray(1, 4).toString(), 'PNG', media);
+    const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+    assert.ok(links.length, step.description);
+    for (const id of links) assert.ok(commands.has(id), `the walkthrough links to ${id}`);
+  }
+
   // Lean: no sources, tests, maps or node_modules.
   const stray = [...zip.keys()].filter((k) => /^extension\/(src|test|node_modules|scripts|bench)\/|\.map$|\.ts$/.test(k));
   assert.deepEqual(stray, []);

@@ -15,6 +15,8 @@ const SUITES: Array<[file: string, load: () => Promise<unknown>]> = process.env.
   ? [['installed.test.ts', () => import('./installed.test')]]
   : [
     ['smoke.test.ts', () => import('./smoke.test')],
+    // Before the suites that edit the workspace: its screenshots show the seed project as it is.
+    ['workbench.test.ts', () => import('./workbench.test')],
     ['extension.test.ts', () => import('./extension.test')],
     ['server.test.ts', () => import('./server.test')],
     ['terminal.test.ts', () => import('./terminal.test')],

@@ -21,6 +21,12 @@ suite('installed from the .vsix', () => {
       assert.ok(Date.now() < deadline, 'no diagnostics from the installed extension');
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The walkthrough's media ship, and its command links are the installed extension's commands.
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const step of ext.packageJSON.contributes.walkthroughs[0].steps as { description: string; media: { image: string } }[]) {
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, step.media.image));
+      for (const m of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.has(m[1]), m[1]);
+    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'requirements.txt'));
     assert.equal(doc.languageId, 'pip-requirements');
   });

@@ -295,7 +295,7 @@ const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-ins
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
   if (manifests.length < 2) return []; // pins are compared across files only
   const code = 'inconsistent-pins';
-  const related = comparablePairs(manifests);
+  const partners = comparablePartners(manifests);
   const byName = new Map<string, { path: string; req: Requirement; set: VersionSet }[]>();
   const sets = new Map<string, VersionSet>(); // one set per distinct specifier: big projects repeat the same pins
   for (const m of manifests) {
@@ -311,27 +311,33 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
   const out: PlacedFinding[] = [];
   for (const [name, pins] of byName) {
     if (pins.length < 2) continue;
-    // Disjointness is decided once per pair of distinct specifiers, not per pair of pins.
-    const bySpec = new Map<string, typeof pins>();
-    for (const p of pins) {
-      const same = bySpec.get(p.req.specifier);
-      if (same) same.push(p);
-      else bySpec.set(p.req.specifier, [p]);
-    }
-    if (bySpec.size < 2) continue;
-    const disjointFrom = new Map<string, string[]>();
-    const specs = [...bySpec.keys()];
-    for (const x of specs) disjointFrom.set(x, specs.filter((y) => y !== x && !sets.get(x)!.intersects(sets.get(y)!)));
+    // Disjointness is decided once per pair of distinct specifiers, not per pair of pins, and only for pins of files
+    // that are compared (a workspace of a thousand unrelated folders compares nothing).
+    const specIndex = new Map<string, number>();
+    const byPath = new Map<string, number[]>();
+    pins.forEach((p, i) => {
+      if (!specIndex.has(p.req.specifier)) specIndex.set(p.req.specifier, specIndex.size);
+      const list = byPath.get(p.path);
+      if (list) list.push(i); else byPath.set(p.path, [i]);
+    });
+    if (specIndex.size < 2) continue;
+    const disjoint = new Map<string, boolean>();
+    const apart = (x: string, y: string) => {
+      const key = x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`;
+      let d = disjoint.get(key);
+      if (d === undefined) disjoint.set(key, (d = x !== y && !sets.get(x)!.intersects(sets.get(y)!)));
+      return d;
+    };
     for (const a of pins) {
-      // The first 20 pins in other files that cannot meet this one (stopping there: a large project has thousands).
-      const others: typeof pins = [];
-      collect: for (const y of disjointFrom.get(a.req.specifier)!) {
-        for (const b of bySpec.get(y)!) {
-          if (b.path === a.path || !related(a.path, b.path)) continue;
-          others.push(b);
-          if (others.length === 20) break collect;
-        }
+      // The first 20 pins in other files that cannot meet this one, in the order of their specifiers' first
+      // appearance, then of the pins (stopping there: a large project has thousands).
+      const candidates: number[] = [];
+      for (const partner of partners.get(a.path) ?? []) {
+        for (const i of byPath.get(partner) ?? []) if (apart(a.req.specifier, pins[i].req.specifier)) candidates.push(i);
       }
+      if (!candidates.length) continue;
+      candidates.sort((x, y) => specIndex.get(pins[x].req.specifier)! - specIndex.get(pins[y].req.specifier)! || x - y);
+      const others = candidates.slice(0, 20).map((i) => pins[i]);
       if (!others.length) continue;
       const severity = applySeverity(code, 'warning', settingsFor(a.path), false);
       if (!severity) continue;
@@ -391,27 +397,42 @@ function sameProject(a: string, b: string): boolean {
  * (pyproject.toml, setup.py, setup.cfg, Pipfile) and the other sits in its folder, or is a script, Dockerfile or
  * conda environment anywhere below it.
  */
-function comparablePairs(manifests: ParsedManifest[]): (a: string, b: string) => boolean {
+function comparablePartners(manifests: ParsedManifest[]): Map<string, Set<string>> {
   const kinds = new Map(manifests.map((m) => [m.path, m.kind]));
-  const links = new Set<string>();
-  for (const m of manifests) {
-    for (const inc of m.includes) {
-      const target = inc.resolvedPath;
-      if (target) { links.add(`${m.path}\u0000${target}`); links.add(`${target}\u0000${m.path}`); }
-    }
-  }
   const isMetadata = (p: string) => {
     const kind = kinds.get(p);
     return kind === 'pyproject' || kind === 'setup-cfg' || kind === 'pipfile' || fileName(p) === 'setup.py';
   };
   const installFileAnywhere = (p: string) => kinds.get(p) === 'script' || kinds.get(p) === 'conda';
-  return (a, b) => {
-    if (!sameProject(a, b) || alternatives(a, b)) return false;
-    if (links.has(`${a}\u0000${b}`)) return true;
-    const [meta, other] = isMetadata(a) ? [a, b] : isMetadata(b) ? [b, a] : [undefined, undefined];
-    if (!meta || !other) return false;
-    return dirName(other) === dirName(meta) || (installFileAnywhere(other) && other.startsWith(`${dirName(meta)}/`));
+  const partners = new Map<string, Set<string>>();
+  const pair = (a: string, b: string) => {
+    if (a === b || !sameProject(a, b) || alternatives(a, b)) return;
+    let s = partners.get(a);
+    if (!s) partners.set(a, (s = new Set()));
+    s.add(b);
+    let t = partners.get(b);
+    if (!t) partners.set(b, (t = new Set()));
+    t.add(a);
   };
+  for (const m of manifests) for (const inc of m.includes) if (inc.resolvedPath && kinds.has(inc.resolvedPath)) pair(m.path, inc.resolvedPath);
+  // The package's metadata and the files of its folder; and the scripts and conda environments anywhere below it
+  // (found by walking up from each of them, so the cost is files x depth, not files x files).
+  const metadataIn = new Map<string, string[]>();
+  const filesIn = new Map<string, string[]>();
+  for (const m of manifests) {
+    const dir = dirName(m.path);
+    (filesIn.get(dir) ?? filesIn.set(dir, []).get(dir)!).push(m.path);
+    if (isMetadata(m.path)) (metadataIn.get(dir) ?? metadataIn.set(dir, []).get(dir)!).push(m.path);
+  }
+  for (const [dir, metas] of metadataIn) for (const meta of metas) for (const other of filesIn.get(dir)!) pair(meta, other);
+  for (const m of manifests) {
+    if (!installFileAnywhere(m.path)) continue;
+    for (let dir = dirName(m.path); ; dir = dirName(dir)) {
+      for (const meta of metadataIn.get(dir) ?? []) pair(meta, m.path);
+      if (!dir || dirName(dir) === dir) break;
+    }
+  }
+  return partners;
 }
 
 /** Words in file names that mark one of several alternative installs (per accelerator, OS, platform, Python). */

@@ -14,9 +14,11 @@ export interface CompiledRow {
   /** Package -> the set it requires. */
   requires: Map<string, VersionSet>;
   /** The row as written, for messages and fixes. */
-  raw: { versions: string; requires: Record<string, string>; extra?: string };
+  raw: { versions: string; requires: Record<string, string>; extra?: string; python?: string };
   /** Applies only when a requirement of the package asks for this extra. */
   extra?: string;
+  /** Applies only when every Python the project admits is in this set. */
+  python?: VersionSet;
 }
 
 export interface CompiledRequires {
@@ -91,6 +93,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
             requires: new Map(Object.entries(row.requires).map(([p, s]) => [p, VersionSet.fromSpecifierSet(s)])),
             raw: row,
             extra: row.extra,
+            ...(row.python !== undefined ? { python: VersionSet.fromSpecifierSet(row.python) } : {}),
           })));
           lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
           const compiled: CompiledRule = { kind: 'requires', c };

@@ -167,11 +167,17 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     removeHand((r) => r.kind === 'requires' && r.c.rule.package === name);
     k.companions.delete(name);
     const known = withDist.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    const declaredBy = withDist.map((r) => ({ ...r, declared: declaredAcross(r.entry, minors) }));
     // Releases whose Requires-Dist the snapshot does not know (torchtext built with a torch pin from its build
-    // environment) keep the hand rows: the snapshot is one source per fact, not per package.
+    // environment) keep the hand rows: the snapshot is one source per fact, not per package. A hand rule that is not
+    // a resolver fact (jax's import-time jaxlib check) is replaced only where the release's own base requirements
+    // name the same package: jax 0.4.0–0.4.29 name jaxlib only in extras, so its rows stay for them.
+    const baseDeclares = (dep: string) => declaredBy.filter((r) => r.declared.has(dep)).reduce((u, r) => u.union(r.set), VersionSet.empty());
     const residual = hand.flatMap((c) => {
-      const rows = c.rows.map((row) => ({ ...row, versions: row.versions.minus(known) })).filter((row) => !row.versions.isEmpty());
-      return rows.length ? [{ ...c, rows, known: c.known.minus(known) }] : [];
+      const covered = (row: CompiledRow) => (c.rule.failure === 'resolver' ? known
+        : [...row.requires.keys()].reduce((u, dep) => u.union(baseDeclares(dep)), VersionSet.empty()));
+      const rows = c.rows.map((row) => ({ ...row, versions: row.versions.minus(covered(row)) })).filter((row) => !row.versions.isEmpty());
+      return rows.length ? [{ ...c, rows, known: rows.reduce((u, row) => u.union(row.versions), VersionSet.empty()) }] : [];
     });
     for (const c of residual) {
       k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'requires', c }]);
@@ -180,8 +186,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const byDep = new Map<string, CompiledRow[]>();
     const installs: { versions: VersionSet; packages: string[] }[] = [];
     const sources = new Map<string, Set<string>>();
-    for (const { entry, set, raw } of withDist) {
-      const declared = declaredAcross(entry, minors);
+    for (const { entry, set, raw, declared } of declaredBy) {
       const always: string[] = [];
       for (const d of declared.values()) {
         if (!d.extra) always.push(d.name);

@@ -104,7 +104,7 @@ export function validateRule(rule: unknown, where: string): string[] {
         if (row.extra !== undefined && (rule.kind !== 'requires' || !isStr(row.extra) || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(row.extra))) {
           err(`rows[${i}].extra must be a normalized extra name (requires rules only)`);
         }
-        if (rule.kind === 'python-support') spec(row.python, `rows[${i}].python`);
+        if (rule.kind === 'python-support' || row.python !== undefined) spec(row.python, `rows[${i}].python`);
         else if (!isObj(row.requires)) err(`rows[${i}].requires must be an object`);
         else for (const [pkg, s] of Object.entries(row.requires)) { name(pkg, `rows[${i}].requires key`); spec(s, `rows[${i}].requires.${pkg}`); }
       });

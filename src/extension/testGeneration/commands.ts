@@ -8,6 +8,7 @@ import { resolveModelId } from '../../hub/aliases';
 import type { CheckedFinding, WorkspaceChecker } from '../checker';
 import type { CommandTable } from '../commands';
 import { resolveInterpreter } from '../interpreter';
+import { logged } from '../log';
 import { HubToken } from './hubToken';
 import { ModelPicker } from './modelPicker';
 import { findingMatchesRuntimeCode, parseSummary, problemPackages, type RunnerSummary } from './protocol';
@@ -57,7 +58,7 @@ export class TestGeneration implements vscode.Disposable {
   /** Whether the after-fix offer was made in this session. */
   offeredThisSession = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly checker: WorkspaceChecker) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly checker: WorkspaceChecker, private readonly log?: vscode.LogOutputChannel) {
     this.token = new HubToken(context);
     this.tasks = new TaskFactory(context.extensionUri, checker, this.token);
     this.disposables.push(this.modelDiagnostics, vscode.tasks.registerTaskProvider(TASK_TYPE, this.tasks.provider()));
@@ -110,6 +111,8 @@ export class TestGeneration implements vscode.Disposable {
     const task = await this.tasks.create(folder, { type: TASK_TYPE, ...definition, model });
     const summaryUri = vscode.Uri.joinPath(folder.uri, OUT_DIR, SUMMARY);
     await vscode.workspace.fs.delete(summaryUri).then(undefined, () => undefined);
+    this.log?.info(`runner: ${task.name} in ${folder.name} (model ${model})`);
+    const t0 = Date.now();
     const execution = await vscode.tasks.executeTask(task);
     const exitCode = await new Promise<number | undefined>((resolve) => {
       const sub = vscode.tasks.onDidEndTaskProcess((e) => {
@@ -118,8 +121,20 @@ export class TestGeneration implements vscode.Disposable {
     });
     const read = await vscode.workspace.fs.readFile(summaryUri).then((b) => parseSummary(new TextDecoder().decode(b)), () => ({ error: 'the runner wrote no summary' }));
     const outcome: RunOutcome = 'summary' in read ? { exitCode, summary: read.summary } : { exitCode, summaryError: read.error };
+    this.logRun(outcome, Date.now() - t0);
     await this.report(folder, outcome);
     return outcome;
+  }
+
+  /** The runner's steps in the log, as its summary reports them. */
+  private logRun({ exitCode, summary, summaryError }: RunOutcome, ms: number): void {
+    for (const [step, facts] of Object.entries(summary?.steps ?? {})) {
+      const text = JSON.stringify(facts);
+      this.log?.info(`runner step ${step}: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}`);
+    }
+    const how = summary?.ok ? `ok${summary.output ? `, ${summary.output}` : ''}` : `failed${summary?.failed_step ? ` at ${summary.failed_step}` : ''}${summary?.error ? ` [${summary.error.code}] ${summary.error.message}` : ''}${summaryError ? ` (${summaryError})` : ''}`;
+    const line = `runner: exit code ${exitCode} after ${(ms / 1000).toFixed(1)} s: ${how}`;
+    if (summary?.ok) this.log?.info(line); else this.log?.warn(line);
   }
 
   /** Pins with errors will most likely fail the install: say so before minutes of pip. */
@@ -201,7 +216,7 @@ export class TestGeneration implements vscode.Disposable {
     const picker = new ModelPicker(models, async (query, signal) => {
       const { searchModels } = hubClient();
       const results = await Promise.allSettled((['diffusers', 'transformers'] as const).map((library) =>
-        searchModels(query, { library, limit: 10, signal, hubUrl: hubUrl || undefined, timeoutMs: 5000 })));
+        logged(this.log, `Hub search "${query}" (${library})`, () => searchModels(query, { library, limit: 10, signal, hubUrl: hubUrl || undefined, timeoutMs: 5000 }))));
       if (results.every((r) => r.status === 'rejected')) throw (results[0] as PromiseRejectedResult).reason;
       return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     });
@@ -222,7 +237,8 @@ export class TestGeneration implements vscode.Disposable {
     this.modelDiagnostics.clear();
     let info;
     try {
-      info = await hubClient().readModelLibraryVersion(model, { timeoutMs: 5000, accessToken: await this.token.forHub(hubUrl, false), hubUrl: hubUrl || undefined });
+      const accessToken = await this.token.forHub(hubUrl, false);
+      info = await logged(this.log, `Hub: the library version ${model} was saved with`, () => hubClient().readModelLibraryVersion(model, { timeoutMs: 5000, accessToken, hubUrl: hubUrl || undefined }));
     } catch {
       return; // offline or gated: the runner explains it in the terminal
     }

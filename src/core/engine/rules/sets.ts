@@ -95,7 +95,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const existing = k.current?.get(name);
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
-      for (const row of applicableRows(req.rows, env, name)) {
+      for (const row of applicableRows(req.rows, env, name, targetPython)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
@@ -122,9 +122,11 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
   if (!n.isEmpty()) sets.set(q, n);
 }
 
-/** Rows that hold here: plain rows, and rows for an extra that some requirement of the package asks for. */
-export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string): readonly CompiledRow[] {
-  if (!rows.some((r) => r.extra)) return rows;
+/** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
+ *  Python range that holds every Python the project admits (none when they are not known). */
+export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+  if (!rows.some((r) => r.extra || r.python)) return rows;
   const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
-  return rows.filter((r) => !r.extra || extras.has(r.extra));
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }

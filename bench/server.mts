@@ -1,0 +1,88 @@
+// Language-server rows for `npm run bench`: dist/server.js over stdio, as an editor starts it. A 1,000-manifest
+// workspace: an open file's diagnostics while the scan runs (target ≤ 300 ms), every file checked (< 3 s), and a
+// keystroke in a 200-line requirements.txt of it (≤ 2 ms). Alone: `node --import tsx bench/server.mts`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import * as lsp from 'vscode-languageserver-protocol/node';
+import { requirementsFile } from './files.mjs';
+
+type Row = { group: string; case: string; value: number; unit: string; target?: string; note?: string };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function serverRows(root: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const server = join(root, 'dist/server.js');
+  const start = async (folder: string) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const conn = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout!), new lsp.StreamMessageWriter(child.stdin!));
+    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('workspace/diagnostic/refresh', () => null);
+    conn.onNotification('mlPins/status', () => undefined);
+    conn.onNotification('$/progress', () => undefined);
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
+      capabilities: { window: { workDoneProgress: true }, workspace: { diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } } });
+    const initialized = performance.now() - t0;
+    await conn.sendNotification('initialized', {});
+    const stop = async () => { await conn.sendRequest('shutdown'); await conn.sendNotification('exit'); conn.dispose(); };
+    return { conn, initialized, t0, stop };
+  };
+  const empty = mkdtempSync(join(tmpdir(), 'ml-pins-bench-lsp-empty-'));
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) { const s = await start(empty); starts.push(s.initialized); await s.stop(); }
+  rows.push({ group: 'server', case: 'server start: spawn dist/server.js to the initialize response', value: median(starts), unit: 'ms' });
+  const ws = mkdtempSync(join(tmpdir(), 'ml-pins-bench-lsp-'));
+  for (let i = 0; i < 1000; i++) {
+    mkdirSync(join(ws, `svc-${i}`));
+    writeFileSync(join(ws, `svc-${i}`, 'requirements.txt'), `torch==2.${i % 9}.0\ntorchvision==0.${15 + (i % 9)}.0\ndiffusers>=0.${20 + (i % 15)}.0\nnumpy${i % 2 ? '<2' : '>=2'}\ntransformers>=4.35\n`);
+  }
+  // The file typed in: a 200-line pip-compile output in a folder of its own (one of the workspace's groups).
+  mkdirSync(join(ws, 'typed'));
+  const typed = requirementsFile(200);
+  writeFileSync(join(ws, 'typed', 'requirements.txt'), typed);
+  const firsts: number[] = [];
+  const fulls: number[] = [];
+  const keystrokes: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const s = await start(ws);
+    const uri = pathToFileURL(join(ws, 'svc-500', 'requirements.txt')).href;
+    const t = performance.now();
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text: readFileSync(join(ws, 'svc-500', 'requirements.txt'), 'utf8') } });
+    const report = await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as { items?: unknown[] };
+    firsts.push(performance.now() - t);
+    if (!report.items?.length) process.stderr.write('bench: the open file got no diagnostics\n');
+    await s.conn.sendRequest('mlPins/whenIdle');
+    fulls.push(performance.now() - s.t0);
+    // Keystrokes: each edit is sent, then its diagnostics pulled, as VS Code does (the pull does not wait for the
+    // debounce); the server re-checks the edited file's group only.
+    const typedUri = pathToFileURL(join(ws, 'typed', 'requirements.txt')).href;
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: typedUri, languageId: 'pip-requirements', version: 1, text: typed } });
+    await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: typedUri } });
+    for (let k = 0; k < 30; k++) {
+      const text = typed.replace('torch==1.0.0', `torch==1.0.${k % 2 ? 1 : 0}`);
+      const tk = performance.now();
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: typedUri, version: k + 2 }, contentChanges: [{ text }] });
+      await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: typedUri } });
+      if (k >= 5) keystrokes.push(performance.now() - tk);
+    }
+    await s.stop();
+  }
+  rows.push({ group: 'server', case: '1,000-manifest workspace: didOpen to the open file\'s diagnostics', value: median(firsts), unit: 'ms', target: '≤ 300 ms', note: 'the background scan runs meanwhile' });
+  rows.push({ group: 'server', case: '1,000-manifest workspace: spawn to every file checked', value: median(fulls), unit: 'ms', target: '< 3000 ms' });
+  rows.push({ group: 'server', case: 'keystroke in a 200-line requirements.txt of that workspace: didChange to its diagnostics', value: median(keystrokes), unit: 'ms', target: '≤ 2 ms', note: 'the edited file\'s group is checked again, not the workspace' });
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const r of await serverRows(join(import.meta.dirname, '..'))) process.stdout.write(`${r.case}: ${r.value.toFixed(r.value >= 100 ? 0 : 2)} ${r.unit}${r.target ? ` (target ${r.target})` : ''}\n`);
+}
