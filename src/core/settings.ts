@@ -88,8 +88,8 @@ export interface SettingDoc {
 /** Every setting, in the order docs/settings.md lists them, with its `[tool.ml-pins]` form and what it does. */
 export const SETTINGS_DOCS: readonly SettingDoc[] = [
   { setting: 'enable', doc: 'Check manifests at all.' },
-  { setting: 'disabledRules', toml: '`disable = ["code", …]`', doc: 'Rule codes to turn off (`ml-pins rules` lists them).' },
-  { setting: 'severityOverrides', toml: '`[tool.ml-pins.rules]` `code = "error"` or `code = { severity = "…" }`', doc: 'Severity per rule code: `error`, `warning`, `information`, `hint` or `off`.' },
+  { setting: 'disabledRules', toml: '`disable = ["code", …]`', doc: 'Rule codes to turn off (`ml-pins rules` lists them; VS Code completes and validates the bundled codes).' },
+  { setting: 'severityOverrides', toml: '`[tool.ml-pins.rules]` `code = "error"` or `code = { severity = "…" }`', doc: 'Severity per rule code: `error`, `warning`, `information`, `hint` or `off` (codes completed and validated as above).' },
   { setting: 'admittedCombinations', toml: '`admitted = "information"` (per rule: `code = { admitted = "off" }`)', doc: 'How loudly a breaking combination speaks when the pins admit it but a fresh install would not choose it.' },
   { setting: 'targetPython', toml: '`target-python = "3.11"`', doc: 'The CPython the project runs on. Evaluates `python_version` markers and makes the Python-wheel check strict.' },
   { label: '–', default: 'unknown', toml: '`platform = "linux"`', doc: '`linux`, `windows` or `macos`: the operating system the project installs on. Decides `sys_platform` / `platform_system` / `os_name` markers; unknown, both branches count. CLI: `--platform`.' },
