@@ -111,8 +111,9 @@ interface Declared { name: string; extra?: string; set: VersionSet; spec: string
 
 /** What one release declares of each package under every minor: the union of the per-Python sets; present only
  *  when some requirement applies under every minor considered. Keyed by `name` or `name[extra]`. Only the lines whose
- *  markers read the Python version are evaluated per minor, and minors that answer them alike are read once. */
-function declaredAcross(entry: ReleaseEntry, minors: readonly string[]): Map<string, Declared> {
+ *  markers read the Python version are evaluated per minor, and minors that answer them alike are read once (exported
+ *  for the test that checks this against the plain per-minor reading). */
+export function declaredAcross(entry: ReleaseEntry, minors: readonly string[]): Map<string, Declared> {
   const lines: { line: RequirementLine; extra?: string; fixed?: boolean }[] = [];
   for (const text of entry.requires_dist ?? []) {
     const line = requirementLine(text);
