@@ -44,7 +44,8 @@ Options:
                         become the target ones unless given
   --platform <p>        the operating system installed on: linux, windows or macos (resolve: linux by default)
   --disable <code>      turn a rule off (repeatable)
-  --admitted <level>    how admitted-but-not-fresh combinations speak: warning (default), information, off
+  --admitted <level>    how loudly a break speaks that the pins allow but a new install today would not
+                        pick: warning (default), information, off
   --offline             resolve: use the bundled metadata snapshot only, never an index
   --resolve             check: also resolve each environment from the metadata snapshot, as pip would (errors
                         where nothing installs together)

@@ -44,7 +44,7 @@ export function lockingTool(head: string): string | undefined {
 }
 
 function relock(tool: string | undefined): string {
-  return tool ? `re-lock it with \`${clip(tool, 120)}\`` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
+  return tool ? `re-lock it with "${clip(tool, 120)}"` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
 }
 
 /** A fix that would edit a hash-locked file is withheld: the finding says to re-lock the file instead. */
@@ -106,7 +106,7 @@ function mismatch(r: Requirement, version: string, listed: { index: string; file
   const n = given.length;
   return {
     code: HASH_MISMATCH, severity, packages: [r.normalizedName], range: r.range, fixes: [],
-    message: `${n === 1 ? 'The --hash' : `None of the ${n} --hash values`} of \`${clip(`${r.name}${r.specifier}`, 80)}\` ${n === 1 ? 'is not' : 'is'} the hash of a file of ${r.name} ${version} ` +
+    message: `${n === 1 ? 'The --hash' : `None of the ${n} --hash values`} of ${clip(`${r.name}${r.specifier}`, 80)} ${n === 1 ? 'is not' : 'is'} the hash of a file of ${r.name} ${version} ` +
       `(${ofVersion.length} file${ofVersion.length === 1 ? '' : 's'} listed by ${clip(listed.index, 120)}${whose}): pip install refuses this file. ` +
       `Do not edit the hashes by hand: ${relock(tool)}.`,
   };

@@ -11,7 +11,7 @@ import type { InstalledEnvironment } from './config';
 import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
 import { appliesOnPlatform, platformPrefix } from './knowledge';
-import { displayName } from './messages';
+import { displayName, plainText } from './messages';
 
 export const INSTALLED_CODES = {
   conflict: 'installed-conflict',
@@ -56,7 +56,7 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
       const severity = finalSeverity(r.code, 'error', undefined, ctx.settings, false);
       if (!severity) continue;
       const names = [...when.keys()].map((p) => installedText(installed, p));
-      const message = `${platformPrefix(r)}In ${installed.label}, the installed ${names.join(' and ')} break together: ${r.title}. ` +
+      const message = `${platformPrefix(r)}In ${installed.label}, the installed ${names.join(' and ')} break together: ${plainText(r.title)}. ` +
         'This environment fails now, whatever the pins allow: change the pin, then reinstall.';
       const memo = new Map();
       for (const pin of installingPins(env, anchorPkg)) {
@@ -146,7 +146,7 @@ function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalConte
       if (!spec || !version || spec.contains(version, { prereleases: true })) continue;
       const severity = finalSeverity(INSTALLED_CODES.drift, 'information', undefined, ctx.settings, false);
       if (severity) out.push({ path: pin.path, finding: { code: INSTALLED_CODES.drift, severity, packages: [name], range: pin.requirement.range, fixes: [],
-        message: `${installed.label} has ${displayName(name)} ${have.version}, which \`${pin.requirement.text.trim()}\` does not allow: the environment is out of date with the pins.` } });
+        message: `${installed.label} has ${displayName(name)} ${have.version}, which ${pin.requirement.text.trim()} does not allow: the environment is out of date with the pins.` } });
     }
   }
   return out;

@@ -59,14 +59,14 @@ export function installerOf(manifest: ParsedManifest, lockFiles: ReadonlySet<str
       }
       const backend = (manifest as { buildBackend?: string }).buildBackend;
       const kind = backend ? /^(setuptools|hatchling|flit_core|pdm\.backend|poetry\.core|maturin|scikit_build_core|mesonpy)/.exec(backend)?.[1] : undefined;
-      return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project (\`pip install .\`)` : '`pip install .`' };
+      return { name: 'pip', evidence: kind ? `a ${kind.replace(/_core$|\.core$|\.backend$/, '')} project ("pip install .")` : '"pip install ."' };
     }
     case 'pipfile':
       return { name: 'pipenv', evidence: 'Pipfile' };
     case 'conda':
       return { name: 'conda', evidence: 'conda environment file' };
     case 'script':
-      return { name: 'pip', evidence: '`pip install` command' };
+      return { name: 'pip', evidence: '"pip install" command' };
     case 'python':
       return { name: 'pip', evidence: 'pip run from Python' };
     default:

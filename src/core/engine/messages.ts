@@ -14,6 +14,11 @@ export function displayName(normalized: string): string {
   return DISPLAY[normalized] ?? normalized;
 }
 
+/** Markdown text (a rule title) as a message shows it: code spans become plain quotes. */
+export function plainText(markdown: string): string {
+  return markdown.replace(/`([^`]*)`/g, (_, x: string) => (x.includes('"') ? x : `"${x}"`));
+}
+
 export type PackageVar = (pkg: string) => string;
 
 /** Fills `{kind:pkg}` placeholders from `perPackage[kind]` and `{name}` ones from `plain`; unknown ones stay as written. */

@@ -52,7 +52,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   return pins.map(({ req, path }) => {
     const finding: Finding = {
       code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
-      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `\`${o.req.text}\` takes part in the conflict` })),
+      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
     };
     return { path, finding };
   });

@@ -348,19 +348,19 @@ class CondaReader {
 
   pipList(item: YamlNode, value: unknown): void {
     if (!isSeq(value)) {
-      this.schema('`pip:` must be a list of pip requirement lines.', (value as YamlNode | null) ?? item);
+      this.schema('"pip:" must be a list of pip requirement lines.', (value as YamlNode | null) ?? item);
       return;
     }
     for (const entry of value.items) {
       const scalar = stringScalar(entry);
       if (scalar) this.pipEntry(scalar);
-      else this.schema('Each `pip:` entry must be a requirement string.', entry as YamlNode);
+      else this.schema('Each "pip:" entry must be a requirement string.', entry as YamlNode);
     }
   }
 
   dependencies(node: unknown, key: YamlNode): void {
     if (!isSeq(node)) {
-      this.schema('`dependencies` must be a list of conda match specs.', (node as YamlNode | null) ?? key);
+      this.schema('"dependencies" must be a list of conda match specs.', (node as YamlNode | null) ?? key);
       return;
     }
     for (const item of node.items) {
@@ -374,7 +374,7 @@ class CondaReader {
         this.pipList(item as YamlNode, pip.value);
         continue;
       }
-      this.schema('Each dependency must be a conda match spec string or a `pip:` list.', item as YamlNode);
+      this.schema('Each dependency must be a conda match spec string or a "pip:" list.', item as YamlNode);
     }
   }
 }
@@ -400,7 +400,7 @@ export function parseCondaEnvironment(path: string, text: string): ParsedManifes
     const root = doc.contents;
     if (root === null || (isScalar(root) && root.value === null)) return r.manifest;
     if (!isMap(root)) {
-      r.schema('An environment file must be a mapping with `dependencies:`.', root);
+      r.schema('An environment file must be a mapping with "dependencies:".', root);
       return r.manifest;
     }
     const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'dependencies');

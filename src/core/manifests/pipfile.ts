@@ -52,7 +52,7 @@ function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string;
   if (parseSpecifierSet(written)) return { specifier: written };
   if (!/[,<>=!~]/.test(written) && parseVersion(written)) return { specifier: `==${written}`, original: written };
   r.findings.push(syntaxFinding('requirement-syntax',
-    `\`${node.value}\` is not a valid version specifier (expected "*", "==2.0.1", ">=1,<2", ...).`, r.trimmedInside(node)));
+    `"${node.value}" is not a valid version specifier (expected "*", "==2.0.1", ">=1,<2", ...).`, r.trimmedInside(node)));
   return { specifier: '' };
 }
 
@@ -65,7 +65,7 @@ function markerKeyClause(r: Reader, key: string, node: AST.TOMLStringValue): str
   const clause = `${key} ${op} ${quoted}`;
   if (operand && parseMarker(clause).ok) return clause;
   r.findings.push(syntaxFinding('requirement-syntax',
-    `\`${key} = "${node.value}"\` is not a valid environment marker (expected e.g. "== 'linux'").`, r.insideRange(node)));
+    `${key} = "${node.value}" is not a valid environment marker (expected e.g. "== 'linux'").`, r.insideRange(node)));
   return undefined;
 }
 
@@ -76,7 +76,7 @@ function readMarker(r: Reader, table: TableView, label: string): string | undefi
     if (parseMarker(markers.value).ok) parts.push(markers.value.trim());
     else {
       r.findings.push(syntaxFinding('requirement-syntax',
-        `\`${markers.value}\` is not a valid environment marker.`, r.trimmedInside(markers)));
+        `"${markers.value}" is not a valid environment marker.`, r.trimmedInside(markers)));
     }
   }
   for (const key of MARKER_KEYS) {
@@ -94,7 +94,7 @@ function stringArray(r: Reader, table: TableView, name: string, label: string): 
   if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) {
     return entry.value.elements.map((e) => (e as AST.TOMLStringValue).value.trim());
   }
-  r.schema(`\`${label}.${name}\` must be an array of strings.`, entry.value);
+  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
   return [];
 }
 
@@ -113,7 +113,7 @@ function readPackage(r: Reader, entry: Entry, section: string, scope: Requiremen
   const label = `${section}.${name}`;
   const spec = entry.value;
   if (!isString(spec) && spec.type !== 'TableView') {
-    r.schema(`\`${label}\` must be a version string such as "*" or "==2.0", or a table.`, spec);
+    r.schema(`"${label}" must be a version string such as "*" or "==2.0", or a table.`, spec);
     return;
   }
   const table = spec.type === 'TableView' ? spec : undefined;
@@ -164,14 +164,14 @@ function readSources(r: Reader, root: TableView): void {
     tables = (value.elements as AST.TOMLInlineTable[]).map(inlineTableView);
   }
   if (!tables) {
-    r.schema('`source` must be an array of tables ([[source]]) with `name` and `url`.', value);
+    r.schema('"source" must be an array of tables ([[source]]) with "name" and "url".', value);
     return;
   }
   for (const table of tables) {
     const name = r.stringField(table, 'name', 'source');
     const url = r.stringField(table, 'url', 'source');
     if (!url) {
-      r.schema('A [[source]] has no `url`.', table);
+      r.schema('A [[source]] has no "url".', table);
       continue;
     }
     const kind = r.indexes.length === 0 ? 'index-url' : 'extra-index-url';
@@ -190,7 +190,7 @@ function readRequires(r: Reader, root: TableView): void {
     if (version === '*' || version === '') continue;
     if (!parseVersion(version) || /[^0-9.]/.test(version)) {
       r.findings.push(syntaxFinding('pipfile-schema',
-        `\`${version}\` is not a Python version (expected e.g. "3.10"${wildcard ? '' : ' or "3.10.4"'}).`, r.trimmedInside(node), 'warning'));
+        `"${version}" is not a Python version (expected e.g. "3.10"${wildcard ? '' : ' or "3.10.4"'}).`, r.trimmedInside(node), 'warning'));
       continue;
     }
     r.requiresPython = { specifier: `==${version}${wildcard ? '.*' : ''}`, range: r.trimmedInside(node) };

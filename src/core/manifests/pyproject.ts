@@ -81,12 +81,12 @@ class Reader extends TomlReader {
   requirementArray(entry: Entry | undefined, label: string, scope: RequirementScope): void {
     if (!entry) return;
     if (entry.value.type !== 'TOMLArray') {
-      this.schema(`\`${label}\` must be an array of PEP 508 requirement strings.`, entry.value);
+      this.schema(`"${label}" must be an array of PEP 508 requirement strings.`, entry.value);
       return;
     }
     for (const element of entry.value.elements) {
       if (isString(element)) this.requirementString(element, scope);
-      else this.schema(`Each entry of \`${label}\` must be a PEP 508 requirement string.`, toView(element));
+      else this.schema(`Each entry of "${label}" must be a PEP 508 requirement string.`, toView(element));
     }
   }
 }
@@ -111,7 +111,7 @@ function readDependencyGroups(r: Reader, root: TableView): void {
   for (const [group, entry] of groups?.entries ?? []) {
     const label = `dependency-groups.${group}`;
     if (entry.value.type !== 'TOMLArray') {
-      r.schema(`\`${label}\` must be an array of requirement strings and {include-group = "..."} tables.`, entry.value);
+      r.schema(`"${label}" must be an array of requirement strings and {include-group = "..."} tables.`, entry.value);
       continue;
     }
     for (const element of entry.value.elements) {
@@ -124,7 +124,7 @@ function readDependencyGroups(r: Reader, root: TableView): void {
       if (isString(target)) {
         r.groupIncludes.push({ group, include: target.value, range: r.insideRange(target) });
       } else {
-        r.schema(`Each entry of \`${label}\` must be a requirement string or {include-group = "..."}.`, toView(element));
+        r.schema(`Each entry of "${label}" must be a requirement string or {include-group = "..."}.`, toView(element));
       }
     }
   }
@@ -156,7 +156,7 @@ function translatePoetry(r: Reader, node: AST.TOMLStringValue): string[] | undef
   const alternatives = poetryToPep440(node.value.trim());
   if (alternatives) return alternatives;
   r.findings.push(syntaxFinding('requirement-syntax',
-    `\`${node.value}\` is not a valid Poetry version constraint.`, r.insideRange(node)));
+    `"${node.value}" is not a valid Poetry version constraint.`, r.insideRange(node)));
   return undefined;
 }
 
@@ -190,7 +190,7 @@ function stringArray(r: Reader, table: TableView, name: string, label: string): 
   if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) {
     return entry.value.elements.map((e) => (e as AST.TOMLStringValue).value);
   }
-  r.schema(`\`${label}.${name}\` must be an array of strings.`, entry.value);
+  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
   return [];
 }
 
@@ -237,7 +237,7 @@ function poetryRequirement(
 
 function readPoetryPython(r: Reader, entry: Entry): void {
   if (!isString(entry.value)) {
-    r.schema('The Poetry `python` dependency must be a version constraint string.', entry.value);
+    r.schema('The Poetry "python" dependency must be a version constraint string.', entry.value);
     return;
   }
   const alternatives = translatePoetry(r, entry.value);
@@ -263,7 +263,7 @@ function readPoetryDependencies(r: Reader, entry: Entry | undefined, label: stri
         poetryRequirement(r, dep.key, inlineTableView(element), element.range, scope);
       }
     } else {
-      r.schema(`\`${label}.${name}\` must be a version string, a table or a list of tables.`, value);
+      r.schema(`"${label}.${name}" must be a version string, a table or a list of tables.`, value);
     }
   }
 }
@@ -274,7 +274,7 @@ function readIndexTables(
   if (!entry) return;
   const tables = tablesOf(entry.value);
   if (!tables) {
-    r.schema(`\`${label}\` must be an array of tables with \`name\` and \`url\`.`, entry.value);
+    r.schema(`"${label}" must be an array of tables with "name" and "url".`, entry.value);
     return;
   }
   for (const table of tables) {
@@ -289,7 +289,7 @@ function readIndexTables(
       r.indexes.push({ kind, url: url.value, ...(name ? { name: name.value } : {}), range: r.insideRange(url), ...(explicit ? { explicit } : {}) });
     } else if (kind === 'uv-index' || name?.value.toLowerCase() !== 'pypi') {
       // Poetry's `name = "PyPI"` source legitimately has no url.
-      r.schema(`An entry of \`${label}\` has no \`url\`.`, table);
+      r.schema(`An entry of "${label}" has no "url".`, table);
     }
   }
 }
@@ -344,7 +344,7 @@ function readUvSources(r: Reader, entry: Entry | undefined): void {
       }
       continue;
     }
-    r.schema(`\`tool.uv.sources.${name}\` must be a table or a list of tables.`, dep.value);
+    r.schema(`"tool.uv.sources.${name}" must be a table or a list of tables.`, dep.value);
   }
 }
 

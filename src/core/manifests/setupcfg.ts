@@ -72,7 +72,7 @@ function readOptions(index: LineIndex, findings: Finding[]): OptionValue[] {
     const keyRange = index.range(piece.offset, piece.offset + option[1].length);
     const valueOffset = piece.offset + trimmed.length - option[3].length;
     if (seen.has(`${section}\0${key}`)) {
-      findings.push(syntaxFinding('setup-cfg-syntax', `setup.cfg: option \`${key}\` is set twice in [${section}].`, keyRange));
+      findings.push(syntaxFinding('setup-cfg-syntax', `setup.cfg: option "${key}" is set twice in [${section}].`, keyRange));
     }
     seen.add(`${section}\0${key}`);
     current = { section, key, keyRange, lines: [{ text: option[3], offset: valueOffset }] };

@@ -47,7 +47,7 @@ export class TomlReader {
   table(entry: Entry | undefined, label: string): TableView | undefined {
     if (!entry) return undefined;
     if (entry.value.type === 'TableView') return entry.value;
-    this.schema(`\`${label}\` must be a table.`, entry.value);
+    this.schema(`"${label}" must be a table.`, entry.value);
     return undefined;
   }
 
@@ -56,7 +56,7 @@ export class TomlReader {
     const entry = table.entries.get(name);
     if (!entry) return undefined;
     if (isString(entry.value)) return entry.value;
-    this.schema(`\`${label}.${name}\` must be a string.`, entry.value);
+    this.schema(`"${label}.${name}" must be a string.`, entry.value);
     return undefined;
   }
 }

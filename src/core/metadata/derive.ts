@@ -236,7 +236,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       raw: { versions: r.raw, python: r.pythons!.join(', ') },
     }));
     const rule: PythonSupportRule = {
-      ...(hand ?? { ...genericPythonRule(), message: `\`{requirement:${name}}\` does not install on Python {python} (checked against {requires-python}): its Requires-Python or its wheels exclude it.` }),
+      ...(hand ?? { ...genericPythonRule(), message: `{requirement:${name}} does not install on Python {python} (checked against {requires-python}): its Requires-Python or its wheels exclude it.` }),
       package: name,
       rows: rows.map((r) => r.raw),
       sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg)),
@@ -289,7 +289,7 @@ function declaredRule(pkg: string, dep: string, hand: RequiresRule | undefined, 
   return {
     ...genericRequiresRule(),
     package: pkg,
-    message: `\`{requirement:${pkg}}\` declares ${dep} {requires:${dep}} (Requires-Dist), but this environment admits ${dep} {version:${dep}}: pip cannot install them together.`,
+    message: `{requirement:${pkg}} declares ${dep} {requires:${dep}} (Requires-Dist), but the pins here allow ${dep} {version:${dep}}: pip cannot install them together.`,
     rows: [],
     sources: cited,
   };

@@ -38,13 +38,13 @@ const SETUPTOOLS = `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend
 
 describe('which installer reads each environment', () => {
   const cases: [string, Record<string, string>, string[], string, string][] = [
-    ['a setuptools pyproject', { 'pyproject.toml': SETUPTOOLS }, [], 'pip', 'a setuptools project (`pip install .`)'],
+    ['a setuptools pyproject', { 'pyproject.toml': SETUPTOOLS }, [], 'pip', 'a setuptools project ("pip install .")'],
     ['a pyproject with uv.lock beside it', { 'pyproject.toml': PROJECT }, ['uv.lock'], 'uv', 'uv.lock beside it'],
     ['a pyproject with [tool.uv]', { 'pyproject.toml': `${PROJECT}\n[tool.uv]\npackage = true\n` }, [], 'uv', '[tool.uv]'],
     ['a Poetry project', { 'pyproject.toml': '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\ntorch = "2.2.0+rocm5.7"\n' }, ['poetry.lock'], 'poetry', 'poetry.lock beside it'],
     ['a PDM project', { 'pyproject.toml': `${PROJECT}\n[tool.pdm]\ndistribution = false\n` }, [], 'pdm', '[tool.pdm]'],
     ['a requirement file', { 'requirements.txt': 'torch==2.2.0+rocm5.7\n' }, [], 'pip', 'pip requirement file'],
-    ['a pip line in a script', { 'install.sh': 'pip install torch==2.2.0+rocm5.7\n' }, [], 'pip', '`pip install` command'],
+    ['a pip line in a script', { 'install.sh': 'pip install torch==2.2.0+rocm5.7\n' }, [], 'pip', '"pip install" command'],
     ['a Pipfile', { Pipfile: '[packages]\ntorch = "==2.2.0+rocm5.7"\n' }, [], 'pipenv', 'Pipfile'],
     ['a conda environment', { 'environment.yml': 'dependencies:\n  - python=3.11\n  - pip:\n    - torch==2.2.0+rocm5.7\n' }, [], 'conda', 'conda environment file'],
   ];
@@ -69,7 +69,7 @@ describe('index fixes per installer', () => {
   test('pip (setuptools pyproject): the public version, no uv tables, and the finding says where the index belongs', async () => {
     const { noIndex } = await run({ 'pyproject.toml': SETUPTOOLS });
     assert.equal(noIndex.length, 1);
-    assert.match(noIndex[0].message, /^pyproject\.toml pins the rocm5\.7 build \(torch==2\.2\.0\+rocm5\.7\), but `pip install \.` reads no index/);
+    assert.match(noIndex[0].message, /^pyproject\.toml pins the rocm5\.7 build \(torch==2\.2\.0\+rocm5\.7\), but "pip install \." reads no index/);
     assert.match(noIndex[0].message, /nothing in this project installs it from there\.$/);
     assert.equal(noIndex[0].fixes.length, 1);
     const { text, remaining } = await fixed({ 'pyproject.toml': SETUPTOOLS });

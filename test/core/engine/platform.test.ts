@@ -17,7 +17,7 @@ describe('a Windows-only fact (torch 2.4.0\'s Windows wheels and numpy 2)', () =
   test('applies on Windows, and the message says so', async () => {
     const found = await windowsFacts({ platform: 'windows' });
     assert.deepEqual(found.map((f) => [f.severity, f.range.start.line]), [['error', 0]]);
-    assert.match(found[0].message, /^On Windows: `torch==2\.4\.0` admits torch 2\.4\.0, whose Windows wheels/);
+    assert.match(found[0].message, /^On Windows: torch==2\.4\.0 allows torch 2\.4\.0, whose Windows wheels/);
   });
   test('applies when the platform is unknown, naming Windows', async () => {
     const found = await windowsFacts({});

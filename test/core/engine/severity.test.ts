@@ -12,7 +12,7 @@ describe('marker branches are judged one by one', () => {
   test('only the branch that admits a breaking release is reported, with its own text', async () => {
     const found = await of({ 'pyproject.toml': pyproject }, 'hf-hub-cached-download');
     assert.deepEqual(found.map((f) => f.range.start.line), [5]);
-    assert.match(found[0].message, /^`diffusers ; python_version < '3\.10'`/);
+    assert.match(found[0].message, /^diffusers ; python_version < '3\.10' allows/);
   });
   test('the fix raises the open branch and leaves the higher floor alone', async () => {
     const { changed } = await fixProject(toInput({ 'pyproject.toml': pyproject }), { only: (f) => f.code === 'hf-hub-cached-download' });
@@ -167,7 +167,7 @@ describe('pins that contradict each other in one environment', () => {
     const found = findings(result);
     assert.deepEqual(found.filter((f) => f.code === 'conflicting-pins').map((f) => [f.severity, f.range.start.line, f.related?.map((r) => r.range.start.line)]),
       [['error', 0, [2]], ['error', 2, [0]]]);
-    assert.match(found[0].message, /`torchvision==0\.15\.2` and `torchvision>=0\.17\.0` allow no version of torchvision together: pip refuses/);
+    assert.match(found[0].message, /torchvision==0\.15\.2 and torchvision>=0\.17\.0 allow no version of torchvision together: pip refuses/);
     // Nothing else is blamed for the empty set.
     assert.deepEqual(found.filter((f) => f.code !== 'conflicting-pins').filter((f) => /no version/.test(f.message)), []);
   });

@@ -77,7 +77,7 @@ describe('declared facts from the snapshot', () => {
     const r = await check({ 'requirements.txt': 'pandas==2.2.2\npython-dateutil==2.7.0\n' });
     const f = findings(r).find((x) => x.code === 'declared-requirement');
     assert.ok(f, JSON.stringify(codes(r)));
-    assert.match(f.message, /pandas==2\.2\.2. declares python-dateutil 2\.8\.2 and later \(Requires-Dist\)/);
+    assert.match(f.message, /pandas==2\.2\.2 declares python-dateutil 2\.8\.2 and later \(Requires-Dist\)/);
     assert.ok(!/\{[a-z-]+(:[a-z0-9._-]+)?\}/i.test(f.message), f.message);
   });
 

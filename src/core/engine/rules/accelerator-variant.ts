@@ -223,7 +223,7 @@ function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env:
   }
   const paths = [...others.values()].sort((a, b) => rel(a.path).localeCompare(rel(b.path)) || a.range.start.line - b.range.start.line);
   const at = (path: string, range: RelatedLocation['range']) => `${rel(path)}:${range.start.line + 1}`;
-  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but \`pip install .\` reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
+  let message = `${fileName(l.pin.path)} pins the ${l.label} build (${l.pin.requirement.text.trim()}), but "pip install ." reads no index, and only ${url} serves that build (PyPI has no "+${l.label}" versions)`;
   if (paths.length) message += `; ${joinWords(paths.map((p) => at(p.path, p.range)))} install${paths.length === 1 ? 's' : ''} it from ${url}`;
   if (without.length) message += `; ${joinWords(without.map((p) => at(p.manifest.path, p.install.range)))} install${without.length === 1 ? 's' : ''} the project without that index`;
   else if (!paths.length) message += '; nothing in this project installs it from there';

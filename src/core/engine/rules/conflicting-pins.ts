@@ -18,7 +18,7 @@ export function contradictions(env: Environment, ctx: EvalContext): PlacedFindin
     if (!pkg.pins.length || !pkg.admitted.isEmpty()) continue;
     const severity = finalSeverity(CONFLICTING_PINS, 'error', undefined, ctx.settings, false);
     if (!severity) return [];
-    const where = (p: PinnedRequirement) => `\`${p.requirement.text.trim()}\`${p.path === env.path ? '' : ` in ${fileName(p.path)}`}`;
+    const where = (p: PinnedRequirement) => `${p.requirement.text.trim()}${p.path === env.path ? '' : ` in ${fileName(p.path)}`}`;
     for (const pin of pkg.pins) {
       const others = pkg.pins.filter((o) => o !== pin);
       const message = others.length

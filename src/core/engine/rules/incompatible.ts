@@ -30,7 +30,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   const within = new Set(rule.within ?? []);
   for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(when.get(pkg)!)) return [];
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
-    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} admitted`);
+    `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} allowed`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();

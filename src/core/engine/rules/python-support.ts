@@ -39,7 +39,7 @@ export function pythonSupport(c: CompiledPythonSupport, env: Environment, ctx: E
     version: (p) => describeSet(env.packages.get(p)?.admitted ?? VersionSet.all()),
   }, { python: pythonText, 'requires-python': target ? `Python ${target}` : `requires-python ${env.pythonSource?.requirement.specifier ?? ''}`.trim() });
   const related: RelatedLocation[] = env.pythonSource
-    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python admits Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
+    ? [{ path: env.pythonSource.path, range: env.pythonSource.requirement.range, message: `requires-python allows Python ${rangeText(admittedMinors.map((m) => `3.${m}`))}` }]
     : [];
   const fixes: Fix[] = [];
   // Narrow requires-python to the Pythons that have wheels, when those are the lower ones.
