@@ -3,6 +3,7 @@
 // (rules/*.json are imported), so dist/ is self-contained. `--tests` also bundles the in-VS Code suite.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests') || existsSync('test/vscode/index.ts');
@@ -20,8 +21,15 @@ const stripRuleExamples = {
     });
   },
 };
+// The manifest formats' file patterns (src/core/formats), evaluated here so that the extension's document selector
+// and workspace search follow the formats without bundling their parsers.
+const patterns = await esbuild.build({ stdin: { contents: "export { FORMATS } from './src/core/formats'; export { manifestGlobs } from './src/core/formats/patterns';",
+  resolveDir: process.cwd(), loader: 'ts' }, bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'warning' });
+const patternsModule = { exports: {} };
+new Function('module', 'exports', 'require', patterns.outputFiles[0].text)(patternsModule, patternsModule.exports, createRequire(import.meta.url));
+const { FORMATS, manifestGlobs } = patternsModule.exports;
 const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', target: 'es2022',
-  define: { ML_PINS_VERSION: JSON.stringify(version) }, plugins: [stripRuleExamples] };
+  define: { ML_PINS_VERSION: JSON.stringify(version), ML_PINS_MANIFEST_GLOBS: JSON.stringify(manifestGlobs(FORMATS)) }, plugins: [stripRuleExamples] };
 const builds = [];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',

@@ -1,6 +1,6 @@
 // Output formats of `ml-pins check`: text for people, JSON (a versioned contract), SARIF 2.1.0 for code scanning,
 // GitHub Actions workflow commands (annotations) for plain CI runs.
-import { groupBy } from '../core/collections';
+import { groupBy } from '../core/group';
 import { fixToApply } from '../core/engine/applicability';
 import type { FileReport } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';

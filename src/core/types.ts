@@ -13,7 +13,8 @@ export interface Range {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export type ManifestKind = 'requirements' | 'pyproject' | 'pipfile' | 'script' | 'python' | 'setup-cfg' | 'conda';
+/** The kind of a manifest: the `kind` of the format that reads it (src/core/formats/index.ts lists them). */
+export type ManifestKind = 'requirements' | 'pyproject' | 'pipfile' | 'script' | 'python' | 'setup-cfg' | 'conda' | (string & {});
 
 export interface TextEdit {
   /** Path of the file to edit, as the manifest's `path`. */
@@ -98,7 +99,8 @@ export interface RequirementScope {
     | 'conda'
     | 'conda-pip'
     | 'pipfile'
-    | 'pipfile-dev';
+    | 'pipfile-dev'
+    | (string & {}); // a format's own kinds (src/core/formats/<kind>/ declares what they mean in its `scopes`)
   /** The extra, group, poetry group or Python variable name. */
   name?: string;
   /** Distinguishes separate blocks of the same kind in one file (each `pip install` command, each Python list). */

@@ -4,25 +4,15 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { FIX_ALL_COMMAND } from '../server/commands';
-import { EXCLUDE_GLOB, MANIFEST_GLOB, METHODS } from '../server/protocol';
+import { EXCLUDE_GLOB, MANIFEST_GLOB, MANIFEST_GLOBS, METHODS } from '../server/protocol';
 import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
 import { clientChannel } from './log';
 import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
 import { createStatusBar, showProblems } from './statusBar';
 
-/** Manifests by name: TOML and YAML share languages with everything else, so select by pattern. */
-export const MANIFEST_SELECTOR = [
-  { language: 'pip-requirements' },
-  { pattern: '**/pyproject.toml' },
-  { pattern: '**/Pipfile' },
-  { pattern: '**/setup.cfg' },
-  { pattern: '**/{environment,conda*}.{yml,yaml}' },
-  { pattern: '**/*.{sh,bash,py}' },
-  { pattern: '**/{Dockerfile,Dockerfile.*,*.dockerfile,Containerfile}' },
-  { pattern: '**/{*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt}' },
-  { pattern: '**/requirements/*.{txt,in}' },
-];
+/** Manifests by name (the formats' patterns): TOML and YAML share languages with everything else. */
+export const MANIFEST_SELECTOR = [{ language: 'pip-requirements' }, ...MANIFEST_GLOBS.map((pattern) => ({ pattern }))];
 
 export interface MlPinsApi {
   checker: WorkspaceChecker;

@@ -4,7 +4,7 @@
 
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { detectManifestKind } from '../core/manifests/index';
+import { detectManifestKind } from '../core/formats';
 import { SKIPPED_FOLDERS } from '../core/paths';
 
 const SKIPPED = new Set(SKIPPED_FOLDERS);

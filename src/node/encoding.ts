@@ -1,6 +1,6 @@
 // Writes text back the way the file was stored: its byte order mark, UTF-16/32, or the single-byte encoding a
 // `# -*- coding: latin-1 -*-` comment names (pip reads requirement files that way, and so do we).
-import { decodeRequirementsBytes } from '../core/manifests/requirements';
+import { decodeRequirementsBytes } from '../core/formats/requirements';
 
 type Encoded = { bytes: Uint8Array } | { error: string };
 

@@ -4,7 +4,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { CheckInput } from '../core/engine/check';
 import type { CheckSettings } from '../core/engine/config';
 import type { Knowledge } from '../core/engine/knowledge';
-import { decodeManifest } from '../core/manifests';
+import { decodeManifest } from '../core/formats';
 import { OUTSIDE_REASON, readFailureReason, ReadRefused } from '../core/read';
 import { discoverManifests, isFolder } from './discover';
 import { DEFAULT_MAX_FILE_BYTES, insideAny, readRegularFile, realRoots } from './files';

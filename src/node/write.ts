@@ -4,7 +4,7 @@
 // old file or the new one, never a truncated one.
 import { constants, promises as nodeFs } from 'node:fs';
 import * as path from 'node:path';
-import { decodeManifest, detectManifestKind } from '../core/manifests';
+import { decodeManifest, hasOwnEncoding } from '../core/formats';
 import { readFailureReason } from '../core/read';
 import { encodeLike } from './encoding';
 import { insideAny, readRegularFile } from './files';
@@ -78,7 +78,7 @@ export async function writeFixes(plans: PlannedWrite[], o: { roots?: string[]; a
       report.skipped.push({ path: plan.path, reason: 'not written: it changed since it was read (run fix again)' });
       continue;
     }
-    const encoded = encodeLike(plan.bytes ?? now, plan.after, (detectManifestKind(plan.path) ?? 'requirements') === 'requirements');
+    const encoded = encodeLike(plan.bytes ?? now, plan.after, hasOwnEncoding(plan.path));
     if ('error' in encoded) { report.skipped.push({ path: plan.path, reason: `not written: ${encoded.error}` }); continue; }
     ready.push({ plan, real, bytes: encoded.bytes });
   }

@@ -3,13 +3,14 @@
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { InstalledEnvironment } from '../core/engine/config';
 import type { MetadataProvider } from '../core/metadata/provider';
+import { FORMATS, manifestGlobs } from '../core/formats';
 import type { Severity } from '../core/types';
 
 /** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
 export const MAX_SCANNED = 10_000;
-/** Watched-file globs, one per manifest kind (simple patterns: not every client expands braces). */
-export const WATCH_GLOBS = ['**/pyproject.toml', '**/Pipfile', '**/setup.cfg', '**/*.txt', '**/*.in', '**/*.yml', '**/*.yaml',
-  '**/*.py', '**/*.sh', '**/*.bash', '**/Dockerfile*', '**/*.dockerfile', '**/Containerfile'];
+/** Watched-file globs: the formats' own, and any .txt/.in a requirement file may include (simple patterns: not every
+ *  client expands braces). */
+export const WATCH_GLOBS = [...manifestGlobs(FORMATS), '**/*.txt', '**/*.in'];
 
 /** What the platform provides; anything missing is asked of the client (mlPins/readFile, mlPins/findFiles). */
 export interface ServerHost {

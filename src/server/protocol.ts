@@ -1,5 +1,6 @@
 // The server's own messages, besides LSP. Editors other than VS Code need none of them: they are how the VS Code
 // extension keeps what only it has (status bar, test generation, remote and virtual file systems) in step.
+import { braceGlob } from '../core/formats/patterns';
 import { SKIPPED_FOLDERS } from '../core/paths';
 import type { Range, Severity } from '../core/types';
 
@@ -85,6 +86,13 @@ export interface PinLocation {
   text: string;
 }
 
+declare const ML_PINS_MANIFEST_GLOBS: string[] | undefined;
+
+/**
+ * The manifest formats' file patterns (src/core/formats), evaluated by the build (scripts/build.mjs) so that the
+ * extension carries no parser. Empty when this module runs unbundled (the unit tests, which do not use it).
+ */
+export const MANIFEST_GLOBS: readonly string[] = typeof ML_PINS_MANIFEST_GLOBS === 'undefined' ? [] : ML_PINS_MANIFEST_GLOBS;
 /** The manifest names a client should search for (VS Code's findFiles syntax). */
-export const MANIFEST_GLOB = '**/{pyproject.toml,Pipfile,*environment*.yml,*environment*.yaml,*Dockerfile,*.Dockerfile,*requirement*.txt,*requirment*.txt,*requirement*.in,*constraint*.txt,requirements/*.txt,requirements/*.in,setup.cfg,setup.py,*setup*.py,*install*.py,*requirements*.py,*deps*.py,environment.yml,environment.yaml,conda*.yml,*.sh,*.bash,Dockerfile*,*.dockerfile,Containerfile}';
+export const MANIFEST_GLOB = braceGlob(MANIFEST_GLOBS);
 export const EXCLUDE_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;

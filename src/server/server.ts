@@ -24,7 +24,7 @@ import { checkProject, knowledgeFrom, type CheckInput, type SourceFile } from '.
 import type { Knowledge } from '../core/engine/knowledge';
 import { asyncMetadata } from '../core/metadata/loader';
 import type { MetadataProvider } from '../core/metadata/provider';
-import { decodeManifest, detectManifestKind } from '../core/manifests';
+import { decodeManifest, detectManifestKind } from '../core/formats';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
 import type { Finding, TextEdit } from '../core/types';

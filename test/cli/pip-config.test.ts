@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { indexesOf, pipConfig } from '../../src/cli/resolve';
 import { environmentsOf } from '../../src/core/engine/environment';
-import { parseManifest } from '../../src/core/manifests';
+import { parseManifest } from '../../src/core/formats';
 
 test('index options: requirement file, then PIP_* variables, then pip.conf ([install] over [global]), else PyPI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-pipconf-'));

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { SourceExtractor } from '../../scripts/metadata/extractor';
 import { readFromIndex } from '../../scripts/metadata/from-index';
 import { extractFromRepo } from '../../scripts/metadata/from-source';
-import { parseManifest } from '../../src/core/manifests';
+import { parseManifest } from '../../src/core/formats';
 import { parseRequirement, requirementToString } from '../../src/core/pep508';
 import { startIndex } from '../support/index-server';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { detectManifestKind } from '../../src/core/manifests/index';
+import { detectManifestKind } from '../../src/core/formats';
 import { ensureDebianPackages, systemRunner } from '../../scripts/debian-packages.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -43,7 +43,7 @@ const SYNTHETIC = ['pyproject.toml', 'sub/PyProject.toml', 'pyproject.toml.orig'
   'x/test_install.py', 'tests/deps_test.py', 'main.py', 'installer.pyc', 'requirements.txt', 'requirements-dev.in',
   'requirments_cu118.txt', 'constraints.txt', 'constraint.in', 'dev-requirements.txt', 'REQUIREMENTS.TXT', 'requirement.txt',
   'requirements.txt.bak', 'requirements/base.txt', 'requirements/gpu/extra.txt', 'requirements/a/b/c.txt', 'a/requirements/x.in',
-  'Requirements/X.TXT', 'notes.txt', 'docs/requirements.md', 'my-requirements/base.txt', 'requirements', 'deps/', 'README.md'];
+  'Requirements/X.TXT', 'pixi.toml', 'envs/pixi.toml', 'pixi.lock', 'notes.txt', 'docs/requirements.md', 'my-requirements/base.txt', 'requirements', 'deps/', 'README.md'];
 
 test('the hook definition: node, serial, and files exactly the manifests detectManifestKind reads', () => {
   assert.equal(hook.language, 'node');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../src/core/engine/apply';
 import { environmentsOf } from '../../src/core/engine/environment';
-import { parseManifest } from '../../src/core/manifests';
+import { parseManifest } from '../../src/core/formats';
 import type { PackageMetadata } from '../../src/core/metadata/types';
 import { resolve, targetEnvironment } from '../../src/core/resolver';
 import { upgradeFix, upgradeFixes, upgradeGroups } from '../../src/core/resolver/upgrade';

@@ -1,7 +1,7 @@
 // Checks a project: parses every manifest, builds its environments, evaluates the knowledge base on each, and adds
 // the findings that need the whole project (pins repeated across files that disagree, include problems, config).
-import { parseManifest } from '../manifests';
-import { loadRequirementTree, posixJoin, type RequirementsFileDetails } from '../manifests/requirements';
+import { formatOf, parseManifest, scopeTraits } from '../formats';
+import { loadRequirementTree, posixJoin, type RequirementsFileDetails } from '../formats/requirements';
 import { VersionSet } from '../pep440/intervals';
 import type { RuleFamily } from '../rules/types';
 import { validateRuleFamily } from '../rules/validate';
@@ -98,7 +98,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   // Project settings: the nearest pyproject.toml with [tool.ml-pins] above a file; its rule files join the bundled ones.
   const projects: { dir: string; settings: CheckSettings; knowledge: Knowledge }[] = [];
   for (const m of manifests.values()) {
-    if (m.kind !== 'pyproject' || !m.toolConfig) continue;
+    if (!m.toolConfig) continue; // [tool.ml-pins] of a pyproject.toml
     const { settings, problems } = readToolConfig(m.toolConfig.value);
     for (const p of problems) placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message: p.message, packages: [], range: m.toolConfig.range, fixes: [] } });
     let knowledge = input.knowledge;
@@ -127,7 +127,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   };
   const throughIncluder = checkedThroughIncluder(manifests);
   for (const m of manifests.values()) {
-    if (m.kind !== 'requirements' || !m.includes.length || throughIncluder.has(m.path)) continue;
+    if (formatOf(m).includes !== 'tree' || !m.includes.length || throughIncluder.has(m.path)) continue;
     const tree = await loadRequirementTree(m.path, readFor(m.path), { cache: parsedIncludes });
     includeTrees.set(m.path, tree.manifests);
     for (const { path, ...finding } of tree.findings) placed.push({ path: path ?? m.path, finding });
@@ -143,12 +143,12 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
   // (and a Dockerfile's image).
   const includedFiles = new Map<string, ParsedManifest[]>();
   for (const m of [...manifests.values()]) {
-    if (m.kind !== 'script' && m.kind !== 'python') continue;
+    if (formatOf(m).includes !== 'commands') continue;
     for (const inc of m.includes) {
       const target = inc.resolvedPath;
       if (!target || includedFiles.has(target)) continue;
       const known = manifests.get(target);
-      if (known?.kind === 'requirements' && (includeTrees.has(known.path) || !known.includes.length)) { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
+      if (known && formatOf(known).includes === 'tree' && (includeTrees.has(known.path) || !known.includes.length)) { includedFiles.set(target, includeTrees.get(known.path) ?? [known]); continue; }
       if (!texts.has(target) && !mayRead(input, settingsFor(m.path), target)) continue;
       if ((await readFor(m.path)(target).catch(() => undefined)) === undefined) continue;
       includedFiles.set(target, (await loadRequirementTree(target, readFor(m.path), { cache: parsedIncludes })).manifests);
@@ -289,8 +289,6 @@ function placeKey(p: PlacedFinding): string {
   return `${p.path}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
-const CROSS_FILE_SCOPES = new Set(['project', 'poetry', 'requirements', 'pip-install', 'python-list', 'setup-cfg', 'conda-pip', 'pipfile']);
-
 /** A package pinned to sets that cannot meet in two manifests of one project: reported at both places. */
 function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: string) => CheckSettings, texts: Map<string, string>): PlacedFinding[] {
   if (manifests.length < 2) return []; // pins are compared across files only
@@ -300,7 +298,7 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
   const sets = new Map<string, VersionSet>(); // one set per distinct specifier: big projects repeat the same pins
   for (const m of manifests) {
     for (const req of m.requirements) {
-      if (!CROSS_FILE_SCOPES.has(req.scope.kind) || req.url || req.marker || !req.specifier) continue;
+      if (req.url || req.marker || !req.specifier || !scopeTraits(m.path, req).crossFile) continue;
       let set = sets.get(req.specifier);
       if (!set) sets.set(req.specifier, (set = VersionSet.fromSpecifierSet(withoutLocalLabels(req.specifier))));
       const list = byName.get(req.normalizedName) ?? [];
@@ -398,12 +396,9 @@ function sameProject(a: string, b: string): boolean {
  * conda environment anywhere below it.
  */
 function comparablePartners(manifests: ParsedManifest[]): Map<string, Set<string>> {
-  const kinds = new Map(manifests.map((m) => [m.path, m.kind]));
-  const isMetadata = (p: string) => {
-    const kind = kinds.get(p);
-    return kind === 'pyproject' || kind === 'setup-cfg' || kind === 'pipfile' || fileName(p) === 'setup.py';
-  };
-  const installFileAnywhere = (p: string) => kinds.get(p) === 'script' || kinds.get(p) === 'conda';
+  const roles = new Map(manifests.map((m) => [m.path, formatOf(m).crossFileRole(m.path)]));
+  const isMetadata = (p: string) => roles.get(p) === 'metadata';
+  const installFileAnywhere = (p: string) => roles.get(p) === 'installer';
   const partners = new Map<string, Set<string>>();
   const pair = (a: string, b: string) => {
     if (a === b || !sameProject(a, b) || alternatives(a, b)) return;
@@ -414,7 +409,7 @@ function comparablePartners(manifests: ParsedManifest[]): Map<string, Set<string
     if (!t) partners.set(b, (t = new Set()));
     t.add(a);
   };
-  for (const m of manifests) for (const inc of m.includes) if (inc.resolvedPath && kinds.has(inc.resolvedPath)) pair(m.path, inc.resolvedPath);
+  for (const m of manifests) for (const inc of m.includes) if (inc.resolvedPath && roles.has(inc.resolvedPath)) pair(m.path, inc.resolvedPath);
   // The package's metadata and the files of its folder; and the scripts and conda environments anywhere below it
   // (found by walking up from each of them, so the cost is files x depth, not files x files).
   const metadataIn = new Map<string, string[]>();
@@ -525,8 +520,8 @@ function checkedThroughIncluder(manifests: Map<string, ParsedManifest>): Set<str
   const children = new Map<string, string[]>();
   const included = new Set<string>();
   for (const m of manifests.values()) {
-    if (m.kind !== 'requirements') continue;
-    const targets = m.includes.map((i) => i.resolvedPath).filter((t): t is string => t !== undefined && manifests.get(t)?.kind === 'requirements' && t !== m.path);
+    if (formatOf(m).includes !== 'tree') continue;
+    const targets = m.includes.map((i) => i.resolvedPath).filter((t): t is string => t !== undefined && manifests.get(t)?.kind === m.kind && t !== m.path);
     children.set(m.path, targets);
     for (const t of targets) included.add(t);
   }

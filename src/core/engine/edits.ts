@@ -2,10 +2,9 @@
 // requirement is added next to the one that needs it, in the same list, quoting, indentation and line endings.
 import { compareVersions, parseSpecifier, parseVersion } from '../pep440';
 import type { Version } from '../pep440';
-import { VersionSet } from '../pep440/intervals';
-import { poetryToPep440 } from '../pep440/poetry';
-import { LineIndex, lineIndexFor } from '../text';
-import type { ParsedManifest, Range, Requirement, TextEdit } from '../types';
+import { scopeTraits } from '../formats';
+import { lineIndexFor } from '../text';
+import type { ParsedManifest, Requirement, TextEdit } from '../types';
 
 interface Clause { op: string; version: string; text: string }
 
@@ -103,19 +102,9 @@ export function capBelow(specifierText: string, below: string): string | undefin
  * reads. In a shell command an unquoted `torch>=2` would be a redirection: the argument is quoted when needed.
  */
 export function replaceSpecifier(path: string, requirement: Requirement, newSpecifier: string, text?: string): TextEdit {
-  if (requirement.scope.kind === 'pip-install' && text !== undefined && /[<>|&;]/.test(newSpecifier)) {
-    const index = lineIndexFor(text);
-    const start = index.offsetAt(requirement.range.start);
-    const quote = text[start - 1];
-    if (quote !== '"' && quote !== "'") {
-      const whole = text.slice(start, index.offsetAt(requirement.range.end));
-      const spec = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end));
-      const before = whole.slice(0, index.offsetAt(requirement.specifierRange.start) - start);
-      const after = whole.slice(before.length + spec.length);
-      return { path, range: requirement.range, newText: `"${before}${newSpecifier}${after}"` };
-    }
-  }
-  return { path, range: requirement.specifierRange, newText: keepContinuations(requirement, inWrittenStyle(requirement, newSpecifier, text), text) };
+  const quoted = text !== undefined ? scopeTraits(path, requirement).quoteSpecifier?.(requirement, newSpecifier, text) : undefined;
+  if (quoted) return { path, ...quoted };
+  return { path, range: requirement.specifierRange, newText: keepContinuations(requirement, inWrittenStyle(path, requirement, newSpecifier, text), text) };
 }
 
 /**
@@ -142,25 +131,12 @@ const OPERATOR_GAP = /(~=|===|==|!=|<=|>=|<|>)(?=[^\s=<>~!])/g;
  * (`"2.3.0"`, not `"==2.3.0"`), Poetry's `^2.1`/`~2.1` stay caret/tilde when the new range is one, and a space after
  * the operators (`== 0.17.0`) is kept.
  */
-function inWrittenStyle(requirement: Requirement, newSpecifier: string, text: string | undefined): string {
+function inWrittenStyle(path: string, requirement: Requirement, newSpecifier: string, text: string | undefined): string {
   if (text === undefined) return newSpecifier;
   const index = lineIndexFor(text);
   const written = text.slice(index.offsetAt(requirement.specifierRange.start), index.offsetAt(requirement.specifierRange.end)).trim();
-  const kind = requirement.scope.kind;
-  if ((kind === 'poetry' || kind === 'poetry-group' || kind === 'pipfile' || kind === 'pipfile-dev') && requirement.originalSpecifier !== undefined) {
-    const exact = /^==\s*([^,*\s]+)$/.exec(newSpecifier.trim());
-    if (exact && /^v?\d[^\s,<>=!~^*|]*$/.test(written.replace(/^["']|["']$/g, ''))) return exact[1];
-    const sigil = /^["']?([\^~])(?!=)/.exec(written)?.[1];
-    const floor = /^>=\s*([^,\s]+)/.exec(newSpecifier.trim())?.[1];
-    if (sigil && floor) {
-      const wanted = poetryToPep440(`${sigil}${floor}`);
-      const asSet = (x: string) => { try { return VersionSet.fromSpecifierSet(x); } catch { return undefined; } };
-      const a = wanted?.length === 1 ? asSet(wanted[0]) : undefined;
-      const b = asSet(newSpecifier);
-      if (a && b && a.equals(b)) return `${sigil}${floor}`;
-    }
-    return newSpecifier;
-  }
+  const restyled = scopeTraits(path, requirement).restyle?.(requirement, written, newSpecifier);
+  if (restyled !== undefined) return restyled;
   if (/(~=|===|==|!=|<=|>=|<|>)\s+\d/.test(written) && !/(~=|===|==|!=|<=|>=|<|>)\s/.test(newSpecifier)) {
     return newSpecifier.replace(OPERATOR_GAP, '$1 ');
   }
@@ -177,106 +153,16 @@ export function writtenSpecifier(requirement: Requirement, text: string | undefi
   return requirement.specifier;
 }
 
-const NEEDS_SHELL_QUOTES = /[<>|&;()$`\\"'*?\[\]#~=%\s!{}]/;
-
 /**
  * Adds `newRequirement` (PEP 508 text, e.g. `huggingface_hub<0.26`) right after `anchor` in the same list, matching
- * its style. undefined when the anchor's place has no list to add to (a conda spec, an unrecognized layout).
+ * its style, as the anchor's format writes it. undefined when the anchor's place has no list to add to (a conda
+ * spec, an unrecognized layout).
  */
 export function insertAfter(manifest: ParsedManifest, text: string, anchor: Requirement, newRequirement: string): TextEdit[] | undefined {
-  const index = lineIndexFor(text);
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-  const start = index.offsetAt(anchor.range.start);
-  const end = index.offsetAt(anchor.range.end);
-  const lineOf = (offset: number) => index.positionAt(offset).line;
-  const lineEnd = (line: number) => index.offsetAt({ line, character: index.lineText(line).length });
-  const at = (offset: number, newText: string): TextEdit => ({ path: manifest.path, range: index.range(offset, offset), newText });
-  const indentOf = (line: number) => /^\s*/.exec(index.lineText(line))![0];
-
-  switch (anchor.scope.kind) {
-    case 'requirements':
-    case 'constraint': {
-      let line = lineOf(end);
-      while (index.lineText(line).endsWith('\\') && line + 1 < index.lineCount) line++;
-      return [at(lineEnd(line), `${eol}${newRequirement}`)];
-    }
-    case 'setup-cfg':
-    case 'conda-pip': {
-      const line = lineOf(start);
-      const prefix = index.lineText(line).slice(0, anchor.range.start.character);
-      if (prefix.trim() && !/^\s*-\s*$/.test(prefix)) return undefined;
-      return [at(lineEnd(lineOf(end)), `${eol}${prefix}${newRequirement}`)];
-    }
-    case 'pipfile':
-    case 'pipfile-dev': {
-      if (text[start] === '[') return undefined; // a `[packages.torch]` sub-table: a line after it would join it
-      const m = /^\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;\s*(.*?)\s*)?$/.exec(newRequirement);
-      if (!m || /["\\@]/.test(newRequirement)) return undefined;
-      const [, name, extras, spec, marker] = m;
-      const version = `"${spec || '*'}"`;
-      const list = (extras ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-      const value = !list.length && !marker ? version : `{version = ${version}${list.length ? `, extras = [${list.map((e) => `"${e}"`).join(', ')}]` : ''}${marker ? `, markers = "${marker}"` : ''}}`;
-      const line = lineOf(end);
-      return [at(lineEnd(line), `${eol}${indentOf(line)}${name} = ${value}`)];
-    }
-    case 'poetry':
-    case 'poetry-group': {
-      const line = lineOf(end);
-      const name = newRequirement.match(/^[A-Za-z0-9._-]+/)?.[0];
-      if (!name) return undefined;
-      const spec = newRequirement.slice(name.length).trim() || '*';
-      return [at(lineEnd(line), `${eol}${indentOf(line)}${name} = "${spec}"`)];
-    }
-    case 'pip-install': {
-      const quote = text[start - 1];
-      const quoted = quote === '"' || quote === "'";
-      const before = text.slice(0, start - (quoted ? 1 : 0)).trimEnd();
-      if (quoted && /[,[]$/.test(before)) return [at(end + 1, `, ${quote}${newRequirement}${quote}`)]; // exec-form JSON / Python list
-      const arg = NEEDS_SHELL_QUOTES.test(newRequirement) ? `"${newRequirement}"` : newRequirement;
-      const edit = appendArgument(manifest.path, text, anchor, arg);
-      return edit ? [edit] : undefined;
-    }
-    case 'conda':
-      return undefined;
-    default:
-      return insertIntoStringList(text, index, manifest.path, start, end, newRequirement, eol);
-  }
+  return scopeTraits(manifest.path, anchor).insertAfter?.(manifest, text, anchor, newRequirement);
 }
 
-/** TOML arrays and Python lists of strings: the anchor is the inside of a quoted string. */
-function insertIntoStringList(text: string, index: LineIndex, path: string, start: number, end: number, req: string, eol: string): TextEdit[] | undefined {
-  let quote = text[start - 1];
-  if (quote !== '"' && quote !== "'") return undefined;
-  const triple = text.slice(start - 3, start) === quote.repeat(3);
-  const close = end + (triple ? 3 : 1);
-  const escaped = req.split(quote).join(`\\${quote}`);
-  const element = (prefix: string) => `${prefix}${quote}${escaped}${quote}`;
-  const startLine = index.positionAt(start).line;
-  const lineText = index.lineText(startLine);
-  const ownLine = lineText.slice(0, index.positionAt(start).character - 1).trim() === '';
-  const closeLine = index.positionAt(close).line;
-  const rest = text.slice(close, index.lineStart(closeLine) + index.lineText(closeLine).length);
-  const at = (offset: number, newText: string): TextEdit => ({ path, range: index.range(offset, offset), newText });
-  if (!ownLine) {
-    // One-line list: `["a", "b"]` -> `["a", "new", "b"]`.
-    return [at(close, element(', '))];
-  }
-  const indent = /^\s*/.exec(lineText)![0];
-  const lineEndOffset = close + rest.length;
-  if (/^\s*,/.test(rest)) return [at(lineEndOffset, `${eol}${indent}${element('')},`)];
-  // The last element without a trailing comma: add one, and the new element on its own line.
-  return [at(close, ','), at(lineEndOffset, `${eol}${indent}${element('')}`)];
-}
-
-/** Inserts a raw command-line argument after a `pip install` argument (after its closing quote when quoted). */
-export function appendArgument(path: string, text: string, anchor: { range: Range }, rawArgument: string): TextEdit | undefined {
-  const index = lineIndexFor(text);
-  const start = index.offsetAt(anchor.range.start);
-  const end = index.offsetAt(anchor.range.end);
-  const quote = text[start - 1];
-  const after = (quote === '"' || quote === "'") && text[end] === quote ? end + 1 : end;
-  return { path, range: index.range(after, after), newText: ` ${rawArgument}` };
-}
+export { appendArgument } from '../formats/edits';
 
 /** A range inside a manifest's text, for fixes that replace a name. */
 export function nameEdit(path: string, requirement: Requirement, newName: string): TextEdit {

@@ -2,6 +2,7 @@
 // edits them (the old version's hashes would stay, and pip refuses the file), and a pin whose hashes belong to no file
 // of the pinned version, as the package index lists them, is reported: `pip install --require-hashes` refuses it.
 import { compareVersions, parseVersion } from '../pep440';
+import { formatOf } from '../formats';
 import { clip } from '../redact';
 import type { Finding, ParsedManifest, Requirement } from '../types';
 import { applySeverity, type CheckSettings } from './config';
@@ -29,7 +30,7 @@ export type IndexedFilesLookup = (name: string, manifest: ParsedManifest) => Pro
 export function hashLockedFiles(manifests: Iterable<ParsedManifest>, texts: ReadonlyMap<string, string>): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   for (const m of manifests) {
-    if (m.kind !== 'requirements' || !m.requirements.some((r) => r.hashes?.length)) continue;
+    if (formatOf(m).includes !== 'tree' || !m.requirements.some((r) => r.hashes?.length)) continue;
     out.set(m.path, lockingTool((texts.get(m.path) ?? '').slice(0, 2000)));
   }
   return out;
@@ -70,7 +71,7 @@ export async function hashFindings(manifests: Iterable<ParsedManifest>, lookup: 
   locked: ReadonlyMap<string, string | undefined>, settingsFor: (path: string) => CheckSettings): Promise<PlacedFinding[]> {
   const todo: { m: ParsedManifest; r: Requirement; version: string }[] = [];
   for (const m of manifests) {
-    if (m.kind !== 'requirements') continue;
+    if (formatOf(m).includes !== 'tree') continue;
     for (const r of m.requirements) {
       const version = r.hashes?.length && !r.url && !r.editable ? pinnedVersion(r) : undefined;
       if (version) todo.push({ m, r, version });

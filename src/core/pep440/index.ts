@@ -2,4 +2,3 @@
 export * from './version';
 export * from './specifier';
 export * from './intervals';
-export * from './poetry';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits } from '../../../src/core/engine/apply';
 import { capBelow, insertAfter, raiseFloor, replaceSpecifier } from '../../../src/core/engine/edits';
-import { parseManifest } from '../../../src/core/manifests';
+import { parseManifest } from '../../../src/core/formats';
 
 describe('raiseFloor', () => {
   const cases: [string, string, string | undefined][] = [

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
-import { parseManifest } from '../../../src/core/manifests';
+import { parseManifest } from '../../../src/core/formats';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
 import { ruleCodes } from '../../../src/core/rules/codes';
 import type { Finding } from '../../../src/core/types';

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { checkProject, type CheckInput } from '../../../src/core/engine/check';
 import { installArgv } from '../../../src/core/engine/installer';
-import { parsePyproject } from '../../../src/core/manifests/pyproject';
+import { parsePyproject } from '../../../src/core/formats/pyproject';
 import { knowledge, ROOT } from './helpers';
 
 const CODE = 'torch-variant-no-index';

@@ -1,6 +1,7 @@
 // `accelerator-variant` rules: local builds (+rocm5.7, +cu121), the indexes that serve them, and the machine's
 // accelerator.
 import { compareVersions, parseVersion } from '../../pep440';
+import { scopeTraits } from '../../formats';
 import type { Fix, PackageIndex, RelatedLocation, TextEdit } from '../../types';
 import type { AcceleratorRule } from '../../rules/types';
 import { replaceSpecifier } from '../edits';
@@ -48,7 +49,7 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
     }
     if (!l.implied && !servesLabel(env.indexes, rule, l.label, l.pin, env.installer)) {
       const url = rule.indexUrl.replace('{variant}', l.label);
-      if (PYPROJECT_SCOPES.has(l.pin.requirement.scope.kind) && env.installer.name === 'pip') {
+      if (scopeTraits(l.pin.path, l.pin.requirement).projectMetadata && env.installer.name === 'pip') {
         const found = pipProjectFinding(l, url, rule, env, ctx);
         if (found) emit(rule.codes.missingIndex, l.pin, [l.pkg], found.message, found.fixes, found.related);
         continue;
@@ -190,8 +191,6 @@ function servesLabel(indexes: PackageIndex[], rule: AcceleratorRule, label: stri
   }
   return false;
 }
-
-const PYPROJECT_SCOPES = new Set<string>(['project', 'optional', 'group', 'uv-dev']);
 
 /**
  * A pyproject installed with pip pins an accelerator build: `pip install .` reads no index from pyproject.toml, so

@@ -1,6 +1,7 @@
 // `incompatible` rules: failures that metadata does not declare (diffusers with a huggingface_hub that lacks a name).
 import { compareVersions } from '../../pep440';
 import { VersionSet } from '../../pep440/intervals';
+import { scopeTraits } from '../../formats';
 import type { Fix, Severity, TextEdit } from '../../types';
 import type { FixOption, VersionCondition } from '../../rules/types';
 import { capBelow, insertAfter, raiseFloor, replaceSpecifier, writtenSpecifier } from '../edits';
@@ -40,7 +41,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
     // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
-    if (pin?.requirement.scope.kind === 'conda') continue;
+    if (pin && scopeTraits(pin.path, pin.requirement).notPip) continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
     const all = othersAll && admitted.isSubsetOf(bad);
@@ -149,7 +150,7 @@ function pinEdits(pkg: EnvironmentPackage, rewrite: (spec: string) => string | u
     // `torch = { extras = [...] }` (Poetry, Pipfile) has no version string to edit, and text after the key would
     // break the TOML: no automatic fix there.
     const r = pin.requirement.specifierRange;
-    const tableEntry = ['poetry', 'poetry-group', 'pipfile', 'pipfile-dev'].includes(pin.requirement.scope.kind);
+    const tableEntry = scopeTraits(pin.path, pin.requirement).tableEntry;
     if (tableEntry && r.start.line === r.end.line && r.start.character === r.end.character) return undefined;
     const current = writtenSpecifier(pin.requirement, ctx.texts.get(pin.path));
     const next = rewrite(current);

@@ -1,0 +1,240 @@
+// Pipfile (pipenv): [packages] and [dev-packages], [[source]] indexes and [requires] python, with exact ranges.
+//
+// Decisions worth knowing:
+// - An entry is `name = "spec"` or a table `{version, extras, markers, index, git/ref, path, file, editable, ...}`,
+//   inline or as a `[packages.name]` sub-table. `range` is the whole `key = value` entry (the sub-table with its
+//   header), `nameRange` the key, `specifierRange` the inside of the version string without surrounding blanks —
+//   for `"*"` that is the star, so a fix replaces it. A table without a version has an empty specifierRange right
+//   after the key.
+// - `"*"` is no constraint (specifier '', `originalSpecifier` '*', as for Poetry's star). A bare version (`"2.0"`)
+//   is read as `==2.0` and keeps `originalSpecifier`; anything else that is not a PEP 440 specifier set is a
+//   `requirement-syntax` finding, and the package stays unconstrained.
+// - PEP 508 marker keys written in the table (`sys_platform = "== 'win32'"`) are folded into the marker as pipenv
+//   does (`key` + value); a value without an operator means `==`, and an unquoted operand is quoted. All marker
+//   parts are joined with `and`.
+// - `[[source]]`: the first is pipenv's default index (`index-url`), the others `extra-index-url`, each with its
+//   name. A package's `index = "name"` becomes `source`.
+// - `[requires] python_full_version = "3.10.4"` gives `==3.10.4`, else `python_version = "3.10"` gives `==3.10.*`.
+
+import type { AST } from 'toml-eslint-parser';
+import { parseSpecifierSet, parseVersion } from '../../pep440';
+import { parseMarker } from '../../pep508';
+import { LineIndex, normalizeName } from '../../text';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { syntaxFinding } from '../requirement';
+import { parseTomlText } from '../toml/strings';
+import { TomlReader } from '../toml/reader';
+import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from '../toml/tree';
+
+
+// ---- Reading -----------------------------------------------------------------------------------------------------
+
+/** PEP 508 environment marker variables pipenv accepts as keys of a package table. */
+const MARKER_KEYS = [
+  'os_name', 'sys_platform', 'platform_machine', 'platform_python_implementation', 'platform_release',
+  'platform_system', 'platform_version', 'python_version', 'python_full_version', 'implementation_name',
+  'implementation_version',
+];
+
+const MARKER_OPERATOR = /^\s*(===|==|!=|<=|>=|~=|<|>|not\s+in\b|in\b)\s*(.*?)\s*$/s;
+
+class Reader extends TomlReader {
+  constructor(path: string, text: string) {
+    super(path, text, 'pipfile-schema');
+  }
+}
+
+/** A Pipfile version: `*` (none), a PEP 440 specifier set, or a bare version meaning `==`. */
+function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string; original?: string } {
+  const written = node.value.trim();
+  if (written === '') return { specifier: '' };
+  if (written === '*') return { specifier: '', original: '*' }; // a fix then writes a specifier over the star
+  if (parseSpecifierSet(written)) return { specifier: written };
+  if (!/[,<>=!~]/.test(written) && parseVersion(written)) return { specifier: `==${written}`, original: written };
+  r.findings.push(syntaxFinding('requirement-syntax',
+    `"${node.value}" is not a valid version specifier (expected "*", "==2.0.1", ">=1,<2", ...).`, r.trimmedInside(node)));
+  return { specifier: '' };
+}
+
+/** `sys_platform = "== 'win32'"` as a marker clause; undefined (with a finding) when it cannot be one. */
+function markerKeyClause(r: Reader, key: string, node: AST.TOMLStringValue): string | undefined {
+  const value = node.value.trim();
+  const m = MARKER_OPERATOR.exec(value);
+  const [op, operand] = m ? [m[1].replace(/\s+/g, ' '), m[2]] : ['==', value];
+  const quoted = /^(["']).*\1$/s.test(operand) ? operand : `"${operand.replace(/"/g, "'")}"`;
+  const clause = `${key} ${op} ${quoted}`;
+  if (operand && parseMarker(clause).ok) return clause;
+  r.findings.push(syntaxFinding('requirement-syntax',
+    `${key} = "${node.value}" is not a valid environment marker (expected e.g. "== 'linux'").`, r.insideRange(node)));
+  return undefined;
+}
+
+function readMarker(r: Reader, table: TableView, label: string): string | undefined {
+  const parts: string[] = [];
+  const markers = r.stringField(table, 'markers', label);
+  if (markers && markers.value.trim()) {
+    if (parseMarker(markers.value).ok) parts.push(markers.value.trim());
+    else {
+      r.findings.push(syntaxFinding('requirement-syntax',
+        `"${markers.value}" is not a valid environment marker.`, r.trimmedInside(markers)));
+    }
+  }
+  for (const key of MARKER_KEYS) {
+    const node = r.stringField(table, key, label);
+    const clause = node && markerKeyClause(r, key, node);
+    if (clause) parts.push(clause);
+  }
+  if (parts.length <= 1) return parts[0];
+  return parts.map((p) => `(${p})`).join(' and ');
+}
+
+function stringArray(r: Reader, table: TableView, name: string, label: string): string[] {
+  const entry = table.entries.get(name);
+  if (!entry) return [];
+  if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) {
+    return entry.value.elements.map((e) => (e as AST.TOMLStringValue).value.trim());
+  }
+  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
+  return [];
+}
+
+/** `git` (+ `ref`), `path` or `file` as a PEP 508-style URL (`git+...@ref` for git). */
+function readUrl(r: Reader, table: TableView, label: string): string | undefined {
+  const git = r.stringField(table, 'git', label)?.value;
+  if (git !== undefined) {
+    const ref = r.stringField(table, 'ref', label)?.value;
+    return `${git.startsWith('git+') ? git : `git+${git}`}${ref ? `@${ref}` : ''}`;
+  }
+  return ['path', 'file'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
+}
+
+function readPackage(r: Reader, entry: Entry, section: string, scope: RequirementScope): void {
+  const name = keyName(entry.key);
+  const label = `${section}.${name}`;
+  const spec = entry.value;
+  if (!isString(spec) && spec.type !== 'TableView') {
+    r.schema(`"${label}" must be a version string such as "*" or "==2.0", or a table.`, spec);
+    return;
+  }
+  const table = spec.type === 'TableView' ? spec : undefined;
+  const version = table ? r.stringField(table, 'version', label) : spec as AST.TOMLStringValue;
+  const read = version ? readVersion(r, version) : { specifier: '' };
+  // The entry's whole text: `name = value`, or a `[packages.name]` sub-table with its header.
+  const extent: [number, number] = entry.node.type === 'TOMLTable' ? entry.node.range
+    : [entry.key.range[0], entry.node.range[1]];
+  const nameRange = r.insideRange(entry.key);
+  const requirement: Requirement = {
+    name,
+    normalizedName: normalizeName(name),
+    extras: table ? stringArray(r, table, 'extras', label) : [],
+    specifier: read.specifier,
+    text: r.text.slice(extent[0], extent[1]),
+    range: r.range(extent),
+    nameRange,
+    specifierRange: version ? r.trimmedInside(version) : { start: nameRange.end, end: nameRange.end },
+    scope,
+  };
+  if (read.original !== undefined) requirement.originalSpecifier = read.original;
+  if (table) {
+    const marker = readMarker(r, table, label);
+    if (marker) requirement.marker = marker;
+    const index = r.stringField(table, 'index', label);
+    if (index) requirement.source = index.value;
+    const url = readUrl(r, table, label);
+    if (url !== undefined) requirement.url = url;
+    const editable = table.entries.get('editable')?.value;
+    if (editable?.type === 'TOMLValue' && editable.value === true) requirement.editable = true;
+  }
+  r.requirements.push(requirement);
+}
+
+function readPackages(r: Reader, root: TableView, section: 'packages' | 'dev-packages'): void {
+  const table = r.table(root.entries.get(section), section);
+  const scope: RequirementScope = { kind: section === 'packages' ? 'pipfile' : 'pipfile-dev', table: section };
+  for (const entry of table?.entries.values() ?? []) readPackage(r, entry, section, scope);
+}
+
+function readSources(r: Reader, root: TableView): void {
+  const entry = root.entries.get('source');
+  if (!entry) return;
+  const value = entry.value;
+  let tables: TableView[] | undefined;
+  if (value.type === 'TableArrayView') tables = value.tables;
+  else if (value.type === 'TOMLArray' && value.elements.every((e) => e.type === 'TOMLInlineTable')) {
+    tables = (value.elements as AST.TOMLInlineTable[]).map(inlineTableView);
+  }
+  if (!tables) {
+    r.schema('"source" must be an array of tables ([[source]]) with "name" and "url".', value);
+    return;
+  }
+  for (const table of tables) {
+    const name = r.stringField(table, 'name', 'source');
+    const url = r.stringField(table, 'url', 'source');
+    if (!url) {
+      r.schema('A [[source]] has no "url".', table);
+      continue;
+    }
+    const kind = r.indexes.length === 0 ? 'index-url' : 'extra-index-url';
+    r.indexes.push({ kind, url: url.value.trim(), ...(name ? { name: name.value } : {}), range: r.insideRange(url) });
+  }
+}
+
+function readRequires(r: Reader, root: TableView): void {
+  const requires = r.table(root.entries.get('requires'), 'requires');
+  if (!requires) return;
+  const full = r.stringField(requires, 'python_full_version', 'requires');
+  const minor = r.stringField(requires, 'python_version', 'requires');
+  for (const [node, wildcard] of [[full, false], [minor, true]] as const) {
+    if (!node) continue;
+    const version = node.value.trim();
+    if (version === '*' || version === '') continue;
+    if (!parseVersion(version) || /[^0-9.]/.test(version)) {
+      r.findings.push(syntaxFinding('pipfile-schema',
+        `"${version}" is not a Python version (expected e.g. "3.10"${wildcard ? '' : ' or "3.10.4"'}).`, r.trimmedInside(node), 'warning'));
+      continue;
+    }
+    r.requiresPython = { specifier: `==${version}${wildcard ? '.*' : ''}`, range: r.trimmedInside(node) };
+    return;
+  }
+}
+
+function readDocument(r: Reader, ast: AST.TOMLProgram): void {
+  const root = buildTree(ast);
+  readSources(r, root);
+  readRequires(r, root);
+  readPackages(r, root, 'packages');
+  readPackages(r, root, 'dev-packages');
+}
+
+/** A one-character range at the error (empty at a line end or the end of the text) so editors show it. */
+function errorRange(index: LineIndex, text: string, offset: number): Range {
+  const c = text[offset];
+  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
+  return index.range(offset, end);
+}
+
+function manifestOf(r: Reader): ParsedManifest {
+  const manifest: ParsedManifest = {
+    path: r.path, kind: 'pipfile', requirements: r.requirements, findings: r.findings, indexes: r.indexes, includes: [],
+  };
+  if (r.requiresPython) manifest.requiresPython = r.requiresPython;
+  return manifest;
+}
+
+/** Reads a Pipfile. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
+export function parsePipfile(path: string, text: string): ParsedManifest {
+  let r = new Reader(path, text);
+  const parsed = parseTomlText(text);
+  if (!parsed.ast) {
+    r.findings.push(syntaxFinding('toml-syntax', `Invalid TOML: ${parsed.error.message}`, errorRange(r.index, text, parsed.error.offset)));
+    return manifestOf(r);
+  }
+  try {
+    readDocument(r, parsed.ast);
+  } catch (e) {
+    r = new Reader(path, text);
+    const message = e instanceof RangeError ? 'Invalid TOML: nesting is too deep to read' : `Could not read this Pipfile: ${String(e)}`;
+    r.findings.push(syntaxFinding(e instanceof RangeError ? 'toml-syntax' : 'internal-error', message, r.index.range(0, 0)));
+  }
+  return manifestOf(r);
+}

@@ -1,0 +1,176 @@
+// pixi.toml (prefix-dev/pixi): the PyPI packages of the default feature ([pypi-dependencies]) and of each feature
+// ([feature.<name>.pypi-dependencies]), and the indexes of [pypi-options] (top level and per feature).
+//
+// Decisions worth knowing:
+// - An entry is `name = "spec"` or a table `{ version, extras, index, git/branch/tag/rev, path, url, editable }`.
+//   The version is a PEP 440 specifier set; `"*"` means any version (specifier '', `originalSpecifier` '*', so a fix
+//   writes a specifier over the star). `range` is the whole `key = value` entry, `nameRange` the key,
+//   `specifierRange` the inside of the version string without blanks; a table without a version has an empty
+//   specifierRange right after the key.
+// - A package's `index = "<url>"` becomes `source`, and an explicit index serving that package only; [pypi-options] `index-url` is the primary index and each of
+//   `extra-index-urls` an extra one; a feature's options apply to that feature's packages (`block` = feature).
+// - Conda packages ([dependencies]) are conda's, not pip's: not read, except `python`, whose version becomes
+//   requiresPython when it is a plain PEP 440 set (`>=3.10,<3.13`, `3.11.*`).
+// Sources: pixi's manifest reference (pixi.prefix.dev, "pypi-dependencies", "pypi-options", "feature") and its
+// manifest parser tests (`foo = ">=3.12"`, `bar = { version = ">=3.12", extras = ["baz"] }`).
+
+import type { AST } from 'toml-eslint-parser';
+import { parseSpecifierSet } from '../../pep440';
+import { LineIndex, normalizeName } from '../../text';
+import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { syntaxFinding } from '../requirement';
+import { TomlReader } from '../toml/reader';
+import { parseTomlText } from '../toml/strings';
+import { buildTree, isString, keyName, type Entry, type TableView } from '../toml/tree';
+
+/** The scope kind of a pixi PyPI dependency; `name` is the feature (none for the default feature). */
+export const PIXI_SCOPE = 'pixi-pypi';
+
+class Reader extends TomlReader {
+  constructor(path: string, text: string) {
+    super(path, text, 'pixi-schema');
+  }
+}
+
+function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string; original?: string } {
+  const written = node.value.trim();
+  if (written === '') return { specifier: '' };
+  if (written === '*') return { specifier: '', original: '*' };
+  if (parseSpecifierSet(written)) return { specifier: written };
+  r.findings.push(syntaxFinding('requirement-syntax',
+    `"${node.value}" is not a valid version specifier (pixi takes PEP 440 here: *, ==2.1.0, >=1,<2).`, r.trimmedInside(node)));
+  return { specifier: '' };
+}
+
+function stringArray(r: Reader, table: TableView, name: string, label: string): AST.TOMLStringValue[] {
+  const entry = table.entries.get(name);
+  if (!entry) return [];
+  if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) return entry.value.elements as AST.TOMLStringValue[];
+  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
+  return [];
+}
+
+/** `git` (with `branch`, `tag` or `rev`), `url` or `path` as a PEP 508-style URL. */
+function readUrl(r: Reader, table: TableView, label: string): string | undefined {
+  const git = r.stringField(table, 'git', label)?.value;
+  if (git !== undefined) {
+    const ref = ['rev', 'tag', 'branch'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
+    return `${git.startsWith('git+') ? git : `git+${git}`}${ref ? `@${ref}` : ''}`;
+  }
+  return ['url', 'path'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
+}
+
+function readPackage(r: Reader, entry: Entry, section: string, scope: RequirementScope): void {
+  const name = keyName(entry.key);
+  const label = `${section}.${name}`;
+  const spec = entry.value;
+  if (!isString(spec) && spec.type !== 'TableView') {
+    r.schema(`"${label}" must be a version string such as * or >=2.1, or a table.`, spec);
+    return;
+  }
+  const table = spec.type === 'TableView' ? spec : undefined;
+  const version = table ? r.stringField(table, 'version', label) : spec as AST.TOMLStringValue;
+  const read = version ? readVersion(r, version) : { specifier: '' };
+  const extent: [number, number] = entry.node.type === 'TOMLTable' ? entry.node.range : [entry.key.range[0], entry.node.range[1]];
+  const nameRange = r.insideRange(entry.key);
+  const requirement: Requirement = {
+    name,
+    normalizedName: normalizeName(name),
+    extras: table ? stringArray(r, table, 'extras', label).map((e) => e.value.trim()) : [],
+    specifier: read.specifier,
+    text: r.text.slice(extent[0], extent[1]),
+    range: r.range(extent),
+    nameRange,
+    specifierRange: version ? r.trimmedInside(version) : { start: nameRange.end, end: nameRange.end },
+    scope,
+  };
+  if (read.original !== undefined) requirement.originalSpecifier = read.original;
+  if (table) {
+    const index = r.stringField(table, 'index', label);
+    if (index) {
+      // The package comes from that index only: an explicit index named by its URL serves it and nothing else.
+      requirement.source = index.value.trim();
+      r.indexes.push({ kind: 'extra-index-url', url: requirement.source, name: requirement.source, explicit: true, range: r.trimmedInside(index),
+        ...(scope.block === undefined ? {} : { block: scope.block }) });
+    }
+    const url = readUrl(r, table, label);
+    if (url !== undefined) requirement.url = url;
+    const editable = table.entries.get('editable')?.value;
+    if (editable?.type === 'TOMLValue' && editable.value === true) requirement.editable = true;
+  }
+  r.requirements.push(requirement);
+}
+
+/** [pypi-options] of the default feature (block undefined) or of a feature (its number). */
+function readOptions(r: Reader, owner: TableView, label: string, block: number | undefined): void {
+  const options = r.table(owner.entries.get('pypi-options'), label);
+  if (!options) return;
+  const at = block === undefined ? {} : { block };
+  const primary = r.stringField(options, 'index-url', label);
+  if (primary) r.indexes.push({ kind: 'index-url', url: primary.value.trim(), range: r.trimmedInside(primary), ...at });
+  for (const extra of stringArray(r, options, 'extra-index-urls', label)) {
+    r.indexes.push({ kind: 'extra-index-url', url: extra.value.trim(), range: r.trimmedInside(extra), ...at });
+  }
+}
+
+function readDependencies(r: Reader, owner: TableView, section: string, scope: RequirementScope): void {
+  const table = r.table(owner.entries.get('pypi-dependencies'), section);
+  for (const entry of table?.entries.values() ?? []) readPackage(r, entry, section, scope);
+}
+
+/** `[dependencies] python = ">=3.10,<3.13"`: the Python every environment runs, when written as PEP 440. */
+function readPython(r: Reader, root: TableView): void {
+  const deps = r.table(root.entries.get('dependencies'), 'dependencies');
+  const python = deps?.entries.get('python')?.value;
+  if (!python || !isString(python)) return;
+  const spec = python.value.trim();
+  const specifier = /^\d+(?:\.\d+)*(?:\.\*)?$/.test(spec) ? `==${spec}` : spec;
+  if (specifier && specifier !== '*' && parseSpecifierSet(specifier)) r.requiresPython = { specifier, range: r.trimmedInside(python) };
+}
+
+function readDocument(r: Reader, ast: AST.TOMLProgram): void {
+  const root = buildTree(ast);
+  readPython(r, root);
+  readOptions(r, root, 'pypi-options', undefined);
+  readDependencies(r, root, 'pypi-dependencies', { kind: PIXI_SCOPE, table: 'pypi-dependencies' });
+  const features = r.table(root.entries.get('feature'), 'feature');
+  let block = 0;
+  for (const entry of features?.entries.values() ?? []) {
+    const name = keyName(entry.key);
+    const feature = r.table(entry, `feature.${name}`);
+    if (!feature) continue;
+    block++;
+    readOptions(r, feature, `feature.${name}.pypi-options`, block);
+    readDependencies(r, feature, `feature.${name}.pypi-dependencies`, { kind: PIXI_SCOPE, name, block, table: `feature.${name}.pypi-dependencies` });
+  }
+}
+
+function errorRange(index: LineIndex, text: string, offset: number): Range {
+  const c = text[offset];
+  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
+  return index.range(offset, end);
+}
+
+function manifestOf(r: Reader): ParsedManifest {
+  const manifest: ParsedManifest = { path: r.path, kind: 'pixi', requirements: r.requirements, findings: r.findings, indexes: r.indexes, includes: [] };
+  if (r.requiresPython) manifest.requiresPython = r.requiresPython;
+  return manifest;
+}
+
+/** Reads a pixi.toml. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
+export function parsePixi(path: string, text: string): ParsedManifest {
+  let r = new Reader(path, text);
+  const parsed = parseTomlText(text);
+  if (!parsed.ast) {
+    r.findings.push(syntaxFinding('toml-syntax', `Invalid TOML: ${parsed.error.message}`, errorRange(r.index, text, parsed.error.offset)));
+    return manifestOf(r);
+  }
+  try {
+    readDocument(r, parsed.ast);
+  } catch (e) {
+    r = new Reader(path, text);
+    const message = e instanceof RangeError ? 'Invalid TOML: nesting is too deep to read' : `Could not read this pixi.toml: ${String(e)}`;
+    r.findings.push(syntaxFinding(e instanceof RangeError ? 'toml-syntax' : 'internal-error', message, r.index.range(0, 0)));
+  }
+  return manifestOf(r);
+}

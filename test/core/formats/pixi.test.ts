@@ -1,0 +1,154 @@
+// pixi.toml end to end: the format reads [pypi-dependencies] and each [feature.<name>.pypi-dependencies] with exact
+// ranges, each feature is an environment of its own, findings land on the pin's characters, and fixes rewrite pins.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixProject } from '../../../src/core/engine/apply';
+import { environmentsOf } from '../../../src/core/engine/environment';
+import { detectManifestKind, parseManifest } from '../../../src/core/formats';
+import { parsePixi } from '../../../src/core/formats/pixi';
+import { LineIndex } from '../../../src/core/text';
+import type { ParsedManifest, Range, Requirement } from '../../../src/core/types';
+import { check, findings, ROOT, toInput } from '../engine/helpers';
+
+function at(text: string, range: Range): string {
+  const index = new LineIndex(text);
+  return text.slice(index.offsetAt(range.start), index.offsetAt(range.end));
+}
+
+function find(m: ParsedManifest, name: string, feature?: string): Requirement {
+  const r = m.requirements.find((q) => q.normalizedName === name && q.scope.name === feature);
+  assert.ok(r, `no requirement ${name}${feature ? ` in feature ${feature}` : ''}`);
+  return r;
+}
+
+// The shape `pixi init` writes, with PyPI dependencies in the default feature and two features on top.
+const PIXI = `[workspace]
+name = "sd-server"
+channels = ["conda-forge"]
+platforms = ["linux-64", "osx-arm64"]
+
+[dependencies]
+python = ">=3.10,<3.12"
+
+[pypi-dependencies]
+diffusers = ">=0.21.0"
+transformers = { version = " >=4.35 ", extras = ["torch", "sentencepiece"] }
+numpy = "*"
+mylib = { path = "./mylib", editable = true }
+
+[pypi-options]
+extra-index-urls = ["https://pypi.example.org/simple"]
+
+[feature.cuda.pypi-dependencies]
+torch = { version = "==2.2.0+cu121", index = "https://download.pytorch.org/whl/cu121" }
+
+[feature.legacy.pypi-dependencies]
+huggingface-hub = ">=0.26.0"
+
+[environments]
+cuda = ["cuda"]
+legacy = ["legacy"]
+`;
+
+describe('pixi.toml: reading', () => {
+  test('pixi.toml is its own kind, in any folder; other TOML files are not', () => {
+    assert.equal(detectManifestKind('pixi.toml'), 'pixi');
+    assert.equal(detectManifestKind('services/api/pixi.toml'), 'pixi');
+    assert.equal(detectManifestKind('pixi.lock'), undefined);
+    assert.equal(parseManifest('pixi.toml', PIXI).kind, 'pixi');
+  });
+
+  test('each entry has its name, specifier and whole-entry ranges on the exact characters', () => {
+    const m = parsePixi('pixi.toml', PIXI);
+    assert.deepEqual(m.findings, []);
+    const diffusers = find(m, 'diffusers');
+    assert.equal(diffusers.specifier, '>=0.21.0');
+    assert.equal(at(PIXI, diffusers.nameRange), 'diffusers');
+    assert.equal(at(PIXI, diffusers.specifierRange), '>=0.21.0');
+    assert.equal(at(PIXI, diffusers.range), 'diffusers = ">=0.21.0"');
+    const transformers = find(m, 'transformers');
+    assert.deepEqual(transformers.extras, ['torch', 'sentencepiece']);
+    assert.equal(transformers.specifier, '>=4.35');
+    assert.equal(at(PIXI, transformers.specifierRange), '>=4.35', 'the blanks inside the string are not part of it');
+    const numpy = find(m, 'numpy');
+    assert.equal(numpy.specifier, '');
+    assert.equal(at(PIXI, numpy.specifierRange), '*', 'a fix writes over the star');
+    const mylib = find(m, 'mylib');
+    assert.equal(mylib.url, './mylib');
+    assert.equal(mylib.editable, true);
+    assert.equal(m.requiresPython?.specifier, '>=3.10,<3.12');
+    assert.equal(at(PIXI, m.requiresPython!.range), '>=3.10,<3.12');
+  });
+
+  test('feature dependencies carry their feature; a per-package index serves that package only', () => {
+    const m = parsePixi('pixi.toml', PIXI);
+    const torch = find(m, 'torch', 'cuda');
+    assert.equal(torch.specifier, '==2.2.0+cu121');
+    assert.equal(torch.source, 'https://download.pytorch.org/whl/cu121');
+    assert.equal(find(m, 'huggingface-hub', 'legacy').specifier, '>=0.26.0');
+    const perPackage = m.indexes.find((i) => i.url === 'https://download.pytorch.org/whl/cu121');
+    assert.equal(perPackage?.explicit, true);
+    assert.equal(at(PIXI, perPackage!.range), 'https://download.pytorch.org/whl/cu121');
+    const extra = m.indexes.find((i) => i.kind === 'extra-index-url' && !i.explicit);
+    assert.equal(extra?.url, 'https://pypi.example.org/simple');
+  });
+
+  test('the default feature alone, and each feature on top of it, are the environments', () => {
+    const envs = environmentsOf(parsePixi('pixi.toml', PIXI));
+    assert.deepEqual(envs.map((e) => e.label), [
+      'pixi.toml [pypi-dependencies]',
+      'pixi.toml [pypi-dependencies] + feature "cuda"',
+      'pixi.toml [pypi-dependencies] + feature "legacy"',
+    ]);
+    assert.deepEqual([...envs[0].packages.keys()], ['diffusers', 'transformers', 'numpy', 'mylib']);
+    assert.ok(envs[1].packages.has('torch') && !envs[1].packages.has('huggingface-hub'));
+    assert.ok(envs[2].packages.has('huggingface-hub') && !envs[2].packages.has('torch'));
+    assert.equal(envs[1].installer.name, 'pixi');
+    assert.deepEqual(envs[0].indexes.map((i) => i.url), ['https://pypi.example.org/simple']);
+  });
+
+  test('a version that is not PEP 440 and a value of the wrong type are reported at their characters', () => {
+    const text = '[pypi-dependencies]\ntorch = "^2.1"\nnumpy = 2\n';
+    const m = parsePixi('pixi.toml', text);
+    const bad = m.findings.find((f) => f.code === 'requirement-syntax');
+    assert.ok(bad);
+    assert.equal(at(text, bad.range), '^2.1');
+    const schema = m.findings.find((f) => f.code === 'pixi-schema');
+    assert.ok(schema);
+    assert.equal(at(text, schema.range), '2');
+    assert.equal(find(m, 'torch').specifier, '');
+  });
+
+  test('broken TOML is one toml-syntax finding, nothing else', () => {
+    const m = parsePixi('pixi.toml', '[pypi-dependencies]\ntorch = ">=2\n');
+    assert.deepEqual(m.findings.map((f) => f.code), ['toml-syntax']);
+    assert.deepEqual(m.requirements, []);
+  });
+});
+
+describe('pixi.toml through the engine', () => {
+  test('diffusers>=0.21.0 admits releases that import cached_download: flagged at the entry, once for all environments', async () => {
+    const all = findings(await check({ 'pixi.toml': PIXI }));
+    const hits = all.filter((f) => f.code === 'hf-hub-cached-download');
+    assert.equal(hits.length, 1, all.map((f) => f.code).join(', '));
+    const hit = hits[0];
+    assert.equal(hit.path, 'pixi.toml');
+    assert.equal(at(PIXI, hit.range), 'diffusers = ">=0.21.0"');
+    assert.match(hit.message, /huggingface_hub 0\.26\.0 removed it/);
+  });
+
+  test('the preferred fix rewrites the pin inside its string and the finding is gone', async () => {
+    const { changed, result } = await fixProject(toInput({ 'pixi.toml': PIXI }), { only: (f) => f.code === 'hf-hub-cached-download' });
+    const text = changed.get(`${ROOT}/pixi.toml`);
+    assert.equal(text, PIXI.replace('diffusers = ">=0.21.0"', 'diffusers = ">=0.29.0"'));
+    assert.deepEqual(findings(result).filter((f) => f.code === 'hf-hub-cached-download'), []);
+  });
+
+  test('a star is replaced by a specifier, and a table entry keeps its other keys', async () => {
+    const text = '[pypi-dependencies]\nnumpy = "*"\n\n[feature.gpu.pypi-dependencies]\ntorch = { version = "==2.2.0", extras = ["opt-einsum"] }\n';
+    const { changed } = await fixProject(toInput({ 'pixi.toml': text }), { only: (f) => f.code === 'numpy2-abi-torch' });
+    const after = changed.get(`${ROOT}/pixi.toml`);
+    assert.ok(after, 'a fix was applied');
+    assert.match(after, /^torch = \{ version = "==2\.3\.0", extras = \["opt-einsum"\] \}$/m);
+  });
+});
