@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_IN_RULES } from '../src/core/rules/builtin';
+import { ruleCodes } from '../src/core/rules/codes';
 import type { Rule, RuleFamily } from '../src/core/rules/types';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -26,8 +27,7 @@ const page = (code: string, rule: Rule | undefined, family?: string): string => 
 const index: string[] = ['# ML Pins rules', '', '| code | family | title |', '|---|---|---|'];
 for (const family of families) {
   for (const rule of family.rules) {
-    const codes = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes).filter((c): c is string => !!c)] : [rule.code];
-    for (const code of codes) {
+    for (const code of ruleCodes(rule)) {
       writeFileSync(join(out, `${code}.md`), page(code, rule, family.family));
       index.push(`| [${code}](${code}.md) | ${family.family} | ${rule.title} |`);
     }

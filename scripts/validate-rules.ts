@@ -1,6 +1,10 @@
-// Build step: every rule family in rules/ must pass the schema, and rule codes must be unique across families.
+// Build step: every rule family in rules/ must pass the schema, rule codes must be unique across families, and
+// src/core/rules/bundled.ts must ship exactly the families in rules/ (else one would be validated and documented but
+// never reach users).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundledFamilies } from '../src/core/rules/bundled';
+import { ruleCodes } from '../src/core/rules/codes';
 import { validateRuleFamily } from '../src/core/rules/validate';
 
 const dir = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', 'rules');
@@ -19,13 +23,18 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   errors.push(...problems);
   for (const rule of family?.rules ?? []) {
     count++;
-    const all = rule.kind === 'accelerator-variant' ? [rule.code, ...Object.values(rule.codes).filter((c): c is string => !!c)] : [rule.code];
-    for (const code of all) {
+    for (const code of ruleCodes(rule)) {
       if (codes.has(code) && codes.get(code) !== file) errors.push(`rules/${file}: code ${code} is also used in rules/${codes.get(code)}`);
       codes.set(code, file);
     }
   }
 }
+const shipped = new Set(bundledFamilies.map((f) => f.family));
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const family = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { family?: string }).family;
+  if (family && !shipped.delete(family)) errors.push(`rules/${file}: family "${family}" is not in src/core/rules/bundled.ts`);
+}
+for (const family of shipped) errors.push(`src/core/rules/bundled.ts: family "${family}" has no file in rules/`);
 if (errors.length) {
   console.error(`Rule validation failed:\n${errors.map((e) => `  ${e}`).join('\n')}`);
   process.exit(1);

@@ -1,5 +1,7 @@
 // Output formats of `ml-pins check`: text for people, JSON (a versioned contract), SARIF 2.1.0 for code scanning,
 // GitHub Actions workflow commands (annotations) for plain CI runs.
+import { groupBy } from '../core/group';
+import { fixToApply } from '../core/engine/applicability';
 import type { FileReport } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import type { Finding, Range, Severity } from '../core/types';
@@ -37,7 +39,7 @@ export function toJson(files: readonly FileReport[], display: PathFn): string {
         range: relRange(x.range),
         fixes: x.fixes.map((fix) => ({
           title: fix.title,
-          preferred: fix.preferred,
+          applicability: fix.applicability,
           edits: fix.edits.map((e) => ({ path: display(e.path), range: relRange(e.range), newText: e.newText })),
         })),
         ...(x.related?.length ? { related: x.related.map((r) => ({ path: display(r.path), range: relRange(r.range), message: r.message })) } : {}),
@@ -58,7 +60,7 @@ export function toText(files: readonly FileReport[], display: PathFn, color: boo
       const where = `${display(f.path)}:${x.range.start.line + 1}:${x.range.start.character + 1}`;
       lines.push(`${paint('\x1b[1m', where)} ${paint(COLORS[x.severity], x.severity)} ${paint('\x1b[2m', x.code)} ${x.message}`);
       for (const r of x.related ?? []) lines.push(`    ${paint('\x1b[2m', `${display(r.path)}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${r.message}`);
-      const fix = x.fixes.find((z) => z.preferred);
+      const fix = fixToApply(x.fixes);
       if (fix) lines.push(`    ${paint('\x1b[32m', 'fix:')} ${fix.title}`);
     }
   }
@@ -105,7 +107,9 @@ export function toSarif(files: readonly FileReport[], display: PathFn, knowledge
     ...(x.fixes.length ? {
       fixes: x.fixes.map((fix) => ({
         description: { text: fix.title },
-        artifactChanges: groupBy(fix.edits, (e) => e.path).map(([path, edits]) => ({
+        // SARIF has no applicability of its own: a property, as `ml-pins fix` grades the fix.
+        properties: { applicability: fix.applicability },
+        artifactChanges: [...groupBy(fix.edits, (e) => e.path)].map(([path, edits]) => ({
           artifactLocation: { uri: encodeURI(display(path)) },
           replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
         })),
@@ -121,12 +125,6 @@ export function toSarif(files: readonly FileReport[], display: PathFn, knowledge
       results,
     }],
   }, null, 2);
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
-  const map = new Map<string, T[]>();
-  for (const i of items) map.set(key(i), [...(map.get(key(i)) ?? []), i]);
-  return [...map];
 }
 
 // GitHub Actions workflow commands (https://docs.github.com/actions/reference/workflow-commands-for-github-actions):
@@ -154,7 +152,7 @@ export function toGithub(files: readonly FileReport[], display: PathFn): string 
       ];
       const body = [x.message,
         ...(x.related ?? []).map((rel) => `${display(rel.path)}:${rel.range.start.line + 1}:${rel.range.start.character + 1} ${rel.message}`)];
-      const fix = x.fixes.find((z) => z.preferred);
+      const fix = fixToApply(x.fixes);
       if (fix) body.push(`fix: ${fix.title}`);
       lines.push(`::${GITHUB_LEVEL[x.severity]} ${props.map(([k, v]) => `${k}=${escapeGithubProperty(String(v))}`).join(',')}::` +
         escapeGithubData(body.join('\n')));

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
-import { PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
+import { ACCELERATORS, ADMITTED_LEVELS, PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import { declaredMetadataHooks } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
@@ -24,7 +24,7 @@ const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-d
 const USAGE = `Usage:
   ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--no-resolve]
                 [--verify-hashes]
-  ml-pins fix [paths...] [--dry-run]
+  ml-pins fix [paths...] [--dry-run] [--unsafe-fixes]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
   ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
@@ -53,6 +53,8 @@ Options:
                         pinned version has, and report --hash values that match none (without it, only the
                         index cache that resolve keeps is read)
   --dry-run             fix: print the changes as a unified diff instead of writing them
+  --unsafe-fixes        fix: also apply fixes that need review (another build, another pin's version) where a
+                        finding has no safe fix; fixes that choose between contradicting pins stay manual
   --allow-outside       read files that includes name outside the paths checked, and let fix write there
   --untrusted           the files come from someone you do not trust (a pull request in CI): the project's own
                         allow-includes-outside setting is ignored, so nothing outside the paths checked is read
@@ -89,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
         disable: { type: 'string', multiple: true },
         admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
         offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
         'no-resolve': { type: 'boolean' },
@@ -113,9 +116,12 @@ async function main(argv: string[]): Promise<number> {
   const failOn = values['fail-on'] ?? 'error';
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
   if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
-  if (values.accelerator !== undefined && !['cpu', 'cuda', 'rocm', 'mps', 'auto'].includes(values.accelerator)) throw new UsageError('--accelerator must be cpu, cuda, rocm, mps or auto');
-  if (values.admitted !== undefined && !['warning', 'information', 'off'].includes(values.admitted)) throw new UsageError('--admitted must be warning, information or off');
-  if (values.platform !== undefined && !(PLATFORMS as readonly string[]).includes(values.platform)) throw new UsageError('--platform must be linux, windows or macos');
+  const oneOf = (flag: string, allowed: readonly string[], value: string | undefined) => {
+    if (value !== undefined && !allowed.includes(value)) throw new UsageError(`--${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
+  };
+  oneOf('accelerator', ACCELERATORS, values.accelerator);
+  oneOf('admitted', ADMITTED_LEVELS, values.admitted);
+  oneOf('platform', PLATFORMS, values.platform);
   const cwd = process.cwd();
   const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
@@ -150,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, display, failing, load, resolve: !values['no-resolve'] });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, unsafeFixes: values['unsafe-fixes'] === true, display, failing, load, resolve: !values['no-resolve'] });
     case 'rules': {
       const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -178,11 +184,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean;
+async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean; unsafeFixes: boolean;
   display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions; resolve: boolean }): Promise<number> {
   const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
   if (o.resolve) Object.assign(input, declaredMetadataHooks(snapshotSource(process.env.ML_PINS_METADATA_DIR)));
-  const { changed, originals, result } = await fixProject(input);
+  const { changed, originals, result } = await fixProject(input, { level: o.unsafeFixes ? 'needs-review' : 'safe' });
   let count = changed.size;
   let status = 0;
   if (o.dryRun) {

@@ -23,9 +23,19 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * How far a fix can be trusted unseen, graded as linters grade theirs:
+ * - `safe`: the fix the finding asks for; `ml-pins fix`, fix-all and fix on save apply it (at most one per finding).
+ * - `needs-review`: an alternative that changes what gets installed in a way the user may not want (another build,
+ *   another pin's version); `ml-pins fix --unsafe-fixes` applies it where a finding has no safe fix.
+ * - `unsafe`: one of several exclusive choices (which of two contradicting pins wins): applied only by hand.
+ */
+export const APPLICABILITIES = ['safe', 'needs-review', 'unsafe'] as const;
+export type Applicability = (typeof APPLICABILITIES)[number];
+
 export interface Fix {
   title: string;
-  preferred: boolean;
+  applicability: Applicability;
   edits: TextEdit[];
   /** A fix for what is installed: after the edit, install these requirements into the selected environment, with
    *  the project's installer (pip, or uv where uv manages it). */
@@ -52,7 +62,7 @@ export interface Finding {
   explanation?: string;
   /** Evidence: release notes, source at a tag, a maintainer's words. */
   sources?: string[];
-  /** Other findings on the same requirement that the same preferred fix mends, merged into this one (its message
+  /** Other findings on the same requirement that the same safe fix mends, merged into this one (its message
    *  lists them too): one root cause, one diagnostic. */
   reasons?: { code: string; severity: Severity; message: string }[];
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { Severity } from '../core/types';
-import { METHODS, type PinBelow, type ProjectSettingsResult, type StatusParams } from '../server/protocol';
+import { METHODS, type ModelFinding, type PinLocation, type ProjectSettingsResult, type StatusParams } from '../server/protocol';
 
 export const SOURCE = 'ML Pins';
 
@@ -17,7 +17,11 @@ const SEVERITY: Record<number, Severity> = {
   [vscode.DiagnosticSeverity.Error]: 'error', [vscode.DiagnosticSeverity.Warning]: 'warning',
   [vscode.DiagnosticSeverity.Information]: 'information', [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
-const toPin = (p: PinBelow) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
+const DIAGNOSTIC_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint,
+};
+const toPin = (p: PinLocation) => ({ uri: vscode.Uri.parse(p.uri), text: p.text,
   range: new vscode.Range(p.range.start.line, p.range.start.character, p.range.end.line, p.range.end.character) });
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''));
 
@@ -56,7 +60,7 @@ export class WorkspaceChecker implements vscode.Disposable {
 
   /** Every pin of a package (PEP 503 name) in the project of `uri`. */
   async pinsOf(uri: vscode.Uri, name: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
-    const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsOf, { uri: uri.toString(), name });
+    const pins = await (await this.ready).sendRequest<PinLocation[]>(METHODS.pinsOf, { uri: uri.toString(), name });
     return pins.map(toPin);
   }
 
@@ -65,10 +69,16 @@ export class WorkspaceChecker implements vscode.Disposable {
     return (await this.ready).sendRequest<ProjectSettingsResult>(METHODS.projectSettings, { uri: uri.toString() });
   }
 
-  /** Pins whose environment admits no version of `library` at or above `version`. */
-  async pinsBelow(folder: vscode.Uri, library: string, version: string): Promise<{ uri: vscode.Uri; range: vscode.Range; text: string }[]> {
-    const pins = await (await this.ready).sendRequest<PinBelow[]>(METHODS.pinsBelow, { uri: folder.toString(), library, version });
-    return pins.map(toPin);
+  /** The engine's findings for a model saved with `library` `version`: on pins that admit no version that new. */
+  async modelFindings(folder: vscode.Uri, model: string, library: string, version: string): Promise<CheckedFinding[]> {
+    const found = await (await this.ready).sendRequest<ModelFinding[]>(METHODS.modelFindings, { uri: folder.toString(), model, library, version });
+    return found.map((f) => {
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character),
+        f.message, DIAGNOSTIC_SEVERITY[f.severity]);
+      diagnostic.source = SOURCE;
+      diagnostic.code = f.code;
+      return { uri: vscode.Uri.parse(f.uri), finding: { code: f.code, severity: f.severity, message: f.message }, diagnostic };
+    });
   }
 
   /** Reads every manifest again and checks the workspace. */

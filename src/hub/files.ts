@@ -1,6 +1,8 @@
 // Which files of a model repo a pipeline needs. Mirrors select_pipeline_files in python/ml_pins_runner.py, so the size
 // the extension shows is the size the runner downloads (a test runs both on the same file list).
 
+import { fileName } from '../core/paths';
+
 export interface PipelineFileSelection {
   files: string[];
   /** 'fp16' when fp16 variant weights were chosen for at least one folder (load with variant="fp16"). */
@@ -11,12 +13,9 @@ export interface PipelineFileSelection {
 const SKIP_DIRS = new Set(['onnx', 'flax', 'openvino', 'coreml', 'tf', 'tensorflow', 'jax']);
 const WEIGHT_EXTS = ['.safetensors', '.bin'];
 
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 function isConfigFile(path: string): boolean {
-  const base = baseName(path);
+  const base = fileName(path);
   return (
     base.endsWith('.json') ||
     (base.endsWith('.txt') && base !== 'LICENSE.txt' && !base.startsWith('README')) ||
@@ -29,7 +28,7 @@ function isConfigFile(path: string): boolean {
 
 /** '' for plain weights, 'fp16' for `x.fp16.safetensors` / `x.fp16-00001-of-00002.safetensors`, null if not weights. */
 export function weightVariant(path: string): string | null {
-  const base = baseName(path);
+  const base = fileName(path);
   for (const ext of WEIGHT_EXTS) {
     if (base.endsWith(ext)) {
       const stem = base.slice(0, -ext.length).replace(/-\d{5}-of-\d{5}$/, '');

@@ -5,12 +5,9 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { detectManifestKind } from '../core/formats';
+import { SKIPPED_FOLDERS } from '../core/paths';
 
-/** Folders never searched: version control, dependencies, virtual environments, caches, our own state. */
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'site-packages', '__pycache__', '.tox', '.nox',
-  '.mypy_cache', '.pytest_cache', '.ruff_cache', '.ml-pins',
-]);
+const SKIPPED = new Set(SKIPPED_FOLDERS);
 
 interface Candidate {
   /** Absolute path as reached (through links, if any). */
@@ -67,7 +64,7 @@ async function searchFolder(root: string, out: Candidate[], visited: Set<string>
         if ((isDir || isFile) && !inside(await realpathOrSelf(full))) continue; // leads out of the folder named
       }
       if (isDir) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push({ dir: full, isRoot: false });
+        if (!SKIPPED.has(entry.name)) pending.push({ dir: full, isRoot: false });
       } else if (isFile && detectManifestKind(full) !== undefined) {
         out.push({ path: full, real: await realpathOrSelf(full) });
       }

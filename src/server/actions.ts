@@ -1,8 +1,10 @@
-// Code actions from the engine's fix options: one quick fix per distinct fix (the preferred one marked), the
-// `source.fixAll.mlPins` kind for fix-on-save, and the edits fix-all-in-workspace sends.
+// Code actions from the engine's fix options: one quick fix per distinct fix (the safe one marked preferred), the
+// `source.fixAll.mlPins` kind for fix-on-save, and the line edits that carry the core's fix loop (engine/apply.ts)
+// to the client.
 import { diffLines } from 'diff';
 import type { CodeAction, Command, Diagnostic, Range as LspRange, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import type { Finding, Fix, Range, TextEdit } from '../core/types';
+import { bySafety, safer } from '../core/engine/applicability';
+import type { Applicability, Finding, Fix, Range, TextEdit } from '../core/types';
 
 export const FIX_ALL_KIND = 'source.fixAll.mlPins';
 const SOURCE = 'ML Pins';
@@ -12,16 +14,11 @@ const equal = (a: Range['start'], b: Range['start']) => a.line === b.line && a.c
 const sameRange = (a: Range, b: Range) => equal(a.start, b.start) && equal(a.end, b.end);
 const intersects = (a: Range, b: Range) => !before(a.end, b.start) && !before(b.end, a.start);
 
-/** Fix-all applies only preferred fixes: the others are alternatives the user picks by hand. */
-export function preferredFix(fixes: readonly Fix[]): Fix | undefined {
-  return fixes.find((f) => f.preferred);
-}
-
-/** One action per distinct fix of the findings at `range` or named in the request's diagnostics, preferred first. */
+/** One action per distinct fix of the findings at `range` or named in the request's diagnostics, safest first. */
 export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diagnostic }[], range: LspRange, requested: readonly Diagnostic[],
   toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit, installCommand?: (install: NonNullable<Fix['install']>) => Command): CodeAction[] {
   // Two findings on one pin (cached_download and HfFolder) often share the same fix.
-  const byFix = new Map<string, CodeAction>();
+  const byFix = new Map<string, { applicability: Applicability; action: CodeAction }>();
   for (const { finding, diagnostic } of placed) {
     const inContext = requested.some((c) => c.source === SOURCE && sameRange(c.range, diagnostic.range) && String(c.code) === finding.code);
     if (!inContext && !intersects(diagnostic.range, range)) continue;
@@ -29,39 +26,20 @@ export function quickFixes(placed: readonly { finding: Finding; diagnostic: Diag
       const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
       const seen = byFix.get(key);
       if (seen) {
-        seen.diagnostics = [...(seen.diagnostics ?? []), diagnostic];
-        seen.isPreferred = seen.isPreferred || fix.preferred;
+        seen.action.diagnostics = [...(seen.action.diagnostics ?? []), diagnostic];
+        seen.applicability = safer(seen.applicability, fix.applicability);
         continue;
       }
-      byFix.set(key, { title: fix.title, kind: 'quickfix', diagnostics: [diagnostic], isPreferred: fix.preferred, edit: toEdit(fix.edits) });
-      // A fix for what is installed: the same edit, then the install in a terminal (when the client can run one).
+      byFix.set(key, { applicability: fix.applicability, action: { title: fix.title, kind: 'quickfix', diagnostics: [diagnostic], edit: toEdit(fix.edits) } });
+      // A fix for what is installed: the same edit, then the install in a terminal (when the client can run one);
+      // it runs a command, so it is never the preferred action.
       if (fix.install && installCommand) {
-        byFix.set(`${key}\u0000install`, { title: `${fix.title}, and install it`, kind: 'quickfix', diagnostics: [diagnostic], isPreferred: false,
-          edit: toEdit(fix.edits), command: installCommand(fix.install) });
+        byFix.set(`${key}\u0000install`, { applicability: 'needs-review', action: { title: `${fix.title}, and install it`, kind: 'quickfix', diagnostics: [diagnostic],
+          edit: toEdit(fix.edits), command: installCommand(fix.install) } });
       }
     }
   }
-  return [...byFix.values()].sort((a, b) => Number(b.isPreferred ?? false) - Number(a.isPreferred ?? false));
-}
-
-/** Whole fixes whose edits do not touch an edit already taken (one fix's edits are applied together or not at all). */
-export function nonOverlapping(groups: readonly (readonly TextEdit[])[]): TextEdit[] {
-  const taken: TextEdit[] = [];
-  const seen = new Set<string>();
-  const key = (e: TextEdit) => `${e.path}|${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character}|${e.newText}`;
-  const overlaps = (a: TextEdit, b: TextEdit) => {
-    if (a.path !== b.path) return false;
-    const aEmpty = equal(a.range.start, a.range.end);
-    const bEmpty = equal(b.range.start, b.range.end);
-    if (aEmpty && bEmpty) return equal(a.range.start, b.range.start);
-    return before(a.range.start, b.range.end) && before(b.range.start, a.range.end);
-  };
-  for (const group of groups) {
-    if (group.every((e) => seen.has(key(e)))) continue;
-    if (group.some((e) => taken.some((t) => overlaps(t, e)))) continue;
-    for (const e of group) { taken.push(e); seen.add(key(e)); }
-  }
-  return taken;
+  return bySafety([...byFix.values()]).map(({ applicability, action }) => (applicability === 'safe' ? { ...action, isPreferred: true } : action));
 }
 
 /** Line-level edits that turn `from` into `to`: unchanged lines (comments, formatting) are not touched. */

@@ -11,7 +11,6 @@ import type { IndexAccess } from './live';
 
 /** At most this many manifests per workspace folder are read by the scan (memory stays bounded on huge trees). */
 export const MAX_SCANNED = 10_000;
-export const EXCLUDED = /\/(node_modules|\.git|\.hg|\.svn|\.venv|venv|site-packages|__pycache__|\.tox|\.nox|\.mypy_cache|\.ml-pins)\//;
 /** Watched-file globs: the formats' own, and any .txt/.in a requirement file may include (simple patterns: not every
  *  client expands braces). */
 export const WATCH_GLOBS = [...manifestGlobs(FORMATS), '**/*.txt', '**/*.in'];

@@ -3,6 +3,7 @@
 // fix with a link to the rule page, where the full explanation and evidence live. VS Code shows the diagnostic's
 // own message above the hover, so the message is not repeated. Markdown, for any LSP client.
 import { redactCredentials } from '../core/redact';
+import { fixToApply } from '../core/engine/applicability';
 import type { CheckResult } from '../core/engine/check';
 import type { Environment } from '../core/engine/environment';
 import { installerName } from '../core/engine/installer';
@@ -66,7 +67,7 @@ export function hoverMarkdown(result: CheckResult, path: string, position: Posit
       const title = (r === finding ? rule : result.knowledgeFor(path).byCode.get(r.code))?.title ?? BUILT_IN_RULES[r.code]?.title;
       return `**${SEVERITY[r.severity]}** (${code(r.code)})${title ? `: ${sentence(title)}` : ''} ${ruleLink(r.code, ctx)}`.trimEnd();
     });
-    const fix = finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
+    const fix = fixToApply(finding.fixes) ?? finding.fixes[0];
     if (fix) why.push(`**Fix:** ${text(fix.title)}${fix.title.endsWith('.') ? '' : '.'}`);
     // One paragraph per finding, its lines joined by hard breaks.
     lines.push('---', why.join('\\\n'));

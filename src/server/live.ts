@@ -4,7 +4,9 @@
 // Off with `mlPins.offline`, in untrusted workspaces unless `mlPins.indexesInUntrustedWorkspaces` (user settings),
 // and wherever the host has no network client (VS Code for the Web). Index URLs are never logged (they may carry
 // credentials); the client sends them as an Authorization header.
+import type { CheckInput } from '../core/engine/check';
 import type { Environment } from '../core/engine/environment';
+import type { Knowledge } from '../core/engine/knowledge';
 import type { MetadataProvider } from '../core/metadata/provider';
 import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../core/resolver';
@@ -100,4 +102,17 @@ export class LiveMetadata {
     }
     return { changed, unavailable };
   }
+}
+
+/**
+ * A project's check input from live metadata over the snapshot when allowed (`enabled`, and a host with a network
+ * client): the knowledge is rebuilt once per batch of answers; the hooks read the same metadata.
+ */
+export function liveInput(p: { live?: LiveMetadata; liveKnowledge?: { version: number; knowledge: Knowledge } },
+  host: { indexes?: IndexAccess; checkHooks?(source: MetadataSource): Partial<CheckInput> }, enabled: boolean,
+  snapshot: () => MetadataProvider | undefined, build: (metadata?: MetadataProvider) => Knowledge): { knowledge: Knowledge; hooks: Partial<CheckInput> } {
+  const live = host.indexes && enabled ? (p.live ??= new LiveMetadata(host.indexes, snapshot)) : undefined;
+  if (live && p.liveKnowledge?.version !== live.version) p.liveKnowledge = { version: live.version, knowledge: build(live.provider) };
+  const provider = live?.provider ?? snapshot();
+  return { knowledge: live ? p.liveKnowledge!.knowledge : build(), hooks: host.checkHooks && provider ? host.checkHooks((name) => provider.get(name)) : {} };
 }

@@ -7,7 +7,9 @@ import type { Environment } from '../core/engine/environment';
 import { targetEnvironment, type MetadataSource } from '../core/resolver';
 import { upgradeFix, upgradeGroups, type Upgrade } from '../core/resolver/upgrade';
 import { MAX_RESOLVED_ROOTS, orderedPins } from '../core/resolver/environment';
-import type { Range } from '../core/types';
+import type { Range, TextEdit } from '../core/types';
+import type { MetadataProvider } from '../core/metadata/provider';
+import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver';
 
 const PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 /** Environments looked at per request: the ones whose pins are at the cursor, at most this many. */
@@ -53,3 +55,12 @@ export async function upgradesAt(result: CheckResult, path: string, range: Range
   return out;
 }
 
+
+/** The upgrades at the cursor as `refactor.rewrite` actions (none while checking is off or nothing is known). */
+export async function upgradeActions(result: CheckResult | undefined, path: string, range: Range, o: { provider?: MetadataProvider;
+  settings: { enable: boolean; targetPython?: string }; read: (path: string) => Promise<string | undefined>; toEdit: (edits: readonly TextEdit[]) => WorkspaceEdit }): Promise<CodeAction[]> {
+  const provider = o.provider;
+  if (!result || !provider || !o.settings.enable) return [];
+  const ups = await upgradesAt(result, path, range, { source: (n) => provider.get(n), targetPython: o.settings.targetPython, read: o.read });
+  return ups.map((u) => ({ title: u.fix.title, kind: 'refactor.rewrite', edit: o.toEdit(u.fix.edits) }));
+}

@@ -1,7 +1,8 @@
 // The server's own messages, besides LSP. Editors other than VS Code need none of them: they are how the VS Code
 // extension keeps what only it has (status bar, test generation, remote and virtual file systems) in step.
 import { braceGlob } from '../core/formats/patterns';
-import type { Range } from '../core/types';
+import { SKIPPED_FOLDERS } from '../core/paths';
+import type { Range, Severity } from '../core/types';
 
 export const METHODS = {
   /** server -> client notification: scan and check state and counts, for a status item. */
@@ -10,8 +11,9 @@ export const METHODS = {
   whenIdle: 'mlPins/whenIdle',
   /** client -> server request {uri}: models and install command from [tool.ml-pins] (trusted workspaces only). */
   projectSettings: 'mlPins/projectSettings',
-  /** client -> server request {uri, library, version}: pins whose environment admits no version >= `version`. */
-  pinsBelow: 'mlPins/pinsBelow',
+  /** client -> server request ModelFindingsParams: the engine's findings on pins whose environment admits no version
+   *  of the library the model was saved with (settings applied: a disabled rule gives none). */
+  modelFindings: 'mlPins/modelFindings',
   /** client -> server request {uri, name}: every pin of package `name` (PEP 503 name) in the uri's project. */
   pinsOf: 'mlPins/pinsOf',
   /** client -> server notification: read every manifest again and check the workspace. */
@@ -60,7 +62,25 @@ export interface ProjectSettingsResult {
   installCommand: string[];
 }
 
-export interface PinBelow {
+export interface ModelFindingsParams {
+  uri: string;
+  /** The model's Hub id, for the message. */
+  model: string;
+  /** PEP 503 name of the library that saved the model (diffusers, transformers) and its version. */
+  library: string;
+  version: string;
+}
+
+export interface ModelFinding {
+  uri: string;
+  range: Range;
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+/** A pin: its file, range and text. */
+export interface PinLocation {
   uri: string;
   range: Range;
   text: string;
@@ -75,7 +95,7 @@ declare const ML_PINS_MANIFEST_GLOBS: string[] | undefined;
 export const MANIFEST_GLOBS: readonly string[] = typeof ML_PINS_MANIFEST_GLOBS === 'undefined' ? [] : ML_PINS_MANIFEST_GLOBS;
 /** The manifest names a client should search for (VS Code's findFiles syntax). */
 export const MANIFEST_GLOB = braceGlob(MANIFEST_GLOBS);
-export const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,site-packages,__pycache__,.tox,.mypy_cache,.ml-pins}/**';
+export const EXCLUDE_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
 
 /** The payload of an mlPins/readFile answer. */
 export function base64ToBytes(b64: string): Uint8Array {

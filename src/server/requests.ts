@@ -1,9 +1,9 @@
 // The requests only the VS Code extension sends (documented in src/server/protocol.ts): what the test generation asks
 // of the checked projects.
 import type { CancellationToken, Connection } from 'vscode-languageserver';
-import { VersionSet } from '../core/pep440/intervals';
+import { modelFindings } from '../core/engine/model';
 import type { Project } from './groups';
-import { METHODS, type PinBelow, type ProjectSettingsResult } from './protocol';
+import { METHODS, type ModelFinding, type ModelFindingsParams, type PinLocation, type ProjectSettingsResult } from './protocol';
 
 export interface RequestContext {
   /** A folder URI: its projects, checked; a file's: its project. */
@@ -20,24 +20,19 @@ export function answerExtensionRequests(connection: Connection, ctx: RequestCont
     const trusted = ctx.trusted();
     return { models: s?.models ?? [], installCommand: trusted ? s?.installCommand ?? [] : [] };
   });
-  connection.onRequest(METHODS.pinsBelow, async (params: { uri: string; library: string; version: string }, token): Promise<PinBelow[]> => {
-    const out: PinBelow[] = [];
-    let needed: VersionSet;
-    try {
-      needed = VersionSet.fromSpecifierSet(`>=${params.version}`);
-    } catch {
-      return out;
-    }
-    for (const p of await ctx.projectsFor(params.uri, token)) for (const env of p.result?.environments ?? []) {
-      const pkg = env.packages.get(params.library);
-      if (!pkg || pkg.admitted.intersects(needed)) continue;
-      for (const pin of pkg.pins) out.push({ uri: ctx.uriOfPath(pin.path, p), range: pin.requirement.range, text: pin.requirement.text.trim() });
+  connection.onRequest(METHODS.modelFindings, async (params: ModelFindingsParams, token): Promise<ModelFinding[]> => {
+    const out: ModelFinding[] = [];
+    for (const p of await ctx.projectsFor(params.uri, token)) {
+      if (!p.result) continue;
+      for (const { path, finding } of modelFindings(p.result, params.model, params.library, params.version)) {
+        out.push({ uri: ctx.uriOfPath(path, p), range: finding.range, code: finding.code, severity: finding.severity, message: finding.message });
+      }
     }
     return out;
   });
-  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinBelow[]> => {
+  connection.onRequest(METHODS.pinsOf, async (params: { uri: string; name: string }, token): Promise<PinLocation[]> => {
     const seen = new Set<string>();
-    const out: PinBelow[] = [];
+    const out: PinLocation[] = [];
     for (const p of await ctx.projectsFor(params.uri, token)) for (const env of p.result?.environments ?? []) {
       for (const pin of env.packages.get(params.name)?.pins ?? []) {
         const key = `${pin.path}:${pin.requirement.range.start.line}:${pin.requirement.range.start.character}`;

@@ -11,13 +11,15 @@
 // a check whose version is stale when it ends is dropped, and requests honour $/cancelRequest.
 import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, DocumentDiagnosticReportKind, TextDocuments, TextDocumentSyncKind,
-  type CancellationToken, type CodeAction, type CodeLens, type Connection, type Diagnostic, type Hover,
+  type CancellationToken, type CodeLens, type Connection, type Diagnostic, type Hover,
   type InitializeParams, type InitializeResult, type WorkspaceEdit,
   type TextEdit as LspTextEdit, type ClientCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { fixProject } from '../core/engine/apply';
+import { fixToApply } from '../core/engine/applicability';
+import { inSkippedFolder } from '../core/paths';
 import { checkProject, knowledgeFrom, type CheckInput, type SourceFile } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { asyncMetadata } from '../core/metadata/loader';
@@ -25,14 +27,14 @@ import type { MetadataProvider } from '../core/metadata/provider';
 import { decodeManifest, detectManifestKind } from '../core/formats';
 import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
-import type { Finding, Fix, TextEdit } from '../core/types';
+import type { Finding, TextEdit } from '../core/types';
 import { hoverMarkdown } from './hover';
-import { LiveMetadata } from './live';
-import { upgradesAt } from './pins';
-import { FIX_ALL_KIND, nonOverlapping, preferredFix, quickFixes, textEditsBetween } from './actions';
+import { liveInput } from './live';
+import { upgradeActions } from './pins';
+import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { Projects, type Project } from './groups';
-import { base64ToBytes, EXCLUDED, MAX_SCANNED, toSeverity, WATCH_GLOBS, yieldNow, type InitializationOptions, type ServerHost } from './host';
+import { base64ToBytes, MAX_SCANNED, toSeverity, WATCH_GLOBS, yieldNow, type InitializationOptions, type ServerHost } from './host';
 import { FolderEnvironments, type SelectedInterpreter } from './environments';
 import { METHODS, type StatusParams } from './protocol';
 import { answerWorkspaceDiagnostics } from './diagnostics';
@@ -90,7 +92,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const pathOf = (uri: string) => URI.parse(uri).path;
   const isManifest = (uri: string): boolean => {
     const path = pathOf(uri);
-    return !EXCLUDED.test(path) && detectManifestKind(path) !== undefined;
+    return !inSkippedFolder(path) && detectManifestKind(path) !== undefined;
   };
   const folderKey = (uri: string): string => {
     let best = '';
@@ -189,10 +191,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
   }
 
-  const readerOf = (p: Project) => async (path: string) => {
-    const r = await readText(uriOfPath(path, p));
-    return r && 'text' in r ? r.text : undefined;
-  };
+  const readerOf = (p: Project) => async (path: string) => { const r = await readText(uriOfPath(path, p)); return r && 'text' in r ? r.text : undefined; };
 
   async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
     const uris = new Set(p.members.map((path) => uriOfPath(path, p)));
@@ -205,14 +204,10 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       files.push('text' in r ? { path: pathOf(uri), text: r.text } : { path: pathOf(uri), text: '', unreadable: r.finding });
     }
     const readOther = readerOf(p);
-    // Live metadata over the snapshot when allowed (./live.ts); the knowledge is rebuilt when answers arrive.
-    const live = host.indexes && settings.liveIndexes ? (p.live ??= new LiveMetadata(host.indexes, metadata)) : undefined;
-    if (live && p.liveKnowledge?.version !== live.version) p.liveKnowledge = { version: live.version, knowledge: knowledgeFrom(bundledFamilies, live.provider) };
-    const provider = live?.provider ?? metadata();
+    const live = liveInput(p, host, settings.liveIndexes, metadata, (m) => (m ? knowledgeFrom(bundledFamilies, m) : knowledge()));
     return {
       input: {
-        ...(host.checkHooks && provider ? host.checkHooks((name) => provider.get(name)) : {}),
-        files, readFile: readOther, knowledge: live ? p.liveKnowledge!.knowledge : knowledge(), settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
+        ...live.hooks, files, readFile: readOther, knowledge: live.knowledge, settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
         // Includes that leave the workspace folder are read only when allowed, and never in an untrusted workspace.
         roots: [pathOf(p.folder)], trusted: options.trusted !== false,
       },
@@ -240,11 +235,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (joined) { projects.regroup(p.folder, 0); return; }
     p.result = result;
     p.checkedVersion = version;
-    if (p.live && settings.liveIndexes) {
-      // Never waited for: the project is checked again when the indexes have answered something new.
-      const read = { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
-      p.live.refresh(result.environments, read, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
-    }
+    if (settings.liveIndexes) // never waited for: checked again when the indexes answer something new (./live.ts)
+      p.live?.refresh(result.environments, { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython }, () => markDirty(p.key, 50));
     const now = new Set<string>();
     const changed: string[] = [];
     const set = (uri: string, findings: Finding[]) => {
@@ -590,30 +582,44 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`) || k.startsWith(`${FIX_ALL_KIND}.`));
     const report = reports.get(uri);
     const placed = findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] }));
-    if (wantsFixAll) return fixAllInFile(uri, placed, FIX_ALL_KIND, p);
+    if (wantsFixAll) {
+      const edits = await fixFile(uri, p, true);
+      return edits.length ? [{ title: 'Fix all ML Pins problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) }] : [];
+    }
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-    const provider = p.live?.provider ?? metadata();
-    const current = await settingsOf(p);
-    const refactors = wants(CodeActionKind.RefactorRewrite) && p.result && provider && current.enable
-      ? (await upgradesAt(p.result, pathOf(uri), params.range, { source: (n) => provider.get(n), targetPython: current.targetPython, read: readerOf(p) }))
-        .map((u): CodeAction => ({ title: u.fix.title, kind: CodeActionKind.RefactorRewrite, edit: toWorkspaceEdit(u.fix.edits, p) }))
-      : [];
+    const refactors = wants(CodeActionKind.RefactorRewrite) ? await upgradeActions(p.result, pathOf(uri), params.range, { provider: p.live?.provider ?? metadata(), settings: await settingsOf(p), read: readerOf(p), toEdit: (edits) => toWorkspaceEdit(edits, p) }) : [];
     if (!wants(CodeActionKind.QuickFix)) return refactors;
     const install = options.installCommand;
     const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p),
       install && options.trusted !== false ? (i) => ({ title: 'Install it', command: install, arguments: [{ folder: p.key, ...i }] }) : undefined);
-    if (actions.length && placed.filter((x) => x.finding.fixes.length).length > 1) {
-      for (const a of fixAllInFile(uri, placed, CodeActionKind.QuickFix, p)) { a.title = 'Fix all ML Pins problems in this file'; actions.push(a); }
+    if (actions.length && fixableIn(uri).length > 1) {
+      // One round from the check already made, as on save: this runs on every lightbulb request.
+      const edits = await fixFile(uri, p, true);
+      if (edits.length) actions.push({ title: 'Fix all ML Pins problems in this file', kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) });
     }
     return [...actions, ...refactors.filter((r) => !actions.some((a) => a.title === r.title))];
   });
 
-  /** The preferred fix of every finding in the file that edits only this file (fix-all on save must not change other files). */
-  function fixAllInFile(uri: string, placed: { finding: Finding; diagnostic: Diagnostic }[], kind: string, p: Project): CodeAction[] {
+  /** The findings of a file whose safe fix edits only that file (fix-all on save must not change other files). */
+  const fixableIn = (uri: string) => findingsOf(uri).filter((f) => fixToApply(f.fixes)?.edits.every((e) => e.path === pathOf(uri)));
+
+  /**
+   * Fix-all in one file (on save, the code lens, the quick-fix menu): the core's fix loop (engine/apply.ts) over the
+   * project, applying only the safe fixes of this file's findings that edit this file alone, as line edits. On save
+   * and in the lightbulb menu (`quick`) the editor waits on it: one round from the check already made, no check after.
+   */
+  async function fixFile(uri: string, p: Project, quick = false): Promise<LspTextEdit[]> {
     const path = pathOf(uri);
-    const fixes = placed.map((x) => preferredFix(x.finding.fixes)).filter((f): f is Fix => !!f && f.edits.every((e) => e.path === path));
-    if (!fixes.length) return [];
-    return [{ title: 'Fix all ML Pins problems', kind, edit: toWorkspaceEdit(nonOverlapping(fixes.map((f) => f.edits)), p), diagnostics: placed.map((x) => x.diagnostic) }];
+    const { input, settings } = await inputOf(p);
+    if (!settings.enable) return [];
+    const fixed = await fixProject(input, {
+      checked: p.checkedVersion >= p.version ? p.result : undefined,
+      only: (f, at) => at === path && !!fixToApply(f.fixes)?.edits.every((e) => e.path === path),
+      ...(quick ? { rounds: 1, finalCheck: false } : {}),
+    });
+    const before = fixed.originals.get(path);
+    const after = fixed.changed.get(path);
+    return before === undefined || after === undefined ? [] : textEditsBetween(before, after);
   }
 
   connection.onHover(async (params, token): Promise<Hover | null> => {
@@ -629,7 +635,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const uri = params.textDocument.uri;
     if (!isManifest(uri)) return [];
     await ensureFresh(projectOf(uri), token);
-    const fixable = findingsOf(uri).filter((f) => preferredFix(f.fixes)?.edits.every((e) => e.path === pathOf(uri)));
+    const fixable = fixableIn(uri);
     if (fixable.length < 2) return [];
     const first = fixable.reduce((a, b) => (b.range.start.line < a.range.start.line ? b : a));
     const line = first.range.start.line;
@@ -644,17 +650,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       if (!isManifest(uri)) return 0;
       const p = projectOf(uri);
       await ensureFresh(p, token);
-      const report = reports.get(uri);
-      const actions = fixAllInFile(uri, findingsOf(uri).map((finding, i) => ({ finding, diagnostic: report!.diagnostics[i] })), FIX_ALL_KIND, p);
-      if (!actions[0]?.edit) return 0;
-      const applied = await connection.workspace.applyEdit({ label: 'ML Pins: fix all in file', edit: actions[0].edit });
-      return applied.applied ? Object.values(actions[0].edit.changes ?? {}).flat().length : 0;
+      const edits = await fixFile(uri, p);
+      if (!edits.length) return 0;
+      const applied = await connection.workspace.applyEdit({ label: 'ML Pins: fix all in file', edit: { changes: { [uri]: edits } } });
+      return applied.applied ? edits.length : 0;
     }
     if (params.command !== FIX_ALL_COMMAND) return null;
     return fixWorkspace(token);
   });
 
-  /** Preferred fixes everywhere, repeated in memory while they reveal more (engine/apply.ts), then one WorkspaceEdit. */
+  /** Safe fixes everywhere, repeated in memory while they reveal more (engine/apply.ts), then one WorkspaceEdit. */
   async function fixWorkspace(token: CancellationToken): Promise<number> {
     await whenIdle(token);
     let applied = 0;

@@ -73,7 +73,7 @@ describe('--format github', () => {
       const lines = r.stdout.trimEnd().split('\n');
       const annotations = lines.filter((l) => l.startsWith('::'));
       type Pos = { line: number; character: number };
-      type JsonFinding = { code: string; severity: string; message: string; range: { start: Pos; end: Pos }; fixes: { title: string; preferred: boolean }[] };
+      type JsonFinding = { code: string; severity: string; message: string; range: { start: Pos; end: Pos }; fixes: { title: string; applicability: string }[] };
       const expected: (JsonFinding & { path: string })[] = (json.files as { path: string; findings: JsonFinding[] }[])
         .flatMap((f) => f.findings.map((x) => ({ path: f.path, ...x })));
       assert.equal(annotations.length, expected.length);
@@ -91,7 +91,7 @@ describe('--format github', () => {
         assert.ok(!/[\r\n]/.test(m[3]));
         const body = unescape(m[3]).split('\n');
         assert.equal(body[0], x.message);
-        const fix = x.fixes.find((z) => z.preferred);
+        const fix = x.fixes.find((z) => z.applicability === 'safe');
         if (fix) assert.equal(body.at(-1), `fix: ${fix.title}`);
       });
       assert.match(lines.at(-1)!, /^ML Pins: \d+ errors?, \d+ warnings?.* in \d+ files?$/);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SETTINGS_DEFAULTS, SETTINGS_SECTION, settingsFrom } from '../../src/core/settings';
+import { ACCELERATORS, ADMITTED_LEVELS, SEVERITY_OVERRIDES } from '../../src/core/engine/config';
+import { SETTINGS_DEFAULTS, SETTINGS_DOCS, SETTINGS_SECTION, settingsFrom, settingsTable } from '../../src/core/settings';
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -13,6 +14,13 @@ test('package.json contributes exactly the settings of the shared schema, with i
   const names = Object.keys(props).map((k) => k.replace(`${SETTINGS_SECTION}.`, '')).sort();
   assert.deepEqual(names, Object.keys(SETTINGS_DEFAULTS).sort());
   for (const [name, value] of Object.entries(SETTINGS_DEFAULTS)) assert.deepEqual(props[`${SETTINGS_SECTION}.${name}`].default, value, name);
+});
+
+test('package.json allows exactly the values the settings reader, [tool.ml-pins] and the CLI accept', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { enum?: string[]; additionalProperties?: { enum?: string[] } }>;
+  assert.deepEqual(props[`${SETTINGS_SECTION}.accelerator`].enum, [...ACCELERATORS]);
+  assert.deepEqual(props[`${SETTINGS_SECTION}.admittedCombinations`].enum, [...ADMITTED_LEVELS]);
+  assert.deepEqual(props[`${SETTINGS_SECTION}.severityOverrides`].additionalProperties?.enum, [...SEVERITY_OVERRIDES]);
 });
 
 test('settingsFrom: defaults, validation, and trust', () => {
@@ -39,4 +47,11 @@ test('settingsFrom: defaults, validation, and trust', () => {
   assert.equal(settingsFrom({ offline: true }, true).liveIndexes, false);
   assert.equal(settingsFrom({ offline: 'yes' }, true).liveIndexes, true, 'a malformed value is the default');
   for (const bad of [null, 42, 'x', [], { severityOverrides: [] }, { disabledRules: 'a' }]) assert.doesNotThrow(() => settingsFrom(bad, true));
+});
+
+test('docs/settings.md lists every setting once, its table as the schema writes it (npm run build regenerates it)', () => {
+  const documented = SETTINGS_DOCS.flatMap((d) => (d.setting ? [d.setting] : []));
+  assert.deepEqual([...documented].sort(), Object.keys(SETTINGS_DEFAULTS).sort());
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'settings.md'), 'utf8');
+  assert.ok(doc.includes(`\n${settingsTable()}\n`), 'docs/settings.md is stale: run npm run build');
 });

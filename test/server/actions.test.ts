@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nonOverlapping, textEditsBetween } from '../../src/server/actions';
+import { editsToApply } from '../../src/core/engine/apply';
+import type { Finding, TextEdit } from '../../src/core/types';
+import { textEditsBetween } from '../../src/server/actions';
 
 const apply = (from: string, to: string) => TextDocument.applyEdits(TextDocument.create('file:///x', 'x', 1, from), textEditsBetween(from, to));
 
@@ -26,7 +28,11 @@ test('textEditsBetween: any two texts', () => {
   fc.assert(fc.property(text, text, (a, b) => apply(a, b) === b), { numRuns: 300 });
 });
 
-test('nonOverlapping: a fix whose edits touch a taken edit is left out whole', () => {
+// Fix-all (workspace, file, on save) takes its edits from the core's fix loop: the same rule holds there.
+test('editsToApply: a fix whose edits touch a taken edit is left out whole', () => {
   const e = (line: number, text: string) => ({ path: '/p', range: { start: { line, character: 0 }, end: { line, character: 3 } }, newText: text });
+  const nonOverlapping = (groups: TextEdit[][]) => editsToApply(groups.map((edits) => ({ path: '/p', finding: {
+    code: 'x', severity: 'error', message: '', packages: [], range: edits[0].range, fixes: [{ title: 't', applicability: 'safe', edits }] } satisfies Finding })))
+    .get('/p') ?? [];
   assert.deepEqual(nonOverlapping([[e(1, 'a')], [e(1, 'b'), e(5, 'c')], [e(5, 'd')]]).map((x) => x.newText), ['a', 'd']);
 });

@@ -169,12 +169,14 @@ describe('ml-pins server over stdio (pull diagnostics)', () => {
     assert.deepEqual(Object.keys(fixAll[0].edit!.changes!), [s.uri('requirements.txt')], 'fix-all of a file edits only that file');
   });
 
-  test('the extension\'s requests: pins of a package, pins below a version, [tool.ml-pins] settings', async () => {
+  test('the extension\'s requests: pins of a package, a model saved by a newer library, [tool.ml-pins] settings', async () => {
     const pins = await s.conn.sendRequest('mlPins/pinsOf', { uri: s.uri('pyproject.toml'), name: 'transformers' }) as { uri: string; text: string }[];
     assert.deepEqual(pins.map((p) => `${p.uri.split('/').pop()} ${p.text}`).sort(), ['pyproject.toml transformers>=4.35.0', 'requirements.txt transformers>=4.35.0', 'setup_ai_models.py transformers==4.30.0']);
-    const below = await s.conn.sendRequest('mlPins/pinsBelow', { uri: s.uri('pyproject.toml'), library: 'transformers', version: '4.31.0' }) as { text: string }[];
-    assert.deepEqual(below.map((p) => p.text), ['transformers==4.30.0'], 'only the environment pinned to 4.30.0 allows nothing as new as 4.31.0');
-    const none = await s.conn.sendRequest('mlPins/pinsBelow', { uri: s.uri('pyproject.toml'), library: 'transformers', version: '4.30.0' }) as unknown[];
+    const model = { uri: s.uri('pyproject.toml'), model: 'org/m', library: 'transformers' };
+    const below = await s.conn.sendRequest('mlPins/modelFindings', { ...model, version: '4.31.0' }) as { code: string; severity: string; message: string }[];
+    assert.deepEqual(below.map((p) => [p.code, p.severity, p.message]), [['model-needs-newer-library', 'warning',
+      'org/m was saved with transformers 4.31.0, but transformers==4.30.0 allows no version that new.']], 'only the environment pinned to 4.30.0 allows nothing as new as 4.31.0');
+    const none = await s.conn.sendRequest('mlPins/modelFindings', { ...model, version: '4.30.0' }) as unknown[];
     assert.deepEqual(none, [], 'every environment allows 4.30.0 or later');
     const settings = await s.conn.sendRequest('mlPins/projectSettings', { uri: s.uri('pyproject.toml') }) as { models: string[] };
     assert.ok(Array.isArray(settings.models));

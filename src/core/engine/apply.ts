@@ -1,6 +1,7 @@
 // Applies text edits to documents: the `fix` command, fix-all, and the tests that prove a fix resolves its finding.
 import { lineIndexFor } from '../text';
-import type { Finding, TextEdit } from '../types';
+import type { Applicability, Finding, TextEdit } from '../types';
+import { fixToApply } from './applicability';
 
 /** Applies non-overlapping edits to one text; an edit overlapping one already taken is skipped and returned. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: TextEdit[] } {
@@ -29,12 +30,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
   return { text: out, skipped };
 }
 
-/** The preferred fix of each finding, as edits grouped by file. Fixes whose edits collide with an earlier one are left out whole. */
-export function preferredEdits(findings: readonly { path: string; finding: Finding }[]): Map<string, TextEdit[]> {
+/** The fix to apply of each finding, as edits grouped by file. Fixes whose edits collide with an earlier one are left out whole. */
+export function editsToApply(findings: readonly { path: string; finding: Finding }[], level: Applicability = 'safe'): Map<string, TextEdit[]> {
   const byFile = new Map<string, TextEdit[]>();
   const seen = new Set<string>();
   for (const { finding } of findings) {
-    const fix = finding.fixes.find((f) => f.preferred);
+    const fix = fixToApply(finding.fixes, level);
     if (!fix) continue;
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue; // the same fix offered by several findings (base and extra environments)
@@ -61,25 +62,33 @@ function overlapsAny(edits: readonly TextEdit[], e: TextEdit): boolean {
 }
 
 /**
- * Applies preferred fixes until nothing more changes (a fix can reveal the next: a companion after torch), at most
- * `rounds` times. Returns the new texts of the files that changed and the check of the final state.
+ * Applies each finding's fix (fixToApply at `level`) until nothing more changes (a fix can reveal the next: a
+ * companion after torch), at most `rounds` times. `only` keeps the findings (with the file they are in) whose fix
+ * may be applied (fix on save: this file's, whose fix edits only it); `checked` is the check of `input` when the
+ * caller has it. Returns the new texts of the files that changed and the check of the final state (with `rounds: 1`
+ * and `finalCheck: false`, for fix on save, which the editor bounds in time: the check before the round). The CLI's
+ * `fix` and the language server's fix-all (workspace, file, on save) all come through here.
  */
-export async function fixProject(input: import('./check').CheckInput, options: { only?: (f: Finding) => boolean; rounds?: number } = {}) {
+export async function fixProject(input: import('./check').CheckInput, options: {
+  only?: (f: Finding, path: string) => boolean; rounds?: number; level?: Applicability; checked?: import('./check').CheckResult;
+  finalCheck?: boolean;
+} = {}) {
   const { checkProject } = await import('./check');
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const originals = new Map(texts);
   const current = () => ({ ...input, files: input.files.map((f) => ({ ...f, text: texts.get(f.path) ?? f.text })),
     readFile: async (p: string, o?: { allowOutside?: boolean }) => texts.get(p) ?? (await input.readFile?.(p, o)) });
-  let result = await checkProject(current());
+  let result = options.checked ?? await checkProject(current());
   let applied = 0;
   // Every state the files went through: a round that leads back to one would flip-flop forever (two files that
   // include each other with contradictory pins), so it is not applied.
   const stateOf = () => [...texts].map(([p, t]) => `${p}\u0000${t}`).join('\u0001');
   const seen = new Set([stateOf()]);
-  for (let round = 0; round < (options.rounds ?? 5); round++) {
+  const rounds = options.rounds ?? 5;
+  for (let round = 0; round < rounds; round++) {
     const placed = result.files.flatMap((f) => f.findings.map((finding) => ({ path: f.path, finding })))
-      .filter((p) => !options.only || options.only(p.finding));
-    const edits = preferredEdits(placed);
+      .filter((p) => !options.only || options.only(p.finding, p.path));
+    const edits = editsToApply(placed, options.level);
     let changed = false;
     const undo = new Map(texts);
     for (const [path, fileEdits] of edits) {
@@ -94,6 +103,7 @@ export async function fixProject(input: import('./check').CheckInput, options: {
     const state = stateOf();
     if (seen.has(state)) { for (const [p, t] of undo) texts.set(p, t); break; }
     seen.add(state);
+    if (round === rounds - 1 && options.finalCheck === false) break;
     result = await checkProject(current());
   }
   const changedFiles = new Map([...texts].filter(([p, t]) => originals.get(p) !== t));

@@ -9,8 +9,10 @@ import { isInside, OUTSIDE_REASON, ReadRefused } from '../read';
 import { clip, redactCredentials } from '../redact';
 import { compareRanges } from '../text';
 import type { Finding, Fix, ManifestKind, ParsedManifest, Requirement } from '../types';
+import { fixToApply } from './applicability';
 import { applySeverity, mergeSettings, readToolConfig, SEVERITY_RANK, type CheckSettings } from './config';
-import { environmentsOf, fileName, type Environment } from './environment';
+import { dirName, fileName } from '../paths';
+import { environmentsOf, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
 import { compileKnowledge, type Knowledge } from './knowledge';
@@ -108,7 +110,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     const merged = mergeSettings(input.settings ?? {}, settings);
     const extra = await loadProjectRules(m, merged.ruleFiles ?? [], input, placed);
     if (extra.length) knowledge = compileKnowledge([...knowledgeFamilies(input.knowledge), ...extra], input.knowledge.metadata);
-    projects.push({ dir: dirname(m.path), settings: merged, knowledge });
+    projects.push({ dir: dirName(m.path), settings: merged, knowledge });
   }
   projects.sort((a, b) => b.dir.length - a.dir.length);
   const projectOf = (path: string) => projects.find((p) => path.startsWith(p.dir === '' ? '' : `${p.dir}/`) || p.dir === '');
@@ -249,7 +251,7 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
 }
 
 /**
- * One root cause, one diagnostic: findings on the same requirement whose preferred fix is the same edit
+ * One root cause, one diagnostic: findings on the same requirement whose safe fix is the same edit
  * (`diffusers>=0.21.0` imports both `cached_download` and `HfFolder`; `diffusers>=0.29.0` mends both) become one
  * finding, the most severe first, that lists each reason. Its code is the most severe one's.
  */
@@ -257,9 +259,9 @@ function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
   const groups = new Map<string, PlacedFinding[]>();
   const out: PlacedFinding[] = [];
   for (const p of placed) {
-    const preferred = p.finding.fixes.find((f) => f.preferred);
-    if (!preferred?.edits.length) { out.push(p); continue; }
-    const key = `${placeKey(p)}\u0000${JSON.stringify(preferred.edits)}`;
+    const applied = fixToApply(p.finding.fixes);
+    if (!applied?.edits.length) { out.push(p); continue; }
+    const key = `${placeKey(p)}\u0000${JSON.stringify(applied.edits)}`;
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
@@ -350,14 +352,14 @@ function crossFileConflicts(manifests: ParsedManifest[], settingsFor: (path: str
       const fixes: Fix[] = [];
       if (canonical === a) {
         // From the pin the project treats as its intent: one edit in every other file that disagrees.
-        fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, preferred: true,
+        fixes.push({ title: `Make the other pins of ${displayName(name)} agree with this one (${displayName(name)}${a.req.specifier})`, applicability: 'safe',
           edits: others.map((o) => replaceSpecifier(o.path, o.req, a.req.specifier, texts.get(o.path))) });
         if (others.length === 1) {
-          fixes.push({ title: `Use the pin from ${fileName(others[0].path)} here: ${others[0].req.specifier}`, preferred: false,
+          fixes.push({ title: `Use the pin from ${fileName(others[0].path)} here: ${others[0].req.specifier}`, applicability: 'needs-review',
             edits: [replaceSpecifier(a.path, a.req, others[0].req.specifier, texts.get(a.path))] });
         }
       } else {
-        fixes.push({ title: `Use the pin from ${fileName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, preferred: true,
+        fixes.push({ title: `Use the pin from ${fileName(canonical.path)}: ${displayName(name)}${canonical.req.specifier}`, applicability: 'safe',
           edits: [replaceSpecifier(a.path, a.req, canonical.req.specifier, texts.get(a.path))] });
       }
       out.push({
@@ -387,8 +389,8 @@ function withoutLocalLabels(specifier: string): string {
  * docker/Dockerfile); sibling folders (examples/a, examples/b; services/api, services/worker) are separate projects.
  */
 function sameProject(a: string, b: string): boolean {
-  const da = `${dirname(a)}/`;
-  const db = `${dirname(b)}/`;
+  const da = `${dirName(a)}/`;
+  const db = `${dirName(b)}/`;
   return da.startsWith(db) || db.startsWith(da);
 }
 
@@ -419,16 +421,16 @@ function comparablePartners(manifests: ParsedManifest[]): Map<string, Set<string
   const metadataIn = new Map<string, string[]>();
   const filesIn = new Map<string, string[]>();
   for (const m of manifests) {
-    const dir = dirname(m.path);
+    const dir = dirName(m.path);
     (filesIn.get(dir) ?? filesIn.set(dir, []).get(dir)!).push(m.path);
     if (isMetadata(m.path)) (metadataIn.get(dir) ?? metadataIn.set(dir, []).get(dir)!).push(m.path);
   }
   for (const [dir, metas] of metadataIn) for (const meta of metas) for (const other of filesIn.get(dir)!) pair(meta, other);
   for (const m of manifests) {
     if (!installFileAnywhere(m.path)) continue;
-    for (let dir = dirname(m.path); ; dir = dirname(dir)) {
+    for (let dir = dirName(m.path); ; dir = dirName(dir)) {
       for (const meta of metadataIn.get(dir) ?? []) pair(meta, m.path);
-      if (!dir || dirname(dir) === dir) break;
+      if (!dir || dirName(dir) === dir) break;
     }
   }
   return partners;
@@ -462,7 +464,7 @@ function authority(path: string): number {
 async function loadProjectRules(m: ParsedManifest, files: string[], input: CheckInput, placed: PlacedFinding[]): Promise<RuleFamily[]> {
   const families: RuleFamily[] = [];
   for (const file of files) {
-    const path = posixJoin(dirname(m.path), file);
+    const path = posixJoin(dirName(m.path), file);
     if (!mayRead(input, mergeSettings(input.settings ?? {}, readToolConfig(m.toolConfig?.value).settings), path)) {
       placed.push({ path: m.path, finding: { code: 'config-invalid', severity: 'warning', message: `rule file ${clip(file)} was ${OUTSIDE_REASON}`, packages: [], range: m.toolConfig!.range, fixes: [] } });
       continue;
@@ -491,10 +493,6 @@ function knowledgeFamilies(k: Knowledge): RuleFamily[] {
   return FAMILIES.get(k) ?? [];
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
 
 /** Findings leave the engine with URL credentials hidden in everything shown (message, related notes, fix titles). */
 function redactFinding(f: Finding): Finding {

@@ -1,10 +1,20 @@
 // Check settings: what the user set (VS Code settings or CLI flags), overridden by the project's [tool.ml-pins].
 import type { Severity } from '../types';
 
-export type Accelerator = 'auto' | 'cpu' | 'cuda' | 'rocm' | 'mps';
+// The allowed values of each setting, once: the VS Code settings reader, [tool.ml-pins] and the CLI flags check
+// against these lists (and a test holds package.json's enums to them).
+export const ACCELERATORS = ['auto', 'cpu', 'cuda', 'rocm', 'mps'] as const;
+export type Accelerator = (typeof ACCELERATORS)[number];
 /** How loudly a combination that is admitted but not what a fresh install takes speaks. */
-export type AdmittedLevel = 'warning' | 'information' | 'off';
+export const ADMITTED_LEVELS = ['warning', 'information', 'off'] as const;
+export type AdmittedLevel = (typeof ADMITTED_LEVELS)[number];
+export const SEVERITY_OVERRIDES = ['error', 'warning', 'information', 'hint', 'off'] as const;
 export type SeverityOverride = Severity | 'off';
+
+/** `value` is one of `allowed` (a type guard over a list of literals). */
+export function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+}
 /** The operating system the project installs on (platform-specific facts apply only there, or when unknown). */
 export type Platform = 'linux' | 'windows' | 'macos';
 export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'macos'];
@@ -55,9 +65,6 @@ export interface CheckSettings {
   allowIncludesOutside?: boolean;
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-const ADMITTED = new Set(['warning', 'information', 'off']);
-const ACCELERATORS = new Set(['auto', 'cpu', 'cuda', 'rocm', 'mps']);
 
 export interface ConfigProblem {
   message: string;
@@ -96,7 +103,7 @@ export function readToolConfig(value: unknown): { settings: CheckSettings; probl
         settings.disabledRules = strings(v, key);
         break;
       case 'admitted':
-        if (typeof v === 'string' && ADMITTED.has(v)) settings.admitted = v as AdmittedLevel;
+        if (isOneOf(ADMITTED_LEVELS, v)) settings.admitted = v;
         else problems.push({ message: '[tool.ml-pins] admitted must be "warning", "information" or "off"' });
         break;
       case 'target-python':
@@ -104,11 +111,11 @@ export function readToolConfig(value: unknown): { settings: CheckSettings; probl
         else problems.push({ message: '[tool.ml-pins] target-python must look like "3.11"' });
         break;
       case 'accelerator':
-        if (typeof v === 'string' && ACCELERATORS.has(v)) settings.accelerator = v as Accelerator;
+        if (isOneOf(ACCELERATORS, v)) settings.accelerator = v;
         else problems.push({ message: '[tool.ml-pins] accelerator must be auto, cpu, cuda, rocm or mps' });
         break;
       case 'platform':
-        if (typeof v === 'string' && (PLATFORMS as readonly string[]).includes(v)) settings.platform = v as Platform;
+        if (isOneOf(PLATFORMS, v)) settings.platform = v;
         else problems.push({ message: '[tool.ml-pins] platform must be linux, windows or macos' });
         break;
       case 'rule-files':
@@ -141,16 +148,16 @@ function readRuleOverrides(v: unknown, settings: CheckSettings, problems: Config
     return;
   }
   for (const [code, o] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof o === 'string' && SEVERITIES.has(o)) {
+    if (isOneOf(SEVERITY_OVERRIDES, o)) {
       (settings.severityOverrides ??= {})[code] = o as SeverityOverride;
     } else if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
       const { severity, admitted } = o as Record<string, unknown>;
       if (severity !== undefined) {
-        if (typeof severity === 'string' && SEVERITIES.has(severity)) (settings.severityOverrides ??= {})[code] = severity as SeverityOverride;
+        if (isOneOf(SEVERITY_OVERRIDES, severity)) (settings.severityOverrides ??= {})[code] = severity;
         else problems.push({ message: `[tool.ml-pins.rules] ${code}.severity is not a severity` });
       }
       if (admitted !== undefined) {
-        if (typeof admitted === 'string' && ADMITTED.has(admitted)) (settings.admittedOverrides ??= {})[code] = admitted as AdmittedLevel;
+        if (isOneOf(ADMITTED_LEVELS, admitted)) (settings.admittedOverrides ??= {})[code] = admitted;
         else problems.push({ message: `[tool.ml-pins.rules] ${code}.admitted must be warning, information or off` });
       }
     } else {

@@ -7,6 +7,7 @@ import type { MarkerEnvironment } from '../pep508';
 import { formatOf } from '../formats';
 import type { EnvironmentContext, EnvironmentSpec, PinnedRequirement } from '../formats/types';
 import { groupBy } from '../group';
+import { fileName } from '../paths';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 import type { Platform } from './config';
 import { installerOf, readsIndex, type Installer } from './installer';
@@ -184,8 +185,4 @@ function pythonRange(manifest: ParsedManifest): { set: VersionSet; source?: Envi
   if (!manifest.requiresPython) return undefined;
   const { specifier, range } = manifest.requiresPython;
   return { set: VersionSet.fromSpecifierSet(specifier), source: { path: manifest.path, requirement: { specifier, range } } };
-}
-
-export function fileName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }

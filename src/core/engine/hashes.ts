@@ -6,7 +6,7 @@ import { formatOf } from '../formats';
 import { clip } from '../redact';
 import type { Finding, ParsedManifest, Requirement } from '../types';
 import { applySeverity, type CheckSettings } from './config';
-import { fileName } from './environment';
+import { fileName } from '../paths';
 import type { PlacedFinding } from './evaluate';
 
 export const HASH_MISMATCH = 'hash-mismatch';

@@ -82,9 +82,9 @@ function installingFixes(options: FixOption[], env: Environment, pin: PinnedRequ
     if (!fix) continue;
     const name = displayName(option.package);
     const requirement = option.kind === 'raise-floor' ? `${name}>=${option.version}` : option.kind === 'cap' ? `${name}<${option.below}` : `${name}${option.specifier}`;
-    fixes.push({ ...fix, preferred: option.preferred === true, install: { requirements: [requirement], installer: env.installer.name } });
+    fixes.push({ ...fix, applicability: option.applicability ?? 'needs-review', install: { requirements: [requirement], installer: env.installer.name } });
   }
-  if (fixes.length && !fixes.some((f) => f.preferred)) fixes[0].preferred = true;
+  if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
   return fixes;
 }
 

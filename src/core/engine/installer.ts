@@ -116,7 +116,7 @@ export function publicVersionFix(pin: PinnedRequirement, version: string, label:
   const also = installEdits.length ? ` and add --extra-index-url ${url} to ${installEdits.map((e) => e.where).join(', ')}` : '';
   return {
     title: `Pin ${pkg}==${version} (the public version: pip takes the ${label} build from the index that installs it)${also}`,
-    preferred: true,
+    applicability: 'safe',
     edits: [replaceSpecifier(pin.path, pin.requirement, `==${version}`, text), ...installEdits.map((e) => e.edit)],
   };
 }
@@ -125,7 +125,3 @@ function stripSlash(p: string): string {
   return p.replace(/\/+$/, '') || '/';
 }
 
-export function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}

@@ -4,6 +4,7 @@
 import type { MetadataProvider } from '../metadata/provider';
 import type { Platform } from './config';
 import { VersionSet } from '../pep440/intervals';
+import { ruleCodes } from '../rules/codes';
 import type {
   AcceleratorRule, ExclusiveRule, IncompatibleRule, PythonSupportRule, RenamedRule, RequiresRule, Rule, RuleFamily,
 } from '../rules/types';
@@ -76,8 +77,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
   };
   for (const family of families) {
     for (const rule of family.rules) {
-      k.byCode.set(rule.code, rule);
-      for (const code of rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : []) k.byCode.set(code, rule);
+      for (const code of ruleCodes(rule)) k.byCode.set(code, rule);
       switch (rule.kind) {
         case 'incompatible': {
           const c = lazily({ rule } as CompiledIncompatible, 'when', () =>

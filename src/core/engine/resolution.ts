@@ -93,7 +93,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   for (const group of [pinned, ...pinned.map((n) => [n])]) {
     if (!group.length || fixes.length >= 3) continue;
     const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts });
-    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, preferred: fixes.length === 0 });
+    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
   return pins.map(({ req, path }) => {
     const finding: Finding = {

@@ -86,7 +86,7 @@ function trailingCommas(manifest: ParsedManifest, text: string): void {
     manifest.findings.push({
       code: 'requirement-trailing-comma', severity: 'warning', packages: [r.normalizedName], range: index.range(at, at + 1),
       message: `The version specifier of ${r.name} ends with a comma: older pip releases (those that vendor packaging 21, such as pip 23.2) reject the line as an invalid requirement, and the whole file with it; newer pip ignores it.`,
-      fixes: [{ title: 'Remove the trailing comma', preferred: true, edits: [{ path: manifest.path, range: index.range(at, at + 1), newText: '' }] }],
+      fixes: [{ title: 'Remove the trailing comma', applicability: 'safe', edits: [{ path: manifest.path, range: index.range(at, at + 1), newText: '' }] }],
     });
   }
 }

@@ -90,7 +90,7 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
     : others.length
       ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinNames([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
       : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
-  return { packages: names, versions, fix: { title, preferred: false, edits } };
+  return { packages: names, versions, fix: { title, applicability: 'needs-review', edits } };
   }
 }
 

@@ -1,7 +1,7 @@
 // The knowledge base is data: one JSON file per rule family under rules/, validated by validate.ts at build time and
 // in the tests. Every rule cites its evidence and carries examples that must fire and examples that must not.
 import type { Platform } from '../engine/config';
-import type { Severity } from '../types';
+import type { Applicability, Severity } from '../types';
 
 /** How the failure shows up; it decides how the severity is computed. */
 export type FailureKind =
@@ -53,13 +53,14 @@ export interface VersionCondition {
   first?: string;
 }
 
+/** A rule's fix options: the one marked `safe` is applied by `ml-pins fix` and fix-all; the others need review. */
 export type FixOption =
   /** Raise the floor of `package` to `version` (>=version), dropping bounds that would exclude it. */
-  | { kind: 'raise-floor'; package: string; version: string; preferred?: boolean }
+  | { kind: 'raise-floor'; package: string; version: string; applicability?: Applicability }
   /** Keep `package` below `version` (<version): edit its requirement, or add one next to `anchor`'s. */
-  | { kind: 'cap'; package: string; below: string; anchor?: string; preferred?: boolean }
+  | { kind: 'cap'; package: string; below: string; anchor?: string; applicability?: Applicability }
   /** Keep `package` at or above `version`: edit its requirement, or add one next to `anchor`'s. */
-  | { kind: 'require'; package: string; specifier: string; anchor?: string; preferred?: boolean };
+  | { kind: 'require'; package: string; specifier: string; anchor?: string; applicability?: Applicability };
 
 /** A failure that package metadata does not declare: every package in `when` inside its range breaks. */
 export interface IncompatibleRule extends RuleBase {

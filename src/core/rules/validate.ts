@@ -2,6 +2,7 @@
 // found rather than stopping at the first, so a rule author sees them all at once.
 import { parseSpecifierSet, parseVersion } from '../pep440';
 import { PLATFORMS } from '../engine/config';
+import { APPLICABILITIES, type Applicability } from '../types';
 import type { Rule, RuleFamily } from './types';
 
 const FAILURES = new Set(['import', 'runtime', 'resolver', 'no-wheels', 'packaging']);
@@ -78,11 +79,12 @@ export function validateRule(rule: unknown, where: string): string[] {
       }
       if (!Array.isArray(rule.fixes) || rule.fixes.length === 0) err('"fixes" must offer at least one fix');
       else {
-        const preferred = rule.fixes.filter((f) => isObj(f) && f.preferred === true).length;
-        if (preferred !== 1) err('exactly one fix must be "preferred"');
+        const safe = rule.fixes.filter((f) => isObj(f) && f.applicability === 'safe').length;
+        if (safe !== 1) err('exactly one fix must have "applicability": "safe"');
         rule.fixes.forEach((f, i) => {
           if (!isObj(f)) return err(`fixes[${i}] must be an object`);
           name(f.package, `fixes[${i}].package`);
+          if (f.applicability !== undefined && !APPLICABILITIES.includes(f.applicability as Applicability)) err(`fixes[${i}].applicability must be ${APPLICABILITIES.join(', ')}`);
           if (f.kind === 'raise-floor') version(f.version, `fixes[${i}].version`);
           else if (f.kind === 'cap') version(f.below, `fixes[${i}].below`);
           else if (f.kind === 'require') spec(f.specifier, `fixes[${i}].specifier`);

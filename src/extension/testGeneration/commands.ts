@@ -230,7 +230,8 @@ export class TestGeneration implements vscode.Disposable {
 
   /**
    * A model saved by a newer library than the pins allow will not load: `model_index.json` `_diffusers_version` or
-   * `config.json` `transformers_version` above every allowed version becomes a diagnostic on that pin.
+   * `config.json` `transformers_version` above every allowed version becomes the engine's finding on that pin
+   * (core/engine/model.ts), shown in a collection of its own until the next run.
    */
   private async checkModelAgainstPins(folder: vscode.WorkspaceFolder, model: string, hubUrl: string): Promise<void> {
     this.modelDiagnostics.clear();
@@ -243,12 +244,8 @@ export class TestGeneration implements vscode.Disposable {
     }
     if (!info?.version) return;
     const byUri = new Map<string, vscode.Diagnostic[]>();
-    for (const pin of await this.checker.pinsBelow(folder.uri, info.library, info.version).catch(() => [])) {
-      const d = new vscode.Diagnostic(pin.range,
-        `${model} was saved with ${info.library} ${info.version}, but ${pin.text} allows no version that new.`, vscode.DiagnosticSeverity.Warning);
-      d.source = 'ML Pins';
-      d.code = 'model-needs-newer-library';
-      byUri.set(pin.uri.toString(), [...(byUri.get(pin.uri.toString()) ?? []), d]);
+    for (const { uri, diagnostic } of await this.checker.modelFindings(folder.uri, model, info.library, info.version).catch(() => [])) {
+      byUri.set(uri.toString(), [...(byUri.get(uri.toString()) ?? []), diagnostic]);
     }
     for (const [uri, ds] of byUri) this.modelDiagnostics.set(vscode.Uri.parse(uri), ds);
   }

@@ -77,7 +77,7 @@ describe('[tool.ml-pins] in a check', () => {
         code: 'acme-old-torch', kind: 'incompatible', title: 'acme needs torch 2.3', failure: 'import', target: 'acme',
         when: { acme: { versions: '>=1.0' }, torch: { versions: '<2.3' } }, message: '{requirement:acme} needs torch 2.3',
         explanation: 'Our acme package uses torch 2.3 APIs.', sources: ['acme/acme CHANGELOG.md@0123456'],
-        fixes: [{ kind: 'raise-floor', package: 'torch', version: '2.3.0', preferred: true }],
+        fixes: [{ kind: 'raise-floor', package: 'torch', version: '2.3.0', applicability: 'safe' }],
         examples: { fires: [{ files: { 'requirements.txt': 'acme\ntorch==2.2.0\n' }, severity: 'error' }], passes: [{ files: { 'requirements.txt': 'acme\n' } }] },
       }],
     };

@@ -6,11 +6,11 @@ import { describe, test } from 'node:test';
 import { fixProject } from '../../../src/core/engine/apply';
 import { parseManifest } from '../../../src/core/formats';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
-import type { Rule } from '../../../src/core/rules/types';
+import { ruleCodes } from '../../../src/core/rules/codes';
 import type { Finding } from '../../../src/core/types';
 import { check, findings, ROOT, toInput } from './helpers';
 
-const codesOf = (rule: Rule): string[] => (rule.kind === 'accelerator-variant' ? Object.values(rule.codes).filter((c): c is string => !!c) : [rule.code]);
+const codesOf = ruleCodes;
 /** A finding of one of `codes`, or one that another finding on the same requirement took in (same preferred fix). */
 const ofCodes = (codes: string[]) => (f: Finding): Finding[] =>
   [f, ...(f.reasons ?? []).map((r) => ({ ...f, ...r }))].filter((x) => codes.includes(x.code));

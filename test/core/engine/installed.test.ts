@@ -17,7 +17,7 @@ describe('a known break among the installed versions', () => {
       .filter((f) => f.code === 'hf-hub-cached-download');
     assert.deepEqual(at(found), [['hf-hub-cached-download', 'error', 0]]);
     assert.match(found[0].message, /installed diffusers 0\.21\.0 and huggingface_hub 0\.26\.2 break together/);
-    assert.deepEqual(found[0].fixes.map((f) => [f.title, f.preferred]), [['Require diffusers>=0.29.0', true], ['Keep huggingface_hub below 0.26.0', false]]);
+    assert.deepEqual(found[0].fixes.map((f) => [f.title, f.applicability]), [['Require diffusers>=0.29.0', 'safe'], ['Keep huggingface_hub below 0.26.0', 'needs-review']]);
     // Each fix also says what to install afterwards: the environment is what breaks ("update the pin and install it").
     assert.deepEqual(found[0].fixes.map((f) => f.install), [{ requirements: ['diffusers>=0.29.0'], installer: 'pip' }, { requirements: ['huggingface_hub<0.26.0'], installer: 'pip' }]);
   });

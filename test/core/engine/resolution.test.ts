@@ -31,7 +31,7 @@ describe('resolution findings', () => {
     assert.equal(f.severity, 'error');
     assert.match(f.message, /^pip cannot install these requirements together on any Python from 3\.8 to 3\.14\.\nBecause torchvision==0\.17\.0 depends on torch==2\.2\.0 and you require torch>=2\.3/);
     assert.deepEqual(f.related?.map((r) => r.range.start.line), [0]);
-    assert.ok(f.fixes.length >= 1 && f.fixes[0].preferred);
+    assert.ok(f.fixes.length >= 1 && f.fixes[0].applicability === 'safe');
     const fixed = applyEdits(text, f.fixes[0].edits).text;
     // The newest set that installs on the oldest Python in question (3.8): torch 2.3.1 with torchvision 0.18.1; the
     // torch floor already admits it and stays as written.

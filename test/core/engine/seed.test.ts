@@ -28,7 +28,7 @@ describe('examples/seed-project', () => {
       assert.equal(f.severity, 'warning');
       assert.match(f.message, /diffusers>=0\.21\.0/);
       assert.match(f.message, /0\.26/);
-      assert.ok(f.fixes.some((x) => x.preferred && x.edits.some((e) => e.newText.includes('0.29.0'))), 'the preferred fix raises diffusers to 0.29.0');
+      assert.ok(f.fixes.some((x) => x.applicability === 'safe' && x.edits.some((e) => e.newText.includes('0.29.0'))), 'the preferred fix raises diffusers to 0.29.0');
     }
   });
 
@@ -47,9 +47,9 @@ describe('examples/seed-project', () => {
     assert.ok(inPy.related?.some((r) => r.path.endsWith('pyproject.toml')));
     assert.ok(inToml.related?.some((r) => r.path.endsWith('setup_ai_models.py')));
     // pyproject.toml states the intent: its preferred fix edits the other file, the other file's fix follows it.
-    const fromToml = inToml.fixes.find((f) => f.preferred)!;
+    const fromToml = inToml.fixes.find((f) => f.applicability === 'safe')!;
     assert.deepEqual(fromToml.edits.map((e) => [e.path.split('/').pop(), e.newText]), [['setup_ai_models.py', '>=4.35.0']]);
-    const fromPy = inPy.fixes.find((f) => f.preferred)!;
+    const fromPy = inPy.fixes.find((f) => f.applicability === 'safe')!;
     assert.deepEqual(fromPy.edits.map((e) => [e.path.split('/').pop(), e.newText]), [['setup_ai_models.py', '>=4.35.0']]);
   });
 });

@@ -188,7 +188,7 @@ describe('pins that contradict each other in one environment', () => {
   test('the fix (for review: it picks a side) makes the other pins agree, and the environment is then consistent', async () => {
     const text = 'numpy<2\nnumpy>=2.1\n';
     const found = findings(await check({ 'requirements.txt': text })).filter((f) => f.code === 'conflicting-pins' && f.range.start.line === 1);
-    assert.deepEqual(found[0].fixes.map((f) => [f.title, f.preferred]), [['Keep numpy>=2.1 and make the other pins agree', false]]);
+    assert.deepEqual(found[0].fixes.map((f) => [f.title, f.applicability]), [['Keep numpy>=2.1 and make the other pins agree', 'unsafe']]);
     const fixed = applyEdits(text, found[0].fixes[0].edits).text;
     assert.equal(fixed, 'numpy>=2.1\nnumpy>=2.1\n');
     assert.deepEqual(findings(await check({ 'requirements.txt': fixed })).filter((f) => f.code === 'conflicting-pins'), []);
@@ -201,12 +201,12 @@ describe('one root cause, one diagnostic', () => {
     assert.deepEqual(found.map((f) => [f.code, f.severity, f.reasons?.map((r) => [r.code, r.severity])]),
       [['hf-hub-cached-download', 'warning', [['hf-hub1-hffolder-diffusers', 'information']]]]);
     assert.match(found[0].message, /cached_download.* Also \(hf-hub1-hffolder-diffusers\): .*HfFolder/);
-    assert.deepEqual(found[0].fixes.filter((f) => f.preferred).map((f) => f.title), ['Require diffusers>=0.29.0']);
+    assert.deepEqual(found[0].fixes.filter((f) => f.applicability === 'safe').map((f) => f.title), ['Require diffusers>=0.29.0']);
     assert.equal(new Set(found[0].fixes.map((f) => f.title)).size, found[0].fixes.length);
   });
   test('findings whose fixes differ stay apart', async () => {
     const found = findings(await check({ 'requirements.txt': 'torch==2.2.0\ntorchvision==0.18.0\n' }));
     assert.ok(found.every((f) => !f.reasons || f.reasons.every((r) => r.code !== f.code)));
-    assert.ok(new Set(found.map((f) => `${f.range.start.line} ${JSON.stringify(f.fixes.find((x) => x.preferred)?.edits)}`)).size === found.length);
+    assert.ok(new Set(found.map((f) => `${f.range.start.line} ${JSON.stringify(f.fixes.find((x) => x.applicability === 'safe')?.edits)}`)).size === found.length);
   });
 });

@@ -12,7 +12,7 @@ function condaPipFix(c: IndexFixContext): Fix[] {
   const line = c.text.split(/\r\n|\r|\n/)[c.pin.requirement.range.start.line] ?? '';
   const m = /^(\s*-\s*)/.exec(line);
   if (!m) return [];
-  return [{ title: `Add --extra-index-url ${c.url} to the pip list`, preferred: true,
+  return [{ title: `Add --extra-index-url ${c.url} to the pip list`, applicability: 'safe',
     edits: [insertAt(c.pin.path, c.pin.requirement.range.start.line, 0, `${m[1]}--extra-index-url ${c.url}${eolOf(c.text)}`)] }];
 }
 

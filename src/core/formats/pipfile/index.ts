@@ -27,13 +27,13 @@ export function pipenvFix(c: IndexFixContext): Fix[] {
     edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
       newText: `{ version = "${version}", index = "${name}" }` });
   } else return [];
-  if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, preferred: true, edits }];
+  if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, applicability: 'safe', edits }];
   // [[source]] tables go before the first other table, so they stay together at the top.
   const first = lines.findIndex((l) => /^\s*\[(?!\[source\]\])/.test(l));
   const eol = eolOf(c.text);
   const block = `[[source]]${eol}name = "${name}"${eol}url = "${c.url}"${eol}verify_ssl = true${eol}${eol}`;
   edits.push(first >= 0 ? insertAt(c.pin.path, first, 0, block) : appendTable(c.pin.path, c.text, block.trimEnd().split(eol)));
-  return [{ title: `Add the ${c.label} index for Pipenv ([[source]] and index = "${name}")`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} index for Pipenv ([[source]] and index = "${name}")`, applicability: 'safe', edits }];
 }
 
 /** `torch = "==2.1.0"` or `torch = {version = "...", index = "..."}`: a table entry, constraints as Pipenv writes them. */

@@ -42,7 +42,7 @@ function uvFix(c: IndexFixContext): Fix[] {
   } else {
     edits.push(appendTable(c.pin.path, c.text, [...index, ...(index.length ? [''] : []), '[tool.uv.sources]', `${pkg} = { index = "${name}" }`]));
   }
-  return [{ title: `Add the ${c.label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} index for uv ([[tool.uv.index]] and [tool.uv.sources])`, applicability: 'safe', edits }];
 }
 
 /**
@@ -79,7 +79,7 @@ function poetryFix(c: IndexFixContext): Fix[] {
       edits.push(appendTable(c.pin.path, c.text, [...source, ...(source.length ? [''] : []), '[tool.poetry.dependencies]', `${r.normalizedName} = { source = "${name}" }`]));
     }
   }
-  return [{ title: `Add the ${c.label} source for Poetry ([[tool.poetry.source]], priority "explicit", and source = "${name}" on ${displayName(r.normalizedName)})`, preferred: true, edits }];
+  return [{ title: `Add the ${c.label} source for Poetry ([[tool.poetry.source]], priority "explicit", and source = "${name}" on ${displayName(r.normalizedName)})`, applicability: 'safe', edits }];
 }
 
 /** PDM: a [[tool.pdm.source]] that only the PyTorch packages are taken from (include_packages). */
@@ -87,7 +87,7 @@ function pdmFix(c: IndexFixContext): Fix[] {
   const name = indexName(c.label);
   if (hasNamedIndex(c.manifest, 'pdm-source', name)) return [];
   const pkgs = ['torch', 'torchvision', 'torchaudio'];
-  return [{ title: `Add the ${c.label} source for PDM ([[tool.pdm.source]] with include_packages)`, preferred: true,
+  return [{ title: `Add the ${c.label} source for PDM ([[tool.pdm.source]] with include_packages)`, applicability: 'safe',
     edits: [appendTable(c.pin.path, c.text, ['[[tool.pdm.source]]', `name = "${name}"`, `url = "${c.url}"`, 'verify_ssl = true',
       `include_packages = [${pkgs.map((p) => `"${p}"`).join(', ')}]`])] }];
 }

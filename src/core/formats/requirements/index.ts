@@ -18,7 +18,7 @@ export function requirementFileEdit(path: string, text: string, url: string): Te
 }
 
 export function requirementFileFix(path: string, text: string, url: string): Fix {
-  return { title: `Add --extra-index-url ${url}`, preferred: true, edits: [requirementFileEdit(path, text, url)] };
+  return { title: `Add --extra-index-url ${url}`, applicability: 'safe', edits: [requirementFileEdit(path, text, url)] };
 }
 
 /** A requirement line and a line of a file read through `-c`: a new requirement goes on the next line. */

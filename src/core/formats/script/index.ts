@@ -37,7 +37,7 @@ export function commandEdit(manifest: ParsedManifest, text: string, range: Range
 export function commandIndexFixes(pythonList: boolean): (c: IndexFixContext) => Fix[] {
   return (c) => {
     const edit = commandEdit(c.manifest, c.text, commandEnd(c.manifest, c.pin.requirement.scope.block, c.pin.requirement.range), c.url, pythonList);
-    return edit ? [{ title: `Add --extra-index-url ${c.url} to this pip install`, preferred: true, edits: [edit] }] : [];
+    return edit ? [{ title: `Add --extra-index-url ${c.url} to this pip install`, applicability: 'safe', edits: [edit] }] : [];
   };
 }
 

@@ -243,7 +243,7 @@ function redirectFinding(w: ArgWord, gluedEnd: number, sink: PipSink, requiremen
     message: `The shell reads "${raw.slice(w.end - w.start, w.end - w.start + 1)}" here as a redirection: this installs "${w.value}" without the version constraint and writes to a file. Quote the requirement.`,
     packages: requirement ? [requirement.normalizedName] : [],
     range,
-    fixes: quotable ? [{ title: `Quote "${clip(raw)}"`, preferred: true, edits: [{ path: sink.path, range, newText: `"${raw}"` }] }] : [],
+    fixes: quotable ? [{ title: `Quote "${clip(raw)}"`, applicability: 'safe', edits: [{ path: sink.path, range, newText: `"${raw}"` }] }] : [],
   };
 }
 

@@ -1,0 +1,50 @@
+// What every rule kind's evaluation reads (the knowledge, settings and texts) and the helpers they share to place
+// and word a finding.
+import type { Finding, ParsedManifest, RelatedLocation, Severity } from '../../types';
+import { applySeverity, type CheckSettings } from '../config';
+import type { Environment, PinnedRequirement } from '../environment';
+import type { Knowledge } from '../knowledge';
+import { displayName } from '../messages';
+import type { Sets } from './sets';
+
+export interface EvalContext {
+  knowledge: Knowledge;
+  settings: CheckSettings;
+  manifests: Map<string, ParsedManifest>;
+  texts: Map<string, string>;
+  /** Every environment of the project, for findings that name its other install paths. */
+  environments?: Environment[];
+  /** The versions pip picks for this environment (../resolution.ts): they are what a fresh install takes. */
+  fresh?: ReadonlyMap<string, string>;
+}
+
+/** A finding with the file it belongs to. */
+export interface PlacedFinding {
+  path: string;
+  finding: Finding;
+}
+
+export function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {
+  return applySeverity(code, computed, settings, admittedOnly, cap);
+}
+
+/** The pins a finding about `pkg` goes on: its own installing pins, else the pin of the package that installs it. */
+export function pinsFor(env: Environment, pkg: string, sets: Sets): PinnedRequirement[] {
+  const own = env.packages.get(pkg)?.pins.filter((p) => !p.constraintOnly) ?? [];
+  if (own.length) return own;
+  const installer = sets.implicit.get(pkg);
+  return installer ? pinsFor(env, installer, sets) : [];
+}
+
+export function requirementText(env: Environment, pkg: string, sets?: Sets): string {
+  const pin = env.packages.get(pkg)?.pins.find((p) => !p.constraintOnly) ?? env.packages.get(pkg)?.pins[0];
+  if (pin) return pin.requirement.text.trim();
+  const installer = sets?.implicit.get(pkg);
+  return installer ? `${displayName(pkg)} (not pinned; installed by ${displayName(installer)})` : `${displayName(pkg)} (not pinned)`;
+}
+
+export function relatedPins(env: Environment, pkgs: string[], message: (pkg: string) => string): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  for (const p of pkgs) for (const pin of env.packages.get(p)?.pins ?? []) out.push({ path: pin.path, range: pin.requirement.range, message: message(p) });
+  return out;
+}

@@ -1,0 +1,139 @@
+// The version sets an evaluation reads: what each package's pins admit, with the packages others install added,
+// the project's Pythons and declared requirements applied, and what a fresh install takes.
+import { VersionSet } from '../../pep440/intervals';
+import type { Environment, EnvironmentPackage } from '../environment';
+import type { CompiledRow, Knowledge } from '../knowledge';
+import { normalizeName } from '../../text';
+
+/**
+ * Version sets by package name: the environment's admitted sets with some narrowed or added, kept as changes over
+ * the environment instead of a copy of it (environments of thousands of packages were copied twice per evaluation,
+ * for the few packages the knowledge base speaks about). Reads and iteration order are those of the copied Map.
+ */
+export class SetsByName {
+  private readonly changes: Map<string, VersionSet>;
+
+  constructor(private readonly packages: Map<string, EnvironmentPackage>, changes?: Map<string, VersionSet>) {
+    this.changes = new Map(changes);
+  }
+
+  get(name: string): VersionSet | undefined {
+    return this.changes.get(name) ?? this.packages.get(name)?.admitted;
+  }
+
+  has(name: string): boolean {
+    return this.changes.has(name) || this.packages.has(name);
+  }
+
+  set(name: string, set: VersionSet): void {
+    this.changes.set(name, set);
+  }
+
+  /** The environment's packages, then the names added, as a Map that got the same calls would list them. */
+  names(): string[] {
+    const names = [...this.packages.keys()];
+    for (const name of this.changes.keys()) if (!this.packages.has(name)) names.push(name);
+    return names;
+  }
+
+  copy(): SetsByName {
+    return new SetsByName(this.packages, this.changes);
+  }
+}
+
+/** Sets as the environment admits them, with implicit installs added and declared constraints applied. */
+export interface Sets {
+  admitted: SetsByName;
+  fresh: SetsByName;
+  /** Packages present only because another installs them: name -> the installer's name. */
+  implicit: Map<string, string>;
+}
+
+/** `top(s)` — what a fresh install takes — lies in `r`. */
+export function topIn(s: VersionSet, r: VersionSet): boolean {
+  const both = s.intersect(r);
+  return !both.isEmpty() && both.sameUpperEnd(s);
+}
+
+export function computeSets(env: Environment, k: Knowledge, targetPython?: string, picks?: ReadonlyMap<string, string>): Sets {
+  const admitted = new SetsByName(env.packages);
+  const implicit = new Map<string, string>();
+  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch). Each level reads the
+  // packages present when it starts; only those the knowledge says install something matter.
+  for (let depth = 0; depth < 2; depth++) {
+    const installers: [string, VersionSet][] = [];
+    for (const name of admitted.names()) if (k.installs.has(name)) installers.push([name, admitted.get(name)!]);
+    for (const [name, set] of installers) {
+      for (const inst of k.installs.get(name)!) {
+        if (!set.intersects(inst.versions)) continue;
+        for (const q of inst.packages) {
+          if (!admitted.has(q)) { admitted.set(q, env.constraints.get(q) ?? VersionSet.all()); implicit.set(q, name); }
+        }
+      }
+    }
+  }
+  // The project's Pythons rule out releases without wheels for any of them (numpy 2 needs Python 3.9).
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  if (pythons) {
+    for (const name of admitted.names()) {
+      for (const support of k.pythonSupportOf.get(name) ?? []) {
+        let impossible = VersionSet.empty();
+        for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
+        if (!impossible.isEmpty()) narrow(admitted, name, impossible.complement());
+      }
+    }
+  }
+  // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
+  // the rows that hold the top of P's range narrow Q. P's set is read when P's turn comes (an earlier P may have
+  // narrowed it).
+  const fresh = admitted.copy();
+  for (const name of admitted.names()) {
+    const requires = k.requiresOf.get(name);
+    if (!requires) continue;
+    const set = admitted.get(name)!;
+    // When the snapshot knows the newest release, a fresh install takes the newest admitted one that exists.
+    const existing = k.current?.get(name);
+    const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
+    for (const req of requires) {
+      for (const row of applicableRows(req.rows, env, name, targetPython)) {
+        const all = topSet.isSubsetOf(row.versions);
+        const top = topIn(topSet, row.versions);
+        for (const [q, r] of row.requires) {
+          if (all) narrow(admitted, q, r);
+          if (top || all) narrow(fresh, q, r);
+        }
+      }
+    }
+  }
+  if (k.current?.size) {
+    for (const name of fresh.names()) {
+      const existing = k.current.get(name);
+      const cur = existing && fresh.get(name);
+      if (cur && existing && cur.intersects(existing)) fresh.set(name, cur.intersect(existing));
+    }
+  }
+  // What pip picks is what a fresh install takes (backtracking may pick older releases than the newest admitted).
+  if (picks) {
+    for (const name of fresh.names()) {
+      const v = picks.get(name);
+      if (v && admitted.get(name)!.contains(v)) fresh.set(name, VersionSet.fromSpecifierSet(`==${v}`));
+    }
+  }
+  return { admitted, fresh, implicit };
+}
+
+function narrow(sets: SetsByName, q: string, r: VersionSet): void {
+  const cur = sets.get(q);
+  if (!cur) return;
+  const n = cur.intersect(r);
+  if (!n.isEmpty()) sets.set(q, n);
+}
+
+/** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
+ *  Python range that holds every Python the project admits (none when they are not known). */
+export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+  if (!rows.some((r) => r.extra || r.python)) return rows;
+  const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
+  return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
+}
