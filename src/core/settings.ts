@@ -106,6 +106,8 @@ export const SETTINGS_DOCS: readonly SettingDoc[] = [
   { setting: 'installCommand', toml: '`install-command = ["python", "setup_ai_models.py", "--models", "sdxl-1.0"]`', doc: 'The project\'s own installer, run with the same interpreter before the test generation. Ignored in untrusted workspaces.' },
   { setting: 'testPrompt', doc: 'The prompt of the test generation.' },
   { setting: 'allowIncludesOutsideWorkspace', toml: '`allow-includes-outside = true`', doc: 'Read files that `-r`/`-c`, `pip install -r` and rule files name outside the workspace folder (CLI: outside the paths checked; the flag is `--allow-outside`). Off: such an include gets a finding saying it was not read. Ignored in untrusted workspaces. See [security.md](security.md).' },
+  { setting: 'offline', doc: 'Use the bundled metadata snapshot only. Off: the language server also reads what the project\'s own package indexes declare (`--index-url`, `--extra-index-url` and `--find-links` of requirement files, `[[tool.uv.index]]`, Poetry sources, else PyPI) in the background, cached on disk (`~/.cache/ml-pins/index`); diagnostics appear from the snapshot first and are refined when the metadata arrives. CLI: `ml-pins resolve --offline`.' },
+  { setting: 'indexesInUntrustedWorkspaces', doc: 'Read the package indexes an untrusted workspace\'s manifests name (its files choose the hosts contacted). Off: untrusted workspaces, and VS Code for the Web, use the snapshot only. Only user settings count.' },
   { setting: 'hubUrl', doc: 'A Hugging Face Hub mirror or endpoint for model search and downloads (the runner gets it as `HF_ENDPOINT`). A workspace\'s value is ignored until the workspace is trusted.' },
 ];
 

@@ -236,7 +236,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     p.result = result;
     p.checkedVersion = version;
     if (settings.liveIndexes) // never waited for: checked again when the indexes answer something new (./live.ts)
-      p.live?.refresh(result.environments, { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython }, () => markDirty(p.key, 50));
+      p.live?.refresh(result.environments, { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython }, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
     const now = new Set<string>();
     const changed: string[] = [];
     const set = (uri: string, findings: Finding[]) => {
