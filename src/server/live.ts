@@ -22,6 +22,9 @@ export interface IndexAccess {
 const MAX_ROUNDS = 12;
 /** Packages fetched per project at most: a huge monorepo never fans out without bound. */
 const MAX_PACKAGES = 2000;
+/** How long an index set that could not be reached is left alone: a workspace of many environments, or typing in
+ *  one, would otherwise ask an unreachable index again for every environment and every keystroke. */
+const UNREACHABLE_PAUSE_MS = 60_000;
 const PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 
 export class LiveMetadata {
@@ -29,6 +32,8 @@ export class LiveMetadata {
   private readonly answers = new Map<string, PackageMetadata | undefined>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly clients = new Map<string, ReturnType<IndexAccess['client']>>();
+  /** Index set -> until when it is not asked again (it could not be reached). */
+  private readonly unreachableUntil = new Map<string, number>();
   /** Environments refreshed (their indexes, target and requirements), so that a re-check does not start over. */
   private readonly refreshed = new Set<string>();
   /** Bumped whenever an answer arrives: the project's knowledge is rebuilt once per version. */
@@ -58,7 +63,7 @@ export class LiveMetadata {
       if (this.refreshed.has(key)) continue;
       if (this.refreshed.size > 10_000) this.refreshed.clear();
       this.refreshed.add(key);
-      // An index that could not be reached is asked again by the next check (an edit, a save), not in a loop.
+      // An index that could not be reached is asked again by a later check (an edit, a save) once its pause is over, not in a loop.
       void this.refreshEnvironment(env, sources, read).then(({ changed, unavailable }) => {
         if (unavailable) this.refreshed.delete(key);
         if (changed) arrived();
@@ -68,6 +73,8 @@ export class LiveMetadata {
 
   private async refreshEnvironment(env: Environment, sources: IndexSources, read: { targetPython?: string }): Promise<{ changed: boolean; unavailable: boolean }> {
     const key = JSON.stringify([sources.indexes, sources.findLinks]);
+    const paused = () => (this.unreachableUntil.get(key) ?? 0) > Date.now();
+    if (paused()) return { changed: false, unavailable: true };
     let client = this.clients.get(key);
     if (!client) this.clients.set(key, (client = this.access.client(sources)));
     const python = read.targetPython ?? PYTHONS.find((v) => env.python?.contains(v) ?? true) ?? '3.12';
@@ -85,13 +92,14 @@ export class LiveMetadata {
       const missing = [...wanted].filter((n) => !this.answers.has(n) && !tried.has(n)).slice(0, MAX_PACKAGES - this.answers.size);
       wanted.clear();
       if (!missing.length && round > 0) break;
+      if (paused()) { unavailable = true; break; }
       for (const n of missing) tried.add(n);
       await Promise.all(missing.map((name) => {
         let p = this.pending.get(name);
         if (!p) {
           p = client!.lookup(name).catch(() => ({ metadata: undefined, unavailable: true })).then((r) => {
             // Unreachable and unknown: not an answer (asked again later); the snapshot speaks meanwhile.
-            if (r.unavailable && !r.metadata) { unavailable = true; return; }
+            if (r.unavailable && !r.metadata) { unavailable = true; this.unreachableUntil.set(key, Date.now() + UNREACHABLE_PAUSE_MS); return; }
             this.answers.set(name, r.metadata);
             if (r.metadata) { changed = true; this.version++; }
           }).finally(() => this.pending.delete(name));

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +90,32 @@ describe('the language server with live index metadata', () => {
       release();
       await stop(s);
       await index.close();
+    }
+  });
+
+  test('an index that cannot be reached is left alone for a while: edits do not ask it again', { timeout: 60_000 }, async () => {
+    let requests = 0;
+    // Every connection is dropped: to the client the index cannot be reached (a 503 is an answer, kept as such).
+    const down = createServer((req) => { requests++; req.socket.destroy(); });
+    await new Promise<void>((ok) => down.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/simple`;
+    const text = (v: number) => `--index-url ${url}\nacme-core==1.0.${v}\n`;
+    const s = await session(text(0));
+    try {
+      await codes(s.conn, s.uri);
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && requests === 0; await sleep(100));
+      await sleep(1000);
+      const first = requests;
+      assert.ok(first > 0, 'the first check asks the index');
+      for (let v = 1; v <= 10; v++) {
+        await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri, version: v + 1 }, contentChanges: [{ text: text(v) }] });
+        await codes(s.conn, s.uri);
+      }
+      await sleep(1000);
+      assert.equal(requests, first, 'typing does not ask an unreachable index again');
+    } finally {
+      await stop(s);
+      await new Promise((ok) => down.close(ok));
     }
   });
 
