@@ -19,11 +19,10 @@
 import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet, parseVersion } from '../../pep440';
 import { parseMarker } from '../../pep508';
-import { LineIndex, normalizeName } from '../../text';
-import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { normalizeName } from '../../text';
+import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
 import { syntaxFinding } from '../requirement';
-import { parseTomlText } from '../toml/strings';
-import { TomlReader } from '../toml/reader';
+import { readTomlManifest, TomlReader } from '../toml/reader';
 import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from '../toml/tree';
 
 
@@ -207,12 +206,6 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
 }
 
 /** A one-character range at the error (empty at a line end or the end of the text) so editors show it. */
-function errorRange(index: LineIndex, text: string, offset: number): Range {
-  const c = text[offset];
-  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
-  return index.range(offset, end);
-}
-
 function manifestOf(r: Reader): ParsedManifest {
   const manifest: ParsedManifest = {
     path: r.path, kind: 'pipfile', requirements: r.requirements, findings: r.findings, indexes: r.indexes, includes: [],
@@ -223,18 +216,5 @@ function manifestOf(r: Reader): ParsedManifest {
 
 /** Reads a Pipfile. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
 export function parsePipfile(path: string, text: string): ParsedManifest {
-  let r = new Reader(path, text);
-  const parsed = parseTomlText(text);
-  if (!parsed.ast) {
-    r.findings.push(syntaxFinding('toml-syntax', `Invalid TOML: ${parsed.error.message}`, errorRange(r.index, text, parsed.error.offset)));
-    return manifestOf(r);
-  }
-  try {
-    readDocument(r, parsed.ast);
-  } catch (e) {
-    r = new Reader(path, text);
-    const message = e instanceof RangeError ? 'Invalid TOML: nesting is too deep to read' : `Could not read this Pipfile: ${String(e)}`;
-    r.findings.push(syntaxFinding(e instanceof RangeError ? 'toml-syntax' : 'internal-error', message, r.index.range(0, 0)));
-  }
-  return manifestOf(r);
+  return manifestOf(readTomlManifest(text, () => new Reader(path, text), readDocument, 'Pipfile'));
 }

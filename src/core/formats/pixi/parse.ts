@@ -16,11 +16,10 @@
 
 import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet } from '../../pep440';
-import { LineIndex, normalizeName } from '../../text';
-import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
+import { normalizeName } from '../../text';
+import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
 import { syntaxFinding } from '../requirement';
-import { TomlReader } from '../toml/reader';
-import { parseTomlText } from '../toml/strings';
+import { readTomlManifest, TomlReader } from '../toml/reader';
 import { buildTree, isString, keyName, type Entry, type TableView } from '../toml/tree';
 
 /** The scope kind of a pixi PyPI dependency; `name` is the feature (none for the default feature). */
@@ -145,12 +144,6 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   }
 }
 
-function errorRange(index: LineIndex, text: string, offset: number): Range {
-  const c = text[offset];
-  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
-  return index.range(offset, end);
-}
-
 function manifestOf(r: Reader): ParsedManifest {
   const manifest: ParsedManifest = { path: r.path, kind: 'pixi', requirements: r.requirements, findings: r.findings, indexes: r.indexes, includes: [] };
   if (r.requiresPython) manifest.requiresPython = r.requiresPython;
@@ -159,18 +152,5 @@ function manifestOf(r: Reader): ParsedManifest {
 
 /** Reads a pixi.toml. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
 export function parsePixi(path: string, text: string): ParsedManifest {
-  let r = new Reader(path, text);
-  const parsed = parseTomlText(text);
-  if (!parsed.ast) {
-    r.findings.push(syntaxFinding('toml-syntax', `Invalid TOML: ${parsed.error.message}`, errorRange(r.index, text, parsed.error.offset)));
-    return manifestOf(r);
-  }
-  try {
-    readDocument(r, parsed.ast);
-  } catch (e) {
-    r = new Reader(path, text);
-    const message = e instanceof RangeError ? 'Invalid TOML: nesting is too deep to read' : `Could not read this pixi.toml: ${String(e)}`;
-    r.findings.push(syntaxFinding(e instanceof RangeError ? 'toml-syntax' : 'internal-error', message, r.index.range(0, 0)));
-  }
-  return manifestOf(r);
+  return manifestOf(readTomlManifest(text, () => new Reader(path, text), readDocument, 'pixi.toml'));
 }

@@ -17,11 +17,11 @@
 import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
-import { LineIndex, normalizeName } from '../../text';
+import { normalizeName } from '../../text';
 import { poetryToPep440 } from './poetry';
 import { buildRequirement, syntaxFinding } from '../requirement';
 import { parseTomlText, tomlValueToDoc } from '../toml/strings';
-import { TomlReader } from '../toml/reader';
+import { errorRange, TomlReader } from '../toml/reader';
 import { buildTree, child, inlineTableView, isString, keyName, tablesOf, toView, viewOffsets, type Entry, type KeyPart, type TableView } from '../toml/tree';
 
 /** One entry of `[tool.uv.sources]`; a package with a list of entries gives one per element. */
@@ -414,13 +414,6 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   applyUvSources(r);
   applyPoetrySources(r);
   readToolConfig(r, tool, ast);
-}
-
-/** A one-character range at the error (empty at a line end or the end of the text) so editors show it. */
-function errorRange(index: LineIndex, text: string, offset: number): Range {
-  const c = text[offset];
-  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
-  return index.range(offset, end);
 }
 
 function manifestOf(r: Reader): PyprojectManifest {

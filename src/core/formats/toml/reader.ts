@@ -1,10 +1,11 @@
-// What the pyproject and Pipfile readers share while walking a TOML document: ranges on the exact source characters,
-// and schema warnings (a wrong type is reported at the value, and reading goes on).
+// What the TOML manifest readers (pyproject, Pipfile, pixi) share while walking a TOML document: ranges on the exact
+// source characters, schema warnings (a wrong type is reported at the value, and reading goes on), and a read that
+// never throws.
 import type { AST } from 'toml-eslint-parser';
 import { LineIndex } from '../../text';
 import type { Finding, PackageIndex, Range, Requirement } from '../../types';
 import { syntaxFinding } from '../requirement';
-import { tomlValueToDoc } from './strings';
+import { parseTomlText, tomlValueToDoc } from './strings';
 import { isString, viewOffsets, type Entry, type KeyPart, type TableView, type View } from './tree';
 
 export class TomlReader {
@@ -59,4 +60,33 @@ export class TomlReader {
     this.schema(`"${label}.${name}" must be a string.`, entry.value);
     return undefined;
   }
+}
+
+/** A one-character range at a syntax error (empty at a line end or the end of the text) so editors show it. */
+export function errorRange(index: LineIndex, text: string, offset: number): Range {
+  const c = text[offset];
+  const end = c === undefined || c === '\n' || c === '\r' ? offset : offset + 1;
+  return index.range(offset, end);
+}
+
+/**
+ * Reads a TOML manifest with `read` on the reader `fresh` makes. Never throws: malformed TOML is one `toml-syntax`
+ * finding, and an error while reading (too deep for the value reader, or a bug) leaves one finding on a fresh reader,
+ * naming the file as `label`.
+ */
+export function readTomlManifest<R extends TomlReader>(text: string, fresh: () => R, read: (r: R, ast: AST.TOMLProgram) => void, label: string): R {
+  let r = fresh();
+  const parsed = parseTomlText(text);
+  if (!parsed.ast) {
+    r.findings.push(syntaxFinding('toml-syntax', `Invalid TOML: ${parsed.error.message}`, errorRange(r.index, text, parsed.error.offset)));
+    return r;
+  }
+  try {
+    read(r, parsed.ast);
+  } catch (e) {
+    r = fresh();
+    const message = e instanceof RangeError ? 'Invalid TOML: nesting is too deep to read' : `Could not read this ${label}: ${String(e)}`;
+    r.findings.push(syntaxFinding(e instanceof RangeError ? 'toml-syntax' : 'internal-error', message, r.index.range(0, 0)));
+  }
+  return r;
 }
