@@ -16,7 +16,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareVersions, parseVersion } from '../../src/core/pep440';
+import type { ReleaseRecord } from '../../src/core/metadata/types';
 import { gitDir } from './from-source';
+import { byVersion, DEFAULT_METADATA_DIR, mergeReleases } from './snapshot';
 
 const BUILD_MATRIX = 'tools/scripts/generate_binary_build_matrix.py';
 const RELEASE_MATRIX = 'tools/scripts/generate_release_matrix.py';
@@ -179,17 +181,68 @@ export function formatMatrix(m: PytorchMatrix): string {
 
 export const DEFAULT_MATRIX_FILE = join(__dirname, '..', '..', 'metadata', 'release-matrix', 'pytorch.json');
 
+/**
+ * torchaudio releases from this one on are built on the PyTorch stable ABI, and their release builds no longer pin the
+ * torch of the build (torchaudio 2.11.0 ships no torch requirement): a pairing is then no declared requirement.
+ */
+export const TORCHAUDIO_UNPINNED_FROM = '2.11.0';
+
+const PIN_SOURCE: Record<string, string> = {
+  torchvision: 'torch pin injected at build time: pytorch/vision setup.py get_requirements() appends `==$PYTORCH_VERSION` of the release build',
+  torchaudio: 'torch pin injected at build time: pytorch/audio setup.py `install_requires=[torch==$PYTORCH_VERSION]` of the release build',
+};
+
+/**
+ * The package entries the matrix states (docs/metadata.md): torch releases with the local builds each index serves;
+ * torchvision and torchaudio releases with the torch their release build pinned, as a partial Requires-Dist (their
+ * other requirements are not read here). The matrix names some releases only, so the files say so (`complete_from`).
+ */
+export function matrixPackages(m: PytorchMatrix): Record<string, ReleaseRecord[]> {
+  const out: Record<string, ReleaseRecord[]> = { torch: [], torchvision: [], torchaudio: [] };
+  for (const b of m.builds) out.torch.push({ version: b.torch, variants: b.variants, source: b.source });
+  for (const p of m.pairings) {
+    for (const lib of ['torchvision', 'torchaudio']) {
+      const version = p.companions[lib];
+      if (!version || !parseVersion(version)) continue;
+      const unpinned = lib === 'torchaudio' && compareVersions(parseVersion(version)!, parseVersion(TORCHAUDIO_UNPINNED_FROM)!) >= 0;
+      out[lib].push(unpinned
+        ? { version, source: `${p.source} (built with torch ${p.torch}; from torchaudio ${TORCHAUDIO_UNPINNED_FROM} the release pins no torch, so its Requires-Dist is not known here)` }
+        : { version, requires_dist: [`torch==${p.torch}`], requires_dist_partial: true, source: `${p.source} (release build of torch ${p.torch}); ${PIN_SOURCE[lib]}` });
+    }
+  }
+  return out;
+}
+
+/** Writes the matrix file and the torch, torchvision and torchaudio package files (partial listings). */
+export function writeMatrix(matrix: PytorchMatrix, options: { out?: string; metadataDir?: string; registryNewest?: Record<string, string>; snapshotDate?: string } = {}): void {
+  const out = options.out ?? DEFAULT_MATRIX_FILE;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, formatMatrix(matrix));
+  for (const [name, records] of Object.entries(matrixPackages(matrix))) {
+    if (!records.length) continue;
+    const newest = [...records].sort(byVersion)[records.length - 1].version;
+    mergeReleases(name, records, {
+      dir: options.metadataDir ?? DEFAULT_METADATA_DIR, registryNewest: options.registryNewest?.[name],
+      snapshotDate: options.snapshotDate, completeFrom: newest,
+    });
+  }
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { repo: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      repo: { type: 'string' }, out: { type: 'string' }, 'metadata-dir': { type: 'string' },
+      'registry-newest': { type: 'string' }, 'snapshot-date': { type: 'string' },
+    },
+  });
   if (!values.repo) {
-    console.error('usage: pytorch-matrix --repo <pytorch/test-infra git dir> [--out <file>]');
+    console.error('usage: pytorch-matrix --repo <pytorch/test-infra git dir> [--out <file>] [--metadata-dir <dir>] [--registry-newest torch=X,torchvision=Y,torchaudio=Z]');
     process.exit(2);
   }
   const matrix = readPytorchMatrix(values.repo);
-  const out = values.out ?? DEFAULT_MATRIX_FILE;
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, formatMatrix(matrix));
-  console.log(`pytorch/test-infra: ${matrix.builds.length} release builds, ${matrix.pairings.length} pairings -> ${out}`);
+  const registryNewest = Object.fromEntries((values['registry-newest'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2)));
+  writeMatrix(matrix, { out: values.out, metadataDir: values['metadata-dir'], registryNewest, snapshotDate: values['snapshot-date'] });
+  console.log(`pytorch/test-infra: ${matrix.builds.length} release builds, ${matrix.pairings.length} pairings -> ${values.out ?? DEFAULT_MATRIX_FILE}; torch, torchvision, torchaudio package files`);
 }
 
 if (require.main === module) main();

@@ -58,6 +58,9 @@ export interface MergeOptions {
   dir?: string;
   snapshotDate?: string;
   registryNewest?: string;
+  /** The records list some releases only: the file lists every release from this version on (`complete_from`).
+   *  Without it the merged file is a complete listing. */
+  completeFrom?: string;
 }
 
 /** Writes `records` into the package's file, replacing releases of the same version, and updates snapshot.json. */
@@ -76,6 +79,7 @@ export function mergeReleases(name: string, records: readonly ReleaseRecord[], o
     snapshot_date: snapshotDate,
     ...(options.registryNewest ?? old?.registry_newest ? { registry_newest: options.registryNewest ?? old?.registry_newest } : {}),
     complete_through: all[all.length - 1].version,
+    ...(options.completeFrom ? { complete_from: options.completeFrom } : {}),
     releases: collapse(all),
   };
   mkdirSync(join(dir, 'packages'), { recursive: true });
@@ -98,6 +102,7 @@ export function writeIndex(dir: string, snapshotDate: string): SnapshotIndex {
     const pkg = JSON.parse(readFileSync(join(dir, 'packages', file), 'utf8')) as PackageMetadata;
     packages[pkg.name] = {
       complete_through: pkg.complete_through,
+      ...(pkg.complete_from ? { complete_from: pkg.complete_from } : {}),
       ...(pkg.registry_newest ? { registry_newest: pkg.registry_newest } : {}),
       releases: pkg.releases.reduce((n, e) => n + e.versions.length, 0),
     };

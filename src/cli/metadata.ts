@@ -7,6 +7,8 @@ export interface MetadataJson {
   name: string;
   snapshot_date: string;
   complete_through: string;
+  /** Every release from this one to `complete_through` is listed; an older one not listed is unknown. null: all are. */
+  complete_from: string | null;
   registry_newest: string | null;
   /** Releases newer than `complete_through` exist (the registry lists them) and are unknown. */
   unknown_releases: { newer_than: string; registry_newest: string } | null;
@@ -14,6 +16,8 @@ export interface MetadataJson {
     version: string;
     requires_python: string | null;
     requires_dist: string[] | null;
+    /** requires_dist holds some of the release's requirements only. */
+    requires_dist_partial?: true;
     yanked: false | string;
     source: string;
     python: string[] | null;
@@ -28,6 +32,7 @@ export function metadataJson(pkg: PackageMetadata): MetadataJson {
     name: pkg.name,
     snapshot_date: pkg.snapshot_date,
     complete_through: pkg.complete_through,
+    complete_from: pkg.complete_from ?? null,
     registry_newest: pkg.registry_newest ?? null,
     unknown_releases: newer ? { newer_than: pkg.complete_through, registry_newest: newer } : null,
     releases: expandEntries(pkg).map((r) => ({
@@ -36,6 +41,7 @@ export function metadataJson(pkg: PackageMetadata): MetadataJson {
       requires_dist: r.requires_dist ?? null,
       yanked: r.yanked ?? false,
       source: r.source,
+      ...(r.requires_dist_partial ? { requires_dist_partial: true as const } : {}),
       python: pythonsOf(r) ?? null,
       ...(r.wheels ? { wheels: r.wheels } : {}),
       ...(r.variants ? { variants: r.variants } : {}),
@@ -57,9 +63,13 @@ export function metadataText(pkg: PackageMetadata): string {
       r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
     ].filter(Boolean);
     lines.push('', `${r.version}  ${facts.join('; ')}`);
-    lines.push(r.requires_dist === null ? '  requires: unknown' : r.requires_dist.length ? `  requires: ${r.requires_dist.join(', ')}` : '  requires: nothing');
+    lines.push(r.requires_dist === null ? '  requires: unknown' : r.requires_dist.length
+      ? `  requires: ${r.requires_dist.join(', ')}${r.requires_dist_partial ? ' (and more not known here)' : ''}` : '  requires: nothing');
     if (r.variants) lines.push(`  builds: ${Object.entries(r.variants).map(([l, u]) => `+${l} (${u})`).join(', ')}`);
     lines.push(`  source: ${r.source}`);
+  }
+  if (j.complete_from) {
+    lines.push('', `unknown: the snapshot lists some releases only; one before ${j.complete_from} that it does not list is unknown (not taken not to exist), and no finding is built on it.`);
   }
   if (j.unknown_releases) {
     lines.push('', `unknown: the registry lists releases up to ${j.unknown_releases.registry_newest}; those after ${j.complete_through} are newer than the knowledge snapshot (${j.snapshot_date}), and no finding is built on them.`);

@@ -43,6 +43,18 @@ describe('ml-pins metadata', () => {
     assert.match(none.stdout, /requires: nothing/);
   });
 
+  test('a partial listing (the shipped torchvision, from the release matrix): complete_from and partial requirements are said', () => {
+    const shipped = join(root, 'metadata');
+    const out = JSON.parse(cli(['metadata', 'torchvision', '--format', 'json'], shipped).stdout);
+    assert.equal(out.complete_from, out.complete_through);
+    const rel = out.releases.find((x: { version: string }) => x.version === '0.17.0');
+    assert.deepEqual([rel.requires_dist, rel.requires_dist_partial], [['torch==2.2.0'], true]);
+    const text = cli(['metadata', 'torchvision'], shipped).stdout;
+    assert.match(text, /requires: torch==2\.2\.0 \(and more not known here\)/);
+    assert.match(text, /lists some releases only; one before 0\.\d+\.\d+ that it does not list is unknown/);
+    assert.equal(JSON.parse(cli(['metadata', 'numpy', '--format', 'json'], shipped).stdout).complete_from, null);
+  });
+
   test('a package outside the snapshot, the package list, and no snapshot at all', () => {
     const r = cli(['metadata', 'left-pad']);
     assert.equal(r.code, 1);

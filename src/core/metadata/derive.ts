@@ -1,12 +1,12 @@
 // The declared facts of the metadata snapshot as the engine's compiled structures (requires rows, implicit installs,
 // Python support, accelerator builds), so evaluate.ts reads them as it reads rules. Where the snapshot speaks about a
 // package, the hand-written rows for that package are not used: one source per fact.
-import { parseVersion } from '../pep440';
+import { compareVersions, parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
 import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
-import { declaredNames, lineApplies, pythonsOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
+import { declaredNames, lineApplies, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
 import type { PackageMetadata, ReleaseEntry } from './types';
 
 /** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
@@ -88,16 +88,23 @@ export function declaredClosure(provider: MetadataProvider, names: Iterable<stri
 }
 
 /** Entry i covers its own releases and the versions up to the next entry (those do not exist), the first one
- *  everything below it, the last one up to `complete_through`: versions newer than that stay unknown. */
+ *  everything below it, the last one up to `complete_through`: versions newer than that stay unknown. Below the
+ *  `complete_from` of a file that lists some releases only, an entry covers exactly its own releases. */
 function entryRanges(pkg: PackageMetadata): { entry: ReleaseEntry; set: VersionSet; raw: string }[] {
   const entries = pkg.releases.filter((e) => e.versions.length);
+  const from = pkg.complete_from !== undefined ? parseVersion(pkg.complete_from) : null;
+  const listedOnly = (v: string) => { const pv = parseVersion(v); return !!from && !!pv && compareVersions(pv, from) < 0; };
   return entries.map((entry, i) => {
-    // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
-    const lower = i === 0 ? '' : `>=${devZero(entry.versions[0])}`;
-    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(entries[i + 1].versions[0])}`;
-    const spec = [lower, upper].filter(Boolean).join(',');
     const raw = entry.versions.length === 1 ? `==${entry.versions[0]}` : `>=${entry.versions[0]},<=${entry.versions[entry.versions.length - 1]}`;
-    return { entry, set: VersionSet.fromSpecifierSet(spec), raw };
+    const own = entry.versions.filter(listedOnly);
+    let set = own.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}`)), VersionSet.empty());
+    if (own.length === entry.versions.length) return { entry, set, raw };
+    // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
+    const first = entry.versions.find((v) => !listedOnly(v))!;
+    const lower = i === 0 && !from ? '' : `>=${devZero(first)}`;
+    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(entries[i + 1].versions[0])}`;
+    set = set.union(VersionSet.fromSpecifierSet([lower, upper].filter(Boolean).join(',')));
+    return { entry, set, raw };
   });
 }
 
@@ -167,25 +174,27 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const hand = base.requiresOf.get(name) ?? [];
     removeHand((r) => r.kind === 'requires' && r.c.rule.package === name);
     k.companions.delete(name);
-    const known = withDist.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    // A partial Requires-Dist (torchvision's build-time torch pin, from the release matrix) speaks only for the
+    // packages it names: the hand rows about others stay.
+    const known = withDist.filter((r) => !r.entry.requires_dist_partial).reduce((u, r) => u.union(r.set), VersionSet.empty());
     const declaredBy = withDist.map((r) => ({ ...r, declared: declaredAcross(r.entry, minors) }));
+    const partlyDeclares = (dep: string) => declaredBy.filter((r) => r.entry.requires_dist_partial && r.declared.has(dep)).reduce((u, r) => u.union(r.set), VersionSet.empty());
     // Releases whose Requires-Dist the snapshot does not know (torchtext built with a torch pin from its build
     // environment) keep the hand rows: the snapshot is one source per fact, not per package. A hand rule that is not
     // a resolver fact (jax's import-time jaxlib check) is replaced only where the release's own base requirements
     // name the same package: jax 0.4.0–0.4.29 name jaxlib only in extras, so its rows stay for them.
     const baseDeclares = (dep: string) => declaredBy.filter((r) => r.declared.has(dep)).reduce((u, r) => u.union(r.set), VersionSet.empty());
     const residual = hand.flatMap((c) => {
-      const covered = (row: CompiledRow) => (c.rule.failure === 'resolver' ? known
+      const covered = (row: CompiledRow) => (c.rule.failure === 'resolver'
+        ? [...row.requires.keys()].reduce((u, dep) => u.union(partlyDeclares(dep)), known)
         : [...row.requires.keys()].reduce((u, dep) => u.union(baseDeclares(dep)), VersionSet.empty()));
       const rows = c.rows.map((row) => ({ ...row, versions: row.versions.minus(covered(row)) })).filter((row) => !row.versions.isEmpty());
       return rows.length ? [{ ...c, rows, known: rows.reduce((u, row) => u.union(row.versions), VersionSet.empty()) }] : [];
     });
-    for (const c of residual) {
-      k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'requires', c }]);
-      if (c.rule.companion) k.companions.set(name, c);
-    }
     const byDep = new Map<string, CompiledRow[]>();
-    const installs: { versions: VersionSet; packages: string[] }[] = [];
+    // What the remaining hand rows install (opencv-python 4.12.0.88 installs numpy) stays installed.
+    const installs: { versions: VersionSet; packages: string[] }[] = residual.filter((c) => c.rule.installs?.length)
+      .map((c) => ({ versions: c.known, packages: [...c.rule.installs!] }));
     const sources = new Map<string, Set<string>>();
     for (const { entry, set, raw, declared } of declaredBy) {
       const always: string[] = [];
@@ -207,16 +216,30 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       mentioned.push(...always);
     }
     const compiledList: CompiledRequires[] = [];
+    const merged = new Set<CompiledRequires>();
     for (const [dep, rows] of byDep) {
       const handRule = hand.find((c) => speaksAbout(c.rule, dep))?.rule;
-      const rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
-      const c: CompiledRequires = { rule, rows, known };
+      let rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
+      let c: CompiledRequires = { rule, rows, known: known.union(partlyDeclares(dep)) };
+      // A companion's remaining hand rows join the declared ones in one rule: its fixes look up the release made for
+      // the anchor's pin among all rows (torch 2.6.0 -> torchvision 0.21.0, a hand row; 2.2.0 -> 0.17.0, declared).
+      const rest = handRule?.companion ? residual.find((r) => r.rule === handRule) : undefined;
+      if (rest) {
+        merged.add(rest);
+        rule = { ...rule, sources: [...rule.sources, ...handRule!.sources] };
+        c = { rule, rows: [...rows, ...rest.rows], known: c.known.union(rest.known) };
+      }
       compiledList.push(c);
       const compiled: CompiledRule = { kind: 'requires', c };
       k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), compiled]);
       if (handRule?.companion) k.companions.set(name, c);
     }
-    k.requiresOf.set(name, [...compiledList, ...residual]);
+    for (const c of residual) {
+      if (merged.has(c)) continue;
+      k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'requires', c }]);
+      if (c.rule.companion && !k.companions.has(name)) k.companions.set(name, c);
+    }
+    k.requiresOf.set(name, [...compiledList, ...residual.filter((c) => !merged.has(c))]);
     if (installs.length) k.installs.set(name, installs);
     else k.installs.delete(name);
   }
@@ -254,9 +277,14 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       for (const [p, rules] of list) {
         const replaced = rules.map((r) => {
           if (r.kind !== 'accelerator-variant' || r.rule.packages[0] !== name) return r;
+          // The hand list keeps the releases the snapshot does not list (torch 1.13 is older than the release matrix).
           const variants: Record<string, string[]> = {};
+          for (const [v, labels] of Object.entries(r.rule.variants)) {
+            const pv = parseVersion(v);
+            if (!pv || !releaseOf(pkg, pv)) variants[v] = labels;
+          }
           for (const e of withVariants) for (const v of e.versions) variants[v] = Object.keys(variantsOf(e));
-          const rule: AcceleratorRule = { ...r.rule, variants, sources: [...new Set(withVariants.map((e) => e.source))].slice(-8).concat(snapshotCitation(pkg)) };
+          const rule: AcceleratorRule = { ...r.rule, variants, sources: [...new Set(withVariants.map((e) => e.source))].slice(-8).concat(snapshotCitation(pkg), r.rule.sources) };
           return { kind: 'accelerator-variant', rule } as CompiledRule;
         });
         if (replaced.some((r, i) => r !== rules[i])) list.set(p, replaced);
@@ -265,7 +293,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
   }
 
   // Newest release known to exist: a fresh install takes it when the snapshot reaches the registry's newest.
-  if (pkg.registry_newest && pkg.registry_newest === pkg.complete_through) {
+  if (pkg.registry_newest && pkg.registry_newest === pkg.complete_through && pkg.complete_from === undefined) {
     k.current!.set(name, VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`));
   }
   return mentioned;

@@ -24,9 +24,11 @@ export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadat
   if (!p || typeof p !== 'object' || p.format !== 1 || typeof p.name !== 'string' || (name !== undefined && p.name !== name)) return false;
   if (typeof p.complete_through !== 'string' || !parseVersion(p.complete_through) || !Array.isArray(p.releases)) return false;
   if (p.registry_newest !== undefined && (typeof p.registry_newest !== 'string' || !parseVersion(p.registry_newest))) return false;
+  if (p.complete_from !== undefined && (typeof p.complete_from !== 'string' || !parseVersion(p.complete_from))) return false;
   return p.releases.every((e) => !!e && typeof e === 'object' && isStrArray(e.versions) && e.versions.length > 0 &&
     e.versions.every((v) => !!parseVersion(v)) && typeof e.source === 'string' &&
     (e.requires_dist === undefined || isStrArray(e.requires_dist)) &&
+    (e.requires_dist_partial === undefined || e.requires_dist_partial === true) &&
     (e.requires_python === undefined || typeof e.requires_python === 'string') &&
     (e.wheels === undefined || (typeof e.wheels === 'object' && isStrArray(e.wheels.python))) &&
     (e.variants === undefined || (typeof e.variants === 'object' && Object.values(e.variants).every((u) => typeof u === 'string'))));
@@ -69,14 +71,22 @@ export function releaseOf(pkg: PackageMetadata, version: string | Version): Rele
 
 export type VersionStatus = 'known' | 'unknown' | 'nonexistent';
 
-/** `known`: the snapshot describes the release; `unknown`: newer than `complete_through` (never extrapolated to);
- *  `nonexistent`: at or below `complete_through` and absent, so the registry has no such release. */
+/** `known`: the snapshot describes the release; `unknown`: newer than `complete_through` (never extrapolated to), or
+ *  below the `complete_from` of a file that lists some releases only; `nonexistent`: absent where the file lists every
+ *  release, so the registry has no such release. */
 export function versionStatus(pkg: PackageMetadata, version: string | Version): VersionStatus {
   const want = publicVersion(version);
   const through = parseVersion(pkg.complete_through);
   if (!want || !through) return 'unknown';
   if (compareVersions(want, through) > 0) return 'unknown';
-  return releaseOf(pkg, want) ? 'known' : 'nonexistent';
+  if (releaseOf(pkg, want)) return 'known';
+  return belowCompleteListing(pkg, want) ? 'unknown' : 'nonexistent';
+}
+
+/** Whether `version` lies below the part of the version line where the file lists every release. */
+export function belowCompleteListing(pkg: PackageMetadata, version: Version): boolean {
+  const from = pkg.complete_from === undefined ? undefined : parseVersion(pkg.complete_from);
+  return !!from && compareVersions(version, from) < 0;
 }
 
 /** Every version at or below `complete_through`: the part of the version line the file speaks for. */

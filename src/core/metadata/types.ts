@@ -9,6 +9,9 @@ export interface ReleaseEntry {
   requires_python?: string;
   /** Each `Requires-Dist` as published (PEP 508 strings, markers and extras kept). */
   requires_dist?: string[];
+  /** `requires_dist` holds only the lines its source states (torchvision's build-time torch pin); the release's
+   *  other requirements are unknown. Absent: the list is the whole of Requires-Dist. */
+  requires_dist_partial?: true;
   /** false, or the yank reason (PEP 592). */
   yanked?: false | string;
   wheels?: WheelSummary;
@@ -37,13 +40,17 @@ export interface PackageMetadata {
   registry_newest?: string;
   /** The newest release this file describes. */
   complete_through: string;
+  /** From this release up to `complete_through` the file lists every release; an absent release below it is unknown,
+   *  not non-existent, and no entry speaks for it (a file read from a release matrix that names some releases only).
+   *  Absent: the file lists every release. */
+  complete_from?: string;
   releases: ReleaseEntry[];
 }
 
 export interface SnapshotIndex {
   format: 1;
   snapshot_date: string;
-  packages: Record<string, { complete_through: string; registry_newest?: string; releases: number }>;
+  packages: Record<string, { complete_through: string; complete_from?: string; registry_newest?: string; releases: number }>;
 }
 
 /** One release with its declared metadata, as `ml-pins metadata --format json` prints it. */

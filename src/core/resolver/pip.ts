@@ -30,6 +30,10 @@ interface Release {
   text: string;
   requiresPython?: string;
   requiresDist?: string[];
+  /** requiresDist holds some of the release's requirements only (docs/metadata.md). */
+  requiresDistPartial?: boolean;
+  /** The local builds (`2.2.0+rocm5.7`) accelerator indexes serve of this release, which declare what it declares. */
+  locals?: Version[];
   yanked?: string;
   pythonOk: boolean;
 }
@@ -43,6 +47,8 @@ interface Pkg {
   /** Versions above the snapshot that the registry lists (unknown releases), when there are any. */
   newer?: VersionSet;
   newestText?: string;
+  /** The metadata lists some releases only below its complete_from: `newer` also holds the unlisted older ones. */
+  partialListing?: boolean;
 }
 
 export interface Cand {
@@ -180,6 +186,9 @@ export class PipResolver {
         releases.push({
           version, text: String(version), requiresPython: rp, pythonOk,
           requiresDist: Array.isArray(entry.requires_dist) ? entry.requires_dist.filter((r) => typeof r === 'string') : undefined,
+          requiresDistPartial: entry.requires_dist_partial === true,
+          locals: entry.variants && typeof entry.variants === 'object'
+            ? Object.keys(entry.variants).map((label) => parseVersion(`${text}+${label}`)).filter((l): l is Version => !!l) : undefined,
           yanked: typeof entry.yanked === 'string' ? entry.yanked : undefined,
         });
       }
@@ -191,6 +200,16 @@ export class PipResolver {
     if (complete && newest && compareVersions(newest, complete) > 0) {
       p.newer = VersionSet.range({ version: complete, inclusive: false });
       p.newestText = String(newest);
+    }
+    // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
+    // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
+    const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
+    if (from) {
+      const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
+        .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
+      const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
+      p.newer = p.newer ? p.newer.union(older) : older;
+      p.partialListing = true;
     }
     return p;
   }
@@ -260,7 +279,7 @@ export class PipResolver {
   private satisfied(r: Req, c: Cand): boolean {
     if (r.kind === 'explicit') return c === r.cand;
     if (r.kind === 'python') return r.satisfied;
-    if (c.release) return r.spec.admits(c.release.version);
+    if (c.release) return admitsRelease(r.spec, c.release);
     if (c.newer) return r.set.intersects(c.newer);
     return true;
   }
@@ -268,7 +287,7 @@ export class PipResolver {
   private constraintOk(name: string, c: Cand): boolean {
     const k = this.constraints.get(name);
     if (!k) return true;
-    if (c.release) return k.set.contains(c.release.version);
+    if (c.release) return k.set.contains(c.release.version) || !!c.release.locals?.some((l) => k.set.contains(l));
     if (c.newer) return k.set.intersects(c.newer);
     return !k.set.isEmpty();
   }
@@ -321,7 +340,7 @@ export class PipResolver {
     for (const r of pkg.releases) {
       if (!r.pythonOk) continue;
       if (r.version.isPrerelease && !allowPre) continue;
-      if (!specs.every((s) => s.admits(r.version))) continue;
+      if (!specs.every((s) => admitsRelease(s, r))) continue;
       applicable.push(r);
     }
     const allYanked = applicable.every((r) => r.yanked !== undefined);
@@ -577,13 +596,14 @@ export class PipResolver {
         const base = c.base ?? c;
         if (base.release) {
           entry.version = base.release.text;
-          if (!base.release.requiresDist) entry.dependenciesUnknown = true;
+          if (!base.release.requiresDist || base.release.requiresDistPartial) entry.dependenciesUnknown = true;
           if (base.release.yanked !== undefined) entry.yanked = base.release.yanked;
         } else if (base.newer) {
-          entry.newerUnknown = `newer than the snapshot (${this.pkg(name).newestText ?? 'unknown'})`;
+          const p = this.pkg(name);
+          entry.newerUnknown = p.partialListing ? 'a release the snapshot does not list' : `newer than the snapshot (${p.newestText ?? 'unknown'})`;
           entry.dependenciesUnknown = true;
         }
-        if (this.pkg(name).newer && base.release) entry.newerUnknown = `the registry lists ${this.pkg(name).newestText}, newer than the snapshot`;
+        if (this.pkg(name).newestText && base.release) entry.newerUnknown = `the registry lists ${this.pkg(name).newestText}, newer than the snapshot`;
         out.set(name, entry);
       }
       for (const e of c.extras) if (!entry.extras.includes(e)) entry.extras.push(e);
@@ -594,6 +614,18 @@ export class PipResolver {
     }
     return out;
   }
+}
+
+/** A specifier admits a release, or one of its local builds (`==2.2.0+rocm5.7` is release 2.2.0 built for ROCm 5.7). */
+function admitsRelease(spec: SpecifierSet, release: Release): boolean {
+  if (spec.admits(release.version)) return true;
+  if (release.locals) return release.locals.some((l) => spec.admits(l));
+  // Which builds serve the release is not known (torchvision on the ROCm index): the build the specifier names is taken
+  // to be one, declaring what the release declares.
+  return spec.specifiers.some((s) => {
+    const l = s.version.includes('+') ? parseVersion(s.version) : null;
+    return !!l && l.public === release.text && spec.admits(l);
+  });
 }
 
 function reqName(r: Req): string {

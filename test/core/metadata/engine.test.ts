@@ -38,9 +38,9 @@ describe('declared facts from the snapshot', () => {
   });
 
   test('a release newer than the snapshot: the snapshot says nothing of it; evidence-backed hand rows still speak', async () => {
-    // The hand rows pair torchvision 0.20.0 with torch 2.5.0 (the release matrix); the snapshot stops at 0.17.2.
-    // One source per fact, not per package: the hand row is the only source for 0.20.0, so it is used.
-    const pins = { 'requirements.txt': 'torch==2.1.0\ntorchvision==0.20.0\n' };
+    // The hand rows pair torchvision 0.23.0 with torch 2.8.0; the snapshot stops at 0.17.2. One source per fact, not
+    // per package: the hand row is the only source for 0.23.0, so it is used.
+    const pins = { 'requirements.txt': 'torch==2.1.0\ntorchvision==0.23.0\n' };
     assert.ok(codes(await checkWithoutSnapshot(pins)).some((c) => c.startsWith('torchvision-torch-mismatch')), 'the hand rows speak without a snapshot');
     assert.ok(codes(await check(pins)).some((c) => c.startsWith('torchvision-torch-mismatch')), 'and with it');
     // A release neither knows is unknown: no finding is built on it.

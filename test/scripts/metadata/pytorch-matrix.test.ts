@@ -1,11 +1,18 @@
 // The PyTorch release matrix read from pytorch/test-infra's history (scripts/metadata/pytorch-matrix.ts): on a small
-// repository made here, and the generated file (metadata/release-matrix/pytorch.json) against the hand rows that state
-// the same facts (torch companions, accelerator builds, CPython support).
+// repository made here; the torch, torchvision and torchaudio package files it writes (partial listings); and the
+// shipped files against each other and against the hand rows left for what the matrix does not state.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DEFAULT_MATRIX_FILE, readPytorchMatrix, type PytorchMatrix } from '../../../scripts/metadata/pytorch-matrix';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import {
+  DEFAULT_MATRIX_FILE, matrixPackages, readPytorchMatrix, writeMatrix, type PytorchMatrix,
+} from '../../../scripts/metadata/pytorch-matrix';
+import { expand, readPackage } from '../../../scripts/metadata/snapshot';
+import { versionStatus } from '../../../src/core/metadata/provider';
+import type { PackageMetadata, SnapshotIndex } from '../../../src/core/metadata/types';
 import { VersionSet } from '../../../src/core/pep440/intervals';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, RuleFamily } from '../../../src/core/rules/types';
 import { makeRepo, py, removeRepos } from './git-repo';
@@ -60,43 +67,92 @@ test('pairings: RELEASE_DICT rows, and release_versions.sh only where one commit
   assert.match(m.pairings[1].source, /release\/release_versions\.sh$/);
 });
 
-// ---- the generated file against the hand rows ----
-
-const matrix = JSON.parse(readFileSync(DEFAULT_MATRIX_FILE, 'utf8')) as PytorchMatrix;
-const family = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'rules', `${name}.json`), 'utf8')) as RuleFamily;
-const rule = <T>(fam: string, code: string) => family(fam).rules.find((r) => r.code === code) as T;
-
-test('every pairing the release matrix states agrees with the torchvision / torchaudio hand rows', () => {
-  let checked = 0;
-  for (const lib of ['torchvision', 'torchaudio']) {
-    const r = rule<RequiresRule>('torch-companions', `${lib}-torch-mismatch`);
-    for (const p of matrix.pairings) {
-      const version = p.companions[lib];
-      if (!version) continue;
-      const rows = r.rows.filter((row) => VersionSet.fromSpecifierSet(row.versions).contains(version));
-      assert.ok(rows.length, `${lib} ${version} (paired with torch ${p.torch} by ${p.source}) has a hand row`);
-      for (const row of rows) {
-        assert.ok(VersionSet.fromSpecifierSet(row.requires.torch).contains(p.torch), `${lib} ${version}: hand row torch ${row.requires.torch}, matrix ${p.torch}`);
-      }
-      checked++;
-    }
+test('package files: torch builds, the torch pin of torchvision and torchaudio release builds, partial listings', () => {
+  const repo = makeRepo([
+    { files: { [BUILD]: buildMatrix('2.1.0', ['3.8', '3.11'], ['11.8', '12.1'], ['5.6']) }, tags: [] },
+    { files: { [RELEASE]: py('RELEASE_DICT = {', '    "2.1.0": {"torch": "2.1.0", "torchvision": "0.16.0", "torchaudio": "2.1.0"},', '}') }, tags: [] },
+    { files: { [BUILD]: buildMatrix('2.11.0', ['3.10'], ['12.6'], ['7.1']) }, tags: [] },
+    { files: { [VERSIONS]: py('PYTORCH_VERSION=${PYTORCH_VERSION:-2.11.0}', 'TORCHVISION_VERSION=${TORCHVISION_VERSION:-0.26.0}', 'TORCHAUDIO_VERSION=${TORCHAUDIO_VERSION:-2.11.0}') }, tags: [] },
+  ]);
+  const out = mkdtempSync(join(tmpdir(), 'ml-pins-meta-'));
+  try {
+    writeMatrix(readPytorchMatrix(repo), { out: join(out, 'release-matrix', 'pytorch.json'), metadataDir: out, registryNewest: { torch: '2.15.0' }, snapshotDate: '2026-12-06' });
+    const torch = readPackage(out, 'torch')!;
+    assert.deepEqual([torch.complete_from, torch.complete_through, torch.registry_newest], ['2.11.0', '2.11.0', '2.15.0']);
+    assert.deepEqual(torch.releases.map((e) => [e.versions, Object.keys(e.variants ?? {})]), [
+      [['2.1.0'], ['cpu', 'cu118', 'cu121', 'rocm5.6']],
+      [['2.11.0'], ['cpu', 'cu126', 'rocm7.1']],
+    ]);
+    assert.equal(torch.releases[0].requires_dist, undefined, 'torch\'s own requirements are not read here: unknown');
+    assert.equal(torch.releases[0].wheels, undefined, 'the validated CPythons are a lower bound, not wheel data');
+    // A release the matrix does not name is unknown, not non-existent.
+    assert.equal(versionStatus(torch, '2.5.0'), 'unknown');
+    assert.equal(versionStatus(torch, '2.1.0+cu121'), 'known');
+    const tv = readPackage(out, 'torchvision')!;
+    assert.deepEqual(expand(tv.releases).map((r) => [r.version, r.requires_dist, r.requires_dist_partial]), [
+      ['0.16.0', ['torch==2.1.0'], true],
+      ['0.26.0', ['torch==2.11.0'], true],
+    ]);
+    assert.match(tv.releases[0].source, /^pytorch\/test-infra@[0-9a-f]{40}:tools\/scripts\/generate_release_matrix\.py .*PYTORCH_VERSION/);
+    const ta = readPackage(out, 'torchaudio')!;
+    assert.deepEqual(expand(ta.releases).map((r) => [r.version, r.requires_dist]), [['2.1.0', ['torch==2.1.0']], ['2.11.0', undefined]],
+      'torchaudio 2.11 pins no torch: the pairing is no declared requirement');
+    const index = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')) as SnapshotIndex;
+    assert.deepEqual(index.packages.torchvision, { complete_through: '0.26.0', complete_from: '0.26.0', releases: 2 });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
-  assert.ok(checked >= 25, `${checked} pairings checked`);
 });
 
-test('the accelerator builds per torch release agree with the hand variants; the validated CPythons lie within the hand rows', () => {
+// ---- the shipped files ----
+
+const matrix = JSON.parse(readFileSync(DEFAULT_MATRIX_FILE, 'utf8')) as PytorchMatrix;
+const META = join(__dirname, '..', '..', '..', 'metadata');
+const family = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'rules', `${name}.json`), 'utf8')) as RuleFamily;
+const rule = <T>(fam: string, code: string) => family(fam).rules.find((r) => r.code === code) as T;
+const shipped = (name: string) => readPackage(META, name) as PackageMetadata;
+
+test('the shipped torch, torchvision and torchaudio files are what the shipped matrix gives', () => {
+  const made = matrixPackages(matrix);
+  for (const name of ['torch', 'torchvision', 'torchaudio']) {
+    const pkg = shipped(name);
+    assert.deepEqual(expand(pkg.releases).map((r) => r.version), made[name].map((r) => r.version), name);
+    const sameFacts = (r: object) => JSON.stringify({ ...r, source: undefined });
+    assert.deepEqual(expand(pkg.releases).map(sameFacts), made[name].map(sameFacts), name);
+    assert.equal(pkg.complete_from, pkg.complete_through, `${name}: the matrix names some releases only`);
+  }
+  assert.ok(expand(shipped('torchvision').releases).length >= 15);
+});
+
+test('the hand rows left for torchvision and torchaudio neither restate nor contradict the snapshot', () => {
+  let compared = 0;
+  for (const lib of ['torchvision', 'torchaudio']) {
+    const r = rule<RequiresRule>('torch-companions', `${lib}-torch-mismatch`);
+    const declared = expand(shipped(lib).releases).filter((x) => x.requires_dist);
+    for (const row of r.rows) {
+      for (const rel of declared) {
+        if (!VersionSet.fromSpecifierSet(row.versions).contains(rel.version)) continue;
+        assert.notEqual(row.versions, `==${rel.version}`, `${lib} ${rel.version}: the snapshot states it; the hand row is redundant`);
+        const pin = /^torch==(.+)$/.exec(rel.requires_dist![0])![1];
+        assert.ok(VersionSet.fromSpecifierSet(row.requires.torch).contains(pin), `${lib} ${rel.version}: hand row torch ${row.requires.torch}, snapshot ${pin}`);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 2, `${compared} releases under a wider hand row`);
+});
+
+test('torch builds: the hand variants keep only releases the snapshot does not list; the validated CPythons lie within the hand rows', () => {
   const acc = rule<AcceleratorRule>('accelerators', 'torch-accelerator-variant');
   const support = rule<PythonSupportRule>('python', 'torch-python-unsupported');
-  let variants = 0;
+  const torch = shipped('torch');
+  for (const v of Object.keys(acc.variants)) assert.equal(versionStatus(torch, v), 'unknown', `torch ${v}: hand variants for a release the snapshot lists`);
   for (const b of matrix.builds) {
-    const hand = acc.variants[b.torch];
-    if (hand) {
-      assert.deepEqual([...hand].sort(), Object.keys(b.variants).sort(), `torch ${b.torch}`);
-      variants++;
-    }
+    const rel = expand(torch.releases).find((r) => r.version === b.torch);
+    assert.deepEqual(Object.keys(rel?.variants ?? {}).sort(), Object.keys(b.variants).sort(), `torch ${b.torch}`);
     for (const row of support.rows.filter((x) => VersionSet.fromSpecifierSet(x.versions).contains(b.torch))) {
       for (const minor of b.python) assert.ok(VersionSet.fromSpecifierSet(row.python).contains(`${minor}.0`), `torch ${b.torch}: CPython ${minor} validated, hand row ${row.python}`);
     }
   }
-  assert.ok(variants >= 20, `${variants} releases compared`);
+  assert.ok(matrix.builds.length >= 20);
 });
