@@ -7,6 +7,7 @@ import { indexName } from '../pyproject/indexes';
 import { restyleTableConstraint } from '../pyproject/poetry';
 import type { EnvironmentSpec, IndexFixContext, ManifestFormat, ScopeTraits } from '../types';
 import { parsePipfile } from './parse';
+import { oneFileName } from '../patterns';
 
 export { parsePipfile } from './parse';
 
@@ -50,9 +51,7 @@ const ENTRY: ScopeTraits = {
 
 export const pipfileFormat: ManifestFormat = {
   kind: 'pipfile',
-  matches: (name) => name === 'pipfile',
-  globs: ['**/Pipfile'],
-  activation: ['**/Pipfile'],
+  ...oneFileName('Pipfile'),
   parse: parsePipfile,
   environments(_manifest, { name, ofKind, pin }) {
     // `pipenv install` installs [packages]; `pipenv install --dev` installs [dev-packages] on top of them.
