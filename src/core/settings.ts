@@ -58,12 +58,32 @@ export type SettingValue =
   /** Rule code -> severity or `off`. */
   | { type: 'severities' };
 
+/** Each setting's kind of value, and so what is allowed: the one place it is checked. (Apart from SETTINGS so that
+ * the editor's bundle, which reads settings only, does not carry the descriptions.) */
+export const SETTING_VALUES: Record<SettingName, SettingValue> = {
+  enable: { type: 'boolean' },
+  disabledRules: { type: 'strings' },
+  severityOverrides: { type: 'severities' },
+  admittedCombinations: { type: 'choice', values: ADMITTED_LEVELS },
+  targetPython: { type: 'string', pattern: '3\\.\\d+', like: '3.11', trim: true },
+  accelerator: { type: 'choice', values: ACCELERATORS },
+  ruleFiles: { type: 'strings' },
+  models: { type: 'strings' },
+  installCommand: { type: 'strings', words: true },
+  testPrompt: { type: 'string' },
+  allowIncludesOutsideWorkspace: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  indexesInUntrustedWorkspaces: { type: 'boolean' },
+  hubUrl: { type: 'string', trim: true },
+};
+
 /** One setting (or one row of docs/settings.md that is not a setting). */
 export interface SettingSpec {
   /** The setting under `mlPins.`; none for a `[tool.ml-pins]`-only key or an input that is not a setting. */
   setting?: SettingName;
   /** The first column of the docs table when there is no setting. */
   label?: string;
+  /** The kind of value of a setting that is not an editor setting (an editor setting's is in SETTING_VALUES). */
   value?: SettingValue;
   /** The `[tool.ml-pins]` key, and the CheckSettings field it (and the CLI flag) sets. */
   toml?: string;
@@ -82,22 +102,22 @@ export interface SettingSpec {
 
 /** Every setting, in the order docs/settings.md lists them. */
 export const SETTINGS: readonly SettingSpec[] = [
-  { setting: 'enable', value: { type: 'boolean' },
+  { setting: 'enable', 
     doc: 'Check manifests at all.',
     description: 'Check Python ML pins in pyproject.toml, requirement files, setup scripts, shell scripts, Dockerfiles and conda environments.' },
-  { setting: 'disabledRules', value: { type: 'strings' }, toml: 'disable', field: 'disabledRules', tomlDoc: '`disable = ["code", …]`',
+  { setting: 'disabledRules', toml: 'disable', field: 'disabledRules', tomlDoc: '`disable = ["code", …]`',
     cli: { flag: 'disable', arg: '<code>', help: 'turn a rule off (repeatable)' },
     doc: 'Rule codes to turn off (`ml-pins rules` lists them; VS Code completes and validates the bundled codes).',
     description: 'Rule codes to turn off, e.g. `torch-python-unsupported` (completed from the bundled rules). `[tool.ml-pins] disable` in pyproject.toml adds to this list; codes of your own rule files go there.' },
-  { setting: 'severityOverrides', value: { type: 'severities' }, tomlDoc: '`[tool.ml-pins.rules]` `code = "error"` or `code = { severity = "…" }`',
+  { setting: 'severityOverrides', tomlDoc: '`[tool.ml-pins.rules]` `code = "error"` or `code = { severity = "…" }`',
     doc: 'Severity per rule code: `error`, `warning`, `information`, `hint` or `off` (codes completed and validated as above).',
     description: 'Severity per rule code, e.g. `{"hf-hub-cached-download": "error"}`; `off` turns a rule off. Codes are completed from the bundled rules. `[tool.ml-pins.rules]` in pyproject.toml overrides this (and takes codes of your own rule files).' },
-  { setting: 'admittedCombinations', value: { type: 'choice', values: ADMITTED_LEVELS }, toml: 'admitted', field: 'admitted',
+  { setting: 'admittedCombinations', toml: 'admitted', field: 'admitted',
     tomlDoc: '`admitted = "information"` (per rule: `code = { admitted = "off" }`)',
     cli: { flag: 'admitted', arg: '<level>', help: 'how loudly a break speaks that the pins allow but a new install today would not pick:' },
     doc: 'How loudly a breaking combination speaks when the pins allow it but a new install today would not pick it.',
     description: 'How loudly a breaking combination speaks when the pins allow it but a new install today would not pick it (e.g. `diffusers>=0.21.0` with an open `huggingface_hub`). Library authors with deliberately wide ranges may prefer `information`.' },
-  { setting: 'targetPython', value: { type: 'string', pattern: '3\\.\\d+', like: '3.11', trim: true }, toml: 'target-python', field: 'targetPython', tomlDoc: '`target-python = "3.11"`',
+  { setting: 'targetPython', toml: 'target-python', field: 'targetPython', tomlDoc: '`target-python = "3.11"`',
     cli: { flag: 'target-python', arg: '<v>', help: 'the CPython the project runs on, e.g. 3.11' },
     doc: 'The CPython the project runs on. Evaluates `python_version` markers and makes the Python-wheel check strict.',
     description: 'The CPython version the project runs on, e.g. `3.11`. Used for environment markers and the Python-wheel checks. Empty: use `requires-python`.' },
@@ -106,40 +126,43 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: '`linux`, `windows` or `macos`: the operating system the project installs on. Decides `sys_platform` / `platform_system` / `os_name` markers; unknown, both branches count. CLI: `--platform`.' },
   { label: 'the selected interpreter', default: '–',
     doc: 'The environment the project runs in (VS Code: the Python extension\'s interpreter; CLI: `--environment .venv`, a venv, its interpreter or a site-packages folder). Its packages are read from their metadata without running anything; its Python and platform become the target ones unless set. See [severity](severity.md#the-installed-environment).' },
-  { setting: 'accelerator', value: { type: 'choice', values: ACCELERATORS }, toml: 'accelerator', field: 'accelerator', tomlDoc: '`accelerator = "rocm"`',
+  { setting: 'accelerator', toml: 'accelerator', field: 'accelerator', tomlDoc: '`accelerator = "rocm"`',
     cli: { flag: 'accelerator', arg: '<a>', help: 'the machine\'s accelerator (cpu, cuda and rocm flag builds for another one):' },
     doc: '`auto`, `cpu`, `cuda`, `rocm` or `mps`: the machine the project installs on. With `cpu`, `cuda` or `rocm`, a `+cu…`/`+rocm…`/`+cpu` build for another accelerator is reported (`torch-variant-accelerator`); the test generation detects the hardware itself.',
     description: 'The accelerator of the machine the project installs on. `auto` detects it when running the test generation.' },
-  { setting: 'ruleFiles', value: { type: 'strings' }, toml: 'rule-files', field: 'ruleFiles', tomlDoc: '`rule-files = ["ml-pins-rules.json"]`',
+  { setting: 'ruleFiles', toml: 'rule-files', field: 'ruleFiles', tomlDoc: '`rule-files = ["ml-pins-rules.json"]`',
     doc: 'Extra rule families (JSON, the schema of `rules/*.json`, validated on load). Ignored in untrusted workspaces.',
     description: 'Extra rule files (JSON, same schema as the bundled rules), relative to the workspace folder. Ignored until the workspace is trusted.' },
-  { setting: 'models', value: { type: 'strings' }, toml: 'models', field: 'models', tomlDoc: '`models = ["sdxl-1.0"]`',
+  { setting: 'models', toml: 'models', field: 'models', tomlDoc: '`models = ["sdxl-1.0"]`',
     doc: 'Models for **Install Models and Run Test Generation** (Hub repo ids or aliases).',
     description: 'Models for **Install Models and Run Test Generation**: Hub repo ids or aliases such as `sdxl-1.0`. `[tool.ml-pins] models` overrides this.' },
-  { setting: 'installCommand', value: { type: 'strings', words: true }, toml: 'install-command', field: 'installCommand',
+  { setting: 'installCommand', toml: 'install-command', field: 'installCommand',
     tomlDoc: '`install-command = ["python", "setup_ai_models.py", "--models", "sdxl-1.0"]`',
     doc: 'The project\'s own installer, run with the same interpreter before the test generation. Ignored in untrusted workspaces.',
     description: 'The project\'s own installer as an argument list, e.g. `["python", "setup_ai_models.py", "--models", "sdxl-1.0"]`. Runs with the same interpreter before the test generation. Ignored until the workspace is trusted.' },
-  { setting: 'testPrompt', value: { type: 'string' },
+  { setting: 'testPrompt', 
     doc: 'The prompt of the test generation.',
     description: 'The prompt of the test generation.' },
-  { setting: 'allowIncludesOutsideWorkspace', value: { type: 'boolean' }, toml: 'allow-includes-outside', field: 'allowIncludesOutside', tomlDoc: '`allow-includes-outside = true`',
+  { setting: 'allowIncludesOutsideWorkspace', toml: 'allow-includes-outside', field: 'allowIncludesOutside', tomlDoc: '`allow-includes-outside = true`',
     cli: { flag: 'allow-outside', help: 'read files that includes name outside the paths checked, and let fix write there' },
     doc: 'Read files that `-r`/`-c`, `pip install -r` and rule files name outside the workspace folder (CLI: outside the paths checked; the flag is `--allow-outside`). Off: such an include gets a finding saying it was not read. Ignored in untrusted workspaces. See [security.md](security.md).',
     description: 'Read files that `-r`/`-c` includes and rule files name outside the workspace folder. Off: such an include gets a finding saying it was not read. Ignored until the workspace is trusted.' },
-  { setting: 'offline', value: { type: 'boolean' },
+  { setting: 'offline', 
     cli: { flag: 'offline', help: 'resolve: use the bundled metadata snapshot only, never an index' },
     doc: 'Use the bundled metadata snapshot only. Off: the language server also reads what the project\'s own package indexes declare (`--index-url`, `--extra-index-url` and `--find-links` of requirement files, `[[tool.uv.index]]`, Poetry sources, else PyPI) in the background, cached on disk (`~/.cache/ml-pins/index`); diagnostics appear from the snapshot first and are refined when the metadata arrives. CLI: `ml-pins resolve --offline`.',
     description: 'Use the bundled metadata snapshot only. Off: ML Pins also reads what the project\'s own package indexes declare (the `--index-url`, `--extra-index-url` and `--find-links` of requirement files, `[[tool.uv.index]]` and Poetry sources, else PyPI), in the background, with an on-disk cache; diagnostics appear from the snapshot first and are refined when the metadata arrives.' },
-  { setting: 'indexesInUntrustedWorkspaces', value: { type: 'boolean' },
+  { setting: 'indexesInUntrustedWorkspaces', 
     doc: 'Read the package indexes an untrusted workspace\'s manifests name (its files choose the hosts contacted). Off: untrusted workspaces, and VS Code for the Web, use the snapshot only. Only user settings count.',
     description: 'Read the package indexes that an untrusted workspace\'s manifests name (its files choose which hosts are contacted). Off: untrusted workspaces use the bundled snapshot only. Only user settings count.' },
-  { setting: 'hubUrl', value: { type: 'string', trim: true },
+  { setting: 'hubUrl', 
     doc: 'A Hugging Face Hub mirror or endpoint for model search and downloads (the runner gets it as `HF_ENDPOINT`). A workspace\'s value is ignored until the workspace is trusted.',
     description: 'A Hugging Face Hub mirror or endpoint for model search and downloads (passed to the runner as `HF_ENDPOINT`). Empty: huggingface.co. Your token is never sent over plain `http://` (except to a loopback address), and ML Pins asks once per host before sending it anywhere but huggingface.co. A workspace\'s value is ignored until the workspace is trusted.' },
 ];
 
-const byName = new Map(SETTINGS.flatMap((s) => (s.setting ? [[s.setting, s] as const] : [])));
+/** A setting's kind of value (none for a docs row that is not a setting). */
+export function valueOf(spec: SettingSpec): SettingValue | undefined {
+  return spec.setting ? SETTING_VALUES[spec.setting] : spec.value;
+}
 
 /** `a, b or c`. */
 export function oneOfWords(values: readonly string[]): string {
@@ -183,7 +206,7 @@ const MAX_LIST = 1000;
 
 /** An editor setting's value: what the client sent when it is allowed (strings trimmed, lists filtered), else its default. */
 function editorValue<K extends SettingName>(name: K, v: unknown): (typeof SETTINGS_DEFAULTS)[K] {
-  const value = byName.get(name)!.value!;
+  const value = SETTING_VALUES[name];
   const fallback = SETTINGS_DEFAULTS[name];
   const out = (x: unknown) => x as (typeof SETTINGS_DEFAULTS)[K];
   switch (value.type) {
@@ -254,13 +277,14 @@ export function readToolConfig(value: unknown): { settings: CheckSettings; probl
       continue;
     }
     const spec = SETTINGS.find((s) => s.toml === key);
-    if (!spec?.value || !spec.field) {
+    const value = spec && valueOf(spec);
+    if (!spec?.field || !value) {
       problems.push({ message: `[tool.ml-pins] unknown key "${key}"` });
       continue;
     }
-    const given = spec.value.type === 'strings' && spec.value.words && typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : v;
-    if (accepts(spec.value, given)) (settings as Record<string, unknown>)[spec.field] = given;
-    else problems.push({ message: `[tool.ml-pins] ${key} ${mustPhrase(spec.value)}` });
+    const given = value.type === 'strings' && value.words && typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : v;
+    if (accepts(value, given)) (settings as Record<string, unknown>)[spec.field] = given;
+    else problems.push({ message: `[tool.ml-pins] ${key} ${mustPhrase(value)}` });
   }
   return { settings, problems };
 }
@@ -291,7 +315,10 @@ function readRuleOverrides(v: unknown, settings: CheckSettings, problems: Config
 
 // ---- The CLI's setting flags -----------------------------------------------------------------------------------------
 
-const withFlags = () => SETTINGS.filter((s): s is SettingSpec & { cli: NonNullable<SettingSpec['cli']>; value: SettingValue } => !!s.cli && !!s.value);
+const withFlags = () => SETTINGS.flatMap((s) => {
+  const value = valueOf(s);
+  return s.cli && value ? [{ ...s, cli: s.cli, value }] : [];
+});
 
 /** The setting flags as node:util parseArgs options: booleans are switches, lists repeat, the rest take a value. */
 export function settingFlags(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
@@ -329,9 +356,9 @@ export function settingsFromFlags(values: Record<string, unknown>, fail: (messag
 export function configurationProperties(ruleCodes: readonly string[]): Record<string, Record<string, unknown>> {
   const props: Record<string, Record<string, unknown>> = {};
   for (const s of SETTINGS) {
-    if (!s.setting || !s.value || s.description === undefined) continue;
+    if (!s.setting || s.description === undefined) continue;
     const p: Record<string, unknown> = s.setting === 'enable' ? { order: 0 } : {}; // the rest follow alphabetically
-    const v = s.value;
+    const v = SETTING_VALUES[s.setting];
     if (v.type === 'boolean') p.type = 'boolean';
     else if (v.type === 'string') Object.assign(p, { type: 'string' });
     else if (v.type === 'choice') Object.assign(p, { type: 'string', enum: [...v.values] });

@@ -14,7 +14,7 @@ import { oneFileName, searchedFor } from '../../src/core/formats/patterns';
 import { pixiFormat } from '../../src/core/formats/pixi';
 import { formatRegistry } from '../../src/core/formats/registry';
 import type { ManifestFormat } from '../../src/core/formats/types';
-import { readToolConfig, SETTINGS, SETTINGS_SECTION, settingFlags, settingsFrom, settingsFromFlags } from '../../src/core/settings';
+import { readToolConfig, SETTINGS, SETTINGS_SECTION, settingFlags, settingsFrom, settingsFromFlags, valueOf } from '../../src/core/settings';
 import { packageJsonText, preCommitHooksText, reportedRuleCodes } from '../../scripts/package-files';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -65,14 +65,15 @@ test('each setting\'s allowed values are checked in one place: editor settings, 
   const flags = settingFlags();
   let checked = 0;
   for (const spec of SETTINGS) {
-    if (spec.value?.type !== 'choice' && !(spec.value?.type === 'string' && spec.value.pattern)) continue;
-    const good = spec.value.type === 'choice' ? [...spec.value.values] : [spec.value.like!];
+    const value = valueOf(spec);
+    if (value?.type !== 'choice' && !(value?.type === 'string' && value.pattern)) continue;
+    const good = value.type === 'choice' ? [...value.values] : [value.like!];
     const bad = 'not-a-value';
     if (spec.setting) {
       const prop = props[`${SETTINGS_SECTION}.${spec.setting}`];
-      if (spec.value.type === 'choice') assert.deepEqual(prop.enum, good, spec.setting);
+      if (value.type === 'choice') assert.deepEqual(prop.enum, good, spec.setting);
       else for (const v of [...good, '']) assert.match(v, new RegExp(prop.pattern!), spec.setting);
-      if (spec.value.type === 'string') assert.doesNotMatch(bad, new RegExp(prop.pattern!));
+      if (value.type === 'string') assert.doesNotMatch(bad, new RegExp(prop.pattern!));
     }
     if (spec.toml) {
       for (const v of good) assert.deepEqual(readToolConfig({ [spec.toml]: v }).problems, [], `${spec.toml} = ${v}`);
