@@ -13,6 +13,18 @@ export interface TagContext {
   ls(dir: string): string[];
   /** `owner/repo@tag:path`, for `source`. */
   cite(path: string): string;
+  /** How the version was read, when `versionFrom` read it. */
+  versionEvidence?: string;
+}
+
+/** Read access to the repository's history, for a version that is not in the tag's name (opencv-python). */
+export interface RepoView {
+  /** The commit a submodule (gitlink) points at in `rev`, or undefined. */
+  gitlink(rev: string, path: string): string | undefined;
+  /** The commits up to `rev` that change `path`, oldest first. */
+  history(rev: string, path: string): string[];
+  /** A commit's subject line. */
+  subject(commit: string): string;
 }
 
 export interface SourceExtractor {
@@ -22,6 +34,11 @@ export interface SourceExtractor {
   repository: string;
   /** The release version a tag builds, or undefined to skip the tag (other packages, nightlies, malformed). */
   version(tag: string): string | undefined;
+  /** Instead of `version`, when the version is read from the repository: the version and how it was read (cited in
+   *  `source`). */
+  versionFrom?(tag: string, repo: RepoView): { version: string; evidence: string } | undefined;
+  /** The records list some releases only (a tag whose version cannot be read is left out): `complete_from` is set. */
+  partial?: boolean;
   /** Reads one release's declared metadata at its tag; undefined when the tag does not describe one. */
   extract(ctx: TagContext): Omit<ReleaseRecord, 'version'> | undefined;
 }

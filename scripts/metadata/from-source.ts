@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { ReleaseRecord } from '../../src/core/metadata/types';
 import { normalizeName } from '../../src/core/metadata/types';
-import type { SourceExtractor, TagContext } from './extractor';
-import { DEFAULT_METADATA_DIR, mergeReleases } from './snapshot';
+import type { RepoView, SourceExtractor, TagContext } from './extractor';
+import { byVersion, DEFAULT_METADATA_DIR, mergeReleases } from './snapshot';
 
 function git(repo: string, args: string[]): string | undefined {
   try {
@@ -26,13 +26,19 @@ export function extractFromRepo(extractor: SourceExtractor, repoPath: string): R
   const repo = gitDir(repoPath);
   const tags = (git(repo, ['tag', '--list']) ?? '').split('\n').filter(Boolean);
   const byVersion = new Map<string, ReleaseRecord>();
+  const view: RepoView = {
+    gitlink: (rev, path) => /^160000 commit ([0-9a-f]{40})\t/.exec(git(repo, ['ls-tree', rev, '--', path]) ?? '')?.[1],
+    history: (rev, path) => (git(repo, ['log', '--reverse', '--format=%H', rev, '--', path]) ?? '').split('\n').filter(Boolean),
+    subject: (commit) => (git(repo, ['log', '-1', '--format=%s', commit]) ?? '').trim(),
+  };
   for (const tag of tags) {
-    const version = extractor.version(tag);
+    const read = extractor.versionFrom ? extractor.versionFrom(tag, view) : undefined;
+    const version = extractor.versionFrom ? read?.version : extractor.version(tag);
     if (!version) continue;
     const commit = git(repo, ['rev-list', '-n', '1', tag])?.trim();
     if (!commit) continue;
     const ctx: TagContext = {
-      tag, version, commit,
+      tag, version, commit, versionEvidence: read?.evidence,
       show: (path) => git(repo, ['show', `${commit}:${path}`]),
       ls: (dir) => (git(repo, ['ls-tree', '--name-only', `${commit}:${dir}`]) ?? '').split('\n').filter(Boolean),
       cite: (path) => `${extractor.repository}@${tag}:${path}`,
@@ -61,8 +67,10 @@ async function main(): Promise<void> {
     console.error(`no release of ${name} recognised in ${values.repo}`);
     process.exit(1);
   }
+  const newest = [...records].sort(byVersion)[records.length - 1].version;
   const pkg = mergeReleases(name, records, {
     dir: values.out ?? DEFAULT_METADATA_DIR, registryNewest: values['registry-newest'], snapshotDate: values['snapshot-date'],
+    ...(extractor.partial ? { completeFrom: newest } : {}),
   });
   console.log(`${name}: ${records.length} releases from ${extractor.repository}, ${pkg.releases.length} entries, through ${pkg.complete_through}`);
 }

@@ -8,6 +8,10 @@ export interface Revision {
   /** Files to write (path -> text); null deletes the file. */
   files: Record<string, string | null>;
   tags: string[];
+  /** Submodule entries (path -> commit), kept in later revisions until changed. */
+  gitlinks?: Record<string, string>;
+  /** The commit's subject (default "rev"). */
+  message?: string;
 }
 
 const made: string[] = [];
@@ -21,6 +25,7 @@ export function makeRepo(revisions: Revision[]): string {
       GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
   });
   git('init', '-q', '-b', 'main');
+  const links: Record<string, string> = {};
   for (const rev of revisions) {
     for (const [path, text] of Object.entries(rev.files)) {
       const full = join(dir, path);
@@ -28,7 +33,9 @@ export function makeRepo(revisions: Revision[]): string {
       else { mkdirSync(dirname(full), { recursive: true }); writeFileSync(full, text); }
     }
     git('add', '-A');
-    git('commit', '-q', '--allow-empty', '-m', 'rev');
+    Object.assign(links, rev.gitlinks ?? {});
+    for (const [path, commit] of Object.entries(links)) git('update-index', '--add', '--cacheinfo', `160000,${commit},${path}`);
+    git('commit', '-q', '--allow-empty', '-m', rev.message ?? 'rev');
     for (const tag of rev.tags) git('tag', tag);
   }
   return dir;
