@@ -47,10 +47,16 @@ export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext
   return value;
 }
 
+/** The Pythons a check resolves an environment for, in the order tried: the target one, else every CPython its
+ *  requires-python admits, newest first. */
+export function resolutionPythons(env: Environment, settings: Pick<CheckSettings, 'targetPython'>): string[] {
+  return settings.targetPython ? [settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
+}
+
 function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
   const roots = rootsOf(env);
   if (!roots.length || roots.length > MAX_RESOLVED_ROOTS || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
-  const pythons = ctx.settings.targetPython ? [ctx.settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
+  const pythons = resolutionPythons(env, ctx.settings);
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const result = resolve(roots, ctx.source, { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
