@@ -2,7 +2,6 @@
 // the file, and only the one `<dist>.dist-info/METADATA` entry is inflated. Bounded: archives and entries above the
 // limits, or anything malformed, give undefined.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 
 const MAX_METADATA = 4 << 20;
 const MAX_DIRECTORY = 16 << 20;
@@ -50,6 +49,8 @@ export function wheelMetadata(path: string): string | undefined {
       if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) return undefined;
       const data = readAt(fd, local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), compressed);
       if (method === 0) return data.toString('utf8');
+      // zlib is required on first use, not when the CLI starts (few checks read a wheel).
+      const { inflateRawSync } = require('node:zlib') as typeof import('node:zlib');
       if (method === 8) return inflateRawSync(data, { maxOutputLength: MAX_METADATA }).toString('utf8');
       return undefined;
     }
