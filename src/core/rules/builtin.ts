@@ -65,11 +65,11 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
   },
   'declared-requirement': {
     title: 'A pinned release declares a requirement the other pins do not meet',
-    explanation: 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment admits meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
+    explanation: 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment allows meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
   },
   'declared-python-unsupported': {
     title: 'The pinned releases do not install on the project\'s Python',
-    explanation: 'The releases a pin admits do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
+    explanation: 'The releases a pin allows do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
   },
   'hash-mismatch': {
     title: 'The --hash values of a pin belong to no file of the pinned version',
@@ -82,6 +82,10 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
   'resolution-conflict': {
     title: 'pip cannot install these requirements together',
     explanation: 'Resolving the environment the way pip does, over the declared metadata of every release (the metadata snapshot that ships with ML Pins, see docs/metadata.md), finds no set of versions that meets every requirement on any Python the project may run on. The message is the derivation, in uv\'s words; each pin it rests on carries the finding, with the others as related information. The quick fixes upgrade the pins involved to the newest set that installs together (docs/resolver.md). Reported by `ml-pins check` (`--no-resolve` turns resolving off) and in the editor, where the project\'s own indexes refine the metadata.',
+  },
+  'resolution-skipped': {
+    title: 'ML Pins did not resolve this environment',
+    explanation: 'The environment has more requirements than ML Pins resolves in bounded time (1,000: the resolver\'s work grows with the square of the packages, as pip\'s does), or the resolver gave up after its step budget. Conflicts that only a resolution finds (`resolution-conflict`), and severity from the versions pip would pick, are missing for it; findings from the rules still cover it. Reported once per environment, at its first requirement, as information. `ml-pins resolve` resolves it without the limit on the number of requirements. Turn it off like any rule (`disable = ["resolution-skipped"]`).',
   },
   'yanked-release': {
     title: 'The pin selects a yanked release',
