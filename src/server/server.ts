@@ -29,7 +29,8 @@ import { bundledFamilies } from '../core/rules/bundled';
 import { SETTINGS_SECTION, settingsFrom, type EditorSettings } from '../core/settings';
 import type { Finding, TextEdit } from '../core/types';
 import { hoverMarkdown } from './hover';
-import { liveInput } from './live';
+import { LiveMetadata, NO_VIEW } from './live';
+import { CheckBases, type CheckBasis } from './basis';
 import { upgradeActions } from './pins';
 import { FIX_ALL_KIND, quickFixes, textEditsBetween } from './actions';
 import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
@@ -62,6 +63,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }));
   };
   const knowledge = () => (knowledgeCache ??= knowledgeFrom(bundledFamilies, metadata()));
+  /** What the project's own indexes declare, shared by every project (./live.ts), and the bases checks read (./basis.ts). */
+  let live: LiveMetadata | undefined;
+  const bases = new CheckBases(host, metadata, (m) => (m ? knowledgeFrom(bundledFamilies, m) : knowledge()));
   let caps: ClientCapabilities = {};
   let options: InitializationOptions = {};
   let folders: string[] = [];
@@ -193,7 +197,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   const readerOf = (p: Project) => async (path: string) => { const r = await readText(uriOfPath(path, p)); return r && 'text' in r ? r.text : undefined; };
 
-  async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings }> {
+  async function inputOf(p: Project): Promise<{ input: CheckInput; uris: string[]; settings: EditorSettings; basis: CheckBasis }> {
     const uris = new Set(p.members.map((path) => uriOfPath(path, p)));
     const environment = environments.of(p.folder);
     const settings: EditorSettings = environment ? { ...(await settingsOf(p)), environment } : await settingsOf(p);
@@ -204,21 +208,22 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       files.push('text' in r ? { path: pathOf(uri), text: r.text } : { path: pathOf(uri), text: '', unreadable: r.finding });
     }
     const readOther = readerOf(p);
-    const live = liveInput(p, host, settings.liveIndexes, metadata, (m) => (m ? knowledgeFrom(bundledFamilies, m) : knowledge()));
+    if (settings.liveIndexes && host.indexes) live ??= new LiveMetadata(host.indexes, metadata);
+    const basis = bases.of(settings.liveIndexes ? live : undefined, settings.liveIndexes ? p.view : NO_VIEW);
     return {
       input: {
-        ...live.hooks, files, readFile: readOther, knowledge: live.knowledge, settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
+        ...basis.hooks, files, readFile: readOther, knowledge: basis.knowledge, settings, loadRuleFile: options.trusted !== false ? readOther : undefined,
         // Includes that leave the workspace folder are read only when allowed, and never in an untrusted workspace.
         roots: [pathOf(p.folder)], trusted: options.trusted !== false,
       },
-      uris: [...uris], settings,
+      uris: [...uris], settings, basis,
     };
   }
 
   async function runCheck(p: Project): Promise<void> {
     const version = p.version;
     const t0 = Date.now();
-    const { input, settings } = await inputOf(p);
+    const { input, settings, basis } = await inputOf(p);
     const t1 = Date.now();
     const result = await checkProject(input);
     const line = `checked ${input.files.length} manifest${input.files.length === 1 ? '' : 's'} under ${p.root || pathOf(p.base) || '/'} (read ${t1 - t0} ms, check ${Date.now() - t1} ms)${p.version !== version ? ', stale: an edit arrived' : ''}`;
@@ -234,9 +239,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
     if (joined) { projects.regroup(p.folder, 0); return; }
     p.result = result;
+    p.basis = basis;
     p.checkedVersion = version;
-    if (settings.liveIndexes) // never waited for: checked again when the indexes answer something new (./live.ts)
-      p.live?.refresh(result.environments, { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython }, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
+    if (settings.liveIndexes && live) {
+      // Never waited for: checked again when the indexes answer something new (./live.ts), or at once when the
+      // environments read other indexes than the view the check was made with.
+      const read = { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
+      const view = live.viewKeyOf(result.environments, read);
+      const v = live.view(view);
+      if (view !== p.view) { p.view = view; markDirty(p.key, 0); }
+      else if (v) v.generation !== basis.generation ? markDirty(p.key, 50) : live.refresh(result.environments, read, v, basis.generation, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
+    }
     const now = new Set<string>();
     const changed: string[] = [];
     const set = (uri: string, findings: Finding[]) => {
@@ -587,7 +600,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       return edits.length ? [{ title: 'Fix all ML Pins problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } }, diagnostics: placed.map((x) => x.diagnostic) }] : [];
     }
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
-    const refactors = wants(CodeActionKind.RefactorRewrite) ? await upgradeActions(p.result, pathOf(uri), params.range, { provider: p.live?.provider ?? metadata(), settings: await settingsOf(p), read: readerOf(p), toEdit: (edits) => toWorkspaceEdit(edits, p) }) : [];
+    const refactors = wants(CodeActionKind.RefactorRewrite) ? await upgradeActions(p.result, pathOf(uri), params.range, { provider: p.basis?.provider ?? metadata(), settings: await settingsOf(p), read: readerOf(p), toEdit: (edits) => toWorkspaceEdit(edits, p) }) : [];
     if (!wants(CodeActionKind.QuickFix)) return refactors;
     const install = options.installCommand;
     const actions = quickFixes(placed, params.range, params.context.diagnostics, (edits) => toWorkspaceEdit(edits, p),
@@ -627,7 +640,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!isManifest(uri)) return null;
     const p = projectOf(uri);
     await ensureFresh(p, token);
-    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), { metadata: p.live?.provider ?? metadata(), ruleLink });
+    const md = p.result && hoverMarkdown(p.result, pathOf(uri), params.position, findingsOf(uri), { metadata: p.basis?.provider ?? metadata(), resolution: p.basis?.resolution, ruleLink });
     return md ? { contents: { kind: 'markdown', value: md.value }, range: md.range } : null;
   });
 
