@@ -15,15 +15,16 @@ interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covere
 function cellsOf(s: VersionSet, rows: readonly CompiledRow[]): Cell[] {
   let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
   for (const row of rows) {
+    // Most rows (one per release range of a package) lie elsewhere on the version line: they leave the cells as they are.
+    if (!s.intersects(row.versions)) continue;
     const next: Cell[] = [];
     for (const cell of cells) {
       const inside = cell.versions.intersect(row.versions);
-      const outside = cell.versions.intersect(row.versions.complement());
-      if (!inside.isEmpty()) {
-        const req = new Map(cell.requires);
-        for (const [q, r] of row.requires) req.set(q, (req.get(q) ?? VersionSet.all()).intersect(r));
-        next.push({ versions: inside, requires: req, covered: true });
-      }
+      if (inside.isEmpty()) { next.push(cell); continue; }
+      const outside = cell.versions.minus(row.versions);
+      const req = new Map(cell.requires);
+      for (const [q, r] of row.requires) req.set(q, (req.get(q) ?? VersionSet.all()).intersect(r));
+      next.push({ versions: inside, requires: req, covered: true });
       if (!outside.isEmpty()) next.push({ ...cell, versions: outside });
     }
     cells = next;

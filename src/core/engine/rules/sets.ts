@@ -96,6 +96,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       for (const row of applicableRows(req.rows, env, name, targetPython)) {
+        if (!topSet.isEmpty() && !topSet.intersects(row.versions)) continue; // a release range elsewhere: neither "all" nor "top"
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
