@@ -13,7 +13,7 @@ import type { Knowledge } from '../core/engine/knowledge';
 import type { MetadataProvider } from '../core/metadata/provider';
 import type { MetadataSource } from '../core/resolver/types';
 import type { ServerHost } from './host';
-import { NO_VIEW, type LiveMetadata } from './live';
+import { MAX_VIEWS, NO_VIEW, type LiveMetadata } from './live';
 
 export interface CheckBasis {
   /** What the check reads (undefined: no snapshot here and nothing live). */
@@ -44,6 +44,8 @@ export class CheckBases {
     const known = this.live.get(view);
     if (known?.generation === generation) return known;
     const made = this.make(v.provider, this.build(v.provider), view, generation);
+    this.live.delete(view);
+    if (this.live.size >= MAX_VIEWS) this.live.delete(this.live.keys().next().value as string);
     this.live.set(view, made);
     return made;
   }

@@ -25,7 +25,7 @@ const MAX_PACKAGES = 2000;
 const UNREACHABLE_PAUSE_MS = 60_000;
 const PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 /** Views kept at most (one per distinct list of index sets in the workspace: a handful). */
-const MAX_VIEWS = 256;
+export const MAX_VIEWS = 256;
 
 /** One index set (the indexes and find-links locations an environment reads), shared by every project that reads it:
  *  its client, what it answered, and until when it is left alone after it could not be reached. */
