@@ -146,7 +146,7 @@ describe('ml-pins resolve', () => {
     mkdirSync(wheels, { recursive: true });
     // One stored wheel (built in memory) and one deflated by Python's zipfile, as real wheels are.
     const stored = buildWheel({ name: 'torchvision', version: '0.17.0', requires_dist: ['torch==2.2.0'] });
-    writeFileSync(join(wheels, stored.fileName), stored.data);
+    writeFileSync(join(wheels, stored.filename), stored.bytes);
     const py = spawnSync('python3', ['-c', `import zipfile,sys
 with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     z.writestr('torch-2.2.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: torch\\nVersion: 2.2.0\\nRequires-Dist: filelock\\n' + 'Summary: padding\\n' * 50)

@@ -64,7 +64,7 @@ function filesOf(name: string, release: IndexRelease): ServedFile[] {
     const wheel = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-([^-]+-[^-]+-[^-]+)\.whl$/.exec(filename);
     if (wheel) {
       const built = buildWheel({ name, version: decodeURIComponent(wheel[2]), requires_dist: release.requires_dist, requires_python: release.requires_python, tag: wheel[3] });
-      return { filename, release, data: built.data, metadata: built.metadata };
+      return { filename, release, data: built.bytes, metadata: built.metadata };
     }
     return { filename, release, data: Buffer.from(`sdist of ${name} ${release.version}\n`) };
   });

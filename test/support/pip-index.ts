@@ -1,10 +1,10 @@
 // A package index on loopback that speaks the real protocols: the PEP 503 HTML and PEP 691 JSON simple API (chosen by
 // the Accept header), PEP 658/714 metadata files next to each wheel, and optionally the PyPI JSON API. It serves real
-// wheels (test/support/pip-wheels.ts), so `pip install --index-url <url>` installs from it.
+// wheels (test/support/wheels.ts), so `pip install --index-url <url>` installs from it.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildWheel, type BuiltWheel } from './pip-wheels';
+import { buildWheel, type BuiltWheel } from './wheels';
 
 export interface IndexRelease {
   version: string;
