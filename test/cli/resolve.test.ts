@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startIndex } from '../support/pip-index';
+import { startIndex } from '../support/index-server';
 import { buildWheel } from '../support/wheels';
 import { generateCase, runPip } from '../support/oracle';
 
