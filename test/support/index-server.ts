@@ -37,6 +37,8 @@ export interface IndexOptions {
   jsonApi?: boolean;
   /** Every request waits for it before it is answered (a slow index whose speed the test controls). */
   gate?: Promise<void>;
+  /** `url` with PyPI's trailing slash (default), or without it as users also write it. */
+  trailingSlash?: boolean;
 }
 
 export interface IndexRequest {
@@ -49,7 +51,8 @@ export interface IndexRequest {
 }
 
 export interface RunningIndex {
-  /** The simple index URL of `packages` (`http://127.0.0.1:<port>/simple/`), as `--index-url` takes it. */
+  /** The simple index URL of `packages` (`http://127.0.0.1:<port>/simple/`), as `--index-url` takes it; a client
+   *  that appends `/name/` to it is answered too. */
   url: string;
   /** The server root (`http://127.0.0.1:<port>`): the JSON API is `${root}/pypi/<name>/json`, a folder `${root}<prefix>`. */
   root: string;
@@ -224,5 +227,5 @@ export async function startIndex(options: IndexOptions): Promise<RunningIndex> {
   });
   const loopback = await listenLoopback(server);
   origin = loopback.origin;
-  return { url: `${origin}/simple/`, root: origin, requests, close: loopback.close };
+  return { url: `${origin}/simple${options.trailingSlash === false ? '' : '/'}`, root: origin, requests, close: loopback.close };
 }
