@@ -21,11 +21,10 @@ export const INSTALLED_CODES = {
 
 /** Every finding the installed environment gives on the pins of `env`. */
 export function installedFindings(env: Environment, installed: InstalledEnvironment, ctx: EvalContext): PlacedFinding[] {
-  return [
-    ...brokenCombinations(env, installed, ctx),
-    ...declaredConflicts(env, installed, ctx),
-    ...drift(env, installed, ctx),
-  ];
+  const broken = brokenCombinations(env, installed, ctx);
+  // Drift of a package that takes part in an installed break is a warning: it is why the environment fails now.
+  const breaking = new Set(broken.flatMap((f) => f.finding.packages ?? []));
+  return [...broken, ...declaredConflicts(env, installed, ctx), ...drift(env, installed, ctx, breaking)];
 }
 
 const installingPins = (env: Environment, pkg: string): PinnedRequirement[] =>
@@ -126,8 +125,11 @@ function declaredConflicts(env: Environment, installed: InstalledEnvironment, ct
   return out;
 }
 
-/** Pins the installed version does not meet, and pinned packages that are not installed: information. */
-function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalContext): PlacedFinding[] {
+/**
+ * Pins the installed version does not meet, and pinned packages that are not installed: information; a warning for
+ * a package in `breaking` (its installed version is in a known-broken combination).
+ */
+function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalContext, breaking: ReadonlySet<string>): PlacedFinding[] {
   const out: PlacedFinding[] = [];
   for (const [name, pkg] of env.packages) {
     for (const pin of pkg.pins) {
@@ -144,7 +146,7 @@ function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalConte
       const spec = pin.requirement.specifier ? parseSpecifierSet(pin.requirement.specifier) : undefined;
       const version = parseVersion(have.version);
       if (!spec || !version || spec.contains(version, { prereleases: true })) continue;
-      const severity = finalSeverity(INSTALLED_CODES.drift, 'information', undefined, ctx.settings, false);
+      const severity = finalSeverity(INSTALLED_CODES.drift, breaking.has(name) ? 'warning' : 'information', undefined, ctx.settings, false);
       if (severity) out.push({ path: pin.path, finding: { code: INSTALLED_CODES.drift, severity, packages: [name], range: pin.requirement.range, fixes: [],
         message: `${installed.label} has ${displayName(name)} ${have.version}, which ${pin.requirement.text.trim()} does not allow: the environment is out of date with the pins.` } });
     }

@@ -63,6 +63,16 @@ describe('drift between the pins and the environment', () => {
     const found = findings(await check({ 'requirements.txt': 'torch>=2.3\nnumpy<2\n' }, venv({ torch: '2.1.0' })));
     assert.deepEqual(at(found.filter((f) => f.code.startsWith('installed-'))), [['installed-drift', 'information', 0], ['installed-missing', 'information', 1]]);
   });
+  test('a pin the installed version does not meet warns when that version is in a known-broken combination', async () => {
+    // The pins were moved past the break, the environment was not: diffusers 0.21.0 with huggingface_hub 0.26.2.
+    const found = findings(await check({ 'requirements.txt': 'diffusers>=0.29.0\nhuggingface_hub<0.26\ntorch>=2.3\n' },
+      venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2', torch: '2.1.0' })));
+    assert.deepEqual(at(found.filter((f) => f.code === 'installed-drift')), [['installed-drift', 'warning', 0], ['installed-drift', 'warning', 1], ['installed-drift', 'information', 2]]);
+    assert.deepEqual(at(found.filter((f) => f.code === 'hf-hub-cached-download')), [['hf-hub-cached-download', 'error', 0]]);
+    // With the break's rule off, nothing says the drift is why it fails: information again.
+    const off = findings(await check({ 'requirements.txt': 'diffusers>=0.29.0\n' }, { ...venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2' }), disabledRules: ['hf-hub-cached-download'] }));
+    assert.deepEqual(at(off.filter((f) => f.code === 'installed-drift')), [['installed-drift', 'information', 0]]);
+  });
   test('local builds meet a public pin (PEP 440), and optional extras need not be installed', async () => {
     const pyproject = '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch==2.2.0"]\n[project.optional-dependencies]\ndev = ["pytest"]\n';
     const found = findings(await check({ 'pyproject.toml': pyproject }, venv({ torch: '2.2.0+rocm5.7' })));
