@@ -34,6 +34,9 @@ const builds = [];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
     platform: 'node', format: 'cjs', external: ['vscode'] });
+  // The language client library, required by dist/extension.js when it makes the client (after activation).
+  builds.push({ ...common, entryPoints: ['vscode-languageclient/node'], outfile: 'dist/language-client.js',
+    platform: 'node', format: 'cjs', external: ['vscode'] });
 }
 if (existsSync('src/server/main.ts')) {
   // The language server (src/server): forked by the extension, and `node dist/server.js --stdio` for other editors.

@@ -1,6 +1,7 @@
 // The Node entry: the language client (the server is dist/server.js, forked over IPC), plus what only VS Code on a
 // desktop or remote has: the terminal command that installs the models and runs a test generation (a task of type
 // `ml-pins`), and the Python extension's interpreter, which the server is told about.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { METHODS } from '../server/protocol';
 import { activateCommon, type MlPinsApi } from './activate';
@@ -18,8 +19,9 @@ export function activate(context: vscode.ExtensionContext): MlPinsNodeApi {
   const api = activateCommon(context, (options) => {
     // Fixes for what is installed also offer "…, and install it" (a terminal: the Node entry only).
     options.initializationOptions = { ...options.initializationOptions, installCommand: INSTALL_REQUIREMENTS_COMMAND };
-    // Loaded when the client is made (after activation), not when the extension is.
-    const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+    // The client library is its own bundle (dist/language-client.js), loaded when the client is made (after
+    // activation): the extension's bundle stays small, so loading it is cheap.
+    const { LanguageClient, TransportKind } = require(join(__dirname, 'language-client.js')) as typeof import('vscode-languageclient/node');
     return new LanguageClient('mlPins', 'ML Pins', { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } }, options);
   }, 'mlPins.offerTestGeneration', (common) => {
     testGeneration = new TestGeneration(context, common.checker, common.log);

@@ -4,7 +4,7 @@
 // install --python …` where uv manages the project (uv's environments have no pip). An argument list, never a shell
 // string. Trusted workspaces only: it runs the project's interpreter.
 import * as vscode from 'vscode';
-import { installArgv } from '../core/engine/installer';
+import { installArgv } from '../core/engine/installCommand';
 import { resolveInterpreter } from './interpreter';
 import { TASK_TYPE } from './testGeneration/taskProvider';
 

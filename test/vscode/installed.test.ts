@@ -12,7 +12,7 @@ suite('installed from the .vsix', () => {
     assert.equal(ext.packageJSON.version, pkg.version);
     await ext.activate();
     assert.equal(ext.isActive, true);
-    for (const shipped of ['dist/extension.js', 'dist/server.js', 'dist/web/server.js', 'dist/hub.js', 'python/ml_pins_runner.py', 'python/ml_pins_runner/steps.py', 'python/ml_pins_runner/summary.schema.json', 'docs/rules/hf-hub-cached-download.md', 'syntaxes/pip-requirements.tmLanguage.json']) {
+    for (const shipped of ['dist/extension.js', 'dist/language-client.js', 'dist/server.js', 'dist/web/server.js', 'dist/hub.js', 'python/ml_pins_runner.py', 'python/ml_pins_runner/steps.py', 'python/ml_pins_runner/summary.schema.json', 'docs/rules/hf-hub-cached-download.md', 'syntaxes/pip-requirements.tmLanguage.json']) {
       await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, shipped));
     }
     const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'pyproject.toml');

@@ -16,14 +16,8 @@ export function installerName(installer: Installer): string {
   return DISPLAY[installer.name];
 }
 
-/**
- * The program and arguments that install `requirements` into the environment of the interpreter `executable`: pip
- * through that interpreter, or `uv pip install --python` where uv manages the project (uv's environments have no pip).
- * An argument list, never a shell string.
- */
-export function installArgv(installer: string, executable: string, requirements: readonly string[]): [program: string, args: string[]] {
-  return installer === 'uv' ? ['uv', ['pip', 'install', '--python', executable, ...requirements]] : [executable, ['-m', 'pip', 'install', ...requirements]];
-}
+// The install command line has its own module (the editor extension needs it without the manifest formats).
+export { installArgv } from './installCommand';
 
 /** Paths whose existence decides a manifest's installer (lock files beside a pyproject.toml). */
 export function lockFileCandidates(manifest: ParsedManifest): string[] {
