@@ -113,6 +113,10 @@ suite('the Python extension selects the environment', () => {
     await waitFor(() => 'the import failure of sd-env stayed', () => importFailure().length === 0);
     await waitFor(() => 'no drift for torch 2.3.0+cpu', () => torchDrift().length === 1);
     assert.equal(torchDrift()[0].diagnostic.range.start.line, lineOf(doc, 'torch=='), 'on the torch pin');
+    // The pins name ROCm builds (torch==2.2.0+rocm5.7): a CPU build never uses the GPU.
+    const cpuBuild = api.checker.findingsFor(requirements()).filter((f) => f.finding.code === 'torch-variant-accelerator');
+    assert.deepEqual(cpuBuild.map((f) => [f.diagnostic.severity, f.diagnostic.range.start.line]), [[vscode.DiagnosticSeverity.Warning, lineOf(doc, 'torch==')]]);
+    assert.match(cpuBuild[0].diagnostic.message, /^In cpu-env, the installed torch 2\.3\.0\+cpu is a CPU build, but this project targets ROCm/);
     await waitFor(() => `the status item does not name cpu-env: ${api.statusItem.text}`, () => / · cpu-env \(Python \d+\.\d+\)$/.test(api.statusItem.text));
   });
 });
