@@ -38,20 +38,3 @@ for (const [code, builtIn] of Object.entries(BUILT_IN_RULES)) {
   index.push(`| [${code}](${code}.md) | built in | ${builtIn.title} |`);
 }
 writeFileSync(join(out, 'README.md'), `${index.join('\n')}\n`);
-
-// The settings' rule-code enums (mlPins.disabledRules items, mlPins.severityOverrides property names) list every code
-// above: a new rule gets completion and validation with the next build (test/extension/settings-contribution.test.ts
-// checks the two agree). package.json is written only when they changed, in its own formatting.
-{
-  const codes = readdirSync(out).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)).sort();
-  const file = join(root, 'package.json');
-  const text = readFileSync(file, 'utf8');
-  const pkg = JSON.parse(text);
-  const props = pkg.contributes?.configuration?.properties;
-  if (props?.['mlPins.disabledRules']?.items && props?.['mlPins.severityOverrides']?.propertyNames) {
-    props['mlPins.disabledRules'].items.enum = codes;
-    props['mlPins.severityOverrides'].propertyNames.enum = [...codes];
-    const updated = `${JSON.stringify(pkg, null, 2)}\n`;
-    if (updated !== text) writeFileSync(file, updated);
-  }
-}

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseVersion } from '../../src/core/pep440';
 import type { ReleaseRecord } from '../../src/core/metadata/types';
-import type { TagContext } from './extractor';
+import type { SourceExtractor, TagContext } from './extractor';
 
 const SCRIPT = join(__dirname, 'python_literals.py');
 
@@ -211,4 +211,29 @@ export function readTemplateSetup(ctx: TagContext, path: string, packageName: st
   const meta = readBuildFile('setup.py', path, text);
   if (!sameVersion(meta.version, ctx.version)) return undefined;
   return record(assemble(meta), `${ctx.cite(path)}; ${ctx.cite('pip_build.py')}`);
+}
+
+/**
+ * An extractor for a project whose tags have a static pyproject.toml [project] table from some release on (read with
+ * readProject), and before it a setup.py that computes its metadata (numpy, scipy): `fromSetupPy` reads that
+ * package's own literals, given setup.py's text and its citation.
+ */
+export function projectElseSetupPy(name: string, repository: string,
+  fromSetupPy: (setupPy: string, source: string) => Omit<ReleaseRecord, 'version'>): SourceExtractor {
+  return {
+    package: name,
+    repository,
+    version: (tag) => releaseTagVersion(tag),
+    extract: (ctx) => {
+      const pyproject = ctx.show('pyproject.toml');
+      if (pyproject && /^\[project\]/m.test(pyproject)) return readProject(ctx);
+      const setupPy = ctx.show('setup.py');
+      return setupPy === undefined ? undefined : fromSetupPy(setupPy, ctx.cite('setup.py'));
+    },
+  };
+}
+
+/** The `python_requires='…'` literals of a setup.py, in order. */
+export function pythonRequiresLiterals(setupPy: string): string[] {
+  return [...setupPy.matchAll(/python_requires\s*=\s*(['"])([^'"]*)\1/g)].map((m) => m[2]);
 }

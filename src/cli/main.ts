@@ -3,12 +3,15 @@
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
-import { ACCELERATORS, ADMITTED_LEVELS, PLATFORMS, SEVERITY_RANK, type CheckSettings, type Platform } from '../core/engine/config';
+import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
 import { checkProject, knowledgeFrom } from '../core/engine/check';
 import { declaredMetadataHooks } from '../core/engine/resolution';
 import type { Knowledge } from '../core/engine/knowledge';
+import { FORMATS } from '../core/formats';
+import { searchedFor } from '../core/formats/patterns';
 import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
+import { PLATFORMS, settingFlags, settingFlagsHelp, settingsFromFlags } from '../core/settings';
 import type { Severity } from '../core/types';
 import { readInstalledEnvironment } from '../node/environment';
 import { bundledMetadata } from '../node/metadata';
@@ -21,32 +24,40 @@ import { summarize, toGithub, toJson, toSarif, toText } from './format';
 declare const ML_PINS_VERSION: string | undefined;
 const VERSION = typeof ML_PINS_VERSION === 'string' ? ML_PINS_VERSION : '0.0.0-dev';
 
-const USAGE = `Usage:
+/** Wraps help text at `width` columns, continuing at `indent`. */
+function wrap(line: string, width: number, indent: number): string {
+  const lead = /^ */.exec(line)![0];
+  const out: string[] = [];
+  let current = lead;
+  for (const word of line.slice(lead.length).split(' ')) {
+    if (current.trim() && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = ' '.repeat(indent) + word;
+    } else current = current.trim() ? `${current} ${word}` : current + word;
+  }
+  out.push(current);
+  return out.join('\n');
+}
+
+// The setting flags' lines come from the settings schema, and the kinds of files searched for from the formats.
+const usage = () => `Usage:
   ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--no-resolve]
                 [--verify-hashes]
   ml-pins fix [paths...] [--dry-run] [--unsafe-fixes]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
-  ml-pins resolve [paths...] [--target-python X.Y] [--platform linux|macos|windows] [--offline] [--format text|json]
+  ml-pins resolve [paths...] [--target-python X.Y] [--platform ${PLATFORMS.join('|')}] [--offline] [--format text|json]
   ml-pins server [--stdio]        the language server (LSP over stdio), for editors: docs/editors.md
 
-A path is a manifest or a folder (searched for pyproject.toml, requirement files, Pipfile, setup.cfg, environment.yml,
-shell scripts, Dockerfiles and setup scripts). Default: the current folder. \`metadata\` prints what the bundled
-metadata snapshot knows of a package (releases, Requires-Python, Requires-Dist, provenance), or lists the packages.
+${wrap(`A path is a manifest or a folder (searched for ${searchedFor(FORMATS)}). Default: the current folder. \`metadata\` prints what the bundled metadata snapshot knows of a package (releases, Requires-Python, Requires-Dist, provenance), or lists the packages.`, 118, 0)}
 
 Options:
   --format <f>          text (default), json, sarif, or github (GitHub Actions annotations)
   --fail-on <level>     exit 1 when a finding reaches it: error (default), warning or never
-  --target-python <v>   the CPython the project runs on, e.g. 3.11
-  --accelerator <a>     the machine's accelerator: cpu, cuda or rocm (flags builds for another one)
+${settingFlagsHelp(22).map((l) => wrap(l, 118, 24)).join('\n')}
   --environment <path>  an installed environment to check too (a venv, its interpreter, or site-packages):
                         its packages are read from their metadata, nothing is run; its Python and platform
                         become the target ones unless given
-  --platform <p>        the operating system installed on: linux, windows or macos (resolve: linux by default)
-  --disable <code>      turn a rule off (repeatable)
-  --admitted <level>    how loudly a break speaks that the pins allow but a new install today would not
-                        pick: warning (default), information, off
-  --offline             resolve: use the bundled metadata snapshot only, never an index
   --no-resolve          check: do not resolve each environment from the metadata snapshot as pip would (by
                         default, environments where nothing installs together are errors; --resolve is accepted)
   --verify-hashes       check: ask the indexes a hash-locked requirement file names (or PyPI) which files each
@@ -55,7 +66,6 @@ Options:
   --dry-run             fix: print the changes as a unified diff instead of writing them
   --unsafe-fixes        fix: also apply fixes that need review (another build, another pin's version) where a
                         finding has no safe fix; fixes that choose between contradicting pins stay manual
-  --allow-outside       read files that includes name outside the paths checked, and let fix write there
   --untrusted           the files come from someone you do not trust (a pull request in CI): the project's own
                         allow-includes-outside setting is ignored, so nothing outside the paths checked is read
   --max-file-size <MB>  files larger than this are not read (default 20)
@@ -81,22 +91,17 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      // The setting flags (--target-python, --platform, --disable, ...) come from the settings schema.
       options: {
+        ...(settingFlags() as Record<string, never>),
         format: { type: 'string' },
         'fail-on': { type: 'string' },
-        'target-python': { type: 'string' },
-        accelerator: { type: 'string' },
         environment: { type: 'string' },
-        platform: { type: 'string' },
-        disable: { type: 'string', multiple: true },
-        admitted: { type: 'string' },
         'dry-run': { type: 'boolean' },
         'unsafe-fixes': { type: 'boolean' },
-        offline: { type: 'boolean' },
         resolve: { type: 'boolean' },
         'no-resolve': { type: 'boolean' },
         'verify-hashes': { type: 'boolean' },
-        'allow-outside': { type: 'boolean' },
         untrusted: { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -108,32 +113,27 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  const flags = values as Record<string, unknown>;
+  if (values.help) { process.stdout.write(`${usage()}\n`); return 0; }
   if (values.version) { process.stdout.write(`${VERSION}\n`); return 0; }
   const [command, ...paths] = positionals;
-  if (!command) { process.stdout.write(`${USAGE}\n`); return 2; }
+  if (!command) { process.stdout.write(`${usage()}\n`); return 2; }
   const format = values.format ?? 'text';
   const failOn = values['fail-on'] ?? 'error';
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
-  if (values['target-python'] !== undefined && !/^3\.\d+$/.test(values['target-python'])) throw new UsageError('--target-python must look like 3.11');
-  const oneOf = (flag: string, allowed: readonly string[], value: string | undefined) => {
-    if (value !== undefined && !allowed.includes(value)) throw new UsageError(`--${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`);
-  };
-  oneOf('accelerator', ACCELERATORS, values.accelerator);
-  oneOf('admitted', ADMITTED_LEVELS, values.admitted);
-  oneOf('platform', PLATFORMS, values.platform);
+  const fromFlags = settingsFromFlags(flags, (message) => new UsageError(message));
   const cwd = process.cwd();
   const maxMb = values['max-file-size'] === undefined ? 20 : Number(values['max-file-size']);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError('--max-file-size must be a positive number of megabytes');
-  if (values.untrusted && values['allow-outside']) throw new UsageError('--untrusted and --allow-outside cannot be used together');
-  const load = { allowOutside: values['allow-outside'] === true, untrusted: values.untrusted === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
+  if (values.untrusted && flags['allow-outside']) throw new UsageError('--untrusted and --allow-outside cannot be used together');
+  const load = { allowOutside: flags['allow-outside'] === true, untrusted: values.untrusted === true, maxFileBytes: Math.floor(maxMb * 1024 * 1024) };
   const settings: CheckSettings = {
     ...(values.environment !== undefined ? { environment: await readInstalledEnvironment(values.environment, cwd) } : {}),
-    platform: values.platform as Platform | undefined,
-    targetPython: values['target-python'],
-    accelerator: values.accelerator as CheckSettings['accelerator'],
-    disabledRules: values.disable ?? [],
-    admitted: values.admitted as CheckSettings['admitted'],
+    platform: fromFlags.platform,
+    targetPython: fromFlags.targetPython,
+    accelerator: fromFlags.accelerator,
+    disabledRules: fromFlags.disabledRules ?? [],
+    admitted: fromFlags.admitted,
   };
   const knowledge = knowledgeFrom(bundledFamilies, bundledMetadata());
   const display = (p: string) => displayPath(p, cwd);
@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
       const project = await loadProject(paths, cwd, knowledge, settings, load);
       const result = await checkProject(project);
       const entries = await resolveEnvironments(result.environments, {
-        targetPython: values['target-python'], platform: values.platform, offline: values.offline === true, format: format as 'text' | 'json', display,
+        targetPython: fromFlags.targetPython, platform: fromFlags.platform, offline: flags.offline === true, format: format as 'text' | 'json', display,
         roots: project.roots, allowOutside: load.allowOutside,
       });
       const json = entries.map(({ notes: _notes, ...e }) => e);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ACCELERATORS, ADMITTED_LEVELS, SEVERITY_OVERRIDES } from '../../src/core/engine/config';
-import { SETTINGS_DEFAULTS, SETTINGS_DOCS, SETTINGS_SECTION, settingsFrom, settingsTable } from '../../src/core/settings';
+import { SETTINGS as SETTINGS_DOCS, SETTINGS_DEFAULTS, SETTINGS_SECTION, settingsFrom, settingsTable } from '../../src/core/settings';
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
 

@@ -1,7 +1,7 @@
 // Text edits the formats share: inserting at a place, appending a TOML table, an argument after a command-line word,
 // an element after a string in a TOML array or a Python list. Each keeps the file's line endings and style.
 import { LineIndex, lineIndexFor } from '../text';
-import type { Range, TextEdit } from '../types';
+import type { Range, Requirement, TextEdit } from '../types';
 
 export function eolOf(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : '\n';
@@ -72,4 +72,21 @@ export function afterLine(text: string, path: string, anchor: { range: Range }):
     prefix: index.lineText(anchor.range.start.line).slice(0, anchor.range.start.character),
     index,
   };
+}
+
+/**
+ * Adds `key = "value"` to a TOML table entry (`torch = { version = "2.1" }` or `torch = "2.1"`, the first line of
+ * `lines` being the entry's): inside its inline table, or by turning its version string into one. Undefined for
+ * other shapes (a sub-table, a version string over several lines), which are edited by hand.
+ */
+export function addKeyToTableEntry(path: string, lines: readonly string[], requirement: Requirement, key: string, value: string): TextEdit | undefined {
+  const r = requirement;
+  const line = lines[r.range.start.line] ?? '';
+  const spec = r.specifierRange;
+  const inline = /^[^=]*=\s*\{/.exec(line.slice(r.range.start.character));
+  if (inline) return insertAt(path, r.range.start.line, r.range.start.character + inline[0].length, ` ${key} = "${value}",`);
+  if (spec.start.line !== spec.end.line || line[spec.start.character - 1] !== '"' || line[spec.end.character] !== '"') return undefined;
+  const version = line.slice(spec.start.character, spec.end.character);
+  return { path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
+    newText: `{ version = "${version}", ${key} = "${value}" }` };
 }

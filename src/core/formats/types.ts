@@ -97,6 +97,13 @@ export interface ManifestFormat {
   globs: string[];
   /** `workspaceContains:` activation globs: the files whose presence makes a folder a Python project. */
   activation?: string[];
+  /**
+   * The names it reads as a regular expression over the end of a path (after `/` or at its start, case-insensitive),
+   * in the syntax JavaScript and Python share: the pre-commit hook's `files` is made of these (patterns.ts).
+   */
+  pathPattern: string;
+  /** How the CLI's usage names the files it reads: `pyproject.toml`, `requirement files`. */
+  label: string;
   parse(path: string, text: string): ParsedManifest;
   /** Bytes to text when the format has its own rules (pip's coding comments); UTF-8 or UTF-16 with a BOM otherwise. */
   decode?(bytes: Uint8Array): { text: string } | { finding: Finding };

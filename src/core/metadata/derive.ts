@@ -315,13 +315,13 @@ function makeGeneric(): [RequiresRule, PythonSupportRule] {
     code: DECLARED_REQUIREMENT, kind: 'requires', package: '', rows: [], failure: 'resolver',
     title: 'A release declares a requirement this environment cannot meet',
     message: '{requirement} declares a requirement this environment cannot meet.',
-    explanation: 'The pinned release declares this requirement in its own metadata (`Requires-Dist`, read from the metadata snapshot that ships with ML Pins), and no version this environment admits meets it, so pip refuses to install them together.\n\n**Fix:** move one of the two pins so that they meet, or leave one unpinned.',
+    explanation: 'The pinned release declares this requirement in its own metadata (`Requires-Dist`, read from the metadata snapshot that ships with ML Pins), and no version this environment allows meets it, so pip refuses to install them together.\n\n**Fix:** move one of the two pins so that they meet, or leave one unpinned.',
     sources: ['docs/metadata.md: the metadata snapshot; each finding cites the releases it read'], examples,
   }, {
     code: DECLARED_PYTHON, kind: 'python-support', package: '', rows: [], failure: 'no-wheels',
     title: 'A release does not install on this Python',
     message: 'The pinned release does not install on Python {python} (checked against {requires-python}).',
-    explanation: 'The releases this pin admits declare a `Requires-Python` that excludes these Pythons, or publish no wheels for them (read from the metadata snapshot that ships with ML Pins): pip finds no matching distribution there, or has to build from source.\n\n**Fix:** pin a release that supports your Python, or narrow `requires-python`.',
+    explanation: 'The releases this pin allows declare a `Requires-Python` that excludes these Pythons, or publish no wheels for them (read from the metadata snapshot that ships with ML Pins): pip finds no matching distribution there, or has to build from source.\n\n**Fix:** pin a release that supports your Python, or narrow `requires-python`.',
     sources: ['docs/metadata.md: the metadata snapshot; each finding cites the releases it read'], examples,
   }];
 }

@@ -65,11 +65,11 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
   },
   'declared-requirement': {
     title: 'A pinned release declares a requirement the other pins do not meet',
-    explanation: 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment admits meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
+    explanation: 'A pinned release declares a requirement (`Requires-Dist` in its own metadata, read from the metadata snapshot that ships with ML Pins, see docs/metadata.md) that no version this environment allows meets, so pip refuses to install them together. Used where no curated rule names the pair; the finding cites the release the requirement comes from. Releases newer than the snapshot are unknown and never reported.',
   },
   'declared-python-unsupported': {
     title: 'The pinned releases do not install on the project\'s Python',
-    explanation: 'The releases a pin admits do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
+    explanation: 'The releases a pin allows do not install on the project\'s Python: their `Requires-Python` excludes it, or they publish no wheel for it (read from the metadata snapshot that ships with ML Pins, see docs/metadata.md). Used for packages no curated rule covers. Releases newer than the snapshot are unknown and never reported.',
   },
   'hash-mismatch': {
     title: 'The --hash values of a pin belong to no file of the pinned version',

@@ -1,6 +1,6 @@
 // The knowledge base is data: one JSON file per rule family under rules/, validated by validate.ts at build time and
 // in the tests. Every rule cites its evidence and carries examples that must fire and examples that must not.
-import type { Platform } from '../engine/config';
+import type { Platform } from '../settings';
 import type { Applicability, Severity } from '../types';
 
 /** How the failure shows up; it decides how the severity is computed. */

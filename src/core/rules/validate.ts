@@ -1,7 +1,7 @@
 // Validates rule families (rules/*.json and project rule files) before they reach the engine. Returns every problem
 // found rather than stopping at the first, so a rule author sees them all at once.
 import { parseSpecifierSet, parseVersion } from '../pep440';
-import { PLATFORMS } from '../engine/config';
+import { PLATFORMS } from '../settings';
 import { APPLICABILITIES, type Applicability } from '../types';
 import type { Rule, RuleFamily } from './types';
 

@@ -30,7 +30,7 @@ export async function check(files: Record<string, string>, settings?: CheckSetti
 }
 
 /** The in-house words messages once used, with the plain ones to use instead. */
-const IN_HOUSE: [RegExp, string][] = [[/\badmit(s|ted|ting)?\b/i, 'allows'], [/\bfresh install/i, 'a new install today would pick']];
+export const IN_HOUSE: [RegExp, string][] = [[/\badmit(s|ted|ting)?\b/i, 'allows'], [/\bfresh install/i, 'a new install today would pick']];
 
 /**
  * What is wrong with a finding's text for the Problems panel and the CLI's JSON, which show it as it is: Markdown

@@ -23,6 +23,8 @@ export const condaFormat: ManifestFormat = {
   byExtension: (name) => name.endsWith('.yml') || name.endsWith('.yaml'),
   globs: ['**/*environment*.yml', '**/*environment*.yaml', '**/conda*.yml', '**/conda*.yaml'],
   activation: ['**/environment.yml'],
+  pathPattern: '([^/]*[-_.])?environment[^/]*\\.ya?ml|conda[^/]*\\.ya?ml',
+  label: 'conda environment files',
   parse: parseCondaEnvironment,
   environments: (manifest, { name, pin }) => (manifest.requirements.length ? [{ label: name, pins: manifest.requirements.map((r) => pin(r)) }] : []),
   installer: () => ({ name: 'conda', evidence: 'conda environment file' }),

@@ -2,11 +2,12 @@
 import { displayName } from '../../engine/messages';
 import { lineIndexFor } from '../../text';
 import type { Fix, TextEdit } from '../../types';
-import { appendTable, eolOf, insertAt } from '../edits';
+import { addKeyToTableEntry, appendTable, eolOf, insertAt } from '../edits';
 import { indexName } from '../pyproject/indexes';
 import { restyleTableConstraint } from '../pyproject/poetry';
 import type { EnvironmentSpec, IndexFixContext, ManifestFormat, ScopeTraits } from '../types';
 import { parsePipfile } from './parse';
+import { oneFileName } from '../patterns';
 
 export { parsePipfile } from './parse';
 
@@ -15,18 +16,9 @@ export function pipenvFix(c: IndexFixContext): Fix[] {
   const name = indexName(c.label);
   const r = c.pin.requirement;
   const lines = c.text.split(/\r\n|\r|\n/);
-  const line = lines[r.range.start.line] ?? '';
-  const spec = r.specifierRange;
-  const entry = line.slice(r.range.start.character);
-  const edits: TextEdit[] = [];
-  const inline = /^[^=]*=\s*\{/.exec(entry);
-  if (inline) {
-    edits.push(insertAt(c.pin.path, r.range.start.line, r.range.start.character + inline[0].length, ` index = "${name}",`));
-  } else if (spec.start.line === spec.end.line && line[spec.start.character - 1] === '"' && line[spec.end.character] === '"') {
-    const version = line.slice(spec.start.character, spec.end.character);
-    edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
-      newText: `{ version = "${version}", index = "${name}" }` });
-  } else return [];
+  const entry = addKeyToTableEntry(c.pin.path, lines, r, 'index', name);
+  if (!entry) return [];
+  const edits: TextEdit[] = [entry];
   if (c.manifest.indexes.some((i) => i.name === name)) return [{ title: `Take ${displayName(r.normalizedName)} from the ${c.label} index (index = "${name}")`, applicability: 'safe', edits }];
   // [[source]] tables go before the first other table, so they stay together at the top.
   const first = lines.findIndex((l) => /^\s*\[(?!\[source\]\])/.test(l));
@@ -59,9 +51,7 @@ const ENTRY: ScopeTraits = {
 
 export const pipfileFormat: ManifestFormat = {
   kind: 'pipfile',
-  matches: (name) => name === 'pipfile',
-  globs: ['**/Pipfile'],
-  activation: ['**/Pipfile'],
+  ...oneFileName('Pipfile'),
   parse: parsePipfile,
   environments(_manifest, { name, ofKind, pin }) {
     // `pipenv install` installs [packages]; `pipenv install --dev` installs [dev-packages] on top of them.

@@ -17,13 +17,13 @@
 // - `[requires] python_full_version = "3.10.4"` gives `==3.10.4`, else `python_version = "3.10"` gives `==3.10.*`.
 
 import type { AST } from 'toml-eslint-parser';
-import { parseSpecifierSet, parseVersion } from '../../pep440';
+import { parseVersion } from '../../pep440';
 import { parseMarker } from '../../pep508';
-import { normalizeName } from '../../text';
-import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
+import type { ParsedManifest, RequirementScope } from '../../types';
 import { syntaxFinding } from '../requirement';
 import { readTomlManifest, TomlReader } from '../toml/reader';
-import { buildTree, inlineTableView, isString, keyName, type Entry, type TableView } from '../toml/tree';
+import { readPackageEntry, type PackageTableStyle } from '../toml/package-table';
+import { buildTree, inlineTableView, type TableView } from '../toml/tree';
 
 
 // ---- Reading -----------------------------------------------------------------------------------------------------
@@ -37,23 +37,7 @@ const MARKER_KEYS = [
 
 const MARKER_OPERATOR = /^\s*(===|==|!=|<=|>=|~=|<|>|not\s+in\b|in\b)\s*(.*?)\s*$/s;
 
-class Reader extends TomlReader {
-  constructor(path: string, text: string) {
-    super(path, text, 'pipfile-schema');
-  }
-}
-
-/** A Pipfile version: `*` (none), a PEP 440 specifier set, or a bare version meaning `==`. */
-function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string; original?: string } {
-  const written = node.value.trim();
-  if (written === '') return { specifier: '' };
-  if (written === '*') return { specifier: '', original: '*' }; // a fix then writes a specifier over the star
-  if (parseSpecifierSet(written)) return { specifier: written };
-  if (!/[,<>=!~]/.test(written) && parseVersion(written)) return { specifier: `==${written}`, original: written };
-  r.findings.push(syntaxFinding('requirement-syntax',
-    `"${node.value}" is not a valid version specifier (expected "*", "==2.0.1", ">=1,<2", ...).`, r.trimmedInside(node)));
-  return { specifier: '' };
-}
+type Reader = TomlReader;
 
 /** `sys_platform = "== 'win32'"` as a marker clause; undefined (with a finding) when it cannot be one. */
 function markerKeyClause(r: Reader, key: string, node: AST.TOMLStringValue): string | undefined {
@@ -87,70 +71,25 @@ function readMarker(r: Reader, table: TableView, label: string): string | undefi
   return parts.map((p) => `(${p})`).join(' and ');
 }
 
-function stringArray(r: Reader, table: TableView, name: string, label: string): string[] {
-  const entry = table.entries.get(name);
-  if (!entry) return [];
-  if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) {
-    return entry.value.elements.map((e) => (e as AST.TOMLStringValue).value.trim());
-  }
-  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
-  return [];
-}
-
-/** `git` (+ `ref`), `path` or `file` as a PEP 508-style URL (`git+...@ref` for git). */
-function readUrl(r: Reader, table: TableView, label: string): string | undefined {
-  const git = r.stringField(table, 'git', label)?.value;
-  if (git !== undefined) {
-    const ref = r.stringField(table, 'ref', label)?.value;
-    return `${git.startsWith('git+') ? git : `git+${git}`}${ref ? `@${ref}` : ''}`;
-  }
-  return ['path', 'file'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
-}
-
-function readPackage(r: Reader, entry: Entry, section: string, scope: RequirementScope): void {
-  const name = keyName(entry.key);
-  const label = `${section}.${name}`;
-  const spec = entry.value;
-  if (!isString(spec) && spec.type !== 'TableView') {
-    r.schema(`"${label}" must be a version string such as "*" or "==2.0", or a table.`, spec);
-    return;
-  }
-  const table = spec.type === 'TableView' ? spec : undefined;
-  const version = table ? r.stringField(table, 'version', label) : spec as AST.TOMLStringValue;
-  const read = version ? readVersion(r, version) : { specifier: '' };
-  // The entry's whole text: `name = value`, or a `[packages.name]` sub-table with its header.
-  const extent: [number, number] = entry.node.type === 'TOMLTable' ? entry.node.range
-    : [entry.key.range[0], entry.node.range[1]];
-  const nameRange = r.insideRange(entry.key);
-  const requirement: Requirement = {
-    name,
-    normalizedName: normalizeName(name),
-    extras: table ? stringArray(r, table, 'extras', label) : [],
-    specifier: read.specifier,
-    text: r.text.slice(extent[0], extent[1]),
-    range: r.range(extent),
-    nameRange,
-    specifierRange: version ? r.trimmedInside(version) : { start: nameRange.end, end: nameRange.end },
-    scope,
-  };
-  if (read.original !== undefined) requirement.originalSpecifier = read.original;
-  if (table) {
+/** Pipfile packages: a bare version means `==`; PEP 508 marker keys and `index` (a [[source]] name) are its own. */
+const PIPFILE_PACKAGE: PackageTableStyle = {
+  bareVersion: true,
+  versionHint: '(expected "*", "==2.0.1", ">=1,<2", ...)',
+  stringHint: '"*" or "==2.0"',
+  gitRefKeys: ['ref'],
+  urlKeys: ['path', 'file'],
+  readMore(r, table, label, requirement) {
     const marker = readMarker(r, table, label);
     if (marker) requirement.marker = marker;
     const index = r.stringField(table, 'index', label);
     if (index) requirement.source = index.value;
-    const url = readUrl(r, table, label);
-    if (url !== undefined) requirement.url = url;
-    const editable = table.entries.get('editable')?.value;
-    if (editable?.type === 'TOMLValue' && editable.value === true) requirement.editable = true;
-  }
-  r.requirements.push(requirement);
-}
+  },
+};
 
 function readPackages(r: Reader, root: TableView, section: 'packages' | 'dev-packages'): void {
   const table = r.table(root.entries.get(section), section);
   const scope: RequirementScope = { kind: section === 'packages' ? 'pipfile' : 'pipfile-dev', table: section };
-  for (const entry of table?.entries.values() ?? []) readPackage(r, entry, section, scope);
+  for (const entry of table?.entries.values() ?? []) readPackageEntry(r, entry, section, scope, PIPFILE_PACKAGE);
 }
 
 function readSources(r: Reader, root: TableView): void {
@@ -205,7 +144,6 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   readPackages(r, root, 'dev-packages');
 }
 
-/** A one-character range at the error (empty at a line end or the end of the text) so editors show it. */
 function manifestOf(r: Reader): ParsedManifest {
   const manifest: ParsedManifest = {
     path: r.path, kind: 'pipfile', requirements: r.requirements, findings: r.findings, indexes: r.indexes, includes: [],
@@ -216,5 +154,5 @@ function manifestOf(r: Reader): ParsedManifest {
 
 /** Reads a Pipfile. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
 export function parsePipfile(path: string, text: string): ParsedManifest {
-  return manifestOf(readTomlManifest(text, () => new Reader(path, text), readDocument, 'Pipfile'));
+  return manifestOf(readTomlManifest(text, () => new TomlReader(path, text, 'pipfile-schema'), readDocument, 'Pipfile'));
 }

@@ -6,6 +6,7 @@ import { eolOf } from '../edits';
 import { restyleTableConstraint } from '../pyproject/poetry';
 import type { EnvironmentSpec, ManifestFormat, ScopeTraits } from '../types';
 import { parsePixi, PIXI_SCOPE } from './parse';
+import { oneFileName } from '../patterns';
 
 export { parsePixi, PIXI_SCOPE } from './parse';
 
@@ -28,9 +29,7 @@ const ENTRY: ScopeTraits = {
 
 export const pixiFormat: ManifestFormat = {
   kind: 'pixi',
-  matches: (name) => name === 'pixi.toml',
-  globs: ['**/pixi.toml'],
-  activation: ['**/pixi.toml'],
+  ...oneFileName('pixi.toml'),
   parse: parsePixi,
   environments(manifest, { name, ofKind, pin }) {
     const all = ofKind(PIXI_SCOPE);

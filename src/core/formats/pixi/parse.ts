@@ -16,89 +16,32 @@
 
 import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet } from '../../pep440';
-import { normalizeName } from '../../text';
-import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
-import { syntaxFinding } from '../requirement';
+import type { ParsedManifest, RequirementScope } from '../../types';
 import { readTomlManifest, TomlReader } from '../toml/reader';
-import { buildTree, isString, keyName, type Entry, type TableView } from '../toml/tree';
+import { readPackageEntry, stringArray, type PackageTableStyle } from '../toml/package-table';
+import { buildTree, isString, keyName, type TableView } from '../toml/tree';
 
 /** The scope kind of a pixi PyPI dependency; `name` is the feature (none for the default feature). */
 export const PIXI_SCOPE = 'pixi-pypi';
 
-class Reader extends TomlReader {
-  constructor(path: string, text: string) {
-    super(path, text, 'pixi-schema');
-  }
-}
+type Reader = TomlReader;
 
-function readVersion(r: Reader, node: AST.TOMLStringValue): { specifier: string; original?: string } {
-  const written = node.value.trim();
-  if (written === '') return { specifier: '' };
-  if (written === '*') return { specifier: '', original: '*' };
-  if (parseSpecifierSet(written)) return { specifier: written };
-  r.findings.push(syntaxFinding('requirement-syntax',
-    `"${node.value}" is not a valid version specifier (pixi takes PEP 440 here: *, ==2.1.0, >=1,<2).`, r.trimmedInside(node)));
-  return { specifier: '' };
-}
-
-function stringArray(r: Reader, table: TableView, name: string, label: string): AST.TOMLStringValue[] {
-  const entry = table.entries.get(name);
-  if (!entry) return [];
-  if (entry.value.type === 'TOMLArray' && entry.value.elements.every(isString)) return entry.value.elements as AST.TOMLStringValue[];
-  r.schema(`"${label}.${name}" must be an array of strings.`, entry.value);
-  return [];
-}
-
-/** `git` (with `branch`, `tag` or `rev`), `url` or `path` as a PEP 508-style URL. */
-function readUrl(r: Reader, table: TableView, label: string): string | undefined {
-  const git = r.stringField(table, 'git', label)?.value;
-  if (git !== undefined) {
-    const ref = ['rev', 'tag', 'branch'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
-    return `${git.startsWith('git+') ? git : `git+${git}`}${ref ? `@${ref}` : ''}`;
-  }
-  return ['url', 'path'].map((k) => r.stringField(table, k, label)?.value).find((v) => v !== undefined);
-}
-
-function readPackage(r: Reader, entry: Entry, section: string, scope: RequirementScope): void {
-  const name = keyName(entry.key);
-  const label = `${section}.${name}`;
-  const spec = entry.value;
-  if (!isString(spec) && spec.type !== 'TableView') {
-    r.schema(`"${label}" must be a version string such as * or >=2.1, or a table.`, spec);
-    return;
-  }
-  const table = spec.type === 'TableView' ? spec : undefined;
-  const version = table ? r.stringField(table, 'version', label) : spec as AST.TOMLStringValue;
-  const read = version ? readVersion(r, version) : { specifier: '' };
-  const extent: [number, number] = entry.node.type === 'TOMLTable' ? entry.node.range : [entry.key.range[0], entry.node.range[1]];
-  const nameRange = r.insideRange(entry.key);
-  const requirement: Requirement = {
-    name,
-    normalizedName: normalizeName(name),
-    extras: table ? stringArray(r, table, 'extras', label).map((e) => e.value.trim()) : [],
-    specifier: read.specifier,
-    text: r.text.slice(extent[0], extent[1]),
-    range: r.range(extent),
-    nameRange,
-    specifierRange: version ? r.trimmedInside(version) : { start: nameRange.end, end: nameRange.end },
-    scope,
-  };
-  if (read.original !== undefined) requirement.originalSpecifier = read.original;
-  if (table) {
+/** pixi packages: the version is PEP 440 only; a package's `index` is an index URL serving that package alone. */
+const PIXI_PACKAGE: PackageTableStyle = {
+  bareVersion: false,
+  versionHint: '(pixi takes PEP 440 here: *, ==2.1.0, >=1,<2)',
+  stringHint: '* or >=2.1',
+  gitRefKeys: ['rev', 'tag', 'branch'],
+  urlKeys: ['url', 'path'],
+  readMore(r, table, label, requirement) {
     const index = r.stringField(table, 'index', label);
-    if (index) {
-      // The package comes from that index only: an explicit index named by its URL serves it and nothing else.
-      requirement.source = index.value.trim();
-      r.indexes.push({ kind: 'extra-index-url', url: requirement.source, name: requirement.source, explicit: true, range: r.trimmedInside(index),
-        ...(scope.block === undefined ? {} : { block: scope.block }) });
-    }
-    const url = readUrl(r, table, label);
-    if (url !== undefined) requirement.url = url;
-    const editable = table.entries.get('editable')?.value;
-    if (editable?.type === 'TOMLValue' && editable.value === true) requirement.editable = true;
-  }
-  r.requirements.push(requirement);
-}
+    if (!index) return;
+    // The package comes from that index only: an explicit index named by its URL serves it and nothing else.
+    requirement.source = index.value.trim();
+    r.indexes.push({ kind: 'extra-index-url', url: requirement.source, name: requirement.source, explicit: true, range: r.trimmedInside(index),
+      ...(requirement.scope.block === undefined ? {} : { block: requirement.scope.block }) });
+  },
+};
 
 /** [pypi-options] of the default feature (block undefined) or of a feature (its number). */
 function readOptions(r: Reader, owner: TableView, label: string, block: number | undefined): void {
@@ -114,7 +57,7 @@ function readOptions(r: Reader, owner: TableView, label: string, block: number |
 
 function readDependencies(r: Reader, owner: TableView, section: string, scope: RequirementScope): void {
   const table = r.table(owner.entries.get('pypi-dependencies'), section);
-  for (const entry of table?.entries.values() ?? []) readPackage(r, entry, section, scope);
+  for (const entry of table?.entries.values() ?? []) readPackageEntry(r, entry, section, scope, PIXI_PACKAGE);
 }
 
 /** `[dependencies] python = ">=3.10,<3.13"`: the Python every environment runs, when written as PEP 440. */
@@ -152,5 +95,5 @@ function manifestOf(r: Reader): ParsedManifest {
 
 /** Reads a pixi.toml. Never throws: malformed TOML is one `toml-syntax` finding and nothing else. */
 export function parsePixi(path: string, text: string): ParsedManifest {
-  return manifestOf(readTomlManifest(text, () => new Reader(path, text), readDocument, 'pixi.toml'));
+  return manifestOf(readTomlManifest(text, () => new TomlReader(path, text, 'pixi-schema'), readDocument, 'pixi.toml'));
 }

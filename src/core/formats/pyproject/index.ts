@@ -7,6 +7,7 @@ import { pyprojectEnvironments } from './environments';
 import { pyprojectIndexFixes } from './indexes';
 import { parsePyproject, type PyprojectManifest } from './parse';
 import { restyleTableConstraint } from './poetry';
+import { oneFileName } from '../patterns';
 
 export { parsePyproject, type PyprojectManifest, type UvSource } from './parse';
 export { poetryToPep440 } from './poetry';
@@ -43,10 +44,8 @@ const POETRY: ScopeTraits = {
 
 export const pyprojectFormat: ManifestFormat = {
   kind: 'pyproject',
-  matches: (name) => name === 'pyproject.toml',
+  ...oneFileName('pyproject.toml'),
   byExtension: (name) => name.endsWith('.toml'),
-  globs: ['**/pyproject.toml'],
-  activation: ['**/pyproject.toml'],
   parse: parsePyproject,
   environments: (manifest, ctx) => pyprojectEnvironments(manifest as PyprojectManifest, ctx),
   lockFileCandidates(manifest) {

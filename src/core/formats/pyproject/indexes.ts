@@ -3,7 +3,7 @@
 // packages. (pip reads no index from a pyproject: the engine's public-version fix handles that case.)
 import { displayName } from '../../engine/messages';
 import type { Fix, ParsedManifest, PackageIndex, TextEdit } from '../../types';
-import { appendTable, eolOf, insertAt } from '../edits';
+import { addKeyToTableEntry, appendTable, eolOf, insertAt } from '../edits';
 import type { IndexFixContext } from '../types';
 
 export function indexName(label: string): string {
@@ -56,17 +56,9 @@ function poetryFix(c: IndexFixContext): Fix[] {
   const edits: TextEdit[] = [];
   const lines = c.text.split(/\r\n|\r|\n/);
   if (r.scope.kind === 'poetry' || r.scope.kind === 'poetry-group') {
-    const line = lines[r.range.start.line] ?? '';
-    const entry = line.slice(r.range.start.character);
-    const spec = r.specifierRange;
-    const inline = /^[^=]*=\s*\{/.exec(entry);
-    if (inline) {
-      edits.push(insertAt(c.pin.path, r.range.start.line, r.range.start.character + inline[0].length, ` source = "${name}",`));
-    } else if (spec.start.line === spec.end.line && line[spec.start.character - 1] === '"' && line[spec.end.character] === '"') {
-      const version = line.slice(spec.start.character, spec.end.character);
-      edits.push({ path: c.pin.path, range: { start: { line: spec.start.line, character: spec.start.character - 1 }, end: { line: spec.end.line, character: spec.end.character + 1 } },
-        newText: `{ version = "${version}", source = "${name}" }` });
-    } else return [];
+    const entry = addKeyToTableEntry(c.pin.path, lines, r, 'source', name);
+    if (!entry) return [];
+    edits.push(entry);
     if (source.length) edits.push(appendTable(c.pin.path, c.text, source));
   } else {
     const header = /^[ \t]*\[tool\.poetry\.dependencies\][ \t]*(?:#.*)?$/m.exec(c.text);

@@ -23,6 +23,8 @@ export const pythonFormat: ManifestFormat = {
   matches: (name) => isInstallPython(name),
   byExtension: (name) => name.endsWith('.py'),
   globs: ['**/*setup*.py', '**/*install*.py', '**/*requirement*.py', '**/*deps*.py', '**/*dependencies*.py'],
+  pathPattern: '(?!test_)(?![^/]*_test\\.py$)(?!conftest\\.py$)[^/]*(setup|install|requirement|deps|dependencies)[^/]*\\.py',
+  label: 'setup scripts',
   parse: parsePythonFile,
   environments: (manifest, ctx) => commandEnvironments(manifest, ctx, false),
   installer: () => ({ name: 'pip', evidence: 'pip run from Python' }),

@@ -44,6 +44,8 @@ export const requirementsFormat: ManifestFormat = {
   globs: ['**/*requir*ment*.txt', '**/*requir*ment*.in', '**/*constraint*.txt', '**/*constraint*.in',
     '**/requirements/*.txt', '**/requirements/*.in', '**/requirements/*/*.txt', '**/requirements/*/*.in'],
   activation: ['**/requirements*.txt', '**/requirements/*.txt', '**/constraints*.txt'],
+  pathPattern: '[^/]*(requir(e)?ments?|constraints?)[^/]*\\.(txt|in)|requirements/([^/]*/)?[^/]*\\.(txt|in)',
+  label: 'requirement files',
   parse: (path, text) => parseRequirementsFile(path, text),
   decode: decodeRequirementsFile,
   includes: 'tree',

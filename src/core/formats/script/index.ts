@@ -88,6 +88,8 @@ export const scriptFormat: ManifestFormat = {
   matches: (name) => name.endsWith('.sh') || name.endsWith('.bash') || isDockerfileName(name),
   byExtension: (name) => name.endsWith('.sh') || name.endsWith('.bash') || name.startsWith('dockerfile'),
   globs: ['**/*.sh', '**/*.bash', '**/*Dockerfile*', '**/*dockerfile*', '**/*Containerfile*', '**/*containerfile*'],
+  pathPattern: `[^/]*\\.(sh|bash)|[^/]*(dockerfile|containerfile)|(dockerfile|containerfile)(?![^/]*${NOT_DOCKERFILE.source})[^/]*`,
+  label: 'shell scripts, Dockerfiles',
   parse: parseScript,
   environments: (manifest, ctx) => commandEnvironments(manifest, ctx, true),
   installer: () => ({ name: 'pip', evidence: '"pip install" command' }),

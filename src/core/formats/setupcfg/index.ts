@@ -4,6 +4,7 @@ import { lineIndexFor } from '../../text';
 import { eolOf } from '../edits';
 import type { EnvironmentSpec, ManifestFormat, ScopeTraits } from '../types';
 import { parseSetupCfg } from './parse';
+import { oneFileName } from '../patterns';
 
 export { parseSetupCfg } from './parse';
 
@@ -19,10 +20,8 @@ export const lineListInsert: ScopeTraits['insertAfter'] = (manifest, text, ancho
 
 export const setupCfgFormat: ManifestFormat = {
   kind: 'setup-cfg',
-  matches: (name) => name === 'setup.cfg',
+  ...oneFileName('setup.cfg'),
   byExtension: (name) => name.endsWith('.cfg'),
-  globs: ['**/setup.cfg'],
-  activation: ['**/setup.cfg'],
   parse: parseSetupCfg,
   environments(manifest, { name, pin }) {
     const envs: EnvironmentSpec[] = [];
