@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PackageMetadata } from '../src/core/metadata/types';
 import { resolve, targetEnvironment, type RootRequirement } from '../src/core/resolver';
-import { snapshotSource } from '../src/cli/resolve';
+import { snapshotSource } from '../src/cli/live';
 import { runOracle } from '../test/support/oracle';
 
 type Row = { group: string; case: string; value: number; unit: string; target?: string; note?: string };

@@ -23,7 +23,8 @@ type PathFn = (enginePath: string) => string;
 
 const relRange = (r: Range): Range => ({ start: { ...r.start }, end: { ...r.end } });
 
-export function toJson(files: readonly FileReport[], display: PathFn): string {
+/** `unreachable`: package indexes that could not be read (redacted), listed only when there are some. */
+export function toJson(files: readonly FileReport[], display: PathFn, unreachable: { url: string; reason: string }[] = []): string {
   const summary = summarize(files);
   return JSON.stringify({
     version: 1,
@@ -47,6 +48,7 @@ export function toJson(files: readonly FileReport[], display: PathFn): string {
       })),
     })),
     summary: { files: summary.files, errors: summary.errors, warnings: summary.warnings },
+    ...(unreachable.length ? { unreachable_indexes: unreachable } : {}),
   }, null, 2);
 }
 

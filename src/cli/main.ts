@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { fixProject } from '../core/engine/apply';
 import { SEVERITY_RANK, type CheckSettings } from '../core/engine/config';
-import { checkProject, knowledgeFrom } from '../core/engine/check';
-import { declaredMetadataHooks } from '../core/engine/resolution';
+import { checkProject, knowledgeFrom, type CheckInput } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import { FORMATS } from '../core/formats';
 import { searchedFor } from '../core/formats/patterns';
 import { genericRules } from '../core/metadata/derive';
 import { bundledFamilies } from '../core/rules/bundled';
+import { redactCredentials } from '../core/redact';
 import { PLATFORMS, settingFlags, settingFlagsHelp, settingsFromFlags } from '../core/settings';
 import type { Severity } from '../core/types';
 import { readInstalledEnvironment } from '../node/environment';
@@ -18,7 +18,8 @@ import { bundledMetadata } from '../node/metadata';
 import { displayPath, loadProject, type LoadOptions } from '../node/project';
 import { writeFixes } from '../node/write';
 import { metadataCommand } from './metadata';
-import { indexedFiles, resolutionText, resolveEnvironments, snapshotSource } from './resolve';
+import { CHECK_INDEX_WAIT, CliMetadata, indexedFiles, offlineByEnvironment, RESOLVE_INDEX_WAIT } from './live';
+import { resolutionText, resolveEnvironments } from './resolve';
 import { summarize, toGithub, toJson, toSarif, toText } from './format';
 
 declare const ML_PINS_VERSION: string | undefined;
@@ -42,8 +43,8 @@ function wrap(line: string, width: number, indent: number): string {
 // The setting flags' lines come from the settings schema, and the kinds of files searched for from the formats.
 const usage = () => `Usage:
   ml-pins check [paths...] [--format text|json|sarif|github] [--fail-on error|warning|never] [--no-resolve]
-                [--verify-hashes]
-  ml-pins fix [paths...] [--dry-run] [--unsafe-fixes]
+                [--offline] [--verify-hashes]
+  ml-pins fix [paths...] [--dry-run] [--unsafe-fixes] [--offline]
   ml-pins rules [--format text|json]
   ml-pins metadata [name] [--format text|json]
   ml-pins resolve [paths...] [--target-python X.Y] [--platform ${PLATFORMS.join('|')}] [--offline] [--format text|json]
@@ -58,8 +59,8 @@ ${settingFlagsHelp(22).map((l) => wrap(l, 118, 24)).join('\n')}
   --environment <path>  an installed environment to check too (a venv, its interpreter, or site-packages):
                         its packages are read from their metadata, nothing is run; its Python and platform
                         become the target ones unless given
-  --no-resolve          check: do not resolve each environment from the metadata snapshot as pip would (by
-                        default, environments where nothing installs together are errors; --resolve is accepted)
+  --no-resolve          check, fix: do not resolve each environment as pip would, and read no index (by default,
+                        environments where nothing installs together are errors; --resolve is accepted)
   --verify-hashes       check: ask the indexes a hash-locked requirement file names (or PyPI) which files each
                         pinned version has, and report --hash values that match none (without it, only the
                         index cache that resolve keeps is read)
@@ -74,7 +75,9 @@ ${settingFlagsHelp(22).map((l) => wrap(l, 118, 24)).join('\n')}
   -v, --version         the version
 
 Environment:
-  ML_PINS_METADATA_DIR  a metadata snapshot folder to read instead of the bundled one (docs/metadata.md)`;
+  ML_PINS_METADATA_DIR  a metadata snapshot folder to read instead of the bundled one (docs/metadata.md)
+  ML_PINS_OFFLINE=1     as --offline
+  ML_PINS_CACHE_DIR     the index cache (default ~/.cache/ml-pins/index)`;
 
 class UsageError extends Error {}
 
@@ -136,6 +139,10 @@ async function main(argv: string[]): Promise<number> {
     admitted: fromFlags.admitted,
   };
   const knowledge = knowledgeFrom(bundledFamilies, bundledMetadata());
+  // The metadata of this run (./live.ts): the project's indexes over the snapshot, unless offline.
+  const offline = flags.offline === true || offlineByEnvironment(process.env);
+  const metadata = (wait: typeof CHECK_INDEX_WAIT, roots: string[] | undefined) => new CliMetadata({ offline,
+    vars: process.env, roots, allowOutside: load.allowOutside, untrusted: load.untrusted, ...wait });
   const display = (p: string) => displayPath(p, cwd);
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const failing = (sev: Severity) => failOn !== 'never' && SEVERITY_RANK[sev] <= SEVERITY_RANK[failOn as Severity];
@@ -145,10 +152,13 @@ async function main(argv: string[]): Promise<number> {
       if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not "${format}"`);
       const input = await loadProject(paths, cwd, knowledge, settings, load);
       // Resolving costs milliseconds per environment (bench: resolve rows): on unless --no-resolve.
-      if (!values['no-resolve']) Object.assign(input, declaredMetadataHooks(snapshotSource(process.env.ML_PINS_METADATA_DIR)));
-      input.indexedFiles = indexedFiles({ online: values['verify-hashes'] === true });
+      const live = values['no-resolve'] ? undefined : metadata(CHECK_INDEX_WAIT, input.roots);
+      if (live) await withLiveMetadata(input, live, settings);
+      input.indexedFiles = indexedFiles({ online: values['verify-hashes'] === true && !offline });
       const result = await checkProject(input);
-      const out = format === 'json' ? toJson(result.files, display)
+      const unreachable = live ? [...live.unreachable].map(([url, reason]) => ({ url, reason })) : [];
+      for (const line of live?.report() ?? []) process.stderr.write(`${line}\n`);
+      const out = format === 'json' ? toJson(result.files, display, unreachable)
         : format === 'sarif' ? toSarif(result.files, display, knowledge, VERSION)
         : format === 'github' ? toGithub(result.files, display)
         : toText(result.files, display, color);
@@ -156,7 +166,8 @@ async function main(argv: string[]): Promise<number> {
       return result.files.some((f) => f.findings.some((x) => failing(x.severity))) ? 1 : 0;
     }
     case 'fix':
-      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, unsafeFixes: values['unsafe-fixes'] === true, display, failing, load, resolve: !values['no-resolve'] });
+      return fix(paths, { cwd, settings, knowledge, dryRun: values['dry-run'] === true, unsafeFixes: values['unsafe-fixes'] === true, display, failing, load,
+        live: values['no-resolve'] ? undefined : (roots) => metadata(CHECK_INDEX_WAIT, roots) });
     case 'rules': {
       const rules = [...bundledFamilies, { family: 'declared', rules: genericRules() }].flatMap((f) => f.rules.map((r) => ({ family: f.family, code: r.code, kind: r.kind, failure: r.failure, title: r.title, sources: r.sources })));
       process.stdout.write(format === 'json' ? `${JSON.stringify(rules, null, 2)}\n` : `${rules.map((r) => `${r.code.padEnd(46)} ${r.family.padEnd(18)} ${r.title}`).join('\n')}\n`);
@@ -171,10 +182,13 @@ async function main(argv: string[]): Promise<number> {
       if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
       const project = await loadProject(paths, cwd, knowledge, settings, load);
       const result = await checkProject(project);
+      const live = metadata(RESOLVE_INDEX_WAIT, project.roots);
       const entries = await resolveEnvironments(result.environments, {
-        targetPython: fromFlags.targetPython, platform: fromFlags.platform, offline: flags.offline === true, format: format as 'text' | 'json', display,
-        roots: project.roots, allowOutside: load.allowOutside,
+        targetPython: fromFlags.targetPython, platform: fromFlags.platform, offline, format: format as 'text' | 'json', display,
+        metadata: live,
       });
+      live.close();
+      for (const line of live.report()) process.stderr.write(`${line}\n`);
       const json = entries.map(({ notes: _notes, ...e }) => e);
       process.stdout.write(format === 'json' ? `${JSON.stringify({ version: 1, environments: json }, null, 2)}\n` : `${resolutionText(entries)}\n`);
       return entries.some((e) => e.conflict) ? 1 : 0;
@@ -185,16 +199,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; knowledge: Knowledge; dryRun: boolean; unsafeFixes: boolean;
-  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions; resolve: boolean }): Promise<number> {
+  display: (p: string) => string; failing: (s: Severity) => boolean; load: LoadOptions; live?: (roots: string[] | undefined) => CliMetadata }): Promise<number> {
   const input = await loadProject(paths, o.cwd, o.knowledge, o.settings, o.load);
-  if (o.resolve) Object.assign(input, declaredMetadataHooks(snapshotSource(process.env.ML_PINS_METADATA_DIR)));
+  const live = o.live?.(input.roots);
+  if (live) await withLiveMetadata(input, live, o.settings);
+  for (const line of live?.report() ?? []) process.stderr.write(`${line}\n`);
   const { changed, originals, result } = await fixProject(input, { level: o.unsafeFixes ? 'needs-review' : 'safe' });
   let count = changed.size;
   let status = 0;
   if (o.dryRun) {
     for (const [path, text] of changed) {
       const name = o.display(path);
-      process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+      // Credentials in index URLs are hidden in the diff too (CI logs are read by many).
+      process.stdout.write(redactCredentials(createTwoFilesPatch(`a/${name}`, `b/${name}`, originals.get(path)!, text, undefined, undefined, { context: 3 }).replace(/^=+\n/, '')));
     }
   } else {
     const bytes = new Map(input.files.map((f) => [f.path, f.bytes]));
@@ -212,6 +229,24 @@ async function fix(paths: string[], o: { cwd: string; settings: CheckSettings; k
   process.stderr.write(`${o.dryRun ? 'Would change' : 'Changed'} ${count} file${count === 1 ? '' : 's'}; ` +
     `${s.errors} error${s.errors === 1 ? '' : 's'} and ${s.warnings} warning${s.warnings === 1 ? '' : 's'} remain.\n`);
   return status || (result.files.some((f) => f.findings.some((x) => o.failing(x.severity))) ? 1 : 0);
+}
+
+/**
+ * Resolution hooks for a check (or fix) from the run's metadata. Unless offline, a first pass over the snapshot finds
+ * the environments, their indexes are asked for what the check will read (bounded in time), and the knowledge is
+ * rebuilt over the answers; offline, the snapshot alone, with no extra pass.
+ */
+async function withLiveMetadata(input: CheckInput, live: CliMetadata, settings: CheckSettings): Promise<void> {
+  try {
+    const { environments } = live.offline ? { environments: [] } : await checkProject(input);
+    if (environments.some((env) => live.sourcesOf(env).indexes.length || live.sourcesOf(env).findLinks.length)) {
+      await live.prefetch(environments, settings);
+      if (live.answered) input.knowledge = knowledgeFrom(bundledFamilies, live.provider());
+    }
+  } finally {
+    live.close();
+  }
+  Object.assign(input, live.hooks());
 }
 
 main(process.argv.slice(2)).then(

@@ -1,17 +1,11 @@
 // `ml-pins resolve`: per environment, the versions pip would install, or the explained conflict. Metadata comes from
-// the indexes the manifest names (`--index-url` in a requirement file, uv / Poetry sources), else PIP_INDEX_URL or
-// PyPI, with the bundled snapshot underneath; `--offline` uses the snapshot only.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// ./live.ts, as for `check`: the indexes the manifest names, else PIP_INDEX_URL or PyPI, over the bundled snapshot.
 import type { Environment } from '../core/engine/environment';
-import type { IndexedFile, IndexedFilesLookup } from '../core/engine/hashes';
-import type { PackageMetadata } from '../core/metadata/types';
-import { parsePlatform, resolve, targetEnvironment, type Platform, type ResolveResult } from '../core/resolver';
+import { parsePlatform, targetEnvironment, type Platform, type ResolveResult } from '../core/resolver';
 import { normalizeName } from '../core/text';
 import { rootsOf } from '../core/resolver/environment';
-import { indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
-import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
-import { bundledMetadata, NodeMetadata } from '../node/metadata';
+import { redactUrl } from '../node/index-client';
+import { CliMetadata, RESOLVE_INDEX_WAIT } from './live';
 
 export { rootsOf };
 
@@ -28,6 +22,8 @@ export interface ResolveCommandOptions {
   /** Local find-links folders are read only inside these (the paths checked) unless `allowOutside`. */
   roots?: string[];
   allowOutside?: boolean;
+  /** The metadata of the run (./live.ts); default: a new one from the options above. */
+  metadata?: CliMetadata;
 }
 
 export interface EnvironmentResolution {
@@ -50,99 +46,19 @@ export function defaultPython(env: Environment): string {
   return CPYTHONS.find((v) => env.python!.contains(v)) ?? '3.12';
 }
 
-/** A snapshot folder's packages, read on demand through the one loader (src/node/metadata.ts). */
-export function snapshotSource(dir?: string): (name: string) => PackageMetadata | undefined {
-  const metadata = dir ? new NodeMetadata(dir) : bundledMetadata();
-  return (name) => metadata.get(name);
-}
-
-/**
- * `index-url` / `extra-index-url` of the pip configuration files pip reads (PIP_CONFIG_FILE, else the site-wide,
- * user and legacy user files; later files override earlier ones; `[install]` over `[global]`).
- */
-export function pipConfig(vars: Record<string, string | undefined>): { indexUrl?: string; extra: string[] } {
-  const files = vars.PIP_CONFIG_FILE !== undefined
-    ? [vars.PIP_CONFIG_FILE]
-    : ['/etc/xdg/pip/pip.conf', '/etc/pip.conf',
-      ...(vars.HOME ? [join(vars.HOME, '.pip', 'pip.conf'), join(vars.XDG_CONFIG_HOME || join(vars.HOME, '.config'), 'pip', 'pip.conf')] : []),
-      ...(vars.APPDATA ? [join(vars.APPDATA, 'pip', 'pip.ini')] : [])];
-  const out: { indexUrl?: string; extra: string[] } = { extra: [] };
-  for (const file of files) {
-    if (!file || file === '/dev/null' || file === 'os.devnull') continue;
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
-    const sections = new Map<string, Map<string, string>>();
-    let section = '';
-    let key = '';
-    for (const raw of text.split(/\r?\n/)) {
-      if (/^\s*[#;]/.test(raw) || !raw.trim()) continue;
-      const head = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
-      if (head) { section = head[1].trim().toLowerCase(); continue; }
-      const kv = /^([A-Za-z0-9_-]+)\s*[=:]\s*(.*)$/.exec(raw);
-      const values = sections.get(section) ?? new Map<string, string>();
-      sections.set(section, values);
-      if (kv) { key = kv[1].toLowerCase().replace(/_/g, '-'); values.set(key, kv[2].trim()); } else if (/^\s/.test(raw) && key) values.set(key, `${values.get(key) ?? ''} ${raw.trim()}`.trim());
-    }
-    for (const name of ['global', 'install']) {
-      const values = sections.get(name);
-      if (values?.get('index-url')) out.indexUrl = values.get('index-url');
-      if (values?.get('extra-index-url')) out.extra = values.get('extra-index-url')!.split(/\s+/).filter(Boolean);
-    }
-  }
-  return out;
-}
-
-/** The indexes pip would read for this environment, primary first: the manifest's, then PIP_* variables, pip.conf. */
-export function indexesOf(env: Pick<Environment, 'indexes' | 'path'>, vars: Record<string, string | undefined>, read: Pick<IndexDefaults, 'roots' | 'allowOutside'> = {}): IndexSources {
-  const conf = pipConfig(vars);
-  const primary = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
-  const extra = vars.PIP_EXTRA_INDEX_URL !== undefined ? vars.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean) : [...conf.extra];
-  return indexSources(env, { primary, extra, ...read });
-}
-
-/**
- * What `check` compares `--hash` values with: the files the indexes a requirement file names (else PIP_INDEX_URL,
- * pip.conf, PyPI) list for a package. From the index cache only, unless `online` (`check --verify-hashes`); undefined
- * when there is neither a cache nor leave to ask.
- */
-export function indexedFiles(o: { online: boolean; env?: Record<string, string | undefined> }): IndexedFilesLookup | undefined {
-  const vars = o.env ?? process.env;
-  const dir = cacheDir(vars);
-  if (!o.online && (!dir || !existsSync(dir))) return undefined;
-  const clients = new Map<string, IndexClient>();
-  const answers = new Map<string, Promise<{ index: string; files: IndexedFile[] } | undefined>>();
-  return (name, manifest) => {
-    const { indexes } = indexesOf(manifest, vars);
-    if (!indexes.length) return Promise.resolve(undefined);
-    const key = indexes.join('\n');
-    let client = clients.get(key);
-    if (!client) clients.set(key, (client = new IndexClient({ indexes, timeoutMs: 8000, cacheDir: dir, offline: !o.online })));
-    let answer = answers.get(`${key}\n${name}`);
-    if (!answer) answers.set(`${key}\n${name}`, (answer = client.files(name)));
-    return answer;
-  };
-}
-
 export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {
-  const vars = o.env ?? process.env;
-  const snapshot = snapshotSource(o.metadataDir ?? vars.ML_PINS_METADATA_DIR);
+  const metadata = o.metadata ?? new CliMetadata({ offline: o.offline, vars: o.env ?? process.env, metadataDir: o.metadataDir,
+    roots: o.roots, allowOutside: o.allowOutside, ...RESOLVE_INDEX_WAIT });
   const platform: Platform = (o.platform && parsePlatform(o.platform)) || 'linux';
-  const live = new Map<string, LiveMetadata>();
   const out: EnvironmentResolution[] = [];
-  for (const env of envs) {
-    const python = o.targetPython ?? defaultPython(env);
-    const options = { environment: targetEnvironment(python, platform), maxSteps: o.maxSteps };
-    const roots = rootsOf(env, o.display);
-    const sources = o.offline ? { indexes: [], findLinks: [], refused: [] } : indexesOf(env, vars, { roots: o.roots, allowOutside: o.allowOutside });
-    let result: ResolveResult;
-    if (!sources.indexes.length && !sources.findLinks.length) result = resolve(roots, snapshot, options);
-    else {
-      const key = [...sources.indexes, '', ...sources.findLinks].join('\n');
-      let metadata = live.get(key);
-      if (!metadata) live.set(key, (metadata = new LiveMetadata(new IndexClient({ ...sources, timeoutMs: 8000, cacheDir: cacheDir(vars) }), snapshot)));
-      result = await metadata.resolve(roots, options);
+  try {
+    for (const env of envs) {
+      const python = o.targetPython ?? defaultPython(env);
+      const result = await metadata.resolve(env, rootsOf(env, o.display), { environment: targetEnvironment(python, platform), maxSteps: o.maxSteps });
+      out.push(toEntry(env, python, result, o.display));
     }
-    out.push(toEntry(env, python, result, o.display));
+  } finally {
+    if (!o.metadata) metadata.close();
   }
   return out;
 }

@@ -68,6 +68,11 @@ export interface IndexClientOptions {
   /** Never ask the network: answer from the cache, however old (`check` without --verify-hashes). */
   offline?: boolean;
   fetch?: typeof fetch;
+  /** Aborts every request when the caller stops waiting (the CLI's time allowed for indexes). */
+  signal?: AbortSignal;
+  /** Indexes (redacted) that could not be reached, with why: shared by the clients of one run, so that an index found
+   *  down is not asked again (its cached pages still answer), and reported to the user. */
+  unreachable?: Map<string, string>;
 }
 
 interface FileInfo {
@@ -166,7 +171,18 @@ export class IndexClient {
     try { return { url, headers: this.auth.get(new URL(url).origin) ?? {} }; } catch { return own; }
   }
 
-  private async get(url: string, accept: string, immutable = false): Promise<Fetched | undefined> {
+  /** Why a request failed, in words without the URL (which may carry credentials). */
+  private failure(e: unknown): string {
+    if (this.options.signal?.aborted) return 'stopped waiting: the time allowed for package indexes ran out';
+    const err = e as { name?: string; cause?: { code?: string } };
+    if (err?.name === 'NotHttp') return 'only http and https indexes are read';
+    if (err?.name === 'TimeoutError') return `no answer within ${this.timeoutMs / 1000} s`;
+    const code = err?.cause?.code;
+    return code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
+      : code === 'ECONNRESET' ? 'connection reset' : code ? `network error ${code}` : 'network error';
+  }
+
+  private async get(url: string, accept: string, immutable = false, o: { cacheOnly?: boolean; failed?: (reason: string) => void } = {}): Promise<Fetched | undefined> {
     const { url: plain, headers } = this.credentials(url);
     const cache = this.options.cacheDir ? join(this.options.cacheDir, `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
     const cached = cache ? readCache(cache) : undefined;
@@ -175,13 +191,16 @@ export class IndexClient {
       this.cacheHits++;
       return cached;
     }
-    if (this.options.offline) return undefined;
+    if (this.options.offline || o.cacheOnly) return o.cacheOnly ? cached : undefined;
     this.log.push(redactUrl(url));
     const conditional: Record<string, string> = {};
     if (cached?.etag) conditional['if-none-match'] = cached.etag;
     if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified;
     try {
-      const res = await this.doFetch(plain, { headers: { accept, ...headers, ...conditional }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      if (!/^https?:/i.test(plain)) throw Object.assign(new Error('not http'), { name: 'NotHttp' });
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+      const res = await this.doFetch(plain, { headers: { accept, ...headers, ...conditional }, signal, redirect: 'follow' });
       if (res.status === 304 && cached) {
         await res.body?.cancel();
         const fresh = { ...cached, fetchedAt: now };
@@ -196,8 +215,9 @@ export class IndexClient {
       if (lastModified) out.lastModified = lastModified;
       if (cache && (res.status === 200 || res.status === 404)) writeCache(cache, out);
       return out;
-    } catch {
+    } catch (e) {
       // Offline, slow or failing index: what was cached before, however old, beats nothing.
+      o.failed?.(this.failure(e));
       return cached;
     }
   }
@@ -235,10 +255,15 @@ export class IndexClient {
   private async listFiles(name: string): Promise<{ files: Map<string, FileInfo[]>; unavailable: boolean }> {
     const files = new Map<string, FileInfo[]>();
     let unavailable = false;
+    const down = this.options.unreachable;
     for (const index of this.options.indexes) {
       const base = index.replace(/\/+$/, '');
-      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
-      if (!page) unavailable = true;
+      const shown = redactUrl(base);
+      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false,
+        { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
+      // 404 is an answer (not on this index); 401, 403 and 5xx are not.
+      if (page && page.status >= 400 && page.status !== 404 && !down?.has(shown)) down?.set(shown, `answered HTTP ${page.status}`);
+      if (!page || (page.status >= 400 && page.status !== 404)) unavailable = true;
       if (!page || page.status !== 200) continue;
       const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
       for (const f of list) {
@@ -271,7 +296,9 @@ export class IndexClient {
     if (!p) {
       p = (async (): Promise<FileInfo[]> => {
         if (/^https?:/i.test(location)) {
-          const page = await this.get(location, 'text/html');
+          const shown = redactUrl(location);
+          const down = this.options.unreachable;
+          const page = await this.get(location, 'text/html', false, { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
           return page && page.status === 200 ? filesFromHtml(page.text, page.url) : [];
         }
         let folder = location;
@@ -418,6 +445,29 @@ export class LiveMetadata {
 
   constructor(readonly client: IndexClient, private readonly fallback: MetadataSource = () => undefined) {}
 
+  /** What the indexes answered for a package, else the fallback (the snapshot). */
+  readonly get: MetadataSource = (name) => this.known.get(name) ?? this.fallback(name);
+
+  /** What the indexes answered for a package (undefined: not asked, or no index knows it). */
+  answered(name: string): PackageMetadata | undefined {
+    return this.known.get(name);
+  }
+
+  /** Whether any index answered about any package. */
+  get answeredAny(): boolean {
+    for (const v of this.known.values()) if (v) return true;
+    return false;
+  }
+
+  /** Asks the indexes about the packages not asked about yet. */
+  async fetch(names: Iterable<string>): Promise<void> {
+    await Promise.all([...new Set(names)].filter((n) => !this.known.has(n)).map(async (name) => {
+      let p = this.pending.get(name);
+      if (!p) this.pending.set(name, (p = this.client.package(name)));
+      this.known.set(name, await p);
+    }));
+  }
+
   /**
    * Resolves with what the indexes declare: resolve, fetch every package the resolution asked for that the indexes have
    * not answered yet, and again, until nothing is missing (the resolver itself stays synchronous and pure). A package
@@ -426,18 +476,9 @@ export class LiveMetadata {
   async resolve(roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
     for (let round = 0; ; round++) {
       const missing = new Set<string>();
-      const source: MetadataSource = (name) => {
-        if (this.known.has(name)) return this.known.get(name) ?? this.fallback(name);
-        missing.add(name);
-        return this.fallback(name);
-      };
-      const result = resolve(roots, source, options);
+      const result = resolve(roots, (name) => { if (!this.known.has(name)) missing.add(name); return this.get(name); }, options);
       if (!missing.size || round >= 100) return result;
-      await Promise.all([...missing].map(async (name) => {
-        let p = this.pending.get(name);
-        if (!p) this.pending.set(name, (p = this.client.package(name)));
-        this.known.set(name, await p);
-      }));
+      await this.fetch(missing);
     }
   }
 }

@@ -72,9 +72,10 @@ describe('hashes that cannot belong to the pinned version', { skip: pip.status !
     assert.match(f.message, /--hash of demo-pkg==2\.0 is not the hash of a file of demo-pkg 2\.0 \(1 file listed by http:\/\/127\.0\.0\.1:\d+\/simple; they are the hashes of demo-pkg 1\.0\)/);
     assert.match(f.message, /re-lock it with "pip-compile --generate-hashes requirements\.in"/);
 
-    // Without --verify-hashes nothing goes to the network, but what the index cache knows is used.
+    // Without --verify-hashes the hashes are compared with what the index cache knows, never the network (--offline:
+    // check reads an index for the resolution's metadata otherwise).
     const asked = index.requests.length;
-    assert.equal((await mismatches(['check', stale])).length, 1);
+    assert.equal((await mismatches(['check', stale, '--offline'])).length, 1);
     assert.equal(index.requests.length, asked, 'check without --verify-hashes asked the index');
   });
 
@@ -87,10 +88,10 @@ describe('hashes that cannot belong to the pinned version', { skip: pip.status !
     assert.deepEqual(await mismatches(['check', unknown, '--verify-hashes']), []);
   });
 
-  test('with no cache and no --verify-hashes, check never asks an index', async () => {
+  test('with no cache and no --verify-hashes, check --offline never asks an index', async () => {
     const file = lockFile('quiet.txt', `demo-pkg==2.0 --hash=sha256:${'0'.repeat(64)}\n`);
     const asked = index.requests.length;
-    const r = await run(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'check', file, '--format', 'json', '--fail-on', 'never'], { ML_PINS_CACHE_DIR: join(work, 'no-cache-here') });
+    const r = await run(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'check', file, '--offline', '--format', 'json', '--fail-on', 'never'], { ML_PINS_CACHE_DIR: join(work, 'no-cache-here') });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes('hash-mismatch'));
     assert.equal(index.requests.length, asked);

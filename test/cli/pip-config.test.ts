@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { indexesOf, pipConfig } from '../../src/cli/resolve';
+import { indexesOf, pipConfig } from '../../src/cli/live';
 import { environmentsOf } from '../../src/core/engine/environment';
 import { parseManifest } from '../../src/core/formats';
 

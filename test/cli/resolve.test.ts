@@ -111,7 +111,8 @@ describe('ml-pins resolve', () => {
       assert.match(out.conflict.message, /^Because torchvision==0\.17\.0 depends on torch==2\.2\.0 and you require torch>=2\.3 \(.*requirements\.txt:1\)/);
       assert.deepEqual(out.conflict.packages.sort(), ['torch', 'torchvision']);
       assert.equal(index.requests.length, 0, 'offline: no request');
-      const codes = async (args: string[]) => JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', ...args], env)).stdout)
+      // check reads the indexes too unless offline (test/cli/live.test.ts): offline here, as the snapshot is the subject.
+      const codes = async (args: string[]) => JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', '--offline', ...args], env)).stdout)
         .files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
       // check resolves by default (milliseconds per environment); --no-resolve turns it off (--resolve is accepted).
       assert.ok((await codes([])).includes('resolution-conflict'));
@@ -127,7 +128,7 @@ describe('ml-pins resolve', () => {
       const yanked = await cli(['resolve', join(project, 'requirements.txt'), '--offline'], env);
       assert.match(yanked.stdout, /torch {2}2\.1\.0 {2}\(yanked: bad build\)/);
       // check: a pinned yanked release is a warning that quotes the reason.
-      const checked = JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json'], env)).stdout);
+      const checked = JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', '--offline'], env)).stdout);
       const found = checked.files.flatMap((f: { findings: { code: string; severity: string; message: string }[] }) => f.findings).filter((f: { code: string }) => f.code === 'yanked-release');
       assert.equal(found.length, 1);
       assert.equal(found[0].severity, 'warning');

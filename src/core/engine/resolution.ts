@@ -4,7 +4,7 @@
 // PubGrub derivation cannot reproduce says nothing.
 import type { Finding, Fix, Requirement } from '../types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
-import { MAX_RESOLVED_ROOTS, rootsOf } from '../resolver/environment';
+import { MAX_RESOLVED_ROOTS, orderedPins, rootsOf } from '../resolver/environment';
 import { upgradeFix } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
@@ -13,6 +13,7 @@ import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
+export const RESOLUTION_SKIPPED = 'resolution-skipped';
 const PYTHONS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8'];
 
 export interface ResolutionContext {
@@ -33,6 +34,8 @@ export interface EnvironmentResolution {
   picks?: Map<string, string>;
   python?: string;
   conflict?: { python: string; conflict: ConflictResult };
+  /** Why it was not resolved although the metadata covers it (too many requirements, the step budget). */
+  skipped?: string;
 }
 
 // One resolution per environment and metadata source within a check: the findings and the evaluation share it.
@@ -47,10 +50,19 @@ export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext
   return value;
 }
 
+/** The Pythons a check resolves an environment for, in the order tried: the target one, else every CPython its
+ *  requires-python admits, newest first. */
+export function resolutionPythons(env: Environment, settings: Pick<CheckSettings, 'targetPython'>): string[] {
+  return settings.targetPython ? [settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
+}
+
 function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
   const roots = rootsOf(env);
-  if (!roots.length || roots.length > MAX_RESOLVED_ROOTS || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
-  const pythons = ctx.settings.targetPython ? [ctx.settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
+  if (!roots.length || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
+  const pythons = resolutionPythons(env, ctx.settings);
+  if (roots.length > MAX_RESOLVED_ROOTS) {
+    return { pythons, skipped: `it has ${roots.length.toLocaleString('en-US')} requirements, more than the ${MAX_RESOLVED_ROOTS.toLocaleString('en-US')} ML Pins resolves` };
+  }
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const result = resolve(roots, ctx.source, { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
@@ -59,6 +71,7 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
       for (const p of result.packages.values()) if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
       return { pythons, picks, python };
     }
+    if (result.reason === 'budget') return { pythons, skipped: `the resolver ${result.message} on Python ${python}` };
     if (result.reason !== 'conflict') return undefined;
     first ??= { python, conflict: result.conflict };
   }
@@ -73,9 +86,20 @@ export function freshVersions(env: Environment, ctx: Pick<ResolutionContext, 'so
   return resolveEnvironment(env, ctx)?.picks;
 }
 
+/** An environment the resolver did not finish, said once at its first pin: conflicts only a resolution finds (and
+ *  severity from pip's picks) are missing there, and the user should know. */
+function skippedFindings(env: Environment, reason: string, settings: CheckSettings): PlacedFinding[] {
+  const severity = applySeverity(RESOLUTION_SKIPPED, 'information', settings, false);
+  const first = orderedPins(env)[0];
+  if (!severity || !first) return [];
+  const message = `ML Pins did not resolve ${env.label} as pip would: ${reason}. Conflicts that only a resolution finds are not reported for it; the rules still apply. \`ml-pins resolve\` resolves it without this limit.`;
+  return [{ path: first.path, finding: { code: RESOLUTION_SKIPPED, severity, message, packages: [], range: first.requirement.range, fixes: [] } }];
+}
+
 export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
   if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
   const resolution = resolveEnvironment(env, ctx);
+  if (resolution?.skipped) return skippedFindings(env, resolution.skipped, ctx.settings);
   const first = resolution?.conflict;
   if (!resolution || !first || !/we can conclude that/.test(first.conflict.message)) return [];
   const pythons = resolution.pythons;

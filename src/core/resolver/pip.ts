@@ -358,7 +358,7 @@ export class PipResolver {
     this.states.push({ mapping: new Map(base.mapping), criteria: new Map(base.criteria), backtrackCauses: [...base.backtrackCauses] });
   }
 
-  private addToCriteria(criteria: Map<string, Criterion>, req: Req, parent: Cand | null): void {
+  private addToCriteria(criteria: Pick<Map<string, Criterion>, 'get' | 'set'>, req: Req, parent: Cand | null): void {
     const ident = req.ident;
     const criterion = criteria.get(ident);
     const incompatibilities = criterion ? [...criterion.incompatibilities] : [];
@@ -371,10 +371,18 @@ export class PipResolver {
     criteria.set(ident, next);
   }
 
+  /** Criterion -> the pin it was last checked against, and the answer: criteria are never changed in place (a change
+   *  makes a new object), so a round re-checks only the criteria and pins that changed, not all of them. */
+  private readonly pinChecks = new WeakMap<Criterion, { pin: Cand; ok: boolean }>();
+
   private isCurrentPinSatisfying(name: string, criterion: Criterion): boolean {
     const pin = this.state.mapping.get(name);
     if (!pin) return false;
-    return criterion.information.every((i) => this.satisfied(i.req, pin));
+    const memo = this.pinChecks.get(criterion);
+    if (memo?.pin === pin) return memo.ok;
+    const ok = criterion.information.every((i) => this.satisfied(i.req, pin));
+    this.pinChecks.set(criterion, { pin, ok });
+    return ok;
   }
 
   private preference(ident: string): (number | string)[] {
@@ -401,10 +409,14 @@ export class PipResolver {
     ];
   }
 
+  /** The criteria a candidate's dependencies change (as resolvelib's `_get_updated_criteria`, but only the changed
+   *  entries, over the current ones: copying every criterion per candidate tried made large environments quadratic). */
   private getUpdatedCriteria(c: Cand): Map<string, Criterion> {
-    const criteria = new Map(this.state.criteria);
-    for (const req of this.dependencies(c)) this.addToCriteria(criteria, req, c);
-    return criteria;
+    const base = this.state.criteria;
+    const updates = new Map<string, Criterion>();
+    const view = { get: (k: string) => updates.get(k) ?? base.get(k), set: (k: string, v: Criterion) => updates.set(k, v) };
+    for (const req of this.dependencies(c)) this.addToCriteria(view, req, c);
+    return updates;
   }
 
   private attemptToPin(name: string): Criterion[] {
@@ -529,7 +541,8 @@ export class PipResolver {
         this.tick();
         const unsatisfied = [...this.state.criteria].filter(([k, c]) => !this.isCurrentPinSatisfying(k, c)).map(([k]) => k);
         if (!unsatisfied.length) return { ok: true, packages: this.result(), steps: this.steps };
-        const satisfiedNames = new Set([...this.state.criteria.keys()].filter((k) => !unsatisfied.includes(k)));
+        const open = new Set(unsatisfied);
+        const satisfiedNames = new Set([...this.state.criteria.keys()].filter((k) => !open.has(k)));
         let best = unsatisfied[0];
         let bestKey = this.preference(best);
         for (const ident of unsatisfied.slice(1)) {

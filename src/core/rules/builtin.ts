@@ -83,6 +83,10 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
     title: 'pip cannot install these requirements together',
     explanation: 'Resolving the environment the way pip does, over the declared metadata of every release (the metadata snapshot that ships with ML Pins, see docs/metadata.md), finds no set of versions that meets every requirement on any Python the project may run on. The message is the derivation, in uv\'s words; each pin it rests on carries the finding, with the others as related information. The quick fixes upgrade the pins involved to the newest set that installs together (docs/resolver.md). Reported by `ml-pins check` (`--no-resolve` turns resolving off) and in the editor, where the project\'s own indexes refine the metadata.',
   },
+  'resolution-skipped': {
+    title: 'ML Pins did not resolve this environment',
+    explanation: 'The environment has more requirements than ML Pins resolves in bounded time (1,000: the resolver\'s work grows with the square of the packages, as pip\'s does), or the resolver gave up after its step budget. Conflicts that only a resolution finds (`resolution-conflict`), and severity from the versions pip would pick, are missing for it; findings from the rules still cover it. Reported once per environment, at its first requirement, as information. `ml-pins resolve` resolves it without the limit on the number of requirements. Turn it off like any rule (`disable = ["resolution-skipped"]`).',
+  },
   'yanked-release': {
     title: 'The pin selects a yanked release',
     explanation: 'A pin selects exactly (`==` / `===`) a release its maintainers yanked from the index (PEP 592), usually because it is broken. pip still installs it, with a warning that is easy to miss. The finding quotes the yank reason, from the metadata snapshot or the project\'s own indexes. Move the pin to a release that is not yanked.',

@@ -81,3 +81,27 @@ describe('severity from the resolution', () => {
     assert.ok((await hub(text, true)).every((f) => f.severity !== 'error'));
   });
 });
+
+describe('environments the resolver does not finish', () => {
+  // A pip-compile file: every line an exact pin; torch and torchvision disagree, the other packages are not covered.
+  const compiled = (n: number) => ['torch==2.3.1', 'torchvision==0.17.0', ...Array.from({ length: n - 2 }, (_, i) => `package-${i}==1.0`)].join('\n') + '\n';
+  const all = async (text: string, extra: { maxSteps?: number } = {}) => (await checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge, settings: { targetPython: '3.11' },
+    environmentFindings: (env, ctx) => resolutionFindings(env, { source, ...ctx, ...extra }) })).files.flatMap((f) => f.findings).filter((f) => f.code.startsWith('resolution-'));
+
+  test('1,000 pins are resolved (the conflict is found); 1,001 are not, and one information finding says so', async () => {
+    const thousand = await all(compiled(1000));
+    assert.deepEqual(thousand.map((f) => f.code).sort(), ['resolution-conflict', 'resolution-conflict']);
+    const over = await all(compiled(1001));
+    assert.deepEqual(over.map((f) => [f.code, f.severity, f.range.start.line]), [['resolution-skipped', 'information', 0]]);
+    assert.match(over[0].message, /^ML Pins did not resolve requirements\.txt as pip would: it has 1,001 requirements, more than the 1,000 ML Pins resolves\. Conflicts that only a resolution finds are not reported for it/);
+  });
+
+  test('a resolution that runs out of steps says so too; both can be turned off', async () => {
+    const out = await all('torch\ntorchvision\n', { maxSteps: 1 });
+    assert.deepEqual(out.map((f) => [f.code, f.severity]), [['resolution-skipped', 'information']]);
+    assert.match(out[0].message, /the resolver gave up after 1 resolver steps on Python 3\.11/);
+    const off = await checkProject({ files: [{ path: '/p/requirements.txt', text: compiled(1001) }], knowledge, settings: { disabledRules: ['resolution-skipped'] },
+      environmentFindings: (env, ctx) => resolutionFindings(env, { source, ...ctx }) });
+    assert.deepEqual(off.files.flatMap((f) => f.findings).filter((f) => f.code.startsWith('resolution-')), []);
+  });
+});
