@@ -1,7 +1,6 @@
 // Reads an installed Python environment without running it: a virtual environment (pyvenv.cfg), a conda-style prefix,
 // or a site-packages folder. Installed packages come from their *.dist-info/METADATA and *.egg-info/PKG-INFO files,
 // which works in untrusted workspaces too: nothing of the environment is executed.
-import { execFile } from 'node:child_process';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { InstalledEnvironment, InstalledPackage, Platform } from '../core/engine/config';
@@ -26,6 +25,9 @@ const PROBE = 'import json, sys, sysconfig; p = sysconfig.get_paths(); '
 
 /** Runs the interpreter (isolated mode, 10 s at most) for its Python, platform and site-packages folders. */
 export async function probeInterpreter(executable: string): Promise<{ python: string; platform?: Platform; sitePackages: string[] } | undefined> {
+  // Required here, not at start-up (the CLI rarely runs an interpreter). A require, not import(): the CLI's code cache
+  // (src/cli/bin.ts) is only used for a bundle without dynamic imports.
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
   const out = await new Promise<string | undefined>((done) => {
     execFile(executable, ['-I', '-c', PROBE], { timeout: 10_000, maxBuffer: 64 * 1024, windowsHide: true }, (error, stdout) => done(error ? undefined : stdout));
   });

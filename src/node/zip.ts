@@ -2,7 +2,6 @@
 // the entries asked for are read and inflated. Bounded: a directory or entry above the caller's limits, or anything
 // malformed, gives undefined rather than an exception.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 
 /** One central-directory entry. */
 export interface ZipEntry {
@@ -71,7 +70,9 @@ export function withZip<T>(path: string, maxDirectoryBytes: number, use: (zip: Z
         if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) return undefined;
         const data = readAt(file, entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), entry.compressedSize);
         if (entry.method === 0) return data;
-        if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: maxBytes });
+        // zlib is required on first use, not when the CLI starts (few checks read a wheel); a require, not import(),
+        // so the CLI bundle keeps its code cache (src/cli/bin.ts).
+        if (entry.method === 8) return (require('node:zlib') as typeof import('node:zlib')).inflateRawSync(data, { maxOutputLength: maxBytes });
         return undefined;
       },
     });

@@ -6,8 +6,8 @@
 // (test/server/groups.test.ts compares them).
 
 import type { CheckResult } from '../core/engine/check';
-import type { Knowledge } from '../core/engine/knowledge';
-import type { LiveMetadata } from './live';
+import type { CheckBasis } from './basis';
+import { DEFAULT_VIEW } from './live';
 
 const dirname = (path: string) => {
   const i = path.lastIndexOf('/');
@@ -124,9 +124,10 @@ export class Project {
   files = new Set<string>();
   /** Member paths, as the folder's grouping last assigned them. */
   members: string[] = [];
-  /** What the project's own indexes declare (./live.ts), and the knowledge built over it. */
-  live?: LiveMetadata;
-  liveKnowledge?: { version: number; knowledge: Knowledge };
+  /** The live view (./live.ts) the project is checked with: the index sets its environments read. */
+  view = DEFAULT_VIEW;
+  /** What the last check read (./basis.ts): the hover and the upgrade actions read the same. */
+  basis?: CheckBasis;
   readonly key: string;
   readonly base: string;
   constructor(readonly folder: string, readonly root: string) {

@@ -6,6 +6,7 @@ import type { MetadataProvider } from '../core/metadata/provider';
 import { FORMATS, manifestGlobs } from '../core/formats';
 import type { Severity } from '../core/types';
 import type { CheckInput } from '../core/engine/check';
+import type { DeclaredMetadataHooks } from '../core/engine/resolution';
 import type { MetadataSource } from '../core/resolver/types';
 import type { IndexAccess } from './live';
 
@@ -33,8 +34,9 @@ export interface ServerHost {
   readEnvironment?(executable: string, folderUri: string, options: { trusted: boolean; python?: string }): Promise<InstalledEnvironment | undefined>;
   /** The network client for the project's package indexes (./live.ts); none: the snapshot only. */
   indexes?: IndexAccess;
-  /** Check hooks over declared metadata (resolution conflicts, yanked pins); bundles without a resolver leave it out. */
-  checkHooks?(source: MetadataSource): Partial<CheckInput>;
+  /** Check hooks over declared metadata (resolution conflicts, yanked pins, what pip picks) and the resolution they
+   *  rest on; bundles without a resolver leave it out. `source` does not change while the hooks are in use. */
+  checkHooks?(source: MetadataSource): Partial<CheckInput> & Partial<Pick<DeclaredMetadataHooks, 'resolution'>>;
 }
 
 export interface InitializationOptions {

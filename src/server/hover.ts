@@ -1,10 +1,13 @@
-// Hover on a requirement, kept to a glance: what the pin allows and what a new install would pick, the newest release
-// (and the newest that fits the other pins, when the metadata snapshot says), then per finding its one-line why and
+// Hover on a requirement, kept to a glance: what the pin allows and what a new install would pick (the engine's own
+// resolution of the environment: pip's pick, src/core/engine/resolution.ts), the newest release (and the newest that
+// fits the other pins, when the metadata snapshot says), then per finding its one-line why and
 // fix with a link to the rule page, where the full explanation and evidence live. VS Code shows the diagnostic's
 // own message above the hover, so the message is not repeated. Markdown, for any LSP client.
 import { redactCredentials } from '../core/redact';
 import { fixToApply } from '../core/engine/applicability';
 import type { CheckResult } from '../core/engine/check';
+import type { CheckSettings } from '../core/engine/config';
+import type { EnvironmentResolution } from '../core/engine/resolution';
 import type { Environment } from '../core/engine/environment';
 import { installerName } from '../core/engine/installer';
 import { describeSet, displayName } from '../core/engine/messages';
@@ -17,6 +20,8 @@ import type { Finding, Position, Range } from '../core/types';
 
 export interface HoverContext {
   metadata?: MetadataProvider;
+  /** What pip does with an environment of the check (the same resolution the findings and `ml-pins resolve` rest on). */
+  resolution?: (env: Environment, settings: CheckSettings) => EnvironmentResolution | undefined;
   /** The link to a rule's page (its full explanation and sources), when the client has one. */
   ruleLink?: (code: string) => string | undefined;
 }
@@ -45,7 +50,7 @@ export function hoverMarkdown(result: CheckResult, path: string, position: Posit
   for (const env of envs) {
     const admitted = env.packages.get(name)!.admitted;
     const where = envs.length > 1 ? `${text(env.label)} (${text(installerName(env.installer))}): ` : '';
-    const pick = picked(admitted, pkg);
+    const pick = picked(name, admitted, pkg, ctx.resolution?.(env, result.settingsFor(env.path)));
     let line = `${envs.length > 1 ? '- ' : ''}${where}${allows(admitted)}; ${pick.words}`;
     if (pkg && pick.version === newest) { line += `, the newest release (as of ${text(pkg.snapshot_date)})`; newestSaid = true; }
     lines.push(`${line}.`);
@@ -84,10 +89,20 @@ function allows(admitted: VersionSet): string {
   return `Allows ${/^[<>=!~]/.test(words) || words.includes(',') ? code(words) : words.replace(/\d[\w.+!]*/g, (v) => code(v))}`;
 }
 
-/** What a new install would pick for this pin alone: the newest release the snapshot lists that the pin allows. */
-function picked(admitted: VersionSet, pkg: PackageMetadata | undefined): { words: string; version?: string } {
+/**
+ * What a new install would pick: pip's pick in the environment's resolution. Without a resolution (a bundle without
+ * the resolver, an environment too large to resolve), the newest release the snapshot lists that the pin allows.
+ */
+function picked(name: string, admitted: VersionSet, pkg: PackageMetadata | undefined, resolution: EnvironmentResolution | undefined): { words: string; version?: string } {
   if (admitted.isEmpty()) return { words: 'pip installs nothing' };
-  if (pkg) {
+  const pick = resolution?.picks?.get(name);
+  if (pick) return { words: `a new install today would pick ${code(pick)}`, version: pick };
+  if (resolution?.conflict) return { words: 'a new install today fails: pip cannot install these pins together' };
+  if (resolution?.picks && pkg?.registry_newest && pkg.registry_newest !== pkg.complete_through) {
+    // pip takes a release the snapshot does not describe (its requirements are unknown): never guessed.
+    return { words: `a new install today would pick a release newer than the snapshot (the registry lists ${code(pkg.registry_newest)})` };
+  }
+  if (pkg && !resolution?.picks) {
     const known = [...new Set([...expandEntries(pkg).filter((r) => !r.yanked).map((r) => r.version), ...(pkg.registry_newest ? [pkg.registry_newest] : [])])];
     const pick = admitted.newestAdmitted(known)?.toString();
     if (pick) return { words: `a new install today would pick ${code(pick)}`, version: pick };

@@ -1,10 +1,13 @@
 // The hover builder on real manifests checked by the real engine: short, the pin's allowed set and pick, each
 // finding's one-line why and fix with a link to its rule page, code spans without escapes, and no evidence dump.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkProject, knowledgeFrom } from '../../src/core/engine/check';
+import { declaredMetadataHooks } from '../../src/core/engine/resolution';
+import { resolveEnvironments } from '../../src/cli/resolve';
 import { memoryProvider } from '../../src/core/metadata/provider';
 import type { PackageMetadata } from '../../src/core/metadata/types';
 import { bundledFamilies } from '../../src/core/rules/bundled';
@@ -91,4 +94,34 @@ test('hover: the newest release, and the newest that fits the other pins by what
   assert.doesNotMatch(await hover('corelib>=1.0\n', 0), /fits/);
   // A pin beyond the snapshot: the hover says what the snapshot does not know.
   assert.match(await hover('corelib>=4.0\n', 0), /Every version this pin allows is newer than the knowledge snapshot \(2026-01-02\)/);
+});
+
+test('hover: what a new install picks is the resolver\'s pick (bare torch next to torchvision==0.17.0 takes torch 2.2.0)', async () => {
+  // A metadata folder with torch and torchvision as the issue tells it: torchvision 0.17.0 declares torch==2.2.0.
+  const dir = mkdtempSync(join(tmpdir(), 'ml-pins-hover-'));
+  const rel = (v: string, deps: string[] = []) => ({ versions: [v], requires_dist: deps, source: 'test' });
+  const packages: PackageMetadata[] = [
+    { format: 1, name: 'torch', snapshot_date: '2026-12-06', complete_through: '2.4.0', releases: [rel('2.1.0'), rel('2.2.0'), rel('2.3.1'), rel('2.4.0')] },
+    { format: 1, name: 'torchvision', snapshot_date: '2026-12-06', complete_through: '0.19.0', releases: [rel('0.16.0', ['torch==2.1.0']), rel('0.17.0', ['torch==2.2.0']), rel('0.19.0', ['torch==2.4.0'])] },
+  ];
+  mkdirSync(join(dir, 'packages'));
+  for (const p of packages) writeFileSync(join(dir, 'packages', `${p.name}.json`), JSON.stringify(p));
+  writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ format: 1, snapshot_date: '2026-12-06', packages: Object.fromEntries(packages.map((p) => [p.name, { complete_through: p.complete_through, releases: p.releases.length }])) }));
+  const snapshot = new NodeMetadata(dir);
+  const hooks = declaredMetadataHooks((n) => snapshot.get(n));
+  const path = `${ROOT}/requirements.txt`;
+  const checked = (text: string) => checkProject({ ...hooks, files: [{ path, text }], knowledge: knowledgeFrom(bundledFamilies, snapshot), settings: {} });
+  const result = await checked('torch\ntorchvision==0.17.0\n');
+  const ctx: HoverContext = { metadata: snapshot, ruleLink, resolution: hooks.resolution };
+  const md = hoverMarkdown(result, path, { line: 0, character: 2 }, result.files[0].findings, ctx)!.value;
+  assert.match(md, /Allows any version; a new install today would pick `2\.2\.0`/);
+  // The same pick as `ml-pins resolve` makes for this environment…
+  const [resolved] = await resolveEnvironments(result.environments, { offline: true, format: 'json', display: (p) => p, metadataDir: dir });
+  assert.equal(resolved.resolution?.torch, '2.2.0');
+  // …and not the newest release the pin allows (2.4.0), which the hover said before it read the resolution.
+  const alone = hoverMarkdown(result, path, { line: 0, character: 2 }, result.files[0].findings, { metadata: snapshot, ruleLink })!.value;
+  assert.match(alone, /would pick `2\.4\.0`/);
+  // An environment pip cannot install says so instead of naming a pick.
+  const broken = await checked('torch>=2.3\ntorchvision==0.17.0\n');
+  assert.match(hoverMarkdown(broken, path, { line: 0, character: 2 }, broken.files[0].findings, ctx)!.value, /a new install today fails: pip cannot install these pins together/);
 });

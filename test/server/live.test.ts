@@ -3,7 +3,7 @@
 // credentials in the index URL never in the trace; `offline` and untrusted workspaces read no index.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,9 +22,11 @@ const PACKAGES = {
   'acme-plugin': [{ version: '2.0.0', requires_dist: ['acme-core>=1.1'] }, { version: '2.1.0', requires_dist: ['acme-core>=1.2'] }],
 };
 
-async function session(text: string, o: { trusted?: boolean; settings?: Record<string, unknown> } = {}): Promise<{ conn: ProtocolConnection; child: ChildProcess; uri: string; trace: string; dir: string }> {
+async function session(text: string, o: { trusted?: boolean; settings?: Record<string, unknown>; folders?: string[] } = {}): Promise<{ conn: ProtocolConnection; child: ChildProcess; uri: string; uris: string[]; trace: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-live-'));
-  writeFileSync(join(dir, 'requirements.txt'), text);
+  // One requirements.txt at the top, or one in each of `folders` (then they are separate groups).
+  const files = o.folders ? o.folders.map((f) => { mkdirSync(join(dir, f)); return join(f, 'requirements.txt'); }) : ['requirements.txt'];
+  for (const f of files) writeFileSync(join(dir, f), text);
   const trace = join(dir, 'trace.log');
   const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'server', '--stdio'], {
     cwd: dir, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ML_PINS_TRACE: trace, ML_PINS_CACHE_DIR: join(dir, 'cache') },
@@ -36,15 +38,16 @@ async function session(text: string, o: { trusted?: boolean; settings?: Record<s
   conn.onRequest('client/registerCapability', () => null);
   conn.onNotification('mlPins/status', () => undefined);
   conn.listen();
-  const uri = pathToFileURL(join(dir, 'requirements.txt')).href;
+  const uris = files.map((f) => pathToFileURL(join(dir, f)).href);
+  const uri = uris[0];
   await conn.sendRequest('initialize', {
     processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'live' }],
     initializationOptions: { trusted: o.trusted ?? true },
     capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } },
   });
   await conn.sendNotification('initialized', {});
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pip-requirements', version: 1, text } });
-  return { conn, child, uri, trace, dir };
+  for (const u of uris) await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'pip-requirements', version: 1, text } });
+  return { conn, child, uri, uris, trace, dir };
 }
 
 async function codes(conn: ProtocolConnection, uri: string): Promise<string[]> {
@@ -86,6 +89,39 @@ describe('the language server with live index metadata', () => {
       const trace = readFileSync(s.trace, 'utf8');
       assert.match(trace, /live metadata/);
       assert.ok(!trace.includes('s3cr3t'), 'no credentials in the trace');
+    } finally {
+      release();
+      await stop(s);
+      await index.close();
+    }
+  });
+
+  test('two folders on one index: both refined when it answers (one basis, invalidated by the answers); a changed pin is checked anew', { timeout: 90_000 }, async () => {
+    let release!: () => void;
+    const index = await startIndex({ packages: PACKAGES, gate: new Promise<void>((ok) => { release = ok; }) });
+    const text = `--index-url ${index.url}\nacme-core==1.0.0\nacme-plugin==2.0.0\n`;
+    const s = await session(text, { folders: ['a', 'b'] });
+    const { uris } = s;
+    try {
+      for (const uri of uris) assert.deepEqual(await codes(s.conn, uri), [], 'the snapshot knows nothing of these packages');
+      release();
+      const want = ['declared-requirement:2', 'resolution-conflict:1', 'resolution-conflict:2', 'yanked-release:1'];
+      for (const uri of uris) {
+        let got: string[] = [];
+        for (const deadline = Date.now() + 30_000; Date.now() < deadline && got.length < want.length; await sleep(200)) got = await codes(s.conn, uri);
+        assert.deepEqual(got, want, uri);
+      }
+      // Each folder is its own group, refreshed by the one set of answers.
+      const trace = readFileSync(s.trace, 'utf8');
+      for (const d of ['a', 'b']) assert.match(trace, new RegExp(`live metadata \\S*#\\S*/${d}\\b`));
+      // A pin changed in one folder: that environment is resolved again (acme-plugin 2.0.0 takes acme-core 1.1.0),
+      // the other folder keeps what it had.
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uris[1], version: 2 }, contentChanges: [{ text: text.replace('acme-core==1.0.0', 'acme-core==1.1.0') }] });
+      assert.deepEqual(await codes(s.conn, uris[1]), []);
+      assert.deepEqual(await codes(s.conn, uris[0]), want);
+      // And back: the remembered resolution of the first text gives the same findings as before.
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uris[1], version: 3 }, contentChanges: [{ text }] });
+      assert.deepEqual(await codes(s.conn, uris[1]), want);
     } finally {
       release();
       await stop(s);

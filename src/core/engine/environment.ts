@@ -104,58 +104,92 @@ export function wheelVersionSet(url: string): VersionSet {
   return VersionSet.fromSpecifierSet(`==${version}`);
 }
 
-interface PackageEntry {
-  pins: PinnedRequirement[];
-  always: VersionSet;
-  branches?: Map<string, VersionSet>;
-  installs: boolean;
+/**
+ * A package while an environment's pins are collected, and then the environment's package itself: what the engine
+ * reads is `name`, `admitted` and `pins`; the collecting state is private (not seen by reflection or JSON). One
+ * object per package, in one map: collecting a 10,000-requirement project used to allocate an entry, a Map of
+ * marker branches and the package for each name.
+ */
+class CollectedPackage implements EnvironmentPackage {
+  /** The unconditional pins' intersection while collecting; what the environment admits after finish(). */
+  admitted = VersionSet.all();
+  readonly pins: PinnedRequirement[];
+  #installs = false;
+  /** The pins under the first undecidable marker, intersected; #more holds those under other markers (rare). */
+  #branchKey: string | undefined = undefined;
+  #branch: VersionSet | undefined = undefined;
+  #more: Map<string, VersionSet> | undefined = undefined;
+
+  constructor(readonly name: string, first: PinnedRequirement) {
+    this.pins = [first]; // sized for the one pin most packages have (an empty array grows to room for 17)
+  }
+
+  /** One pin of the package (the first was given to the constructor, and is added here too). */
+  add(p: PinnedRequirement, set: VersionSet, applies: true | undefined): void {
+    if (p !== this.pins[0]) this.pins.push(p);
+    if (!p.constraintOnly) this.#installs = true;
+    if (applies === true) {
+      this.admitted = this.admitted.intersect(set);
+      return;
+    }
+    const key = p.requirement.marker ?? '';
+    if (this.#branch === undefined) {
+      this.#branchKey = key;
+      this.#branch = set;
+    } else if (this.#branchKey === key) {
+      this.#branch = this.#branch.intersect(set);
+    } else {
+      this.#more ??= new Map();
+      this.#more.set(key, (this.#more.get(key) ?? VersionSet.all()).intersect(set));
+    }
+  }
+
+  /** Unites the marker branches into `admitted`; whether anything installs the package (a constraint alone does not). */
+  finish(): boolean {
+    if (this.#branch) {
+      let union = this.#branch;
+      if (this.#more) for (const b of this.#more.values()) union = union.union(b);
+      this.admitted = this.admitted.intersect(union);
+    }
+    return this.#installs;
+  }
 }
 
 function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnvironment>):
   { packages: Map<string, EnvironmentPackage>; constraints: Map<string, VersionSet> } {
   // Per package: unconditional pins intersect; pins under undecidable markers form branches that are united.
-  const byName = new Map<string, PackageEntry | EnvironmentPackage>();
-  // Projects repeat the same few markers; each is evaluated once here (the environment is the same for all pins).
+  const packages = new Map<string, CollectedPackage>();
+  // Projects repeat the same few markers; each is evaluated once here (the environment is the same for all pins),
+  // and the last one is asked again without a lookup (neighbouring pins often share their marker).
   const applyCache = new Map<string, boolean | undefined>();
+  let lastMarker: string | undefined;
+  let lastApplies: boolean | undefined;
   for (const p of pins) {
     const r = p.requirement;
     let applies: boolean | undefined = true;
     if (r.marker) {
-      applies = applyCache.get(r.marker);
-      if (applies === undefined && !applyCache.has(r.marker)) applyCache.set(r.marker, (applies = markerApplies(r.marker, markerEnv)));
+      if (r.marker === lastMarker) applies = lastApplies;
+      else {
+        applies = applyCache.get(r.marker);
+        if (applies === undefined && !applyCache.has(r.marker)) applyCache.set(r.marker, (applies = markerApplies(r.marker, markerEnv)));
+        lastMarker = r.marker;
+        lastApplies = applies;
+      }
     }
     if (applies === false) continue;
-    let entry = byName.get(r.normalizedName) as PackageEntry | undefined;
-    if (!entry) byName.set(r.normalizedName, (entry = { pins: [p], always: VersionSet.all(), installs: false }));
-    else entry.pins.push(p);
-    if (!p.constraintOnly) entry.installs = true;
+    let entry = packages.get(r.normalizedName);
+    if (!entry) packages.set(r.normalizedName, (entry = new CollectedPackage(r.normalizedName, p)));
     // A wheel URL names its version (`torch @ …/torch-2.1.0%2Bcu121-cp310-…whl`); other URLs could be any version.
-    const set = r.url && !r.specifier ? wheelVersionSet(r.url) : VersionSet.fromSpecifierSet(r.specifier);
-    if (applies === true) entry.always = entry.always.intersect(set);
-    else {
-      const key = r.marker ?? '';
-      entry.branches ??= new Map();
-      entry.branches.set(key, (entry.branches.get(key) ?? VersionSet.all()).intersect(set));
-    }
+    entry.add(p, r.url && !r.specifier ? wheelVersionSet(r.url) : VersionSet.fromSpecifierSet(r.specifier), applies);
   }
-  // The same map becomes the packages map: each entry is replaced in place (the order stays) and constraint-only
-  // names leave it, rather than filling a second map with thousands of names.
+  // Constraint-only names leave the map (the order of the others stays).
   const constraints = new Map<string, VersionSet>();
-  for (const [name, value] of byName) {
-    const e = value as PackageEntry;
-    let admitted = e.always;
-    if (e.branches?.size) {
-      let union = VersionSet.empty();
-      for (const b of e.branches.values()) union = union.union(b);
-      admitted = admitted.intersect(union);
-    }
-    if (e.installs) byName.set(name, { name, admitted, pins: e.pins });
-    else {
-      constraints.set(name, admitted); // a constraint alone installs nothing
-      byName.delete(name);
-    }
+  for (const entry of packages.values()) { // values(), not entries(): no [name, entry] pair per package
+    if (entry.finish()) continue;
+    constraints.set(entry.name, entry.admitted); // a constraint alone installs nothing
+    packages.delete(entry.name);
   }
-  return { packages: byName as Map<string, EnvironmentPackage>, constraints };
+  return { packages, constraints };
 }
 
 const markerCache = new Map<string, ReturnType<typeof parseMarker>>();

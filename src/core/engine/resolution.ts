@@ -5,6 +5,7 @@
 import type { Finding, Fix, Requirement } from '../types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootsOf } from '../resolver/environment';
+import { ResolveMemo } from '../resolver/memo';
 import { upgradeFix } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
@@ -22,6 +23,8 @@ export interface ResolutionContext {
   texts: ReadonlyMap<string, string>;
   /** Resolver steps per Python tried. */
   maxSteps?: number;
+  /** Resolutions remembered over `source` (the same requirement sets in other environments and later checks). */
+  memo?: ResolveMemo;
 }
 
 type ConflictResult = Extract<ReturnType<typeof resolve>, { reason: 'conflict' }>['conflict'];
@@ -41,7 +44,7 @@ export interface EnvironmentResolution {
 // One resolution per environment and metadata source within a check: the findings and the evaluation share it.
 const RESOLVED = new WeakMap<Environment, { source: MetadataSource; key: string; value: EnvironmentResolution | undefined }>();
 
-export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
+export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
   const key = `${ctx.settings.targetPython ?? ''}|${ctx.maxSteps ?? ''}`;
   const cached = RESOLVED.get(env);
   if (cached && cached.source === ctx.source && cached.key === key) return cached.value;
@@ -56,7 +59,7 @@ export function resolutionPythons(env: Environment, settings: Pick<CheckSettings
   return settings.targetPython ? [settings.targetPython] : PYTHONS.filter((v) => !env.python || env.python.contains(v));
 }
 
-function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): EnvironmentResolution | undefined {
+function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
   const roots = rootsOf(env);
   if (!roots.length || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
   const pythons = resolutionPythons(env, ctx.settings);
@@ -65,7 +68,8 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
   }
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
-    const result = resolve(roots, ctx.source, { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
+    const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
+    const result = ctx.memo ? ctx.memo.resolve(roots, options) : resolve(roots, ctx.source, options);
     if (result.ok) {
       const picks = new Map<string, string>();
       for (const p of result.packages.values()) if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
@@ -82,7 +86,7 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
  * The versions a fresh install takes, as pip picks them (the evaluation's "fresh" set: a break among them is an
  * error; older versions the pins admit stay "admitted but not fresh"). undefined when not resolved.
  */
-export function freshVersions(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps'>): ReadonlyMap<string, string> | undefined {
+export function freshVersions(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>): ReadonlyMap<string, string> | undefined {
   return resolveEnvironment(env, ctx)?.picks;
 }
 
@@ -116,7 +120,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
   for (const group of [pinned, ...pinned.map((n) => [n])]) {
     if (!group.length || fixes.length >= 3) continue;
-    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts });
+    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
     if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
   return pins.map(({ req, path }) => {
@@ -132,13 +136,22 @@ function coveredName(req: Requirement, source: MetadataSource): boolean {
   try { return source(req.normalizedName) !== undefined; } catch { return false; }
 }
 
+/** The check's hooks for declared metadata, and the resolution they rest on (for the editor's hover). */
+export interface DeclaredMetadataHooks extends Pick<CheckInput, 'environmentFindings' | 'freshVersions'> {
+  /** What pip does with an environment of a check made with these hooks (`settings`: the check's for its file). */
+  resolution(env: Environment, settings: CheckSettings): EnvironmentResolution | undefined;
+}
+
 /**
  * The check's hooks for declared metadata (`source`: the snapshot, or live index data layered over it): environments
- * pip cannot install (resolution-conflict) and pins of yanked releases (yanked-release).
+ * pip cannot install (resolution-conflict) and pins of yanked releases (yanked-release). Resolutions are remembered
+ * over `source` for as long as the hooks are kept (../resolver/memo.ts): `source` must not change meanwhile.
  */
-export function declaredMetadataHooks(source: MetadataSource): Pick<CheckInput, 'environmentFindings' | 'freshVersions'> {
+export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataHooks {
+  const memo = new ResolveMemo(source);
   return {
-    environmentFindings: (env, c) => [...resolutionFindings(env, { source, ...c }), ...yankedFindings(env, { source, settings: c.settings })],
-    freshVersions: (env, c) => freshVersions(env, { source, settings: c.settings }),
+    environmentFindings: (env, c) => [...resolutionFindings(env, { source, memo, ...c }), ...yankedFindings(env, { source, settings: c.settings })],
+    freshVersions: (env, c) => freshVersions(env, { source, memo, settings: c.settings }),
+    resolution: (env, settings) => resolveEnvironment(env, { source, memo, settings }),
   };
 }

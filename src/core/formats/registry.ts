@@ -76,7 +76,7 @@ const TRAILING_COMMA = /^[^;]*,\s*\)?\s*(?:;|$)/;
 function trailingCommas(manifest: ParsedManifest, text: string): void {
   let index: ReturnType<typeof lineIndexFor> | undefined;
   for (const r of manifest.requirements) {
-    if (r.url || !r.specifier || !TRAILING_COMMA.test(r.text)) continue;
+    if (r.url || !r.specifier || !r.text.includes(',') || !TRAILING_COMMA.test(r.text)) continue;
     index ??= lineIndexFor(text);
     const start = index.offsetAt(r.specifierRange.start);
     const written = text.slice(start, index.offsetAt(r.specifierRange.end));

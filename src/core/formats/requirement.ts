@@ -56,9 +56,26 @@ export function requirementFromParsed(
   index: LineIndex,
   scope: RequirementScope,
 ): Requirement {
-  const range = valueRange({ start: 0, end: value.length }, valueToDoc, index);
-  const nameRange = valueRange(parsed.nameSpan, valueToDoc, index);
-  const specifierRange = valueRange(specifierSpanOrInsertionPoint(parsed), valueToDoc, index);
+  // The three ranges as valueRange makes them, sharing a Position where two ends meet (a requirement starts where its
+  // name does; the specifier starts where the name ends): fewer objects that outlive the parse. Positions are
+  // never mutated.
+  const name0 = parsed.nameSpan;
+  const spec = specifierSpanOrInsertionPoint(parsed);
+  const rs = valueToDoc(0, 'start');
+  const re = Math.max(rs, value.length > 0 ? valueToDoc(value.length, 'end') : rs);
+  const ns = valueToDoc(name0.start, 'start');
+  const ne = Math.max(ns, name0.end > name0.start ? valueToDoc(name0.end, 'end') : ns);
+  const ss = valueToDoc(spec.start, 'start');
+  const se = Math.max(ss, spec.end > spec.start ? valueToDoc(spec.end, 'end') : ss);
+  const pRs = index.positionAt(rs);
+  const pRe = re === rs ? pRs : index.positionAt(re);
+  const pNs = ns === rs ? pRs : ns === re ? pRe : index.positionAt(ns);
+  const pNe = ne === ns ? pNs : ne === re ? pRe : index.positionAt(ne);
+  const pSs = ss === ne ? pNe : ss === ns ? pNs : ss === re ? pRe : index.positionAt(ss);
+  const pSe = se === ss ? pSs : se === re ? pRe : se === ne ? pNe : index.positionAt(se);
+  const range = { start: pRs, end: pRe };
+  const nameRange = { start: pNs, end: pNe };
+  const specifierRange = { start: pSs, end: pSe };
   const name = parsed.name;
   const normalizedName = normalizeName(name);
   const { extras, specifier } = parsed;

@@ -81,7 +81,7 @@ export function parseSimpleRequirement(text: string, markerTree = true): ParsedR
   // matches exactly this run (its word-boundary test holds), as it does for every name packaging accepts.
   if (!isAsciiAlnum(text.charCodeAt(pos - 1))) return undefined;
   const nameEnd = pos;
-  const req: ParsedRequirement = { name: text.slice(0, nameEnd), nameSpan: { start: 0, end: nameEnd }, extras: [], specifier: '' };
+  let specifierSpan: Span | undefined;
   if (pos < length && isOperatorStart(text.charCodeAt(pos))) {
     for (;;) {
       // The version must follow the operator directly: whitespace there is removed by the general path, and `===`
@@ -96,26 +96,42 @@ export function parseSimpleRequirement(text: string, markerTree = true): ParsedR
       pos++;
       if (!isOperatorStart(text.charCodeAt(pos))) return undefined;
     }
-    req.specifierSpan = { start: nameEnd, end: pos };
-    // The clauses with the single commas between them and nothing else: what joining them gives.
-    req.specifier = text.slice(nameEnd, pos);
+    specifierSpan = { start: nameEnd, end: pos };
   }
-  if (pos === length) return req;
+  // Each shape is built in one literal (the keys in the tokenizer path's order): properties added afterwards would
+  // cost every requirement a second allocation for them.
+  const name = text.slice(0, nameEnd);
+  const nameSpan = { start: 0, end: nameEnd };
+  // The clauses with the single commas between them and nothing else: what joining them gives.
+  const specifier = specifierSpan ? text.slice(nameEnd, pos) : '';
+  if (pos === length) {
+    return specifierSpan ? { name, nameSpan, extras: [], specifier, specifierSpan } : { name, nameSpan, extras: [], specifier };
+  }
   const c = text.charCodeAt(pos);
   if (c !== 59 /* ; */ && c !== 32 && c !== 9) return undefined;
-  const tail = text.slice(pos);
-  let marker = markerTails.get(tail);
-  // Parsed from a copy: the cached text must not keep the whole document alive.
-  if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(detached(tail))));
-  if (!marker) return undefined;
-  if (markerTree) {
-    req.marker = movedMarker(marker.marker, pos);
-    req.markerSpan = req.marker.span;
+  let marker: { marker: Marker; text: string } | null | undefined;
+  if (lastTail !== undefined && length - pos === lastTail.length && text.startsWith(lastTail, pos)) {
+    marker = lastTailMarker; // the previous requirement's tail (neighbours often share one): no slice, no lookup
   } else {
-    req.markerSpan = movedSpan(marker.marker.span, pos);
+    const tail = text.slice(pos);
+    marker = markerTails.get(tail);
+    // Parsed from a copy: the cached text must not keep the whole document alive.
+    if (marker === undefined) markerTails.set(tail, (marker = parseMarkerTail(detached(tail))));
+    lastTail = detached(tail);
+    lastTailMarker = marker;
   }
-  req.markerText = marker.text;
-  return req;
+  if (!marker) return undefined;
+  const markerText = marker.text;
+  if (markerTree) {
+    const moved = movedMarker(marker.marker, pos);
+    return specifierSpan
+      ? { name, nameSpan, extras: [], specifier, specifierSpan, marker: moved, markerSpan: moved.span, markerText }
+      : { name, nameSpan, extras: [], specifier, marker: moved, markerSpan: moved.span, markerText };
+  }
+  const markerSpan = movedSpan(marker.marker.span, pos);
+  return specifierSpan
+    ? { name, nameSpan, extras: [], specifier, specifierSpan, markerSpan, markerText }
+    : { name, nameSpan, extras: [], specifier, markerSpan, markerText };
 }
 
 /**
@@ -125,6 +141,8 @@ export function parseSimpleRequirement(text: string, markerTree = true): ParsedR
  * the same steps as parseDetails, and its marker reused with the spans moved. null: not a valid marker tail.
  */
 const markerTails = new BoundedCache<string, { marker: Marker; text: string } | null>(5000);
+let lastTail: string | undefined;
+let lastTailMarker: { marker: Marker; text: string } | null = null;
 
 function parseMarkerTail(tail: string): { marker: Marker; text: string } | null {
   const tokenizer = new Tokenizer(tail);

@@ -9,13 +9,20 @@ import type { Fix, TextEdit } from '../types';
 import { resolve } from './index';
 import { rootOf } from './environment';
 import { VersionSet } from '../pep440/intervals';
-import type { MetadataSource, ResolveOptions } from './types';
+import type { ResolveMemo } from './memo';
+import type { MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 export interface UpgradeContext {
   source: MetadataSource;
   options: ResolveOptions;
   /** Manifest texts by path (for edits that keep the written style). */
   texts: ReadonlyMap<string, string>;
+  /** Resolutions remembered over `source` (each fix resolves the environment three or four times). */
+  memo?: ResolveMemo;
+}
+
+function resolveIn(ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>, roots: RootRequirement[]): ResolveResult {
+  return ctx.memo ? ctx.memo.resolve(roots, ctx.options) : resolve(roots, ctx.source, ctx.options);
 }
 
 export interface Upgrade {
@@ -43,16 +50,16 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
   const pins = pinsOf(env);
   const editable = pins.filter((p) => members.has(p.requirement.normalizedName) && !p.constraintOnly && !p.requirement.url && p.requirement.specifier);
   if (!editable.length) return undefined;
-  const current = resolve(pins.map((p) => rootOf(p)), ctx.source, ctx.options);
+  const current = resolveIn(ctx, pins.map((p) => rootOf(p)));
   // Lift the group's pins (constraints on them too), keep everything else.
   const lifted = pins.filter((p) => !members.has(p.requirement.normalizedName) || !(p.constraintOnly || editable.includes(p)));
-  const free = resolve([...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))], ctx.source, ctx.options);
+  const free = resolveIn(ctx, [...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))]);
   if (!free.ok) return undefined;
   // Pins that already admit the new version stay as written when that is enough; otherwise their floors rise too.
   for (const raiseAll of [false, true]) {
     const attempt = edit(raiseAll);
     if (!attempt) continue;
-    const check = resolve(pins.map((p) => rootOf(p, attempt.newSpecs.get(p) ?? p.requirement.specifier)), ctx.source, ctx.options);
+    const check = resolveIn(ctx, pins.map((p) => rootOf(p, attempt.newSpecs.get(p) ?? p.requirement.specifier)));
     if (!check.ok || [...attempt.versions].some(([n, v]) => check.packages.get(n)?.version !== v)) continue;
     return finish(attempt.versions, attempt.edits);
   }
@@ -102,7 +109,7 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
 export function upgradeGroups(env: Environment, ctx: UpgradeContext): string[][] {
   const pins = pinsOf(env).filter((p) => !p.constraintOnly && p.requirement.specifier);
   const pinned = [...new Set(pins.map((p) => p.requirement.normalizedName))];
-  const result = resolve(pinsOf(env).map((p) => rootOf(p)), ctx.source, ctx.options);
+  const result = resolveIn(ctx, pinsOf(env).map((p) => rootOf(p)));
   const parent = new Map(pinned.map((n) => [n, n]));
   const find = (n: string): string => (parent.get(n) === n ? n : find(parent.get(n)!));
   const join = (a: string, b: string) => { if (parent.has(a) && parent.has(b) && find(a) !== find(b)) parent.set(find(a), find(b)); };
@@ -139,7 +146,7 @@ export interface PinVersions {
 }
 
 /** For a hover: the newest release of `name`, and the newest one compatible with the rest of the environment. */
-export function pinVersions(env: Environment, name: string, ctx: Pick<UpgradeContext, 'source' | 'options'>): PinVersions {
+export function pinVersions(env: Environment, name: string, ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>): PinVersions {
   let pkg;
   try { pkg = ctx.source(name); } catch { pkg = undefined; }
   if (!pkg) return {};
@@ -150,7 +157,7 @@ export function pinVersions(env: Environment, name: string, ctx: Pick<UpgradeCon
   if (finals.length) out.newest = finals[finals.length - 1].v;
   const pins = pinsOf(env);
   const roots = [...pins.filter((p) => p.requirement.normalizedName !== name).map((p) => rootOf(p)), ...pins.filter((p) => p.requirement.normalizedName === name && !p.constraintOnly).slice(0, 1).map((p) => rootOf(p, ''))];
-  const free = resolve(roots, ctx.source, ctx.options);
+  const free = resolveIn(ctx, roots);
   const picked = free.ok ? free.packages.get(name) : undefined;
   if (picked?.version && !picked.newerUnknown) out.newestCompatible = picked.version;
   return out;

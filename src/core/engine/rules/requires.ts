@@ -6,24 +6,44 @@ import { replaceSpecifier, writtenSpecifier } from '../edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from '../environment';
 import type { CompiledRequires, CompiledRow } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
-import { applicableRows, type Sets } from './sets';
+import { applicableRows, rowsMeeting, type Sets } from './sets';
 import { finalSeverity, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
 
 interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
 
+/** Cells per rule rows and pin set: a workspace repeats the same pins, and a keystroke leaves most pins as they were
+ *  (sets of the same specifier are one object). Weak on both keys: they live as long as the knowledge and the sets. */
+const CELLS = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly Cell[]>>();
+/** The packages rule rows speak about, per rows. */
+const DEPENDENCIES = new WeakMap<readonly CompiledRow[], string[]>();
+
+function cachedCells(s: VersionSet, rows: readonly CompiledRow[]): readonly Cell[] {
+  let bySet = CELLS.get(rows);
+  if (!bySet) CELLS.set(rows, (bySet = new WeakMap()));
+  let cells = bySet.get(s);
+  if (!cells) bySet.set(s, (cells = cellsOf(s, rows)));
+  return cells;
+}
+
+function dependenciesOf(rows: readonly CompiledRow[]): string[] {
+  let deps = DEPENDENCIES.get(rows);
+  if (!deps) DEPENDENCIES.set(rows, (deps = [...new Set(rows.flatMap((r) => [...r.requires.keys()]))]));
+  return deps;
+}
+
 /** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
 function cellsOf(s: VersionSet, rows: readonly CompiledRow[]): Cell[] {
   let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
-  for (const row of rows) {
+  // Most rows (one per release range of a package) lie elsewhere on the version line: they leave the cells as they are.
+  for (const row of rowsMeeting(rows, s)) {
     const next: Cell[] = [];
     for (const cell of cells) {
       const inside = cell.versions.intersect(row.versions);
-      const outside = cell.versions.intersect(row.versions.complement());
-      if (!inside.isEmpty()) {
-        const req = new Map(cell.requires);
-        for (const [q, r] of row.requires) req.set(q, (req.get(q) ?? VersionSet.all()).intersect(r));
-        next.push({ versions: inside, requires: req, covered: true });
-      }
+      if (inside.isEmpty()) { next.push(cell); continue; }
+      const outside = cell.versions.minus(row.versions);
+      const req = new Map(cell.requires);
+      for (const [q, r] of row.requires) req.set(q, (req.get(q) ?? VersionSet.all()).intersect(r));
+      next.push({ versions: inside, requires: req, covered: true });
       if (!outside.isEmpty()) next.push({ ...cell, versions: outside });
     }
     cells = next;
@@ -40,11 +60,12 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
   // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);
-  const cells = cellsOf(s, rows).filter((cell) => !existing || cell.versions.intersects(existing));
+  // The rule's own rows (no extra or Python row left out) are what most pins read: their cells are remembered.
+  const cells = (rows === c.rows ? cachedCells(s, rows) : cellsOf(s, rows)).filter((cell) => !existing || cell.versions.intersects(existing));
   if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
-  const others = new Set(rows.flatMap((r) => [...r.requires.keys()]).filter((q) => setOf(q)));
+  const others = new Set((rows === c.rows ? dependenciesOf(rows) : rows.flatMap((r) => [...r.requires.keys()])).filter((q) => setOf(q)));
   if (!others.size) return [];
   const consistent = cells.some((cell) => !cell.covered ||
     [...cell.requires].every(([q, r]) => !setOf(q) || setOf(q)!.intersects(r)));

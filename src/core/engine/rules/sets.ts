@@ -95,7 +95,9 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const existing = k.current?.get(name);
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
-      for (const row of applicableRows(req.rows, env, name, targetPython)) {
+      // Rows of release ranges elsewhere on the version line are neither "all" nor "top" (unless nothing is admitted).
+      const rows = applicableRows(req.rows, env, name, targetPython);
+      for (const row of set.isEmpty() ? rows : rowsMeeting(rows, set)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
@@ -127,6 +129,21 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
   if (!cur) return;
   const n = cur.intersect(r);
   if (!n.isEmpty()) sets.set(q, n);
+}
+
+const MEETING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly CompiledRow[]>>();
+
+/**
+ * The rows whose versions meet `s`: of a package's hundreds of release ranges, the few a pin can take. Remembered per
+ * rows and set (a workspace repeats the same pins; a keystroke leaves most as they were; sets of one specifier are one
+ * object), weakly: as long as the knowledge and the set live.
+ */
+export function rowsMeeting(rows: readonly CompiledRow[], s: VersionSet): readonly CompiledRow[] {
+  let bySet = MEETING.get(rows);
+  if (!bySet) MEETING.set(rows, (bySet = new WeakMap()));
+  let meeting = bySet.get(s);
+  if (!meeting) bySet.set(s, (meeting = rows.filter((r) => s.intersects(r.versions))));
+  return meeting;
 }
 
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a

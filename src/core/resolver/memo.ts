@@ -1,0 +1,80 @@
+// Resolutions remembered over one unchanging metadata source. The language server checks the same requirement sets
+// again and again (a keystroke re-checks a group whose other environments did not change; a thousand folders repeat a
+// few requirement files), and a resolution, with its explanation when nothing installs, is the costliest part of a
+// check. A result depends on the roots' text, their order and kinds, the target environment and the source; not on
+// where the roots were written, except in the words of a conflict ("you require torch>=2.3 (pyproject.toml:12)").
+// So a resolution is made once with placeholder origins and handed back with the caller's own origins put in.
+//
+// The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
+// when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
+import { resolve } from './index';
+import type { ConflictCause, MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
+
+/** Results remembered per memo at most (least recently used first out): a few MB for typical environments. */
+export const MEMO_ENTRIES = 1000;
+
+/** A stand-in path no manifest path contains: `\u0001<root index>\u0001`. */
+const TOKEN = /\u0001(\d+)\u0001/g;
+
+export class ResolveMemo {
+  private readonly results = new Map<string, ResolveResult>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
+
+  get size(): number {
+    return this.results.size;
+  }
+
+  /** As `resolve(roots, this.source, options)`. */
+  resolve(roots: RootRequirement[], options: ResolveOptions): ResolveResult {
+    const key = JSON.stringify([roots.map((r) => [r.requirement, r.constraint ? 1 : 0, r.origin ? (r.origin.path ? 2 : 1) : 0]),
+      options.environment, options.prereleases ?? false, options.maxSteps ?? null]);
+    let result = this.results.get(key);
+    if (result) {
+      this.hits++;
+      this.results.delete(key); // most recently used last
+    } else {
+      this.misses++;
+      const placeholders = roots.map((r, i): RootRequirement => {
+        const origin = r.origin ? (r.origin.path ? { path: `\u0001${i}\u0001` } : {}) : undefined;
+        const p: RootRequirement = { ...r, origin };
+        if (!origin) delete p.origin;
+        PLACE.set(p, i);
+        if (origin) PLACE.set(origin, i);
+        return p;
+      });
+      result = resolve(placeholders, this.source, options);
+      if (this.results.size >= this.max) this.results.delete(this.results.keys().next().value as string);
+    }
+    this.results.set(key, result);
+    return withOrigins(result, roots);
+  }
+}
+
+/** Placeholder root or origin -> the index of the root it stands for. */
+const PLACE = new WeakMap<object, number>();
+
+/** A remembered result with the caller's roots and origins in place of the placeholders. */
+function withOrigins(result: ResolveResult, roots: RootRequirement[]): ResolveResult {
+  if (result.ok || result.reason !== 'conflict') return result;
+  const own = <T>(placeholder: object | undefined, pick: (r: RootRequirement) => T): T | undefined => {
+    const i = placeholder ? PLACE.get(placeholder) : undefined;
+    return i === undefined ? undefined : pick(roots[i]);
+  };
+  const where = (i: string) => {
+    const o = roots[Number(i)]?.origin;
+    return `${o?.path ?? ''}${o?.line !== undefined ? `:${o.line + 1}` : ''}`;
+  };
+  const { conflict } = result;
+  return {
+    ...result,
+    conflict: {
+      ...conflict,
+      message: conflict.message.replace(TOKEN, (_, i: string) => where(i)),
+      roots: conflict.roots.map((r) => own(r, (x) => x)).filter((r): r is RootRequirement => r !== undefined),
+      causes: conflict.causes.map((c): ConflictCause => ('origin' in c ? { ...c, origin: own(c.origin, (x) => x.origin) } : c)),
+    },
+  };
+}

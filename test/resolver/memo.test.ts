@@ -1,0 +1,116 @@
+// Remembered resolutions (src/core/resolver/memo.ts): the same answer as resolving afresh, with the caller's own
+// origins in a conflict's words, whichever file the remembered one came from; a changed pin is resolved again; the
+// memo stays bounded. And the engine's checks give identical findings with and without remembered resolutions, on
+// the example projects and on the bundled snapshot (so caching never changes what a user sees).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { checkProject, knowledgeFrom, type CheckInput } from '../../src/core/engine/check';
+import { declaredMetadataHooks, freshVersions, resolutionFindings } from '../../src/core/engine/resolution';
+import { yankedFindings } from '../../src/core/engine/yanked';
+import type { PackageMetadata } from '../../src/core/metadata/types';
+import { resolve, targetEnvironment, type RootRequirement } from '../../src/core/resolver';
+import { ResolveMemo } from '../../src/core/resolver/memo';
+import { bundledFamilies } from '../../src/core/rules/bundled';
+import { NodeMetadata } from '../../src/node/metadata';
+
+const rel = (v: string, requires_dist: string[] = []) => ({ versions: [v], requires_dist, source: 'test' });
+const meta = (name: string, releases: ReturnType<typeof rel>[]): PackageMetadata => ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
+const db = new Map([
+  ['torch', meta('torch', [rel('2.2.0'), rel('2.3.1'), rel('2.4.0')])],
+  ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1']), rel('0.19.0', ['torch==2.4.0'])])],
+]);
+const source = (n: string) => db.get(n);
+const options = { environment: targetEnvironment('3.11') };
+const roots = (path: string, lines: string[]): RootRequirement[] => lines.map((requirement, line) => ({ requirement, origin: { path, line, ref: { path, line } } }));
+
+describe('remembered resolutions', () => {
+  test('a conflict remembered from one file reads with the origins of another', () => {
+    const memo = new ResolveMemo(source);
+    const a = roots('svc-a/requirements.txt', ['torch>=2.3', 'torchvision==0.17.0']);
+    const b = roots('svc-b/requirements.txt', ['torch>=2.3', 'torchvision==0.17.0']);
+    const first = memo.resolve(a, options);
+    const second = memo.resolve(b, options);
+    assert.equal(memo.misses, 1);
+    assert.equal(memo.hits, 1);
+    for (const [got, own] of [[first, a], [second, b]] as const) {
+      const fresh = resolve(own, source, options);
+      assert.ok(!fresh.ok && fresh.reason === 'conflict' && !got.ok && got.reason === 'conflict');
+      assert.equal(got.conflict.message, fresh.conflict.message);
+      assert.match(got.conflict.message, new RegExp(own[0].origin!.path!.replace('/', '\\/')));
+      // The roots and causes handed back are the caller's own objects, as resolve() hands them back.
+      assert.deepEqual(got.conflict.roots.map((r) => own.indexOf(r)), fresh.conflict.roots.map((r) => own.indexOf(r)));
+      assert.ok(got.conflict.roots.every((r) => own.includes(r)));
+      assert.deepEqual(got.conflict.causes, fresh.conflict.causes);
+      assert.deepEqual(got.conflict.packages, fresh.conflict.packages);
+    }
+  });
+
+  test('a changed pin is resolved again; the memo keeps at most its bound', () => {
+    const memo = new ResolveMemo(source, 3);
+    const before = memo.resolve(roots('r.txt', ['torchvision==0.17.0', 'torch']), options);
+    const after = memo.resolve(roots('r.txt', ['torchvision==0.18.1', 'torch']), options);
+    assert.ok(before.ok && after.ok);
+    assert.equal(before.packages.get('torch')!.version, '2.2.0');
+    assert.equal(after.packages.get('torch')!.version, '2.3.1');
+    assert.equal(memo.misses, 2);
+    for (const v of ['2.2.0', '2.3.1', '2.4.0', '2.2.0']) memo.resolve(roots('r.txt', [`torch==${v}`]), options);
+    assert.equal(memo.size, 3);
+    // The least recently used went first: 0.17.0 was evicted, 2.2.0 (used last) stayed.
+    const hits = memo.hits;
+    memo.resolve(roots('r.txt', ['torch==2.2.0']), options);
+    assert.equal(memo.hits, hits + 1);
+    memo.resolve(roots('r.txt', ['torchvision==0.17.0', 'torch']), options);
+    assert.equal(memo.hits, hits + 1);
+  });
+});
+
+describe('checks with and without remembered resolutions', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const metadata = new NodeMetadata(join(repo, 'metadata'));
+  const knowledge = knowledgeFrom(bundledFamilies, metadata);
+  const snapshot = (n: string) => metadata.get(n);
+  /** The hooks as they were before resolutions were remembered: every environment resolved afresh. */
+  const uncached: Pick<CheckInput, 'environmentFindings' | 'freshVersions'> = {
+    environmentFindings: (env, c) => [...resolutionFindings(env, { source: snapshot, ...c }), ...yankedFindings(env, { source: snapshot, settings: c.settings })],
+    freshVersions: (env, c) => freshVersions(env, { source: snapshot, settings: c.settings }),
+  };
+  const projects = readdirSync(join(repo, 'examples')).map((d) => join(repo, 'examples', d)).filter((d) => statSync(d).isDirectory());
+  const filesOf = (dir: string) => readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
+  const input = (dir: string, hooks: Partial<CheckInput>): CheckInput => ({ ...hooks, files: filesOf(dir), knowledge, settings: {},
+    readFile: async (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } });
+  const findingsOf = async (dir: string, hooks: Partial<CheckInput>) => (await checkProject(input(dir, hooks))).files.map((f) => ({ path: f.path, findings: f.findings }));
+
+  test('the example projects: identical findings, the second check served from the memo', async () => {
+    assert.ok(projects.length >= 2);
+    const shared = declaredMetadataHooks(snapshot);
+    for (const round of [1, 2]) {
+      for (const dir of projects) {
+        const want = await findingsOf(dir, uncached);
+        assert.ok(want.some((f) => f.findings.length), `${dir} has findings`);
+        assert.deepEqual(await findingsOf(dir, shared), want, `${dir}, round ${round}`);
+      }
+    }
+  });
+
+  test('the same requirements in another folder, and a pin changed since: identical findings', async () => {
+    // The small ecosystem above, where pip's verdict is a resolution-conflict whose words name the file and line.
+    const bare = knowledgeFrom(bundledFamilies);
+    const plain: Pick<CheckInput, 'environmentFindings' | 'freshVersions'> = {
+      environmentFindings: (env, c) => resolutionFindings(env, { source, ...c }),
+      freshVersions: (env, c) => freshVersions(env, { source, settings: c.settings }),
+    };
+    const shared = declaredMetadataHooks(source);
+    const text = 'torch>=2.3\ntorchvision==0.17.0\n';
+    for (const [path, t] of [['/w/a/requirements.txt', text], ['/w/b/sub/requirements.txt', `# moved down a line\n${text}`], ['/w/a/requirements.txt', text.replace('0.17.0', '0.18.1')]]) {
+      const files = [{ path, text: t }];
+      const want = (await checkProject({ ...plain, files, knowledge: bare, settings: {} })).files;
+      const got = (await checkProject({ ...shared, files, knowledge: bare, settings: {} })).files;
+      assert.deepEqual(got, want, path);
+      const conflict = got[0].findings.find((f) => f.code === 'resolution-conflict');
+      if (t.includes('0.18.1')) assert.equal(conflict, undefined);
+      else assert.ok(conflict?.message.includes(`${path}:${t.startsWith('#') ? 3 : 2}`), conflict?.message);
+    }
+  });
+});
