@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { startIndex } from '../support/pip-index';
+import { startIndex } from '../support/index-server';
 
 const root = join(import.meta.dirname, '..', '..');
 const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -108,7 +108,7 @@ describe('check and fix with live index metadata', () => {
   });
 
   test('an index that is down: the snapshot\'s verdict, the index named without its credentials', async () => {
-    const index = await startIndex({ packages: newer });
+    const index = await startIndex({ packages: newer, trailingSlash: false });
     const url = index.url.replace('http://', 'http://dave:pa55word@');
     await index.close(); // nothing listens on its port now
     const p = project(`--index-url ${url}\nalpha\nbeta>=2\n`);

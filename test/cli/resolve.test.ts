@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startIndex } from '../support/pip-index';
+import { startIndex } from '../support/index-server';
 import { buildWheel } from '../support/wheels';
 import { generateCase, runPip } from '../support/oracle';
 
@@ -147,7 +147,7 @@ describe('ml-pins resolve', () => {
     mkdirSync(wheels, { recursive: true });
     // One stored wheel (built in memory) and one deflated by Python's zipfile, as real wheels are.
     const stored = buildWheel({ name: 'torchvision', version: '0.17.0', requires_dist: ['torch==2.2.0'] });
-    writeFileSync(join(wheels, stored.fileName), stored.data);
+    writeFileSync(join(wheels, stored.filename), stored.bytes);
     const py = spawnSync('python3', ['-c', `import zipfile,sys
 with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     z.writestr('torch-2.2.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: torch\\nVersion: 2.2.0\\nRequires-Dist: filelock\\n' + 'Summary: padding\\n' * 50)

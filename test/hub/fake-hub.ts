@@ -5,8 +5,8 @@
 //   GET /api/models/<id>/tree/<rev>?recursive=true   file listing with sizes
 //   GET|HEAD /<id>/resolve/<rev>/<path>              file content, Range requests, 401/403 for gated repos
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { listenLoopback } from '../support/loopback';
 
 export interface FakeRepo {
   id: string;
@@ -179,19 +179,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     hubError(res, 404, 'NotFound', `no route for ${path}`);
   };
 
-  const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    interrupt: (repoFile, times = 1) => void interruptions.set(repoFile, times),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenLoopback(createServer(handle));
+  return { url: origin, requests, interrupt: (repoFile, times = 1) => void interruptions.set(repoFile, times), close };
 }
 
 /** A tiny diffusers repository: plain, fp16, .bin and root single-file weights, configs, tokenizer, README. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { IndexClient, parseCoreMetadata, redactUrl } from '../../src/node/index-client';
-import { startIndex } from '../support/pip-index';
+import { startIndex } from '../support/index-server';
 
 const packages = {
   torchvision: [
@@ -53,7 +53,7 @@ describe('index client', () => {
   });
 
   test('neither: the release is listed with its Requires-Dist unknown (absent, not empty)', async () => {
-    const index = await startIndex({ packages, pep658: false });
+    const index = await startIndex({ packages, pep658: false, jsonApi: false });
     try {
       const meta = await new IndexClient({ indexes: [index.url] }).package('torchvision');
       assert.equal(meta?.releases.length, 2);

@@ -11,7 +11,7 @@ import type { PackageMetadata } from '../../src/core/metadata/types';
 import { resolve, targetEnvironment } from '../../src/core/resolver';
 import { pinVersions, upgradeFix, upgradeFixes, upgradeGroups } from '../../src/core/resolver/upgrade';
 import { rootsOf } from '../../src/cli/resolve';
-import { startIndex, type IndexRelease } from '../support/pip-index';
+import { startIndex, type IndexRelease } from '../support/index-server';
 import { runPip } from '../support/oracle';
 
 const ecosystem: Record<string, IndexRelease[]> = {

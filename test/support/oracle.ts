@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { targetEnvironment, type ResolveResult } from '../../src/core/resolver';
 import { IndexClient, LiveMetadata } from '../../src/node/index-client';
-import { startIndex, type IndexRelease } from './pip-index';
+import { startIndex, type IndexRelease } from './index-server';
 import { rng } from './random';
 
 export interface OracleCase {

@@ -1,5 +1,6 @@
-// Builds small, valid wheels in memory (PEP 427): one module and a <dist>-<version>.dist-info with METADATA, WHEEL
-// and a RECORD of sha256 hashes and sizes, as pip verifies them. Pure Node (a stored zip): no Python needed to build.
+// Real wheels for tests (PEP 427): a zip with the package files and a `<name>-<version>.dist-info` holding METADATA,
+// WHEEL and a RECORD with sha256 hashes and sizes, as pip verifies when it installs one. Written without dependencies
+// (stored zip entries, CRC-32 computed here): no Python needed to build. The one wheel builder of the test suites.
 import { createHash } from 'node:crypto';
 
 export interface WheelSpec {
@@ -7,39 +8,21 @@ export interface WheelSpec {
   version: string;
   requires_dist?: string[];
   requires_python?: string;
-  /** Wheel tag, default py3-none-any. */
+  /** Provides-Extra; by default every extra that a Requires-Dist marker names. */
+  provides_extra?: string[];
+  /** Archive path -> contents; default: an empty `<module>/__init__.py`. */
+  files?: Record<string, string | Uint8Array>;
+  /** Wheel tag; default py3-none-any. */
   tag?: string;
-  /** Extra METADATA header lines (`Provides-Extra: torch`). */
-  headers?: string[];
 }
 
-/** PEP 427 escaping of the name part of a file name. */
-export function wheelName(name: string): string {
-  return name.replace(/[-_.]+/g, '_');
-}
-
-export function wheelFileName(spec: WheelSpec): string {
-  return `${wheelName(spec.name)}-${spec.version.replace(/-/g, '_')}-${spec.tag ?? 'py3-none-any'}.whl`;
-}
-
-/** The METADATA file (core metadata 2.1, RFC 822 style: one Requires-Dist header per requirement). */
-export function coreMetadata(spec: WheelSpec): string {
-  const extras = new Set<string>();
-  for (const r of spec.requires_dist ?? []) {
-    const m = /extra\s*==\s*["']([^"']+)["']/.exec(r);
-    if (m) extras.add(m[1]);
-  }
-  const lines = [
-    'Metadata-Version: 2.1',
-    `Name: ${spec.name}`,
-    `Version: ${spec.version}`,
-    'Summary: A test package',
-    ...(spec.requires_python !== undefined && spec.requires_python !== '' ? [`Requires-Python: ${spec.requires_python}`] : []),
-    ...[...extras].map((e) => `Provides-Extra: ${e}`),
-    ...(spec.requires_dist ?? []).map((r) => `Requires-Dist: ${r}`),
-    ...(spec.headers ?? []),
-  ];
-  return `${lines.join('\n')}\n\nA test package.\n`;
+export interface BuiltWheel {
+  filename: string;
+  bytes: Buffer;
+  /** The METADATA file, as PEP 658 serves it next to the wheel. */
+  metadata: string;
+  sha256: string;
+  metadataSha256: string;
 }
 
 const CRC_TABLE = (() => {
@@ -52,54 +35,102 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(buf: Buffer): number {
+export function crc32(data: Uint8Array): number {
   let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A zip archive with stored (uncompressed) entries. */
-export function zip(entries: [string, Buffer | string][]): Buffer {
+/** A zip archive of stored (uncompressed) entries, in the given order. */
+export function zip(entries: [string, Uint8Array][]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [path, content] of entries) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const name = Buffer.from(path, 'utf8');
+  const dosTime = 0; // 00:00:00
+  const dosDate = ((2024 - 1980) << 9) | (1 << 5) | 1; // 2024-01-01
+  for (const [name, data] of entries) {
+    const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(data);
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0x0800, 6); local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(0, 10); local.writeUInt16LE(0x21, 12); local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(name.length, 26); local.writeUInt16LE(0, 28);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, nameBytes, Buffer.from(data));
     const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(0x0314, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10); central.writeUInt16LE(0, 12); central.writeUInt16LE(0x21, 14); central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20); central.writeUInt32LE(data.length, 24); central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(0, 30); central.writeUInt16LE(0, 32); central.writeUInt16LE(0, 34); central.writeUInt16LE(0, 36);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(dosTime, 12);
+    central.writeUInt16LE(dosDate, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // external attributes: a regular file
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
   }
-  const cd = Buffer.concat(centrals);
+  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
 }
 
-const b64 = (buf: Buffer) => createHash('sha256').update(buf).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const recordHash = (data: Uint8Array) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;
 
-/** A wheel pip installs: `<module>/__init__.py` with `__version__`, and the dist-info. */
-export function buildWheel(spec: WheelSpec): { fileName: string; data: Buffer; metadata: string } {
-  const module = wheelName(spec.name).toLowerCase();
-  const distInfo = `${wheelName(spec.name)}-${spec.version.replace(/-/g, '_')}.dist-info`;
-  const metadata = coreMetadata(spec);
-  const files: [string, string][] = [
-    [`${module}/__init__.py`, `__version__ = ${JSON.stringify(spec.version)}\n`],
-    [`${distInfo}/METADATA`, metadata],
-    [`${distInfo}/WHEEL`, `Wheel-Version: 1.0\nGenerator: ml-pins-tests\nRoot-Is-Purelib: true\nTag: ${spec.tag ?? 'py3-none-any'}\n`],
-  ];
-  const record = [...files.map(([p, c]) => `${p},sha256=${b64(Buffer.from(c))},${Buffer.byteLength(c)}`), `${distInfo}/RECORD,,`].join('\n') + '\n';
-  return { fileName: wheelFileName(spec), data: zip([...files, [`${distInfo}/RECORD`, record]]), metadata };
+/** PEP 427 file-name escaping of a distribution name. */
+export function escapeName(name: string): string {
+  return wheelName(name).toLowerCase();
+}
+
+/** PEP 427 escaping of the name part of a file name, keeping its case as older tools wrote it. */
+export function wheelName(name: string): string {
+  return name.replace(/[-_.]+/g, '_');
+}
+
+export function extrasNamed(requiresDist: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const r of requiresDist) for (const m of r.matchAll(/\bextra\s*==\s*["']([^"']+)["']/g)) out.add(m[1]);
+  return [...out].sort();
+}
+
+export function metadataText(spec: WheelSpec): string {
+  const lines = ['Metadata-Version: 2.1', `Name: ${spec.name}`, `Version: ${spec.version}`, `Summary: test distribution ${spec.name}`];
+  if (spec.requires_python) lines.push(`Requires-Python: ${spec.requires_python}`);
+  for (const e of spec.provides_extra ?? extrasNamed(spec.requires_dist ?? [])) lines.push(`Provides-Extra: ${e}`);
+  for (const r of spec.requires_dist ?? []) lines.push(`Requires-Dist: ${r}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+export function buildWheel(spec: WheelSpec): BuiltWheel {
+  const escaped = escapeName(spec.name);
+  const tag = spec.tag ?? 'py3-none-any';
+  const distInfo = `${escaped}-${spec.version}.dist-info`;
+  const metadata = metadataText(spec);
+  const enc = (v: string | Uint8Array) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+  const entries: [string, Uint8Array][] = Object.entries(spec.files ?? { [`${escaped}/__init__.py`]: `__version__ = "${spec.version}"\n` })
+    .map(([k, v]) => [k, enc(v)]);
+  entries.push([`${distInfo}/METADATA`, enc(metadata)]);
+  entries.push([`${distInfo}/WHEEL`, enc(`Wheel-Version: 1.0\nGenerator: ml-pins-test\nRoot-Is-Purelib: true\nTag: ${tag}\n`)]);
+  const record = entries.map(([n, d]) => `${n},${recordHash(d)},${d.length}`);
+  record.push(`${distInfo}/RECORD,,`);
+  entries.push([`${distInfo}/RECORD`, enc(`${record.join('\n')}\n`)]);
+  const bytes = zip(entries);
+  return { filename: `${escaped}-${spec.version}-${tag}.whl`, bytes, metadata, sha256: sha256(bytes), metadataSha256: sha256(Buffer.from(metadata, 'utf8')) };
 }
