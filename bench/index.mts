@@ -10,7 +10,7 @@ import { parseTOML } from 'toml-eslint-parser';
 import { parseManifest } from '../src/core/formats';
 import { fastParseToml } from '../src/core/formats/toml/fast';
 import { bundledFamilies } from '../src/core/rules/bundled';
-import { resolverRows } from './resolver.mjs';
+import { checkResolutionRows, resolverRows } from './resolver.mjs';
 import { PACKAGES, requirementsFile } from './files.mjs';
 import { serverRows } from './server.mjs';
 import { groupRing, includeChain, manyExclusions, manyKeys, type Files } from '../test/adversarial/cases';
@@ -247,6 +247,7 @@ function activation(): { ms: number; cpuMs: number } {
 }
 
 rows.push(...(await resolverRows(root)));
+rows.push(...(await checkResolutionRows(root)));
 
 rows.push(...(await serverRows(root)));
 

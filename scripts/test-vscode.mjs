@@ -5,11 +5,15 @@
 // playwright-core, runs the workbench. Recipe: CONTRIBUTING.md, "Tests inside a real VS Code".
 //
 // Usage:  npm run test:vscode                     (build + setup + this script)
-//         node scripts/test-vscode.mjs [--tests out/test/index.js] [--vsix path.vsix] [--keep] [--verbose]
+//         node scripts/test-vscode.mjs [--tests out/test/index.js] [--vsix path.vsix] [--extension DIR]… [--keep] [--verbose]
 //   --tests FILE  the test module to run (default out/test/index.js); must export run().
 //   --vsix FILE   install FILE into the server's (fresh) extensions dir and run the tests against the INSTALLED
 //                 extension (for the packaging test). VS Code runs tests only in development mode, so the
 //                 extensionDevelopmentPath is then an empty temp folder rather than the repo.
+//   --extension DIR  install the extension in folder DIR into the server's (fresh) extensions dir (repeatable): how
+//                 the stand-in for the Python extension (test/vscode/fake-python-extension) joins its own run, with
+//                 ML_PINS_TEST_SUITE=python-extension, so the other suites never see it. (Not a second
+//                 extensionDevelopmentPath: the web workbench reads its payload into a Map, which keeps only one.)
 //   --keep        keep the temp dir (server log, browser console, user data) even when the tests pass.
 //   --verbose     echo the browser console and the server output as they come.
 // Environment:
@@ -51,16 +55,17 @@ const VIEWPORT = { width: 1280, height: 800 };
 
 // ---------- arguments ----------
 const argv = process.argv.slice(2);
-const opt = { tests: 'out/test/index.js', vsix: undefined, keep: false, verbose: !!process.env.ML_PINS_TEST_VERBOSE };
+const opt = { tests: 'out/test/index.js', vsix: undefined, extensions: [], keep: false, verbose: !!process.env.ML_PINS_TEST_VERBOSE };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--tests') opt.tests = argv[++i];
   else if (a === '--vsix') opt.vsix = argv[++i];
+  else if (a === '--extension') opt.extensions.push(argv[++i]);
   else if (a === '--keep') opt.keep = true;
   else if (a === '--verbose') opt.verbose = true;
   else { console.error(`test-vscode: unknown argument ${a}`); process.exit(2); }
 }
-if (!opt.tests || (argv.includes('--vsix') && !opt.vsix)) { console.error('test-vscode: missing value after an option'); process.exit(2); }
+if (!opt.tests || (argv.includes('--vsix') && !opt.vsix) || opt.extensions.some((e) => !e)) { console.error('test-vscode: missing value after an option'); process.exit(2); }
 const testsPath = resolve(ROOT, opt.tests);
 const timeoutSec = Number(process.env.ML_PINS_TEST_TIMEOUT || 360);
 const shotsOut = resolve(ROOT, process.env.ML_PINS_SCREENSHOT_OUT || 'docs/images');
@@ -75,6 +80,9 @@ function preflight() {
   if (!existsSync(CHROMIUM)) throw new HarnessError(`${CHROMIUM} not found; apt-get install -y chromium`);
   if (!existsSync(testsPath)) throw new HarnessError(`test module ${testsPath} not found; run npm run build first`);
   if (opt.vsix && !existsSync(resolve(opt.vsix))) throw new HarnessError(`vsix ${opt.vsix} not found`);
+  for (const e of opt.extensions) {
+    if (!existsSync(join(resolve(ROOT, e), 'package.json'))) throw new HarnessError(`--extension ${e}: no package.json there`);
+  }
   if (!opt.vsix) {
     const main = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).main;
     if (main && !existsSync(resolve(ROOT, main))) throw new HarnessError(`extension entry ${main} not built; run npm run build first`);
@@ -219,6 +227,13 @@ async function main() {
       '--accept-server-license-terms'], { encoding: 'utf8', timeout: 120_000 });
     process.stdout.write(r.stdout ?? '');
     if (r.status !== 0) throw new HarnessError(`installing ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+  }
+
+  // A folder in the extensions dir is picked up when the server starts (it writes the dir's extensions.json then).
+  for (const e of opt.extensions) {
+    const { publisher, name, version } = JSON.parse(readFileSync(join(resolve(ROOT, e), 'package.json'), 'utf8'));
+    cpSync(resolve(ROOT, e), join(extDir, `${publisher}.${name}-${version}`), { recursive: true });
+    say(`installed ${publisher}.${name} ${version} from ${e}`);
   }
 
   const port = await freePort();

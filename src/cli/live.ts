@@ -14,7 +14,7 @@ import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
 import { indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
-import { cacheDir, IndexClient, LiveMetadata } from '../node/index-client';
+import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
 import { bundledMetadata, NodeMetadata } from '../node/metadata';
 
 /**
@@ -132,10 +132,12 @@ export class CliMetadata {
     const key = JSON.stringify([sources.indexes, sources.findLinks]);
     let live = this.live.get(key);
     if (!live) {
+      // Every index of the set found unreachable by an earlier run, within the pause: the snapshot, with no client.
+      this.remember();
+      if (!sources.findLinks.length && sources.indexes.every((i) => this.remembered?.[redactUrl(i.replace(/\/+$/, ''))])) return undefined;
       // The clock for the whole wait starts with the first client; unref'd, it never keeps the process alive.
       this.timer ??= setTimeout(() => this.stop.abort(), this.o.budgetMs);
       this.timer.unref?.();
-      this.remember();
       const client = new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: this.o.timeoutMs,
         cacheDir: cacheDir(this.o.vars), signal: this.stop.signal, unreachable: this.unreachable });
       this.live.set(key, (live = new LiveMetadata(client, this.snapshot)));

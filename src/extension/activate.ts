@@ -108,7 +108,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     },
     'mlPins.recheck': () => checker.recheckAll(),
     'mlPins.showLog': () => log.show(),
-    'mlPins.showProblems': showProblems,
+    'mlPins.showProblems': () => showProblems(checker),
     'mlPins.showRule': showRule,
     ...more?.(api),
   }));

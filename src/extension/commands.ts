@@ -16,7 +16,7 @@ export const COMMANDS = {
   'mlPins.offerTestGeneration': { entry: 'node', palette: false },
   /** "…, and install it": a quick fix's command (src/extension/installRequirements.ts); not for the palette. */
   'mlPins.installRequirements': { entry: 'node', palette: false },
-  /** The status item's click: the Problems view. */
+  /** The status item's click: the Problems view, and ML Pins' findings in a quick pick. */
   'mlPins.showProblems': { entry: 'common', palette: false },
 } as const;
 

@@ -66,8 +66,17 @@ export function watchInterpreters(changed: () => void): vscode.Disposable {
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('python.defaultInterpreterPath')) changed(); }),
     vscode.extensions.onDidChange(() => void follow()),
   ];
-  const watcher = vscode.workspace.createFileSystemWatcher('**/{.venv,venv}/pyvenv.cfg', false, true, false);
-  subscriptions.push(watcher, watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+  // The folder too: the files of a new venv can be written before the watcher has seen its folder (inotify watches
+  // a new folder only after reporting it), so its pyvenv.cfg may never be reported; a second and a third look, once
+  // `python -m venv` has had time to write the interpreter, find it.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{.venv,venv,.venv/pyvenv.cfg,venv/pyvenv.cfg}', false, true, false);
+  let looks: ReturnType<typeof setTimeout>[] = [];
+  const venvChanged = () => {
+    changed();
+    for (const t of looks) clearTimeout(t);
+    looks = [1000, 5000].map((ms) => setTimeout(changed, ms));
+  };
+  subscriptions.push(watcher, watcher.onDidCreate(venvChanged), watcher.onDidDelete(venvChanged), { dispose: () => { for (const t of looks) clearTimeout(t); } });
   let following = false;
   // The Python extension's own event, once it is installed and answers.
   const follow = async () => {

@@ -10,9 +10,12 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import { log } from './harness';
 
-// ML_PINS_TEST_SUITE=installed (npm run test:package) runs the suite for the extension installed from the .vsix.
+// ML_PINS_TEST_SUITE=installed (npm run test:package) runs the suite for the extension installed from the .vsix;
+// =python-extension the one run beside the stand-in for the Python extension (--extension test/vscode/fake-python-extension).
 const SUITES: Array<[file: string, load: () => Promise<unknown>]> = process.env.ML_PINS_TEST_SUITE === 'installed'
   ? [['installed.test.ts', () => import('./installed.test')]]
+  : process.env.ML_PINS_TEST_SUITE === 'python-extension'
+  ? [['python-extension.test.ts', () => import('./python-extension.test')]]
   : [
     ['smoke.test.ts', () => import('./smoke.test')],
     // Before the suites that edit the workspace: its screenshots show the seed project as it is.

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import pkg from '../../package.json';
+import type { CheckedFinding } from '../../src/extension/checker';
 import type { MlPinsNodeApi } from '../../src/extension/extension';
 import { makeVenv } from './harness';
 
@@ -82,7 +83,42 @@ suite('the language server behind the extension', () => {
     const errors = api.checker.allFindings().filter((f) => f.finding.severity === 'error').length;
     assert.match(api.statusItem.text, new RegExp(`^\\$\\(error\\) ML Pins: ${errors} errors?(, \\d+ warnings?)?$`));
     assert.equal(api.statusItem.command, 'mlPins.showProblems');
-    await vscode.commands.executeCommand('mlPins.showProblems');
+  });
+
+  test("the status item's click lists ML Pins' findings alone (not another extension's), and choosing one selects its pin", async () => {
+    const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
+    const other = vscode.languages.createDiagnosticCollection('other-linter');
+    const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
+    foreign.source = 'other-linter';
+    other.set(requirements, [foreign]);
+    try {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      type Row = vscode.QuickPickItem & { finding?: CheckedFinding };
+      const pick = await vscode.commands.executeCommand<vscode.QuickPick<Row> | undefined>(api.statusItem.command as string);
+      assert.ok(pick, 'no list of findings');
+      const rows = pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      const mine = api.checker.allFindings();
+      assert.equal(rows.length, mine.length, 'one row per ML Pins finding');
+      assert.ok(rows.every((r) => r.finding?.diagnostic.source === 'ML Pins'));
+      assert.ok(!rows.some((r) => r.label.includes('another extension')));
+      assert.match(pick.title ?? '', new RegExp(`^ML Pins: ${api.checker.status.errors} errors?, `));
+      // The files with errors come first, each under its own separator.
+      assert.equal(rows[0].finding!.finding.severity, 'error');
+      assert.deepEqual(pick.items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label).sort(),
+        [...new Set(mine.map((f) => vscode.workspace.asRelativePath(f.uri)))].sort());
+      const target = rows.find((r) => r.finding!.uri.toString() === requirements.toString() && r.finding!.diagnostic.range.start.line > 0)!;
+      pick.activeItems = [target];
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const deadline = Date.now() + 10_000;
+      const at = () => vscode.window.activeTextEditor;
+      while (at()?.document.uri.toString() !== requirements.toString() || !at()!.selection.isEqual(target.finding!.diagnostic.range)) {
+        assert.ok(Date.now() < deadline, `the pin was not selected: ${at()?.document.uri.toString()} ${JSON.stringify(at()?.selection)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      other.dispose();
+    }
   });
 
   test('the interpreter selected by setting: a real venv with diffusers 0.21.0 and huggingface_hub 0.26.2 is an error on the diffusers pin, and "…, and install it" mends it', async function () {

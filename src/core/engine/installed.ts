@@ -12,6 +12,7 @@ import { markerEnvironment, type Environment, type PinnedRequirement } from './e
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
 import { appliesOnPlatform, platformPrefix } from './knowledge';
 import { displayName, plainText } from './messages';
+import { ACCELERATOR_NAMES, acceleratorFamily, BUILD_LABEL, replacingIndexLabel } from './rules/accelerator-variant';
 
 export const INSTALLED_CODES = {
   conflict: 'installed-conflict',
@@ -21,11 +22,10 @@ export const INSTALLED_CODES = {
 
 /** Every finding the installed environment gives on the pins of `env`. */
 export function installedFindings(env: Environment, installed: InstalledEnvironment, ctx: EvalContext): PlacedFinding[] {
-  return [
-    ...brokenCombinations(env, installed, ctx),
-    ...declaredConflicts(env, installed, ctx),
-    ...drift(env, installed, ctx),
-  ];
+  const broken = [...brokenCombinations(env, installed, ctx), ...installedBuilds(env, installed, ctx)];
+  // Drift of a package that takes part in an installed break is a warning: it is why the environment fails now.
+  const breaking = new Set(broken.flatMap((f) => f.finding.packages ?? []));
+  return [...broken, ...declaredConflicts(env, installed, ctx), ...drift(env, installed, ctx, breaking)];
 }
 
 const installingPins = (env: Environment, pkg: string): PinnedRequirement[] =>
@@ -66,6 +66,63 @@ function brokenCombinations(env: Environment, installed: InstalledEnvironment, c
           explanation: r.explanation, sources: r.sources,
         } });
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * Installed PyTorch builds (the `+cu121` / `+rocm5.7` / `+cpu` of their versions) that do not fit: builds for
+ * different accelerators side by side (torchvision's compiled ops do not load against another accelerator's torch:
+ * an error, the rule's `mixedVariants` code), and builds for another accelerator than the project targets — its
+ * `accelerator` setting, else the builds its pins name or its replacing index serves — (CUDA on ROCm or the reverse
+ * is an error, as the runner's doctor reports it on the machine; a CPU build or a GPU build where the target is the
+ * CPU, a warning; the rule's `wrongAccelerator` code).
+ */
+function installedBuilds(env: Environment, installed: InstalledEnvironment, ctx: EvalContext): PlacedFinding[] {
+  const out: PlacedFinding[] = [];
+  for (const compiled of ctx.knowledge.rules) {
+    if (compiled.kind !== 'accelerator-variant') continue;
+    const rule = compiled.rule;
+    const builds = rule.packages.flatMap((pkg) => {
+      const version = installed.packages[pkg]?.version;
+      const label = version?.split('+')[1];
+      return version && label && BUILD_LABEL.test(label) ? [{ pkg, version, family: acceleratorFamily(label) }] : [];
+    });
+    if (!builds.length) continue;
+    // Where a package is not pinned, its finding sits on the anchor's (torch's) pins.
+    const placesOf = (pkg: string) => (installingPins(env, pkg).length ? installingPins(env, pkg) : installingPins(env, rule.packages[0]));
+    const emit = (code: string | undefined, severity: 'error' | 'warning', pkg: string, message: string) => {
+      const final = code && finalSeverity(code, severity, rule.maxSeverity, ctx.settings, false);
+      if (!final) return;
+      for (const pin of placesOf(pkg)) {
+        out.push({ path: pin.path, finding: { code: code!, severity: final, packages: [pkg], range: pin.requirement.range, fixes: [], message,
+          explanation: rule.explanation, sources: rule.sources } });
+      }
+    };
+    const text = (b: (typeof builds)[number]) => `${displayName(b.pkg)} ${b.version}`;
+    const anchor = builds.find((b) => b.pkg === rule.packages[0]) ?? builds[0];
+    for (const b of builds) {
+      if (b.family === anchor.family) continue;
+      emit(rule.codes.mixedVariants, 'error', b.pkg, `In ${installed.label}, the installed ${text(b)} is a ${ACCELERATOR_NAMES[b.family]} build and ` +
+        `${text(anchor)} a ${ACCELERATOR_NAMES[anchor.family]} one: builds for different accelerators do not load together. Reinstall them from one index.`);
+    }
+    const setting = ctx.settings.accelerator;
+    const pinned = [...new Set(rule.packages.flatMap((pkg) => installingPins(env, pkg)).flatMap((p) => {
+      const label = /\+([A-Za-z0-9.]+)\s*$/.exec(p.requirement.specifier.trim())?.[1];
+      return label && BUILD_LABEL.test(label) ? [acceleratorFamily(label)] : [];
+    }))];
+    const implied = replacingIndexLabel(env, rule);
+    const target = setting === 'cuda' || setting === 'rocm' || setting === 'cpu' ? { family: setting, why: 'the accelerator setting' }
+      : pinned.length === 1 ? { family: pinned[0], why: 'the builds the pins name' }
+      : !pinned.length && implied ? { family: acceleratorFamily(implied), why: 'the index the pins install from' } : undefined;
+    if (!target) continue;
+    for (const b of builds) {
+      if (b.family === target.family) continue;
+      const gpus = b.family !== 'cpu' && target.family !== 'cpu';
+      emit(rule.codes.wrongAccelerator, gpus ? 'error' : 'warning', b.pkg, `In ${installed.label}, the installed ${text(b)} is a ${ACCELERATOR_NAMES[b.family]} build, ` +
+        `but this project targets ${ACCELERATOR_NAMES[target.family]} (${target.why}): ` +
+        (b.family === 'cpu' ? 'it never uses the GPU.' : `it finds no ${ACCELERATOR_NAMES[b.family]} device there and runs on the CPU.`) + ' Reinstall from the pins.');
     }
   }
   return out;
@@ -126,8 +183,11 @@ function declaredConflicts(env: Environment, installed: InstalledEnvironment, ct
   return out;
 }
 
-/** Pins the installed version does not meet, and pinned packages that are not installed: information. */
-function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalContext): PlacedFinding[] {
+/**
+ * Pins the installed version does not meet, and pinned packages that are not installed: information; a warning for
+ * a package in `breaking` (its installed version is in a known-broken combination).
+ */
+function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalContext, breaking: ReadonlySet<string>): PlacedFinding[] {
   const out: PlacedFinding[] = [];
   for (const [name, pkg] of env.packages) {
     for (const pin of pkg.pins) {
@@ -144,7 +204,7 @@ function drift(env: Environment, installed: InstalledEnvironment, ctx: EvalConte
       const spec = pin.requirement.specifier ? parseSpecifierSet(pin.requirement.specifier) : undefined;
       const version = parseVersion(have.version);
       if (!spec || !version || spec.contains(version, { prereleases: true })) continue;
-      const severity = finalSeverity(INSTALLED_CODES.drift, 'information', undefined, ctx.settings, false);
+      const severity = finalSeverity(INSTALLED_CODES.drift, breaking.has(name) ? 'warning' : 'information', undefined, ctx.settings, false);
       if (severity) out.push({ path: pin.path, finding: { code: INSTALLED_CODES.drift, severity, packages: [name], range: pin.requirement.range, fixes: [],
         message: `${installed.label} has ${displayName(name)} ${have.version}, which ${pin.requirement.text.trim()} does not allow: the environment is out of date with the pins.` } });
     }

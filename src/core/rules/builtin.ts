@@ -21,7 +21,7 @@ export const BUILT_IN_RULES: Record<string, BuiltInRule> = {
   },
   'installed-drift': {
     title: 'The installed version is not one the pin allows',
-    explanation: 'The selected environment has a version of a pinned package that the pin does not allow: the environment is out of date with the manifest (information). Reinstall from the manifest to bring it in line.',
+    explanation: 'The selected environment has a version of a pinned package that the pin does not allow: the environment is out of date with the manifest (information; a warning when the installed version takes part in a known-broken combination, which is then an error on the pin). Reinstall from the manifest to bring it in line.',
   },
   'installed-missing': {
     title: 'A package the manifest installs is not installed',

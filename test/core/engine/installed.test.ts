@@ -58,10 +58,49 @@ describe('what the installed packages declare (pip check)', () => {
   });
 });
 
+describe('installed PyTorch builds for the wrong accelerator', () => {
+  const rocm = '--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.2.0+rocm5.7\ntorchvision==0.17.0+rocm5.7\n';
+  const builds = async (files: Record<string, string>, settings: CheckSettings) =>
+    findings(await check(files, settings)).filter((f) => f.code.startsWith('torch-variant-') && /installed/.test(f.message));
+  test('a CUDA build in a ROCm project is an error on its pin, as the doctor reports it on the machine', async () => {
+    const found = await builds({ 'requirements.txt': rocm }, venv({ torch: '2.2.0+cu121', torchvision: '0.17.0+cu121' }));
+    assert.deepEqual(at(found), [['torch-variant-accelerator', 'error', 1], ['torch-variant-accelerator', 'error', 2]]);
+    assert.match(found[0].message, /^In \.venv, the installed torch 2\.2\.0\+cu121 is a CUDA build, but this project targets ROCm \(the builds the pins name\)/);
+  });
+  test('builds for two accelerators side by side are an error on the odd one', async () => {
+    const found = await builds({ 'requirements.txt': rocm }, venv({ torch: '2.2.0+rocm5.7', torchvision: '0.17.0+cu121' }));
+    assert.deepEqual(found.map((f) => [f.code, f.severity, f.range.start.line]).sort(), [['torch-variant-accelerator', 'error', 2], ['torch-variant-mixed', 'error', 2]]);
+    assert.match(found.find((f) => f.code === 'torch-variant-mixed')!.message, /torchvision 0\.17\.0\+cu121 is a CUDA build and torch 2\.2\.0\+rocm5\.7 a ROCm one/);
+  });
+  test('the accelerator setting decides where the pins name no build; a CPU build there warns', async () => {
+    const plain = { 'requirements.txt': 'torch==2.2.0\n' };
+    assert.deepEqual(at(await builds(plain, { ...venv({ torch: '2.2.0+cpu' }), accelerator: 'cuda' })), [['torch-variant-accelerator', 'warning', 0]]);
+    assert.deepEqual(at(await builds(plain, { ...venv({ torch: '2.2.0+rocm5.7' }), accelerator: 'cuda' })), [['torch-variant-accelerator', 'error', 0]]);
+    // The index that replaces PyPI names the build too.
+    assert.deepEqual(at(await builds({ 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.2.0\n' }, venv({ torch: '2.2.0+cu121' }))),
+      [['torch-variant-accelerator', 'error', 1]]);
+  });
+  test('quiet when nothing says which accelerator, and for another build of the same one', async () => {
+    assert.deepEqual(await builds({ 'requirements.txt': 'torch==2.2.0\n' }, venv({ torch: '2.2.0+cu121' })), []);
+    assert.deepEqual(await builds({ 'requirements.txt': rocm }, venv({ torch: '2.2.0+rocm5.6', torchvision: '0.17.0+rocm5.6' })), []);
+    assert.deepEqual(await builds({ 'requirements.txt': rocm }, venv({ torch: '2.2.0', torchvision: '0.17.0' })), []);
+  });
+});
+
 describe('drift between the pins and the environment', () => {
   test('a pin the installed version does not meet, and a pinned package that is not installed, inform', async () => {
     const found = findings(await check({ 'requirements.txt': 'torch>=2.3\nnumpy<2\n' }, venv({ torch: '2.1.0' })));
     assert.deepEqual(at(found.filter((f) => f.code.startsWith('installed-'))), [['installed-drift', 'information', 0], ['installed-missing', 'information', 1]]);
+  });
+  test('a pin the installed version does not meet warns when that version is in a known-broken combination', async () => {
+    // The pins were moved past the break, the environment was not: diffusers 0.21.0 with huggingface_hub 0.26.2.
+    const found = findings(await check({ 'requirements.txt': 'diffusers>=0.29.0\nhuggingface_hub<0.26\ntorch>=2.3\n' },
+      venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2', torch: '2.1.0' })));
+    assert.deepEqual(at(found.filter((f) => f.code === 'installed-drift')), [['installed-drift', 'warning', 0], ['installed-drift', 'warning', 1], ['installed-drift', 'information', 2]]);
+    assert.deepEqual(at(found.filter((f) => f.code === 'hf-hub-cached-download')), [['hf-hub-cached-download', 'error', 0]]);
+    // With the break's rule off, nothing says the drift is why it fails: information again.
+    const off = findings(await check({ 'requirements.txt': 'diffusers>=0.29.0\n' }, { ...venv({ diffusers: '0.21.0', 'huggingface-hub': '0.26.2' }), disabledRules: ['hf-hub-cached-download'] }));
+    assert.deepEqual(at(off.filter((f) => f.code === 'installed-drift')), [['installed-drift', 'information', 0]]);
   });
   test('local builds meet a public pin (PEP 440), and optional extras need not be installed', async () => {
     const pyproject = '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch==2.2.0"]\n[project.optional-dependencies]\ndev = ["pytest"]\n';

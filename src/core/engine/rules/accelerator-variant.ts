@@ -11,6 +11,12 @@ import { displayName } from '../messages';
 import { indexFixes, indexServesPin, installerName, projectInstallEdit, projectInstalls, publicVersionFix } from '../installer';
 import { finalSeverity, type EvalContext, type PlacedFinding } from './context';
 
+/** A PyTorch build label (`cu121`, `rocm5.7`, `cpu`), the local part of its versions. */
+export const BUILD_LABEL = /^(cu\d+|rocm[\d.]+|cpu)$/;
+export const ACCELERATOR_NAMES = { cuda: 'CUDA', rocm: 'ROCm', cpu: 'CPU' } as const;
+export const acceleratorFamily = (label: string): keyof typeof ACCELERATOR_NAMES =>
+  (label.startsWith('cu') ? 'cuda' : label.startsWith('rocm') ? 'rocm' : 'cpu');
+
 export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
   const out: PlacedFinding[] = [];
   const labelled: Labelled[] = [];
@@ -21,7 +27,7 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
       if (pin.requirement.url) continue; // a direct URL is its own source: no index needed, and its build is what it is
       const spec = pin.requirement.specifier.trim();
       const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(spec);
-      if (m && /^(cu\d+|rocm[\d.]+|cpu)$/.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
+      if (m && BUILD_LABEL.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
       const plain = /^==\s*([0-9][^+,\s*]*)$/.exec(spec);
       if (plain && impliedLabel && !pin.constraintOnly) labelled.push({ pin, pkg, version: plain[1], label: impliedLabel, implied: true });
     }
@@ -64,19 +70,17 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
   }
   const target = ctx.settings.accelerator;
   if (rule.codes.wrongAccelerator && (target === 'cuda' || target === 'rocm' || target === 'cpu')) {
-    const familyOf = (label: string) => (label.startsWith('cu') ? 'cuda' : label.startsWith('rocm') ? 'rocm' : 'cpu');
-    const NAMES = { cuda: 'CUDA', rocm: 'ROCm', cpu: 'CPU' } as const;
     for (const l of labelled) {
-      const family = familyOf(l.label);
+      const family = acceleratorFamily(l.label);
       if (family === target) continue;
       const anchorVersion = l.pkg === anchorPkg ? l.version : anchorVersionOf(l.pkg, l.version, anchorPkg, ctx);
-      const builds = anchorVersion ? (rule.variants[normalizeVersionKey(anchorVersion, rule)] ?? []).filter((v) => familyOf(v) === target) : [];
+      const builds = anchorVersion ? (rule.variants[normalizeVersionKey(anchorVersion, rule)] ?? []).filter((v) => acceleratorFamily(v) === target) : [];
       const label = builds[builds.length - 1];
       const severity = finalSeverity(rule.codes.wrongAccelerator, 'warning', rule.maxSeverity, ctx.settings, false);
       if (!severity) continue;
       out.push({ path: l.pin.path, finding: {
         code: rule.codes.wrongAccelerator, severity, packages: [l.pkg], range: l.pin.requirement.range,
-        message: `${displayName(l.pkg)}==${l.version}+${l.label} is a ${NAMES[family]} build, but this project targets ${NAMES[target]} (the accelerator setting): it installs, then finds no ${NAMES[family]} device and runs on the CPU.`,
+        message: `${displayName(l.pkg)}==${l.version}+${l.label} is a ${ACCELERATOR_NAMES[family]} build, but this project targets ${ACCELERATOR_NAMES[target]} (the accelerator setting): it installs, then finds no ${ACCELERATOR_NAMES[family]} device and runs on the CPU.`,
         fixes: label ? [{ title: `Use the ${label} build: ${displayName(l.pkg)}==${l.version}+${label}`, applicability: 'safe',
           edits: [replaceSpecifier(l.pin.path, l.pin.requirement, `==${l.version}+${label}`, ctx.texts.get(l.pin.path))] }] : [],
         explanation: rule.explanation, sources: rule.sources,
@@ -107,14 +111,14 @@ interface Labelled {
 }
 
 /** The label of an accelerator index that replaces PyPI (`--index-url`), when there is exactly that one index. */
-function replacingIndexLabel(env: Environment, rule: AcceleratorRule): string | undefined {
+export function replacingIndexLabel(env: Environment, rule: AcceleratorRule): string | undefined {
   const replacing = env.indexes.filter((i) => i.kind === 'index-url');
   if (replacing.length !== 1 || env.indexes.some((i) => i.kind === 'extra-index-url' || i.kind === 'find-links')) return undefined;
   const base = rule.indexUrl.slice(0, rule.indexUrl.indexOf('{variant}'));
   const url = replacing[0].url.replace(/\/+$/, '');
   if (!url.startsWith(base)) return undefined;
   const label = url.slice(base.length);
-  return /^(cu\d+|rocm[\d.]+|cpu)$/.test(label) ? label : undefined;
+  return BUILD_LABEL.test(label) ? label : undefined;
 }
 
 /**
