@@ -18,6 +18,8 @@
 // Specifiers map to intervals with packaging's rules (specifier.ts), as the versions they *mathematically*
 // admit, i.e. `contains(v, {prereleases: true})`: the pre-release policy ("no pre-releases unless...")
 // is a selection rule and is applied only by `newestAdmitted`.
+// Over 500 lines: the cut kinds, their order and the set operations are one algebra; split apart, each half would
+// need the other's invariants.
 //   >=V -> [Before V, +inf)      <=V -> (-inf, Before succLocal(V))     <V -> (-inf, Before V.dev0)
 //   >V  -> (AfterPosts V, +inf)  (Before V.dev(N+1) / V.post(N+1).dev0 for a dev / post V)
 //   ==V -> [Before V, Before succLocal(V)); ==V+l -> [Before V+l, After V+l]; ==P.* -> [P.dev0, next(P).dev0)

@@ -9,6 +9,7 @@
 // dependency on the target Python, extras as packages `name[extra]` that depend on exactly their base release.
 // Packages the metadata does not cover take no part. When it cannot derive the conflict within its budget (or finds
 // a solution pip missed), the message falls back to pip's list of conflicting requirements.
+// Over 500 lines: unit propagation, conflict resolution and the report walk the same incompatibility store.
 import { compareVersions, parseSpecifierSet, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';

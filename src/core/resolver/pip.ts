@@ -16,6 +16,8 @@
 // specifiers on them exclude each other). Releases newer than the snapshot (`registry_newest` above
 // `complete_through`) are one unknown candidate tried after every known one: never guessed, but never a false
 // conflict either.
+// Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
+// criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
 import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
