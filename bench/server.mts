@@ -64,8 +64,10 @@ export async function serverRows(root: string): Promise<Row[]> {
   const firsts: number[] = [];
   const fulls: number[] = [];
   const keystrokes: number[] = [];
+  const warmKeystrokes: number[] = [];
   const fullCpu: number[] = [];
   const keystrokeCpu: number[] = [];
+  const warmKeystrokeCpu: number[] = [];
   for (let run = 0; run < 3; run++) {
     const s = await start(ws);
     const uri = pathToFileURL(join(ws, 'svc-500', 'requirements.txt')).href;
@@ -82,22 +84,29 @@ export async function serverRows(root: string): Promise<Row[]> {
     const typedUri = pathToFileURL(join(ws, 'typed', 'requirements.txt')).href;
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: typedUri, languageId: 'pip-requirements', version: 1, text: typed } });
     await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: typedUri } });
+    // Keystrokes 5-29 right after start (the keystroke path still compiling), then 100-199 (a server that has been
+    // typed into for a while: what a user meets after the first seconds).
     let cpu0 = NaN;
-    for (let k = 0; k < 30; k++) {
+    let warmCpu0 = NaN;
+    for (let k = 0; k < 200; k++) {
       if (k === 5) cpu0 = cpuMs(s.pid);
+      if (k === 30) keystrokeCpu.push((cpuMs(s.pid) - cpu0) / 25);
+      if (k === 100) warmCpu0 = cpuMs(s.pid);
       const text = typed.replace('torch==1.0.0', `torch==1.0.${k % 2 ? 1 : 0}`);
       const tk = performance.now();
       await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: typedUri, version: k + 2 }, contentChanges: [{ text }] });
       await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: typedUri } });
-      if (k >= 5) keystrokes.push(performance.now() - tk);
+      if (k >= 5 && k < 30) keystrokes.push(performance.now() - tk);
+      if (k >= 100) warmKeystrokes.push(performance.now() - tk);
     }
-    keystrokeCpu.push((cpuMs(s.pid) - cpu0) / 25);
+    warmKeystrokeCpu.push((cpuMs(s.pid) - warmCpu0) / 100);
     await s.stop();
   }
   const cpuNote = (xs: number[]) => (Number.isNaN(median(xs)) ? '' : `; server CPU ${median(xs).toFixed(median(xs) >= 100 ? 0 : 1)} ms`);
   rows.push({ group: 'server', case: '1,000-manifest workspace: didOpen to the open file\'s diagnostics', value: median(firsts), unit: 'ms', target: '≤ 300 ms', note: 'the background scan runs meanwhile' });
   rows.push({ group: 'server', case: '1,000-manifest workspace: spawn to every file checked', value: median(fulls), unit: 'ms', target: '< 3000 ms', note: `from spawn${cpuNote(fullCpu)}` });
-  rows.push({ group: 'server', case: 'keystroke in a 200-line requirements.txt of that workspace: didChange to its diagnostics', value: median(keystrokes), unit: 'ms', target: '≤ 2 ms', note: `the edited file's group is checked again, not the workspace${cpuNote(keystrokeCpu)}` });
+  rows.push({ group: 'server', case: 'keystroke in a 200-line requirements.txt of that workspace: didChange to its diagnostics', value: median(keystrokes), unit: 'ms', target: '≤ 2 ms', note: `keystrokes 5-29 after start; the edited file's group is checked again, not the workspace${cpuNote(keystrokeCpu)}` });
+  rows.push({ group: 'server', case: 'the same keystroke once the server has been typed into (keystrokes 100-199)', value: median(warmKeystrokes), unit: 'ms', target: '≤ 2 ms', note: `warm: the keystroke path compiled${cpuNote(warmKeystrokeCpu)}` });
   return rows;
 }
 
