@@ -1,9 +1,10 @@
 // The language server with live index metadata, over stdio as an editor drives it: a loopback PEP 691/658 index that
 // answers only when the test lets it; diagnostics from the snapshot first, refined when the index has answered;
-// credentials in the index URL never in the trace; `offline` and untrusted workspaces read no index.
+// credentials in the index URL never in the trace; `offline` and untrusted workspaces read no index, nor run the
+// selected interpreter.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,6 +181,34 @@ describe('the language server with live index metadata', () => {
       }
     } finally {
       await index.close();
+    }
+  });
+
+  test('an untrusted workspace never runs the selected interpreter; granting trust runs it for what its files do not say', { timeout: 60_000 }, async () => {
+    const s = await session('numpy==1.26.4\n', { trusted: false });
+    try {
+      // Not a venv (no pyvenv.cfg, no site-packages): only running it could say where its packages are.
+      const bin = join(s.dir, 'tools');
+      mkdirSync(bin);
+      const python = join(bin, 'python');
+      const ran = join(bin, 'ran');
+      writeFileSync(python, `#!/bin/sh\ntouch '${ran}'\necho '{}'\n`);
+      chmodSync(python, 0o755);
+      const folder = pathToFileURL(s.dir).href;
+      const problems: string[] = [];
+      s.conn.onNotification('mlPins/status', (p: { environments?: { folder: string; problem?: string }[] }) => {
+        for (const e of p.environments ?? []) if (e.problem) problems.push(e.problem);
+      });
+      await s.conn.sendNotification('mlPins/interpreter', { folder, executable: python, source: 'setting' });
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && !problems.length; await sleep(100));
+      assert.match(problems[0] ?? '', /no site-packages/, 'read from its files only, which say nothing');
+      await sleep(500);
+      assert.equal(existsSync(ran), false, 'the interpreter was run in an untrusted workspace');
+      await s.conn.sendNotification('mlPins/trust', { trusted: true });
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && !existsSync(ran); await sleep(100));
+      assert.equal(existsSync(ran), true, 'trusted: the interpreter is asked');
+    } finally {
+      await stop(s);
     }
   });
 });
