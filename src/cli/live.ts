@@ -53,8 +53,11 @@ export function pipConfig(vars: Record<string, string | undefined>): { indexUrl?
   return out;
 }
 
+/** What the indexes of an environment are read from: its index options, and its packages' bindings to an index. */
+type IndexedEnvironment = Pick<Environment, 'indexes' | 'path'> & Partial<Pick<Environment, 'packages'>>;
+
 /** The indexes pip would read for this environment, primary first: the manifest's, then PIP_* variables, pip.conf. */
-export function indexesOf(env: Pick<Environment, 'indexes' | 'path'>, vars: Record<string, string | undefined>, read: Pick<IndexDefaults, 'roots' | 'allowOutside'> = {},
+export function indexesOf(env: IndexedEnvironment, vars: Record<string, string | undefined>, read: Pick<IndexDefaults, 'roots' | 'allowOutside'> = {},
   conf: { indexUrl?: string; extra: string[] } = pipConfig(vars)): IndexSources {
   const primary = vars.PIP_INDEX_URL || conf.indexUrl || undefined;
   const extra = vars.PIP_EXTRA_INDEX_URL !== undefined ? vars.PIP_EXTRA_INDEX_URL.split(/\s+/).filter(Boolean) : [...conf.extra];
@@ -120,16 +123,16 @@ export class CliMetadata {
   }
 
   /** The indexes and find-links locations pip would read for this environment (none offline). */
-  sourcesOf(env: Pick<Environment, 'indexes' | 'path'>): IndexSources {
+  sourcesOf(env: IndexedEnvironment): IndexSources {
     if (this.o.offline) return { indexes: [], findLinks: [], refused: [] };
     return indexesOf(this.o.untrusted ? { ...env, indexes: [] } : env, this.o.vars, { roots: this.o.roots, allowOutside: this.o.allowOutside }, (this.conf ??= pipConfig(this.o.vars)));
   }
 
   /** The live answers for this environment's indexes; undefined when it reads none (offline, `--no-index`). */
-  private liveFor(env: Pick<Environment, 'indexes' | 'path'>): LiveMetadata | undefined {
+  private liveFor(env: IndexedEnvironment): LiveMetadata | undefined {
     const sources = this.sourcesOf(env);
     if (!sources.indexes.length && !sources.findLinks.length) return undefined;
-    const key = JSON.stringify([sources.indexes, sources.findLinks]);
+    const key = JSON.stringify([sources.indexes, sources.findLinks, ...(sources.bound ? [sources.bound] : [])]);
     let live = this.live.get(key);
     if (!live) {
       // Every index of the set found unreachable by an earlier run, within the pause: the snapshot, with no client.
@@ -138,7 +141,7 @@ export class CliMetadata {
       // The clock for the whole wait starts with the first client; unref'd, it never keeps the process alive.
       this.timer ??= setTimeout(() => this.stop.abort(), this.o.budgetMs);
       this.timer.unref?.();
-      const client = new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: this.o.timeoutMs,
+      const client = new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, bound: sources.bound, timeoutMs: this.o.timeoutMs,
         cacheDir: cacheDir(this.o.vars), signal: this.stop.signal, unreachable: this.unreachable });
       this.live.set(key, (live = new LiveMetadata(client, this.snapshot)));
     }
@@ -146,12 +149,12 @@ export class CliMetadata {
   }
 
   /** The metadata an environment is resolved from: its indexes' answers over the snapshot. */
-  sourceFor(env: Pick<Environment, 'indexes' | 'path'>): MetadataSource {
+  sourceFor(env: IndexedEnvironment): MetadataSource {
     return this.liveFor(env)?.get ?? this.snapshot;
   }
 
   /** What pip would install for these roots, fetching what the resolution reaches from the environment's indexes. */
-  async resolve(env: Pick<Environment, 'indexes' | 'path'>, roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
+  async resolve(env: IndexedEnvironment, roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
     const live = this.liveFor(env);
     return live ? live.resolve(roots, options) : resolve(roots, this.snapshot, options);
   }

@@ -59,6 +59,8 @@ export interface IndexClientOptions {
   ttlMs?: number;
   /** Simple-API roots, primary first (`https://pypi.org/simple`). */
   indexes: string[];
+  /** Packages read from their own index only (normalized name -> roots): uv sources and Poetry `source =`. */
+  bound?: Record<string, string[]>;
   /** pip's `--find-links`: flat HTML pages (http(s) URLs) and local folders (absolute paths or file: URLs), read
    *  after the indexes. Whoever builds the list decides which folders may be read. */
   findLinks?: string[];
@@ -156,7 +158,7 @@ export class IndexClient {
     this.timeoutMs = options.timeoutMs ?? 10000;
     this.concurrency = options.concurrency ?? 8;
     this.doFetch = options.fetch ?? fetch;
-    for (const index of options.indexes) this.credentials(index);
+    for (const index of [...options.indexes, ...Object.values(options.bound ?? {}).flat()]) this.credentials(index);
   }
 
   /** Credentials per origin, from the index URLs: files on the same host get them too (as pip does). */
@@ -256,7 +258,7 @@ export class IndexClient {
     const files = new Map<string, FileInfo[]>();
     let unavailable = false;
     const down = this.options.unreachable;
-    for (const index of this.options.indexes) {
+    for (const index of this.options.bound?.[name] ?? this.options.indexes) {
       const base = index.replace(/\/+$/, '');
       const shown = redactUrl(base);
       const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false,

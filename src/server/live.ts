@@ -63,7 +63,7 @@ export class LiveView {
 }
 
 /** The key of an environment's index set. */
-const setKey = (sources: IndexSources) => JSON.stringify([sources.indexes, sources.findLinks]);
+const setKey = (sources: IndexSources) => JSON.stringify([sources.indexes, sources.findLinks, ...(sources.bound ? [sources.bound] : [])]);
 /** The view a project is checked with before its environments are known: PyPI alone, as most projects read. */
 export const DEFAULT_VIEW = JSON.stringify([setKey({ indexes: [PYPI_SIMPLE], findLinks: [], refused: [] })]);
 /** The view of a project none of whose environments reads an index (`--no-index`): the snapshot alone. */

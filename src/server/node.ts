@@ -40,7 +40,7 @@ export const nodeHost = (docsBase?: string): ServerHost => ({
     const folder = URI.parse(folderUri);
     return readInstalledEnvironment(executable, folder.scheme === 'file' ? folder.fsPath : process.cwd(), undefined, { run: trusted, python });
   },
-  indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, timeoutMs: 15_000, cacheDir: cacheDir(process.env) }) },
+  indexes: { client: (sources) => new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, bound: sources.bound, timeoutMs: 15_000, cacheDir: cacheDir(process.env) }) },
   checkHooks: declaredMetadataHooks,
   trace: process.env.ML_PINS_TRACE ? (line) => appendFileSync(process.env.ML_PINS_TRACE!, `${line}\n`) : undefined,
 });

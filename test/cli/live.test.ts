@@ -107,6 +107,27 @@ describe('check and fix with live index metadata', () => {
     }
   });
 
+  test('a package bound to an explicit index is read from that index only, and the explicit index serves no other', async () => {
+    // The general index knows only alpha 1.0 (which needs beta<2); the explicit one, bound to alpha, has alpha 1.1.
+    const general = await startIndex({ packages: { alpha: [{ version: '1.0', requires_dist: ['beta<2', 'gamma'] }], beta: newer.beta, gamma: newer.gamma } });
+    const explicit = await startIndex({ packages: newer });
+    try {
+      const p = project('');
+      const file = join(p.dir, 'project', 'pyproject.toml');
+      writeFileSync(file, ['[project]', 'name = "demo"', 'version = "0.1"', 'dependencies = ["alpha", "beta>=2"]', '',
+        '[[tool.uv.index]]', 'name = "acme"', `url = "${explicit.url}"`, 'explicit = true', '', '[tool.uv.sources]', 'alpha = { index = "acme" }', ''].join('\n'));
+      const r = await cli(['check', file, '--format', 'json'], { ...p.env, PIP_INDEX_URL: general.url });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const asked = (index: typeof general) => [...new Set(index.requests.map((q) => /^\/simple\/([^/]+)\//.exec(q.path)?.[1]).filter(Boolean))].sort();
+      assert.deepEqual(asked(explicit), ['alpha'], 'the explicit index serves only the package bound to it');
+      assert.ok(!asked(general).includes('alpha'), `alpha is read from its own index only: ${asked(general)}`);
+      assert.ok(asked(general).includes('beta'));
+    } finally {
+      await general.close();
+      await explicit.close();
+    }
+  });
+
   test('an index that is down: the snapshot\'s verdict, the index named without its credentials', async () => {
     const index = await startIndex({ packages: newer, trailingSlash: false });
     const url = index.url.replace('http://', 'http://dave:pa55word@');

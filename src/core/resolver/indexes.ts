@@ -14,6 +14,9 @@ export interface IndexSources {
   findLinks: string[];
   /** Local find-links folders left out because they lie outside the roots that may be read. */
   refused: string[];
+  /** Packages bound to an index by name (uv `[tool.uv.sources]` `index = …`, Poetry `source = …`): normalized name ->
+   *  the only index read for it, as uv and Poetry read it. Explicit indexes serve these packages and no others. */
+  bound?: Record<string, string[]>;
 }
 
 export interface IndexDefaults {
@@ -33,15 +36,19 @@ function dirOf(path: string): string {
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
-export function indexSources(env: Pick<Environment, 'indexes' | 'path'>, defaults: IndexDefaults = {}): IndexSources {
+export function indexSources(env: Pick<Environment, 'indexes' | 'path'> & Partial<Pick<Environment, 'packages'>>, defaults: IndexDefaults = {}): IndexSources {
   let primary = defaults.primary;
+  const named = new Map<string, string>(); // uv index / Poetry source name -> URL
   const extra = [...(defaults.extra ?? [])];
   const findLinks: string[] = [];
   const refused: string[] = [];
   let noIndex = false;
   for (const i of env.indexes) {
     if (i.kind === 'index-url') primary = i.url;
-    else if (i.kind === 'extra-index-url' || i.kind === 'uv-index' || i.kind === 'poetry-source') extra.push(i.url);
+    else if (i.kind === 'uv-index' || i.kind === 'poetry-source') {
+      if (i.name) named.set(i.name, i.url);
+      if (!i.explicit) extra.push(i.url);
+    } else if (i.kind === 'extra-index-url') extra.push(i.url);
     else if (i.kind === 'no-index') noIndex = true;
     else if (i.kind === 'find-links') {
       if (/^https?:\/\//i.test(i.url)) { findLinks.push(i.url); continue; }
@@ -53,5 +60,14 @@ export function indexSources(env: Pick<Environment, 'indexes' | 'path'>, default
     }
   }
   const indexes = noIndex ? [] : [primary ?? PYPI_SIMPLE, ...extra.filter((u) => u !== primary)];
-  return { indexes: [...new Set(indexes)], findLinks: [...new Set(findLinks)], refused };
+  const bound: Record<string, string[]> = {};
+  if (!noIndex && named.size) {
+    for (const [name, pkg] of env.packages ?? []) {
+      for (const pin of pkg.pins) {
+        const url = pin.requirement.source !== undefined ? named.get(pin.requirement.source) : undefined;
+        if (url) bound[name] = [url];
+      }
+    }
+  }
+  return { indexes: [...new Set(indexes)], findLinks: [...new Set(findLinks)], refused, ...(Object.keys(bound).length ? { bound } : {}) };
 }
