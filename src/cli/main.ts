@@ -249,6 +249,13 @@ async function withLiveMetadata(input: CheckInput, live: CliMetadata, settings: 
   Object.assign(input, live.hooks());
 }
 
+// A reader that stops early (`ml-pins metadata numpy | head`) closes the pipe: that ends the output, as in other
+// command-line tools, instead of an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {

@@ -137,3 +137,14 @@ describe('ml-pins check --environment', () => {
     assert.deepEqual(windows.files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code)), ['numpy2-abi-torch']);
   });
 });
+
+describe('ml-pins output into a closed pipe', () => {
+  test('a reader that stops early (| head) ends the output: exit 0, no EPIPE stack trace', () => {
+    // A real shell pipe (a 64 KiB buffer; numpy's JSON is larger), with pipefail so that the CLI's own status counts.
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = `set -o pipefail; ${[process.execPath, '--import', tsx, join(root, 'src/cli/main.ts'), 'metadata', 'numpy', '--format', 'json'].map(quote).join(' ')} | head -c 10 >/dev/null`;
+    const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+});
