@@ -1,0 +1,59 @@
+// The snapshot (generated from source at release tags) against the METADATA of real wheels of the same releases
+// (test/fixtures/wheel-metadata): where both speak for a release, Requires-Python and the requirements a plain
+// install takes must agree, and no extra's requirement may be in the snapshot that the wheel does not declare.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { VersionSet } from '../../../src/core/pep440/intervals';
+import { parseRequirement } from '../../../src/core/pep508';
+import { normalizeName } from '../../../src/core/text';
+import { NodeMetadata } from '../../../src/node/metadata';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const shipped = new NodeMetadata(join(root, 'metadata'));
+const wheels = JSON.parse(readFileSync(join(root, 'test/fixtures/wheel-metadata/releases.json'), 'utf8')) as
+  { name: string; version: string; requires_python: string; requires_dist: string[]; wheel: string; sha256: string }[];
+
+/** A requirement line as a comparable key: normalized name, extras, the version set, the marker without spacing or quote style. */
+function key(line: string): { key: string; set: VersionSet; extraOnly: boolean } {
+  const r = parseRequirement(line);
+  assert.ok(r.ok, line);
+  const marker = (r.value.markerText ?? '').replace(/\s+/g, '').replace(/"/g, "'");
+  return { key: `${normalizeName(r.value.name)}[${[...r.value.extras].sort().join(',')}];${marker}`, set: VersionSet.fromSpecifierSet(r.value.specifier), extraOnly: /\bextra\s*==/.test(r.value.markerText ?? '') };
+}
+
+function same(a: string[], b: string[]): boolean {
+  const kb = b.map(key);
+  return a.length === b.length && a.map(key).every((x) => kb.some((y) => y.key === x.key && y.set.equals(x.set)));
+}
+
+describe('the snapshot agrees with the METADATA of real wheels', () => {
+  const compared = wheels.flatMap((w) => {
+    const release = shipped.get(normalizeName(w.name))?.releases.find((r) => r.versions.includes(w.version));
+    return release ? [{ w, release }] : [];
+  });
+
+  test('the fixture speaks for releases of the snapshot (the comparison is not empty)', () => {
+    assert.ok(compared.length >= 25, `${compared.length} releases compared`);
+    assert.ok(new Set(compared.map((c) => normalizeName(c.w.name))).size >= 6);
+  });
+
+  test('Requires-Python agrees', () => {
+    for (const { w, release } of compared) {
+      assert.ok(VersionSet.fromSpecifierSet(w.requires_python).equals(VersionSet.fromSpecifierSet(release.requires_python ?? '')), `${w.name} ${w.version}: ${w.requires_python} vs ${release.requires_python} (${release.source})`);
+    }
+  });
+
+  test('the requirements a plain install takes agree; the snapshot declares no extra requirement the wheel lacks', () => {
+    for (const { w, release } of compared) {
+      const plain = (lines: string[]) => lines.filter((l) => !key(l).extraOnly);
+      assert.ok(same(plain(w.requires_dist), plain(release.requires_dist ?? [])), `${w.name} ${w.version} (${release.source})`);
+      const wheelKeys = w.requires_dist.map(key);
+      for (const line of (release.requires_dist ?? []).filter((l) => key(l).extraOnly)) {
+        const k = key(line);
+        assert.ok(wheelKeys.some((y) => y.key === k.key && y.set.equals(k.set)), `${w.name} ${w.version}: ${line} is not in the wheel`);
+      }
+    }
+  });
+});
