@@ -13,7 +13,7 @@ import type { MetadataProvider } from '../core/metadata/provider';
 import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
 import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
-import { indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
+import { indexSetKey, indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
 import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
 import { bundledMetadata, NodeMetadata } from '../node/metadata';
 
@@ -132,7 +132,7 @@ export class CliMetadata {
   private liveFor(env: IndexedEnvironment): LiveMetadata | undefined {
     const sources = this.sourcesOf(env);
     if (!sources.indexes.length && !sources.findLinks.length) return undefined;
-    const key = JSON.stringify([sources.indexes, sources.findLinks, ...(sources.bound ? [sources.bound] : [])]);
+    const key = indexSetKey(sources);
     let live = this.live.get(key);
     if (!live) {
       // Every index of the set found unreachable by an earlier run, within the pause: the snapshot, with no client.

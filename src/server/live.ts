@@ -9,7 +9,7 @@ import type { MetadataProvider } from '../core/metadata/provider';
 import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment } from '../core/resolver';
 import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
-import { indexSources, PYPI_SIMPLE, type IndexSources } from '../core/resolver/indexes';
+import { indexSetKey, indexSources, PYPI_SIMPLE, type IndexSources } from '../core/resolver/indexes';
 
 /** The host's network side (src/server/node.ts: src/node/index-client.ts with its on-disk cache). */
 export interface IndexAccess {
@@ -63,9 +63,8 @@ export class LiveView {
 }
 
 /** The key of an environment's index set. */
-const setKey = (sources: IndexSources) => JSON.stringify([sources.indexes, sources.findLinks, ...(sources.bound ? [sources.bound] : [])]);
 /** The view a project is checked with before its environments are known: PyPI alone, as most projects read. */
-export const DEFAULT_VIEW = JSON.stringify([setKey({ indexes: [PYPI_SIMPLE], findLinks: [], refused: [] })]);
+export const DEFAULT_VIEW = JSON.stringify([indexSetKey({ indexes: [PYPI_SIMPLE], findLinks: [], refused: [] })]);
 /** The view of a project none of whose environments reads an index (`--no-index`): the snapshot alone. */
 export const NO_VIEW = '[]';
 
@@ -85,7 +84,7 @@ export class LiveMetadata {
     for (const env of envs) {
       const sources = indexSources(env, { roots: read.roots, allowOutside: read.allowOutside });
       if (!sources.indexes.length && !sources.findLinks.length) continue;
-      const key = setKey(sources);
+      const key = indexSetKey(sources);
       if (!keys.includes(key)) keys.push(key);
     }
     return JSON.stringify(keys);
@@ -124,12 +123,12 @@ export class LiveMetadata {
     for (const env of envs) {
       const sources = indexSources(env, { roots: read.roots, allowOutside: read.allowOutside });
       if (!sources.indexes.length && !sources.findLinks.length) continue;
-      const key = JSON.stringify([setKey(sources), read.targetPython ?? '', rootsOf(env).map((r) => r.requirement)]);
+      const key = JSON.stringify([indexSetKey(sources), read.targetPython ?? '', rootsOf(env).map((r) => r.requirement)]);
       let done = this.refreshed.get(key);
       if (!done) {
         if (this.refreshed.size > 10_000) this.refreshed.clear();
         // An index that could not be reached is asked again by a later check (an edit, a save) once its pause is over, not in a loop.
-        done = this.refreshEnvironment(env, this.set(setKey(sources), sources), view, read)
+        done = this.refreshEnvironment(env, this.set(indexSetKey(sources), sources), view, read)
           .then((unavailable) => { if (unavailable) this.refreshed.delete(key); }, () => { this.refreshed.delete(key); });
         this.refreshed.set(key, done);
       }

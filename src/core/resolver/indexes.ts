@@ -29,6 +29,11 @@ export interface IndexDefaults {
   allowOutside?: boolean;
 }
 
+/** One key per set of sources: environments with the same key read the same answers (one client, one cache). */
+export function indexSetKey(sources: IndexSources): string {
+  return JSON.stringify([sources.indexes, sources.findLinks, ...(sources.bound ? [sources.bound] : [])]);
+}
+
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 
 function dirOf(path: string): string {
