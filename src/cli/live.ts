@@ -137,7 +137,8 @@ export class CliMetadata {
     if (!live) {
       // Every index of the set found unreachable by an earlier run, within the pause: the snapshot, with no client.
       this.remember();
-      if (!sources.findLinks.length && sources.indexes.every((i) => this.remembered?.[redactUrl(i.replace(/\/+$/, ''))])) return undefined;
+      const asked = [...sources.indexes, ...Object.values(sources.bound ?? {}).flat()];
+      if (!sources.findLinks.length && asked.every((i) => this.remembered?.[redactUrl(i.replace(/\/+$/, ''))])) return undefined;
       // The clock for the whole wait starts with the first client; unref'd, it never keeps the process alive.
       this.timer ??= setTimeout(() => this.stop.abort(), this.o.budgetMs);
       this.timer.unref?.();

@@ -122,6 +122,18 @@ describe('check and fix with live index metadata', () => {
       assert.deepEqual(asked(explicit), ['alpha'], 'the explicit index serves only the package bound to it');
       assert.ok(!asked(general).includes('alpha'), `alpha is read from its own index only: ${asked(general)}`);
       assert.ok(asked(general).includes('beta'));
+      // A general index that is down from the start (nothing cached), remembered so by the run that finds it: the next
+      // run skips it, not the bound index, so alpha 1.1 still comes from there (the snapshot alone knows only alpha
+      // 1.0, which conflicts with beta>=2).
+      const fresh = project('');
+      writeFileSync(join(fresh.dir, 'project', 'pyproject.toml'), readFileSync(file, 'utf8'));
+      const downUrl = general.url;
+      await general.close();
+      for (const run of ['finds it down', 'remembers it']) {
+        const r = await cli(['check', join(fresh.dir, 'project', 'pyproject.toml'), '--format', 'json'], { ...fresh.env, PIP_INDEX_URL: downUrl });
+        assert.equal(r.code, 0, `${run}: ${r.stdout}${r.stderr}`);
+        assert.deepEqual(codes(JSON.parse(r.stdout)), [], run);
+      }
     } finally {
       await general.close();
       await explicit.close();
