@@ -12,7 +12,7 @@ import { markerEnvironment, type Environment, type PinnedRequirement } from './e
 import { finalSeverity, incompatibleFixes, type EvalContext, type PlacedFinding } from './evaluate';
 import { appliesOnPlatform, platformPrefix } from './knowledge';
 import { displayName, plainText } from './messages';
-import { ACCELERATOR_NAMES, acceleratorFamily, BUILD_LABEL, replacingIndexLabel } from './rules/accelerator-variant';
+import { ACCELERATOR_NAMES, acceleratorFamily, BUILD_LABEL, pinnedBuild, replacingIndexLabel } from './rules/accelerator-variant';
 
 export const INSTALLED_CODES = {
   conflict: 'installed-conflict',
@@ -109,7 +109,7 @@ function installedBuilds(env: Environment, installed: InstalledEnvironment, ctx:
     }
     const setting = ctx.settings.accelerator;
     const pinned = [...new Set(rule.packages.flatMap((pkg) => installingPins(env, pkg)).flatMap((p) => {
-      const label = /\+([A-Za-z0-9.]+)\s*$/.exec(p.requirement.specifier.trim())?.[1];
+      const label = pinnedBuild(p.requirement.specifier)?.label;
       return label && BUILD_LABEL.test(label) ? [acceleratorFamily(label)] : [];
     }))];
     const implied = replacingIndexLabel(env, rule);

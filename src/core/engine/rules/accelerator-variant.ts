@@ -17,6 +17,12 @@ export const ACCELERATOR_NAMES = { cuda: 'CUDA', rocm: 'ROCm', cpu: 'CPU' } as c
 export const acceleratorFamily = (label: string): keyof typeof ACCELERATOR_NAMES =>
   (label.startsWith('cu') ? 'cuda' : label.startsWith('rocm') ? 'rocm' : 'cpu');
 
+/** The release and local label a pin names exactly (`==2.2.0+rocm5.7`, `===2.2.0+cu121`); undefined for any other pin. */
+export function pinnedBuild(specifier: string): { version: string; label: string } | undefined {
+  const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(specifier.trim());
+  return m ? { version: m[1], label: m[2] } : undefined;
+}
+
 export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalContext): PlacedFinding[] {
   const out: PlacedFinding[] = [];
   const labelled: Labelled[] = [];
@@ -26,8 +32,8 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
     for (const pin of env.packages.get(pkg)?.pins ?? []) {
       if (pin.requirement.url) continue; // a direct URL is its own source: no index needed, and its build is what it is
       const spec = pin.requirement.specifier.trim();
-      const m = /^===?\s*([^+,\s]+)\+([A-Za-z0-9.]+)$/.exec(spec);
-      if (m && BUILD_LABEL.test(m[2])) labelled.push({ pin, pkg, version: m[1], label: m[2] });
+      const build = pinnedBuild(spec);
+      if (build && BUILD_LABEL.test(build.label)) labelled.push({ pin, pkg, ...build });
       const plain = /^==\s*([0-9][^+,\s*]*)$/.exec(spec);
       if (plain && impliedLabel && !pin.constraintOnly) labelled.push({ pin, pkg, version: plain[1], label: impliedLabel, implied: true });
     }

@@ -7,6 +7,7 @@ import type { Environment, EnvironmentPackage, PinnedRequirement } from '../envi
 import type { CompiledRequires, CompiledRow } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
 import { applicableRows, rowsMeeting, type Sets } from './sets';
+import { pinnedBuild } from './accelerator-variant';
 import { finalSeverity, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
 
 interface Cell { versions: VersionSet; requires: Map<string, VersionSet>; covered: boolean }
@@ -114,8 +115,8 @@ function companionFixes(c: CompiledRequires, env: Environment, pin: PinnedRequir
 
 function localLabel(pkg: EnvironmentPackage): string | undefined {
   for (const p of pkg.pins) {
-    const m = /^===?\s*[^+,]+\+([A-Za-z0-9.]+)$/.exec(p.requirement.specifier.trim());
-    if (m) return m[1];
+    const build = pinnedBuild(p.requirement.specifier);
+    if (build) return build.label;
   }
   return undefined;
 }
