@@ -44,6 +44,7 @@ export class Scheduler {
   private progress: Promise<Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined> | undefined;
   private lastStatus = '';
   private lastStatusAt = 0;
+  private lastSentChecking = false;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: SchedulerContext) {}
@@ -171,8 +172,9 @@ export class Scheduler {
   }
 
   sendStatus(): void {
-    // At most ten a second while checking (counting walks every report); the idle state at once.
-    if (!this.isIdle() && Date.now() - this.lastStatusAt < 100) { this.statusTimer ??= setTimeout(() => { this.statusTimer = undefined; this.sendStatus(); }, 100); return; }
+    // At most ten a second while checking (counting walks every report); the idle state at once, and the first
+    // "checking" after idle at once too: a re-check that ends within the throttle would otherwise never show it.
+    if (!this.isIdle() && this.lastSentChecking && Date.now() - this.lastStatusAt < 100) { this.statusTimer ??= setTimeout(() => { this.statusTimer = undefined; this.sendStatus(); }, 100); return; }
     this.lastStatusAt = Date.now();
     let errors = 0, warnings = 0, information = 0;
     for (const findings of this.ctx.findings()) for (const f of findings) {
@@ -185,6 +187,7 @@ export class Scheduler {
     const json = JSON.stringify(status);
     if (json === this.lastStatus) return;
     this.lastStatus = json;
+    this.lastSentChecking = status.checking;
     void this.ctx.connection.sendNotification(METHODS.status, status);
   }
 
