@@ -174,6 +174,13 @@ export class Projects {
     return root === undefined ? undefined : this.all.get(`${folder}#${root}`);
   }
 
+  /** Puts the projects in this order (the background sweep checks stale ones in it). */
+  sort(compare: (a: Project, b: Project) => number): void {
+    const sorted = [...this.all.values()].sort(compare);
+    this.all.clear();
+    for (const p of sorted) this.all.set(p.key, p);
+  }
+
   dropFolder(folder: string): void {
     this.groupings.delete(folder);
   }

@@ -122,7 +122,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       if (uris === 'unsupported') uris = options.fileAccess ? await connection.sendRequest<string[]>(METHODS.findFiles, { folder }).catch(() => []) : [];
       return uris.filter(isManifest);
     },
-    read: async (uri) => { await readText(uri); remember(uri); },
+    read: async (uri) => { const r = await readText(uri); remember(uri); return r && 'text' in r ? r.text.length : 0; },
     pathOf,
     findings: () => [...reports.values()].map((r) => r.findings),
     environments: () => environments.statuses(),

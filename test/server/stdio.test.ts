@@ -261,3 +261,36 @@ describe('ml-pins server over stdio (responsiveness)', () => {
     }
   });
 });
+
+describe('ml-pins server over stdio (the background sweep\'s order)', () => {
+  test('the largest groups are checked first: their shapes are in the code V8 optimizes during the sweep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-pins-lsp-order-'));
+    for (let i = 0; i < 30; i++) {
+      mkdirSync(join(dir, `a-${i}`));
+      writeFileSync(join(dir, `a-${i}`, 'requirements.txt'), `torch==2.${i % 9}.0\nnumpy<2\n`);
+    }
+    mkdirSync(join(dir, 'z-big'));
+    writeFileSync(join(dir, 'z-big', 'requirements.txt'), Array.from({ length: 60 }, (_, i) => `package-${i}==1.${i}.0`).join('\n'));
+    const trace = join(dir, 'trace.log');
+    const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'server', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ML_PINS_TRACE: trace } });
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onNotification('mlPins/status', () => undefined);
+    conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+    conn.listen();
+    try {
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'order' }],
+        capabilities: { window: { workDoneProgress: true } } });
+      await conn.sendNotification('initialized', {});
+      await conn.sendRequest('mlPins/whenIdle');
+      const checked = readFileSync(trace, 'utf8').split('\n').map((l) => /checked \d+ manifests? under (\S+)/.exec(l)?.[1]).filter((x) => x !== undefined);
+      assert.equal(checked.length, 31, checked.join(' '));
+      assert.equal(checked[0], join(dir, 'z-big'), `checked first: ${checked[0]}`);
+    } finally {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      conn.dispose();
+    }
+  });
+});
