@@ -79,7 +79,19 @@ describe('TensorFlow\'s own numpy and keras windows', () => {
   });
 });
 
-describe('the numpy that scikit-learn and matplotlib install themselves', () => {
+describe('the numpy that pandas, scikit-learn and matplotlib install themselves', () => {
+  test('a plain pandas==2.0.3 gets numpy 2 (pandas-dev/pandas#59052): error; pandas 2.1.1 declares numpy>=1.23.2 on Python 3.11', async () => {
+    const files = { 'requirements.txt': 'pandas==2.0.3\npyarrow>=12\n' };
+    const f = await found(files, 'numpy2-abi-pandas');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'pandas==2.0.3');
+    const low = { 'requirements.txt': 'pandas==2.1.1\nnumpy==1.22.4\n' };
+    const g = await found(low, 'pandas-installs-numpy', { targetPython: '3.11' });
+    assert.equal(g.severity, 'error');
+    assert.equal(marked(low, g), 'pandas==2.1.1');
+    await silent({ 'requirements.txt': 'pandas==2.1.1\nnumpy==1.22.4\n' }, ['pandas-installs-numpy'], { targetPython: '3.10' });
+    await silent({ 'pyproject.toml': pyproject('>=3.10', ['pandas>=2.2.2', 'numpy>=2.0']) }, ['numpy2-abi-pandas', 'pandas-installs-numpy']);
+  });
   test('a plain scikit-learn==1.0.2 gets numpy 2 (it declares numpy>=1.14.6): error', async () => {
     const files = { 'requirements.txt': 'scikit-learn==1.0.2\njoblib\n' };
     const f = await found(files, 'numpy2-abi-scikit-learn');
@@ -96,6 +108,9 @@ describe('the numpy that scikit-learn and matplotlib install themselves', () => 
     const codes = ['numpy2-abi-scikit-learn', 'numpy2-abi-matplotlib', 'scikit-learn-installs-numpy', 'matplotlib-installs-numpy'];
     await silent({ 'requirements.txt': 'scikit-learn==1.0.2\nmatplotlib==3.5.1\nnumpy<2\n' }, codes);
     await silent({ 'pyproject.toml': pyproject('>=3.10', ['scikit-learn>=1.5', 'matplotlib>=3.9', 'numpy>=2.0']) }, codes);
+    // matplotlib 3.8.0 caps numpy below 2 itself: alone it is fine, next to numpy 2 pip refuses.
+    await silent({ 'requirements.txt': 'matplotlib==3.8.0\n' }, codes);
+    assert.equal((await found({ 'requirements.txt': 'matplotlib==3.8.0\nnumpy>=2\n' }, 'matplotlib-installs-numpy')).severity, 'error');
   });
 });
 
