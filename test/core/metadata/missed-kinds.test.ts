@@ -114,6 +114,31 @@ describe('the numpy that pandas, scikit-learn and matplotlib install themselves'
   });
 });
 
+describe('transformers with tokenizers and huggingface_hub', () => {
+  test('transformers 4.45.2 needs tokenizers 0.20.x: error; inside the window: clean', async () => {
+    const files = { 'requirements.txt': 'transformers==4.45.2\ntokenizers==0.21.0\naccelerate>=0.26\n' };
+    const f = await found(files, 'transformers-tokenizers-window');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==4.45.2');
+    await silent({ 'requirements.txt': 'transformers==4.45.2\ntokenizers==0.20.3\naccelerate>=0.26\n' }, ['transformers-tokenizers-window']);
+  });
+  test('transformers 5.12.1 caps tokenizers at 0.23.0 (huggingface/transformers#46785)', async () => {
+    const files = { 'pyproject.toml': pyproject('>=3.10', ['transformers==5.12.1', 'tokenizers>=0.23.1']) };
+    const f = await found(files, 'transformers-tokenizers-window');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==5.12.1');
+  });
+  test('transformers 5 needs huggingface_hub 1.x: a 0.x hub pin is an error, a 1.x one is clean', async () => {
+    const files = { 'requirements.txt': 'transformers==5.0.0\nhuggingface-hub==0.34.0\n' };
+    const f = await found(files, 'transformers4-hub-lt1');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==5.0.0');
+    assert.doesNotMatch(f.message, /4\.x/);
+    await silent({ 'requirements.txt': 'transformers==5.0.0\nhuggingface-hub>=1.3,<2\n' }, ['transformers4-hub-lt1']);
+    await silent({ 'pyproject.toml': pyproject('>=3.10', ['transformers>=5', 'huggingface-hub>=1.0']) }, ['transformers4-hub-lt1', 'transformers-tokenizers-window']);
+  });
+});
+
 describe('Python support per release', () => {
   test('torch 1.12 has no wheels for Python 3.11: error when every allowed Python is 3.11 or later', async () => {
     const files = { 'pyproject.toml': pyproject('>=3.11', ['torch==1.12.1', 'torchvision==0.13.1']) };
