@@ -147,6 +147,13 @@ describe('Python support per release', () => {
     assert.equal(marked(files, f), 'torch==1.12.1');
     await silent({ 'pyproject.toml': pyproject('>=3.8,<3.11', ['torch==1.12.1', 'torchvision==0.13.1']) }, ['torch-python-unsupported', 'torchvision-python-unsupported']);
   });
+  test('tensorflow 2.13.0 has no wheels for Python 3.12 (tested build configurations): error; 3.8–3.11: clean', async () => {
+    const files = { 'pyproject.toml': pyproject('>=3.12', ['tensorflow==2.13.0']) };
+    const f = await found(files, 'tensorflow-python-unsupported');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'tensorflow==2.13.0');
+    await silent({ 'pyproject.toml': pyproject('>=3.8,<3.12', ['tensorflow==2.13.0']) }, ['tensorflow-python-unsupported']);
+  });
   test('numpy 2.4 declares Python >=3.11: a range that still allows 3.10 warns, with the declared reason', async () => {
     const files = { 'pyproject.toml': pyproject('>=3.10,<3.13', ['numpy==2.4.0']) };
     const f = await found(files, 'numpy-python-unsupported');
