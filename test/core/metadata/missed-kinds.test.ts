@@ -139,6 +139,16 @@ describe('transformers with tokenizers and huggingface_hub', () => {
   });
 });
 
+describe('opencv-python 4.12.0.88 declares numpy>=2,<2.3.0 on Python 3.9 and later', () => {
+  test('numpy 1.26 next to it, in a project on Python 3.10+: error; numpy 2.2: clean', async () => {
+    const files = { 'pyproject.toml': pyproject('>=3.10', ['opencv-python==4.12.0.88', 'numpy==1.26.4']) };
+    const f = await found(files, 'opencv-python-installs-numpy');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'opencv-python==4.12.0.88');
+    await silent({ 'pyproject.toml': pyproject('>=3.10', ['opencv-python==4.12.0.88', 'numpy>=2,<2.3']) }, ['opencv-python-installs-numpy', 'numpy2-abi-opencv-python']);
+  });
+});
+
 describe('Python support per release', () => {
   test('torch 1.12 has no wheels for Python 3.11: error when every allowed Python is 3.11 or later', async () => {
     const files = { 'pyproject.toml': pyproject('>=3.11', ['torch==1.12.1', 'torchvision==0.13.1']) };
