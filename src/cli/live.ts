@@ -12,7 +12,7 @@ import { declaredMetadataHooks, resolutionPythons } from '../core/engine/resolut
 import type { MetadataProvider } from '../core/metadata/provider';
 import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
-import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
+import { MAX_RESOLVED_ROOTS, rootCount, rootsOf } from '../core/resolver/environment';
 import { indexSetKey, indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
 import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
 import { bundledMetadata, NodeMetadata } from '../node/metadata';
@@ -169,8 +169,9 @@ export class CliMetadata {
       const live = this.liveFor(env);
       if (!live) return;
       await live.fetch(env.packages.keys());
+      const count = rootCount(env);
+      if (!count || count > MAX_RESOLVED_ROOTS) return;
       const roots = rootsOf(env);
-      if (!roots.length || roots.length > MAX_RESOLVED_ROOTS) return;
       for (const python of resolutionPythons(env, settings)) {
         const result = await live.resolve(roots, { environment: targetEnvironment(python), maxSteps: 5000 });
         if (result.ok || result.reason !== 'conflict') break;
