@@ -283,8 +283,7 @@ export class IndexClient {
     let unavailable = false;
     const down = this.options.unreachable;
     for (const index of this.options.bound?.[name] ?? this.options.indexes) {
-      const base = index.replace(/\/+$/, '');
-      const shown = redactUrl(base);
+      const { base, shown } = this.root(index);
       const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false,
         { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
       // 404 is an answer (not on this index); 401, 403 and 5xx are not.
@@ -312,6 +311,17 @@ export class IndexClient {
       }
     }
     return { files, unavailable };
+  }
+
+  /** An index root without its trailing slashes, and that redacted: asked for every package (thousands in a lock file). */
+  private readonly roots = new Map<string, { base: string; shown: string }>();
+  private root(index: string): { base: string; shown: string } {
+    let r = this.roots.get(index);
+    if (!r) {
+      const base = index.replace(/\/+$/, '');
+      this.roots.set(index, (r = { base, shown: redactUrl(base) }));
+    }
+    return r;
   }
 
   private readonly flat = new Map<string, Promise<FileInfo[]>>();
