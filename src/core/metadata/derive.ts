@@ -220,24 +220,10 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     }
     const compiledList: CompiledRequires[] = [];
     const merged = new Set<CompiledRequires>();
-    for (const [dep, allRows] of byDep) {
-      const handCompiled = hand.find((c) => speaksAbout(c.rule, dep));
-      const handRule = handCompiled?.rule;
-      // A curated rule's message may speak of the releases its rows name ("transformers 4.x declares …"): declared
-      // rows of other releases (transformers 5.17.0) get the generic rule, unless the curated rule kept no rows for
-      // the snapshot to fill, or is a companion (whose fixes read all rows).
-      const span = handCompiled && !handRule!.companion && handCompiled.rows.length
-        ? handCompiled.rows.reduce((u, row) => u.union(row.versions), VersionSet.empty()) : undefined;
-      const rows = span ? allRows.filter((row) => row.versions.intersects(span)) : allRows;
-      const elsewhere = span ? allRows.filter((row) => !row.versions.intersects(span)) : [];
-      const elsewhereSet = elsewhere.reduce((u, row) => u.union(row.versions), VersionSet.empty());
-      if (elsewhere.length) {
-        const g: CompiledRequires = { rule: declaredRule(name, dep, undefined, pkg, [...(sources.get(dep) ?? [])]), rows: elsewhere, known: elsewhereSet };
-        compiledList.push(g);
-        k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'requires', c: g }]);
-      }
+    for (const [dep, rows] of byDep) {
+      const handRule = hand.find((c) => speaksAbout(c.rule, dep))?.rule;
       let rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
-      let c: CompiledRequires = { rule, rows, known: known.union(partlyDeclares(dep)).minus(elsewhereSet) };
+      let c: CompiledRequires = { rule, rows, known: known.union(partlyDeclares(dep)) };
       // The remaining hand rows of the rule that speaks about the pair join the declared ones in one rule: a range
       // spanning both (transformers>=4.35,<5, where 4.57.6 is declared and the rest curated) is judged on all its
       // rows, and a companion's fixes look up the release made for the anchor's pin among all of them (torch 2.6.0 ->
