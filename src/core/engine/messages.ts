@@ -1,5 +1,6 @@
 // Message text: rule templates filled with what the environment admits, in the words people use.
 import { VersionSet } from '../pep440/intervals';
+import { compareVersions, parseVersion } from '../pep440/version';
 import type { VersionCondition } from '../rules/types';
 
 /** How people write these names (PyPI's spelling), for messages and for requirements a fix adds. */
@@ -48,9 +49,16 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
   if (upper && !high) {
     return set.toString();
   }
-  if (low && high) return low === high ? low : `${low}–${high}`;
+  if (low && high) return samePep440(low, high) ? (high.length > low.length ? high : low) : `${low}–${high}`;
   if (low) return `${low} and later`;
   return `up to ${high}`;
+}
+
+/** "2.4" and "2.4.0" are one release: a range from one to the other is that release ("2.4.0", not "2.4–2.4.0"). */
+function samePep440(a: string, b: string): boolean {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  return a === b || (!!x && !!y && compareVersions(x, y) === 0);
 }
 
 function lowerEqual(a: VersionSet, b: VersionSet): boolean {

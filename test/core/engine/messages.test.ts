@@ -77,3 +77,12 @@ test('parsers and built-in checks speak plainly', async () => {
     assert.ok(codes.has(c), `${c} not produced; got ${[...codes].join(', ')}`);
   }
 });
+
+test('a range that starts and ends at one release names it once ("torch 2.4.0", not "torch 2.4–2.4.0")', async () => {
+  // torch>=2.4 is written "2.4"; the rule's last breaking release is "2.4.0": the same PEP 440 version.
+  const found = await allFindings({ 'requirements.txt': 'torch>=2.4\nnumpy>=1.26\n' });
+  const windows = found.find((f) => f.code === 'numpy2-abi-torch-windows');
+  assert.ok(windows, found.map((f) => f.code).join(', '));
+  assert.match(windows.message, /torch>=2\.4 allows torch 2\.4\.0, whose Windows wheels/);
+  assert.doesNotMatch(windows.message, /2\.4–2\.4\.0/);
+});
