@@ -42,6 +42,8 @@ const EXPECTED_BREAKS: Record<string, { file: string; line: number; code: string
   'torchvision-wrong-torch': { file: 'requirements.txt', line: 3, code: 'torchvision-torch-mismatch', severity: 'error' },
   // The corpus's setup.cfg as first written (torch>=2.4): 2.4.0's Windows wheels break with numpy 2.
   'torch-floor-windows-numpy2': { file: 'setup.cfg', line: 7, code: 'numpy2-abi-torch-windows', severity: 'warning' },
+  // uv sources that bind the Linux CUDA build to no index: uv looks for "+cu128" on PyPI.
+  'uv-local-build-no-source': { file: 'pyproject.toml', line: 6, code: 'torch-variant-no-index', severity: 'error' },
   // A lock that pairs a NumPy-1 build of pandas with numpy 2.
   'pandas-lock-numpy2': { file: 'requirements.txt', line: 2, code: 'numpy2-abi-pandas', severity: 'error' },
 };

@@ -86,3 +86,12 @@ test('a range that starts and ends at one release names it once ("torch 2.4.0", 
   assert.match(windows.message, /torch>=2\.4 allows torch 2\.4\.0, whose Windows wheels/);
   assert.doesNotMatch(windows.message, /2\.4–2\.4\.0/);
 });
+
+test('marker-split pins of one package are each named in their own finding', async () => {
+  const found = await allFindings({ 'pyproject.toml': `[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.10"\ndependencies = [\n  "torch==2.7.0+cpu; sys_platform == 'win32'",\n  "torch==2.7.0; sys_platform == 'darwin'",\n]\n` });
+  const python = found.filter((f) => f.code === 'torch-python-unsupported');
+  assert.deepEqual(python.map((f) => [f.range.start.line, f.message.split(' has no wheels')[0]]), [
+    [5, "torch==2.7.0+cpu; sys_platform == 'win32'"],
+    [6, "torch==2.7.0; sys_platform == 'darwin'"],
+  ]);
+});
