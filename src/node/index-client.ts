@@ -146,6 +146,28 @@ export function parseCoreMetadata(text: string): Map<string, string[]> {
   return out;
 }
 
+/** The distributions in a local find-links folder (an absolute path or a file: URL): wheels and sdists, by file name;
+ *  none when it cannot be read. Whoever passes the folder decides that it may be read. */
+export function localFolderFiles(location: string): { filename: string; url: string; local: string }[] {
+  let folder = location;
+  try { if (/^file:/i.test(location)) folder = fileURLToPath(location); } catch { return []; }
+  let names: string[];
+  try { names = readdirSync(folder); } catch { return []; }
+  return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
+    const local = join(folder, filename);
+    return { filename, url: pathToFileURL(local).href, local };
+  });
+}
+
+/** The core metadata of a distribution file on disk: the PEP 658 `.metadata` file beside it, else a wheel's own
+ *  METADATA; undefined when neither can be read. */
+export function localCoreMetadata(path: string): string | undefined {
+  try {
+    if (existsSync(`${path}.metadata`)) return readFileSync(`${path}.metadata`, 'utf8');
+  } catch { /* unreadable: the wheel itself next */ }
+  return path.endsWith('.whl') ? wheelMetadata(path) : undefined;
+}
+
 export class IndexClient {
   private readonly timeoutMs: number;
   private readonly concurrency: number;
@@ -303,14 +325,7 @@ export class IndexClient {
           const page = await this.get(location, 'text/html', false, { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
           return page && page.status === 200 ? filesFromHtml(page.text, page.url) : [];
         }
-        let folder = location;
-        try { if (/^file:/i.test(location)) folder = fileURLToPath(location); } catch { return []; }
-        let names: string[];
-        try { names = readdirSync(folder); } catch { return []; }
-        return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
-          const local = join(folder, filename);
-          return { filename, url: pathToFileURL(local).href, metadata: false, local, hashes: {} };
-        });
+        return localFolderFiles(location).map((f) => ({ ...f, metadata: false, hashes: {} }));
       })();
       this.flat.set(location, p);
     }
@@ -320,9 +335,7 @@ export class IndexClient {
   /** Core metadata of a file in a local folder: its `.metadata` file beside it, else the wheel's own METADATA. */
   private localMetadata(file: FileInfo): ReleaseEntry | undefined {
     if (!file.local) return undefined;
-    let text: string | undefined;
-    try { text = existsSync(`${file.local}.metadata`) ? readFileSync(`${file.local}.metadata`, 'utf8') : undefined; } catch { text = undefined; }
-    if (text === undefined && file.filename.endsWith('.whl')) text = wheelMetadata(file.local);
+    const text = localCoreMetadata(file.local);
     if (text === undefined) return undefined;
     const fields = parseCoreMetadata(text);
     const rp = fields.get('requires-python')?.[0];
