@@ -91,6 +91,15 @@ describe('clean, current projects through the CLI', () => {
     for (const p of projects(clean)) assert.ok(out.files.some((f) => f.path.includes(`/clean-projects/${p}/`)), `${p}: no manifest found`);
   });
 
+  test('on Python 3.12 too (--target-python: every Python-dependent fact decided)', () => {
+    const dirs = projects(clean).map((p) => relative(root, join(clean, p)));
+    const r = cli(['check', ...dirs, '--offline', '--format', 'json', '--fail-on', 'warning', '--target-python', '3.12']);
+    const out = JSON.parse(r.stdout) as Report;
+    const loudOnes = out.files.flatMap((f) => f.findings.filter((x) => x.severity === 'error' || x.severity === 'warning').map((x) => `${f.path}:${x.range.start.line + 1} ${x.code}: ${x.message}`));
+    assert.deepEqual(loudOnes, []);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   test('the broken siblings fail the same command', () => {
     const dirs = projects(broken).map((p) => relative(root, join(broken, p)));
     const r = cli(['check', ...dirs, '--offline', '--format', 'json', '--fail-on', 'warning']);
