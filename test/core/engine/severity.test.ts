@@ -227,3 +227,16 @@ describe('requires-python capped only at the next major is open-ended', () => {
     assert.deepEqual(await severities(poetry('>=3.11,<3.15')), ['warning']);
   });
 });
+
+describe('a URL that names no version is not judged as every release', () => {
+  const pyproject = (diffusers: string) => ({ 'pyproject.toml': `[project]\nname = "x"\nversion = "1"\ndependencies = ["${diffusers}", "huggingface_hub>=0.34"]\n` });
+  test('diffusers from its git repository (the development head): no cached_download finding', async () => {
+    assert.deepEqual(await of(pyproject('diffusers @ git+https://github.com/huggingface/diffusers'), 'hf-hub-cached-download'), []);
+    assert.deepEqual(await of(pyproject('diffusers @ https://github.com/huggingface/diffusers/archive/refs/heads/main.zip'), 'hf-hub-cached-download'), []);
+  });
+  test('a wheel URL names its release, and that release is judged', async () => {
+    const found = await of(pyproject('diffusers @ https://files.example/diffusers-0.21.0-py3-none-any.whl'), 'hf-hub-cached-download');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'error');
+  });
+});
