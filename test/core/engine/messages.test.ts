@@ -95,3 +95,13 @@ test('marker-split pins of one package are each named in their own finding', asy
     [6, "torch==2.7.0; sys_platform == 'darwin'"],
   ]);
 });
+
+test('a set cut by per-Python rows reads as ranges of releases, without pre-release slivers or ".dev0"', async () => {
+  // torch's rows per CPython leave only pre-release slivers between the releases Python 3.11 excludes.
+  const found = await allFindings({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["sentence-transformers>=5.0.0", "numpy>=2.0"]\n' });
+  const torch = found.find((f) => f.code === 'numpy2-abi-torch');
+  assert.ok(torch, found.map((f) => f.code).join(', '));
+  const allowed = /allows torch (.*), built against/.exec(torch.message)?.[1] ?? '';
+  assert.doesNotMatch(allowed, /dev0/);
+  assert.ok(allowed.split(' or ').length <= 2, allowed);
+});
