@@ -175,3 +175,21 @@ describe('Python support per release', () => {
     assert.equal((await found({ 'requirements.txt': 'numpy==2.5.0\n' }, 'numpy-python-unsupported', { targetPython: '3.11' })).severity, 'error');
   });
 });
+
+describe('clean, current projects stay silent for everything these kinds added', () => {
+  const added = ['torchvision-torch-mismatch', 'xformers-torch-mismatch', 'tensorflow-numpy-range', 'tensorflow-keras-range',
+    'tensorflow-python-unsupported', 'pandas-installs-numpy', 'scikit-learn-installs-numpy', 'matplotlib-installs-numpy',
+    'numpy2-abi-pandas', 'numpy2-abi-scikit-learn', 'numpy2-abi-matplotlib', 'transformers-tokenizers-window',
+    'transformers4-hub-lt1', 'torch-python-unsupported', 'torchvision-python-unsupported', 'numpy-python-unsupported', 'resolution-conflict'];
+  test('a pinned PyTorch / Hugging Face stack on Python 3.10–3.12', async () => {
+    await silent({ 'pyproject.toml': pyproject('>=3.10,<3.13', ['torch==2.5.1', 'torchvision==0.20.1', 'xformers==0.0.28.post3',
+      'transformers==4.46.3', 'tokenizers==0.20.3', 'huggingface-hub==0.26.2', 'pandas==2.2.3', 'scikit-learn==1.5.2',
+      'matplotlib==3.9.2', 'numpy==2.1.3']) }, added);
+  });
+  test('a TensorFlow project with Keras 3 and open floors', async () => {
+    await silent({ 'requirements.txt': 'tensorflow==2.18.0\nkeras>=3.5\nnumpy>=1.26,<2.1\npandas>=2.2.2\nscikit-learn>=1.5\nmatplotlib>=3.9\n' }, added);
+  });
+  test('transformers 5 with huggingface_hub 1.x, unpinned companions', async () => {
+    await silent({ 'pyproject.toml': pyproject('>=3.11', ['transformers>=5.0', 'huggingface-hub>=1.3', 'tokenizers', 'torch>=2.6', 'torchvision']) }, added);
+  });
+});
