@@ -3,7 +3,10 @@
 // metadata/packages/<name>.json and metadata/snapshot.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { outsideCompleteListing } from '../../src/core/metadata/provider';
 import { compareVersions, parseVersion } from '../../src/core/pep440';
+import { VersionSet } from '../../src/core/pep440/intervals';
+import { parseRequirement } from '../../src/core/pep508';
 import {
   normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord, type SnapshotIndex,
 } from '../../src/core/metadata/types';
@@ -36,7 +39,8 @@ export function collapse(records: readonly ReleaseRecord[]): ReleaseEntry[] {
   let last: ReleaseRecord | undefined;
   for (const r of sorted) {
     const { version, ...rest } = r;
-    if (last && sameMetadata(last, r)) out[out.length - 1].versions.push(version);
+    // A sparse entry speaks for exactly its own release, with its own provenance: never joined.
+    if (last && !r.sparse && sameMetadata(last, r)) out[out.length - 1].versions.push(version);
     else out.push({ versions: [version], ...rest });
     last = r;
   }
@@ -47,6 +51,10 @@ export function byVersion(a: { version: string }, b: { version: string }): numbe
   const va = parseVersion(a.version), vb = parseVersion(b.version);
   if (!va || !vb) throw new Error(`not a PEP 440 version: ${!va ? a.version : b.version}`);
   return compareVersions(va, vb);
+}
+
+function withoutSparse({ sparse: _sparse, ...rest }: ReleaseRecord): ReleaseRecord {
+  return rest;
 }
 
 export function readPackage(dir: string, name: string): PackageMetadata | undefined {
@@ -70,15 +78,18 @@ export function mergeReleases(name: string, records: readonly ReleaseRecord[], o
   const old = readPackage(dir, normalized);
   const fresh = new Map(records.map((r) => [parseVersion(r.version)!.toString(), r]));
   const kept = old ? expand(old.releases).filter((r) => !fresh.has(parseVersion(r.version)!.toString())) : [];
-  const all = [...kept, ...fresh.values()].sort(byVersion);
-  if (!all.length) throw new Error(`no releases for ${normalized}`);
+  const listed = [...kept.filter((r) => !r.sparse), ...fresh.values()].sort(byVersion);
+  if (!listed.length) throw new Error(`no releases for ${normalized}`);
+  const through = listed[listed.length - 1].version;
+  // Sparse entries (read from a mirror) stay sparse above the new complete listing; within it they are listed.
+  const all = [...kept.map((r) => (r.sparse && byVersion(r, { version: through }) <= 0 ? withoutSparse(r) : r)), ...fresh.values()].sort(byVersion);
   const snapshotDate = options.snapshotDate ?? new Date().toISOString().slice(0, 10);
   const pkg: PackageMetadata = {
     format: 1,
     name: normalized,
     snapshot_date: snapshotDate,
     ...(options.registryNewest ?? old?.registry_newest ? { registry_newest: options.registryNewest ?? old?.registry_newest } : {}),
-    complete_through: all[all.length - 1].version,
+    complete_through: through,
     ...(options.completeFrom ? { complete_from: options.completeFrom } : {}),
     releases: collapse(all),
   };
@@ -106,6 +117,8 @@ export function writeIndex(dir: string, snapshotDate: string): SnapshotIndex {
       ...(pkg.registry_newest ? { registry_newest: pkg.registry_newest } : {}),
       releases: pkg.releases.reduce((n, e) => n + e.versions.length, 0),
     };
+    const sparse = pkg.releases.reduce((n, e) => n + (e.sparse ? e.versions.length : 0), 0);
+    if (sparse) packages[pkg.name].sparse = sparse;
   }
   const index: SnapshotIndex = { format: 1, snapshot_date: snapshotDate, packages };
   const rows = Object.entries(packages).map(([name, row]) => `${JSON.stringify(name)}:${JSON.stringify(row)}`);
@@ -117,4 +130,103 @@ function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+/** A requirement line as a comparable key: normalized name, extras, the marker without spacing or quote style; with
+ *  its version set. */
+function requirementKey(line: string): { key: string; set: VersionSet; extraOnly: boolean } | undefined {
+  const r = parseRequirement(line);
+  if (!r.ok) return undefined;
+  const marker = (r.value.markerText ?? '').replace(/\s+/g, '').replace(/"/g, "'");
+  return {
+    key: `${normalizeName(r.value.name)}[${[...r.value.extras].map(normalizeName).sort().join(',')}];${marker}`,
+    set: VersionSet.fromSpecifierSet(r.value.url ? '' : r.value.specifier), extraOnly: /\bextra\s*==/.test(r.value.markerText ?? ''),
+  };
+}
+
+/**
+ * Why a row the snapshot holds and a row read from a wheel of the same release disagree (undefined: they agree).
+ * They agree when Requires-Python admits the same versions, the requirements a plain install takes are the same, and
+ * every extra's requirement the snapshot holds is in the wheel (sources at tags may leave extras out; docs/metadata.md).
+ * A partial Requires-Dist is compared line by line with the wheel's.
+ */
+export function disagreement(held: Omit<ReleaseRecord, 'version'>, wheel: Omit<ReleaseRecord, 'version'>): string | undefined {
+  if (held.requires_python !== undefined && wheel.requires_python !== undefined &&
+    !VersionSet.fromSpecifierSet(held.requires_python).equals(VersionSet.fromSpecifierSet(wheel.requires_python))) {
+    return `Requires-Python ${JSON.stringify(held.requires_python)} against the wheel's ${JSON.stringify(wheel.requires_python)}`;
+  }
+  if (!held.requires_dist || !wheel.requires_dist) return undefined;
+  const theirs = wheel.requires_dist.map(requirementKey);
+  const inWheel = (line: string) => { const k = requirementKey(line); return !!k && theirs.some((t) => !!t && t.key === k.key && t.set.equals(k.set)); };
+  const missing = held.requires_dist.filter((l) => !inWheel(l));
+  if (missing.length) return `the wheel does not declare ${missing.join(', ')}`;
+  if (!held.requires_dist_partial) {
+    const plain = (lines: string[]) => lines.filter((l) => requirementKey(l)?.extraOnly === false);
+    const ours = plain(held.requires_dist).map(requirementKey);
+    const extra = plain(wheel.requires_dist).filter((l) => { const k = requirementKey(l)!; return !ours.some((o) => !!o && o.key === k.key && o.set.equals(k.set)); });
+    if (extra.length) return `the wheel also declares ${extra.join(', ')}`;
+  }
+  return undefined;
+}
+
+export interface SparseMergeResult {
+  pkg: PackageMetadata;
+  /** Releases the file already held whose row agrees with the wheel (kept as they were). */
+  confirmed: string[];
+  /** Releases added as sparse entries. */
+  added: string[];
+}
+
+/**
+ * Merges releases read from a mirror that holds some releases only (docs/metadata.md, "Sparse entries"): a release the
+ * file holds must agree with it and keeps its row; a release newer than `complete_through` or older than `complete_from`
+ * joins as a sparse entry; a release the complete listing says does not exist is an error, as is a disagreement
+ * (nothing is written then). A new file lists its newest release as its complete listing (`complete_from` =
+ * `complete_through`) and the others as sparse entries.
+ */
+export function mergeSparse(name: string, records: readonly ReleaseRecord[], options: Omit<MergeOptions, 'completeFrom'> = {}): SparseMergeResult {
+  const dir = options.dir ?? DEFAULT_METADATA_DIR;
+  const normalized = normalizeName(name);
+  if (!records.length) throw new Error(`no releases for ${normalized}`);
+  const old = readPackage(dir, normalized);
+  const sorted = [...records].sort(byVersion);
+  const newest = sorted[sorted.length - 1].version;
+  const base: PackageMetadata = old ?? { format: 1, name: normalized, snapshot_date: '', complete_through: newest, complete_from: newest, releases: [] };
+  const held = new Map(expand(base.releases).map((r) => [parseVersion(r.version)!.toString(), r]));
+  const problems: string[] = [];
+  const confirmed: string[] = [];
+  const added: ReleaseRecord[] = [];
+  for (const r of sorted) {
+    const v = parseVersion(r.version)!;
+    const mine = held.get(v.toString());
+    if (mine) {
+      const why = disagreement(mine, r);
+      if (why) problems.push(`${normalized} ${r.version}: the snapshot (${mine.source}) and ${r.source} disagree: ${why}`);
+      else confirmed.push(r.version);
+    } else if (!old && r.version === newest) {
+      added.push(withoutSparse(r));
+    } else if (outsideCompleteListing(base, v)) {
+      added.push({ ...r, sparse: true });
+    } else {
+      problems.push(`${normalized} ${r.version}: ${r.source} lists it, but the snapshot lists every release from ${base.complete_from ?? 'the first'} to ${base.complete_through} without it`);
+    }
+  }
+  if (problems.length) throw new Error(problems.join('\n'));
+  const all = [...held.values(), ...added].sort(byVersion);
+  const snapshotDate = options.snapshotDate ?? new Date().toISOString().slice(0, 10);
+  const registryNewest = [options.registryNewest, old?.registry_newest, newest].filter((x): x is string => !!x)
+    .sort((a, b) => byVersion({ version: a }, { version: b })).pop();
+  const pkg: PackageMetadata = {
+    format: 1,
+    name: normalized,
+    snapshot_date: snapshotDate,
+    ...(registryNewest ? { registry_newest: registryNewest } : {}),
+    complete_through: base.complete_through,
+    ...(base.complete_from ? { complete_from: base.complete_from } : {}),
+    releases: collapse(all),
+  };
+  mkdirSync(join(dir, 'packages'), { recursive: true });
+  writeAtomic(join(dir, 'packages', `${normalized}.json`), formatPackage(pkg));
+  writeIndex(dir, snapshotDate);
+  return { pkg, confirmed, added: added.map((r) => r.version) };
 }

@@ -12,7 +12,7 @@ import { declaredMetadataHooks, resolutionPythons } from '../core/engine/resolut
 import type { MetadataProvider } from '../core/metadata/provider';
 import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment, type MetadataSource, type ResolveOptions, type ResolveResult, type RootRequirement } from '../core/resolver';
-import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
+import { MAX_RESOLVED_ROOTS, rootCount, rootsOf } from '../core/resolver/environment';
 import { indexSetKey, indexSources, type IndexDefaults, type IndexSources } from '../core/resolver/indexes';
 import { cacheDir, IndexClient, LiveMetadata, redactUrl } from '../node/index-client';
 import { bundledMetadata, NodeMetadata } from '../node/metadata';
@@ -143,7 +143,7 @@ export class CliMetadata {
       this.timer ??= setTimeout(() => this.stop.abort(), this.o.budgetMs);
       this.timer.unref?.();
       const client = new IndexClient({ indexes: sources.indexes, findLinks: sources.findLinks, bound: sources.bound, timeoutMs: this.o.timeoutMs,
-        cacheDir: cacheDir(this.o.vars), signal: this.stop.signal, unreachable: this.unreachable });
+        cacheDir: cacheDir(this.o.vars), listCacheOnce: true, signal: this.stop.signal, unreachable: this.unreachable });
       this.live.set(key, (live = new LiveMetadata(client, this.snapshot)));
     }
     return live;
@@ -169,8 +169,9 @@ export class CliMetadata {
       const live = this.liveFor(env);
       if (!live) return;
       await live.fetch(env.packages.keys());
+      const count = rootCount(env);
+      if (!count || count > MAX_RESOLVED_ROOTS) return;
       const roots = rootsOf(env);
-      if (!roots.length || roots.length > MAX_RESOLVED_ROOTS) return;
       for (const python of resolutionPythons(env, settings)) {
         const result = await live.resolve(roots, { environment: targetEnvironment(python), maxSteps: 5000 });
         if (result.ok || result.reason !== 'conflict') break;
@@ -275,12 +276,15 @@ export function indexedFiles(o: { online: boolean; env?: Record<string, string |
   const clients = new Map<string, IndexClient>();
   const answers = new Map<string, Promise<{ index: string; files: IndexedFile[] } | undefined>>();
   const conf = pipConfig(vars);
+  // A manifest's indexes, read once: it is asked about each of its (possibly thousands of) packages.
+  const indexesByManifest = new WeakMap<object, string[]>();
   return (name, manifest) => {
-    const { indexes } = indexesOf(manifest, vars, {}, conf);
+    let indexes = indexesByManifest.get(manifest);
+    if (!indexes) indexesByManifest.set(manifest, (indexes = indexesOf(manifest, vars, {}, conf).indexes));
     if (!indexes.length) return Promise.resolve(undefined);
     const key = indexes.join('\n');
     let client = clients.get(key);
-    if (!client) clients.set(key, (client = new IndexClient({ indexes, timeoutMs: 8000, cacheDir: dir, offline: !o.online })));
+    if (!client) clients.set(key, (client = new IndexClient({ indexes, timeoutMs: 8000, cacheDir: dir, offline: !o.online, listCacheOnce: true })));
     let answer = answers.get(`${key}\n${name}`);
     if (!answer) answers.set(`${key}\n${name}`, (answer = client.files(name)));
     return answer;

@@ -1,5 +1,5 @@
 // `ml-pins metadata <name> [--format json]`: what the snapshot knows about a package (docs/metadata.md).
-import { expandEntries, pythonsOf, unknownNewer } from '../core/metadata/provider';
+import { expandEntries, pythonsOf, sparseNewer, unknownNewer } from '../core/metadata/provider';
 import { normalizeName, type PackageMetadata } from '../core/metadata/types';
 import type { NodeMetadata } from '../node/metadata';
 
@@ -10,14 +10,18 @@ export interface MetadataJson {
   /** Every release from this one to `complete_through` is listed; an older one not listed is unknown. null: all are. */
   complete_from: string | null;
   registry_newest: string | null;
-  /** Releases newer than `complete_through` exist (the registry lists them) and are unknown. */
+  /** Releases newer than `complete_through` exist (the registry lists them) and are unknown, except those listed sparse. */
   unknown_releases: { newer_than: string; registry_newest: string } | null;
+  /** Releases newer than `complete_through` that sparse entries list; the versions between them stay unknown. */
+  sparse_newer: string[];
   releases: {
     version: string;
     requires_python: string | null;
     requires_dist: string[] | null;
     /** requires_dist holds some of the release's requirements only. */
     requires_dist_partial?: true;
+    /** Listed alone (from a mirror holding some releases only): says nothing of the releases next to it. */
+    sparse?: true;
     yanked: false | string;
     source: string;
     python: string[] | null;
@@ -35,6 +39,7 @@ export function metadataJson(pkg: PackageMetadata): MetadataJson {
     complete_from: pkg.complete_from ?? null,
     registry_newest: pkg.registry_newest ?? null,
     unknown_releases: newer ? { newer_than: pkg.complete_through, registry_newest: newer } : null,
+    sparse_newer: sparseNewer(pkg),
     releases: expandEntries(pkg).map((r) => ({
       version: r.version,
       requires_python: r.requires_python ?? null,
@@ -42,6 +47,7 @@ export function metadataJson(pkg: PackageMetadata): MetadataJson {
       yanked: r.yanked ?? false,
       source: r.source,
       ...(r.requires_dist_partial ? { requires_dist_partial: true as const } : {}),
+      ...(r.sparse ? { sparse: true as const } : {}),
       python: pythonsOf(r) ?? null,
       ...(r.wheels ? { wheels: r.wheels } : {}),
       ...(r.variants ? { variants: r.variants } : {}),
@@ -63,6 +69,7 @@ export function metadataText(pkg: PackageMetadata): string {
       r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
     ].filter(Boolean);
     lines.push('', `${r.version}  ${facts.join('; ')}`);
+    if (r.sparse) lines.push('  listed alone: says nothing about the releases next to it');
     lines.push(r.requires_dist === null ? '  requires: unknown' : r.requires_dist.length
       ? `  requires: ${r.requires_dist.join(', ')}${r.requires_dist_partial ? ' (and more not known here)' : ''}` : '  requires: nothing');
     if (r.variants) lines.push(`  builds: ${Object.entries(r.variants).map(([l, u]) => `+${l} (${u})`).join(', ')}`);
@@ -72,7 +79,10 @@ export function metadataText(pkg: PackageMetadata): string {
     lines.push('', `unknown: the snapshot lists some releases only; one before ${j.complete_from} that it does not list is unknown (not taken not to exist), and no finding is built on it.`);
   }
   if (j.unknown_releases) {
-    lines.push('', `unknown: the registry lists releases up to ${j.unknown_releases.registry_newest}; those after ${j.complete_through} are newer than the knowledge snapshot (${j.snapshot_date}), and no finding is built on them.`);
+    const except = j.sparse_newer.length ? ` (except ${j.sparse_newer.join(', ')}, listed alone)` : '';
+    lines.push('', `unknown: the registry lists releases up to ${j.unknown_releases.registry_newest}; those after ${j.complete_through}${except} are newer than the knowledge snapshot (${j.snapshot_date}), and no finding is built on them.`);
+  } else if (j.sparse_newer.length) {
+    lines.push('', `unknown: a release after ${j.complete_through} other than ${j.sparse_newer.join(', ')} (listed alone) is not known, and no finding is built on it.`);
   }
   return lines.join('\n');
 }
@@ -84,7 +94,7 @@ export function metadataCommand(provider: NodeMetadata, name: string | undefined
     if (!index) { write('No metadata snapshot is installed.\n'); return 1; }
     const rows = Object.entries(index.packages);
     if (format === 'json') write(`${JSON.stringify({ snapshot_date: index.snapshot_date, packages: index.packages }, null, 2)}\n`);
-    else write(`${[`metadata snapshot of ${index.snapshot_date}: ${rows.length} packages`, ...rows.map(([n, r]) => `${n.padEnd(32)} ${String(r.releases).padStart(5)} releases through ${r.complete_through}${r.registry_newest && r.registry_newest !== r.complete_through ? ` (registry: ${r.registry_newest})` : ''}`)].join('\n')}\n`);
+    else write(`${[`metadata snapshot of ${index.snapshot_date}: ${rows.length} packages`, ...rows.map(([n, r]) => `${n.padEnd(32)} ${String(r.releases).padStart(5)} releases through ${r.complete_through}${r.sparse ? ` (+${r.sparse} listed alone)` : ''}${r.registry_newest && r.registry_newest !== r.complete_through ? ` (registry: ${r.registry_newest})` : ''}`)].join('\n')}\n`);
     return 0;
   }
   const pkg = provider.get(normalizeName(name));

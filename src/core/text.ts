@@ -105,3 +105,13 @@ export function compareRanges(a: Range, b: Range): number {
   return a.start.line - b.start.line || a.start.character - b.start.character ||
     a.end.line - b.end.line || a.end.character - b.end.character;
 }
+
+/** A whole number with commas between groups of three digits, as `toLocaleString('en-US')` writes it, without
+ *  loading ICU's number formatting (~30 ms at a process's first call). */
+export function groupThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = '';
+  for (let i = digits.length; i > 0; i -= 3) out = digits.slice(Math.max(0, i - 3), i) + (out ? `,${out}` : '');
+  return n < 0 ? `-${out}` : out;
+}

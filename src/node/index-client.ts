@@ -3,7 +3,7 @@
 // resolver reads it like the bundled data. Short timeouts; credentials in an index URL go into an Authorization
 // header and never into a message.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IndexedFile } from '../core/engine/hashes';
 import type { PackageMetadata, ReleaseEntry } from '../core/metadata/types';
@@ -34,16 +34,22 @@ function readCache(path: string): Fetched | undefined {
   }
 }
 
-function writeCache(path: string, value: Fetched): void {
+/** Whether it was written. */
+function writeCache(path: string, value: Fetched): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(value));
     renameSync(tmp, path);
+    return true;
   } catch {
     // A cache that cannot be written is no cache.
+    return false;
   }
 }
+
+/** A cache file's name: the SHA-256 of the URL and the Accept header. */
+const CACHE_FILE = /^[0-9a-f]{64}\.json$/;
 
 /** ML_PINS_CACHE_DIR, else $XDG_CACHE_HOME/ml-pins/index, else ~/.cache/ml-pins/index. */
 export function cacheDir(vars: Record<string, string | undefined>): string | undefined {
@@ -67,6 +73,10 @@ export interface IndexClientOptions {
   timeoutMs?: number;
   /** Metadata files fetched at once. */
   concurrency?: number;
+  /** List the cache folder once, at the first lookup, and read only the files listed (and those this client writes):
+   *  for a short-lived process (the CLI), where a check asks about thousands of packages that are mostly not cached.
+   *  A file another process writes meanwhile is read by the next run. Default: every lookup tries the file. */
+  listCacheOnce?: boolean;
   /** Never ask the network: answer from the cache, however old (`check` without --verify-hashes). */
   offline?: boolean;
   fetch?: typeof fetch;
@@ -146,6 +156,28 @@ export function parseCoreMetadata(text: string): Map<string, string[]> {
   return out;
 }
 
+/** The distributions in a local find-links folder (an absolute path or a file: URL): wheels and sdists, by file name;
+ *  none when it cannot be read. Whoever passes the folder decides that it may be read. */
+export function localFolderFiles(location: string): { filename: string; url: string; local: string }[] {
+  let folder = location;
+  try { if (/^file:/i.test(location)) folder = fileURLToPath(location); } catch { return []; }
+  let names: string[];
+  try { names = readdirSync(folder); } catch { return []; }
+  return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
+    const local = join(folder, filename);
+    return { filename, url: pathToFileURL(local).href, local };
+  });
+}
+
+/** The core metadata of a distribution file on disk: the PEP 658 `.metadata` file beside it, else a wheel's own
+ *  METADATA; undefined when neither can be read. */
+export function localCoreMetadata(path: string): string | undefined {
+  try {
+    if (existsSync(`${path}.metadata`)) return readFileSync(`${path}.metadata`, 'utf8');
+  } catch { /* unreadable: the wheel itself next */ }
+  return path.endsWith('.whl') ? wheelMetadata(path) : undefined;
+}
+
 export class IndexClient {
   private readonly timeoutMs: number;
   private readonly concurrency: number;
@@ -184,10 +216,20 @@ export class IndexClient {
       : code === 'ECONNRESET' ? 'connection reset' : code ? `network error ${code}` : 'network error';
   }
 
+  /** The page files in the cache folder (`listCacheOnce`), listed at the first lookup. */
+  private listing?: Set<string>;
+
   private async get(url: string, accept: string, immutable = false, o: { cacheOnly?: boolean; failed?: (reason: string) => void } = {}): Promise<Fetched | undefined> {
+    const dir = this.options.cacheDir;
+    if (dir !== undefined && this.options.listCacheOnce && !this.listing) {
+      try { this.listing = new Set(readdirSync(dir).filter((n) => CACHE_FILE.test(n))); } catch { this.listing = new Set(); }
+    }
+    // Not to be asked and nothing cached: no answer, without hashing the URL.
+    if ((this.options.offline || o.cacheOnly) && this.listing?.size === 0) return undefined;
     const { url: plain, headers } = this.credentials(url);
-    const cache = this.options.cacheDir ? join(this.options.cacheDir, `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json`) : undefined;
-    const cached = cache ? readCache(cache) : undefined;
+    const file = dir !== undefined ? `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json` : undefined;
+    const cache = dir !== undefined && file !== undefined ? join(dir, file) : undefined;
+    const cached = cache && (!this.listing || this.listing.has(file!)) ? readCache(cache) : undefined;
     const now = Date.now();
     if (cached && (immutable || this.options.offline || now - cached.fetchedAt < (this.options.ttlMs ?? 10 * 60_000))) {
       this.cacheHits++;
@@ -206,7 +248,7 @@ export class IndexClient {
       if (res.status === 304 && cached) {
         await res.body?.cancel();
         const fresh = { ...cached, fetchedAt: now };
-        if (cache) writeCache(cache, fresh);
+        if (cache) this.store(cache, fresh);
         return fresh;
       }
       const text = await res.text();
@@ -215,7 +257,7 @@ export class IndexClient {
       const lastModified = res.headers.get('last-modified');
       if (etag) out.etag = etag;
       if (lastModified) out.lastModified = lastModified;
-      if (cache && (res.status === 200 || res.status === 404)) writeCache(cache, out);
+      if (cache && (res.status === 200 || res.status === 404)) this.store(cache, out);
       return out;
     } catch (e) {
       // Offline, slow or failing index: what was cached before, however old, beats nothing.
@@ -224,6 +266,10 @@ export class IndexClient {
     }
   }
 
+
+  private store(path: string, value: Fetched): void {
+    if (writeCache(path, value)) this.listing?.add(basename(path));
+  }
 
   /** What the indexes declare for one package; undefined when no index knows it (or none answers). */
   async package(rawName: string): Promise<PackageMetadata | undefined> {
@@ -259,8 +305,7 @@ export class IndexClient {
     let unavailable = false;
     const down = this.options.unreachable;
     for (const index of this.options.bound?.[name] ?? this.options.indexes) {
-      const base = index.replace(/\/+$/, '');
-      const shown = redactUrl(base);
+      const { base, shown } = this.root(index);
       const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false,
         { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
       // 404 is an answer (not on this index); 401, 403 and 5xx are not.
@@ -290,6 +335,17 @@ export class IndexClient {
     return { files, unavailable };
   }
 
+  /** An index root without its trailing slashes, and that redacted: asked for every package (thousands in a lock file). */
+  private readonly roots = new Map<string, { base: string; shown: string }>();
+  private root(index: string): { base: string; shown: string } {
+    let r = this.roots.get(index);
+    if (!r) {
+      const base = index.replace(/\/+$/, '');
+      this.roots.set(index, (r = { base, shown: redactUrl(base) }));
+    }
+    return r;
+  }
+
   private readonly flat = new Map<string, Promise<FileInfo[]>>();
 
   /** Every file a find-links location lists (read once per client: a flat page names every package). */
@@ -303,14 +359,7 @@ export class IndexClient {
           const page = await this.get(location, 'text/html', false, { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
           return page && page.status === 200 ? filesFromHtml(page.text, page.url) : [];
         }
-        let folder = location;
-        try { if (/^file:/i.test(location)) folder = fileURLToPath(location); } catch { return []; }
-        let names: string[];
-        try { names = readdirSync(folder); } catch { return []; }
-        return names.filter((n) => /\.(whl|tar\.gz|zip)$/i.test(n)).slice(0, 100_000).map((filename) => {
-          const local = join(folder, filename);
-          return { filename, url: pathToFileURL(local).href, metadata: false, local, hashes: {} };
-        });
+        return localFolderFiles(location).map((f) => ({ ...f, metadata: false, hashes: {} }));
       })();
       this.flat.set(location, p);
     }
@@ -320,9 +369,7 @@ export class IndexClient {
   /** Core metadata of a file in a local folder: its `.metadata` file beside it, else the wheel's own METADATA. */
   private localMetadata(file: FileInfo): ReleaseEntry | undefined {
     if (!file.local) return undefined;
-    let text: string | undefined;
-    try { text = existsSync(`${file.local}.metadata`) ? readFileSync(`${file.local}.metadata`, 'utf8') : undefined; } catch { text = undefined; }
-    if (text === undefined && file.filename.endsWith('.whl')) text = wheelMetadata(file.local);
+    const text = localCoreMetadata(file.local);
     if (text === undefined) return undefined;
     const fields = parseCoreMetadata(text);
     const rp = fields.get('requires-python')?.[0];

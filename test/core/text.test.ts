@@ -3,7 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LineIndex, normalizeName } from '../../src/core/text';
+import { groupThousands, LineIndex, normalizeName } from '../../src/core/text';
 
 /** The definition: lines end at \n, \r\n or \r; an offset is clamped to the text. */
 function reference(text: string, offset: number): { line: number; character: number } {
@@ -41,5 +41,14 @@ describe('normalizeName', () => {
     fc.assert(fc.property(nameArb, (name) => {
       assert.equal(normalizeName(name), name.toLowerCase().replace(/[-_.]+/g, '-'), JSON.stringify(name));
     }), { numRuns: 5000 });
+  });
+});
+
+describe('groupThousands', () => {
+  test("writes whole numbers as toLocaleString('en-US') does", () => {
+    for (const n of [0, 7, 999, 1000, 2500, 10_000, 999_999, 1_000_000, -1234, Number.MAX_SAFE_INTEGER, 1.5]) {
+      assert.equal(groupThousands(n), n.toLocaleString('en-US'), String(n));
+    }
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => groupThousands(n) === n.toLocaleString('en-US')), { numRuns: 2000 });
   });
 });

@@ -85,6 +85,32 @@ describe('index client', () => {
     }
   });
 
+  test('a cache listed once (the CLI): listed pages and pages this client wrote are read; a page written after the listing waits for the next client', async () => {
+    const index = await startIndex({ packages });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ml-pins-index-cache-'));
+    try {
+      // Nothing cached yet: offline, no answer (and no read is tried).
+      const empty = new IndexClient({ indexes: [index.url], cacheDir, offline: true, listCacheOnce: true });
+      assert.equal(await empty.package('torchvision'), undefined);
+      // Fetched and written by a listed-once client, then read back by the same client when the index is down.
+      const online = new IndexClient({ indexes: [index.url], cacheDir, ttlMs: 0, timeoutMs: 2000, listCacheOnce: true });
+      const first = await online.package('torchvision');
+      assert.ok(first);
+      const n = index.requests.length;
+      await index.close();
+      assert.deepEqual(await online.package('torchvision'), first, 'the pages it wrote answer once the index is down');
+      assert.equal(index.requests.length, n);
+      // The client listed before those pages were written still sees the folder as it was.
+      assert.equal(await empty.package('torchvision'), undefined);
+      // A new client lists them.
+      const later = new IndexClient({ indexes: [index.url], cacheDir, offline: true, listCacheOnce: true });
+      assert.deepEqual(await later.package('torchvision'), first);
+      assert.equal(later.cacheHits, 3);
+    } finally {
+      await index.close().catch(() => undefined);
+    }
+  });
+
   test('a slow index times out quickly and gives nothing', async () => {
     const server = createServer(() => { /* never answers */ });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

@@ -4,7 +4,8 @@
 // PubGrub derivation cannot reproduce says nothing.
 import type { Finding, Fix, Requirement } from '../types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
-import { MAX_RESOLVED_ROOTS, orderedPins, rootsOf } from '../resolver/environment';
+import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
+import { groupThousands } from '../text';
 import { ResolveMemo } from '../resolver/memo';
 import { upgradeFix } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
@@ -60,12 +61,15 @@ export function resolutionPythons(env: Environment, settings: Pick<CheckSettings
 }
 
 function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
-  const roots = rootsOf(env);
-  if (!roots.length || !roots.some((r) => r.origin?.ref && coveredName(r.origin.ref as Requirement, ctx.source))) return undefined;
+  // The roots with an origin are the pins: whether the snapshot covers one is asked of the pins, and the roots are made
+  // only for an environment within the bound.
+  const count = rootCount(env);
+  if (!count || ![...env.packages.values()].some((p) => p.pins.some((pin) => coveredName(pin.requirement, ctx.source)))) return undefined;
   const pythons = resolutionPythons(env, ctx.settings);
-  if (roots.length > MAX_RESOLVED_ROOTS) {
-    return { pythons, skipped: `it has ${roots.length.toLocaleString('en-US')} requirements, more than the ${MAX_RESOLVED_ROOTS.toLocaleString('en-US')} ML Pins resolves` };
+  if (count > MAX_RESOLVED_ROOTS) {
+    return { pythons, skipped: `it has ${groupThousands(count)} requirements, more than the ${groupThousands(MAX_RESOLVED_ROOTS)} ML Pins resolves` };
   }
+  const roots = rootsOf(env);
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };

@@ -20,8 +20,10 @@ export function exactVersion(specifier: string): string | undefined {
 export function yankReason(source: MetadataSource, name: string, version: string): string | undefined {
   let pkg;
   try { pkg = source(name); } catch { return undefined; }
+  // Most pins of a lock file name packages the metadata does not know, or never yanked: no version parsed for those.
+  if (!pkg || !pkg.releases.some((e) => typeof e.yanked === 'string')) return undefined;
   const want = parseVersion(version);
-  if (!pkg || !want) return undefined;
+  if (!want) return undefined;
   for (const entry of pkg.releases) {
     if (typeof entry.yanked !== 'string') continue;
     if (entry.versions.some((v) => { const p = parseVersion(v); return !!p && compareVersions(p, want) === 0; })) return entry.yanked;

@@ -1,12 +1,12 @@
 // The declared facts of the metadata snapshot as the engine's compiled structures (requires rows, implicit installs,
 // Python support, accelerator builds), so evaluate.ts reads them as it reads rules. Where the snapshot speaks about a
 // package, the hand-written rows for that package are not used: one source per fact.
-import { compareVersions, parseVersion } from '../pep440';
+import { parseVersion } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
 import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
-import { declaredNames, lineApplies, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
+import { declaredNames, lineApplies, outsideCompleteListing, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
 import type { PackageMetadata, ReleaseEntry } from './types';
 
 /** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
@@ -95,22 +95,25 @@ export function declaredClosure(provider: MetadataProvider, names: Iterable<stri
   return seen;
 }
 
-/** Entry i covers its own releases and the versions up to the next entry (those do not exist), the first one
- *  everything below it, the last one up to `complete_through`: versions newer than that stay unknown. Below the
- *  `complete_from` of a file that lists some releases only, an entry covers exactly its own releases. */
+/** Entry i covers its own releases and the versions up to the next entry of the complete listing (those do not exist),
+ *  the first one everything below it, the last one up to `complete_through`: versions newer than that stay unknown.
+ *  Outside the complete listing (a sparse entry, or below the `complete_from` of a file that lists some releases only)
+ *  an entry covers exactly its own releases. */
 function entryRanges(pkg: PackageMetadata): { entry: ReleaseEntry; set: VersionSet; raw: string }[] {
   const entries = pkg.releases.filter((e) => e.versions.length);
   const from = pkg.complete_from !== undefined ? parseVersion(pkg.complete_from) : null;
-  const listedOnly = (v: string) => { const pv = parseVersion(v); return !!from && !!pv && compareVersions(pv, from) < 0; };
-  return entries.map((entry, i) => {
+  const listedOnly = (e: ReleaseEntry, v: string) => { const pv = parseVersion(v); return !!e.sparse || (!!pv && outsideCompleteListing(pkg, pv)); };
+  const dense = entries.filter((e) => !e.versions.every((v) => listedOnly(e, v)));
+  return entries.map((entry) => {
     const raw = entry.versions.length === 1 ? `==${entry.versions[0]}` : `>=${entry.versions[0]},<=${entry.versions[entry.versions.length - 1]}`;
-    const own = entry.versions.filter(listedOnly);
+    const own = entry.versions.filter((v) => listedOnly(entry, v));
     let set = own.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}`)), VersionSet.empty());
     if (own.length === entry.versions.length) return { entry, set, raw };
     // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
-    const first = entry.versions.find((v) => !listedOnly(v))!;
+    const i = dense.indexOf(entry);
+    const first = entry.versions.find((v) => !listedOnly(entry, v))!;
     const lower = i === 0 && !from ? '' : `>=${devZero(first)}`;
-    const upper = i === entries.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(entries[i + 1].versions[0])}`;
+    const upper = i === dense.length - 1 ? `<=${pkg.complete_through}` : `<${devZero(dense[i + 1].versions[0])}`;
     set = set.union(VersionSet.fromSpecifierSet([lower, upper].filter(Boolean).join(',')));
     return { entry, set, raw };
   });

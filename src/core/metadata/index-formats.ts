@@ -13,6 +13,13 @@ export interface IndexFile {
   yanked: false | string;
   /** A PEP 658 metadata file exists at `${url}.metadata`. */
   hasMetadata: boolean;
+  /** The file's SHA-256 as the index states it (PEP 691 `hashes`, or a PEP 503 link's `#sha256=` fragment), lower case. */
+  sha256?: string;
+}
+
+/** A SHA-256 hex digest as an index states it, lower-cased; undefined when it is not one. */
+function sha256Of(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[0-9a-f]{64}$/i.test(v) ? v.toLowerCase() : undefined;
 }
 
 const MAX_PAGE = 64 << 20;
@@ -33,6 +40,7 @@ export function parseJsonPage(text: string, base: string): IndexFile[] {
       ...(typeof f['requires-python'] === 'string' ? { requiresPython: f['requires-python'] } : {}),
       yanked: f.yanked === true ? '' : typeof f.yanked === 'string' ? f.yanked : false,
       hasMetadata: !!meta && meta !== false,
+      ...(sha256Of((f.hashes as Record<string, unknown> | undefined)?.sha256) ? { sha256: sha256Of((f.hashes as Record<string, unknown>).sha256) } : {}),
     });
   }
   return out;
@@ -67,6 +75,7 @@ export function parseHtmlPage(text: string, base: string): IndexFile[] {
     const href = attrs.get('href');
     if (typeof href !== 'string') continue;
     const url = resolveUrl(unescapeHtml(href), pageBase);
+    const sha256 = sha256Of(/#sha256=([0-9a-f]+)$/i.exec(unescapeHtml(href))?.[1]);
     const filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || unescapeHtml(m[2]).trim();
     const rp = attrs.get('data-requires-python');
     const y = attrs.get('data-yanked');
@@ -76,6 +85,7 @@ export function parseHtmlPage(text: string, base: string): IndexFile[] {
       ...(typeof rp === 'string' ? { requiresPython: unescapeHtml(rp) } : {}),
       yanked: y === undefined ? false : y === true ? '' : unescapeHtml(y),
       hasMetadata: meta !== undefined && meta !== 'false',
+      ...(sha256 ? { sha256 } : {}),
     });
   }
   return out;

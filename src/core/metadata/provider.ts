@@ -25,8 +25,12 @@ export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadat
   if (typeof p.complete_through !== 'string' || !parseVersion(p.complete_through) || !Array.isArray(p.releases)) return false;
   if (p.registry_newest !== undefined && (typeof p.registry_newest !== 'string' || !parseVersion(p.registry_newest))) return false;
   if (p.complete_from !== undefined && (typeof p.complete_from !== 'string' || !parseVersion(p.complete_from))) return false;
+  const through = parseVersion(p.complete_through)!;
   return p.releases.every((e) => !!e && typeof e === 'object' && isStrArray(e.versions) && e.versions.length > 0 &&
     e.versions.every((v) => !!parseVersion(v)) && typeof e.source === 'string' &&
+    // A sparse entry lies outside the complete listing, and a release newer than the listing is listed sparse only.
+    (e.sparse === undefined ? e.versions.every((v) => compareVersions(parseVersion(v)!, through) <= 0)
+      : e.sparse === true && e.versions.every((v) => outsideCompleteListing(p, parseVersion(v)!))) &&
     (e.requires_dist === undefined || isStrArray(e.requires_dist)) &&
     (e.requires_dist_partial === undefined || e.requires_dist_partial === true) &&
     (e.requires_python === undefined || typeof e.requires_python === 'string') &&
@@ -71,27 +75,37 @@ export function releaseOf(pkg: PackageMetadata, version: string | Version): Rele
 
 export type VersionStatus = 'known' | 'unknown' | 'nonexistent';
 
-/** `known`: the snapshot describes the release; `unknown`: newer than `complete_through` (never extrapolated to), or
- *  below the `complete_from` of a file that lists some releases only; `nonexistent`: absent where the file lists every
- *  release, so the registry has no such release. */
+/** `known`: the snapshot describes the release (in its complete listing or in a sparse entry); `unknown`: outside the
+ *  complete listing (newer than `complete_through`, or older than the `complete_from` of a file that lists some releases
+ *  only) and not listed, never extrapolated to; `nonexistent`: absent where the file lists every release, so the
+ *  registry has no such release. */
 export function versionStatus(pkg: PackageMetadata, version: string | Version): VersionStatus {
   const want = publicVersion(version);
-  const through = parseVersion(pkg.complete_through);
-  if (!want || !through) return 'unknown';
-  if (compareVersions(want, through) > 0) return 'unknown';
+  if (!want || !parseVersion(pkg.complete_through)) return 'unknown';
   if (releaseOf(pkg, want)) return 'known';
-  return belowCompleteListing(pkg, want) ? 'unknown' : 'nonexistent';
+  return outsideCompleteListing(pkg, want) ? 'unknown' : 'nonexistent';
 }
 
-/** Whether `version` lies below the part of the version line where the file lists every release. */
-export function belowCompleteListing(pkg: PackageMetadata, version: Version): boolean {
+/** Whether `version` lies outside the part of the version line where the file lists every release: newer than
+ *  `complete_through`, or older than `complete_from`. There a release the file does not list is unknown, and a listed
+ *  one speaks for itself only. */
+export function outsideCompleteListing(pkg: PackageMetadata, version: Version): boolean {
+  const through = parseVersion(pkg.complete_through);
+  if (through && compareVersions(version, through) > 0) return true;
   const from = pkg.complete_from === undefined ? undefined : parseVersion(pkg.complete_from);
   return !!from && compareVersions(version, from) < 0;
 }
 
-/** Every version at or below `complete_through`: the part of the version line the file speaks for. */
+/** The releases of sparse entries newer than `complete_through` (ascending): listed, with the versions between them unknown. */
+export function sparseNewer(pkg: PackageMetadata): string[] {
+  const through = parseVersion(pkg.complete_through);
+  return pkg.releases.filter((e) => e.sparse).flatMap((e) => e.versions)
+    .filter((v) => { const pv = parseVersion(v); return !!pv && !!through && compareVersions(pv, through) > 0; });
+}
+
+/** Every version the file speaks for: those at or below `complete_through`, and the releases of sparse entries. */
 export function describedSet(pkg: PackageMetadata): VersionSet {
-  return VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`);
+  return sparseNewer(pkg).reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}`)), VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`));
 }
 
 /** Releases the registry lists that are newer than the snapshot describes (only the newest is named). */

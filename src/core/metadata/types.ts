@@ -19,6 +19,10 @@ export interface ReleaseEntry {
   variants?: Record<string, string>;
   /** Provenance: `index:<url>` or `<owner>/<repo>@<tag>:<path>[; …]`. */
   source: string;
+  /** The entry speaks for exactly its own releases (read from a mirror that holds some releases only): it is no
+   *  evidence that the versions next to it do not exist, and no range extends from it. Only outside the complete
+   *  listing (newer than `complete_through`, or older than `complete_from`); required newer than `complete_through`. */
+  sparse?: true;
 }
 
 export interface WheelSummary {
@@ -38,7 +42,8 @@ export interface PackageMetadata {
   snapshot_date: string;
   /** The newest release the registry lists, when known; newer than `complete_through` means unknown releases exist. */
   registry_newest?: string;
-  /** The newest release this file describes. */
+  /** The newest release of the complete listing: up to here (from `complete_from`, when set) every release is listed.
+   *  Newer releases are unknown unless a `sparse` entry names them. */
   complete_through: string;
   /** From this release up to `complete_through` the file lists every release; an absent release below it is unknown,
    *  not non-existent, and no entry speaks for it (a file read from a release matrix that names some releases only).
@@ -50,7 +55,9 @@ export interface PackageMetadata {
 export interface SnapshotIndex {
   format: 1;
   snapshot_date: string;
-  packages: Record<string, { complete_through: string; complete_from?: string; registry_newest?: string; releases: number }>;
+  packages: Record<string, { complete_through: string; complete_from?: string; registry_newest?: string; releases: number;
+    /** Releases listed singly (sparse entries), when there are any. */
+    sparse?: number }>;
 }
 
 /** One release with its declared metadata, as `ml-pins metadata --format json` prints it. */

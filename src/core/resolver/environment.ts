@@ -38,6 +38,15 @@ export function rootsOf(env: Environment, display: (path: string) => string = (p
   return roots;
 }
 
+/** How many roots rootsOf gives, without making them: a check asks this first and makes none for an environment over
+ *  the bound (a 10,000-line lock file). */
+export function rootCount(env: Environment): number {
+  let n = 0;
+  for (const p of env.packages.values()) n += p.pins.length;
+  for (const set of env.constraints.values()) if (specifierText(set) !== undefined) n++;
+  return n;
+}
+
 function specifierText(set: VersionSet): string | undefined {
   if (set.isAll()) return '';
   const text = set.toString();

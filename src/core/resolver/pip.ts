@@ -14,8 +14,8 @@
 // - backjumping with incompatibilities carried over from the discarded states, exactly as resolvelib 1.0.1.
 // Packages the metadata does not describe are leaves that take any version (one "any" candidate, unless the
 // specifiers on them exclude each other). Releases newer than the snapshot (`registry_newest` above
-// `complete_through`) are one unknown candidate tried after every known one: never guessed, but never a false
-// conflict either.
+// `complete_through`, less the releases sparse entries list) are one unknown candidate tried after every known one:
+// never guessed, but never a false conflict either.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
 import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
@@ -49,7 +49,8 @@ interface Pkg {
   /** Versions above the snapshot that the registry lists (unknown releases), when there are any. */
   newer?: VersionSet;
   newestText?: string;
-  /** The metadata lists some releases only below its complete_from: `newer` also holds the unlisted older ones. */
+  /** The metadata lists some releases only (below its complete_from, or sparse ones above complete_through): `newer`
+   *  also holds the unlisted versions around them. */
   partialListing?: boolean;
 }
 
@@ -199,9 +200,12 @@ export class PipResolver {
     const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
     const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
     const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
-    if (complete && newest && compareVersions(newest, complete) > 0) {
-      p.newer = VersionSet.range({ version: complete, inclusive: false });
-      p.newestText = String(newest);
+    // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
+    const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
+    if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
+      p.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
+      if (newest && compareVersions(newest, complete) > 0) p.newestText = String(newest);
+      if (sparse.length) p.partialListing = true;
     }
     // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
     // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.

@@ -66,6 +66,31 @@ test('xformers: the torch pin of the PyPI wheel comes from the wheel workflow, u
   assert.deepEqual(r.get('0.0.35')!.requires_dist, ['torch>=2.10', 'numpy']);
 });
 
+test('xformers 0.0.16–0.0.20: several torch builds, the one the matrix marks `publish: true` is the PyPI wheel\'s pin', () => {
+  const setup = py('from setuptools import setup', 'def fetch_requirements():', '    with open("requirements.txt") as f:',
+    '        reqs = f.read().strip().split("\\n")', '    return reqs', 'setup(name="xformers", install_requires=fetch_requirements(), python_requires=">=3.7")');
+  const inline = "      - name: Setup proper pytorch dependency\n        run: |\n          sed -i '/torch/d' ./requirements.txt\n          echo \"torch == ${{ matrix.config.torch_version_constraint }}\" >> ./requirements.txt\n";
+  const repo = makeRepo([
+    // 0.0.16: `config` items, the build label in torch_version and the pin in torch_version_constraint.
+    { files: { 'setup.py': setup, 'requirements.txt': 'torch >= 1.12\nnumpy\n', '.github/workflows/wheels.yml': ['jobs:', '  build_wheels:', '    strategy:', '      matrix:',
+      '        config:', '          - torch_version: "1.13.1+cu117"', '            torch_version_constraint: "1.13.1"', '            publish: true # publish only latest version', '',
+      '          - torch_version: "1.12.1+cu116"', '            torch_version_constraint: "1.12.1"', '            publish: false', '        include:', '          - os: ubuntu-22.04',
+      '            sdist: true', inline].join('\n') }, tags: ['v0.0.16'] },
+    // 0.0.20: a torch_version list, and an `include` item that publishes one of them.
+    { files: { '.github/workflows/wheels_reusable.yml': "      - run: |\n          sed -i '/torch/d' ./requirements.txt\n          echo \"torch == ${{ inputs.torch_version }}\" >> ./requirements.txt\n",
+      '.github/workflows/wheels.yml': ['jobs:', '  build:', '    strategy:', '      matrix:', '        torch_version:', '          - "2.0.1"', '          - "1.13.1"', '        include:',
+        '          - sdist: false', '            publish: false', '          # Publish only for latest pytorch', '          - torch_version: "2.0.1"', '            publish: true', ''].join('\n') }, tags: ['v0.0.20'] },
+    // Two builds marked for publishing: which one PyPI got is not stated.
+    { files: { '.github/workflows/wheels.yml': ['jobs:', '  build:', '    strategy:', '      matrix:', '        include:', '          - torch_version: "2.0.1"', '            publish: true',
+      '          - torch_version: "2.1.0"', '            publish: true', ''].join('\n') }, tags: ['v0.0.21'] },
+  ]);
+  const r = byVersion(extractFromRepo(xformers, repo));
+  assert.deepEqual(r.get('0.0.16')!.requires_dist, ['numpy', 'torch==1.13.1']);
+  assert.deepEqual(r.get('0.0.20')!.requires_dist, ['numpy', 'torch==2.0.1']);
+  assert.match(r.get('0.0.20')!.source, /@v0\.0\.20:\.github\/workflows\/wheels\.yml/);
+  assert.equal(r.get('0.0.21')!.requires_dist, undefined);
+});
+
 test('keras and tf-keras: the oss_setup.py template pip_build.py fills in; gradio: requirement files of hatch-requirements-txt', async () => {
   const { default: tfKeras } = await import('../../../scripts/metadata/extractors/tf-keras');
   const { default: gradio } = await import('../../../scripts/metadata/extractors/gradio');
