@@ -17,6 +17,12 @@ export type SeverityOverride = Severity | 'off';
 /** The operating system the project installs on (platform-specific facts apply only there, or when unknown). */
 export type Platform = 'linux' | 'windows' | 'macos';
 export const PLATFORMS: readonly Platform[] = ['linux', 'windows', 'macos'];
+/** The platform marker variables of each platform (PEP 508): what `sys_platform == "win32"` and its kin test. */
+export const PLATFORM_MARKERS: Record<Platform, { sys_platform: string; platform_system: string; os_name: string }> = {
+  linux: { sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix' },
+  windows: { sys_platform: 'win32', platform_system: 'Windows', os_name: 'nt' },
+  macos: { sys_platform: 'darwin', platform_system: 'Darwin', os_name: 'posix' },
+};
 
 /** `value` is one of `allowed` (a type guard over a list of literals). */
 export function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {

@@ -11,6 +11,7 @@ import { fileName } from '../paths';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
 import type { Platform } from './config';
 import { installerOf, readsIndex, type Installer } from './installer';
+import { PLATFORM_MARKERS } from '../settings';
 
 export type { PinnedRequirement } from '../formats/types';
 
@@ -200,12 +201,6 @@ function markerApplies(marker: string | undefined, env: Partial<MarkerEnvironmen
   if (!parsed.ok) return undefined;
   return evaluateMarker(parsed.value, env);
 }
-
-const PLATFORM_MARKERS: Record<Platform, Partial<MarkerEnvironment>> = {
-  linux: { sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix' },
-  windows: { sys_platform: 'win32', platform_system: 'Windows', os_name: 'nt' },
-  macos: { sys_platform: 'darwin', platform_system: 'Darwin', os_name: 'posix' },
-};
 
 /** The marker variables known for a target Python and platform; the others stay unknown (both branches count). */
 export function markerEnvironment(targetPython?: string, platform?: Platform): Partial<MarkerEnvironment> {

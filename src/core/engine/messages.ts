@@ -1,5 +1,6 @@
 // Message text: rule templates filled with what the environment admits, in the words people use.
-import { VersionSet } from '../pep440/intervals';
+import { VersionSet, type DisplayInterval } from '../pep440/intervals';
+import { compareVersions, parseVersion } from '../pep440/version';
 import type { VersionCondition } from '../rules/types';
 
 /** How people write these names (PyPI's spelling), for messages and for requirements a fix adds. */
@@ -36,8 +37,16 @@ export function renderMessage(template: string, perPackage: Record<string, Packa
 export function describeSet(set: VersionSet, condition?: VersionCondition): string {
   if (set.isEmpty()) return 'no version';
   if (set.isAll()) return 'any version';
-  const parts = set.intervals();
-  if (parts.length !== 1) return set.toString();
+  let parts = set.intervals();
+  // Ranges of final releases leave slivers of one release's pre-releases between them (`>=1.5.dev0, <1.5` between
+  // `<1.5` rows): nothing a reader needs, and a long unreadable list. Left out of the words.
+  const shown = parts.filter((p) => !preReleaseSliver(p));
+  if (shown.length && shown.length < parts.length) {
+    set = shown.reduce((u, p) => u.union(VersionSet.range(p.lower, p.upper)), VersionSet.empty());
+    parts = set.intervals();
+  }
+  // `>=2.0.dev0` is where the complement of `<2.0` starts: to a reader, `>=2.0`.
+  if (parts.length !== 1) return set.toString().replace(/>=(\d+(?:\.\d+)*)\.dev0\b/g, '>=$1');
   const [{ lower, upper }] = parts;
   const cond = condition ? VersionSet.fromSpecifierSet(condition.versions) : undefined;
   let low = lower?.inclusive ? lower.version.toString() : undefined;
@@ -48,9 +57,26 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
   if (upper && !high) {
     return set.toString();
   }
-  if (low && high) return low === high ? low : `${low}–${high}`;
+  if (low && high) return samePep440(low, high) ? (high.length > low.length ? high : low) : `${low}–${high}`;
   if (low) return `${low} and later`;
   return `up to ${high}`;
+}
+
+/** "2.4" and "2.4.0" are one release: a range from one to the other is that release ("2.4.0", not "2.4–2.4.0"). */
+function samePep440(a: string, b: string): boolean {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  return a === b || (!!x && !!y && compareVersions(x, y) === 0);
+}
+
+/** `>=X.dev0, <X`: only the pre-releases of X. */
+function preReleaseSliver(p: DisplayInterval): boolean {
+  const { lower, upper } = p;
+  if (!lower?.inclusive || !upper || upper.inclusive) return false;
+  const lo = lower.version;
+  const hi = upper.version;
+  return lo.dev === 0 && !lo.pre && lo.post === undefined && !hi.isPrerelease && hi.post === undefined && !hi.local &&
+    compareVersions(parseVersion(lo.release.join('.'))!, hi) === 0 && lo.epoch === hi.epoch;
 }
 
 function lowerEqual(a: VersionSet, b: VersionSet): boolean {

@@ -224,9 +224,11 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       const handRule = hand.find((c) => speaksAbout(c.rule, dep))?.rule;
       let rule = declaredRule(name, dep, handRule, pkg, [...(sources.get(dep) ?? [])]);
       let c: CompiledRequires = { rule, rows, known: known.union(partlyDeclares(dep)) };
-      // A companion's remaining hand rows join the declared ones in one rule: its fixes look up the release made for
-      // the anchor's pin among all rows (torch 2.6.0 -> torchvision 0.21.0, a hand row; 2.2.0 -> 0.17.0, declared).
-      const rest = handRule?.companion ? residual.find((r) => r.rule === handRule) : undefined;
+      // The remaining hand rows of the rule that speaks about the pair join the declared ones in one rule: a range
+      // spanning both (transformers>=4.35,<5, where 4.57.6 is declared and the rest curated) is judged on all its
+      // rows, and a companion's fixes look up the release made for the anchor's pin among all of them (torch 2.6.0 ->
+      // torchvision 0.21.0, a hand row; 2.2.0 -> 0.17.0, declared).
+      const rest = handRule ? residual.find((r) => r.rule === handRule && !merged.has(r)) : undefined;
       if (rest) {
         merged.add(rest);
         rule = { ...rule, sources: [...rule.sources, ...handRule!.sources] };
@@ -256,16 +258,29 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const covered = withPython.reduce((u, r) => u.union(r.set), VersionSet.empty());
     // Releases the snapshot says nothing about keep the hand rows (one source per fact, not per package).
     const residualRows = (handSupport?.rows ?? []).map((row) => ({ ...row, versions: row.versions.minus(covered) })).filter((row) => !row.versions.isEmpty());
-    const rows = withPython.map((r) => ({
-      versions: r.set,
-      python: r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty()),
-      raw: { versions: r.raw, python: r.pythons!.join(', ') },
-    }));
+    let handWheelsUsed = false;
+    const rows = withPython.flatMap((r) => {
+      const python = r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty());
+      const row = { versions: r.set, python, raw: { versions: r.raw, python: r.pythons!.join(', ') } };
+      if (r.entry.wheels) return [row];
+      // Requires-Python alone (a release read from a mirror) says which Pythons the release allows, not which have
+      // wheels: where a curated row knows the wheels (torchvision 0.28: none for 3.15), both hold.
+      const pieces: typeof row[] = [];
+      let rest = r.set;
+      for (const h of handSupport?.rows ?? []) {
+        const both = rest.intersect(h.versions);
+        if (both.isEmpty()) continue;
+        handWheelsUsed = true;
+        pieces.push({ versions: both, python: python.intersect(h.python), raw: { versions: r.raw, python: `${row.raw.python} (wheels: ${h.raw.python})` } });
+        rest = rest.minus(h.versions);
+      }
+      return rest.isEmpty() ? pieces : [...pieces, { ...row, versions: rest }];
+    });
     const rule: PythonSupportRule = {
       ...(hand ?? { ...genericPythonRule(), message: `{requirement:${name}} does not install on Python {python} (checked against {requires-python}): its Requires-Python or its wheels exclude it.` }),
       package: name,
       rows: rows.map((r) => r.raw),
-      sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg)),
+      sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg), handWheelsUsed ? hand!.sources : []),
     };
     const allRows = [...rows, ...residualRows];
     const c: CompiledPythonSupport = { rule, rows: allRows, known: allRows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };

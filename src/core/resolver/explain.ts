@@ -15,7 +15,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';
 import { normalizeName } from '../text';
 import type { PackageMetadata } from '../metadata/types';
-import { formatIdent } from './pip';
+import { formatIdent, unknownVersions } from './pip';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
 const ROOT = '<root>';
@@ -50,6 +50,9 @@ interface Assignment {
 
 interface PkgInfo {
   versions: Version[];
+  /** Versions the metadata does not speak for (newer than the snapshot, unlisted): a requirement that allows one of
+   *  them can be met by a release whose requirements are unknown, so it takes no part (pip.ts: the unknown candidate). */
+  unknown?: VersionSet;
   byText: Map<string, { requiresDist?: string[]; requiresPython?: string; pythonOk: boolean }>;
   provided: Set<string>;
 }
@@ -152,7 +155,8 @@ class Explainer {
     for (const d of byText.values()) for (const r of d.requiresDist ?? []) {
       for (const m of r.matchAll(/\bextra\s*==\s*["']([^"']+)["']/g)) provided.add(normalizeName(m[1]));
     }
-    info = { versions: usable, byText, provided };
+    const listed = [...byText.keys()].map((text) => ({ version: parseVersion(text)!, text }));
+    info = { versions: usable, byText, provided, unknown: unknownVersions(meta, listed).newer };
     this.infos.set(name, info);
     return info;
   }
@@ -190,10 +194,18 @@ class Explainer {
       const name = normalizeName(p.value.name);
       if (!this.info(name)) continue; // not covered: any version, no part in the conflict
       const dep = formatIdent(name, [...new Set(p.value.extras.map(normalizeName))]);
-      out.push([dep, VersionSet.fromSpecifierSet(p.value.url ? '' : p.value.specifier)]);
+      const set = VersionSet.fromSpecifierSet(p.value.url ? '' : p.value.specifier);
+      if (this.mayBeUnknown(name, set)) continue; // an unknown release may meet it: no part either
+      out.push([dep, set]);
     }
     if (!extras.length && d?.requiresPython) out.push([PYTHON, VersionSet.fromSpecifierSet(d.requiresPython)]);
     return out;
+  }
+
+  /** The set allows a version the metadata does not speak for. */
+  private mayBeUnknown(ident: string, set: VersionSet): boolean {
+    const unknown = this.info(ident)?.unknown;
+    return !!unknown && set.intersects(unknown);
   }
 
   available(ident: string): Version[] {
@@ -234,7 +246,7 @@ class Explainer {
     this.add([{ pkg: ROOT, positive: false, set: VersionSet.all() }], { kind: 'root' });
     this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: PYTHON, positive: false, set: VersionSet.fromSpecifierSet(`==${this.target}`) }], { kind: 'dependency' });
     for (const r of roots) {
-      if (r.ident !== PYTHON && !this.info(r.ident)) continue;
+      if (r.ident !== PYTHON && (!this.info(r.ident) || this.mayBeUnknown(r.ident, r.set))) continue;
       if (r.constraint) this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: r.ident, positive: true, set: r.set.complement() }], { kind: 'dependency', roots: [r.root], constraint: true });
       else this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: r.ident, positive: false, set: r.set }], { kind: 'dependency', roots: [r.root] });
     }

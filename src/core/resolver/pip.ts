@@ -127,6 +127,35 @@ function namesPrerelease(op: string, version: string): boolean {
   return v !== null && v.isPrerelease;
 }
 
+/**
+ * The versions a package's metadata does not speak for: above `complete_through` when the registry lists newer
+ * releases (less the sparse releases listed there), and below `complete_from` the ones it does not list. The resolver
+ * tries them as one unknown candidate; the conflict explainer leaves requirements on them out.
+ */
+export function unknownVersions(meta: PackageMetadata, releases: readonly { version: Version; text: string }[]): Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> {
+  const out: Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> = {};
+  const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
+  const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
+  // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
+  const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
+  if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
+    out.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
+    if (newest && compareVersions(newest, complete) > 0) out.newestText = String(newest);
+    if (sparse.length) out.partialListing = true;
+  }
+  // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
+  // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
+  const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
+  if (from) {
+    const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
+      .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
+    const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
+    out.newer = out.newer ? out.newer.union(older) : older;
+    out.partialListing = true;
+  }
+  return out;
+}
+
 export function formatIdent(name: string, extras: readonly string[]): string {
   return extras.length ? `${name}[${[...extras].sort().join(',')}]` : name;
 }
@@ -198,25 +227,7 @@ export class PipResolver {
     }
     releases.sort((a, b) => compareVersions(a.version, b.version));
     const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
-    const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
-    const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
-    // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
-    const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
-    if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
-      p.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
-      if (newest && compareVersions(newest, complete) > 0) p.newestText = String(newest);
-      if (sparse.length) p.partialListing = true;
-    }
-    // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
-    // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
-    const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
-    if (from) {
-      const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
-        .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
-      const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
-      p.newer = p.newer ? p.newer.union(older) : older;
-      p.partialListing = true;
-    }
+    Object.assign(p, unknownVersions(meta, releases));
     return p;
   }
 

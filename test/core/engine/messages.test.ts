@@ -77,3 +77,31 @@ test('parsers and built-in checks speak plainly', async () => {
     assert.ok(codes.has(c), `${c} not produced; got ${[...codes].join(', ')}`);
   }
 });
+
+test('a range that starts and ends at one release names it once ("torch 2.4.0", not "torch 2.4–2.4.0")', async () => {
+  // torch>=2.4 is written "2.4"; the rule's last breaking release is "2.4.0": the same PEP 440 version.
+  const found = await allFindings({ 'requirements.txt': 'torch>=2.4\nnumpy>=1.26\n' });
+  const windows = found.find((f) => f.code === 'numpy2-abi-torch-windows');
+  assert.ok(windows, found.map((f) => f.code).join(', '));
+  assert.match(windows.message, /torch>=2\.4 allows torch 2\.4\.0, whose Windows wheels/);
+  assert.doesNotMatch(windows.message, /2\.4–2\.4\.0/);
+});
+
+test('marker-split pins of one package are each named in their own finding', async () => {
+  const found = await allFindings({ 'pyproject.toml': `[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.10"\ndependencies = [\n  "torch==2.7.0+cpu; sys_platform == 'win32'",\n  "torch==2.7.0; sys_platform == 'darwin'",\n]\n` });
+  const python = found.filter((f) => f.code === 'torch-python-unsupported');
+  assert.deepEqual(python.map((f) => [f.range.start.line, f.message.split(' has no wheels')[0]]), [
+    [5, "torch==2.7.0+cpu; sys_platform == 'win32'"],
+    [6, "torch==2.7.0; sys_platform == 'darwin'"],
+  ]);
+});
+
+test('a set cut by per-Python rows reads as ranges of releases, without pre-release slivers or ".dev0"', async () => {
+  // torch's rows per CPython leave only pre-release slivers between the releases Python 3.11 excludes.
+  const found = await allFindings({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["sentence-transformers>=5.0.0", "numpy>=2.0"]\n' });
+  const torch = found.find((f) => f.code === 'numpy2-abi-torch');
+  assert.ok(torch, found.map((f) => f.code).join(', '));
+  const allowed = /allows torch (.*), built against/.exec(torch.message)?.[1] ?? '';
+  assert.doesNotMatch(allowed, /dev0/);
+  assert.ok(allowed.split(' or ').length <= 2, allowed);
+});

@@ -210,3 +210,33 @@ describe('one root cause, one diagnostic', () => {
     assert.ok(new Set(found.map((f) => `${f.range.start.line} ${JSON.stringify(f.fixes.find((x) => x.applicability === 'safe')?.edits)}`)).size === found.length);
   });
 });
+
+describe('requires-python capped only at the next major is open-ended', () => {
+  // torch 2.7.0 has no wheels for Python 3.14.
+  const poetry = (python: string) => ({ 'pyproject.toml': `[tool.poetry]\nname = "x"\nversion = "0.1.0"\ndescription = ""\nauthors = ["a <a@b.c>"]\n\n[tool.poetry.dependencies]\npython = "${python}"\ntorch = "2.7.0"\n` });
+  const pep621 = (python: string) => ({ 'pyproject.toml': `[project]\nname = "x"\nversion = "1"\nrequires-python = "${python}"\ndependencies = ["torch==2.7.0"]\n` });
+  const severities = async (files: Record<string, string>) => (await of(files, 'torch-python-unsupported')).map((f) => f.severity);
+  test('Poetry\'s default caret (^3.11 is >=3.11,<4.0) informs, as >=3.11 does', async () => {
+    assert.deepEqual(await severities(poetry('^3.11')), ['information']);
+    assert.deepEqual(await severities(pep621('>=3.11,<4')), ['information']);
+    assert.deepEqual(await severities(pep621('>=3.11,<4.0')), ['information']);
+    assert.deepEqual(await severities(pep621('>=3.11')), ['information']);
+  });
+  test('a cap inside 3.x that allows a Python without wheels still warns', async () => {
+    assert.deepEqual(await severities(pep621('>=3.11,<3.15')), ['warning']);
+    assert.deepEqual(await severities(poetry('>=3.11,<3.15')), ['warning']);
+  });
+});
+
+describe('a URL that names no version is not judged as every release', () => {
+  const pyproject = (diffusers: string) => ({ 'pyproject.toml': `[project]\nname = "x"\nversion = "1"\ndependencies = ["${diffusers}", "huggingface_hub>=0.34"]\n` });
+  test('diffusers from its git repository (the development head): no cached_download finding', async () => {
+    assert.deepEqual(await of(pyproject('diffusers @ git+https://github.com/huggingface/diffusers'), 'hf-hub-cached-download'), []);
+    assert.deepEqual(await of(pyproject('diffusers @ https://github.com/huggingface/diffusers/archive/refs/heads/main.zip'), 'hf-hub-cached-download'), []);
+  });
+  test('a wheel URL names its release, and that release is judged', async () => {
+    const found = await of(pyproject('diffusers @ https://files.example/diffusers-0.21.0-py3-none-any.whl'), 'hf-hub-cached-download');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'error');
+  });
+});

@@ -287,3 +287,42 @@ describe('parsePyproject: broken input', () => {
     }
   });
 });
+
+describe('parsePyproject: uv sources split by platform marker', () => {
+  // uv's PyTorch guide: one requirement per platform, each bound to its platform's index by a marker-split source.
+  const text = `[project]
+name = "x"
+version = "0.1"
+dependencies = [
+    "torch==2.7.0+cu128; platform_system == 'Linux'",
+    "torch==2.7.0+cpu; platform_system == 'Windows'",
+    "torch==2.7.0; platform_system == 'Darwin'",
+    "torchvision>=0.22",
+]
+
+[tool.uv.sources]
+torch = [
+    { index = "pytorch-cpu", marker = "platform_system == 'Windows'" },
+    { index = "pytorch-cu128", marker = "platform_system == 'Linux'" },
+]
+torchvision = [
+    { index = "pytorch-cpu", marker = "sys_platform == 'win32'" },
+    { index = "pytorch-cu128", marker = "sys_platform == 'linux'" },
+]
+`;
+  const m = parsePyproject('pyproject.toml', text);
+  const torch = m.requirements.filter((r) => r.normalizedName === 'torch');
+
+  test('a requirement whose own marker picks one platform takes that platform\'s index', () => {
+    assert.deepEqual(torch.map((r) => [r.specifier, r.source]), [
+      ['==2.7.0+cu128', 'pytorch-cu128'],
+      ['==2.7.0+cpu', 'pytorch-cpu'],
+      // On macOS no entry applies: uv reads its default index, as before.
+      ['==2.7.0', undefined],
+    ]);
+  });
+
+  test('a requirement installed on every platform keeps no single index', () => {
+    assert.equal(find(m.requirements, 'torchvision').source, undefined);
+  });
+});

@@ -85,4 +85,23 @@ describe('sparse entries', () => {
     assert.match(text, /2\.0\.0 {2}Requires-Python >=3\.11.*\n {2}listed alone: says nothing about the releases next to it/);
     assert.match(text, /those after 1\.28\.0 \(except 1\.33\.0, 2\.0\.0, listed alone\) are newer than the knowledge snapshot/);
   });
+
+  test('a release known by Requires-Python alone keeps the curated row\'s wheel knowledge: both hold', async () => {
+    // Requires-Python >=3.9 (as a mirror's row gives it), and the curated row of torchvision-python-unsupported:
+    // 0.24–0.28 have wheels for 3.10–3.14 only.
+    const tv: PackageMetadata = {
+      format: 1, name: 'torchvision', snapshot_date: '2026-12-06', complete_through: '0.28.0', complete_from: '0.28.0',
+      releases: [{ versions: ['0.28.0'], requires_python: '>=3.9', requires_dist: ['numpy'], source: 'index:file:///mirror/simple/ (torchvision-0.28.0-cp311-cp311-manylinux_2_28_x86_64.whl sha256:…)' }],
+    };
+    const knowledge = knowledgeFrom(bundledFamilies, memoryProvider([tv]));
+    const check = async (python: string) => {
+      const text = `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = "${python}"\ndependencies = ["torchvision==0.28.0"]\n`;
+      const r = await checkProject({ files: [{ path: '/p/pyproject.toml', text }], readFile: async () => undefined, knowledge });
+      return r.files.flatMap((f) => f.findings);
+    };
+    const found = await check('>=3.9');
+    assert.deepEqual(found.map((f) => f.code), ['torchvision-python-unsupported']);
+    assert.match(found[0].message, /3\.9/);
+    assert.deepEqual((await check('>=3.10,<3.14')).map((f) => f.code), []);
+  });
 });

@@ -1,12 +1,15 @@
-// The snapshot (generated from source at release tags) against the METADATA of real wheels of the same releases
-// (test/fixtures/wheel-metadata): where both speak for a release, Requires-Python and the requirements a plain
-// install takes must agree, and no extra's requirement may be in the snapshot that the wheel does not declare.
+// The snapshot against the METADATA of real wheels of the same releases (test/fixtures/wheel-metadata): where a row
+// generated from source at release tags and a wheel speak for the same release, Requires-Python and the requirements
+// a plain install takes must agree, and no extra's requirement may be in the snapshot that the wheel does not
+// declare; a row read from a mirror's wheel (its source names the wheel and its SHA-256) is exactly what the wheel
+// declares, less the test, dev and docs extras, with no wheel summary.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VersionSet } from '../../../src/core/pep440/intervals';
 import { parseRequirement } from '../../../src/core/pep508';
+import { keptRequirements } from '../../../src/core/metadata/index-formats';
 import { normalizeName } from '../../../src/core/text';
 import { NodeMetadata } from '../../../src/node/metadata';
 
@@ -28,10 +31,13 @@ function same(a: string[], b: string[]): boolean {
   return a.length === b.length && a.map(key).every((x) => kb.some((y) => y.key === x.key && y.set.equals(x.set)));
 }
 
+/** A row read from a wheel: its source names the file and its SHA-256. */
+const fromWheel = (source: string) => /\bsha256:[0-9a-f]{64}\)$/.test(source);
+
 describe('the snapshot agrees with the METADATA of real wheels', () => {
   const compared = wheels.flatMap((w) => {
     const release = shipped.get(normalizeName(w.name))?.releases.find((r) => r.versions.includes(w.version));
-    return release ? [{ w, release }] : [];
+    return release && !fromWheel(release.source) ? [{ w, release }] : [];
   });
 
   test('the fixture speaks for releases of the snapshot (the comparison is not empty)', () => {
@@ -55,5 +61,25 @@ describe('the snapshot agrees with the METADATA of real wheels', () => {
         assert.ok(wheelKeys.some((y) => y.key === k.key && y.set.equals(k.set)), `${w.name} ${w.version}: ${line} is not in the wheel`);
       }
     }
+  });
+
+  test('rows read from a mirror are what their wheels declare: Requires-Python and Requires-Dist only, no wheel summary', () => {
+    const index = JSON.parse(readFileSync(join(root, 'metadata', 'snapshot.json'), 'utf8')) as { packages: Record<string, unknown> };
+    let checked = 0;
+    for (const name of Object.keys(index.packages)) {
+      for (const release of shipped.get(name)!.releases.filter((r) => fromWheel(r.source))) {
+        const [version] = release.versions;
+        assert.equal(release.versions.length, 1, `${name} ${version}: a row read from a wheel speaks for its own release`);
+        const w = wheels.find((x) => normalizeName(x.name) === name && x.version === version);
+        assert.ok(w, `${name} ${version}: the fixture has the header fields of a wheel of this release`);
+        assert.equal(release.requires_python, w.requires_python, `${name} ${version}`);
+        assert.deepEqual(release.requires_dist, keptRequirements(w.requires_dist), `${name} ${version}`);
+        assert.equal(release.wheels, undefined, `${name} ${version}: one wheel of a mirror says nothing of the others`);
+        const sha = /sha256:([0-9a-f]{64})\)$/.exec(release.source)![1];
+        if (sha === w.sha256) assert.ok(release.source.includes(`(${w.wheel} sha256:`), release.source);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 25, `${checked} rows read from wheels`);
   });
 });

@@ -145,6 +145,19 @@ describe('why nothing installs', () => {
       'And because you require a==1.1 (requirements.txt:1), we can conclude that your requirements are unsatisfiable.');
   });
 
+  test('a pin on a release newer than the snapshot takes no part in the derivation of another conflict', () => {
+    // safetensors 0.8.0 is newer than the snapshot (unknown, never "no version"); scipy 1.18.1 needs Python 3.12.
+    const source = db(
+      pkg('safetensors', [{ v: '0.7.0' }], { registry_newest: '0.8.0' }),
+      pkg('scipy', [{ v: '1.17.1', requires_python: '>=3.11' }, { v: '1.18.1', requires_python: '>=3.12' }]),
+    );
+    const r = resolve(roots('safetensors==0.8.0', 'scipy==1.18.1'), source, py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.doesNotMatch(r.conflict.message, /safetensors/);
+    assert.match(r.conflict.message, /^Because scipy>=1\.18\.1 depends on Python>=3\.12 and the target is Python 3\.11/);
+    assert.deepEqual(r.conflict.roots.map((x) => x.requirement), ['scipy==1.18.1']);
+  });
+
   test('a conflict two levels down names the chain', () => {
     const source = db(
       pkg('app', [{ v: '1.0', requires_dist: ['lib>=2'] }]),

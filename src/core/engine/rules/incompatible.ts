@@ -5,7 +5,7 @@ import { scopeTraits } from '../../formats';
 import type { Fix, Severity, TextEdit } from '../../types';
 import type { FixOption, VersionCondition } from '../../rules/types';
 import { capBelow, insertAfter, raiseFloor, replaceSpecifier, writtenSpecifier } from '../edits';
-import type { Environment, EnvironmentPackage, PinnedRequirement } from '../environment';
+import { wheelVersionSet, type Environment, type EnvironmentPackage, type PinnedRequirement } from '../environment';
 import type { CompiledIncompatible } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
 import { topIn, type Sets } from './sets';
@@ -42,6 +42,9 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
     // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
     if (pin && scopeTraits(pin.path, pin.requirement).notPip) continue;
+    // A URL that names no version (a git checkout, a source archive) installs whatever its revision is, most often the
+    // development head: no release range to judge, and none the user could raise.
+    if (pin?.requirement.url && wheelVersionSet(pin.requirement.url).isAll()) continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
     const all = othersAll && admitted.isSubsetOf(bad);

@@ -18,6 +18,8 @@ import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
 import { normalizeName } from '../../text';
+import { evaluateMarker, parseMarker, type MarkerEnvironment } from '../../pep508';
+import { PLATFORM_MARKERS, PLATFORMS } from '../../settings';
 import { poetryToPep440 } from './poetry';
 import { buildRequirement, syntaxFinding } from '../requirement';
 import { parseTomlText, tomlValueToDoc } from '../toml/strings';
@@ -374,7 +376,36 @@ function applyUvSources(r: Reader): void {
     const indexes = new Set(applicable.map((s) => s.index));
     const [only] = indexes;
     if (indexes.size === 1 && only !== undefined) requirement.source = only;
+    else if (indexes.size > 1) {
+      const one = indexOnItsPlatforms(requirement.marker, applicable);
+      if (one !== undefined) requirement.source = one;
+    }
   }
+}
+
+/**
+ * The one index marker-split entries bind a requirement to on the platforms where the requirement itself applies:
+ * `torch==2.7.0+cu128; platform_system == 'Linux'` with `{ index = "pytorch-cu128", marker = "platform_system ==
+ * 'Linux'" }` and a Windows entry for another index (uv's PyTorch guide) installs from pytorch-cu128 only. A marker
+ * that does not decide on the platform alone (a Python version) counts as applying there. Undefined when the entries
+ * that can apply name more than one index (or none).
+ */
+function indexOnItsPlatforms(requirementMarker: string | undefined, entries: UvSource[]): string | undefined {
+  const named = new Set<string | undefined>();
+  for (const platform of PLATFORMS) {
+    const env = PLATFORM_MARKERS[platform];
+    if (markerHolds(requirementMarker, env) === false) continue;
+    for (const e of entries) if (markerHolds(e.marker, env) !== false) named.add(e.index);
+  }
+  const [only] = named;
+  return named.size === 1 ? only : undefined;
+}
+
+/** A marker on a platform: true, false, or undefined when the platform does not decide it (or it does not parse). */
+function markerHolds(marker: string | undefined, env: Partial<MarkerEnvironment>): boolean | undefined {
+  if (!marker) return true;
+  const parsed = parseMarker(marker);
+  return parsed.ok ? evaluateMarker(parsed.value, env) : undefined;
 }
 
 /** Poetry 2 reads a [project] dependency's `source` from the [tool.poetry.dependencies] entry of the same name. */
