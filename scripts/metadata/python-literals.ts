@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseVersion } from '../../src/core/pep440';
+import { isDroppedExtra } from '../../src/core/metadata/index-formats';
 import type { ReleaseRecord } from '../../src/core/metadata/types';
 import type { SourceExtractor, TagContext } from './extractor';
 
@@ -27,11 +28,11 @@ export interface PythonMetadata {
 export type BuildFileKind = 'setup.py' | 'pyproject' | 'setup.cfg' | 'requirements';
 
 export function readBuildFile(kind: BuildFileKind, path: string, text: string,
-  options: { files?: Record<string, string>; names?: string[] } = {}): PythonMetadata {
+  options: { files?: Record<string, string>; names?: string[]; environ?: Record<string, string> } = {}): PythonMetadata {
   let out: string;
   try {
     out = execFileSync('python3', [SCRIPT], {
-      input: JSON.stringify({ kind, path, text, files: options.files ?? {}, names: options.names ?? [] }),
+      input: JSON.stringify({ kind, path, text, files: options.files ?? {}, names: options.names ?? [], environ: options.environ ?? {} }),
       encoding: 'utf8', timeout: 30_000, maxBuffer: 16 << 20, stdio: ['pipe', 'pipe', 'pipe'],
     });
   } catch (e) {
@@ -64,18 +65,13 @@ export function siblingFiles(ctx: TagContext, dir: string, pattern = /(^requirem
   return files;
 }
 
-/** Extras that only serve the project's own development: dropped (docs/metadata.md). */
-export function isDevExtra(extra: string): boolean {
-  return /^(dev|develop|devel|test|tests|testing|docs?|documentation|quality|lint|linting|style|typing|check|checks|benchmarks?|ci|codestyle|all-dev|dev-.+|.+-dev|test-.+|tests-.+|.+-tests?|.+-testing|docs-.+|.+-docs|doc-.+)$/.test(extra);
-}
-
 export interface Assembled {
   requires_python?: string;
   requires_dist?: string[];
 }
 
 /** Requires-Python and Requires-Dist (install_requires, then the non-dev extras) as far as they are known. */
-export function assemble(meta: PythonMetadata, keepExtra: (extra: string) => boolean = (e) => !isDevExtra(e)): Assembled {
+export function assemble(meta: PythonMetadata, keepExtra: (extra: string) => boolean = (e) => !isDroppedExtra(e)): Assembled {
   const out: Assembled = {};
   if (meta.python_requires !== null) out.requires_python = meta.python_requires;
   if (meta.install_requires !== null && meta.extras !== null && !meta.unknown_extras.some(keepExtra)) {
@@ -117,6 +113,13 @@ export interface ProjectOptions {
   /** Folder of the Python project inside the repository ('' = root). */
   dir?: string;
   keepExtra?: (extra: string) => boolean;
+  /** Extras whose requirements the build environment decides (`if sys.version_info >= (3, 10): extras["gradio"] = …`),
+   *  so the source cannot say whether the wheel declares them: left out, with `why` in the release's `source`, instead
+   *  of making the whole Requires-Dist unknown. Only where they cannot be read: a tag that writes them plainly keeps them. */
+  unreadableExtras?: { names: string[]; why: string };
+  /** Variables of the release build's environment the extractor can vouch for (with its reason in a comment); every
+   *  other variable stays unknown, and so does what it decides. */
+  environ?: Record<string, string>;
   /** Adjusts what was read (e.g. a field the package computes at build time). */
   fix?: (ctx: TagContext, a: Assembled, meta: PythonMetadata) => Assembled;
   /** Further files of the tag the build file reads (repository paths), e.g. a version.py it executes. */
@@ -165,27 +168,30 @@ export function readProject(ctx: TagContext, options: ProjectOptions = {}): Omit
     if (text !== undefined) files[f] = text;
   }
   const pyproject = ctx.show(at('pyproject.toml'));
-  const keep = options.keepExtra ?? ((e: string) => !isDevExtra(e));
+  const keep = options.keepExtra ?? ((e: string) => !isDroppedExtra(e));
   if (options.declaredVersion) {
     const declared = options.declaredVersion(ctx);
     if (!sameVersion(declared, ctx.version)) return sameRelease(declared!, ctx.version) ? { source: ctx.cite(at(pyproject !== undefined && /^\[project\]/m.test(pyproject) ? 'pyproject.toml' : 'setup.py')) } : undefined;
   }
   const finish = (meta: PythonMetadata, cites: string[]) => {
     if (!sameVersion(meta.version, ctx.version)) return sameRelease(meta.version!, ctx.version) ? { source: cites.map((c) => ctx.cite(c)).join('; ') } : undefined;
-    let a = assemble(meta, keep);
-    if (options.fix) a = options.fix(ctx, a, meta);
-    return record(a, cites.map((c) => ctx.cite(c)).join('; '));
+    const unreadable = meta.unknown_extras.filter((e) => options.unreadableExtras?.names.includes(e));
+    const read = unreadable.length ? { ...meta, unknown_extras: meta.unknown_extras.filter((e) => !unreadable.includes(e)) } : meta;
+    let a = assemble(read, keep);
+    if (options.fix) a = options.fix(ctx, a, read);
+    const note = unreadable.length && a.requires_dist ? [`extra ${unreadable.join(', ')} not read (${options.unreadableExtras!.why})`] : [];
+    return record(a, [...cites.map((c) => ctx.cite(c)), ...note].join('; '));
   };
   if (pyproject !== undefined) {
     let meta: PythonMetadata | undefined;
-    try { meta = readBuildFile('pyproject', at('pyproject.toml'), pyproject, { files }); } catch { meta = undefined; }
+    try { meta = readBuildFile('pyproject', at('pyproject.toml'), pyproject, { files, environ: options.environ }); } catch { meta = undefined; }
     if (meta && meta.names.has_project && meta.install_requires !== null) return finish(meta, [at('pyproject.toml')]);
     if (meta && meta.names.has_project && !ctx.show(at('setup.py'))) return finish(meta, [at('pyproject.toml')]);
   }
   const setupPy = ctx.show(at('setup.py'));
   const setupCfg = ctx.show(at('setup.cfg'));
   if (setupPy !== undefined) {
-    const meta = readBuildFile('setup.py', at('setup.py'), setupPy, { files });
+    const meta = readBuildFile('setup.py', at('setup.py'), setupPy, { files, environ: options.environ });
     const cites = [at('setup.py')];
     if (setupCfg !== undefined) {
       const cfg = readBuildFile('setup.cfg', at('setup.cfg'), setupCfg);

@@ -215,17 +215,30 @@ class FakeOsPath:
     isfile = exists
 
 
+# The variables of the build environment an extractor can vouch for (jax: a final release's published version has no
+# WHEEL_VERSION_SUFFIX); every other variable is unknown.
+KNOWN_ENV = {}
+
+
 class UnknownEnviron:
-    """The build environment is not known: any read of it fails (torchtext's PYTORCH_VERSION pin, for one)."""
+    """The build environment is not known: a read of a variable not in KNOWN_ENV fails (torchtext's PYTORCH_VERSION pin,
+    for one)."""
 
     def __getattr__(self, attr):
         raise Unknown(f"os.environ.{attr}")
 
     def __getitem__(self, key):
+        if key in KNOWN_ENV:
+            return KNOWN_ENV[key]
         raise Unknown(f"os.environ[{key!r}]")
 
     def __contains__(self, key):
+        if key in KNOWN_ENV:
+            return True
         raise Unknown(f"{key!r} in os.environ")
+
+    def get(self, key, default=None):
+        return self[key]
 
 
 class FakeOs:
@@ -236,6 +249,8 @@ class FakeOs:
 
     @staticmethod
     def getenv(key, default=None):
+        if key in KNOWN_ENV:
+            return KNOWN_ENV[key]
         raise Unknown(f"os.getenv({key!r})")
 
     def __getattr__(self, attr):
@@ -394,6 +409,19 @@ def names_in(node, kind):
     return out
 
 
+def header_bound_loads(node):
+    """The names a statement loads, leaving out the uses, inside a `with … as x:` or `for x in …:` body, of the name its
+    header binds: `with open("requirements-dev.txt") as f: testing = f.read()` does not read an earlier, failed `f`."""
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        bound = set().union(*(names_in(i.optional_vars, ast.Store) for i in node.items if i.optional_vars is not None))
+        header = set().union(*(names_in(i.context_expr, ast.Load) for i in node.items))
+        return header | (set().union(*(names_in(s, ast.Load) for s in node.body)) - bound)
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        bound = names_in(node.target, ast.Store)
+        return names_in(node.iter, ast.Load) | (set().union(*(names_in(s, ast.Load) for s in node.body + node.orelse)) - bound)
+    return names_in(node, ast.Load)
+
+
 MUTATORS = {"append", "extend", "insert", "update", "add", "pop", "popitem", "remove", "clear", "setdefault",
             "discard", "sort", "reverse", "__setitem__", "__delitem__", "__iadd__"}
 
@@ -453,7 +481,7 @@ def eval_setup_py(path, text, wanted):
     function_loads = {}  # function name -> global names its body loads
 
     def loads_of(node):
-        names = names_in(node, ast.Load)
+        names = header_bound_loads(node)
         extra = set()
         for name in names:
             extra |= function_loads.get(name, set())
@@ -660,6 +688,7 @@ def read_setup_cfg(text):
 
 def main():
     req = json.load(sys.stdin)
+    KNOWN_ENV.update(req.get("environ") or {})
     for p, t in (req.get("files") or {}).items():
         FILES[absolute(p)] = t
     FILES[absolute(req["path"])] = req["text"]

@@ -1,6 +1,6 @@
 // huggingface_hub: setup.py (install_requires, extras) or pyproject.toml [project] at each v<version> tag.
 import type { SourceExtractor } from '../extractor';
-import { dunderVersion, isDevExtra, readProject, tagVersion } from '../python-literals';
+import { dunderVersion, readProject, tagVersion } from '../python-literals';
 
 const extractor: SourceExtractor = {
   package: 'huggingface-hub',
@@ -8,8 +8,8 @@ const extractor: SourceExtractor = {
   version: (tag) => tagVersion(tag),
   extract: (ctx) => readProject(ctx, {
     declaredVersion: (c) => dunderVersion(c.show('src/huggingface_hub/__init__.py')),
-    // extras["gradio"] is set only when the build Python is 3.10+ and serves the project's webhook tests (its comment).
-    keepExtra: (e) => !isDevExtra(e) && e !== 'gradio',
+    // 1.0.0-1.8.x set extras["gradio"] only when the build Python is 3.10+ (for the webhook tests, says its comment).
+    unreadableExtras: { names: ['gradio'], why: 'set only when the build Python is 3.10+' },
   }),
 };
 export default extractor;

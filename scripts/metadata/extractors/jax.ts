@@ -9,6 +9,10 @@ const extractor: SourceExtractor = {
   version: (tag) => tagVersion(tag, /^jax-v(?=\d)/),
   extract: (ctx) => readProject(ctx, {
     extraFiles: ['jax/version.py'],
+    // A release is built with no WHEEL_VERSION_SUFFIX (a suffix would be part of its published version, which is the
+    // tag's) as a release build (JAX_RELEASE: version.py then takes _version as is); setup.py appends "rc0" to the
+    // jaxlib bounds only when that suffix starts with "rc". Pre-release tags are no final releases: not vouched for.
+    ...(/^\d+(\.\d+)*$/.test(ctx.version) ? { environ: { WHEEL_VERSION_SUFFIX: '', JAX_RELEASE: '1' } } : {}),
     declaredVersion: (c) => c.show('jax/version.py')?.match(/^_version\s*(?::\s*str\s*)?=\s*["']([^"']+)["']/m)?.[1],
   }),
 };

@@ -5,7 +5,7 @@
 import type { Environment } from './environment';
 import { appliesOnPlatform, platformPrefix, ruleOf, type CompiledRule } from './knowledge';
 import { pythonMinors, withMetadata } from '../metadata/derive';
-import { computeSets } from './rules/sets';
+import { computeSets, requestedExtras } from './rules/sets';
 import type { EvalContext, PlacedFinding } from './rules/context';
 import { contradictions } from './rules/conflicting-pins';
 import { incompatible } from './rules/incompatible';
@@ -23,7 +23,12 @@ export { incompatibleFixes } from './rules/incompatible';
 
 export function evaluateEnvironment(env: Environment, outer: EvalContext): PlacedFinding[] {
   // The snapshot's declared facts for the packages named here replace the hand rows for those packages.
-  const k = withMetadata(outer.knowledge, env.packages.keys(), pythonMinors(outer.settings.targetPython, env.python));
+  const extras = new Map<string, Set<string>>();
+  for (const name of env.packages.keys()) {
+    const asked = requestedExtras(env, name);
+    if (asked.size) extras.set(name, asked);
+  }
+  const k = withMetadata(outer.knowledge, env.packages.keys(), pythonMinors(outer.settings.targetPython, env.python), extras);
   const ctx: EvalContext = k === outer.knowledge ? outer : { ...outer, knowledge: k };
   const out: PlacedFinding[] = contradictions(env, ctx);
   // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.

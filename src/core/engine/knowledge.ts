@@ -55,8 +55,9 @@ export interface Knowledge {
   requiresOf: Map<string, CompiledRequires[]>;
   /** Package -> the CPython versions its releases have wheels for (narrows what a Python range can install). */
   pythonSupportOf: Map<string, CompiledPythonSupport[]>;
-  /** Package -> packages it always installs (with the rows' versions, for `installs`). */
-  installs: Map<string, { versions: VersionSet; packages: string[] }[]>;
+  /** Package -> packages it always installs (with the rows' versions, for `installs`); with `extra`, only when a
+   *  requirement of the package asks for that extra (`jax[cuda12]` installs jax-cuda12-plugin). */
+  installs: Map<string, { versions: VersionSet; packages: string[]; extra?: string }[]>;
   /** Code -> rule, for docs and hovers. */
   byCode: Map<string, Rule>;
   /** Companion package -> (companion rule) for mapping companion versions to the anchor's. */

@@ -28,17 +28,20 @@ export function pythonMinors(targetPython: string | undefined, python: VersionSe
 interface Overlay {
   knowledge: Knowledge;
   done: Set<string>;
+  /** Package -> extra -> the names that extra installs (any release), for the checks that ask for the extra. */
+  extraNames: Map<string, Map<string, string[]>>;
 }
 
 const overlays = new WeakMap<Knowledge, Map<string, Overlay>>();
 
 /**
- * The knowledge base with the snapshot's facts for `names` (and what they always install, two levels deep, as
- * computeSets follows implicit installs; a package only an extra brings in is derived when a check names it) in place
- * of the hand rows, for the given Python minors. Extended lazily and cached per base and Python set: a project's
- * environments share one overlay.
+ * The knowledge base with the snapshot's facts for `names` (and what they always install, and what the extras
+ * `extras` asks for of them install, two levels deep, as computeSets follows implicit installs) in place of the hand
+ * rows, for the given Python minors. Extended lazily and cached per base and Python set: a project's environments
+ * share one overlay.
  */
-export function withMetadata(base: Knowledge, names: Iterable<string>, minors: readonly string[]): Knowledge {
+export function withMetadata(base: Knowledge, names: Iterable<string>, minors: readonly string[],
+  extras?: ReadonlyMap<string, ReadonlySet<string>>): Knowledge {
   const provider = base.metadata;
   if (!provider) return base;
   let byKey = overlays.get(base);
@@ -52,18 +55,23 @@ export function withMetadata(base: Knowledge, names: Iterable<string>, minors: r
       installs: new Map(base.installs), byCode: new Map(base.byCode), companions: new Map(base.companions), current: new Map(),
     };
     for (const rule of genericRules()) k.byCode.set(rule.code, rule);
-    byKey.set(key, (overlay = { knowledge: k, done: new Set() }));
+    byKey.set(key, (overlay = { knowledge: k, done: new Set(), extraNames: new Map() }));
   }
   let frontier = [...names];
   for (let depth = 0; depth < 3 && frontier.length; depth++) {
     const next: string[] = [];
     for (const name of frontier) {
-      if (overlay.done.has(name)) continue;
-      const pkg = provider.get(name);
-      // Not covered is final for a synchronous provider; an asynchronous one may load the package later.
-      if (pkg || !provider.preload) overlay.done.add(name);
-      if (!pkg) continue;
-      next.push(...apply(overlay.knowledge, base, pkg, minors));
+      if (!overlay.done.has(name)) {
+        const pkg = provider.get(name);
+        // Not covered is final for a synchronous provider; an asynchronous one may load the package later.
+        if (pkg || !provider.preload) overlay.done.add(name);
+        if (!pkg) continue;
+        const applied = apply(overlay.knowledge, base, pkg, minors);
+        next.push(...applied.mentioned);
+        if (applied.extraNames.size) overlay.extraNames.set(name, applied.extraNames);
+      }
+      // The extras a check asks for are its own: followed on every call, not only the one that derived the package.
+      if (depth === 0) for (const extra of extras?.get(name) ?? []) next.push(...(overlay.extraNames.get(name)?.get(extra) ?? []));
     }
     frontier = next;
   }
@@ -162,10 +170,15 @@ export function declaredAcross(entry: ReleaseEntry, minors: readonly string[]): 
   return out ?? new Map();
 }
 
-function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: readonly string[]): string[] {
+/** What one package's snapshot brings into a check: the names its releases always install, and by extra the names
+ *  that extra installs. */
+interface Applied { mentioned: string[]; extraNames: Map<string, string[]> }
+
+function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: readonly string[]): Applied {
   const name = pkg.name;
   const ranges = entryRanges(pkg);
   const mentioned: string[] = [];
+  const extraNames = new Map<string, string[]>();
   const removeHand = (pred: (r: CompiledRule) => boolean) => {
     const list = k.byPackage.get(name);
     if (list) k.byPackage.set(name, list.filter((r) => !pred(r)));
@@ -196,13 +209,15 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     });
     const byDep = new Map<string, CompiledRow[]>();
     // What the remaining hand rows install (opencv-python 4.12.0.88 installs numpy) stays installed.
-    const installs: { versions: VersionSet; packages: string[] }[] = residual.filter((c) => c.rule.installs?.length)
+    const installs: { versions: VersionSet; packages: string[]; extra?: string }[] = residual.filter((c) => c.rule.installs?.length)
       .map((c) => ({ versions: c.known, packages: [...c.rule.installs!] }));
     const sources = new Map<string, Set<string>>();
     for (const { entry, set, raw, declared } of declaredBy) {
       const always: string[] = [];
+      const byExtra = new Map<string, string[]>();
       for (const d of declared.values()) {
         if (!d.extra) always.push(d.name);
+        else if (d.name !== name) byExtra.set(d.extra, [...(byExtra.get(d.extra) ?? []), d.name]);
         if (d.set.isAll()) continue;
         const row: CompiledRow = {
           versions: set, requires: new Map([[d.name, d.set]]), extra: d.extra,
@@ -216,6 +231,10 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
         sources.set(d.name, s);
       }
       if (always.length) installs.push({ versions: set, packages: [...new Set(always)] });
+      for (const [extra, names] of byExtra) {
+        installs.push({ versions: set, packages: [...new Set(names)], extra });
+        extraNames.set(extra, [...new Set([...(extraNames.get(extra) ?? []), ...names])]);
+      }
       mentioned.push(...always);
     }
     const compiledList: CompiledRequires[] = [];
@@ -314,7 +333,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
   if (pkg.registry_newest && pkg.registry_newest === pkg.complete_through && pkg.complete_from === undefined) {
     k.current!.set(name, VersionSet.fromSpecifierSet(`<=${pkg.complete_through}`));
   }
-  return mentioned;
+  return { mentioned, extraNames };
 }
 
 /** A curated requires rule speaks about `dep` when its rows or its message name it: a rule whose rows were deleted

@@ -186,13 +186,19 @@ export function summarizeWheels(files: DistFile[]): WheelSummary | undefined {
   return { python: minors, abi3, pure, platforms: [...platforms].sort() };
 }
 
-/** Extras that say nothing about installing the package: dropped from `requires_dist` (docs/metadata.md). */
+/** Extras that say nothing about installing the package: dropped from `requires_dist` (docs/metadata.md). The one
+ *  rule of both generators (from an index, from source at tags), so that they write the same lines for a release. */
 export const DROPPED_EXTRAS = /^(tests?|testing|dev|develop|docs?|documentation|quality|lint|style|typing)$/;
+
+/** Whether the snapshot drops an extra (`extra` as written; PEP 685 normalized here). */
+export function isDroppedExtra(extra: string): boolean {
+  return DROPPED_EXTRAS.test(extra.replace(/[-_.]+/g, '-').toLowerCase());
+}
 
 /** Requires-Dist lines without the test, dev and docs extras. */
 export function keptRequirements(lines: readonly string[]): string[] {
   return lines.filter((l) => {
     const m = /extra\s*==\s*["']([^"']+)["']/.exec(l);
-    return !m || !DROPPED_EXTRAS.test(m[1].replace(/[-_.]+/g, '-').toLowerCase());
+    return !m || !isDroppedExtra(m[1]);
   });
 }

@@ -3,6 +3,12 @@
 // finding built on a guessed range, and a mirror's single cp311 wheel never yields "no wheel for this Python".
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { requirementLine } from '../../../src/core/metadata/provider';
+import { VersionSet } from '../../../src/core/pep440/intervals';
+import type { RuleFamily } from '../../../src/core/rules/types';
+import { NodeMetadata } from '../../../src/node/metadata';
 import { check, findings } from '../engine/helpers';
 
 const pyproject = (python: string, deps: string[]) =>
@@ -73,5 +79,36 @@ describe('declared facts of the mirror releases', () => {
     assert.deepEqual(await codes({ 'requirements.txt': `${deps.join('\n')}\n` }), []);
     // tokenizers 0.23.2 declares huggingface-hub<2.0: the same project with huggingface-hub 2.0.0 is found.
     assert.deepEqual(await codes({ 'requirements.txt': `${deps.join('\n').replace('huggingface-hub==1.33.0', 'huggingface-hub==2.0.0')}\n` }), ['declared-requirement']);
+  });
+
+  test('no curated requires or Python row contradicts what a release read from a wheel declares', () => {
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const shipped = new NodeMetadata(join(root, 'metadata'));
+    let compared = 0;
+    for (const file of readdirSync(join(root, 'rules')).filter((f) => f.endsWith('.json'))) {
+      const family = JSON.parse(readFileSync(join(root, 'rules', file), 'utf8')) as RuleFamily;
+      for (const rule of family.rules) {
+        if (rule.kind !== 'requires' && rule.kind !== 'python-support') continue;
+        for (const entry of shipped.get(rule.package)?.releases.filter((e) => / sha256:[0-9a-f]{64}\)$/.test(e.source)) ?? []) {
+          const [version] = entry.versions;
+          for (const row of rule.rows.filter((x) => VersionSet.fromSpecifierSet(x.versions).contains(version))) {
+            if (rule.kind === 'python-support') {
+              const py = (row as { python: string }).python;
+              assert.ok(VersionSet.fromSpecifierSet(py).intersects(VersionSet.fromSpecifierSet(entry.requires_python ?? '')), `${rule.code} ${version}: Python ${py} against Requires-Python ${entry.requires_python}`);
+              compared++;
+              continue;
+            }
+            for (const [dep, spec] of Object.entries((row as { requires: Record<string, string> }).requires)) {
+              const lines = (entry.requires_dist ?? []).map(requirementLine).filter((l) => !!l && l.name === dep && !l.extras.length);
+              if (!lines.length) continue;
+              const declared = lines.reduce((u, l) => u.union(l!.set), VersionSet.empty());
+              assert.ok(declared.intersects(VersionSet.fromSpecifierSet(spec)), `${rule.code} ${version}: curated ${dep}${spec}, declared ${lines.map((l) => l!.text).join(' | ')}`);
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    assert.ok(compared >= 5, `${compared} curated rows compared`);
   });
 });

@@ -14,7 +14,7 @@ import { makeRepo, py, removeRepos } from './git-repo';
 after(removeRepos);
 const byVersion = <T extends { version: string }>(records: T[]) => new Map(records.map((r) => [r.version, r]));
 
-test('huggingface_hub: version checked against __init__.py, a build-Python-dependent test extra left out', () => {
+test('huggingface_hub: version checked against __init__.py, a build-Python-dependent extra left out and said so', () => {
   const setup = (pins: string) => py(
     'import sys', 'from setuptools import find_packages, setup',
     `install_requires = [${pins}]`,
@@ -24,11 +24,16 @@ test('huggingface_hub: version checked against __init__.py, a build-Python-depen
   const repo = makeRepo([
     { files: { 'setup.py': setup('"filelock", "httpx>=0.23.0,<1"'), 'src/huggingface_hub/__init__.py': '__version__ = "1.0.0"\n' }, tags: ['v1.0.0'] },
     { files: { 'src/huggingface_hub/__init__.py': '__version__ = "1.1.0.rc0"\n' }, tags: ['v1.1.0.rc0', 'v1.0.1' /* a mis-tag */] },
+    { files: { 'setup.py': setup('"filelock"').replace('if sys.version_info >= (3, 10):\n    ', ''), 'src/huggingface_hub/__init__.py': '__version__ = "1.9.0"\n' }, tags: ['v1.9.0'] },
   ]);
   const r = byVersion(extractFromRepo(hub, repo));
-  assert.deepEqual([...r.keys()].sort(), ['1.0.0', '1.1.0rc0']);
+  assert.deepEqual([...r.keys()].sort(), ['1.0.0', '1.1.0rc0', '1.9.0']);
   assert.deepEqual(r.get('1.0.0')!.requires_dist, ['filelock', 'httpx<1,>=0.23.0', 'torch; extra == "torch"', 'safetensors[torch]; extra == "torch"']);
   assert.equal(r.get('1.0.0')!.requires_python, '>=3.9.0');
+  assert.equal(r.get('1.0.0')!.source, 'huggingface/huggingface_hub@v1.0.0:setup.py; extra gradio not read (set only when the build Python is 3.10+)');
+  // Where the source writes the extra plainly, it is kept as the wheel publishes it.
+  assert.deepEqual(r.get('1.9.0')!.requires_dist, ['filelock', 'gradio>=5.0.0; extra == "gradio"', 'torch; extra == "torch"', 'safetensors[torch]; extra == "torch"']);
+  assert.equal(r.get('1.9.0')!.source, 'huggingface/huggingface_hub@v1.9.0:setup.py');
 });
 
 test('accelerate and peft: setup.py install_requires, extras and python_requires', () => {
@@ -41,7 +46,8 @@ test('accelerate and peft: setup.py install_requires, extras and python_requires
   for (const ex of [accelerate, peft]) {
     const records = extractFromRepo(ex, repo);
     assert.equal(records.length, 1, ex.package); // v1.14 declares 1.14.0: not that release
-    assert.deepEqual(records[0].requires_dist, ['numpy>=1.17', 'torch>=2.0.0', 'huggingface_hub>=0.21.0', 'deepspeed; extra == "deepspeed"', 'rich; extra == "rich"']);
+    // quality and dev are dropped; test_prod is published as test-prod (accelerate 1.15.0's wheel) and kept.
+    assert.deepEqual(records[0].requires_dist, ['numpy>=1.17', 'torch>=2.0.0', 'huggingface_hub>=0.21.0', 'deepspeed; extra == "deepspeed"', 'rich; extra == "rich"', 'pytest; extra == "test-prod"']);
   }
 });
 

@@ -35,8 +35,9 @@ test('jax and jaxlib: bounds from the version.py setup.py loads; jaxlib from jax
   ]);
   const j = byVersion(extractFromRepo(jax, repo));
   assert.deepEqual([...j.keys()].sort(), ['0.4.30', '0.5.0']);
-  assert.deepEqual(j.get('0.4.30')!.requires_dist, ['jaxlib<=0.4.30,>=0.4.27', 'numpy>=1.22', 'jaxlib==0.4.30; extra == "cuda12"']);
-  assert.deepEqual(j.get('0.5.0')!.requires_dist, ['jaxlib<=0.5.0,>=0.5.0', 'numpy>=1.22', 'jaxlib==0.5.0; extra == "cuda12"']);
+  // The `ci` extra is published as any other (jax 0.10.2's wheel declares it): kept.
+  assert.deepEqual(j.get('0.4.30')!.requires_dist, ['jaxlib<=0.4.30,>=0.4.27', 'numpy>=1.22', 'jaxlib==0.4.29; extra == "ci"', 'jaxlib==0.4.30; extra == "cuda12"']);
+  assert.deepEqual(j.get('0.5.0')!.requires_dist, ['jaxlib<=0.5.0,>=0.5.0', 'numpy>=1.22', 'jaxlib==0.4.29; extra == "ci"', 'jaxlib==0.5.0; extra == "cuda12"']);
   const l = byVersion(extractFromRepo(jaxlib, repo));
   assert.deepEqual([...l.keys()].sort(), ['0.4.30', '0.5.0']);
   assert.deepEqual(l.get('0.4.30')!.requires_dist, ['scipy>=1.9', 'numpy>=1.22', 'ml_dtypes>=0.2.0']);
@@ -116,4 +117,22 @@ test('keras and tf-keras: the oss_setup.py template pip_build.py fills in; gradi
   assert.deepEqual(gr.map((x) => x.version), ['5.0.0']);
   assert.deepEqual(gr[0].requires_dist, ['numpy<3.0,>=1.0', 'huggingface_hub>=0.25.1', 'authlib; extra == "oauth"']);
   assert.equal(gr[0].requires_python, '>=3.10');
+});
+
+test('jax: a final release tag is read as a release build (no WHEEL_VERSION_SUFFIX, so no rc0 on the jaxlib bounds)', () => {
+  const envVersionPy = (v: string) => py('import os', `_version = "${v}"`, `_minimum_jaxlib_version = "${v}"`,
+    'def _get_version_for_build():', '    if os.getenv("WHEEL_VERSION_SUFFIX"):', '        return _version + os.getenv("WHEEL_VERSION_SUFFIX", "")',
+    '    if os.getenv("JAX_RELEASE"):', '        return _version', '    return _version + ".dev0"',
+    'def _is_prerelease():', '    return os.getenv("WHEEL_VERSION_SUFFIX", "").startswith("rc")');
+  const setup = py(...loader, "_version_module = load_version_module('jax')", '__version__ = _version_module._get_version_for_build()',
+    '_jax_version = _version_module._version', '_minimum_jaxlib_version = _version_module._minimum_jaxlib_version',
+    'if _version_module._is_prerelease():', '    _minimum_jaxlib_version += "rc0"',
+    "setup(name='jax', version=__version__, python_requires='>=3.10',",
+    "  install_requires=[f'jaxlib >={_minimum_jaxlib_version}, <={_jax_version}'],",
+    "  extras_require={'cuda12': [f'jaxlib >={_minimum_jaxlib_version}, <={_jax_version}']})");
+  const repo = makeRepo([
+    { files: { 'setup.py': setup, 'jax/version.py': envVersionPy('0.6.0') }, tags: ['jax-v0.6.0'] },
+  ]);
+  const j = byVersion(extractFromRepo(jax, repo));
+  assert.deepEqual(j.get('0.6.0')!.requires_dist, ['jaxlib<=0.6.0,>=0.6.0', 'jaxlib<=0.6.0,>=0.6.0; extra == "cuda12"']);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assemble, isDevExtra, readBuildFile, tagVersion } from '../../../scripts/metadata/python-literals';
+import { assemble, readBuildFile, tagVersion } from '../../../scripts/metadata/python-literals';
+import { isDroppedExtra, keptRequirements } from '../../../src/core/metadata/index-formats';
 import { py } from './git-repo';
 
 test('setup.py: _deps table, deps_list extras, install_requires and python_requires as setuptools writes them', () => {
@@ -61,6 +62,32 @@ test('setup.py: requirement files it opens are read from the tag; absent setup()
   assert.deepEqual(meta.extras, {});
 });
 
+test('setup.py: a file read `with open(…) as f` after an earlier failed `with … as f` is read (safetensors 0.2.4)', () => {
+  const meta = readBuildFile('setup.py', 'setup.py', py(
+    'from setuptools import setup',
+    'with open("py_src/pkg/__init__.py", "r") as f:',
+    '    version = f.readline().split("=")[-1].strip()',
+    'with open("requirements-dev.txt", "r") as f:',
+    '    testing = f.read().splitlines()',
+    'extras = {}',
+    'extras["testing"] = testing',
+    'extras["torch"] = ["torch>=1.10"]',
+    'setup(name="x", version=version, extras_require=extras)',
+  ), { files: { 'requirements-dev.txt': 'pytest\nnumpy\n' } });
+  assert.equal(meta.version, null, 'the version file is not there: unknown');
+  assert.deepEqual(meta.extras, { testing: ['pytest; extra == "testing"', 'numpy; extra == "testing"'], torch: ['torch>=1.10; extra == "torch"'] });
+  // A body that reads another unknown name still taints what it binds.
+  const unknown = readBuildFile('setup.py', 'setup.py', py(
+    'from setuptools import setup',
+    'with open("missing.txt") as g:',
+    '    base = g.read().splitlines()',
+    'with open("requirements-dev.txt") as f:',
+    '    testing = base + f.read().splitlines()',
+    'setup(name="x", extras_require={"testing": testing})',
+  ), { files: { 'requirements-dev.txt': 'pytest\n' } });
+  assert.equal(unknown.extras, null);
+});
+
 test('pyproject.toml [project]: requires-python, dependencies and optional-dependencies', () => {
   const meta = readBuildFile('pyproject', 'pyproject.toml', [
     '[project]', 'name = "x"', 'requires-python = ">=3.11"', 'dependencies = ["numpy >= 1.25", "packaging"]',
@@ -69,7 +96,13 @@ test('pyproject.toml [project]: requires-python, dependencies and optional-depen
   assert.equal(meta.python_requires, '>=3.11');
   assert.deepEqual(meta.install_requires, ['numpy>=1.25', 'packaging']);
   assert.deepEqual(meta.extras!.torch, ['torch>=2.0; python_version < "3.13" and extra == "torch"']);
-  assert.ok(isDevExtra('dev-tools') && isDevExtra('testing') && !isDevExtra('torch') && !isDevExtra('all'));
+  // One rule for both generators: the test, dev and docs extras are dropped, every other extra is kept as published.
+  assert.ok(isDroppedExtra('Testing') && isDroppedExtra('doc') && !isDroppedExtra('dev-tools') && !isDroppedExtra('torch') && !isDroppedExtra('all'));
+  const tests = readBuildFile('pyproject', 'pyproject.toml', '[project]\nname = "x"\n[project.optional-dependencies]\ntest = ["pytest"]\n');
+  const all = [...meta.install_requires!, ...Object.values(meta.extras!).flat(), ...Object.values(tests.extras!).flat()];
+  const kept = assemble({ ...meta, extras: { ...meta.extras!, ...tests.extras! } }).requires_dist!;
+  assert.deepEqual([...kept].sort(), keptRequirements(all).sort());
+  assert.ok(kept.includes('ruff; extra == "dev-tools"') && !kept.some((l) => l.includes('pytest')));
 });
 
 test('tag versions', () => {

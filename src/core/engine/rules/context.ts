@@ -40,7 +40,14 @@ export function requirementText(env: Environment, pkg: string, sets?: Sets): str
   const pin = env.packages.get(pkg)?.pins.find((p) => !p.constraintOnly) ?? env.packages.get(pkg)?.pins[0];
   if (pin) return pin.requirement.text.trim();
   const installer = sets?.implicit.get(pkg);
-  return installer ? `${displayName(pkg)} (not pinned; installed by ${displayName(installer)})` : `${displayName(pkg)} (not pinned)`;
+  return installer ? `${displayName(pkg)} (not pinned; installed by ${installerText(pkg, sets!)})` : `${displayName(pkg)} (not pinned)`;
+}
+
+/** The package that installs `pkg`, with the extra that brings it when one does (`huggingface_hub[tensorflow]`). */
+export function installerText(pkg: string, sets: Sets): string {
+  const installer = sets.implicit.get(pkg)!;
+  const extra = sets.implicitExtra.get(pkg);
+  return extra ? `${displayName(installer)}[${extra}]` : displayName(installer);
 }
 
 export function relatedPins(env: Environment, pkgs: string[], message: (pkg: string) => string): RelatedLocation[] {

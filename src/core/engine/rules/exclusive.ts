@@ -4,7 +4,7 @@ import type { ExclusiveRule } from '../../rules/types';
 import type { Environment } from '../environment';
 import { displayName, renderMessage } from '../messages';
 import type { Sets } from './sets';
-import { finalSeverity, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
+import { finalSeverity, installerText, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
 
 export function exclusive(rule: ExclusiveRule, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
   // Named here, or installed by another package (albumentations brings opencv-python-headless).
@@ -18,7 +18,7 @@ export function exclusive(rule: ExclusiveRule, env: Environment, sets: Sets, ctx
   const oneVersion = versions.every((a, i) => versions.every((b, j) => i === j || a.intersects(b)));
   const severity = finalSeverity(rule.code, oneVersion ? 'warning' : 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
-  const label = (p: string) => (sets.implicit.has(p) && !explicit.includes(p) ? `${displayName(p)} (installed by ${displayName(sets.implicit.get(p)!)})` : displayName(p));
+  const label = (p: string) => (sets.implicit.has(p) && !explicit.includes(p) ? `${displayName(p)} (installed by ${installerText(p, sets)})` : displayName(p));
   const out: PlacedFinding[] = [];
   for (const p of present) {
     const others = present.filter((o) => o !== p);

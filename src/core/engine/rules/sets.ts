@@ -47,6 +47,8 @@ export interface Sets {
   fresh: SetsByName;
   /** Packages present only because another installs them: name -> the installer's name. */
   implicit: Map<string, string>;
+  /** Of those, the ones an extra of the installer brings: name -> that extra (for messages: `huggingface_hub[tensorflow]`). */
+  implicitExtra: Map<string, string>;
 }
 
 /** `top(s)` — what a fresh install takes — lies in `r`. */
@@ -58,16 +60,22 @@ export function topIn(s: VersionSet, r: VersionSet): boolean {
 export function computeSets(env: Environment, k: Knowledge, targetPython?: string, picks?: ReadonlyMap<string, string>): Sets {
   const admitted = new SetsByName(env.packages);
   const implicit = new Map<string, string>();
-  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch). Each level reads the
-  // packages present when it starts; only those the knowledge says install something matter.
+  const implicitExtra = new Map<string, string>();
+  // Implicit installs, two levels deep (diffusers -> huggingface-hub; torchvision -> torch; jax[cuda12] ->
+  // jax-cuda12-plugin, for the extras the package's own requirements ask for). Each level reads the packages present
+  // when it starts; only those the knowledge says install something matter.
   for (let depth = 0; depth < 2; depth++) {
     const installers: [string, VersionSet][] = [];
     for (const name of admitted.names()) if (k.installs.has(name)) installers.push([name, admitted.get(name)!]);
     for (const [name, set] of installers) {
+      const asked = requestedExtras(env, name);
       for (const inst of k.installs.get(name)!) {
-        if (!set.intersects(inst.versions)) continue;
+        if (!set.intersects(inst.versions) || (inst.extra && !asked.has(inst.extra))) continue;
         for (const q of inst.packages) {
-          if (!admitted.has(q)) { admitted.set(q, env.constraints.get(q) ?? VersionSet.all()); implicit.set(q, name); }
+          if (admitted.has(q)) continue;
+          admitted.set(q, env.constraints.get(q) ?? VersionSet.all());
+          implicit.set(q, name);
+          if (inst.extra) implicitExtra.set(q, inst.extra);
         }
       }
     }
@@ -121,7 +129,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       if (v && admitted.get(name)!.contains(v)) fresh.set(name, VersionSet.fromSpecifierSet(`==${v}`));
     }
   }
-  return { admitted, fresh, implicit };
+  return { admitted, fresh, implicit, implicitExtra };
 }
 
 function narrow(sets: SetsByName, q: string, r: VersionSet): void {
@@ -146,11 +154,16 @@ export function rowsMeeting(rows: readonly CompiledRow[], s: VersionSet): readon
   return meeting;
 }
 
+/** The extras the requirements of `pkg` ask for (`jax[cuda12]==0.4.30` asks for cuda12), normalized. */
+export function requestedExtras(env: Environment, pkg: string): Set<string> {
+  return new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
+}
+
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
  *  Python range that holds every Python the project admits (none when they are not known). */
 export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
   if (!rows.some((r) => r.extra || r.python)) return rows;
-  const extras = new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
+  const extras = requestedExtras(env, pkg);
   const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
   return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }

@@ -40,13 +40,24 @@ const ARCHIVE_LAST_CHARS = new Set(ARCHIVE_EXTENSIONS.map((ext) => ext[ext.lengt
 export const hasArchiveExtension = (lowerPath: string): boolean =>
   ARCHIVE_LAST_CHARS.has(lowerPath[lowerPath.length - 1]) && ARCHIVE_EXTENSIONS.some((ext) => lowerPath.endsWith(ext));
 
+/** Where pip's strip_extras regex `^(.+)(\[[^\]]+\])$` (dot matching newlines) splits `text`, found without it: the
+ *  regex backtracks over every `[` and takes quadratic time on a line of thousands of them. The greedy `(.+)` ends at
+ *  the last `[` that leaves at least one character before the final `]` and no `]` between. */
+export function trailingExtrasStart(text: string): number | undefined {
+  const end = text.length - 1;
+  if (end < 2 || text[end] !== ']') return undefined;
+  const open = text.lastIndexOf('[', end - 2);
+  if (open < 1 || text.indexOf(']', open) !== end) return undefined;
+  return open;
+}
+
 /** pip's strip_extras: `path[extra1,extra2]`. */
 function stripExtras(text: string): { path: string; extras: string[]; extrasStart?: number } {
-  const m = /^(.+)(\[[^\]]+\])$/s.exec(text);
-  if (!m) return { path: text, extras: [] };
-  const parsed = parseRequirement(`placeholder${m[2].toLowerCase()}`);
+  const open = trailingExtrasStart(text);
+  if (open === undefined) return { path: text, extras: [] };
+  const parsed = parseRequirement(`placeholder${text.slice(open).toLowerCase()}`);
   const extras = parsed.ok ? parsed.value.extras : [];
-  return { path: m[1].trimEnd(), extras, extrasStart: m[1].length };
+  return { path: text.slice(0, open).trimEnd(), extras, extrasStart: open };
 }
 
 /** The `#egg=name` (or `&egg=`) fragment: its value and where it sits in `url`. */
