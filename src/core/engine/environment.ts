@@ -2,7 +2,7 @@
 // (a pyproject's base dependencies, base plus one extra, one requirement file with its includes, one `pip install`
 // command, one Python list), because only packages installed together can break each other.
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseMarker } from '../pep508';
+import { markerTextHolds } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
 import { formatOf } from '../formats';
 import type { EnvironmentContext, EnvironmentSpec, PinnedRequirement } from '../formats/types';
@@ -172,7 +172,7 @@ function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnv
       if (r.marker === lastMarker) applies = lastApplies;
       else {
         applies = applyCache.get(r.marker);
-        if (applies === undefined && !applyCache.has(r.marker)) applyCache.set(r.marker, (applies = markerApplies(r.marker, markerEnv)));
+        if (applies === undefined && !applyCache.has(r.marker)) applyCache.set(r.marker, (applies = markerTextHolds(r.marker, markerEnv)));
         lastMarker = r.marker;
         lastApplies = applies;
       }
@@ -191,15 +191,6 @@ function collectPackages(pins: PinnedRequirement[], markerEnv: Partial<MarkerEnv
     packages.delete(entry.name);
   }
   return { packages, constraints };
-}
-
-const markerCache = new Map<string, ReturnType<typeof parseMarker>>();
-function markerApplies(marker: string | undefined, env: Partial<MarkerEnvironment>): boolean | undefined {
-  if (!marker) return true;
-  let parsed = markerCache.get(marker);
-  if (!parsed) markerCache.set(marker, (parsed = parseMarker(marker)));
-  if (!parsed.ok) return undefined;
-  return evaluateMarker(parsed.value, env);
 }
 
 /** The marker variables known for a target Python and platform; the others stay unknown (both branches count). */

@@ -3,6 +3,7 @@ export type { Span } from './tokenizer';
 export {
   parseMarker,
   evaluateMarker,
+  markerTextHolds,
   markerToString,
   markerVariables,
   evalPythonString,

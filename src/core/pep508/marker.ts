@@ -400,3 +400,16 @@ export function markerVariables(marker: Marker): Set<MarkerVariableName> {
   visit(marker);
   return names;
 }
+
+const parsedMarkers = new Map<string, ParseResult<Marker>>();
+/** A marker written as text on a (partly known) environment: true when there is none, undefined when it does not parse
+ *  or the known variables do not decide it. Parsed once per distinct text. */
+export function markerTextHolds(marker: string | undefined, env: Partial<MarkerEnvironment>): boolean | undefined {
+  if (!marker) return true;
+  let parsed = parsedMarkers.get(marker);
+  if (!parsed) {
+    if (parsedMarkers.size >= 4096) parsedMarkers.clear(); // a long-lived server sees every marker typed
+    parsedMarkers.set(marker, (parsed = parseMarker(marker)));
+  }
+  return parsed.ok ? evaluateMarker(parsed.value, env) : undefined;
+}

@@ -1,6 +1,7 @@
 // The resolver: what `pip install` would pick for a set of requirements on a target Python and platform, from declared
 // metadata; when nothing installs together, why (a derivation in uv's style).
 import type { MarkerEnvironment } from '../pep508';
+import { PLATFORM_MARKERS, type Platform } from '../settings';
 import { explainConflict } from './explain';
 import { PipResolver } from './pip';
 import type { Conflict, MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
@@ -8,13 +9,10 @@ import type { Conflict, MetadataSource, ResolveOptions, ResolveResult, RootRequi
 export * from './types';
 export { explainConflict } from './explain';
 
-export type Platform = 'linux' | 'macos' | 'windows';
+export type { Platform } from '../settings';
 
-const PLATFORMS: Record<Platform, Pick<MarkerEnvironment, 'os_name' | 'sys_platform' | 'platform_system' | 'platform_machine'>> = {
-  linux: { os_name: 'posix', sys_platform: 'linux', platform_system: 'Linux', platform_machine: 'x86_64' },
-  macos: { os_name: 'posix', sys_platform: 'darwin', platform_system: 'Darwin', platform_machine: 'arm64' },
-  windows: { os_name: 'nt', sys_platform: 'win32', platform_system: 'Windows', platform_machine: 'AMD64' },
-};
+/** The machine a resolution assumes on each platform (the platform's own marker variables are PLATFORM_MARKERS'). */
+const MACHINES: Record<Platform, string> = { linux: 'x86_64', macos: 'arm64', windows: 'AMD64' };
 
 /** `linux`, `macos` / `darwin`, `windows` / `win32`; undefined for anything else. */
 export function parsePlatform(text: string): Platform | undefined {
@@ -39,7 +37,8 @@ export function targetEnvironment(python: string, platform: Platform = 'linux'):
     platform_version: '',
     python_version: parts.slice(0, 2).join('.'),
     python_full_version: python,
-    ...PLATFORMS[platform],
+    ...PLATFORM_MARKERS[platform],
+    platform_machine: MACHINES[platform],
   };
 }
 

@@ -18,7 +18,7 @@ import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import type { ParsedManifest, Range, Requirement, RequirementScope } from '../../types';
 import { normalizeName } from '../../text';
-import { evaluateMarker, parseMarker, type MarkerEnvironment } from '../../pep508';
+import { markerTextHolds } from '../../pep508';
 import { PLATFORM_MARKERS, PLATFORMS } from '../../settings';
 import { poetryToPep440 } from './poetry';
 import { buildRequirement, syntaxFinding } from '../requirement';
@@ -394,18 +394,11 @@ function indexOnItsPlatforms(requirementMarker: string | undefined, entries: UvS
   const named = new Set<string | undefined>();
   for (const platform of PLATFORMS) {
     const env = PLATFORM_MARKERS[platform];
-    if (markerHolds(requirementMarker, env) === false) continue;
-    for (const e of entries) if (markerHolds(e.marker, env) !== false) named.add(e.index);
+    if (markerTextHolds(requirementMarker, env) === false) continue;
+    for (const e of entries) if (markerTextHolds(e.marker, env) !== false) named.add(e.index);
   }
   const [only] = named;
   return named.size === 1 ? only : undefined;
-}
-
-/** A marker on a platform: true, false, or undefined when the platform does not decide it (or it does not parse). */
-function markerHolds(marker: string | undefined, env: Partial<MarkerEnvironment>): boolean | undefined {
-  if (!marker) return true;
-  const parsed = parseMarker(marker);
-  return parsed.ok ? evaluateMarker(parsed.value, env) : undefined;
 }
 
 /** Poetry 2 reads a [project] dependency's `source` from the [tool.poetry.dependencies] entry of the same name. */
