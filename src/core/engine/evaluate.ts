@@ -23,7 +23,7 @@ export { incompatibleFixes } from './rules/incompatible';
 
 export function evaluateEnvironment(env: Environment, outer: EvalContext): PlacedFinding[] {
   // The snapshot's declared facts for the packages named here replace the hand rows for those packages.
-  const extras = new Map<string, Set<string>>();
+  const extras = new Map<string, ReadonlySet<string>>();
   for (const name of env.packages.keys()) {
     const asked = requestedExtras(env, name);
     if (asked.size) extras.set(name, asked);

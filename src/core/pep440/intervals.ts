@@ -128,9 +128,14 @@ function compareUpper(a: Cut | undefined, b: Cut | undefined): number {
 /** Builds an interval, or null when it holds no version. */
 function interval(lo: Cut | undefined, hi: Cut | undefined): Interval | null {
   if (lo && lo.kind === CutKind.Before && compareVersions(lo.v, MIN_VERSION) === 0) lo = undefined;
-  if (lo && hi && compareCuts(lo, hi) >= 0) return null;
-  if (!lo && hi && hi.kind === CutKind.Before && compareVersions(hi.v, MIN_VERSION) <= 0) return null;
+  if (!holdsBetween(lo, hi)) return null;
   return lo ? (hi ? { lo, hi } : { lo }) : hi ? { hi } : {};
+}
+
+/** Whether a version lies between the cuts (`lo` already with a cut below the least version taken as -inf). */
+function holdsBetween(lo: Cut | undefined, hi: Cut | undefined): boolean {
+  if (lo && hi && compareCuts(lo, hi) >= 0) return false;
+  return !(!lo && hi && hi.kind === CutKind.Before && compareVersions(hi.v, MIN_VERSION) <= 0);
 }
 
 // --- interval lists (sorted, disjoint, not touching) ---------------------------------------------------
@@ -171,6 +176,22 @@ function intersectLists(a: readonly Interval[], b: readonly Interval[]): Interva
     else j++;
   }
   return out;
+}
+
+/** Whether intersectLists(a, b) would hold an interval, without building it: the evaluation asks this of hundreds of
+ *  release rows per pin. */
+function listsMeet(a: readonly Interval[], b: readonly Interval[]): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let lo = compareLower(a[i].lo, b[j].lo) >= 0 ? a[i].lo : b[j].lo;
+    const hi = compareUpper(a[i].hi, b[j].hi) <= 0 ? a[i].hi : b[j].hi;
+    if (lo && lo.kind === CutKind.Before && compareVersions(lo.v, MIN_VERSION) === 0) lo = undefined;
+    if (holdsBetween(lo, hi)) return true;
+    if (compareUpper(a[i].hi, b[j].hi) < 0) i++;
+    else j++;
+  }
+  return false;
 }
 
 function complementList(parts: readonly Interval[]): Interval[] {
@@ -399,7 +420,9 @@ export class VersionSet {
   }
 
   intersects(o: VersionSet): boolean {
-    return !this.intersect(o).isEmpty();
+    if (this.isAll()) return !o.isEmpty();
+    if (o.isAll()) return !this.isEmpty();
+    return !this.apart(o) && listsMeet(this.parts, o.parts);
   }
 
   /** Same set of versions. */

@@ -28,6 +28,19 @@ export function parsePlatform(text: string): Platform | undefined {
  * `python_full_version` and Requires-Python, as pip's `--python-version 3.11` does.
  */
 export function targetEnvironment(python: string, platform: Platform = 'linux'): MarkerEnvironment {
+  const key = `${platform} ${python}`;
+  let known = TARGETS.get(key);
+  if (!known) {
+    if (TARGETS.size >= 64) TARGETS.clear();
+    TARGETS.set(key, (known = Object.freeze(makeTargetEnvironment(python, platform))));
+  }
+  return known;
+}
+
+/** One environment per Python and platform (read-only): resolutions are remembered by it (./memo.ts). A few are real. */
+const TARGETS = new Map<string, MarkerEnvironment>();
+
+function makeTargetEnvironment(python: string, platform: Platform): MarkerEnvironment {
   const parts = python.split('.');
   return {
     implementation_name: 'cpython',

@@ -29,8 +29,7 @@ export class ResolveMemo {
 
   /** As `resolve(roots, this.source, options)`. */
   resolve(roots: RootRequirement[], options: ResolveOptions): ResolveResult {
-    const key = JSON.stringify([roots.map((r) => [r.requirement, r.constraint ? 1 : 0, r.origin ? (r.origin.path ? 2 : 1) : 0]),
-      options.environment, options.prereleases ?? false, options.maxSteps ?? null]);
+    const key = memoKey(roots, options);
     let result = this.results.get(key);
     if (result) {
       this.hits++;
@@ -51,6 +50,19 @@ export class ResolveMemo {
     this.results.set(key, result);
     return withOrigins(result, roots);
   }
+}
+
+/** Marker environment -> its text (targetEnvironment hands out one object per Python and platform). */
+const ENVIRONMENT_KEYS = new WeakMap<object, string>();
+
+/** What a result depends on, as one string: asked a dozen times per check of a 50-pin environment (each Python, each
+ *  upgrade attempt), so built by concatenation. Each root is its kinds, its text's length and its text: unambiguous. */
+function memoKey(roots: RootRequirement[], options: ResolveOptions): string {
+  let env = ENVIRONMENT_KEYS.get(options.environment);
+  if (env === undefined) ENVIRONMENT_KEYS.set(options.environment, (env = JSON.stringify(options.environment)));
+  let key = `${env}\u0000${options.prereleases ? 1 : 0}\u0000${options.maxSteps ?? ''}\u0000`;
+  for (const r of roots) key += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}${r.requirement.length}:${r.requirement}`;
+  return key;
 }
 
 /** Placeholder root or origin -> the index of the root it stands for. */

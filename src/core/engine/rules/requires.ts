@@ -61,12 +61,12 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
   // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);
-  // The rule's own rows (no extra or Python row left out) are what most pins read: their cells are remembered.
-  const cells = (rows === c.rows ? cachedCells(s, rows) : cellsOf(s, rows)).filter((cell) => !existing || cell.versions.intersects(existing));
+  // Applicable rows are one array per answer (./sets.ts): their cells are remembered.
+  const cells = cachedCells(s, rows).filter((cell) => !existing || cell.versions.intersects(existing));
   if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
-  const others = new Set((rows === c.rows ? dependenciesOf(rows) : rows.flatMap((r) => [...r.requires.keys()])).filter((q) => setOf(q)));
+  const others = new Set(dependenciesOf(rows).filter((q) => setOf(q)));
   if (!others.size) return [];
   const consistent = cells.some((cell) => !cell.covered ||
     [...cell.requires].every(([q, r]) => !setOf(q) || setOf(q)!.intersects(r)));

@@ -70,7 +70,8 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     for (const [name, set] of installers) {
       const asked = requestedExtras(env, name);
       for (const inst of k.installs.get(name)!) {
-        if (!set.intersects(inst.versions) || (inst.extra && !asked.has(inst.extra))) continue;
+        // The extra first: most of a package's entries are for extras nobody asked for, and the test is a lookup.
+        if ((inst.extra && !asked.has(inst.extra)) || !set.intersects(inst.versions)) continue;
         for (const q of inst.packages) {
           if (admitted.has(q)) continue;
           admitted.set(q, env.constraints.get(q) ?? VersionSet.all());
@@ -154,16 +155,55 @@ export function rowsMeeting(rows: readonly CompiledRow[], s: VersionSet): readon
   return meeting;
 }
 
-/** The extras the requirements of `pkg` ask for (`jax[cuda12]==0.4.30` asks for cuda12), normalized. */
-export function requestedExtras(env: Environment, pkg: string): Set<string> {
-  return new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
+const NO_EXTRAS: ReadonlySet<string> = new Set();
+const NO_PACKAGE = { set: NO_EXTRAS, key: '' };
+/** Per environment and package (an environment does not change once built): every rule about a package asks, dozens
+ *  per package with the snapshot's declared extras. One entry per environment, not per package: short-lived keys in a
+ *  WeakMap cost the collector. */
+const EXTRAS = new WeakMap<Environment, Map<string, { set: ReadonlySet<string>; key: string }>>();
+
+function extrasOf(env: Environment, pkg: string): { set: ReadonlySet<string>; key: string } {
+  let byName = EXTRAS.get(env);
+  if (!byName) EXTRAS.set(env, (byName = new Map()));
+  let known = byName.get(pkg);
+  if (!known) {
+    const p = env.packages.get(pkg);
+    if (!p) return NO_PACKAGE;
+    const set = new Set(p.pins.flatMap((pin) => pin.requirement.extras.map((e) => normalizeName(e))));
+    byName.set(pkg, (known = set.size ? { set, key: [...set].sort().join(',') } : NO_PACKAGE));
+  }
+  return known;
 }
+
+/** The extras the requirements of `pkg` ask for (`jax[cuda12]==0.4.30` asks for cuda12), normalized. */
+export function requestedExtras(env: Environment, pkg: string): ReadonlySet<string> {
+  return extrasOf(env, pkg).set;
+}
+
+/** Applicable rows per rows, Pythons (their set: interned per specifier text) and extras asked for. The same array
+ *  for the same answer, so that what is remembered per rows (rowsMeeting, requires' cells) is found again: a filtered
+ *  copy per call made every keystroke miss them. Bounded per rows: a few Pythons and extras combinations are real. */
+const APPLICABLE = new WeakMap<readonly CompiledRow[], { pythons: WeakMap<VersionSet, Map<string, readonly CompiledRow[]>>; none: Map<string, readonly CompiledRow[]> }>();
+const APPLICABLE_PER_ROWS = 64;
 
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
  *  Python range that holds every Python the project admits (none when they are not known). */
 export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
-  if (!rows.some((r) => r.extra || r.python)) return rows;
-  const extras = requestedExtras(env, pkg);
+  let memo = APPLICABLE.get(rows);
+  if (!memo) {
+    if (!rows.some((r) => r.extra || r.python)) return rows;
+    APPLICABLE.set(rows, (memo = { pythons: new WeakMap(), none: new Map() }));
+  }
+  const { set: extras, key } = extrasOf(env, pkg);
   const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
-  return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
+  let byExtras = pythons ? memo.pythons.get(pythons) : memo.none;
+  if (!byExtras) memo.pythons.set(pythons!, (byExtras = new Map()));
+  let out = byExtras.get(key);
+  if (!out) {
+    out = rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
+    if (out.length === rows.length) out = rows;
+    if (byExtras.size >= APPLICABLE_PER_ROWS) byExtras.clear();
+    byExtras.set(key, out);
+  }
+  return out;
 }
