@@ -17,23 +17,28 @@ export const MEMO_ENTRIES = 1000;
 const TOKEN = /\u0001(\d+)\u0001/g;
 
 export class ResolveMemo {
-  private readonly results = new Map<string, ResolveResult>();
+  /** Roots key -> options key -> result. Two levels: a check asks for the same roots on each Python in turn, and the
+   *  long roots key is built (and hashed) once per roots list. Least recently used roots first out. */
+  private readonly results = new Map<string, Map<string, ResolveResult>>();
+  private count = 0;
   hits = 0;
   misses = 0;
 
   constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
 
   get size(): number {
-    return this.results.size;
+    return this.count;
   }
 
   /** As `resolve(roots, this.source, options)`. */
   resolve(roots: RootRequirement[], options: ResolveOptions): ResolveResult {
-    const key = memoKey(roots, options);
-    let result = this.results.get(key);
-    if (result) {
+    const rootsKey = rootsKeyOf(roots);
+    const optionsKey = optionsKeyOf(options);
+    let inner = this.results.get(rootsKey);
+    let result = inner?.get(optionsKey);
+    if (inner && result) {
       this.hits++;
-      this.results.delete(key); // most recently used last
+      inner.delete(optionsKey); // most recently used last
     } else {
       this.misses++;
       const placeholders = roots.map((r, i): RootRequirement => {
@@ -45,25 +50,49 @@ export class ResolveMemo {
         return p;
       });
       result = resolve(placeholders, this.source, options);
-      if (this.results.size >= this.max) this.results.delete(this.results.keys().next().value as string);
+      if (this.count >= this.max) this.evict();
+      inner ??= new Map();
+      this.count++;
     }
-    this.results.set(key, result);
+    inner.set(optionsKey, result);
+    this.results.delete(rootsKey);
+    this.results.set(rootsKey, inner);
     return withOrigins(result, roots);
+  }
+
+  /** Drops the oldest result of the least recently used roots. */
+  private evict(): void {
+    const [key, inner] = this.results.entries().next().value as [string, Map<string, ResolveResult>];
+    inner.delete(inner.keys().next().value as string);
+    this.count--;
+    if (!inner.size) this.results.delete(key);
   }
 }
 
 /** Marker environment -> its text (targetEnvironment hands out one object per Python and platform). */
 const ENVIRONMENT_KEYS = new WeakMap<object, string>();
+/** Roots list -> its key: a check resolves one list on each Python in turn. Callers build a list per question and do not
+ *  change it afterwards. */
+const ROOTS_KEYS = new WeakMap<RootRequirement[], string>();
 
-/** What a result depends on, as one string: asked a dozen times per check of a 50-pin environment (each Python, each
- *  upgrade attempt), so built by concatenation. Each root is its kinds, its text's length and its text: unambiguous. */
-function memoKey(roots: RootRequirement[], options: ResolveOptions): string {
+function optionsKeyOf(options: ResolveOptions): string {
   let env = ENVIRONMENT_KEYS.get(options.environment);
   if (env === undefined) ENVIRONMENT_KEYS.set(options.environment, (env = JSON.stringify(options.environment)));
-  let key = `${env}\u0000${options.prereleases ? 1 : 0}\u0000${options.maxSteps ?? ''}\u0000`;
-  for (const r of roots) key += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}${r.requirement.length}:${r.requirement}`;
+  return `${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${env}`;
+}
+
+/** What a result depends on of the roots, as one string: their kinds, each text's length and the text (unambiguous).
+ *  Built by concatenation, once per list: a 50-pin environment is looked up a dozen times per check. */
+function rootsKeyOf(roots: RootRequirement[]): string {
+  let key = ROOTS_KEYS.get(roots);
+  if (key === undefined) {
+    key = '';
+    for (const r of roots) key += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}${r.requirement.length}:${r.requirement}`;
+    ROOTS_KEYS.set(roots, key);
+  }
   return key;
 }
+
 
 /** Placeholder root or origin -> the index of the root it stands for. */
 const PLACE = new WeakMap<object, number>();

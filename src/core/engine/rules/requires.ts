@@ -32,6 +32,28 @@ function dependenciesOf(rows: readonly CompiledRow[]): string[] {
   return deps;
 }
 
+/** The cells with versions that exist (per cells and the snapshot's releases of the package: both kept while the
+ *  knowledge lives). */
+const EXISTING = new WeakMap<readonly Cell[], { existing: VersionSet; cells: readonly Cell[] }>();
+
+function existingCells(cells: readonly Cell[], existing: VersionSet | undefined): readonly Cell[] {
+  if (!existing) return cells;
+  const known = EXISTING.get(cells);
+  if (known?.existing === existing) return known.cells;
+  const out = cells.filter((cell) => cell.versions.intersects(existing));
+  EXISTING.set(cells, { existing, cells: out });
+  return out;
+}
+
+/** Every package the cell requires that the environment has meets what it requires. */
+function meetsAll(requires: Map<string, VersionSet>, setOf: (q: string) => VersionSet | undefined): boolean {
+  for (const [q, r] of requires) {
+    const set = setOf(q);
+    if (set && !set.intersects(r)) return false;
+  }
+  return true;
+}
+
 /** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
 function cellsOf(s: VersionSet, rows: readonly CompiledRow[]): Cell[] {
   let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
@@ -62,15 +84,12 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);
   // Applicable rows are one array per answer (./sets.ts): their cells are remembered.
-  const cells = cachedCells(s, rows).filter((cell) => !existing || cell.versions.intersects(existing));
+  const cells = existingCells(cachedCells(s, rows), existing);
   if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
   const setOf = (q: string) => sets.admitted.get(q);
-  const others = new Set(dependenciesOf(rows).filter((q) => setOf(q)));
-  if (!others.size) return [];
-  const consistent = cells.some((cell) => !cell.covered ||
-    [...cell.requires].every(([q, r]) => !setOf(q) || setOf(q)!.intersects(r)));
-  if (consistent) return [];
+  if (!dependenciesOf(rows).some((q) => setOf(q))) return [];
+  if (cells.some((cell) => !cell.covered || meetsAll(cell.requires, setOf))) return [];
   const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
   // The packages whose pins collide, and what the pinned versions require of them.

@@ -68,10 +68,8 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const installers: [string, VersionSet][] = [];
     for (const name of admitted.names()) if (k.installs.has(name)) installers.push([name, admitted.get(name)!]);
     for (const [name, set] of installers) {
-      const asked = requestedExtras(env, name);
-      for (const inst of k.installs.get(name)!) {
-        // The extra first: most of a package's entries are for extras nobody asked for, and the test is a lookup.
-        if ((inst.extra && !asked.has(inst.extra)) || !set.intersects(inst.versions)) continue;
+      for (const inst of installsAsked(k.installs.get(name)!, extrasOf(env, name))) {
+        if (!set.intersects(inst.versions)) continue;
         for (const q of inst.packages) {
           if (admitted.has(q)) continue;
           admitted.set(q, env.constraints.get(q) ?? VersionSet.all());
@@ -178,6 +176,23 @@ function extrasOf(env: Environment, pkg: string): { set: ReadonlySet<string>; ke
 /** The extras the requirements of `pkg` ask for (`jax[cuda12]==0.4.30` asks for cuda12), normalized. */
 export function requestedExtras(env: Environment, pkg: string): ReadonlySet<string> {
   return extrasOf(env, pkg).set;
+}
+
+type Installs = Knowledge['installs'] extends Map<string, infer T> ? T : never;
+/** A package's install entries without those for extras nobody asked for (most of them, with the wheels' metadata), in
+ *  their order; per entries and extras asked for (bounded per entries). */
+const ASKED = new WeakMap<Installs, Map<string, Installs>>();
+
+function installsAsked(entries: Installs, extras: { set: ReadonlySet<string>; key: string }): Installs {
+  let byExtras = ASKED.get(entries);
+  if (!byExtras) ASKED.set(entries, (byExtras = new Map()));
+  let out = byExtras.get(extras.key);
+  if (!out) {
+    out = entries.filter((inst) => !inst.extra || extras.set.has(inst.extra));
+    if (byExtras.size >= APPLICABLE_PER_ROWS) byExtras.clear();
+    byExtras.set(extras.key, out);
+  }
+  return out;
 }
 
 /** Applicable rows per rows, Pythons (their set: interned per specifier text) and extras asked for. The same array
