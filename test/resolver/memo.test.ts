@@ -64,6 +64,45 @@ describe('remembered resolutions', () => {
     memo.resolve(roots('r.txt', ['torchvision==0.17.0', 'torch']), options);
     assert.equal(memo.hits, hits + 1);
   });
+
+  test('roots are told apart by each text, its kind and the options; the bound holds across Pythons of one roots list', () => {
+    const memo = new ResolveMemo(source, 4);
+    const split = memo.resolve(roots('r.txt', ['torch==2.2.0', 'torchvision']), options);
+    // The same characters in one root (a naive concatenation of the two would collide): an invalid requirement.
+    const joined = memo.resolve(roots('r.txt', ['torch==2.2.0torchvision']), options);
+    assert.equal(memo.misses, 2);
+    assert.ok(split.ok && split.packages.get('torchvision')!.version === '0.17.0');
+    assert.deepEqual(joined, resolve(roots('r.txt', ['torch==2.2.0torchvision']), source, options));
+    // A constraint installs nothing: not the same question as a requirement of the same text.
+    const asConstraint = memo.resolve([{ requirement: 'torchvision==0.18.1', constraint: true }, { requirement: 'torch' }], options);
+    const asRequirement = memo.resolve([{ requirement: 'torchvision==0.18.1' }, { requirement: 'torch' }], options);
+    assert.ok(asConstraint.ok && asRequirement.ok);
+    assert.equal(asConstraint.packages.get('torchvision'), undefined);
+    assert.equal(asRequirement.packages.get('torch')!.version, '2.3.1');
+    // One roots list on several Pythons: one result each, and never more than the bound in all.
+    const list = roots('r.txt', ['torch']);
+    for (const python of ['3.9', '3.10', '3.11', '3.12', '3.13']) {
+      const got = memo.resolve(list, { environment: targetEnvironment(python) });
+      assert.deepEqual(got, resolve(list, source, { environment: targetEnvironment(python) }));
+    }
+    assert.equal(memo.size, 4);
+    const misses = memo.misses;
+    memo.resolve(list, { environment: targetEnvironment('3.13') });
+    assert.equal(memo.misses, misses, 'the most recent Python of the list is still remembered');
+    memo.resolve(list, { environment: targetEnvironment('3.13'), maxSteps: 10 });
+    assert.equal(memo.misses, misses + 1, 'another step budget is another question');
+  });
+
+  test('without origins, a conflict is the remembered one; with them, the caller\'s', () => {
+    const memo = new ResolveMemo(source);
+    const own = roots('app/requirements.txt', ['torchvision==0.17.0', 'torch==2.4.0']);
+    const bare = memo.resolve(own, options, false);
+    const told = memo.resolve(own, options);
+    assert.ok(!bare.ok && bare.reason === 'conflict' && !told.ok && told.reason === 'conflict');
+    assert.doesNotMatch(bare.conflict.message, /app\/requirements\.txt/);
+    assert.match(told.conflict.message, /app\/requirements\.txt:1/);
+    assert.deepEqual(told, resolve(own, source, options));
+  });
 });
 
 describe('checks with and without remembered resolutions', () => {

@@ -73,7 +73,8 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
-    const result = ctx.memo ? ctx.memo.resolve(roots, options) : resolve(roots, ctx.source, options);
+    // Only the first conflict is reported: the later Pythons' are asked whether they install, not put in words.
+    const result = ctx.memo ? ctx.memo.resolve(roots, options, first === undefined) : resolve(roots, ctx.source, options);
     if (result.ok) {
       const picks = new Map<string, string>();
       for (const p of result.packages.values()) if (p.version && !p.newerUnknown) picks.set(p.name, p.version);

@@ -30,8 +30,9 @@ export class ResolveMemo {
     return this.count;
   }
 
-  /** As `resolve(roots, this.source, options)`. */
-  resolve(roots: RootRequirement[], options: ResolveOptions): ResolveResult {
+  /** As `resolve(roots, this.source, options)`. `origins: false` for a caller that reads whether and what installs,
+   *  never a conflict's words or roots: a conflict then comes back with placeholders for the roots, as remembered. */
+  resolve(roots: RootRequirement[], options: ResolveOptions, origins = true): ResolveResult {
     const rootsKey = rootsKeyOf(roots);
     const optionsKey = optionsKeyOf(options);
     let inner = this.results.get(rootsKey);
@@ -57,7 +58,7 @@ export class ResolveMemo {
     inner.set(optionsKey, result);
     this.results.delete(rootsKey);
     this.results.set(rootsKey, inner);
-    return withOrigins(result, roots);
+    return origins ? withOrigins(result, roots) : result;
   }
 
   /** Drops the oldest result of the least recently used roots. */

@@ -33,8 +33,13 @@ export interface Upgrade {
   fix: Fix;
 }
 
-function pinsOf(env: Environment): PinnedRequirement[] {
-  return [...env.packages.values()].flatMap((p) => p.pins);
+/** Per environment (it does not change once built): each upgrade fix and group asks. */
+const PINS = new WeakMap<Environment, readonly PinnedRequirement[]>();
+
+function pinsOf(env: Environment): readonly PinnedRequirement[] {
+  let pins = PINS.get(env);
+  if (!pins) PINS.set(env, (pins = [...env.packages.values()].flatMap((p) => p.pins)));
+  return pins;
 }
 
 function joinNames(names: string[]): string {

@@ -198,6 +198,21 @@ describe('VersionSet algebra', () => {
     );
   });
 
+  test('intersects decides by membership, on sets of several intervals too (it builds no intersection)', () => {
+    fc.assert(
+      fc.property(pairArb, ([sa, sb]) => {
+        const a = VersionSet.fromSpecifierSet(sa);
+        const b = VersionSet.fromSpecifierSet(sb);
+        const probes = probesFor(sa, sb);
+        const sets = [a, b, a.complement(), b.complement(), a.union(b), a.minus(b), b.minus(a), VersionSet.all(), VersionSet.empty()];
+        for (const x of sets) for (const y of sets) {
+          assert.equal(x.intersects(y), probes.some((p) => x.contains(p) && y.contains(p)), `(${x}) meets (${y})`);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   test('canonical form: a set is empty exactly when no probe is in it', () => {
     fc.assert(
       fc.property(pairArb, ([sa, sb]) => {
