@@ -49,6 +49,8 @@ export interface Sets {
   implicit: Map<string, string>;
   /** Of those, the ones an extra of the installer brings: name -> that extra (for messages: `huggingface_hub[tensorflow]`). */
   implicitExtra: Map<string, string>;
+  /** The Pythons the project can run on (projectPythons); undefined when not known. */
+  pythons?: VersionSet;
 }
 
 /** `top(s)` — what a fresh install takes — lies in `r`. */
@@ -90,6 +92,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       }
     }
   }
+  const rowPythons = projectPythons(env, k, targetPython);
   // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
   // the rows that hold the top of P's range narrow Q. P's set is read when P's turn comes (an earlier P may have
   // narrowed it).
@@ -103,7 +106,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       // Rows of release ranges elsewhere on the version line are neither "all" nor "top" (unless nothing is admitted).
-      const rows = applicableRows(req.rows, env, name, targetPython);
+      const rows = applicableRows(req.rows, env, name, rowPythons);
       for (const row of set.isEmpty() ? rows : rowsMeeting(rows, set)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
@@ -128,7 +131,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       if (v && admitted.get(name)!.contains(v)) fresh.set(name, VersionSet.fromSpecifierSet(`==${v}`));
     }
   }
-  return { admitted, fresh, implicit, implicitExtra };
+  return { admitted, fresh, implicit, implicitExtra, ...(rowPythons ? { pythons: rowPythons } : {}) };
 }
 
 function narrow(sets: SetsByName, q: string, r: VersionSet): void {
@@ -195,22 +198,21 @@ function installsAsked(entries: Installs, extras: { set: ReadonlySet<string>; ke
   return out;
 }
 
-/** Applicable rows per rows, Pythons (their set: interned per specifier text) and extras asked for. The same array
- *  for the same answer, so that what is remembered per rows (rowsMeeting, requires' cells) is found again: a filtered
- *  copy per call made every keystroke miss them. Bounded per rows: a few Pythons and extras combinations are real. */
+/** Applicable rows per rows, Pythons (one set object per specifier text or list of minors) and extras asked for. The
+ *  same array for the same answer, so that what is remembered per rows (rowsMeeting, requires' cells) is found again:
+ *  a filtered copy per call made every keystroke miss them. Bounded per rows: a few Pythons and extras are real. */
 const APPLICABLE = new WeakMap<readonly CompiledRow[], { pythons: WeakMap<VersionSet, Map<string, readonly CompiledRow[]>>; none: Map<string, readonly CompiledRow[]> }>();
 const APPLICABLE_PER_ROWS = 64;
 
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
- *  Python range that holds every Python the project admits (none when they are not known). */
-export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+ *  Python range that holds every Python the project can run on (projectPythons; none when they are not known). */
+export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, pythons: VersionSet | undefined): readonly CompiledRow[] {
   let memo = APPLICABLE.get(rows);
   if (!memo) {
     if (!rows.some((r) => r.extra || r.python)) return rows;
     APPLICABLE.set(rows, (memo = { pythons: new WeakMap(), none: new Map() }));
   }
   const { set: extras, key } = extrasOf(env, pkg);
-  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
   let byExtras = pythons ? memo.pythons.get(pythons) : memo.none;
   if (!byExtras) memo.pythons.set(pythons!, (byExtras = new Map()));
   let out = byExtras.get(key);
@@ -224,15 +226,54 @@ export function applicableRows(rows: readonly CompiledRow[], env: Environment, p
 }
 
 /**
+ * The Pythons the project can run on: the target Python, else the range the project declares, else, where neither is
+ * known, the Pythons that every package the project installs has builds for (numpy==1.26.4 has none below 3.9, so a
+ * project pinning it runs on 3.9 or later). Undefined when that is not known either: a package whose allowed
+ * releases the knowledge does not all cover, or pinned under a marker, says nothing.
+ */
+export function projectPythons(env: Environment, k: Knowledge, targetPython: string | undefined): VersionSet | undefined {
+  if (targetPython) return VersionSet.fromSpecifierSet(`==${targetPython}.*`);
+  if (env.python) return env.python;
+  let inferred: VersionSet | undefined;
+  for (const [name, pkg] of env.packages) {
+    if (!pkg.pins.some((p) => !p.constraintOnly) || pkg.pins.some((p) => p.requirement.marker)) continue;
+    for (const support of k.pythonSupportOf.get(name) ?? []) {
+      if (pkg.admitted.isEmpty() || !pkg.admitted.isSubsetOf(support.known)) continue;
+      let some = VersionSet.empty();
+      for (const row of support.rows) if (row.versions.intersects(pkg.admitted)) some = some.union(row.python);
+      inferred = inferred ? inferred.intersect(some) : some;
+    }
+  }
+  if (!inferred) return undefined;
+  // As final releases of each minor (`>=3.9,<3.10`), the way a declared range reads: builds for `3.9.*` say nothing
+  // of 3.9's pre-releases, which `python_version >= "3.9"` rows leave out.
+  const held: number[] = [];
+  for (let m = 0; m <= 40; m++) if (inferred.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`))) held.push(m);
+  if (!held.length) return undefined;
+  // One set per list of minors: rows are remembered per Pythons set (applicableRows), and a keystroke infers anew.
+  const key = held.join(',');
+  let minors = MINORS.get(key);
+  if (!minors) {
+    minors = VersionSet.empty();
+    for (const m of held) minors = minors.union(VersionSet.fromSpecifierSet(`>=3.${m},<3.${m + 1}`));
+    if (MINORS.size >= 256) MINORS.clear();
+    MINORS.set(key, minors);
+  }
+  return minors;
+}
+
+const MINORS = new Map<string, VersionSet>();
+
+/**
  * The versions of `pkg` that pip never installs next to a version of `dep` in `bad`: their declared requirement on
  * `dep` (curated rows and the snapshot's Requires-Dist) misses `bad` under every Python the project allows. A row for
  * some Pythons only (`numpy>=2,<2.3.0; python_version >= "3.9"`) counts where the rows that rule `bad` out together
  * cover every allowed Python. Versions whose requirement is unknown are never in the result.
  */
-export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, dep: string, bad: VersionSet, targetPython?: string): VersionSet {
+export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, dep: string, bad: VersionSet, projectPython?: VersionSet): VersionSet {
   const requires = k.requiresOf.get(pkg);
   if (!requires) return VersionSet.empty();
-  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python ?? VersionSet.all();
+  const pythons = projectPython ?? VersionSet.all();
   const extras = requestedExtras(env, pkg);
   let excluded = VersionSet.empty();
   // Pieces of the version line with the Pythons under which some row there rules `bad` out.
