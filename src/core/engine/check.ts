@@ -49,7 +49,9 @@ export interface CheckInput {
    * More findings per environment, e.g. the resolver's (`resolutionFindings` in ./resolution.ts: environments pip
    * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
    */
-  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
+  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string>;
+    /** What the rules found in this environment (a conflict one of them already says is not said again). */
+    ruleFindings?: readonly PlacedFinding[] }) => PlacedFinding[];
   /**
    * The versions pip picks for an environment (`freshVersions` in ./resolution.ts): a break among them is an error,
    * older versions the pins admit stay "admitted but not fresh". Without it, the newest admitted versions stand in.
@@ -194,9 +196,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts, environments };
     for (const env of envsOf.get(m)!) {
       const fresh = input.freshVersions?.(env, { settings });
-      placed.push(...evaluateEnvironment(env, fresh ? { ...ctx, fresh } : ctx));
+      const ruleFindings = evaluateEnvironment(env, fresh ? { ...ctx, fresh } : ctx);
+      placed.push(...ruleFindings);
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
-      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts }));
+      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts, ruleFindings }));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
