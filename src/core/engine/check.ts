@@ -50,7 +50,8 @@ export interface CheckInput {
    * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
    */
   environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string>;
-    /** What the rules found in this environment (a conflict one of them already says is not said again). */
+    /** What the rules found in this environment: a conflict one of them already says is not said again (that finding
+     *  takes the conflict's upgrade fixes). */
     ruleFindings?: readonly PlacedFinding[] }) => PlacedFinding[];
   /**
    * The versions pip picks for an environment (`freshVersions` in ./resolution.ts): a break among them is an error,

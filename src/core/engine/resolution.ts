@@ -27,7 +27,8 @@ export interface ResolutionContext {
   maxSteps?: number;
   /** Resolutions remembered over `source` (the same requirement sets in other environments and later checks). */
   memo?: ResolveMemo;
-  /** The rules' findings for the environment: a conflict that one of them already says is not said again. */
+  /** The rules' findings for the environment: a conflict that one of them already says is not said again, and that
+   *  finding takes the conflict's upgrade fixes. */
   ruleFindings?: readonly PlacedFinding[];
 }
 
@@ -123,7 +124,12 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   // stand behind it: the requirements left without its pins are resolved again (if they cannot install together,
   // neither can the whole).
   let roots: RootRequirement[] | undefined;
-  for (let n = 0; resolution?.conflict && explained(env, resolution.conflict.conflict, ctx.ruleFindings ?? []); n++) {
+  for (let n = 0; resolution?.conflict; n++) {
+    const by = explaining(env, resolution.conflict.conflict, ctx.ruleFindings ?? []);
+    if (!by.length) break;
+    // The rule's finding takes the conflict's upgrades (pip's newest set that installs), after its own fixes.
+    const upgrades = conflictFixes(env, resolution.conflict.conflict, resolution.pythons, ctx);
+    for (const p of by) p.finding = { ...p.finding, fixes: withUpgrades(p.finding.fixes, upgrades) };
     if (n === MAX_EXPLAINED) return [];
     const taken = new Set(resolution.conflict.conflict.roots.map((r) => r.origin?.ref).filter((r) => r !== undefined));
     roots = (roots ?? rootsOf(env)).filter((r) => !r.origin?.ref || !taken.has(r.origin.ref));
@@ -139,15 +145,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   if (!pins.length) return [];
   const where = pythons.length > 1 ? `on any Python from ${pythons[pythons.length - 1]} to ${pythons[0]}` : `on Python ${python}`;
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
-  const fixes: Fix[] = [];
-  // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
-  const options = { environment: targetEnvironment(pythons[pythons.length - 1]), maxSteps: ctx.maxSteps ?? 5000 };
-  const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
-  for (const group of [pinned, ...pinned.map((n) => [n])]) {
-    if (!group.length || fixes.length >= 3) continue;
-    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
-    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
-  }
+  const fixes = conflictFixes(env, conflict, pythons, ctx);
   return pins.map(({ req, path }) => {
     const finding: Finding = {
       code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
@@ -157,18 +155,39 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   });
 }
 
+/** Upgrades of the conflict's pinned packages (together, then each alone) to the newest set that installs. */
+function conflictFixes(env: Environment, conflict: ConflictResult, pythons: string[], ctx: ResolutionContext): Fix[] {
+  const fixes: Fix[] = [];
+  // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
+  const options = { environment: targetEnvironment(pythons[pythons.length - 1]), maxSteps: ctx.maxSteps ?? 5000 };
+  const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
+  for (const group of [pinned, ...pinned.map((n) => [n])]) {
+    if (!group.length || fixes.length >= 3) continue;
+    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
+    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
+  }
+  return fixes;
+}
+
+/** A finding's fixes with the upgrades it lacks after them: the first stays preferred when the finding has a safe one. */
+function withUpgrades(own: Fix[], upgrades: Fix[]): Fix[] {
+  const hasSafe = own.some((f) => f.applicability === 'safe');
+  const added = upgrades.filter((u) => !own.some((f) => f.title === u.title));
+  return [...own, ...added.map((u) => (hasSafe && u.applicability === 'safe' ? { ...u, applicability: 'needs-review' as const } : u))];
+}
+
 /** The pins a conflict's derivation rests on, with their files. */
 function conflictPins(env: Environment, conflict: ConflictResult): { req: Requirement; path: string }[] {
   return conflict.roots.flatMap((r) => (r.origin?.ref ? [{ req: r.origin.ref as Requirement, path: env.packages.get((r.origin.ref as Requirement).normalizedName)?.pins.find((p) => p.requirement === r.origin!.ref)?.path ?? env.path }] : []));
 }
 
-/** A rule's error that says pip refuses, placed on one of the pins the conflict's derivation rests on, about every
+/** The rules' errors that say pip refuses, placed on one of the pins the conflict's derivation rests on, about every
  *  package of those pins (`conflict.packages` also lists what pip's own resolver met on its way: not asked). */
-function explained(env: Environment, conflict: ConflictResult, ruleFindings: readonly PlacedFinding[]): boolean {
+function explaining(env: Environment, conflict: ConflictResult, ruleFindings: readonly PlacedFinding[]): PlacedFinding[] {
   const pins = conflictPins(env, conflict);
   const places = new Set(pins.map((p) => placeOf(p.path, p.req.range)));
-  return pins.length > 0 && ruleFindings.some((p) => p.refusal && p.finding.severity === 'error' && places.has(placeOf(p.path, p.finding.range)) &&
-    pins.every(({ req }) => p.finding.packages.includes(req.normalizedName)));
+  return pins.length ? ruleFindings.filter((p) => p.refusal && p.finding.severity === 'error' && places.has(placeOf(p.path, p.finding.range)) &&
+    pins.every(({ req }) => p.finding.packages.includes(req.normalizedName))) : [];
 }
 
 function placeOf(path: string, r: Range): string {
