@@ -18,6 +18,7 @@ import { dirName } from '../paths';
 import { environmentsOf, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
+import { compiledOutputs, withoutCompiledRepeats } from './compiled';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import type { MetadataProvider } from '../metadata/provider';
 import { genericRules } from '../metadata/derive';
@@ -209,7 +210,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     placed.push(...await hashFindings([...manifests.values()].filter((m) => locked.has(m.path)), input.indexedFiles, locked, settingsFor));
   }
 
-  for (const { path, finding } of dedupe(placed)) {
+  for (const { path, finding } of withoutCompiledRepeats(dedupe(placed), compiledOutputs(manifests, texts), manifests)) {
     let report = reports.get(path);
     if (!report) {
       const m = manifests.get(path);
