@@ -139,6 +139,62 @@ describe('transformers with tokenizers and huggingface_hub', () => {
   });
 });
 
+describe('what each release of transformers, scikit-learn, matplotlib and tensorflow-cpu declares (published sdist and wheel metadata)', () => {
+  test('transformers 4.42.4 declares numpy<2.0: numpy 2 next to it is an error; 4.43.4 dropped the cap: clean', async () => {
+    const files = { 'requirements.txt': '# inference service\ntransformers==4.42.4\nnumpy>=2.0\nfastapi>=0.110\n' };
+    const f = await found(files, 'transformers-installs-numpy');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==4.42.4');
+    assert.match(f.message, /<2\.0/);
+    await silent({ 'requirements.txt': '# inference service\ntransformers==4.43.4\nnumpy>=2.0\nfastapi>=0.110\n' }, ['transformers-installs-numpy', 'resolution-conflict']);
+  });
+  test('transformers 4.44.2 needs tokenizers 0.19.x, 4.36.2 tokenizers below 0.19: error; inside each window: clean', async () => {
+    const files = { 'requirements.txt': 'transformers==4.44.2\ntokenizers==0.20.3\nsentencepiece\n' };
+    const f = await found(files, 'transformers-tokenizers-window');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==4.44.2');
+    assert.match(f.message, /<0\.20/);
+    assert.equal((await found({ 'requirements.txt': 'transformers==4.36.2\ntokenizers==0.19.1\n' }, 'transformers-tokenizers-window')).severity, 'error');
+    await silent({ 'requirements.txt': 'transformers==4.44.2\ntokenizers==0.19.1\nsentencepiece\n' }, ['transformers-tokenizers-window', 'resolution-conflict']);
+    await silent({ 'requirements.txt': 'transformers==4.36.2\ntokenizers==0.15.2\n' }, ['transformers-tokenizers-window', 'resolution-conflict']);
+  });
+  test('transformers 4.36.2 needs huggingface_hub>=0.19.3: an older hub pin is an error', async () => {
+    const files = { 'requirements.txt': 'transformers==4.36.2\nhuggingface-hub==0.19.0\n' };
+    const f = await found(files, 'transformers4-hub-lt1');
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /0\.19\.3/);
+    await silent({ 'requirements.txt': 'transformers==4.36.2\nhuggingface-hub==0.20.3\n' }, ['transformers4-hub-lt1', 'resolution-conflict']);
+  });
+  test('scikit-learn 1.7.0 declares numpy>=1.22.0 and Python >=3.10', async () => {
+    const files = { 'pyproject.toml': pyproject('>=3.10,<3.11', ['scikit-learn==1.7.0', 'numpy==1.21.6']) };
+    const f = await found(files, 'scikit-learn-installs-numpy');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'scikit-learn==1.7.0');
+    await silent({ 'pyproject.toml': pyproject('>=3.10,<3.11', ['scikit-learn==1.7.0', 'numpy==1.26.4']) }, ['scikit-learn-installs-numpy', 'resolution-conflict']);
+    const old = { 'pyproject.toml': pyproject('>=3.8', ['scikit-learn==1.7.0', 'pandas>=2.0']) };
+    const g = await found(old, 'declared-python-unsupported');
+    assert.equal(marked(old, g), 'scikit-learn==1.7.0');
+    assert.match(g.message, /3\.8 and 3\.9/);
+    await silent({ 'pyproject.toml': pyproject('>=3.10', ['scikit-learn==1.7.0', 'pandas>=2.0']) }, ['declared-python-unsupported']);
+  });
+  test('matplotlib 3.8.4 declares numpy>=1.21: an older numpy pin is an error', async () => {
+    const files = { 'requirements.txt': 'matplotlib==3.8.4\nnumpy==1.20.3\n' };
+    const f = await found(files, 'matplotlib-installs-numpy');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'matplotlib==3.8.4');
+    await silent({ 'requirements.txt': 'matplotlib==3.8.4\nnumpy==1.26.4\n' }, ['matplotlib-installs-numpy', 'resolution-conflict']);
+  });
+  test('tensorflow-cpu 2.21.0 declares protobuf>=6.31.1,<8 and keras>=3.12.0', async () => {
+    const files = { 'requirements.txt': 'tensorflow-cpu==2.21.0\nprotobuf==4.25.3\n' };
+    const f = await found(files, 'declared-requirement');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'tensorflow-cpu==2.21.0');
+    assert.match(f.message, /protobuf >=6\.31\.1, <8\.0\.0/);
+    assert.match((await found({ 'requirements.txt': 'tensorflow-cpu==2.21.0\nkeras==2.15.0\n' }, 'declared-requirement')).message, /keras 3\.12\.0 and later/);
+    await silent({ 'requirements.txt': 'tensorflow-cpu==2.21.0\nprotobuf==6.31.1\nkeras==3.12.0\n' }, ['declared-requirement', 'resolution-conflict']);
+  });
+});
+
 describe('opencv-python 4.12.0.88 declares numpy>=2,<2.3.0 on Python 3.9 and later', () => {
   test('numpy 1.26 next to it, in a project on Python 3.10+: error; numpy 2.2: clean', async () => {
     const files = { 'pyproject.toml': pyproject('>=3.10', ['opencv-python==4.12.0.88', 'numpy==1.26.4']) };

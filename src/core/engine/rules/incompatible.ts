@@ -9,28 +9,46 @@ import { fixToApply } from '../applicability';
 import { wheelVersionSet, type Environment, type EnvironmentPackage, type PinnedRequirement } from '../environment';
 import type { CompiledIncompatible } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
-import { topIn, type Sets } from './sets';
+import { declaredExcluding, topIn, type Sets } from './sets';
 import { finalSeverity, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
 
 export function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
   const { rule, when } = c;
   // Everything but the target is judged on the environment as a whole.
-  const broken = new Map<string, VersionSet>();
-  let othersAll = true;
-  let othersFresh = true;
+  const admittedBroken = new Map<string, VersionSet>();
   for (const [pkg, bad] of when) {
     const s = sets.admitted.get(pkg);
     if (!s) return [];
     const b = s.intersect(bad);
     if (b.isEmpty()) return [];
+    admittedBroken.set(pkg, b);
+  }
+  // A release whose declared requirements rule out every breaking version of the other side never meets it: pip
+  // refuses that pair (a resolver conflict, which the requires rules report), so the break cannot happen there.
+  const breaking = new Map<string, VersionSet>();
+  const broken = new Map<string, VersionSet>();
+  for (const [pkg, bad] of when) {
+    let excluded = VersionSet.empty();
+    for (const [other, b] of admittedBroken) {
+      if (other !== pkg) excluded = excluded.union(declaredExcluding(ctx.knowledge, env, pkg, other, b, ctx.settings.targetPython));
+    }
+    const b = admittedBroken.get(pkg)!.minus(excluded);
+    if (b.isEmpty()) return [];
+    breaking.set(pkg, excluded.isEmpty() ? bad : bad.minus(excluded));
     broken.set(pkg, b);
+  }
+  let othersAll = true;
+  let othersFresh = true;
+  for (const pkg of when.keys()) {
     if (pkg === rule.target) continue;
+    const s = sets.admitted.get(pkg)!;
+    const bad = breaking.get(pkg)!;
     if (!s.isSubsetOf(bad)) othersAll = false;
     if (!topIn(sets.fresh.get(pkg) ?? s, bad)) othersFresh = false;
   }
-  const bad = when.get(rule.target)!;
+  const bad = breaking.get(rule.target)!;
   const within = new Set(rule.within ?? []);
-  for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(when.get(pkg)!)) return [];
+  for (const pkg of within) if (pkg !== rule.target && !sets.admitted.get(pkg)!.isSubsetOf(breaking.get(pkg)!)) return [];
   const related = relatedPins(env, [...when.keys()].filter((p) => p !== rule.target), (p) =>
     `${displayName(p)}: ${describeSet(sets.admitted.get(p) ?? VersionSet.all())} allowed`);
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would

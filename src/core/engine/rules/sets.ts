@@ -167,3 +167,42 @@ export function applicableRows(rows: readonly CompiledRow[], env: Environment, p
   const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
   return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }
+
+/**
+ * The versions of `pkg` that pip never installs next to a version of `dep` in `bad`: their declared requirement on
+ * `dep` (curated rows and the snapshot's Requires-Dist) misses `bad` under every Python the project allows. A row for
+ * some Pythons only (`numpy>=2,<2.3.0; python_version >= "3.9"`) counts where the rows that rule `bad` out together
+ * cover every allowed Python. Versions whose requirement is unknown are never in the result.
+ */
+export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, dep: string, bad: VersionSet, targetPython?: string): VersionSet {
+  const requires = k.requiresOf.get(pkg);
+  if (!requires) return VersionSet.empty();
+  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python ?? VersionSet.all();
+  const extras = requestedExtras(env, pkg);
+  let excluded = VersionSet.empty();
+  // Pieces of the version line with the Pythons under which some row there rules `bad` out.
+  let partial: { versions: VersionSet; pythons: VersionSet }[] = [];
+  for (const req of requires) {
+    for (const row of req.rows) {
+      const r = row.requires.get(dep);
+      if (!r || r.intersects(bad) || (row.extra && !extras.has(row.extra))) continue;
+      if (!row.python || pythons.isSubsetOf(row.python)) { excluded = excluded.union(row.versions); continue; }
+      const under = row.python.intersect(pythons);
+      if (under.isEmpty()) continue;
+      const next: typeof partial = [];
+      let rest = row.versions;
+      for (const piece of partial) {
+        const both = piece.versions.intersect(row.versions);
+        if (both.isEmpty()) { next.push(piece); continue; }
+        next.push({ versions: both, pythons: piece.pythons.union(under) });
+        const outside = piece.versions.minus(row.versions);
+        if (!outside.isEmpty()) next.push({ versions: outside, pythons: piece.pythons });
+        rest = rest.minus(piece.versions);
+      }
+      if (!rest.isEmpty()) next.push({ versions: rest, pythons: under });
+      partial = next;
+    }
+  }
+  for (const piece of partial) if (pythons.isSubsetOf(piece.pythons)) excluded = excluded.union(piece.versions);
+  return excluded;
+}
