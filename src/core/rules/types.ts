@@ -83,7 +83,8 @@ export interface RequiresRule extends RuleBase {
   /** Rows: when `package` is in `versions`, it requires each listed package in the given set. Versions of `package`
    *  covered by no row are unknown (never reported). A row with `extra` applies only where the requirement asks for
    *  that extra (`diffusers[torch]`). A row with `python` (a specifier) applies only when every Python the project
-   *  admits meets it (opencv-python 4.12.0.88 declares `numpy>=2,<2.3.0` on Python >=3.9 and `numpy<2.0` below). */
+   *  admits meets it (opencv-python 4.12.0.88 declares `numpy>=2,<2.3.0` on Python >=3.9 and `numpy<2.0` below);
+   *  where the project names no Python, the Pythons its pins have builds for stand in (numpy==1.26.4: 3.9 on). */
   rows: { versions: string; requires: Record<string, string>; extra?: string; python?: string }[];
   /** Packages in `requires` that are always installed with `package` (hard dependencies, not extras). */
   installs?: string[];

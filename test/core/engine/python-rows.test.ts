@@ -26,3 +26,11 @@ test('on Python 3.8 the release declares numpy<2.0', async () => {
   assert.ok((await codes({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==2.0.2\n' }, '3.8')).includes('opencv-python-installs-numpy error'));
   assert.deepEqual(await codes({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.24.4\n' }, '3.8'), []);
 });
+
+test('no Python named: the Pythons the pins have builds for decide the row (numpy 1.26.4 has none below 3.9)', async () => {
+  assert.deepEqual(await codes({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.26.4\n' }), ['opencv-python-installs-numpy error']);
+  assert.deepEqual(await codes({ 'requirements.txt': 'opencv-python-headless==4.12.0.88\nnumpy>=1.26,<2\n' }), ['opencv-python-headless-installs-numpy error']);
+  // numpy 1.24.4 has Python 3.8 builds, where 4.12.0.88 declares numpy<2.0; a pin under a marker says nothing.
+  assert.deepEqual(await codes({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.24.4\n' }), []);
+  assert.deepEqual(await codes({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.26.4; sys_platform == "linux"\n' }), []);
+});

@@ -29,7 +29,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   for (const [pkg, bad] of when) {
     let excluded = VersionSet.empty();
     for (const [other, b] of admittedBroken) {
-      if (other !== pkg) excluded = excluded.union(declaredExcluding(ctx.knowledge, env, pkg, other, b, ctx.settings.targetPython));
+      if (other !== pkg) excluded = excluded.union(declaredExcluding(ctx.knowledge, env, pkg, other, b, sets.pythons));
     }
     const b = admittedBroken.get(pkg)!.minus(excluded);
     if (b.isEmpty()) return [];

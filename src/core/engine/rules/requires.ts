@@ -57,7 +57,7 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
   const rule = c.rule;
   const s = env.packages.get(rule.package)?.admitted;
   if (!s || s.isEmpty()) return [];
-  const rows = applicableRows(c.rows, env, rule.package, ctx.settings?.targetPython);
+  const rows = applicableRows(c.rows, env, rule.package, sets.pythons);
   // Versions above the snapshot's newest release, when that is the registry's newest, are no releases at all: they
   // neither conflict nor rescue. A pin entirely above it is unknown.
   const existing = ctx.knowledge.current?.get(rule.package);

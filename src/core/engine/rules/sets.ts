@@ -49,6 +49,8 @@ export interface Sets {
   implicit: Map<string, string>;
   /** Of those, the ones an extra of the installer brings: name -> that extra (for messages: `huggingface_hub[tensorflow]`). */
   implicitExtra: Map<string, string>;
+  /** The Pythons the project can run on (projectPythons); undefined when not known. */
+  pythons?: VersionSet;
 }
 
 /** `top(s)` — what a fresh install takes — lies in `r`. */
@@ -91,6 +93,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       }
     }
   }
+  const rowPythons = projectPythons(env, k, targetPython);
   // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
   // the rows that hold the top of P's range narrow Q. P's set is read when P's turn comes (an earlier P may have
   // narrowed it).
@@ -104,7 +107,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
     for (const req of requires) {
       // Rows of release ranges elsewhere on the version line are neither "all" nor "top" (unless nothing is admitted).
-      const rows = applicableRows(req.rows, env, name, targetPython);
+      const rows = applicableRows(req.rows, env, name, rowPythons);
       for (const row of set.isEmpty() ? rows : rowsMeeting(rows, set)) {
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
@@ -129,7 +132,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       if (v && admitted.get(name)!.contains(v)) fresh.set(name, VersionSet.fromSpecifierSet(`==${v}`));
     }
   }
-  return { admitted, fresh, implicit, implicitExtra };
+  return { admitted, fresh, implicit, implicitExtra, ...(rowPythons ? { pythons: rowPythons } : {}) };
 }
 
 function narrow(sets: SetsByName, q: string, r: VersionSet): void {
@@ -159,12 +162,40 @@ export function requestedExtras(env: Environment, pkg: string): Set<string> {
   return new Set((env.packages.get(pkg)?.pins ?? []).flatMap((p) => p.requirement.extras.map((e) => normalizeName(e))));
 }
 
+/**
+ * The Pythons the project can run on: the target Python, else the range the project declares, else, where neither is
+ * known, the Pythons that every package the project installs has builds for (numpy==1.26.4 has none below 3.9, so a
+ * project pinning it runs on 3.9 or later). Undefined when that is not known either: a package whose allowed
+ * releases the knowledge does not all cover, or pinned under a marker, says nothing.
+ */
+export function projectPythons(env: Environment, k: Knowledge, targetPython: string | undefined): VersionSet | undefined {
+  if (targetPython) return VersionSet.fromSpecifierSet(`==${targetPython}.*`);
+  if (env.python) return env.python;
+  let inferred: VersionSet | undefined;
+  for (const [name, pkg] of env.packages) {
+    if (!pkg.pins.some((p) => !p.constraintOnly) || pkg.pins.some((p) => p.requirement.marker)) continue;
+    for (const support of k.pythonSupportOf.get(name) ?? []) {
+      if (pkg.admitted.isEmpty() || !pkg.admitted.isSubsetOf(support.known)) continue;
+      let some = VersionSet.empty();
+      for (const row of support.rows) if (row.versions.intersects(pkg.admitted)) some = some.union(row.python);
+      inferred = inferred ? inferred.intersect(some) : some;
+    }
+  }
+  if (!inferred) return undefined;
+  // As final releases of each minor (`>=3.9,<3.10`), the way a declared range reads: builds for `3.9.*` say nothing
+  // of 3.9's pre-releases, which `python_version >= "3.9"` rows leave out.
+  let minors = VersionSet.empty();
+  for (let m = 0; m <= 40; m++) {
+    if (inferred.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`))) minors = minors.union(VersionSet.fromSpecifierSet(`>=3.${m},<3.${m + 1}`));
+  }
+  return minors.isEmpty() ? undefined : minors;
+}
+
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
- *  Python range that holds every Python the project admits (none when they are not known). */
-export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, targetPython: string | undefined): readonly CompiledRow[] {
+ *  Python range that holds every Python the project can run on (projectPythons; none when they are not known). */
+export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, pythons: VersionSet | undefined): readonly CompiledRow[] {
   if (!rows.some((r) => r.extra || r.python)) return rows;
   const extras = requestedExtras(env, pkg);
-  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python;
   return rows.filter((r) => (!r.extra || extras.has(r.extra)) && (!r.python || (!!pythons && pythons.isSubsetOf(r.python))));
 }
 
@@ -174,10 +205,10 @@ export function applicableRows(rows: readonly CompiledRow[], env: Environment, p
  * some Pythons only (`numpy>=2,<2.3.0; python_version >= "3.9"`) counts where the rows that rule `bad` out together
  * cover every allowed Python. Versions whose requirement is unknown are never in the result.
  */
-export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, dep: string, bad: VersionSet, targetPython?: string): VersionSet {
+export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, dep: string, bad: VersionSet, projectPython?: VersionSet): VersionSet {
   const requires = k.requiresOf.get(pkg);
   if (!requires) return VersionSet.empty();
-  const pythons = targetPython ? VersionSet.fromSpecifierSet(`==${targetPython}.*`) : env.python ?? VersionSet.all();
+  const pythons = projectPython ?? VersionSet.all();
   const extras = requestedExtras(env, pkg);
   let excluded = VersionSet.empty();
   // Pieces of the version line with the Pythons under which some row there rules `bad` out.

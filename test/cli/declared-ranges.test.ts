@@ -1,5 +1,6 @@
-// The CLI on a project whose TensorFlow pin declares numpy below 2 next to a numpy 2 pin: pip refuses the pair, so the
-// report is the declared-range conflict, not an ABI break pip would never install.
+// The CLI on declared ranges: a TensorFlow pin that declares numpy below 2 next to a numpy 2 pin is the declared-range
+// conflict (pip refuses the pair), not an ABI break pip would never install; and a range declared for some Pythons
+// only is read over the Pythons the project's pins can run on when the project names none.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,4 +29,11 @@ test('ml-pins check: tensorflow 2.17.0 with numpy 2 is the tensorflow-numpy-rang
 test('ml-pins check: tensorflow 2.14.0 declares no numpy cap, so numpy 2 next to it is still an ABI break', () => {
   const found = checkJson({ 'requirements.txt': 'tensorflow==2.14.0\nnumpy>=2.0\n' });
   assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['numpy2-abi-tensorflow warning']);
+});
+
+test('ml-pins check: opencv-python 4.12.0.88 with numpy 1.26.4 and no Python named: numpy 1.26.4 needs Python 3.9+, where 4.12.0.88 declares numpy>=2,<2.3.0', () => {
+  const found = checkJson({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.26.4\n' });
+  assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['opencv-python-installs-numpy error']);
+  // numpy 1.24.4 also installs on Python 3.8, where 4.12.0.88 declares numpy<2.0: no finding.
+  assert.deepEqual(checkJson({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.24.4\n' }), []);
 });
