@@ -98,8 +98,9 @@ describe('ml-pins resolve', () => {
       writeFileSync(join(meta, 'packages', 'torch.json'), JSON.stringify({ format: 1, name: 'torch', snapshot_date: '2026-12-06', complete_through: '2.3.0', releases: [{ ...rel('2.1.0'), yanked: 'bad build' }, rel('2.2.0'), rel('2.3.0')] }));
       writeFileSync(join(meta, 'packages', 'torchvision.json'), JSON.stringify({ format: 1, name: 'torchvision', snapshot_date: '2026-12-06', complete_through: '0.18.0', releases: [rel('0.17.0', ['torch==2.2.0']), rel('0.18.0', ['torch==2.3.0'])] }));
       // The index of the snapshot (docs/metadata.md): the loader reads only packages it lists.
+      writeFileSync(join(meta, 'packages', 'torchaudio.json'), JSON.stringify({ format: 1, name: 'torchaudio', snapshot_date: '2026-12-06', complete_through: '2.3.0', releases: [rel('2.3.0', ['torch==2.3.0'])] }));
       writeFileSync(join(meta, 'snapshot.json'), JSON.stringify({ format: 1, snapshot_date: '2026-12-06', packages: {
-        torch: { complete_through: '2.3.0', releases: 3 }, torchvision: { complete_through: '0.18.0', releases: 2 } } }));
+        torch: { complete_through: '2.3.0', releases: 3 }, torchvision: { complete_through: '0.18.0', releases: 2 }, torchaudio: { complete_through: '2.3.0', releases: 1 } } }));
       const project = join(dir, 'project');
       mkdirSync(project);
       writeFileSync(join(project, 'requirements.txt'), 'torch>=2.3\ntorchvision==0.17.0\n');
@@ -112,12 +113,16 @@ describe('ml-pins resolve', () => {
       assert.deepEqual(out.conflict.packages.sort(), ['torch', 'torchvision']);
       assert.equal(index.requests.length, 0, 'offline: no request');
       // check reads the indexes too unless offline (test/cli/live.test.ts): offline here, as the snapshot is the subject.
+      // A conflict only the resolution finds (torchvision and torchaudio need different torch releases; the pair above
+      // is torchvision-torch-mismatch's, which check reports instead).
+      writeFileSync(join(project, 'requirements.txt'), 'torchvision==0.17.0\ntorchaudio==2.3.0\n');
       const codes = async (args: string[]) => JSON.parse((await cli(['check', join(project, 'requirements.txt'), '--format', 'json', '--offline', ...args], env)).stdout)
         .files.flatMap((f: { findings: { code: string }[] }) => f.findings.map((x) => x.code));
       // check resolves by default (milliseconds per environment); --no-resolve turns it off (--resolve is accepted).
       assert.ok((await codes([])).includes('resolution-conflict'));
       assert.ok((await codes(['--resolve'])).includes('resolution-conflict'));
       assert.ok(!(await codes(['--no-resolve'])).includes('resolution-conflict'));
+      writeFileSync(join(project, 'requirements.txt'), 'torch>=2.3\ntorchvision==0.17.0\n');
       const text = await cli(['resolve', join(project, 'requirements.txt'), '--offline', '--target-python', '3.12'], env);
       assert.match(text.stdout, /requirements\.txt: requirements\.txt \(Python 3\.12\)\n  Because torchvision==0\.17\.0/);
       writeFileSync(join(project, 'requirements.txt'), 'torchvision\n');

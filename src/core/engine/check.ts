@@ -7,7 +7,10 @@ import { validateRuleFamily } from '../rules/validate';
 import { isInside, OUTSIDE_REASON, ReadRefused } from '../read';
 import { clip, redactCredentials } from '../redact';
 import { compareRanges } from '../text';
-import type { Finding, ManifestKind, ParsedManifest } from '../types';
+import type { Finding, Fix, ManifestKind, ParsedManifest } from '../types';
+import { compareVersions, parseVersion } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import { raiseFloor } from './edits';
 import { fixToApply } from './applicability';
 import { mergeSettings, SEVERITY_RANK, type CheckSettings } from './config';
 import { readToolConfig } from '../settings';
@@ -15,6 +18,7 @@ import { dirName } from '../paths';
 import { environmentsOf, type Environment } from './environment';
 import { CONFLICTING_PINS, evaluateEnvironment, type EvalContext, type PlacedFinding } from './evaluate';
 import { installedFindings } from './installed';
+import { compiledOutputs, withoutCompiledRepeats } from './compiled';
 import { compileKnowledge, type Knowledge } from './knowledge';
 import type { MetadataProvider } from '../metadata/provider';
 import { genericRules } from '../metadata/derive';
@@ -46,7 +50,10 @@ export interface CheckInput {
    * More findings per environment, e.g. the resolver's (`resolutionFindings` in ./resolution.ts: environments pip
    * cannot install become `resolution-conflict` errors). A hook, so bundles that do not resolve do not carry it.
    */
-  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string> }) => PlacedFinding[];
+  environmentFindings?: (env: Environment, ctx: { settings: CheckSettings; texts: ReadonlyMap<string, string>;
+    /** What the rules found in this environment: a conflict one of them already says is not said again (that finding
+     *  takes the conflict's upgrade fixes). */
+    ruleFindings?: readonly PlacedFinding[] }) => PlacedFinding[];
   /**
    * The versions pip picks for an environment (`freshVersions` in ./resolution.ts): a break among them is an error,
    * older versions the pins admit stay "admitted but not fresh". Without it, the newest admitted versions stand in.
@@ -191,9 +198,10 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     const ctx: EvalContext = { knowledge: knowledgeFor(m.path), settings, manifests, texts, environments };
     for (const env of envsOf.get(m)!) {
       const fresh = input.freshVersions?.(env, { settings });
-      placed.push(...evaluateEnvironment(env, fresh ? { ...ctx, fresh } : ctx));
+      const ruleFindings = evaluateEnvironment(env, fresh ? { ...ctx, fresh } : ctx);
+      placed.push(...ruleFindings);
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
-      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts }));
+      if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts, ruleFindings }));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));
@@ -202,7 +210,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
     placed.push(...await hashFindings([...manifests.values()].filter((m) => locked.has(m.path)), input.indexedFiles, locked, settingsFor));
   }
 
-  for (const { path, finding } of dedupe(placed)) {
+  for (const { path, finding } of withoutCompiledRepeats(dedupe(placed), compiledOutputs(manifests, texts), manifests)) {
     let report = reports.get(path);
     if (!report) {
       const m = manifests.get(path);
@@ -252,20 +260,25 @@ function dedupe(placed: PlacedFinding[]): PlacedFinding[] {
 /**
  * One root cause, one diagnostic: findings on the same requirement whose safe fix is the same edit
  * (`diffusers>=0.21.0` imports both `cached_download` and `HfFolder`; `diffusers>=0.29.0` mends both) become one
- * finding, the most severe first, that lists each reason. Its code is the most severe one's.
+ * finding, the most severe first, that lists each reason. Its code is the most severe one's. Breaks of the pinned
+ * package's releases whose fixes raise its floor to different versions (`torch>=2.1` with numpy 2: before 2.3.0
+ * everywhere, 2.4.0 on Windows) are one cause too when the highest floor leaves none of their versions: they merge
+ * under that floor's fix.
  */
 function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
-  const groups = new Map<string, PlacedFinding[]>();
+  const applied = new Map(placed.map((p) => [p, fixToApply(p.finding.fixes)]));
+  const shared = highestFloors(placed, applied);
+  const groups = new Map<string, { fix: Fix; members: PlacedFinding[] }>();
   const out: PlacedFinding[] = [];
   for (const p of placed) {
-    const applied = fixToApply(p.finding.fixes);
-    if (!applied?.edits.length) { out.push(p); continue; }
-    const key = `${placeKey(p)}\u0000${JSON.stringify(applied.edits)}`;
+    const fix = shared.get(p) ?? applied.get(p);
+    if (!fix?.edits.length) { out.push(p); continue; }
+    const key = `${placeKey(p)}\u0000${JSON.stringify(fix.edits)}`;
     const group = groups.get(key);
-    if (group) group.push(p);
-    else groups.set(key, [p]);
+    if (group) group.members.push(p);
+    else groups.set(key, { fix, members: [p] });
   }
-  for (const group of groups.values()) {
+  for (const { fix: sharedFix, members: group } of groups.values()) {
     if (group.length === 1) { out.push(group[0]); continue; }
     group.sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.finding.code.localeCompare(b.finding.code));
     const [first, ...rest] = group;
@@ -275,11 +288,13 @@ function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
       for (const x of group) for (const t of pick(x) ?? []) if (!seen.has(key(t))) seen.set(key(t), t);
       return [...seen.values()];
     };
+    // The shared fix first; each member's own preferred fix is that one or mends only its own reason: left out.
+    const superseded = new Set(group.map((x) => applied.get(x)));
     out.push({ path: first.path, finding: {
       ...f,
       message: [f.message, ...rest.map((x) => `Also (${x.finding.code}): ${x.finding.message}`)].join(' '),
       packages: union((x) => x.finding.packages, (t) => t),
-      fixes: union((x) => x.finding.fixes, (t) => t.title),
+      fixes: [sharedFix, ...union((x) => x.finding.fixes, (t) => t.title).filter((t) => t.title !== sharedFix.title && !superseded.has(t))],
       related: union((x) => x.finding.related),
       sources: union((x) => x.finding.sources, (t) => t),
       explanation: group.map((x) => x.finding.explanation).filter(Boolean).join('\n\n') || undefined,
@@ -287,6 +302,40 @@ function mergeSameFix(placed: PlacedFinding[]): PlacedFinding[] {
     } });
   }
   return out;
+}
+
+/**
+ * Per pin and package, the preferred fix with the highest floor, for each finding it mends as well: one that rewrites
+ * the same pins, and whose versions are all outside what the pin allows once raised to that floor (`raiseFloor` on
+ * the written specifier, so a `~=` or a cap it keeps counts as written).
+ */
+function highestFloors(placed: PlacedFinding[], applied: Map<PlacedFinding, Fix | undefined>): Map<PlacedFinding, Fix> {
+  const byPin = new Map<string, PlacedFinding[]>();
+  for (const p of placed) {
+    if (!p.target?.floor || !applied.get(p)?.edits.length) continue;
+    const key = `${placeKey(p)}\u0000${p.target.package}`;
+    const list = byPin.get(key);
+    if (list) list.push(p);
+    else byPin.set(key, [p]);
+  }
+  const out = new Map<PlacedFinding, Fix>();
+  for (const list of byPin.values()) {
+    if (list.length < 2) continue;
+    let top = list[0];
+    for (const p of list) if (compareVersions(parseVersion(p.target!.floor!)!, parseVersion(top.target!.floor!)!) > 0) top = p;
+    const raised = raiseFloor(top.target!.specifier, top.target!.floor!);
+    if (raised === undefined) continue;
+    const allowed = VersionSet.fromSpecifierSet(raised);
+    if (allowed.intersects(top.target!.versions)) continue; // that fix does not mend its own finding: shared by none
+    // Only where it rewrites the same pins (a finding of an extra's environment also rewrites the extra's pin).
+    const where = editPlaces(applied.get(top)!);
+    for (const p of list) if (!allowed.intersects(p.target!.versions) && editPlaces(applied.get(p)!) === where) out.set(p, applied.get(top)!);
+  }
+  return out;
+}
+
+function editPlaces(fix: Fix): string {
+  return JSON.stringify(fix.edits.map((e) => [e.path, e.range]));
 }
 
 function placeKey(p: PlacedFinding): string {

@@ -63,7 +63,9 @@ export function raiseFloor(specifierText: string, floor: string): string | undef
       case '~=':
         if (order !== undefined && order < 0) {
           const parts = c.version.split('.').length;
-          kept.unshift(`~=${v.release.slice(0, Math.max(2, parts)).join('.')}`);
+          const prefix = v.release.slice(0, Math.max(2, parts)).join('.');
+          // `~=2.1` raised to 2.4.1: `~=2.4` alone would still allow 2.4.0, so the floor is written beside it.
+          kept.unshift(cmp(prefix, v)! < 0 ? `~=${prefix}${separatorOf(specifierText)}>=${floor}` : `~=${prefix}`);
         } else kept.push(c.text);
         hasFloor = true;
         break;

@@ -30,7 +30,7 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   }
   const k = withMetadata(outer.knowledge, env.packages.keys(), pythonMinors(outer.settings.targetPython, env.python), extras);
   const ctx: EvalContext = k === outer.knowledge ? outer : { ...outer, knowledge: k };
-  const out: PlacedFinding[] = contradictions(env, ctx);
+  const out: PlacedFinding[] = contradictions(env, ctx).map((p) => ({ ...p, refusal: true }));
   // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
   const impossible = new Set(out.flatMap((p) => p.finding.packages));
   const candidates = new Set<CompiledRule>();
@@ -45,7 +45,7 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
     const before = out.length;
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
-      case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
+      case 'requires': out.push(...requires(rule.c, env, sets, ctx).map((p) => ({ ...p, refusal: true as const }))); break;
       case 'python-support': out.push(...pythonSupport(rule.c, env, ctx)); break;
       case 'accelerator-variant': out.push(...accelerator(rule.rule, env, ctx)); break;
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;

@@ -2,7 +2,8 @@
 // pin the derivation rests on (with the others as related information), explained in uv's words, with upgrade fixes
 // that resolve. The same resolution names the versions a fresh install takes, which decide the evaluation's severity. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
 // PubGrub derivation cannot reproduce says nothing.
-import type { Finding, Fix, Requirement } from '../types';
+import type { Finding, Fix, Range, Requirement } from '../types';
+import type { RootRequirement } from '../resolver/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
 import { groupThousands } from '../text';
@@ -26,6 +27,9 @@ export interface ResolutionContext {
   maxSteps?: number;
   /** Resolutions remembered over `source` (the same requirement sets in other environments and later checks). */
   memo?: ResolveMemo;
+  /** The rules' findings for the environment: a conflict that one of them already says is not said again, and that
+   *  finding takes the conflict's upgrade fixes. */
+  ruleFindings?: readonly PlacedFinding[];
 }
 
 type ConflictResult = Extract<ReturnType<typeof resolve>, { reason: 'conflict' }>['conflict'];
@@ -69,7 +73,11 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
   if (count > MAX_RESOLVED_ROOTS) {
     return { pythons, skipped: `it has ${groupThousands(count)} requirements, more than the ${groupThousands(MAX_RESOLVED_ROOTS)} ML Pins resolves` };
   }
-  const roots = rootsOf(env);
+  return resolveOnPythons(rootsOf(env), pythons, ctx);
+}
+
+/** The roots resolved on each Python in turn: the picks on the first where they install, else the first conflict. */
+function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
   for (const python of pythons) {
     const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
@@ -104,20 +112,51 @@ function skippedFindings(env: Environment, reason: string, settings: CheckSettin
   return [{ path: first.path, finding: { code: RESOLUTION_SKIPPED, severity, message, packages: [], range: first.requirement.range, fixes: [] } }];
 }
 
+/** How many conflicts behind one that the rules already say are looked for (each costs a resolution). */
+const MAX_EXPLAINED = 3;
+
 export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
   if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
-  const resolution = resolveEnvironment(env, ctx);
+  let resolution = resolveEnvironment(env, ctx);
   if (resolution?.skipped) return skippedFindings(env, resolution.skipped, ctx.settings);
+  // A conflict a rule already reports at one of its pins, about all of its packages (torchvision's declared torch
+  // against the torch pin; two contradicting pins) is that finding's cause: said once, there. Another conflict may
+  // stand behind it: the requirements left without its pins are resolved again (if they cannot install together,
+  // neither can the whole).
+  let roots: RootRequirement[] | undefined;
+  for (let n = 0; resolution?.conflict; n++) {
+    const by = explaining(env, resolution.conflict.conflict, ctx.ruleFindings ?? []);
+    if (!by.length) break;
+    // The rule's finding takes the conflict's upgrades (pip's newest set that installs), after its own fixes.
+    const upgrades = conflictFixes(env, resolution.conflict.conflict, resolution.pythons, ctx);
+    for (const p of by) p.finding = { ...p.finding, fixes: withUpgrades(p.finding.fixes, upgrades) };
+    if (n === MAX_EXPLAINED) return [];
+    const taken = new Set(resolution.conflict.conflict.roots.map((r) => r.origin?.ref).filter((r) => r !== undefined));
+    roots = (roots ?? rootsOf(env)).filter((r) => !r.origin?.ref || !taken.has(r.origin.ref));
+    resolution = roots.some((r) => r.origin) ? resolveOnPythons(roots, resolution.pythons, ctx) : undefined;
+  }
   const first = resolution?.conflict;
   if (!resolution || !first || !/we can conclude that/.test(first.conflict.message)) return [];
   const pythons = resolution.pythons;
   const severity = applySeverity(RESOLUTION_CONFLICT, 'error', ctx.settings, false);
   if (!severity) return [];
   const { conflict, python } = first;
-  const pins = conflict.roots.flatMap((r) => (r.origin?.ref ? [{ req: r.origin.ref as Requirement, path: env.packages.get((r.origin.ref as Requirement).normalizedName)?.pins.find((p) => p.requirement === r.origin!.ref)?.path ?? env.path }] : []));
+  const pins = conflictPins(env, conflict);
   if (!pins.length) return [];
   const where = pythons.length > 1 ? `on any Python from ${pythons[pythons.length - 1]} to ${pythons[0]}` : `on Python ${python}`;
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
+  const fixes = conflictFixes(env, conflict, pythons, ctx);
+  return pins.map(({ req, path }) => {
+    const finding: Finding = {
+      code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
+      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
+    };
+    return { path, finding };
+  });
+}
+
+/** Upgrades of the conflict's pinned packages (together, then each alone) to the newest set that installs. */
+function conflictFixes(env: Environment, conflict: ConflictResult, pythons: string[], ctx: ResolutionContext): Fix[] {
   const fixes: Fix[] = [];
   // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
   const options = { environment: targetEnvironment(pythons[pythons.length - 1]), maxSteps: ctx.maxSteps ?? 5000 };
@@ -127,13 +166,32 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
     const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
     if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
-  return pins.map(({ req, path }) => {
-    const finding: Finding = {
-      code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
-      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
-    };
-    return { path, finding };
-  });
+  return fixes;
+}
+
+/** A finding's fixes with the upgrades it lacks after them: the first stays preferred when the finding has a safe one. */
+function withUpgrades(own: Fix[], upgrades: Fix[]): Fix[] {
+  const hasSafe = own.some((f) => f.applicability === 'safe');
+  const added = upgrades.filter((u) => !own.some((f) => f.title === u.title));
+  return [...own, ...added.map((u) => (hasSafe && u.applicability === 'safe' ? { ...u, applicability: 'needs-review' as const } : u))];
+}
+
+/** The pins a conflict's derivation rests on, with their files. */
+function conflictPins(env: Environment, conflict: ConflictResult): { req: Requirement; path: string }[] {
+  return conflict.roots.flatMap((r) => (r.origin?.ref ? [{ req: r.origin.ref as Requirement, path: env.packages.get((r.origin.ref as Requirement).normalizedName)?.pins.find((p) => p.requirement === r.origin!.ref)?.path ?? env.path }] : []));
+}
+
+/** The rules' errors that say pip refuses, placed on one of the pins the conflict's derivation rests on, about every
+ *  package of those pins (`conflict.packages` also lists what pip's own resolver met on its way: not asked). */
+function explaining(env: Environment, conflict: ConflictResult, ruleFindings: readonly PlacedFinding[]): PlacedFinding[] {
+  const pins = conflictPins(env, conflict);
+  const places = new Set(pins.map((p) => placeOf(p.path, p.req.range)));
+  return pins.length ? ruleFindings.filter((p) => p.refusal && p.finding.severity === 'error' && places.has(placeOf(p.path, p.finding.range)) &&
+    pins.every(({ req }) => p.finding.packages.includes(req.normalizedName))) : [];
+}
+
+function placeOf(path: string, r: Range): string {
+  return `${path}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 function coveredName(req: Requirement, source: MetadataSource): boolean {

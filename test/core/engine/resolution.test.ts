@@ -8,6 +8,8 @@ import { checkProject, knowledgeFrom } from '../../../src/core/engine/check';
 import { declaredMetadataHooks, resolutionFindings } from '../../../src/core/engine/resolution';
 import type { PackageMetadata } from '../../../src/core/metadata/types';
 import { bundledFamilies } from '../../../src/core/rules/bundled';
+import { NodeMetadata } from '../../../src/node/metadata';
+import { join } from 'node:path';
 
 const knowledge = knowledgeFrom(bundledFamilies);
 const rel = (v: string, requires_dist: string[] = [], requires_python?: string) => ({ versions: [v], requires_dist, source: 'test', ...(requires_python ? { requires_python } : {}) });
@@ -103,5 +105,31 @@ describe('environments the resolver does not finish', () => {
     const off = await checkProject({ files: [{ path: '/p/requirements.txt', text: compiled(1001) }], knowledge, settings: { disabledRules: ['resolution-skipped'] },
       environmentFindings: (env, ctx) => resolutionFindings(env, { source, ...ctx }) });
     assert.deepEqual(off.files.flatMap((f) => f.findings).filter((f) => f.code.startsWith('resolution-')), []);
+  });
+});
+
+describe('a conflict a rule already says is said once, there', () => {
+  // The shipped rules and snapshot, as `ml-pins check --offline` uses them.
+  const metadata = new NodeMetadata(join(import.meta.dirname, '..', '..', '..', 'metadata'));
+  const shipped = knowledgeFrom(bundledFamilies, metadata);
+  const run = async (text: string) => (await checkProject({ files: [{ path: '/p/requirements.txt', text }], knowledge: shipped,
+    ...declaredMetadataHooks((n) => metadata.get(n)) })).files.flatMap((f) => f.findings).map((f) => `${f.range.start.line} ${f.severity} ${f.code}`);
+
+  test('torchvision built for another torch: the companion rule only, not a resolution conflict too', async () => {
+    assert.deepEqual(await run('torch==2.2.0\ntorchvision==0.18.0\n'), ['1 error torchvision-torch-mismatch']);
+  });
+  test('two contradicting pins: conflicting-pins only', async () => {
+    assert.deepEqual(await run('torch==2.2.0\ntorch==2.3.0\n'), ['0 error conflicting-pins', '1 error conflicting-pins']);
+  });
+  test('a conflict no rule says, behind one a rule says, is still found', async () => {
+    // jax 0.4.30 declares jaxlib 0.4.27–0.4.30 (a rule says it); torchvision 0.18.0 and torchaudio 2.2.0 need
+    // different torch releases, which no single rule says: pip's derivation does, on both their pins.
+    for (const text of ['jax==0.4.30\njaxlib==0.4.20\ntorchvision==0.18.0\ntorchaudio==2.2.0\n', 'torchvision==0.18.0\ntorchaudio==2.2.0\njax==0.4.30\njaxlib==0.4.20\n']) {
+      const found = await run(text);
+      const lines = text.split('\n');
+      const at = (name: string) => String(lines.findIndex((l) => l.startsWith(name)));
+      assert.deepEqual(found.filter((f) => f.endsWith('resolution-conflict')).map((f) => f.split(' ')[0]).sort(), [at('torchvision'), at('torchaudio')].sort(), text);
+      assert.ok(found.includes(`${at('jax==')} error jaxlib-jax-mismatch`), text);
+    }
   });
 });

@@ -204,6 +204,24 @@ describe('one root cause, one diagnostic', () => {
     assert.deepEqual(found[0].fixes.filter((f) => f.applicability === 'safe').map((f) => f.title), ['Require diffusers>=0.29.0']);
     assert.equal(new Set(found[0].fixes.map((f) => f.title)).size, found[0].fixes.length);
   });
+  test('breaks of one pin whose fixes raise its floor to different versions are one finding under the highest floor', async () => {
+    // Before 2.3.0 torch is built against NumPy 1.x everywhere; 2.4.0's Windows wheels too. torch>=2.4.1 mends both.
+    for (const [pin, fixed] of [['torch>=2.1', 'torch>=2.4.1'], ['torch~=2.1', 'torch~=2.4,>=2.4.1']]) {
+      const files = { 'requirements.txt': `${pin}\nnumpy>=2\n` };
+      const found = findings(await check(files));
+      assert.deepEqual(found.map((f) => [f.code, f.severity, f.reasons?.map((r) => [r.code, r.severity])]),
+        [['numpy2-abi-torch', 'warning', [['numpy2-abi-torch-windows', 'information']]]], pin);
+      assert.match(found[0].message, /2\.3\.0 is the first release that supports NumPy 2\. Also \(numpy2-abi-torch-windows\): On Windows: /);
+      assert.deepEqual(found[0].fixes.map((f) => [f.title, f.applicability]), [['Require torch>=2.4.1', 'safe']]); // numpy>=2 cannot be kept below 2
+      const { changed } = await fixProject(toInput(files), { only: (f) => f.code === 'numpy2-abi-torch' });
+      const text = [...changed.values()][0];
+      assert.equal(text, `${fixed}\nnumpy>=2\n`);
+      assert.deepEqual(findings(await check({ 'requirements.txt': text })).map((f) => f.code), []);
+    }
+    // Where Windows is ruled out, the Windows break is not there to merge: the lower floor is enough.
+    const linux = findings(await check({ 'requirements.txt': 'torch>=2.1\nnumpy>=2\n' }, { platform: 'linux' }));
+    assert.deepEqual(linux.map((f) => [f.code, f.reasons, f.fixes[0].title]), [['numpy2-abi-torch', undefined, 'Require torch>=2.3.0']]);
+  });
   test('findings whose fixes differ stay apart', async () => {
     const found = findings(await check({ 'requirements.txt': 'torch==2.2.0\ntorchvision==0.18.0\n' }));
     assert.ok(found.every((f) => !f.reasons || f.reasons.every((r) => r.code !== f.code)));

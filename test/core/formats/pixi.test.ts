@@ -152,3 +152,66 @@ describe('pixi.toml through the engine', () => {
     assert.match(after, /^torch = \{ version = "==2\.3\.0", extras = \["opt-einsum"\] \}$/m);
   });
 });
+
+// pixi's PyTorch guide splits the CUDA build per platform: [target.<platform>.pypi-dependencies] (pixi.prefix.dev,
+// "Multi Platform"; selectors as pixi_manifest's TargetSelector reads them: a platform name, or linux / osx / win / unix).
+const TARGETS = `[workspace]
+name = "vision"
+channels = ["conda-forge"]
+platforms = ["linux-64", "osx-arm64", "win-64"]
+
+[dependencies]
+python = "3.11.*"
+
+[pypi-dependencies]
+transformers = ">=4.46"
+torch = "==2.2.0"
+
+[target.linux-64.pypi-dependencies]
+torch = { version = "==2.3.0", index = "https://download.pytorch.org/whl/cu121" }
+torchvision = { version = "==0.18.0", index = "https://download.pytorch.org/whl/cu121" }
+
+[target.osx.pypi-dependencies]
+torchvision = "==0.17.0"
+
+[feature.gpu.target.unix.pypi-dependencies]
+xformers = ">=0.0.28"
+
+[target.emscripten-wasm32.pypi-dependencies]
+torch = "==1.0.0"
+`;
+
+describe('pixi.toml: per-platform tables', () => {
+  test('each target entry is read on its exact characters, bound to its platform by a marker', () => {
+    const m = parsePixi('/p/pixi.toml', TARGETS);
+    const rows = m.requirements.map((q) => [q.name, q.specifier, q.marker, q.scope.name, q.scope.table, at(TARGETS, q.specifierRange)]);
+    assert.deepEqual(rows, [
+      ['transformers', '>=4.46', undefined, undefined, 'pypi-dependencies', '>=4.46'],
+      // The default entry applies where the linux-64 one does not (a target replaces it on its platform).
+      ['torch', '==2.2.0', "sys_platform != 'linux' or platform_machine != 'x86_64'", undefined, 'pypi-dependencies', '==2.2.0'],
+      ['torch', '==2.3.0', "sys_platform == 'linux' and platform_machine == 'x86_64'", undefined, 'target.linux-64.pypi-dependencies', '==2.3.0'],
+      ['torchvision', '==0.18.0', "sys_platform == 'linux' and platform_machine == 'x86_64'", undefined, 'target.linux-64.pypi-dependencies', '==0.18.0'],
+      ['torchvision', '==0.17.0', "sys_platform == 'darwin'", undefined, 'target.osx.pypi-dependencies', '==0.17.0'],
+      ['xformers', '>=0.0.28', "sys_platform != 'win32'", 'gpu', 'feature.gpu.target.unix.pypi-dependencies', '>=0.0.28'],
+      // emscripten-wasm32: where it applies is not known here, so it is not read.
+    ]);
+    assert.equal(find(m, 'torch').source, undefined);
+    assert.equal(m.requirements[2].source, 'https://download.pytorch.org/whl/cu121');
+    assert.deepEqual(m.findings, []);
+  });
+
+  test('a break only a platform table brings is found; a target that replaces the default entry is no contradiction', async () => {
+    // (Without the macOS torchvision: a requires rule judges all of a package's marker branches together.)
+    const mismatch = TARGETS.replace('torch = { version = "==2.3.0"', 'torch = { version = "==2.2.0"').replace('[target.osx.pypi-dependencies]\ntorchvision = "==0.17.0"\n', '');
+    const found = findings(await check({ 'pixi.toml': mismatch }));
+    const f = found.find((x) => x.code === 'torchvision-torch-mismatch');
+    assert.ok(f, JSON.stringify(found.map((x) => x.code)));
+    assert.equal(at(mismatch, f.range), 'torchvision = { version = "==0.18.0", index = "https://download.pytorch.org/whl/cu121" }');
+    // torch==2.2.0 by default and ==2.3.0 on linux-64: one per platform, never both.
+    const clean = findings(await check({ 'pixi.toml': TARGETS }));
+    assert.deepEqual(clean.filter((x) => x.code === 'conflicting-pins' || x.code === 'torchvision-torch-mismatch'), []);
+    // On Windows the linux-64 table does not apply: torchvision is not there at all.
+    const windows = findings(await check({ 'pixi.toml': mismatch }, { platform: 'windows' }));
+    assert.deepEqual(windows.filter((x) => x.code === 'torchvision-torch-mismatch'), []);
+  });
+});

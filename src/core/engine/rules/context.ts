@@ -1,6 +1,7 @@
 // What every rule kind's evaluation reads (the knowledge, settings and texts) and the helpers they share to place
 // and word a finding.
 import type { Finding, ParsedManifest, RelatedLocation, Severity } from '../../types';
+import type { VersionSet } from '../../pep440/intervals';
 import { applySeverity, type CheckSettings } from '../config';
 import type { Environment, PinnedRequirement } from '../environment';
 import type { Knowledge } from '../knowledge';
@@ -22,6 +23,15 @@ export interface EvalContext {
 export interface PlacedFinding {
   path: string;
   finding: Finding;
+  /** Engine-internal, never reported. For a break of the pinned package's own releases (`incompatible` rules): which
+   *  of its versions break, the specifier written at the pin ('' when the package is not pinned there), and the floor
+   *  the preferred fix raises it to. A higher floor that leaves none of `versions` mends this finding too (../check.ts
+   *  merges such findings on one pin). */
+  target?: { package: string; versions: VersionSet; specifier: string; floor?: string };
+  /** Engine-internal: the finding says pip refuses these pins (a package declares a range the others leave no version
+   *  in, or two pins of one package contradict each other). A resolution conflict among the same packages is this
+   *  finding's cause said again (../resolution.ts). */
+  refusal?: true;
 }
 
 export function finalSeverity(code: string, computed: Severity, cap: Severity | undefined, settings: CheckSettings, admittedOnly: boolean): Severity | undefined {

@@ -5,6 +5,7 @@ import { scopeTraits } from '../../formats';
 import type { Fix, Severity, TextEdit } from '../../types';
 import type { FixOption, VersionCondition } from '../../rules/types';
 import { capBelow, insertAfter, raiseFloor, replaceSpecifier, writtenSpecifier } from '../edits';
+import { fixToApply } from '../applicability';
 import { wheelVersionSet, type Environment, type EnvironmentPackage, type PinnedRequirement } from '../environment';
 import type { CompiledIncompatible } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
@@ -82,11 +83,19 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
       version: (p) => describeSet(p === rule.target ? admitted : sets.admitted.get(p) ?? VersionSet.all()),
     }, {});
     for (const place of pin ? [pin] : pinsFor(env, rule.target, sets)) {
+      const fixes = incompatibleFixes(rule.fixes, env, place, ctx, pinEditsMemo);
+      const applied = fixToApply(fixes);
+      const floor = rule.fixes.find((o) => o.kind === 'raise-floor' && o.package === rule.target && fixTitle(o) === applied?.title);
       out.push({
         path: place.path,
         finding: {
           code: rule.code, severity, message, packages: [...when.keys()], range: place.requirement.range,
-          fixes: incompatibleFixes(rule.fixes, env, place, ctx, pinEditsMemo), related, explanation: rule.explanation, sources: rule.sources,
+          fixes, related, explanation: rule.explanation, sources: rule.sources,
+        },
+        target: {
+          package: rule.target, versions: b,
+          specifier: place.requirement.normalizedName === rule.target ? writtenSpecifier(place.requirement, ctx.texts.get(place.path)) : '',
+          ...(floor?.kind === 'raise-floor' ? { floor: floor.version } : {}),
         },
       });
     }
@@ -130,14 +139,17 @@ export function incompatibleFixes(options: FixOption[], env: Environment, anchor
   for (const option of options) {
     const edits = fixEdits(option, env, anchor, ctx, pinEditsMemo);
     if (!edits?.length) continue;
-    const title = option.kind === 'raise-floor' ? `Require ${displayName(option.package)}>=${option.version}`
-      : option.kind === 'cap' ? `Keep ${displayName(option.package)} below ${option.below}`
-      : `Require ${displayName(option.package)}${option.specifier}`;
-    fixes.push({ title, applicability: option.applicability ?? 'needs-review', edits });
+    fixes.push({ title: fixTitle(option), applicability: option.applicability ?? 'needs-review', edits });
   }
   // The rule's safe option may have no edits here (a URL pin): the first option that has some takes its place.
   if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
   return fixes;
+}
+
+function fixTitle(option: FixOption): string {
+  return option.kind === 'raise-floor' ? `Require ${displayName(option.package)}>=${option.version}`
+    : option.kind === 'cap' ? `Keep ${displayName(option.package)} below ${option.below}`
+    : `Require ${displayName(option.package)}${option.specifier}`;
 }
 
 /** Edits for one fix option: change every pin of the package in the environment, or add a requirement next to the anchor. */

@@ -11,12 +11,20 @@
 //   `extra-index-urls` an extra one; a feature's options apply to that feature's packages (`block` = feature).
 // - Conda packages ([dependencies]) are conda's, not pip's: not read, except `python`, whose version becomes
 //   requiresPython when it is a plain PEP 440 set (`>=3.10,<3.13`, `3.11.*`).
-// Sources: pixi's manifest reference (pixi.prefix.dev, "pypi-dependencies", "pypi-options", "feature") and its
-// manifest parser tests (`foo = ">=3.12"`, `bar = { version = ">=3.12", extras = ["baz"] }`).
+// - [target.<selector>.pypi-dependencies] (also inside a feature) apply on that platform only: each entry gets the
+//   selector as an environment marker (`linux-64`: `sys_platform == 'linux' and platform_machine == 'x86_64'`;
+//   `linux`, `osx`, `win`, `unix`: the operating system alone), and a package the target lists replaces the feature's
+//   own entry there, so that entry gets the negation (`sys_platform != 'linux' or platform_machine != 'x86_64'`). A
+//   selector whose machine is not known here (`linux-32`, `emscripten-wasm32`) is not read: where it applies is
+//   unknown.
+// Sources: pixi's manifest reference (pixi.prefix.dev, "pypi-dependencies", "pypi-options", "feature", "Multi
+// Platform": "[target.<platform>] overrides the default configuration for specific platforms"), its manifest parser
+// tests (`foo = ">=3.12"`, `bar = { version = ">=3.12", extras = ["baz"] }`), and pixi_manifest's
+// `TargetSelector::from_str` ("linux", "unix", "win", "osx", else a platform name such as `linux-64`).
 
 import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet } from '../../pep440';
-import type { ParsedManifest, RequirementScope } from '../../types';
+import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
 import { readTomlManifest, TomlReader } from '../toml/reader';
 import { readPackageEntry, stringArray, type PackageTableStyle } from '../toml/package-table';
 import { buildTree, isString, keyName, type TableView } from '../toml/tree';
@@ -55,9 +63,61 @@ function readOptions(r: Reader, owner: TableView, label: string, block: number |
   }
 }
 
-function readDependencies(r: Reader, owner: TableView, section: string, scope: RequirementScope): void {
+function readDependencies(r: Reader, owner: TableView, section: string, scope: RequirementScope): Requirement[] {
   const table = r.table(owner.entries.get('pypi-dependencies'), section);
+  const from = r.requirements.length;
   for (const entry of table?.entries.values() ?? []) readPackageEntry(r, entry, section, scope, PIXI_PACKAGE);
+  return r.requirements.slice(from);
+}
+
+/** Where a target selector applies: the operating system, and the machine of a platform name. */
+interface TargetPlatform { os: 'linux' | 'osx' | 'win' | 'unix'; machine?: string }
+const SYS_PLATFORM = { linux: 'linux', osx: 'darwin', win: 'win32' } as const;
+/** `platform_machine` of each conda platform's machine, as Python reports it there. */
+const MACHINES: Record<'linux' | 'osx' | 'win', Record<string, string>> = {
+  linux: { '64': 'x86_64', aarch64: 'aarch64', ppc64le: 'ppc64le', s390x: 's390x', armv7l: 'armv7l' },
+  osx: { '64': 'x86_64', arm64: 'arm64' },
+  win: { '64': 'AMD64', arm64: 'ARM64' },
+};
+
+function targetPlatform(selector: string): TargetPlatform | undefined {
+  if (selector === 'linux' || selector === 'osx' || selector === 'win' || selector === 'unix') return { os: selector };
+  const m = /^(linux|osx|win)-([a-z0-9]+)$/.exec(selector);
+  const os = m?.[1] as keyof typeof MACHINES | undefined;
+  const machine = os && MACHINES[os][m![2]];
+  return machine ? { os: os!, machine } : undefined;
+}
+
+function osClause(t: TargetPlatform, holds: boolean): string {
+  const op = (t.os === 'unix') !== holds ? '==' : '!=';
+  return `sys_platform ${op} '${t.os === 'unix' ? 'win32' : SYS_PLATFORM[t.os]}'`;
+}
+/** The marker of a target, or of every platform but it. */
+function platformMarker(t: TargetPlatform, holds = true): string {
+  if (!t.machine) return osClause(t, holds);
+  return `${osClause(t, holds)} ${holds ? 'and' : 'or'} platform_machine ${holds ? '==' : '!='} '${t.machine}'`;
+}
+
+/** [target.<selector>.pypi-dependencies] of the default feature or of a feature, bound to their platforms; the
+ *  feature's own entries (`own`) of a package a target lists apply everywhere else. */
+function readTargets(r: Reader, owner: TableView, prefix: string, scope: RequirementScope, own: Requirement[]): void {
+  const targets = r.table(owner.entries.get('target'), `${prefix}target`);
+  const replaced = new Map<string, TargetPlatform[]>();
+  for (const entry of targets?.entries.values() ?? []) {
+    const selector = keyName(entry.key);
+    const platform = targetPlatform(selector);
+    const target = platform && r.table(entry, `${prefix}target.${selector}`);
+    if (!target) continue;
+    const section = `${prefix}target.${selector}.pypi-dependencies`;
+    for (const q of readDependencies(r, target, section, { ...scope, table: section })) {
+      q.marker = platformMarker(platform);
+      replaced.set(q.normalizedName, [...replaced.get(q.normalizedName) ?? [], platform]);
+    }
+  }
+  for (const q of own) {
+    const elsewhere = replaced.get(q.normalizedName);
+    if (elsewhere) q.marker = elsewhere.map((t) => (elsewhere.length > 1 && t.machine ? `(${platformMarker(t, false)})` : platformMarker(t, false))).join(' and ');
+  }
 }
 
 /** `[dependencies] python = ">=3.10,<3.13"`: the Python every environment runs, when written as PEP 440. */
@@ -74,7 +134,8 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   const root = buildTree(ast);
   readPython(r, root);
   readOptions(r, root, 'pypi-options', undefined);
-  readDependencies(r, root, 'pypi-dependencies', { kind: PIXI_SCOPE, table: 'pypi-dependencies' });
+  const scope: RequirementScope = { kind: PIXI_SCOPE, table: 'pypi-dependencies' };
+  readTargets(r, root, '', scope, readDependencies(r, root, 'pypi-dependencies', scope));
   const features = r.table(root.entries.get('feature'), 'feature');
   let block = 0;
   for (const entry of features?.entries.values() ?? []) {
@@ -83,7 +144,8 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
     if (!feature) continue;
     block++;
     readOptions(r, feature, `feature.${name}.pypi-options`, block);
-    readDependencies(r, feature, `feature.${name}.pypi-dependencies`, { kind: PIXI_SCOPE, name, block, table: `feature.${name}.pypi-dependencies` });
+    const featureScope: RequirementScope = { kind: PIXI_SCOPE, name, block, table: `feature.${name}.pypi-dependencies` };
+    readTargets(r, feature, `feature.${name}.`, featureScope, readDependencies(r, feature, `feature.${name}.pypi-dependencies`, featureScope));
   }
 }
 
