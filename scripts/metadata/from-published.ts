@@ -5,9 +5,9 @@
 // so that each release's `source` is `<owner>/<repo>@<commit>:<path>`:
 //   npm run metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--registry-newest name=X,...]
 // Such a store holds some releases only: the records merge as sparse entries (snapshot.ts mergeSparse), and a release
-// the snapshot already lists must agree with them. `--base-only` reads a requires.txt's base requirements only (the
-// lines before its first section and those of its marker-only sections): the release's extras stay unknown
-// (`requires_dist_partial`). A local copy may hold only the parts the generator reads (a core metadata file's header
+// the snapshot already lists must agree with them. `--base-only` reads the base requirements only (a requires.txt's
+// lines before its first section and those of its marker-only sections; a core metadata file's lines without an
+// `extra ==` marker): the release's extras stay unknown (`requires_dist_partial`). A local copy may hold only the parts the generator reads (a core metadata file's header
 // fields, a requires.txt's base requirements); the provenance names the whole file in its repository.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -92,7 +92,8 @@ export function readPublishedFiles(root: string, project?: string): PublishedFil
 /**
  * One record per release from its published files. A wheel's METADATA gives Requires-Python and the whole
  * Requires-Dist; an sdist's PKG-INFO gives Requires-Python (and Requires-Dist when it states any); its requires.txt gives
- * Requires-Dist (the base requirements only with `baseOnly`). Files of one release must agree.
+ * Requires-Dist. With `baseOnly` only the base requirements are read (the extras stay unknown). Files of one release
+ * must agree.
  */
 export function recordsFromPublished(files: readonly PublishedFile[], o: { baseOnly?: boolean } = {}): ReleaseRecord[] {
   const byRelease = new Map<string, PublishedFile[]>();
@@ -112,9 +113,9 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
         if (requiresPython !== undefined && requiresPython !== python) throw new Error(`${group[0].project} ${version}: Requires-Python ${JSON.stringify(requiresPython)} and ${JSON.stringify(python)} (${source})`);
         requiresPython = python;
       }
-      // A whole list wins over a partial one; two whole lists must be the same lines.
+      // A whole list wins over a partial one; two whole (or two partial) lists must be the same lines.
       if (dist !== undefined && (requiresDist === undefined || (partial && !isPartial))) { requiresDist = dist; partial = isPartial; }
-      else if (dist !== undefined && !isPartial && !partial && dist.join('\n') !== requiresDist!.join('\n')) {
+      else if (dist !== undefined && isPartial === partial && [...dist].sort().join('\n') !== [...requiresDist!].sort().join('\n')) {
         throw new Error(`${group[0].project} ${version}: ${source} declares other requirements than ${sources.join(', ')}`);
       }
       sources.push(source);
@@ -129,8 +130,9 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
         throw new Error(`${f.source}: it names ${meta.name} ${meta.version}, not ${f.project} ${version}`);
       }
       // An sdist's PKG-INFO may leave Requires-Dist out (older setuptools, `Dynamic`): only a wheel's absence is "none".
-      const dist = f.wheel || meta.requiresDist.length ? keptRequirements(meta.requiresDist) : undefined;
-      take(meta.requiresPython ?? '', dist, false, f.source);
+      const stated = f.wheel || meta.requiresDist.length ? keptRequirements(meta.requiresDist) : undefined;
+      const dist = stated && o.baseOnly ? stated.filter((l) => !/\bextra\s*==/.test(l)) : stated;
+      take(meta.requiresPython ?? '', dist, !!(stated && o.baseOnly), stated && o.baseOnly ? `${f.source} (base requirements; extras not read)` : f.source);
     }
     records.push({
       version,

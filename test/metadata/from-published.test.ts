@@ -95,6 +95,11 @@ describe('metadata:from-published', () => {
       ['1.3.2', '>=3.8', undefined],
       ['1.6.0', '>=3.9', ['numpy>=1.19.5']],
     ], 'an sdist PKG-INFO without Requires-Dist leaves it unknown; a wheel METADATA is the whole list');
+    const skBase = recordsFromPublished(readPublishedFiles(root, 'scikit-learn'), { baseOnly: true });
+    assert.deepEqual(skBase.map((r) => [r.version, r.requires_dist, r.requires_dist_partial]), [
+      ['1.3.2', undefined, undefined],
+      ['1.6.0', ['numpy>=1.19.5'], true],
+    ], 'base-only reads a core metadata file\'s lines without an extra marker, and says the list is partial');
   });
 
   test('a file that names another release, or two files of one release that disagree, are refused', () => {

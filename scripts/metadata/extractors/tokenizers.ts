@@ -6,6 +6,11 @@ const extractor: SourceExtractor = {
   package: 'tokenizers',
   repository: 'huggingface/tokenizers',
   version: (tag) => tagVersion(tag, /^(python-)?v/),
-  extract: (ctx) => readProject(ctx, { dir: 'bindings/python', declaredVersion: (c) => cargoVersion(c.show('bindings/python/Cargo.toml')) }),
+  // maturin builds take the version from Cargo.toml; the setuptools-rust builds before them (0.11.1-0.12.1 kept
+  // Cargo.toml at 0.11.0) from setup.py's literal, which readProject checks itself.
+  extract: (ctx) => readProject(ctx, {
+    dir: 'bindings/python',
+    declaredVersion: (c) => (c.show('bindings/python/setup.py') === undefined ? cargoVersion(c.show('bindings/python/Cargo.toml')) : undefined),
+  }),
 };
 export default extractor;

@@ -158,6 +158,13 @@ describe('what each release of transformers, scikit-learn, matplotlib and tensor
     await silent({ 'requirements.txt': 'transformers==4.44.2\ntokenizers==0.19.1\nsentencepiece\n' }, ['transformers-tokenizers-window', 'resolution-conflict']);
     await silent({ 'requirements.txt': 'transformers==4.36.2\ntokenizers==0.15.2\n' }, ['transformers-tokenizers-window', 'resolution-conflict']);
   });
+  test('transformers 4.22.2 caps tokenizers below 0.13: error; tokenizers 0.12.1 (a setuptools-rust release whose Cargo.toml still said 0.11.0) is clean', async () => {
+    const files = { 'requirements.txt': 'transformers==4.22.2\ntokenizers==0.13.2\n' };
+    const f = await found(files, 'transformers-tokenizers-window');
+    assert.equal(f.severity, 'error');
+    assert.equal(marked(files, f), 'transformers==4.22.2');
+    await silent({ 'requirements.txt': 'transformers==4.22.2\ntokenizers==0.12.1\n' }, ['transformers-tokenizers-window', 'resolution-conflict']);
+  });
   test('transformers 4.36.2 needs huggingface_hub>=0.19.3: an older hub pin is an error', async () => {
     const files = { 'requirements.txt': 'transformers==4.36.2\nhuggingface-hub==0.19.0\n' };
     const f = await found(files, 'transformers4-hub-lt1');

@@ -82,6 +82,10 @@ test('datasets: bare version tags; other tags skipped', () => {
 
 test('tokenizers and safetensors: bindings/python at python-v / v tags whose Cargo.toml version is the tag', () => {
   const repo = makeRepo([
+    // A setuptools-rust build takes its version from setup.py: tokenizers 0.11.1-0.12.1 kept Cargo.toml at 0.11.0.
+    { files: { 'bindings/python/Cargo.toml': '[package]\nname = "tokenizers-python"\nversion = "0.11.0"\n',
+      'bindings/python/setup.py': py('from setuptools import setup', 'setup(name="tokenizers", version="0.12.1", install_requires=[])') },
+    tags: ['python-v0.12.1', 'python-v0.12.0' /* a mis-tag: setup.py says 0.12.1 */] },
     { files: { 'bindings/python/Cargo.toml': '[package]\nname = "tokenizers-python"\nversion = "0.13.3"\n',
       'bindings/python/setup.py': py('from setuptools import setup', 'setup(name="tokenizers", version="0.13.3", install_requires=[], extras_require={"testing": ["pytest"], "docs": ["sphinx"]})') },
     tags: ['python-v0.13.3', 'node-v0.13.3', 'v0.10.1' /* a Rust crate tag: Cargo.toml says 0.13.3 */] },
@@ -91,12 +95,13 @@ test('tokenizers and safetensors: bindings/python at python-v / v tags whose Car
     tags: ['v0.21.0'] },
   ]);
   const r = byVersion(extractFromRepo(tokenizers, repo));
-  assert.deepEqual([...r.keys()].sort(), ['0.13.3', '0.21.0']);
+  assert.deepEqual([...r.keys()].sort(), ['0.12.1', '0.13.3', '0.21.0']);
+  assert.equal(r.get('0.12.1')!.source, 'huggingface/tokenizers@python-v0.12.1:bindings/python/setup.py');
   assert.deepEqual(r.get('0.13.3')!.requires_dist, []);
   assert.equal(r.get('0.13.3')!.source, 'huggingface/tokenizers@python-v0.13.3:bindings/python/setup.py');
   assert.deepEqual(r.get('0.21.0')!.requires_dist, ['huggingface_hub<1.0,>=0.16.4']);
   assert.equal(r.get('0.21.0')!.requires_python, '>=3.9');
-  assert.deepEqual(extractFromRepo(safetensors, repo).map((x) => x.version).sort(), ['0.13.3', '0.21.0']);
+  assert.deepEqual(extractFromRepo(safetensors, repo).map((x) => x.version).sort(), ['0.13.3', '0.21.0'], 'safetensors reads Cargo.toml at every tag');
 });
 
 test('a release tag whose sources still declare its pre-release: the release exists, its fields are unknown', () => {
