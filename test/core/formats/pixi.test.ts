@@ -215,3 +215,47 @@ describe('pixi.toml: per-platform tables', () => {
     assert.deepEqual(windows.filter((x) => x.code === 'torchvision-torch-mismatch'), []);
   });
 });
+
+describe('pyproject.toml [tool.pixi]: the same tables, read by the same reader', () => {
+  // pixi's pyproject layout (pixi.prefix.dev, "pyproject.toml"): [project] dependencies, tables under [tool.pixi].
+  const PYPROJECT = `[project]
+name = "vision"
+version = "0.1.0"
+requires-python = ">=3.11,<3.13"
+dependencies = ["transformers>=4.46", "torch==2.2.0"]
+
+[tool.pixi.workspace]
+channels = ["conda-forge"]
+platforms = ["linux-64", "osx-arm64"]
+
+[tool.pixi.pypi-dependencies]
+vision = { path = ".", editable = true }
+
+[tool.pixi.target.linux-64.pypi-dependencies]
+torch = { version = "==2.3.0", index = "https://download.pytorch.org/whl/cu121" }
+torchvision = { version = "==0.18.0", index = "https://download.pytorch.org/whl/cu121" }
+`;
+  test('the per-platform entries are read with their marker, on their exact characters; pixi installs it', () => {
+    const m = parseManifest('/p/pyproject.toml', PYPROJECT);
+    const pixi = m.requirements.filter((q) => q.scope.kind === 'pixi-pypi');
+    assert.deepEqual(pixi.map((q) => [q.name, q.marker, q.scope.table, at(PYPROJECT, q.specifierRange)]), [
+      ['vision', undefined, 'tool.pixi.pypi-dependencies', ''],
+      ['torch', "sys_platform == 'linux' and platform_machine == 'x86_64'", 'tool.pixi.target.linux-64.pypi-dependencies', '==2.3.0'],
+      ['torchvision', "sys_platform == 'linux' and platform_machine == 'x86_64'", 'tool.pixi.target.linux-64.pypi-dependencies', '==0.18.0'],
+    ]);
+    assert.equal(pixi[1].source, 'https://download.pytorch.org/whl/cu121');
+    // The [project] pin is left as written: `pip install .` reads it too.
+    assert.equal(m.requirements.find((q) => q.scope.kind === 'project' && q.name === 'torch')?.marker, undefined);
+    const envs = environmentsOf(m, {});
+    assert.deepEqual(envs.map((e) => e.label), ['pyproject.toml [project] dependencies', 'pyproject.toml [tool.pixi] pypi-dependencies']);
+  });
+  test('the linux-64 torch replaces the [project] one there: no contradiction; a torchvision for another torch is found', async () => {
+    const clean = findings(await check({ 'pyproject.toml': PYPROJECT }));
+    assert.deepEqual(clean.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${f.range.start.line} ${f.code}`),
+      ['4 numpy2-abi-torch']); // the [project] torch==2.2.0 with numpy 2, wherever it applies
+    const broken = findings(await check({ 'pyproject.toml': PYPROJECT.replace('version = "==2.3.0"', 'version = "==2.2.0"') }));
+    const f = broken.find((x) => x.code === 'torchvision-torch-mismatch');
+    assert.ok(f, JSON.stringify(broken.map((x) => x.code)));
+    assert.equal(f.range.start.line, 15);
+  });
+});

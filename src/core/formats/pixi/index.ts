@@ -8,10 +8,11 @@ import type { EnvironmentSpec, ManifestFormat, ScopeTraits } from '../types';
 import { parsePixi, PIXI_SCOPE } from './parse';
 import { oneFileName } from '../patterns';
 
-export { parsePixi, PIXI_SCOPE } from './parse';
+export { elsewhereThan, parsePixi, PIXI_SCOPE, readPixiTables } from './parse';
 
-/** `torch = ">=2.1"` or `torch = { version = ">=2.1", extras = [...] }`: a table entry with a PEP 440 version. */
-const ENTRY: ScopeTraits = {
+/** `torch = ">=2.1"` or `torch = { version = ">=2.1", extras = [...] }`: a table entry with a PEP 440 version (in
+ *  pixi.toml, and in a pyproject.toml's [tool.pixi]). */
+export const PIXI_ENTRY: ScopeTraits = {
   crossFile: true,
   tableEntry: true,
   restyle: restyleTableConstraint,
@@ -50,5 +51,5 @@ export const pixiFormat: ManifestFormat = {
   },
   installer: () => ({ name: 'pixi', evidence: 'pixi.toml' }),
   crossFileRole: () => 'metadata',
-  scopes: { [PIXI_SCOPE]: ENTRY },
+  scopes: { [PIXI_SCOPE]: PIXI_ENTRY },
 };

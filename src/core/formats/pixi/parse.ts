@@ -1,5 +1,6 @@
 // pixi.toml (prefix-dev/pixi): the PyPI packages of the default feature ([pypi-dependencies]) and of each feature
-// ([feature.<name>.pypi-dependencies]), and the indexes of [pypi-options] (top level and per feature).
+// ([feature.<name>.pypi-dependencies]), and the indexes of [pypi-options] (top level and per feature). A
+// pyproject.toml's [tool.pixi] holds the same tables (readPixiTables reads both).
 //
 // Decisions worth knowing:
 // - An entry is `name = "spec"` or a table `{ version, extras, index, git/branch/tag/rev, path, url, editable }`.
@@ -88,21 +89,26 @@ function targetPlatform(selector: string): TargetPlatform | undefined {
   return machine ? { os: os!, machine } : undefined;
 }
 
-function osClause(t: TargetPlatform, holds: boolean): string {
-  const op = (t.os === 'unix') !== holds ? '==' : '!=';
-  return `sys_platform ${op} '${t.os === 'unix' ? 'win32' : SYS_PLATFORM[t.os]}'`;
+function platformMarker(t: TargetPlatform): string {
+  const os = t.os === 'unix' ? "sys_platform != 'win32'" : `sys_platform == '${SYS_PLATFORM[t.os]}'`;
+  return t.machine ? `${os} and platform_machine == '${t.machine}'` : os;
 }
-/** The marker of a target, or of every platform but it. */
-function platformMarker(t: TargetPlatform, holds = true): string {
-  if (!t.machine) return osClause(t, holds);
-  return `${osClause(t, holds)} ${holds ? 'and' : 'or'} platform_machine ${holds ? '==' : '!='} '${t.machine}'`;
+
+/**
+ * Where an entry applies that the targets with these markers (as platformMarker writes them) replace: on every
+ * other platform (`sys_platform == 'linux' and platform_machine == 'x86_64'` gives `sys_platform != 'linux' or
+ * platform_machine != 'x86_64'`).
+ */
+export function elsewhereThan(targetMarkers: readonly string[]): string {
+  const negated = targetMarkers.map((m) => m.split(' and ').map((c) => (c.includes(' == ') ? c.replace(' == ', ' != ') : c.replace(' != ', ' == '))).join(' or '));
+  return negated.map((m) => (negated.length > 1 && m.includes(' or ') ? `(${m})` : m)).join(' and ');
 }
 
 /** [target.<selector>.pypi-dependencies] of the default feature or of a feature, bound to their platforms; the
  *  feature's own entries (`own`) of a package a target lists apply everywhere else. */
 function readTargets(r: Reader, owner: TableView, prefix: string, scope: RequirementScope, own: Requirement[]): void {
   const targets = r.table(owner.entries.get('target'), `${prefix}target`);
-  const replaced = new Map<string, TargetPlatform[]>();
+  const replaced = new Map<string, string[]>();
   for (const entry of targets?.entries.values() ?? []) {
     const selector = keyName(entry.key);
     const platform = targetPlatform(selector);
@@ -111,12 +117,32 @@ function readTargets(r: Reader, owner: TableView, prefix: string, scope: Require
     const section = `${prefix}target.${selector}.pypi-dependencies`;
     for (const q of readDependencies(r, target, section, { ...scope, table: section })) {
       q.marker = platformMarker(platform);
-      replaced.set(q.normalizedName, [...replaced.get(q.normalizedName) ?? [], platform]);
+      replaced.set(q.normalizedName, [...replaced.get(q.normalizedName) ?? [], q.marker]);
     }
   }
   for (const q of own) {
-    const elsewhere = replaced.get(q.normalizedName);
-    if (elsewhere) q.marker = elsewhere.map((t) => (elsewhere.length > 1 && t.machine ? `(${platformMarker(t, false)})` : platformMarker(t, false))).join(' and ');
+    const targets = replaced.get(q.normalizedName);
+    if (targets) q.marker = elsewhereThan(targets);
+  }
+}
+
+/** The pixi tables under `root`: the document of a pixi.toml (`prefix` ''), or [tool.pixi] of a pyproject.toml
+ *  (`prefix` 'tool.pixi.'), whose tables are the same (pixi's manifest reference). */
+export function readPixiTables(r: Reader, root: TableView, prefix: string): void {
+  readOptions(r, root, `${prefix}pypi-options`, undefined);
+  const scope: RequirementScope = { kind: PIXI_SCOPE, table: `${prefix}pypi-dependencies` };
+  readTargets(r, root, prefix, scope, readDependencies(r, root, `${prefix}pypi-dependencies`, scope));
+  const features = r.table(root.entries.get('feature'), `${prefix}feature`);
+  let block = 0;
+  for (const entry of features?.entries.values() ?? []) {
+    const name = keyName(entry.key);
+    const label = `${prefix}feature.${name}`;
+    const feature = r.table(entry, label);
+    if (!feature) continue;
+    block++;
+    readOptions(r, feature, `${label}.pypi-options`, block);
+    const featureScope: RequirementScope = { kind: PIXI_SCOPE, name, block, table: `${label}.pypi-dependencies` };
+    readTargets(r, feature, `${label}.`, featureScope, readDependencies(r, feature, `${label}.pypi-dependencies`, featureScope));
   }
 }
 
@@ -133,20 +159,7 @@ function readPython(r: Reader, root: TableView): void {
 function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   const root = buildTree(ast);
   readPython(r, root);
-  readOptions(r, root, 'pypi-options', undefined);
-  const scope: RequirementScope = { kind: PIXI_SCOPE, table: 'pypi-dependencies' };
-  readTargets(r, root, '', scope, readDependencies(r, root, 'pypi-dependencies', scope));
-  const features = r.table(root.entries.get('feature'), 'feature');
-  let block = 0;
-  for (const entry of features?.entries.values() ?? []) {
-    const name = keyName(entry.key);
-    const feature = r.table(entry, `feature.${name}`);
-    if (!feature) continue;
-    block++;
-    readOptions(r, feature, `feature.${name}.pypi-options`, block);
-    const featureScope: RequirementScope = { kind: PIXI_SCOPE, name, block, table: `feature.${name}.pypi-dependencies` };
-    readTargets(r, feature, `feature.${name}.`, featureScope, readDependencies(r, feature, `feature.${name}.pypi-dependencies`, featureScope));
-  }
+  readPixiTables(r, root, '');
 }
 
 function manifestOf(r: Reader): ParsedManifest {

@@ -1,9 +1,12 @@
 // The environments a pyproject.toml defines: [project] dependencies, each extra on top of them, each dependency group
 // (with the groups it includes), uv's dev-dependencies, [build-system] requires, and Poetry's main and group
-// dependencies. uv's constraint and override lists narrow every environment but the build one.
+// dependencies, and [tool.pixi]'s (the [project] dependencies with pixi's own, and each pixi feature). uv's constraint
+// and override lists narrow every environment but the build one.
 import { groupBy } from '../../group';
 import type { Requirement } from '../../types';
 import type { EnvironmentContext, EnvironmentSpec } from '../types';
+import type { PinnedRequirement } from '../../engine/environment';
+import { elsewhereThan, PIXI_SCOPE } from '../pixi/parse';
 import type { PyprojectManifest } from './parse';
 
 export function pyprojectEnvironments(manifest: PyprojectManifest, ctx: EnvironmentContext): EnvironmentSpec[] {
@@ -47,6 +50,33 @@ export function pyprojectEnvironments(manifest: PyprojectManifest, ctx: Environm
   if (poetry.length) envs.push({ label: `${name} [tool.poetry.dependencies]`, pins: poetry });
   for (const [group, reqs] of groupBy(ofKind('poetry-group'), (r) => r.scope.name ?? '')) {
     envs.push({ label: `${name} poetry group "${group}"`, pins: [...poetry, ...reqs.map((r) => pin(r))], addition: `poetry group "${group}"` });
+  }
+  envs.push(...pixiEnvironments(ofKind('project'), ofKind(PIXI_SCOPE), constraints, ctx));
+  return envs;
+}
+
+/**
+ * [tool.pixi]: pixi installs the [project] dependencies with its own PyPI dependencies (the default feature), and
+ * each feature on top. A per-platform table replaces a [project] dependency of the same package on its platform, as
+ * it replaces pixi's own entry (../pixi/parse.ts): the [project] pin takes part here only elsewhere (a copy with that
+ * marker; the requirement itself, which `pip install .` reads too, is left as written).
+ */
+function pixiEnvironments(project: Requirement[], pixi: Requirement[], constraints: PinnedRequirement[], ctx: EnvironmentContext): EnvironmentSpec[] {
+  if (!pixi.length) return [];
+  const { name, pin } = ctx;
+  const own = pixi.filter((r) => r.scope.name === undefined);
+  const targeted = new Map<string, string[]>();
+  for (const r of own) if (r.marker && r.scope.table !== 'tool.pixi.pypi-dependencies') targeted.set(r.normalizedName, [...targeted.get(r.normalizedName) ?? [], r.marker]);
+  const projectPins = project.map((r) => {
+    const targets = targeted.get(r.normalizedName);
+    if (!targets) return pin(r);
+    const elsewhere = elsewhereThan(targets);
+    return pin({ ...r, marker: r.marker ? `(${r.marker}) and (${elsewhere})` : elsewhere });
+  });
+  const base = [...projectPins, ...own.map((r) => pin(r)), ...constraints];
+  const envs: EnvironmentSpec[] = [{ label: `${name} [tool.pixi] pypi-dependencies`, pins: base }];
+  for (const [feature, reqs] of groupBy(pixi.filter((r) => r.scope.name !== undefined), (r) => r.scope.name!)) {
+    envs.push({ label: `${name} [tool.pixi] pypi-dependencies + feature "${feature}"`, pins: [...base, ...reqs.map((r) => pin(r))], addition: `feature "${feature}"` });
   }
   return envs;
 }

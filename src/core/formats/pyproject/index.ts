@@ -1,4 +1,4 @@
-// The pyproject.toml format: PEP 621 [project], PEP 735 dependency groups, [build-system], Poetry and uv tables.
+// The pyproject.toml format: PEP 621 [project], PEP 735 dependency groups, [build-system], Poetry, uv and pixi tables.
 import { lineIndexFor } from '../../text';
 import type { Requirement } from '../../types';
 import { eolOf, insertIntoStringList } from '../edits';
@@ -8,6 +8,7 @@ import { pyprojectIndexFixes } from './indexes';
 import { parsePyproject, type PyprojectManifest } from './parse';
 import { restyleTableConstraint } from './poetry';
 import { oneFileName } from '../patterns';
+import { PIXI_ENTRY, PIXI_SCOPE } from '../pixi';
 
 export { parsePyproject, type PyprojectManifest, type UvSource } from './parse';
 export { poetryToPep440 } from './poetry';
@@ -53,7 +54,8 @@ export const pyprojectFormat: ManifestFormat = {
     return LOCKS.map(([name]) => (dir ? `${dir}/${name}` : name));
   },
   /**
-   * A lock file beside it (uv.lock, poetry.lock, pdm.lock), else its [tool.uv] / [tool.poetry] / [tool.pdm] table,
+   * A lock file beside it (uv.lock, poetry.lock, pdm.lock), else its [tool.uv] / [tool.poetry] / [tool.pdm] /
+   * [tool.pixi] table,
    * else pip (a setuptools, hatch or flit project is installed with `pip install .`).
    */
   installer(manifest, lockFiles) {
@@ -62,7 +64,7 @@ export const pyprojectFormat: ManifestFormat = {
       if (lockFiles.has(dir ? `${dir}/${name}` : name)) return { name: installer, evidence: `${name} beside it` };
     }
     const tools = (manifest as { tools?: string[] }).tools ?? [];
-    for (const [table, installer] of [['uv', 'uv'], ['poetry', 'poetry'], ['pdm', 'pdm']] as const) {
+    for (const [table, installer] of [['uv', 'uv'], ['poetry', 'poetry'], ['pdm', 'pdm'], ['pixi', 'pixi']] as const) {
       if (tools.includes(table)) return { name: installer, evidence: `[tool.${table}]` };
     }
     const backend = (manifest as { buildBackend?: string }).buildBackend;
@@ -80,5 +82,6 @@ export const pyprojectFormat: ManifestFormat = {
     'uv-override': { insertAfter: stringList },
     poetry: { ...POETRY, crossFile: true },
     'poetry-group': POETRY,
+    [PIXI_SCOPE]: PIXI_ENTRY,
   },
 };

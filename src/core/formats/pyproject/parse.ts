@@ -13,6 +13,8 @@
 //   group or uv's dev-dependencies gets `source` = the index name when the entries that apply to it (by `extra` /
 //   `group`) name exactly one index; marker-split entries naming different indexes leave `source` unset.
 // - `requires-python` from [project] wins over Poetry's `python` dependency.
+// - [tool.pixi] is read by the pixi format's own reader (../pixi/parse.ts, readPixiTables): its PyPI dependencies,
+//   per-platform and per-feature tables and [tool.pixi.pypi-options], as in a pixi.toml.
 
 import { getStaticTOMLValue } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
@@ -21,6 +23,7 @@ import { normalizeName } from '../../text';
 import { markerTextHolds } from '../../pep508';
 import { PLATFORM_MARKERS, PLATFORMS } from '../../settings';
 import { poetryToPep440 } from './poetry';
+import { readPixiTables } from '../pixi/parse';
 import { buildRequirement, syntaxFinding } from '../requirement';
 import { parseTomlText, tomlValueToDoc } from '../toml/strings';
 import { errorRange, TomlReader } from '../toml/reader';
@@ -435,6 +438,8 @@ function readDocument(r: Reader, ast: AST.TOMLProgram): void {
   readPoetry(r, tool);
   readIndexTables(r, child(r.table(child(tool, 'pdm'), 'tool.pdm'), 'source'), 'tool.pdm.source', 'pdm-source');
   readUv(r, tool);
+  const pixi = r.table(child(tool, 'pixi'), 'tool.pixi');
+  if (pixi) readPixiTables(r, pixi, 'tool.pixi.');
   applyUvSources(r);
   applyPoetrySources(r);
   readToolConfig(r, tool, ast);
