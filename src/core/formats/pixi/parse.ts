@@ -25,6 +25,7 @@
 
 import type { AST } from 'toml-eslint-parser';
 import { parseSpecifierSet } from '../../pep440';
+import { PLATFORM_MARKERS } from '../../settings';
 import type { ParsedManifest, Requirement, RequirementScope } from '../../types';
 import { readTomlManifest, TomlReader } from '../toml/reader';
 import { readPackageEntry, stringArray, type PackageTableStyle } from '../toml/package-table';
@@ -73,7 +74,8 @@ function readDependencies(r: Reader, owner: TableView, section: string, scope: R
 
 /** Where a target selector applies: the operating system, and the machine of a platform name. */
 interface TargetPlatform { os: 'linux' | 'osx' | 'win' | 'unix'; machine?: string }
-const SYS_PLATFORM = { linux: 'linux', osx: 'darwin', win: 'win32' } as const;
+/** `sys_platform` of pixi's operating-system names (the marker values are the settings' platform table's). */
+const SYS_PLATFORM = { linux: PLATFORM_MARKERS.linux.sys_platform, osx: PLATFORM_MARKERS.macos.sys_platform, win: PLATFORM_MARKERS.windows.sys_platform };
 /** `platform_machine` of each conda platform's machine, as Python reports it there. */
 const MACHINES: Record<'linux' | 'osx' | 'win', Record<string, string>> = {
   linux: { '64': 'x86_64', aarch64: 'aarch64', ppc64le: 'ppc64le', s390x: 's390x', armv7l: 'armv7l' },
@@ -90,7 +92,7 @@ function targetPlatform(selector: string): TargetPlatform | undefined {
 }
 
 function platformMarker(t: TargetPlatform): string {
-  const os = t.os === 'unix' ? "sys_platform != 'win32'" : `sys_platform == '${SYS_PLATFORM[t.os]}'`;
+  const os = t.os === 'unix' ? `sys_platform != '${SYS_PLATFORM.win}'` : `sys_platform == '${SYS_PLATFORM[t.os]}'`;
   return t.machine ? `${os} and platform_machine == '${t.machine}'` : os;
 }
 
