@@ -75,14 +75,17 @@ suite('live metadata from the project\'s own index', () => {
     } finally {
       release();
     }
-    const ds = await waitFor(uri(), (d) => d.some((x) => codeOf(x) === 'yanked-release') && d.some((x) => codeOf(x) === 'resolution-conflict'), 'refined from the index');
+    const ds = await waitFor(uri(), (d) => d.some((x) => codeOf(x) === 'yanked-release') && d.some((x) => codeOf(x) === 'declared-requirement'), 'refined from the index');
     const yanked = ds.find((x) => codeOf(x) === 'yanked-release')!;
     assert.equal(yanked.range.start.line, 1);
     assert.equal(yanked.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(yanked.message, /corrupt wheel/);
-    const conflict = ds.filter((x) => codeOf(x) === 'resolution-conflict');
-    assert.deepEqual(conflict.map((c) => c.range.start.line).sort(), [1, 2]);
-    assert.match(conflict[0].message, /acme-plugin==2\.0\.0 depends on acme-core>=1\.1/);
+    // pip refuses the pair: said once, by the rule that reads acme-plugin's Requires-Dist, at the pin that declares it
+    // (the resolver's own resolution-conflict would repeat it).
+    const conflict = ds.filter((x) => codeOf(x) === 'declared-requirement');
+    assert.deepEqual(conflict.map((c) => c.range.start.line), [2]);
+    assert.match(conflict[0].message, /acme-plugin==2\.0\.0 declares acme-core 1\.1 and later/);
+    assert.ok(!ds.some((x) => codeOf(x) === 'resolution-conflict'), 'the conflict is said once');
     // Credentials reached the index as a header, and no diagnostic repeats them.
     assert.ok(index.requests.length > 0 && index.requests.every((q) => q.authorization === `Basic ${Buffer.from('alice:s3cr3t-token').toString('base64')}`));
     assert.ok(ds.every((d) => !d.message.includes('s3cr3t') && !(d.relatedInformation ?? []).some((r) => r.message.includes('s3cr3t'))));
@@ -90,14 +93,15 @@ suite('live metadata from the project\'s own index', () => {
 
   test('the upgrade quick fix on the conflict resolves: applied, the findings go, and the resolver agrees', async () => {
     const doc = await vscode.workspace.openTextDocument(uri());
-    const ds = await waitFor(uri(), (d) => d.some((x) => codeOf(x) === 'resolution-conflict'), 'the conflict');
-    const diag = ds.find((x) => codeOf(x) === 'resolution-conflict' && x.range.start.line === 1)!;
+    const ds = await waitFor(uri(), (d) => d.some((x) => codeOf(x) === 'declared-requirement'), 'the conflict');
+    // The rule's finding carries the resolver's upgrade (the newest set that installs).
+    const diag = ds.find((x) => codeOf(x) === 'declared-requirement' && x.range.start.line === 2)!;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri(), diag.range, vscode.CodeActionKind.QuickFix.value);
     const upgrade = actions.find((a) => /^Upgrade acme-core to 1\.2\.0/.test(a.title));
     assert.ok(upgrade?.edit, JSON.stringify(actions.map((a) => a.title)));
     assert.ok(await vscode.workspace.applyEdit(upgrade.edit));
     assert.equal(doc.getText().split('\n').slice(1).join('\n'), 'acme-core==1.2.0\nacme-plugin==2.0.0\n');
-    await waitFor(uri(), (d) => !d.some((x) => ['resolution-conflict', 'yanked-release'].includes(codeOf(x))), 'the findings went away');
+    await waitFor(uri(), (d) => !d.some((x) => ['declared-requirement', 'resolution-conflict', 'yanked-release'].includes(codeOf(x))), 'the findings went away');
     assert.deepEqual(resolvesWith(doc.getText()), new Map([['acme-core', '1.2.0'], ['acme-plugin', '2.0.0']]));
     await doc.save();
   });
@@ -107,7 +111,7 @@ suite('live metadata from the project\'s own index', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri(), new vscode.Range(1, 0, doc.lineCount, 0), 'acme-core==1.2.0\nacme-plugin==2.0.0\nacme-cli==0.1.0  # keep this comment\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitFor(uri(), (d) => !d.some((x) => codeOf(x) === 'resolution-conflict'), 'installable');
+    await waitFor(uri(), (d) => !d.some((x) => ['declared-requirement', 'resolution-conflict'].includes(codeOf(x))), 'installable');
     // acme-cli is new to the server: its metadata arrives in the background, and with it the action.
     let actions: vscode.CodeAction[] = [];
     let group: vscode.CodeAction | undefined;
