@@ -127,12 +127,17 @@ function compareUpper(a: Cut | undefined, b: Cut | undefined): number {
 
 /** Builds an interval, or null when it holds no version. */
 function interval(lo: Cut | undefined, hi: Cut | undefined): Interval | null {
-  if (lo && lo.kind === CutKind.Before && compareVersions(lo.v, MIN_VERSION) === 0) lo = undefined;
+  lo = lowerOrNone(lo);
   if (!holdsBetween(lo, hi)) return null;
   return lo ? (hi ? { lo, hi } : { lo }) : hi ? { hi } : {};
 }
 
-/** Whether a version lies between the cuts (`lo` already with a cut below the least version taken as -inf). */
+/** A lower cut below the least version is no bound at all (-inf). */
+function lowerOrNone(lo: Cut | undefined): Cut | undefined {
+  return lo && lo.kind === CutKind.Before && compareVersions(lo.v, MIN_VERSION) === 0 ? undefined : lo;
+}
+
+/** Whether a version lies between the cuts (`lo` already through lowerOrNone). */
 function holdsBetween(lo: Cut | undefined, hi: Cut | undefined): boolean {
   if (lo && hi && compareCuts(lo, hi) >= 0) return false;
   return !(!lo && hi && hi.kind === CutKind.Before && compareVersions(hi.v, MIN_VERSION) <= 0);
@@ -184,9 +189,8 @@ function listsMeet(a: readonly Interval[], b: readonly Interval[]): boolean {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    let lo = compareLower(a[i].lo, b[j].lo) >= 0 ? a[i].lo : b[j].lo;
+    const lo = lowerOrNone(compareLower(a[i].lo, b[j].lo) >= 0 ? a[i].lo : b[j].lo);
     const hi = compareUpper(a[i].hi, b[j].hi) <= 0 ? a[i].hi : b[j].hi;
-    if (lo && lo.kind === CutKind.Before && compareVersions(lo.v, MIN_VERSION) === 0) lo = undefined;
     if (holdsBetween(lo, hi)) return true;
     if (compareUpper(a[i].hi, b[j].hi) < 0) i++;
     else j++;
