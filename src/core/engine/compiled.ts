@@ -23,9 +23,10 @@ export function compiledOutputs(manifests: ReadonlyMap<string, ParsedManifest>, 
 export function withoutCompiledRepeats(placed: PlacedFinding[], outputs: ReadonlyMap<string, string>, manifests: ReadonlyMap<string, ParsedManifest>): PlacedFinding[] {
   if (!outputs.size) return placed;
   const key = (p: PlacedFinding) => `${p.finding.code}\u0000${[...p.finding.packages].sort().join(',')}`;
+  const outputPaths = new Set(outputs.values());
   const onOutput = new Map<string, PlacedFinding[]>();
   for (const p of placed) {
-    if (![...outputs.values()].includes(p.path)) continue;
+    if (!outputPaths.has(p.path)) continue;
     const k = `${p.path}\u0000${key(p)}`;
     onOutput.set(k, [...onOutput.get(k) ?? [], p]);
   }
