@@ -11,6 +11,7 @@ import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, 
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
 import { wheelMetadata } from './wheel-metadata';
+import { coreMetadataFields } from '../core/metadata/core-metadata';
 
 // node:crypto takes milliseconds to load, and most CLI runs never ask an index: loaded on first use.
 const sha256 = () => process.getBuiltinModule('node:crypto').createHash('sha256');
@@ -135,26 +136,7 @@ export function versionFromFilename(filename: string, name: string): string | un
 }
 
 /** The header fields of a METADATA file (RFC 822 style; continuation lines joined). */
-export function parseCoreMetadata(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const body = text.search(/\r?\n\r?\n/);
-  const head = body < 0 ? text : text.slice(0, body);
-  let last: string | undefined;
-  for (const line of head.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && last) {
-      const list = out.get(last)!;
-      list[list.length - 1] += ` ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    last = line.slice(0, colon).trim().toLowerCase();
-    const list = out.get(last) ?? [];
-    list.push(line.slice(colon + 1).trim());
-    out.set(last, list);
-  }
-  return out;
-}
+export const parseCoreMetadata = coreMetadataFields;
 
 /** The distributions in a local find-links folder (an absolute path or a file: URL): wheels and sdists, by file name;
  *  none when it cannot be read. Whoever passes the folder decides that it may be read. */

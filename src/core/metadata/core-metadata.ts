@@ -10,8 +10,8 @@ export interface CoreMetadata {
   requiresDist: string[];
 }
 
-/** Parses the header block; undefined when Name or Version is missing. Never throws. */
-export function parseCoreMetadata(text: string): CoreMetadata | undefined {
+/** The header fields by lower-case name, each value as written (repeated fields in order). Never throws. */
+export function coreMetadataFields(text: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
   let last: string[] | undefined;
   let lastIndex = -1;
@@ -32,6 +32,12 @@ export function parseCoreMetadata(text: string): CoreMetadata | undefined {
     last.push(value);
     lastIndex = last.length - 1;
   }
+  return fields;
+}
+
+/** Parses the header block; undefined when Name or Version is missing. Never throws. */
+export function parseCoreMetadata(text: string): CoreMetadata | undefined {
+  const fields = coreMetadataFields(text);
   const name = fields.get('name')?.[0];
   const version = fields.get('version')?.[0];
   if (!name || !version) return undefined;

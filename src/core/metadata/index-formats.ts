@@ -3,6 +3,7 @@
 // names (PEP 427) and their tags (PEP 425). No I/O: the generator (scripts/metadata/from-index.ts) fetches.
 import { parseVersion } from '../pep440';
 import type { WheelSummary } from './types';
+import { coreMetadataFields } from './core-metadata';
 
 export interface IndexFile {
   filename: string;
@@ -109,27 +110,19 @@ export interface CoreMetadata {
   providesExtra: string[];
 }
 
-/** Core metadata (METADATA / PKG-INFO): headers until the first blank line, continuation lines folded. */
+/** Core metadata (METADATA / PKG-INFO): the fields a release's entry keeps (headers read by ./core-metadata.ts). */
 export function parseCoreMetadata(text: string): CoreMetadata {
-  const out: CoreMetadata = { requiresDist: [], providesExtra: [] };
-  const headerEnd = text.search(/\r?\n\r?\n/);
-  const head = (headerEnd < 0 ? text : text.slice(0, headerEnd)).split(/\r?\n/);
-  const fields: [string, string][] = [];
-  for (const line of head) {
-    if (/^[ \t]/.test(line) && fields.length) fields[fields.length - 1][1] += ` ${line.trim()}`;
-    else {
-      const i = line.indexOf(':');
-      if (i > 0) fields.push([line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim()]);
-    }
-  }
-  for (const [k, v] of fields) {
-    if (k === 'name') out.name = v;
-    else if (k === 'version') out.version = v;
-    else if (k === 'requires-python') out.requiresPython = v;
-    else if (k === 'requires-dist') out.requiresDist.push(v);
-    else if (k === 'provides-extra') out.providesExtra.push(v);
-  }
-  return out;
+  const fields = coreMetadataFields(text);
+  const name = fields.get('name')?.[0];
+  const version = fields.get('version')?.[0];
+  const requiresPython = fields.get('requires-python')?.[0];
+  return {
+    ...(name !== undefined ? { name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(requiresPython !== undefined ? { requiresPython } : {}),
+    requiresDist: fields.get('requires-dist') ?? [],
+    providesExtra: fields.get('provides-extra') ?? [],
+  };
 }
 
 export interface DistFile {
