@@ -109,6 +109,8 @@ describe('declared facts of the mirror releases', () => {
         }
       }
     }
-    assert.ok(compared >= 5, `${compared} curated rows compared`);
+    // Curated rows for releases the snapshot covers are gone from rules/ (curated.test.ts keeps them out): only rows that
+    // span releases the snapshot does not list (transformers 4.x's hub cap, torchvision's Python rows) meet a mirror release.
+    assert.ok(compared >= 2, `${compared} curated rows compared`);
   });
 });
