@@ -96,7 +96,7 @@ export async function readFromIndex(rawName: string, o: IndexReadOptions = {}): 
       for (const f of list) {
         const dist = parseDistFilename(f.filename, name);
         if (!dist) continue;
-        const file: IndexFile = { filename: f.filename, url: f.url, ...(f.requires_python ? { requiresPython: f.requires_python } : {}), yanked: f.yanked ? f.yanked_reason ?? '' : false, hasMetadata: false };
+        const file: IndexFile = { filename: f.filename, url: f.url, ...(f.requires_python ? { requiresPython: f.requires_python } : {}), yanked: f.yanked ? f.yanked_reason ?? '' : false, hasMetadata: false, hashes: {} };
         const group = byVersion.get(dist.publicVersion) ?? { files: [] };
         group.files.push({ file, dist });
         byVersion.set(dist.publicVersion, group);

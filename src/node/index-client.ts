@@ -12,6 +12,7 @@ import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
 import { wheelMetadata } from './wheel-metadata';
 import { coreMetadataFields } from '../core/metadata/core-metadata';
+import { parseHtmlPage, parseJsonPage } from '../core/metadata/index-formats';
 
 // node:crypto takes milliseconds to load, and most CLI runs never ask an index: loaded on first use.
 const sha256 = () => process.getBuiltinModule('node:crypto').createHash('sha256');
@@ -294,7 +295,7 @@ export class IndexClient {
       if (page && page.status >= 400 && page.status !== 404 && !down?.has(shown)) down?.set(shown, `answered HTTP ${page.status}`);
       if (!page || (page.status >= 400 && page.status !== 404)) unavailable = true;
       if (!page || page.status !== 200) continue;
-      const list = page.type.includes('json') ? filesFromJson(page.text, page.url) : filesFromHtml(page.text, page.url);
+      const list = filesOf(page);
       for (const f of list) {
         const v = versionFromFilename(f.filename, name);
         const parsed = v ? parseVersion(v) : null;
@@ -339,7 +340,7 @@ export class IndexClient {
           const shown = redactUrl(location);
           const down = this.options.unreachable;
           const page = await this.get(location, 'text/html', false, { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
-          return page && page.status === 200 ? filesFromHtml(page.text, page.url) : [];
+          return page && page.status === 200 ? filesOf({ ...page, type: 'text/html' }) : [];
         }
         return localFolderFiles(location).map((f) => ({ ...f, metadata: false, hashes: {} }));
       })();
@@ -379,13 +380,13 @@ export class IndexClient {
     if (local) return { ...local, versions: [version], ...(yanked !== undefined ? { yanked } : {}) };
     if (pick.local) { entry.source = `find-links:${pick.filename}`; return entry; }
     if (pick.metadata) {
-      const res = await this.get(`${pick.url.split('#')[0]}.metadata`, '*/*', true);
+      const res = await this.get(`${pick.url}.metadata`, '*/*', true);
       if (res && res.status === 200) {
         const fields = parseCoreMetadata(res.text);
         entry.requires_dist = fields.get('requires-dist') ?? [];
         const rp = fields.get('requires-python')?.[0];
         if (rp !== undefined) entry.requires_python = rp;
-        entry.source = `index:${redactUrl(pick.url.split('#')[0])}.metadata`;
+        entry.source = `index:${redactUrl(pick.url)}.metadata`;
         return entry;
       }
     }
@@ -406,67 +407,14 @@ export class IndexClient {
   }
 }
 
-function resolveUrl(href: string, base: string): string {
-  try { return new URL(href, base).toString(); } catch { return href; }
-}
-
-function yankedValue(v: unknown): string | undefined {
-  if (v === true) return '';
-  if (typeof v === 'string') return v;
-  return undefined;
-}
-
-function filesFromJson(text: string, base: string): FileInfo[] {
-  let data: unknown;
-  try { data = JSON.parse(text); } catch { return []; }
-  const files = (data as { files?: unknown })?.files;
-  if (!Array.isArray(files)) return [];
-  const out: FileInfo[] = [];
-  for (const f of files) {
-    if (!f || typeof f.filename !== 'string' || typeof f.url !== 'string') continue;
-    const meta = f['core-metadata'] ?? f['dist-info-metadata'];
-    out.push({
-      filename: f.filename, url: resolveUrl(f.url, base),
-      requiresPython: typeof f['requires-python'] === 'string' ? f['requires-python'] : undefined,
-      yanked: yankedValue(f.yanked), metadata: meta === true || (typeof meta === 'object' && meta !== null),
-      hashes: hashesOf(f.hashes),
-    });
-  }
-  return out;
-}
-
-/** PEP 691 `hashes` (algorithm -> hex digest), checked and lower-cased. */
-function hashesOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!v || typeof v !== 'object') return out;
-  for (const [alg, hex] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof hex === 'string' && /^[0-9a-f]+$/i.test(hex) && /^[a-z0-9]+$/i.test(alg)) out[alg.toLowerCase()] = hex.toLowerCase();
-  }
-  return out;
-}
-
-function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
-
-function filesFromHtml(text: string, base: string): FileInfo[] {
-  const out: FileInfo[] = [];
-  for (const m of text.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
-    const attrs = new Map<string, string>();
-    for (const a of m[1].matchAll(/([a-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?/gi)) attrs.set(a[1].toLowerCase(), unescapeHtml(a[2] ?? a[3] ?? ''));
-    const href = attrs.get('href');
-    if (!href) continue;
-    const url = resolveUrl(href, base);
-    const filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-    const meta = attrs.get('data-core-metadata') ?? attrs.get('data-dist-info-metadata');
-    out.push({
-      filename, url, requiresPython: attrs.get('data-requires-python'),
-      yanked: attrs.has('data-yanked') ? attrs.get('data-yanked') ?? '' : undefined,
-      metadata: meta !== undefined && meta !== 'false',
-      hashes: hashesOf(Object.fromEntries([/#([a-z0-9]+)=([0-9a-f]+)$/i.exec(href)?.slice(1) ?? []].filter((kv) => kv.length === 2))),
-    });
-  }
-  return out;
+/** A project page's files as the client keeps them: read by the index formats' parsers (one reader of PEP 503/691). */
+function filesOf(page: { type: string; text: string; url: string }): FileInfo[] {
+  const list = page.type.includes('json') ? parseJsonPage(page.text, page.url) : parseHtmlPage(page.text, page.url);
+  return list.map((f) => ({
+    filename: f.filename, url: f.url, metadata: f.hasMetadata, hashes: f.hashes,
+    ...(f.requiresPython !== undefined ? { requiresPython: f.requiresPython } : {}),
+    ...(f.yanked !== false ? { yanked: f.yanked } : {}),
+  }));
 }
 
 /** Answers already fetched from one set of indexes, shared by every resolution against them. */

@@ -45,7 +45,7 @@ const EXPECTED_BREAKS: Record<string, { file: string; line: number; code: string
   // uv sources that bind the Linux CUDA build to no index: uv looks for "+cu128" on PyPI.
   'uv-local-build-no-source': { file: 'pyproject.toml', line: 6, code: 'torch-variant-no-index', severity: 'error' },
   // A lock that pairs a NumPy-1 build of pandas with numpy 2.
-  'pandas-lock-numpy2': { file: 'requirements.txt', line: 2, code: 'numpy2-abi-pandas', severity: 'error' },
+  'pandas-lock-numpy2': { file: 'requirements.txt', line: 2, code: 'pandas-installs-numpy', severity: 'error' },
 };
 
 describe('clean, current projects get no error and no warning', () => {

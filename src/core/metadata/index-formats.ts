@@ -16,11 +16,29 @@ export interface IndexFile {
   hasMetadata: boolean;
   /** The file's SHA-256 as the index states it (PEP 691 `hashes`, or a PEP 503 link's `#sha256=` fragment), lower case. */
   sha256?: string;
+  /** Every digest the index states, algorithm -> lowercase hex (what `--hash` values are compared with). */
+  hashes: Record<string, string>;
 }
 
 /** A SHA-256 hex digest as an index states it, lower-cased; undefined when it is not one. */
 function sha256Of(v: unknown): string | undefined {
   return typeof v === 'string' && /^[0-9a-f]{64}$/i.test(v) ? v.toLowerCase() : undefined;
+}
+
+/** PEP 691 `hashes` (algorithm -> hex digest), each checked and lower-cased; anything else is dropped. */
+function hashesOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v || typeof v !== 'object') return out;
+  for (const [alg, hex] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof hex === 'string' && /^[0-9a-f]+$/i.test(hex) && /^[a-z0-9]+$/i.test(alg)) out[alg.toLowerCase()] = hex.toLowerCase();
+  }
+  return out;
+}
+
+/** The file's entry with its digests: `sha256` is the checked SHA-256 among them. */
+function withHashes(hashes: Record<string, string>): Pick<IndexFile, 'hashes' | 'sha256'> {
+  const sha256 = sha256Of(hashes.sha256);
+  return sha256 ? { hashes, sha256 } : { hashes };
 }
 
 const MAX_PAGE = 64 << 20;
@@ -41,7 +59,7 @@ export function parseJsonPage(text: string, base: string): IndexFile[] {
       ...(typeof f['requires-python'] === 'string' ? { requiresPython: f['requires-python'] } : {}),
       yanked: f.yanked === true ? '' : typeof f.yanked === 'string' ? f.yanked : false,
       hasMetadata: !!meta && meta !== false,
-      ...(sha256Of((f.hashes as Record<string, unknown> | undefined)?.sha256) ? { sha256: sha256Of((f.hashes as Record<string, unknown>).sha256) } : {}),
+      ...withHashes(hashesOf(f.hashes)),
     });
   }
   return out;
@@ -76,8 +94,8 @@ export function parseHtmlPage(text: string, base: string): IndexFile[] {
     const href = attrs.get('href');
     if (typeof href !== 'string') continue;
     const url = resolveUrl(unescapeHtml(href), pageBase);
-    const sha256 = sha256Of(/#sha256=([0-9a-f]+)$/i.exec(unescapeHtml(href))?.[1]);
-    const filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || unescapeHtml(m[2]).trim();
+    const fragment = /#([a-z0-9]+)=([0-9a-f]+)$/i.exec(unescapeHtml(href));
+    const filename = lastSegment(url) || unescapeHtml(m[2]).trim();
     const rp = attrs.get('data-requires-python');
     const y = attrs.get('data-yanked');
     const meta = attrs.get('data-core-metadata') ?? attrs.get('data-dist-info-metadata');
@@ -86,10 +104,19 @@ export function parseHtmlPage(text: string, base: string): IndexFile[] {
       ...(typeof rp === 'string' ? { requiresPython: unescapeHtml(rp) } : {}),
       yanked: y === undefined ? false : y === true ? '' : unescapeHtml(y),
       hasMetadata: meta !== undefined && meta !== 'false',
-      ...(sha256 ? { sha256 } : {}),
+      ...withHashes(hashesOf(fragment ? { [fragment[1]]: fragment[2] } : undefined)),
     });
   }
   return out;
+}
+
+/** The file name at the end of a URL; '' when the URL or its escapes do not parse (an index's page is untrusted input). */
+function lastSegment(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  } catch {
+    return '';
+  }
 }
 
 function resolveUrl(href: string, base: string): string {

@@ -27,6 +27,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   // refuses that pair (a resolver conflict, which the requires rules report), so the break cannot happen there.
   const breaking = new Map<string, VersionSet>();
   const broken = new Map<string, VersionSet>();
+  const excludedOf = new Map<string, VersionSet>();
   for (const [pkg, bad] of when) {
     let excluded = VersionSet.empty();
     for (const [other, b] of admittedBroken) {
@@ -36,6 +37,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
     if (b.isEmpty()) return [];
     breaking.set(pkg, excluded.isEmpty() ? bad : bad.minus(excluded));
     broken.set(pkg, b);
+    excludedOf.set(pkg, excluded);
   }
   let othersAll = true;
   let othersFresh = true;
@@ -66,8 +68,14 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
     if (pin?.requirement.url && wheelVersionSet(pin.requirement.url).isAll()) continue;
     const b = admitted.intersect(bad);
     if (b.isEmpty() || (within.has(rule.target) && !admitted.isSubsetOf(bad))) continue;
-    const all = othersAll && admitted.isSubsetOf(bad);
-    const freshBreaks = othersFresh && topIn(fresh, bad);
+    // When every allowed version of the others breaks, the target's releases that rule those out cannot be installed
+    // at all (pip refuses them): what pip can install is the rest (`pandas<2.2.2` with `numpy>=2`: 2.1.4–2.2.1 cap
+    // numpy below 2, so pip backs off to an older pandas that breaks).
+    const excluded = excludedOf.get(rule.target)!;
+    const installable = othersAll && !excluded.isEmpty() ? admitted.minus(excluded) : admitted;
+    const installableFresh = othersAll && !excluded.isEmpty() ? fresh.minus(excluded) : fresh;
+    const all = othersAll && installable.isSubsetOf(bad);
+    const freshBreaks = othersFresh && topIn(installableFresh.isEmpty() ? fresh : installableFresh, bad);
     const computed: Severity = all || freshBreaks ? 'error' : 'warning';
     const admittedOnly = computed === 'warning';
     // An admitted-only combination warns only when the floor the user wrote admits the break (`diffusers>=0.21.0`).
