@@ -138,7 +138,7 @@ export interface UnusedCuratedRow {
 const FAR = parseVersion('99999')!;
 
 /**
- * Curated requires and Python rows about packages the snapshot covers that the engine never reads (the snapshot speaks
+ * Curated requires and Python rows (and accelerator builds) about packages the snapshot covers that the engine never reads (the snapshot speaks
  * for every release the row names), or that reach every future release (no upper bound: a range read at some tag
  * applied to releases nobody has read). Asked of the engine itself: the rows left after the snapshot's facts are laid
  * over the knowledge for the package, with every Python minor considered (the most hand rows stay then).
@@ -150,6 +150,18 @@ export function unusedCuratedRows(base: Knowledge, families: readonly RuleFamily
   const minors = pythonMinors(undefined, undefined);
   for (const family of families) {
     for (const rule of family.rules) {
+      if (rule.kind === 'accelerator-variant') {
+        // A hand list of builds keeps the releases the snapshot does not list (derive.ts keeps their label arrays).
+        const anchor = rule.packages[0];
+        if (!provider.get(anchor)) continue;
+        const laid = withMetadata(base, [anchor], minors).byPackage.get(anchor)
+          ?.find((c) => c.kind === 'accelerator-variant' && c.rule.code === rule.code);
+        const kept = laid?.kind === 'accelerator-variant' ? laid.rule.variants : {};
+        Object.entries(rule.variants).forEach(([v, labels], i) => {
+          if (kept[v] !== labels) out.push({ code: rule.code, row: i, versions: `==${v}`, why: 'covered' });
+        });
+        continue;
+      }
       if (rule.kind !== 'requires' && rule.kind !== 'python-support') continue;
       if (!provider.get(rule.package)) continue;
       const k = withMetadata(base, [rule.package], minors);

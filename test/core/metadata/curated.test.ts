@@ -108,4 +108,22 @@ describe('the checks fail where they should', () => {
     const unused = unusedCuratedRows(knowledgeFrom([family], provider), [family]).map((u) => `${u.code} row${u.row} ${u.why}`);
     assert.deepEqual(unused, ['companion-anchor row0 covered', 'companion-anchor row1 covered', 'companion-anchor row2 covered', 'companion-anchor row3 covered', 'companion-anchor row4 open-ended', 'companion-python row0 covered']);
   });
+
+  test('a hand-listed accelerator build of a release the snapshot lists with its builds', () => {
+    // The release matrix lists 2.1.0 (complete_from): 2.0.0 is older than it, so only the hand list knows its builds.
+    const anchor2: PackageMetadata = {
+      format: 1, name: 'anchor2', snapshot_date: '2026-12-06', complete_through: '2.1.0', complete_from: '2.1.0',
+      releases: [{ versions: ['2.1.0'], variants: { cu121: 'https://example.org/whl/cu121' }, source: 'example/matrix@abc:release.py' }],
+    };
+    const builds: RuleFamily = {
+      family: 'builds', description: 'd',
+      rules: [{
+        ...base, code: 'anchor2-builds', kind: 'accelerator-variant', failure: 'no-wheels', packages: ['anchor2'],
+        variants: { '2.0.0': ['cu118'], '2.1.0': ['cu121'] }, indexUrl: 'https://example.org/whl/{variant}',
+        codes: { unknownVariant: 'anchor2-unknown', missingIndex: 'anchor2-no-index', mixedVariants: 'anchor2-mixed' },
+      }],
+    };
+    const k = knowledgeFrom([builds], memoryProvider([anchor2]));
+    assert.deepEqual(unusedCuratedRows(k, [builds]).map((u) => `${u.code} ${u.versions} ${u.why}`), ['anchor2-builds ==2.1.0 covered']);
+  });
 });
