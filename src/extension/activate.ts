@@ -9,7 +9,8 @@ import { WorkspaceChecker } from './checker';
 import { registerCommands, type CommandTable } from './commands';
 import { clientChannel } from './log';
 import { registerRulePages, RULE_LINK, SHOW_RULE_COMMAND, showRule } from './rulePages';
-import { createStatusBar, showProblems } from './statusBar';
+import { createFindingsView, showFindings, type FindingsView } from './findingsView';
+import { createStatusBar, goToFinding } from './statusBar';
 
 /** Manifests by name (the formats' patterns): TOML and YAML share languages with everything else. */
 export const MANIFEST_SELECTOR = [{ language: 'pip-requirements' }, ...MANIFEST_GLOBS.map((pattern) => ({ pattern }))];
@@ -18,6 +19,8 @@ export interface MlPinsApi {
   checker: WorkspaceChecker;
   /** The status item (tests read what it shows). */
   statusItem: vscode.StatusBarItem;
+  /** The ML Pins view: its tree (tests read what it lists) and the TreeView. */
+  findings: FindingsView;
   client: BaseLanguageClient;
   /** The ML Pins log: what was checked and how long it took (from the server), Hub requests, runner steps. */
   log: vscode.LogOutputChannel;
@@ -82,11 +85,13 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
   ready.catch((e: unknown) => log.error('the language server did not start', e));
   const checker = new WorkspaceChecker(ready);
   const statusBar = createStatusBar(checker);
+  const findings = createFindingsView(checker);
   context.subscriptions.push(
     log,
     { dispose: () => void client?.stop().catch(() => undefined) },
     checker,
     statusBar,
+    findings,
     registerRulePages(context),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void ready.then((c) => c.sendNotification(METHODS.trust, { trusted: true }))),
   );
@@ -94,6 +99,7 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     checker,
     log,
     statusItem: statusBar.item,
+    findings,
     /** The language client (set once activate() has returned and the client was made). */
     get client(): BaseLanguageClient {
       if (!client) throw new Error('ML Pins: the language client is not started yet (await checker.whenIdle())');
@@ -108,7 +114,8 @@ export function activateCommon(context: vscode.ExtensionContext, create: ClientF
     },
     'mlPins.recheck': () => checker.recheckAll(),
     'mlPins.showLog': () => log.show(),
-    'mlPins.showProblems': () => showProblems(checker),
+    'mlPins.showFindings': () => showFindings(findings),
+    'mlPins.goToFinding': () => goToFinding(checker),
     'mlPins.showRule': showRule,
     ...more?.(api),
   }));

@@ -16,8 +16,10 @@ export const COMMANDS = {
   'mlPins.offerTestGeneration': { entry: 'node', palette: false },
   /** "…, and install it": a quick fix's command (src/extension/installRequirements.ts); not for the palette. */
   'mlPins.installRequirements': { entry: 'node', palette: false },
-  /** The status item's click: the Problems view, and ML Pins' findings in a quick pick. */
-  'mlPins.showProblems': { entry: 'common', palette: false },
+  /** The status item's click: the ML Pins view (the findings beside Problems). */
+  'mlPins.showFindings': { entry: 'common', palette: true },
+  /** ML Pins' findings in a quick pick. */
+  'mlPins.goToFinding': { entry: 'common', palette: true },
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;

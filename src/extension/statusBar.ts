@@ -1,10 +1,11 @@
 // The workspace's ML Pins state, not a second copy of VS Code's problem counter: "checking" (with progress) while the
 // server scans — never a count that would read as "all clear" before the first check is done — then the count with
-// a label, and the environment the pins are checked against (its name and Python). A click opens the Problems view and
-// ML Pins' findings alone in a quick pick.
+// a label, and the environment the pins are checked against (its name and Python). A click reveals the ML Pins view
+// (./findingsView.ts): ML Pins' findings alone, beside Problems.
 import * as vscode from 'vscode';
 import type { EnvironmentStatus, StatusParams } from '../server/protocol';
 import type { CheckedFinding, WorkspaceChecker } from './checker';
+import { groupByFile } from './findingsView';
 
 const PLATFORM_NAMES: Record<string, string> = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -33,7 +34,7 @@ export function statusText(status: StatusParams, environment: EnvironmentStatus 
   const icon = errors ? '$(error)' : warnings ? '$(warning)' : '$(check)';
   return {
     text: `${icon} ML Pins: ${count}${env ? ` · ${env}` : ''}`,
-    tooltip: `ML Pins: ${count} in the Python pins${status.information ? ` (and ${plural(status.information, 'note')})` : ''}.\n${envLine}\nClick to list ML Pins' findings.`,
+    tooltip: `ML Pins: ${count} in the Python pins${status.information ? ` (and ${plural(status.information, 'note')})` : ''}.\n${envLine}\nClick to show ML Pins' findings.`,
     label: `ML Pins: ${count}${env ? `, environment ${env}` : ''}`,
   };
 }
@@ -41,7 +42,7 @@ export function statusText(status: StatusParams, environment: EnvironmentStatus 
 export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable & { item: vscode.StatusBarItem } {
   const item = vscode.window.createStatusBarItem('mlPins.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'ML Pins';
-  item.command = 'mlPins.showProblems';
+  item.command = 'mlPins.showFindings';
   const update = () => {
     const { text, tooltip, label } = statusText(checker.status, environmentInView(checker.status.environments));
     item.text = text;
@@ -57,17 +58,12 @@ export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable & 
 
 type FindingItem = vscode.QuickPickItem & { finding?: CheckedFinding };
 const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)', information: '$(info)', hint: '$(lightbulb)' };
-const RANK: Record<string, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /** ML Pins' findings as quick-pick rows: one group per file (the files with errors first), by line within it. */
 export function findingItems(findings: readonly CheckedFinding[]): FindingItem[] {
-  const byFile = new Map<string, CheckedFinding[]>();
-  for (const f of findings) byFile.set(f.uri.toString(), [...(byFile.get(f.uri.toString()) ?? []), f]);
-  const worst = (fs: CheckedFinding[]) => Math.min(...fs.map((f) => RANK[f.finding.severity] ?? 3));
-  const files = [...byFile.values()].sort((a, b) => worst(a) - worst(b) || a[0].uri.toString().localeCompare(b[0].uri.toString()));
-  return files.flatMap((fs) => [
-    { label: vscode.workspace.asRelativePath(fs[0].uri), kind: vscode.QuickPickItemKind.Separator },
-    ...[...fs].sort((a, b) => a.diagnostic.range.start.compareTo(b.diagnostic.range.start)).map((f) => ({
+  return groupByFile(findings).flatMap((file) => [
+    { label: vscode.workspace.asRelativePath(file.uri), kind: vscode.QuickPickItemKind.Separator },
+    ...file.findings.map((f) => ({
       label: `${ICON[f.finding.severity] ?? ''} ${f.diagnostic.message.split('\n')[0]}`,
       description: `${f.finding.code} · line ${f.diagnostic.range.start.line + 1}`,
       finding: f,
@@ -76,13 +72,10 @@ export function findingItems(findings: readonly CheckedFinding[]): FindingItem[]
 }
 
 /**
- * The status item's click: the Problems view, and over it ML Pins' findings alone in a quick pick (choosing one
- * selects its pin). The Problems view itself cannot be filtered to ML Pins: VS Code 1.100 has no command or API that
- * sets its filter text (its commands only focus the filter, problems.action.focusFilter, or clear it,
- * problems.action.clearFilterText). Returns the quick pick (tests drive it), or undefined when there is nothing.
+ * ML Pins: Go to a Finding… — ML Pins' findings in a quick pick, to type in (choosing one selects its pin). Returns
+ * the quick pick (tests drive it), or undefined when there is nothing.
  */
-export async function showProblems(checker: WorkspaceChecker): Promise<vscode.QuickPick<FindingItem> | undefined> {
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
+export async function goToFinding(checker: WorkspaceChecker): Promise<vscode.QuickPick<FindingItem> | undefined> {
   const items = findingItems(checker.allFindings());
   if (!items.length) {
     void vscode.window.showInformationMessage(checker.status.checking ? 'ML Pins is still checking the workspace.' : 'ML Pins found no problems in the pins.');
@@ -91,7 +84,7 @@ export async function showProblems(checker: WorkspaceChecker): Promise<vscode.Qu
   const pick = vscode.window.createQuickPick<FindingItem>();
   const { errors, warnings, information } = checker.status;
   pick.title = `ML Pins: ${[plural(errors, 'error'), plural(warnings, 'warning'), plural(information, 'note')].join(', ')}`;
-  pick.placeholder = 'Go to an ML Pins finding (the Problems view lists every extension\'s)';
+  pick.placeholder = 'Go to an ML Pins finding';
   pick.matchOnDescription = true;
   pick.items = items;
   pick.onDidAccept(async () => {

@@ -9,7 +9,16 @@ import * as vscode from 'vscode';
 import pkg from '../../package.json';
 import type { CheckedFinding } from '../../src/extension/checker';
 import type { MlPinsNodeApi } from '../../src/extension/extension';
-import { makeVenv } from './harness';
+import type { FileNode, FindingNode, FindingsNode } from '../../src/extension/findingsView';
+import { makeVenv, screenshot } from './harness';
+
+async function waitFor(what: string | (() => string), ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    assert.ok(Date.now() < deadline, typeof what === 'string' ? what : what());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 let api: MlPinsNodeApi;
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
@@ -82,10 +91,92 @@ suite('the language server behind the extension', () => {
     for (const text of checking) assert.match(text, /^\$\(sync~spin\) ML Pins: checking(…| \d+\/\d+)$/);
     const errors = api.checker.allFindings().filter((f) => f.finding.severity === 'error').length;
     assert.match(api.statusItem.text, new RegExp(`^\\$\\(error\\) ML Pins: ${errors} errors?(, \\d+ warnings?)?$`));
-    assert.equal(api.statusItem.command, 'mlPins.showProblems');
+    assert.equal(api.statusItem.command, 'mlPins.showFindings');
   });
 
-  test("the status item's click lists ML Pins' findings alone (not another extension's), and choosing one selects its pin", async () => {
+  test("the status item's click reveals the ML Pins view: ML Pins' findings alone, by file, each revealing its pin", async () => {
+    const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
+    const other = vscode.languages.createDiagnosticCollection('other-linter');
+    const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
+    foreign.source = 'other-linter';
+    other.set(requirements, [foreign]);
+    try {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      assert.equal(api.findings.view.visible, false, 'the view starts hidden');
+      const view = await vscode.commands.executeCommand<vscode.TreeView<FindingsNode>>(api.statusItem.command as string);
+      assert.equal(view, api.findings.view);
+      await waitFor('the ML Pins view is not visible', () => api.findings.view.visible);
+      const tree = api.findings.provider;
+      const files = tree.getChildren() as FileNode[];
+      const mine = api.checker.allFindings();
+      assert.ok(mine.length > 0);
+      // One node per file with ML Pins findings, the files with errors first; each lists that file's findings in order.
+      assert.deepEqual(files.map((f) => f.uri.toString()).sort(), [...new Set(mine.map((f) => f.uri.toString()))].sort());
+      assert.equal(files[0].findings[0].finding.severity, 'error');
+      const listed = files.flatMap((f) => tree.getChildren(f) as FindingNode[]);
+      assert.equal(listed.length, mine.length, 'one row per ML Pins finding');
+      assert.ok(listed.every((n) => n.finding.diagnostic.source === 'ML Pins'));
+      assert.ok(!listed.some((n) => n.finding.diagnostic.message.includes('another extension')));
+      for (const f of files) {
+        const lines = f.findings.map((x) => x.diagnostic.range.start.line);
+        assert.deepEqual(lines, [...lines].sort((a, b) => a - b), `findings of ${f.uri.toString()} by line`);
+      }
+      assert.deepEqual(api.findings.view.badge, { value: mine.length, tooltip: `ML Pins: ${mine.length} finding${mine.length === 1 ? '' : 's'}` });
+      assert.match(api.findings.view.description ?? '', new RegExp(`^${api.checker.status.errors} errors?`));
+      // A row: severity icon, first line of the message, code and line; its command selects the pin's exact range.
+      const node = listed.find((n) => n.finding.uri.toString() === requirements.toString() && n.finding.diagnostic.range.start.line > 0)!;
+      const item = tree.getTreeItem(node);
+      assert.equal(item.label, node.finding.diagnostic.message.split('\n')[0]);
+      assert.equal(item.description, `${node.finding.finding.code} · line ${node.finding.diagnostic.range.start.line + 1}`);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, node.finding.finding.severity === 'information' ? 'info' : node.finding.finding.severity);
+      assert.equal(tree.getParent(node), files.find((f) => f.uri.toString() === requirements.toString()));
+      await api.findings.view.reveal(node, { select: true, focus: true });
+      await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+      const at = () => vscode.window.activeTextEditor;
+      await waitFor(() => `the pin was not selected: ${at()?.document.uri.toString()} ${JSON.stringify(at()?.selection)}`,
+        () => at()?.document.uri.toString() === requirements.toString() && at()!.selection.isEqual(node.finding.diagnostic.range));
+      await api.checker.whenIdle();
+      await waitFor('the status still says checking', () => !api.checker.status.checking);
+      await new Promise((r) => setTimeout(r, 300));
+      await screenshot('findings-view.png');
+    } finally {
+      other.dispose();
+    }
+  });
+
+  test('the ML Pins view follows the diagnostics as they change', async () => {
+    const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
+    const doc = await vscode.workspace.openTextDocument(requirements);
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = api.findings.provider.count;
+    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('diffusers'));
+    const onDiffusers = () => api.checker.findingsFor(requirements).filter((f) => f.diagnostic.range.start.line === line).length;
+    assert.ok(line > 0 && onDiffusers() > 0, 'the seed project has a finding on its diffusers pin');
+    try {
+      // Unsaved: the server re-checks the edited text; the view follows without a click.
+      await editor.edit((e) => e.delete(doc.lineAt(line).rangeIncludingLineBreak));
+      await waitFor('the view still lists the removed pin\'s findings', () => api.findings.provider.count < before
+        && api.findings.provider.count === api.checker.allFindings().length && api.findings.view.badge?.value === api.findings.provider.count);
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    await waitFor('the view did not come back to the saved file\'s findings', () => api.findings.provider.count === before);
+    // Nothing to report: the tree is empty (the view then shows its welcome, "no problems"), no badge.
+    const config = vscode.workspace.getConfiguration('mlPins');
+    await config.update('enable', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('the view still lists findings with ML Pins disabled', () => api.checker.allFindings().length === 0
+        && api.findings.provider.getChildren().length === 0 && api.findings.view.badge === undefined && !api.checker.status.checking);
+      assert.equal(api.findings.view.description, undefined);
+    } finally {
+      await config.update('enable', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the view did not list the findings again', () => api.findings.provider.count === before && api.findings.view.badge?.value === before);
+  });
+
+  test("ML Pins: Go to a Finding… lists ML Pins' findings alone (not another extension's), and choosing one selects its pin", async () => {
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
     const other = vscode.languages.createDiagnosticCollection('other-linter');
     const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
@@ -94,7 +185,7 @@ suite('the language server behind the extension', () => {
     try {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       type Row = vscode.QuickPickItem & { finding?: CheckedFinding };
-      const pick = await vscode.commands.executeCommand<vscode.QuickPick<Row> | undefined>(api.statusItem.command as string);
+      const pick = await vscode.commands.executeCommand<vscode.QuickPick<Row> | undefined>('mlPins.goToFinding');
       assert.ok(pick, 'no list of findings');
       const rows = pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
       const mine = api.checker.allFindings();
