@@ -21,6 +21,13 @@ async function waitFor(what: string | (() => string), ok: () => boolean, ms = 15
 }
 
 let api: MlPinsNodeApi;
+
+/** The server idle and the ML Pins view showing what it found (the view refreshes shortly after each change). */
+async function viewSettled(): Promise<void> {
+  await api.checker.whenIdle();
+  await waitFor(() => `the view did not settle: ${api.findings.view.description}`, () => !api.checker.status.checking
+    && api.findings.provider.count === api.checker.allFindings().length && !api.findings.view.description?.startsWith('checking'));
+}
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 
 suite('the language server behind the extension', () => {
@@ -107,6 +114,8 @@ suite('the language server behind the extension', () => {
       const view = await vscode.commands.executeCommand<vscode.TreeView<FindingsNode>>(api.statusItem.command as string);
       assert.equal(view, api.findings.view);
       await waitFor('the ML Pins view is not visible', () => api.findings.view.visible);
+      // Closing the editors may start a check (the view then says "checking…"): compare once the view has settled.
+      await viewSettled();
       const tree = api.findings.provider;
       const files = tree.getChildren() as FileNode[];
       const mine = api.checker.allFindings();
@@ -149,6 +158,7 @@ suite('the language server behind the extension', () => {
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
     const doc = await vscode.workspace.openTextDocument(requirements);
     const editor = await vscode.window.showTextDocument(doc);
+    await viewSettled();
     const before = api.findings.provider.count;
     const line = doc.getText().split('\n').findIndex((l) => l.startsWith('diffusers'));
     const onDiffusers = () => api.checker.findingsFor(requirements).filter((f) => f.diagnostic.range.start.line === line).length;
