@@ -21,8 +21,10 @@ export interface UpgradeContext {
   memo?: ResolveMemo;
 }
 
+/** Upgrades read what installs and which packages a conflict names, never a conflict's words or roots: a remembered
+ *  conflict comes back as remembered, without the caller's origins put into its message. */
 function resolveIn(ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>, roots: RootRequirement[]): ResolveResult {
-  return ctx.memo ? ctx.memo.resolve(roots, ctx.options) : resolve(roots, ctx.source, ctx.options);
+  return ctx.memo ? ctx.memo.resolve(roots, ctx.options, false) : resolve(roots, ctx.source, ctx.options);
 }
 
 export interface Upgrade {
