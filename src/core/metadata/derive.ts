@@ -339,9 +339,14 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
 /** A curated requires rule speaks about `dep` when its rows or its message name it: a rule whose rows were deleted
  *  in favour of the snapshot keeps its code, message and explanation for the same pair. */
 function speaksAbout(rule: RequiresRule, dep: string): boolean {
-  if (rule.rows.some((row) => dep in row.requires)) return true;
-  for (const m of rule.message.matchAll(/\{(?:requires|version):([a-z0-9._-]+)\}/gi)) if (m[1] === dep && dep !== rule.package) return true;
-  return false;
+  return rule.rows.some((row) => dep in row.requires) || messageCompanions(rule).includes(dep);
+}
+
+/** The packages a requires rule's message names besides its own (`{requires:numpy}`): the pair it speaks about when
+ *  its rows are gone in favour of the snapshot (the rule pages render that pair's declared table). */
+export function messageCompanions(rule: Pick<RequiresRule, 'message' | 'package'>): string[] {
+  const names = [...rule.message.matchAll(/\{(?:requires|version):([a-z0-9._-]+)\}/gi)].map((m) => m[1]);
+  return [...new Set(names)].filter((n) => n !== rule.package);
 }
 
 function snapshotCitation(pkg: PackageMetadata): string {
