@@ -12,6 +12,7 @@ import { bundledMetadata } from '../node/metadata';
 import { cacheDir, IndexClient } from '../node/index-client';
 import { declaredMetadataHooks } from '../core/engine/resolution';
 import { startServer, type ServerHost } from './server';
+import { OneWriteMessageWriter } from './streamWriter';
 
 export const nodeHost = (docsBase?: string): ServerHost => ({
   async readFile(uri) {
@@ -53,6 +54,9 @@ function shippedDocs(): string | undefined {
 
 export function startNodeServer(argv: readonly string[] = process.argv): void {
   const transport = argv.some((a) => a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='));
-  const connection = transport ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // stdio: stdin as a stream (the library exits when it ends), messages out through our writer (./streamWriter.ts);
+  // the library takes a MessageWriter where its typings say stream (it wraps only what has addListener).
+  const connection = transport ? createConnection(ProposedFeatures.all)
+    : createConnection(ProposedFeatures.all, process.stdin, new OneWriteMessageWriter(process.stdout) as unknown as NodeJS.WritableStream);
   startServer(connection, nodeHost(shippedDocs()));
 }

@@ -28,6 +28,7 @@ import { FIX_ALL_COMMAND, FIX_FILE_COMMAND } from './commands';
 import { Projects, type Project } from './groups';
 import { base64ToBytes, toSeverity, WATCH_GLOBS, type InitializationOptions, type ServerHost } from './host';
 import { DEBOUNCE_MS, Scheduler } from './scheduler';
+import { CheckLog, checkedLine } from './checkLog';
 import { FolderEnvironments, type SelectedInterpreter } from './environments';
 import { METHODS } from './protocol';
 import { answerWorkspaceDiagnostics } from './diagnostics';
@@ -79,6 +80,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const trace = (line: string) => host.trace?.(`${Date.now() % 100000} ${line}`);
   /** The editor's log (VS Code: the ML Pins output channel) through window/logMessage. */
   const log = { info: (line: string) => { trace(line); connection.console.info(line); } };
+  /** Checks the editor waits for, logged without a message per keystroke (./checkLog.ts). */
+  const checkLog = new CheckLog(log.info);
   const short = (uri: string) => uri.split('/').pop();
   const pathOf = (uri: string) => URI.parse(uri).path;
   const isManifest = (uri: string): boolean => {
@@ -211,8 +214,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const { input, settings, basis } = await inputOf(p);
     const t1 = Date.now();
     const result = await checkProject(input);
-    const line = `checked ${input.files.length} manifest${input.files.length === 1 ? '' : 's'} under ${p.root || pathOf(p.base) || '/'} (read ${t1 - t0} ms, check ${Date.now() - t1} ms)${p.version !== version ? ', stale: an edit arrived' : ''}`;
-    if (scheduler.sweeping && !documents.all().some((d) => p.members.includes(pathOf(d.uri)))) trace(line); else log.info(line); // a sweep logs its summary
+    const checked = { files: input.files.length, root: p.root || pathOf(p.base) || '/', readMs: t1 - t0, checkMs: Date.now() - t1, stale: p.version !== version };
+    if (scheduler.sweeping && !documents.all().some((d) => p.members.includes(pathOf(d.uri)))) trace(checkedLine(checked)); // a sweep logs its summary
+    else checkLog.checked(checked);
     if (p.version !== version) return; // stale: an edit arrived meanwhile, the next run covers it
     // A member that includes a file of another group: the two groups are one (checked together from now on).
     const grouping = projects.grouping(p.folder);
@@ -423,6 +427,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onShutdown(() => {
     scheduler.dispose();
+    checkLog.dispose();
     clearTimeout(refreshTimer);
   });
 

@@ -21,8 +21,10 @@ export interface UpgradeContext {
   memo?: ResolveMemo;
 }
 
+/** Upgrades read what installs and which packages a conflict names, never a conflict's words or roots: a remembered
+ *  conflict comes back as remembered, without the caller's origins put into its message. */
 function resolveIn(ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>, roots: RootRequirement[]): ResolveResult {
-  return ctx.memo ? ctx.memo.resolve(roots, ctx.options) : resolve(roots, ctx.source, ctx.options);
+  return ctx.memo ? ctx.memo.resolve(roots, ctx.options, false) : resolve(roots, ctx.source, ctx.options);
 }
 
 export interface Upgrade {
@@ -42,6 +44,16 @@ function pinsOf(env: Environment): readonly PinnedRequirement[] {
   return pins;
 }
 
+const CURRENT = new WeakMap<Environment, RootRequirement[]>();
+
+/** The environment's pins as written, as roots: each upgrade fix and the grouping resolve them first, and one list per
+ *  environment has its memo key built once (../resolver/memo.ts). Never changed once made. */
+function currentRoots(env: Environment): RootRequirement[] {
+  let roots = CURRENT.get(env);
+  if (!roots) CURRENT.set(env, (roots = pinsOf(env).map((p) => rootOf(p))));
+  return roots;
+}
+
 function joinNames(names: string[]): string {
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
@@ -55,7 +67,7 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
   const pins = pinsOf(env);
   const editable = pins.filter((p) => members.has(p.requirement.normalizedName) && !p.constraintOnly && !p.requirement.url && p.requirement.specifier);
   if (!editable.length) return undefined;
-  const current = resolveIn(ctx, pins.map((p) => rootOf(p)));
+  const current = resolveIn(ctx, currentRoots(env));
   // Lift the group's pins (constraints on them too), keep everything else.
   const lifted = pins.filter((p) => !members.has(p.requirement.normalizedName) || !(p.constraintOnly || editable.includes(p)));
   const free = resolveIn(ctx, [...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))]);
@@ -114,7 +126,7 @@ export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContex
 export function upgradeGroups(env: Environment, ctx: UpgradeContext): string[][] {
   const pins = pinsOf(env).filter((p) => !p.constraintOnly && p.requirement.specifier);
   const pinned = [...new Set(pins.map((p) => p.requirement.normalizedName))];
-  const result = resolveIn(ctx, pinsOf(env).map((p) => rootOf(p)));
+  const result = resolveIn(ctx, currentRoots(env));
   const parent = new Map(pinned.map((n) => [n, n]));
   const find = (n: string): string => (parent.get(n) === n ? n : find(parent.get(n)!));
   const join = (a: string, b: string) => { if (parent.has(a) && parent.has(b) && find(a) !== find(b)) parent.set(find(a), find(b)); };
