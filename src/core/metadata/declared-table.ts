@@ -1,8 +1,8 @@
 // What each release of a package declares about one companion, as a Markdown table read from its snapshot file: the
 // rule pages (scripts/gen-rule-docs.ts) show it in place of hand-copied range tables, which could go stale unseen.
 // Generated at build time; the extension shows the generated page and never loads the snapshot for it.
-import { compareVersions, parseVersion } from '../pep440';
-import { requirementLine } from './provider';
+import { parseVersion } from '../pep440';
+import { outsideCompleteListing, requirementLine } from './provider';
 import { normalizeName, type PackageMetadata, type ReleaseEntry } from './types';
 
 /** One row: consecutive releases of the complete listing that declare the same lines about the companion. */
@@ -24,11 +24,10 @@ export function linesAbout(entry: Pick<ReleaseEntry, 'requires_dist' | 'requires
   return lines.length || !entry.requires_dist_partial ? lines : undefined;
 }
 
+/** The entry speaks for its own releases only: a sparse entry, or one outside the complete listing (below `complete_from`). */
 function speaksAlone(pkg: PackageMetadata, entry: ReleaseEntry): boolean {
-  if (entry.sparse) return true;
-  const from = pkg.complete_from === undefined ? null : parseVersion(pkg.complete_from);
   const first = parseVersion(entry.versions[0]);
-  return !!from && !!first && compareVersions(first, from) < 0;
+  return !!entry.sparse || (!!first && outsideCompleteListing(pkg, first));
 }
 
 export function declaredRows(pkg: PackageMetadata, dep: string): DeclaredRow[] {
