@@ -15,7 +15,17 @@ const RANK: Record<string, number> = { error: 0, warning: 1, information: 2, hin
 const ICON: Record<string, [id: string, color?: string]> = {
   error: ['error', 'list.errorForeground'], warning: ['warning', 'list.warningForeground'], information: ['info'], hint: ['lightbulb'],
 };
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** How a finding reads in a list (this view's rows, the Go to a Finding… quick pick): its severity's icon, the first
+ *  line of its message, and its code and line. */
+export function findingRow(f: CheckedFinding): { icon: [id: string, color?: string] | undefined; label: string; description: string } {
+  return {
+    icon: ICON[f.finding.severity],
+    label: f.diagnostic.message.split('\n')[0],
+    description: `${f.finding.code} · line ${f.diagnostic.range.start.line + 1}`,
+  };
+}
 
 export interface FileNode { kind: 'file'; uri: vscode.Uri; findings: CheckedFinding[] }
 export interface FindingNode { kind: 'finding'; finding: CheckedFinding }
@@ -76,10 +86,11 @@ export class FindingsProvider implements vscode.TreeDataProvider<FindingsNode> {
     }
     const { uri, diagnostic, finding } = node.finding;
     const start = diagnostic.range.start;
-    const item = new vscode.TreeItem(diagnostic.message.split('\n')[0], vscode.TreeItemCollapsibleState.None);
-    item.description = `${finding.code} · line ${start.line + 1}`;
+    const row = findingRow(node.finding);
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    item.description = row.description;
     item.tooltip = `${diagnostic.message}\n\n${finding.severity} · ${finding.code} · ${vscode.workspace.asRelativePath(uri)}:${start.line + 1}:${start.character + 1}`;
-    const [icon, color] = ICON[finding.severity] ?? ICON.hint;
+    const [icon, color] = row.icon ?? ICON.hint;
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.id = `${uri.toString()}#${start.line}:${start.character}:${finding.code}`;
     item.contextValue = 'finding';

@@ -5,10 +5,9 @@
 import * as vscode from 'vscode';
 import type { EnvironmentStatus, StatusParams } from '../server/protocol';
 import type { CheckedFinding, WorkspaceChecker } from './checker';
-import { groupByFile } from './findingsView';
+import { findingRow, groupByFile, plural } from './findingsView';
 
 const PLATFORM_NAMES: Record<string, string> = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The environment of the folder the user is looking at (the active editor's), else of the first folder. */
 function environmentInView(environments: readonly EnvironmentStatus[] | undefined): EnvironmentStatus | undefined {
@@ -57,17 +56,19 @@ export function createStatusBar(checker: WorkspaceChecker): vscode.Disposable & 
 }
 
 type FindingItem = vscode.QuickPickItem & { finding?: CheckedFinding };
-const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)', information: '$(info)', hint: '$(lightbulb)' };
 
 /** ML Pins' findings as quick-pick rows: one group per file (the files with errors first), by line within it. */
 export function findingItems(findings: readonly CheckedFinding[]): FindingItem[] {
   return groupByFile(findings).flatMap((file) => [
     { label: vscode.workspace.asRelativePath(file.uri), kind: vscode.QuickPickItemKind.Separator },
-    ...file.findings.map((f) => ({
-      label: `${ICON[f.finding.severity] ?? ''} ${f.diagnostic.message.split('\n')[0]}`,
-      description: `${f.finding.code} · line ${f.diagnostic.range.start.line + 1}`,
-      finding: f,
-    })),
+    ...file.findings.map((f) => {
+      const row = findingRow(f);
+      return {
+        label: `${row.icon ? `$(${row.icon[0]})` : ''} ${row.label}`,
+        description: row.description,
+        finding: f,
+      };
+    }),
   ]);
 }
 
