@@ -30,6 +30,15 @@ async function viewSettled(): Promise<void> {
 }
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 
+/** Another extension's error on `uri`, which ML Pins' own lists must leave out (dispose the collection after). */
+function foreignFinding(uri: vscode.Uri): vscode.DiagnosticCollection {
+  const other = vscode.languages.createDiagnosticCollection('other-linter');
+  const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
+  foreign.source = 'other-linter';
+  other.set(uri, [foreign]);
+  return other;
+}
+
 suite('the language server behind the extension', () => {
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<MlPinsNodeApi>(`${pkg.publisher}.${pkg.name}`)!.activate();
@@ -103,10 +112,7 @@ suite('the language server behind the extension', () => {
 
   test("the status item's click reveals the ML Pins view: ML Pins' findings alone, by file, each revealing its pin", async () => {
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
-    const other = vscode.languages.createDiagnosticCollection('other-linter');
-    const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
-    foreign.source = 'other-linter';
-    other.set(requirements, [foreign]);
+    const other = foreignFinding(requirements);
     try {
       await vscode.commands.executeCommand('workbench.action.closePanel');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -188,10 +194,7 @@ suite('the language server behind the extension', () => {
 
   test("ML Pins: Go to a Finding… lists ML Pins' findings alone (not another extension's), and choosing one selects its pin", async () => {
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
-    const other = vscode.languages.createDiagnosticCollection('other-linter');
-    const foreign = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), 'a finding of another extension', vscode.DiagnosticSeverity.Error);
-    foreign.source = 'other-linter';
-    other.set(requirements, [foreign]);
+    const other = foreignFinding(requirements);
     try {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       type Row = vscode.QuickPickItem & { finding?: CheckedFinding };
