@@ -51,6 +51,7 @@ export function listedWheel(at: StorePath): ListedWheel | undefined {
 
 /** Fewer platforms than this per CPython is too thin a listing to tell a missing wheel from a missing file. */
 const MIN_PLATFORMS = 3;
+const MACOS_ARM64 = /^macosx_\d+_\d+_arm64$/;
 
 /** `Programming Language :: Python :: 3.11` classifiers as minor numbers. */
 function classifierMinors(metadata: string): number[] {
@@ -72,9 +73,10 @@ function requiresPythonFloor(metadata: string): number | undefined {
 
 /**
  * The wheels of one release as a summary, with the absences the listing proves:
- * - dense: every CPython listed has wheels for the same platform tags, at least MIN_PLATFORMS of them, and two or more
- *   CPythons are listed (free-threaded `cp313t` builds are left out of this comparison); a sample that missed one
- *   CPython's every file while missing none of the others' is unlikely;
+ * - dense: every CPython listed has wheels for the same platform tags as the newest one, at least MIN_PLATFORMS of them,
+ *   and two or more CPythons are listed (free-threaded `cp313t` builds are left out of this comparison, and so is macOS
+ *   arm64 for CPython 3.7 and older, which has no such build); a sample that missed one CPython's every file while
+ *   missing none of the others' is unlikely;
  * - the newer absences: dense, and the release's METADATA (when the store holds one) names CPython classifiers, none
  *   newer than the newest listed, and has no Requires-Python that excludes it; without such METADATA nothing is proven;
  * - the older absences too: besides, its Requires-Python admits no CPython older than the oldest listed and no
@@ -93,11 +95,13 @@ export function summaryFromListing(wheels: readonly DistFile[], metadata?: strin
       if (m) platformsOf.set(Number(m[1]), (platformsOf.get(Number(m[1])) ?? new Set()).add(platform.join('.')));
     }
   }
-  const sets = [...platformsOf.values()].map((s) => [...s].sort().join(' '));
-  const dense = sets.length >= 2 && platformsOf.values().next().value!.size >= MIN_PLATFORMS && sets.every((s) => s === sets[0]);
   const minors = [...platformsOf.keys()].sort((a, b) => a - b);
   const newest = minors[minors.length - 1];
   const oldest = minors[0];
+  // The newest CPython's platforms are what every other one must show; CPython 3.7 and older have no macOS arm64 build.
+  const key = (m: number, tags: Set<string>) => [...tags].filter((t) => m > 7 || !MACOS_ARM64.test(t)).sort().join(' ');
+  const expected = minors.length ? platformsOf.get(newest)! : new Set<string>();
+  const dense = minors.length >= 2 && expected.size >= MIN_PLATFORMS && minors.every((m) => key(m, platformsOf.get(m)!) === key(m, expected));
   const classifiers = metadata === undefined ? [] : classifierMinors(metadata);
   const rp = metadata === undefined ? undefined : coreMetadataFields(metadata).get('requires-python')?.[0];
   const rpAdmitsNewest = !rp || VersionSet.fromSpecifierSet(rp).intersects(VersionSet.fromSpecifierSet(`==3.${newest}.*`));

@@ -61,6 +61,11 @@ describe('wheel summaries from a store listing', () => {
     // Two platforms per CPython, or a single CPython: too thin.
     assert.equal(summaryFromListing(dists(wheelNames('1.18.0', [10, 11, 12], ['win32', 'win_amd64'])), metadata('1.18.0', [10, 11, 12]))!.absence, 'none');
     assert.equal(summaryFromListing(dists(wheelNames('1.18.0', [12])), metadata('1.18.0', [12]))!.absence, 'none');
+    // CPython 3.7 has no macOS arm64 build: its wheels are compared without it.
+    const arm = ['macosx_10_15_x86_64', 'macosx_11_0_arm64', 'manylinux_2_17_x86_64.manylinux2014_x86_64', 'win_amd64'];
+    const withArm = [...wheelNames('1.14.1', [7], arm.filter((p) => !p.includes('arm64'))), ...wheelNames('1.14.1', [8, 9, 10], arm)];
+    assert.equal(summaryFromListing(dists(withArm), metadata('1.14.1', [7, 8, 9, 10]))!.absence, 'newer');
+    assert.equal(summaryFromListing(dists(withArm.filter((n) => n !== 'onnxruntime-1.14.1-cp39-cp39-macosx_11_0_arm64.whl')), metadata('1.14.1', [7, 8, 9, 10]))!.absence, 'none');
     // Free-threaded builds (cp313t) are not compared with the others' platforms.
     const ft = dists([...wheelNames('1.20.0', [10, 11, 12, 13], PLATFORMS.slice(1)), 'onnxruntime-1.20.0-cp313-cp313t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl']);
     assert.equal(summaryFromListing(ft, metadata('1.20.0', [7, 8, 9, 10, 11, 12]))!.absence, 'newer');
