@@ -3,7 +3,7 @@
 // and its egg-info `requires.txt`). The files are read from a local copy laid out as
 //   <dir>/<owner>+<repo>@<commit>/<path in that repository>
 // so that each release's `source` is `<owner>/<repo>@<commit>:<path>`:
-//   npm run metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--registry-newest name=X,...]
+//   npm run metadata:from-published -- <dir> [--base-only] [--wheels-only] [--out <metadata dir>] [--registry-newest name=X,...]
 // Such a store holds some releases only: the records merge as sparse entries (snapshot.ts mergeSparse), and a release
 // the snapshot already lists must agree with them. `--base-only` reads the base requirements only (a requires.txt's
 // lines before its first section and those of its marker-only sections; a core metadata file's lines without an
@@ -11,6 +11,7 @@
 // fields, a requires.txt's base requirements); the provenance names the whole file in its repository. Every wheel
 // folder (`packages/<name>/<wheel file name>/…`, any file under it, empty files too) also counts as a listed wheel: the
 // wheel file names of a release, across repositories and commits, give its wheel summary (wheel-listing.ts).
+// `--wheels-only` writes the wheel summaries alone: a METADATA is then evidence for the listing, not a row's source.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -109,7 +110,7 @@ export function readPublishedFiles(root: string, project?: string): PublishedFil
  * Requires-Dist. With `baseOnly` only the base requirements are read (the extras stay unknown). Files of one release
  * must agree.
  */
-export function recordsFromPublished(files: readonly PublishedFile[], o: { baseOnly?: boolean } = {}, wheels: readonly ListedWheel[] = []): ReleaseRecord[] {
+export function recordsFromPublished(files: readonly PublishedFile[], o: { baseOnly?: boolean; wheelsOnly?: boolean } = {}, wheels: readonly ListedWheel[] = []): ReleaseRecord[] {
   const byRelease = new Map<string, { files: PublishedFile[]; wheels: ListedWheel[] }>();
   const at = (project: string, version: string) => {
     const key = `${project} ${parseVersion(version)!.toString()}`;
@@ -121,9 +122,13 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
   for (const w of wheels) at(w.project, w.version).wheels.push(w);
   const records: ReleaseRecord[] = [];
   for (const { files: group, wheels: listed } of byRelease.values()) {
-    if (!group.length) {
-      const summary = summaryFromListing(uniqueDists(listed));
-      if (summary) records.push({ version: listed[0].version, wheels: summary, sparse: true, source: listingSource(listed) });
+    // `wheelsOnly`: a release's METADATA is read as evidence for its wheel listing only (another source writes its
+    // Requires-Python and Requires-Dist).
+    if (!group.length || o.wheelsOnly) {
+      const evidence = group.find((f) => f.wheel && f.kind === 'METADATA');
+      const summary = listed.length ? summaryFromListing(uniqueDists(listed), evidence?.text) : undefined;
+      const source = [listingSource(listed), ...(evidence ? [`checked against ${evidence.source}`] : [])].join('; ');
+      if (summary) records.push({ version: listed[0].version, wheels: summary, sparse: true, source });
       continue;
     }
     const { version } = group[0];
@@ -178,7 +183,7 @@ function uniqueDists(wheels: readonly ListedWheel[]) {
 }
 
 /** Reads the published files and listed wheels of `project` under `root` and merges them as sparse entries. */
-export function updateFromPublished(root: string, project: string, o: { baseOnly?: boolean; out?: string; snapshotDate?: string; registryNewest?: string } = {}): SparseMergeResult {
+export function updateFromPublished(root: string, project: string, o: { baseOnly?: boolean; wheelsOnly?: boolean; out?: string; snapshotDate?: string; registryNewest?: string } = {}): SparseMergeResult {
   const records = recordsFromPublished(readPublishedFiles(root, project), o, readWheelListing(root, project));
   if (!records.length) throw new Error(`${normalizeName(project)}: no published file of it under ${root}`);
   return mergeSparse(project, records, { dir: o.out ?? DEFAULT_METADATA_DIR, snapshotDate: o.snapshotDate, registryNewest: o.registryNewest });
@@ -187,10 +192,10 @@ export function updateFromPublished(root: string, project: string, o: { baseOnly
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'base-only': { type: 'boolean' }, out: { type: 'string' }, 'snapshot-date': { type: 'string' }, 'registry-newest': { type: 'string' } },
+    options: { 'base-only': { type: 'boolean' }, 'wheels-only': { type: 'boolean' }, out: { type: 'string' }, 'snapshot-date': { type: 'string' }, 'registry-newest': { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    console.error('usage: metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--snapshot-date YYYY-MM-DD] [--registry-newest name=X,...]');
+    console.error('usage: metadata:from-published -- <dir> [--base-only] [--wheels-only] [--out <metadata dir>] [--snapshot-date YYYY-MM-DD] [--registry-newest name=X,...]');
     process.exit(2);
   }
   const registryNewest = Object.fromEntries((values['registry-newest'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2)));
@@ -199,7 +204,7 @@ function main(): void {
   for (const project of projects) {
     try {
       const got = updateFromPublished(positionals[0], project, {
-        baseOnly: values['base-only'], out: values.out, snapshotDate: values['snapshot-date'], registryNewest: registryNewest[project],
+        baseOnly: values['base-only'], wheelsOnly: values['wheels-only'], out: values.out, snapshotDate: values['snapshot-date'], registryNewest: registryNewest[project],
       });
       console.log(`${project}: added ${got.added.join(', ') || 'nothing'}; agrees with the snapshot on ${got.confirmed.join(', ') || 'no release it already held'}${got.wheelsAdded.length ? `; wheel summaries added to ${got.wheelsAdded.join(', ')}` : ''}`);
     } catch (e) {

@@ -109,6 +109,11 @@ describe('wheel summaries from a store listing', () => {
       `pypi-data/pypi-mirror-275@0a1b2c3d4e5f60718293a4b5c6d7e8f901234567:packages/onnxruntime/ (1 wheel file name of 1.18.0)`,
     ].join('; '));
 
+    // --wheels-only: the METADATA checks the listing; the row holds the wheels alone.
+    const [w] = recordsFromPublished(readPublishedFiles(both, 'onnxruntime'), { wheelsOnly: true }, readWheelListing(both, 'onnxruntime'));
+    assert.deepEqual([w.requires_python, w.requires_dist, w.wheels!.absence], [undefined, undefined, 'newer']);
+    assert.match(w.source, /; checked against pypi-data\/pypi-mirror-274@e94e234b6a8787ceddbb2e1fc5987eb42c650726:packages\/onnxruntime\/onnxruntime-1\.18\.0-cp311-cp311-win32\.whl\/onnxruntime-1\.18\.0\.dist-info\/METADATA$/);
+
     // Wheels only (no METADATA in the store): the Pythons seen, a lower bound.
     const bare = lay(Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('METADATA'))));
     const [b] = recordsFromPublished(readPublishedFiles(bare, 'onnxruntime'), {}, readWheelListing(bare, 'onnxruntime'));
