@@ -42,6 +42,8 @@ describe('onnxruntime wheels per CPython (from the stores\' listings)', () => {
 
   test('a listing that misses a wheel proves no absence: 1.18.0 (its cp310 win_amd64 wheel is not in the store) on 3.13 stays silent', async () => {
     assert.deepEqual(await pythonFindings({ 'pyproject.toml': pyproject('>=3.13', ['onnxruntime==1.18.0']) }), []);
+    // onnxruntime-gpu builds for two platforms only: its listings are lower bounds (1.16.3 shows cp38–cp311).
+    assert.deepEqual(await pythonFindings({ 'requirements.txt': 'onnxruntime-gpu==1.16.3\n' }, { targetPython: '3.12' }), []);
     // 1.20.0: cp313 has no win32 wheel in the listing while 3.10–3.12 have one.
     assert.deepEqual(await pythonFindings({ 'requirements.txt': 'onnxruntime==1.20.0\n' }, { targetPython: '3.14' }), []);
   });
