@@ -12,7 +12,9 @@ import { readPublishedFiles, readWheelListing, recordsFromPublished, updateFromP
 import { mergeReleases, readPackage } from '../../scripts/metadata/snapshot';
 import { summaryFromListing } from '../../scripts/metadata/wheel-listing';
 import { parseDistFilename } from '../../src/core/metadata/index-formats';
-import { pythonsOf, validPackage } from '../../src/core/metadata/provider';
+import { curatedDisagreements } from '../../src/core/metadata/curated';
+import { memoryProvider, pythonsOf, validPackage } from '../../src/core/metadata/provider';
+import type { RuleFamily } from '../../src/core/rules/types';
 
 const M274 = 'pypi-data+pypi-mirror-274@1686d6014eedebaabe9d4e10d0158b99628bcf65';
 const M274B = 'pypi-data+pypi-mirror-274@e94e234b6a8787ceddbb2e1fc5987eb42c650726';
@@ -148,5 +150,18 @@ describe('wheel summaries from a store listing', () => {
     assert.deepEqual(updateFromPublished(fewer, 'onnxruntime', { out, snapshotDate: '2026-12-06' }).wheelsAdded, []);
     const other = lay(record(M275, 'onnxruntime-1.30.0-cp310-cp310-win_amd64.whl', '1.30.0'));
     assert.throws(() => updateFromPublished(other, 'onnxruntime', { out }), /onnxruntime 1\.30\.0: .* disagree: its wheels/);
+  });
+
+  test('a curated Python row that denies a CPython the listing shows wheels for disagrees, even with a lower bound', () => {
+    const wheels = summaryFromListing(dists(wheelNames('1.18.0', [8, 9, 10, 11, 12])), metadata('1.18.0', [8, 9, 10, 11, 12, 13]))!;
+    assert.equal(wheels.absence, 'none');
+    const pkg = { format: 1 as const, name: 'onnxruntime', snapshot_date: '2026-12-06', complete_through: '1.18.0', releases: [{ versions: ['1.18.0'], wheels, source: 'pypi-data/pypi-mirror-274@1686d6014e:packages/onnxruntime/ (25 wheel file names of 1.18.0)' }] };
+    const family = (python: string): RuleFamily => ({ family: 'f', description: 'd', rules: [{
+      code: 'ort-python', kind: 'python-support', failure: 'no-wheels', package: 'onnxruntime', title: 't', message: 'm', explanation: 'e',
+      sources: ['s'], examples: { fires: [], passes: [] }, rows: [{ versions: '==1.18.0', python }],
+    }] });
+    assert.deepEqual(curatedDisagreements([family('>=3.8,<3.12')], memoryProvider([pkg])).map((d) => `${d.release}: ${d.curated} | ${d.snapshot}`),
+      ['1.18.0: Python 3.8, 3.9, 3.10, 3.11 | wheels for Python 3.12 (pypi-data/pypi-mirror-274@1686d6014e:packages/onnxruntime/ (25 wheel file names of 1.18.0))']);
+    assert.deepEqual(curatedDisagreements([family('>=3.8,<3.14')], memoryProvider([pkg])), [], 'a row may name more: the listing is a lower bound');
   });
 });

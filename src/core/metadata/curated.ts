@@ -83,8 +83,8 @@ const minorsOf = (python: VersionSet) => MINORS.filter((m) => python.intersects(
  * Where a curated row and the snapshot speak about the same release, whether they agree. A requires row of a
  * resolver rule may state less than the release declares (the `<1.0` cap of a range whose floors rise per release),
  * never more: every version the release accepts, the row accepts too, and a package the row names is one the release
- * declares. A Python row names the Pythons the wheels cover: the same as the snapshot's wheels, and within what its
- * Requires-Python admits.
+ * declares. A Python row names the Pythons the wheels cover: the same as the snapshot's wheels (when the summary
+ * proves every absence), within what its Requires-Python admits, and never fewer than a listing showed wheels for.
  */
 export function curatedDisagreements(families: readonly RuleFamily[], provider: MetadataProvider): CuratedDisagreement[] {
   const out: CuratedDisagreement[] = [];
@@ -101,9 +101,15 @@ export function curatedDisagreements(families: readonly RuleFamily[], provider: 
             if (!versions.contains(parseVersion(release)!)) continue;
             const at = (curated: string, snapshot: string) => out.push({ code: rule.code, row: i, release, curated, snapshot });
             if (rule.kind === 'python-support') {
+              const curated = minorsOf(VersionSet.fromSpecifierSet(rule.rows[i].python));
+              // Wheels seen for a CPython, even in a listing that is only a lower bound, refute a row that denies it.
+              const denied = (entry.wheels?.python ?? []).filter((m) => MINORS.includes(m) && !curated.includes(m));
+              if (denied.length) {
+                at(`Python ${curated.join(', ')}`, `wheels for Python ${denied.join(', ')} (${entry.source})`);
+                continue;
+              }
               const py = pythonsOf(entry);
               if (!py) continue;
-              const curated = minorsOf(VersionSet.fromSpecifierSet(rule.rows[i].python));
               // Only a summary that proves every absence can equal a row; otherwise the row lies within it.
               const agrees = entry.wheels && entry.wheels.absence === undefined ? curated.join() === py.join() : curated.every((m) => py.includes(m));
               if (!agrees) at(`Python ${curated.join(', ')}`, `Python ${py.join(', ')} (${entry.source})`);
