@@ -158,18 +158,20 @@ export function rowsMeeting(rows: readonly CompiledRow[], s: VersionSet): readon
 
 const NO_EXTRAS: ReadonlySet<string> = new Set();
 const NO_PACKAGE = { set: NO_EXTRAS, key: '' };
-/** Per environment and package (an environment does not change once built): every rule about a package asks, dozens
- *  per package with the snapshot's declared extras. One entry per environment, not per package: short-lived keys in a
- *  WeakMap cost the collector. */
+/** Per environment and package that asks for extras (an environment does not change once built): every rule about a
+ *  package asks, dozens per package with the snapshot's declared extras. One entry per environment, not per package:
+ *  short-lived keys in a WeakMap cost the collector. */
 const EXTRAS = new WeakMap<Environment, Map<string, { set: ReadonlySet<string>; key: string }>>();
 
 function extrasOf(env: Environment, pkg: string): { set: ReadonlySet<string>; key: string } {
+  const p = env.packages.get(pkg);
+  // Most packages ask for no extra: answered from the pins, with nothing built or remembered (evaluateEnvironment
+  // asks for every package; a set and an entry each cost a 10,000-requirement file ~3 ms a check).
+  if (!p || !p.pins.some((pin) => pin.requirement.extras.length)) return NO_PACKAGE;
   let byName = EXTRAS.get(env);
   if (!byName) EXTRAS.set(env, (byName = new Map()));
   let known = byName.get(pkg);
   if (!known) {
-    const p = env.packages.get(pkg);
-    if (!p) return NO_PACKAGE;
     const set = new Set(p.pins.flatMap((pin) => pin.requirement.extras.map((e) => normalizeName(e))));
     byName.set(pkg, (known = set.size ? { set, key: [...set].sort().join(',') } : NO_PACKAGE));
   }
