@@ -59,6 +59,12 @@ describe('yanked releases leave the version sets', () => {
     assert.deepEqual(await codes(yanked, 'torch>=2.4.0,<=2.4.0\nnumpy>=2\n', 'windows'), ['numpy2-abi-torch-windows error', 'resolution-conflict error']);
   });
 
+  test('a pin under a marker is read as the whole set is: the yanked release is passed over there too', async () => {
+    const text = 'torch>=2.4,<2.5; python_version >= "3.10"\ntorch>=2.5; python_version < "3.10"\nnumpy>=2\n';
+    assert.deepEqual(await codes(shipped, text, 'windows'), ['numpy2-abi-torch-windows warning']);
+    assert.deepEqual(await codes(yanked, text, 'windows'), []);
+  });
+
   test('a yanked release that breaks nothing changes nothing', async () => {
     const other = withYank('torch', '2.4.1', 'test: a broken upload');
     assert.deepEqual(await codes(other, 'torch>=2.4,<2.5\nnumpy>=2\n', 'windows'), ['numpy2-abi-torch-windows warning']);
