@@ -8,15 +8,18 @@
 // the snapshot already lists must agree with them. `--base-only` reads the base requirements only (a requires.txt's
 // lines before its first section and those of its marker-only sections; a core metadata file's lines without an
 // `extra ==` marker): the release's extras stay unknown (`requires_dist_partial`). A local copy may hold only the parts the generator reads (a core metadata file's header
-// fields, a requires.txt's base requirements); the provenance names the whole file in its repository.
+// fields, a requires.txt's base requirements); the provenance names the whole file in its repository. Every wheel
+// folder (`packages/<name>/<wheel file name>/…`, any file under it, empty files too) also counts as a listed wheel: the
+// wheel file names of a release, across repositories and commits, give its wheel summary (wheel-listing.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseVersion } from '../../src/core/pep440';
 import { keptRequirements, parseCoreMetadata, parseDistFilename } from '../../src/core/metadata/index-formats';
 import type { ReleaseRecord } from '../../src/core/metadata/types';
 import { normalizeName } from '../../src/core/metadata/types';
 import { byVersion, DEFAULT_METADATA_DIR, mergeSparse, type SparseMergeResult } from './snapshot';
+import { listedWheel, listingSource, storePath, summaryFromListing, type ListedWheel } from './wheel-listing';
 
 /** The kinds of published file read, by file name. */
 type Kind = 'METADATA' | 'PKG-INFO' | 'requires.txt';
@@ -60,17 +63,15 @@ export function parseRequiresTxt(text: string, baseOnly = false): string[] {
 
 /** `<owner>+<repo>@<commit>/packages/<project>/<dist file>/…/<kind>` → the file's project, release and provenance. */
 export function describePublished(root: string, file: string): Omit<PublishedFile, 'text'> | undefined {
-  const parts = relative(root, file).split(sep);
-  const store = /^([^+/]+)\+([^@/]+)@([0-9a-f]{7,40})$/.exec(parts[0] ?? '');
+  const at = storePath(root, file);
+  if (!at) return undefined;
+  const { parts } = at;
   const kind = parts[parts.length - 1] as Kind;
-  if (!store || parts[1] !== 'packages' || parts.length < 5 || !['METADATA', 'PKG-INFO', 'requires.txt'].includes(kind)) return undefined;
-  const project = normalizeName(parts[2]);
-  const dist = parseDistFilename(parts[3], project);
+  if (parts[0] !== 'packages' || parts.length < 4 || !['METADATA', 'PKG-INFO', 'requires.txt'].includes(kind)) return undefined;
+  const project = normalizeName(parts[1]);
+  const dist = parseDistFilename(parts[2], project);
   if (!dist || dist.local) return undefined;
-  return {
-    project, version: dist.publicVersion, kind, wheel: !!dist.wheel,
-    source: `${store[1]}/${store[2]}@${store[3]}:${parts.slice(1).join('/')}`,
-  };
+  return { project, version: dist.publicVersion, kind, wheel: !!dist.wheel, source: `${at.repo}@${at.commit}:${parts.join('/')}` };
 }
 
 function walk(dir: string): string[] {
@@ -78,6 +79,19 @@ function walk(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : [path];
   });
+}
+
+/** The wheels the store under `root` holds files of, for `project` (all projects when omitted); one per repository,
+ *  commit and wheel file name. */
+export function readWheelListing(root: string, project?: string): ListedWheel[] {
+  const want = project === undefined ? undefined : normalizeName(project);
+  const seen = new Map<string, ListedWheel>();
+  for (const file of walk(root)) {
+    const at = storePath(root, file);
+    const w = at && listedWheel(at);
+    if (w && (!want || w.project === want)) seen.set(`${w.repo}@${w.commit}/${w.filename}`, w);
+  }
+  return [...seen.values()];
 }
 
 /** The published files under `root`, for `project` (all projects when omitted). */
@@ -95,14 +109,23 @@ export function readPublishedFiles(root: string, project?: string): PublishedFil
  * Requires-Dist. With `baseOnly` only the base requirements are read (the extras stay unknown). Files of one release
  * must agree.
  */
-export function recordsFromPublished(files: readonly PublishedFile[], o: { baseOnly?: boolean } = {}): ReleaseRecord[] {
-  const byRelease = new Map<string, PublishedFile[]>();
-  for (const f of files) {
-    const key = `${f.project} ${parseVersion(f.version)!.toString()}`;
-    byRelease.set(key, [...(byRelease.get(key) ?? []), f]);
-  }
+export function recordsFromPublished(files: readonly PublishedFile[], o: { baseOnly?: boolean } = {}, wheels: readonly ListedWheel[] = []): ReleaseRecord[] {
+  const byRelease = new Map<string, { files: PublishedFile[]; wheels: ListedWheel[] }>();
+  const at = (project: string, version: string) => {
+    const key = `${project} ${parseVersion(version)!.toString()}`;
+    const got = byRelease.get(key) ?? { files: [], wheels: [] };
+    byRelease.set(key, got);
+    return got;
+  };
+  for (const f of files) at(f.project, f.version).files.push(f);
+  for (const w of wheels) at(w.project, w.version).wheels.push(w);
   const records: ReleaseRecord[] = [];
-  for (const group of byRelease.values()) {
+  for (const { files: group, wheels: listed } of byRelease.values()) {
+    if (!group.length) {
+      const summary = summaryFromListing(uniqueDists(listed));
+      if (summary) records.push({ version: listed[0].version, wheels: summary, sparse: true, source: listingSource(listed) });
+      continue;
+    }
     const { version } = group[0];
     let requiresPython: string | undefined;
     let requiresDist: string[] | undefined;
@@ -134,21 +157,29 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
       const dist = stated && o.baseOnly ? stated.filter((l) => !/\bextra\s*==/.test(l)) : stated;
       take(meta.requiresPython ?? '', dist, !!(stated && o.baseOnly), stated && o.baseOnly ? `${f.source} (base requirements; extras not read)` : f.source);
     }
+    // The release's own METADATA (any wheel's: they agree) is what the listing is checked against.
+    const wheelsSummary = listed.length ? summaryFromListing(uniqueDists(listed), group.find((f) => f.wheel && f.kind === 'METADATA')?.text) : undefined;
     records.push({
       version,
       ...(requiresPython !== undefined ? { requires_python: requiresPython } : {}),
       ...(requiresDist !== undefined ? { requires_dist: requiresDist } : {}),
       ...(requiresDist !== undefined && partial ? { requires_dist_partial: true as const } : {}),
+      ...(wheelsSummary ? { wheels: wheelsSummary } : {}),
       sparse: true,
-      source: sources.join('; '),
+      source: [...sources, ...(wheelsSummary ? [listingSource(listed)] : [])].join('; '),
     });
   }
   return records.sort(byVersion);
 }
 
-/** Reads the published files of `project` under `root` and merges them as sparse entries. */
+/** One DistFile per wheel file name (a wheel listed in two repositories or at two commits is one wheel). */
+function uniqueDists(wheels: readonly ListedWheel[]) {
+  return [...new Map(wheels.map((w) => [w.filename, w.dist])).values()];
+}
+
+/** Reads the published files and listed wheels of `project` under `root` and merges them as sparse entries. */
 export function updateFromPublished(root: string, project: string, o: { baseOnly?: boolean; out?: string; snapshotDate?: string; registryNewest?: string } = {}): SparseMergeResult {
-  const records = recordsFromPublished(readPublishedFiles(root, project), o);
+  const records = recordsFromPublished(readPublishedFiles(root, project), o, readWheelListing(root, project));
   if (!records.length) throw new Error(`${normalizeName(project)}: no published file of it under ${root}`);
   return mergeSparse(project, records, { dir: o.out ?? DEFAULT_METADATA_DIR, snapshotDate: o.snapshotDate, registryNewest: o.registryNewest });
 }
@@ -163,14 +194,14 @@ function main(): void {
     process.exit(2);
   }
   const registryNewest = Object.fromEntries((values['registry-newest'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2)));
-  const projects = [...new Set(readPublishedFiles(positionals[0]).map((f) => f.project))].sort();
+  const projects = [...new Set([...readPublishedFiles(positionals[0]), ...readWheelListing(positionals[0])].map((f) => f.project))].sort();
   let failed = false;
   for (const project of projects) {
     try {
       const got = updateFromPublished(positionals[0], project, {
         baseOnly: values['base-only'], out: values.out, snapshotDate: values['snapshot-date'], registryNewest: registryNewest[project],
       });
-      console.log(`${project}: added ${got.added.join(', ') || 'nothing'}; agrees with the snapshot on ${got.confirmed.join(', ') || 'no release it already held'}`);
+      console.log(`${project}: added ${got.added.join(', ') || 'nothing'}; agrees with the snapshot on ${got.confirmed.join(', ') || 'no release it already held'}${got.wheelsAdded.length ? `; wheel summaries added to ${got.wheelsAdded.join(', ')}` : ''}`);
     } catch (e) {
       failed = true;
       console.error(e instanceof Error ? e.message : e);

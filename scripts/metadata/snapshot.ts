@@ -8,7 +8,7 @@ import { compareVersions, parseVersion } from '../../src/core/pep440';
 import { VersionSet } from '../../src/core/pep440/intervals';
 import { parseRequirement } from '../../src/core/pep508';
 import {
-  normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord, type SnapshotIndex,
+  normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord, type SnapshotIndex, type WheelSummary,
 } from '../../src/core/metadata/types';
 
 export const DEFAULT_METADATA_DIR = join(__dirname, '..', '..', 'metadata');
@@ -175,6 +175,15 @@ export interface SparseMergeResult {
   confirmed: string[];
   /** Releases added as sparse entries. */
   added: string[];
+  /** Releases the file already held that gained (or widened) their wheel summary. */
+  wheelsAdded: string[];
+}
+
+/** Whether a wheel summary shows at least what another shows (a wider listing of the same release). */
+function widens(wider: WheelSummary, narrower: WheelSummary): boolean {
+  const covers = (a: string[] | undefined, b: string[] | undefined) => (b ?? []).every((x) => (a ?? []).includes(x));
+  return covers(wider.python, narrower.python) && covers(wider.platforms, narrower.platforms) &&
+    (!narrower.abi3 || !!wider.abi3) && (!narrower.pure || !!wider.pure);
 }
 
 /**
@@ -195,14 +204,23 @@ export function mergeSparse(name: string, records: readonly ReleaseRecord[], opt
   const held = new Map(expand(base.releases).map((r) => [parseVersion(r.version)!.toString(), r]));
   const problems: string[] = [];
   const confirmed: string[] = [];
+  const wheelsAdded: string[] = [];
   const added: ReleaseRecord[] = [];
   for (const r of sorted) {
     const v = parseVersion(r.version)!;
     const mine = held.get(v.toString());
     if (mine) {
-      const why = disagreement(mine, r);
+      const why = disagreement(mine, r) ??
+        (r.wheels && mine.wheels && !widens(r.wheels, mine.wheels) && !widens(mine.wheels, r.wheels) ? `its wheels ${stableJson(r.wheels)} against the snapshot's ${stableJson(mine.wheels)}` : undefined);
       if (why) problems.push(`${normalized} ${r.version}: the snapshot (${mine.source}) and ${r.source} disagree: ${why}`);
       else confirmed.push(r.version);
+      // A release the file holds gains the wheel summary it lacked, or a wider one, with the provenance it adds; a
+      // narrower listing (a smaller sample of the same wheels) changes nothing.
+      if (!why && r.wheels && stableJson(r.wheels) !== stableJson(mine.wheels) && (!mine.wheels || !widens(mine.wheels, r.wheels))) {
+        const more = r.source.split('; ').filter((part) => !mine.source.split('; ').includes(part));
+        held.set(v.toString(), { ...mine, wheels: r.wheels, source: [mine.source, ...more].join('; ') });
+        wheelsAdded.push(r.version);
+      }
     } else if (!old && r.version === newest) {
       added.push(withoutSparse(r));
     } else if (outsideCompleteListing(base, v)) {
@@ -228,5 +246,5 @@ export function mergeSparse(name: string, records: readonly ReleaseRecord[], opt
   mkdirSync(join(dir, 'packages'), { recursive: true });
   writeAtomic(join(dir, 'packages', `${normalized}.json`), formatPackage(pkg));
   writeIndex(dir, snapshotDate);
-  return { pkg, confirmed, added: added.map((r) => r.version) };
+  return { pkg, confirmed, added: added.map((r) => r.version), wheelsAdded };
 }

@@ -104,7 +104,8 @@ export function curatedDisagreements(families: readonly RuleFamily[], provider: 
               const py = pythonsOf(entry);
               if (!py) continue;
               const curated = minorsOf(VersionSet.fromSpecifierSet(rule.rows[i].python));
-              const agrees = entry.wheels ? curated.join() === py.join() : curated.every((m) => py.includes(m));
+              // Only a summary that proves every absence can equal a row; otherwise the row lies within it.
+              const agrees = entry.wheels && entry.wheels.absence === undefined ? curated.join() === py.join() : curated.every((m) => py.includes(m));
               if (!agrees) at(`Python ${curated.join(', ')}`, `Python ${py.join(', ')} (${entry.source})`);
               continue;
             }

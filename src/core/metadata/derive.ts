@@ -281,9 +281,10 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const rows = withPython.flatMap((r) => {
       const python = r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty());
       const row = { versions: r.set, python, raw: { versions: r.raw, python: r.pythons!.join(', ') } };
-      if (r.entry.wheels) return [row];
-      // Requires-Python alone (a release read from a mirror) says which Pythons the release allows, not which have
-      // wheels: where a curated row knows the wheels (torchvision 0.28: none for 3.15), both hold.
+      if (r.entry.wheels && r.entry.wheels.absence === undefined) return [row];
+      // Requires-Python alone (a release read from a mirror), or wheels seen in a sample that proves some absences
+      // only, say less than which Pythons have wheels: where a curated row knows the wheels (torchvision 0.28: none
+      // for 3.15), both hold.
       const pieces: typeof row[] = [];
       let rest = r.set;
       for (const h of handSupport?.rows ?? []) {

@@ -3,7 +3,7 @@
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, markerVariables, parseRequirement, type Marker, type MarkerEnvironment, type MarkerNode } from '../pep508';
-import { normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord } from './types';
+import { normalizeName, type PackageMetadata, type ReleaseEntry, type ReleaseRecord, type WheelSummary } from './types';
 
 export interface MetadataProvider {
   /** The snapshot's date (YYYY-MM-DD), when a snapshot is present. */
@@ -34,7 +34,8 @@ export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadat
     (e.requires_dist === undefined || isStrArray(e.requires_dist)) &&
     (e.requires_dist_partial === undefined || e.requires_dist_partial === true) &&
     (e.requires_python === undefined || typeof e.requires_python === 'string') &&
-    (e.wheels === undefined || (typeof e.wheels === 'object' && isStrArray(e.wheels.python))) &&
+    (e.wheels === undefined || (typeof e.wheels === 'object' && isStrArray(e.wheels.python) &&
+      (e.wheels.absence === undefined || e.wheels.absence === 'newer' || e.wheels.absence === 'none'))) &&
     (e.variants === undefined || (typeof e.variants === 'object' && Object.values(e.variants).every((u) => typeof u === 'string'))));
 }
 
@@ -241,21 +242,28 @@ export function declaredNames(record: Pick<ReleaseEntry, 'requires_dist'>): stri
 
 const MINORS = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/** The wheel summary when it proves some absence (`absence` is not `none`): a lower bound is no wheel data. */
+export function provingWheels(record: Pick<ReleaseEntry, 'wheels'>): WheelSummary | undefined {
+  return record.wheels && record.wheels.absence !== 'none' ? record.wheels : undefined;
+}
+
 /**
  * The CPython minor versions ("3.11") a release installs on: the wheels' Pythons (all later ones for an abi3 wheel,
- * every Python for a pure wheel), within Requires-Python. undefined when neither is known. Without a wheel summary,
+ * every Python for a pure wheel; every one older than the newest listed when the summary proves only the newer
+ * absences), within Requires-Python. undefined when neither is known. Without a wheel summary that proves an absence,
  * Requires-Python alone decides.
  */
 export function pythonsOf(record: Pick<ReleaseEntry, 'requires_python' | 'wheels'>): string[] | undefined {
-  if (record.requires_python === undefined && !record.wheels) return undefined;
+  const w = provingWheels(record);
+  if (record.requires_python === undefined && !w) return undefined;
   const admitted = minorsAdmittedBy(record.requires_python ?? '');
-  const w = record.wheels;
   if (!w || w.pure) return admitted.slice();
   const minors = w.python.map((p) => Number(p.split('.')[1])).filter((n) => Number.isFinite(n));
   const lowest = Math.min(...minors);
+  const highest = Math.max(...minors);
   return admitted.filter((v) => {
     const m = Number(v.slice(2));
-    return minors.includes(m) || (!!w.abi3 && minors.length > 0 && m >= lowest);
+    return minors.includes(m) || (minors.length > 0 && ((!!w.abi3 && m >= lowest) || (w.absence === 'newer' && m < highest)));
   });
 }
 

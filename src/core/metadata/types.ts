@@ -33,6 +33,11 @@ export interface WheelSummary {
   /** A pure-Python wheel (py3-none-any) exists: every Python that Requires-Python admits installs it. */
   pure?: boolean;
   platforms?: string[];
+  /** Which absences `python` proves (docs/metadata.md, "Wheel summaries"). Absent: every CPython it does not list has
+   *  no wheel (an index's whole file list). `newer`: only the CPythons newer than the newest listed have none; an
+   *  older one it does not list may have wheels the listing did not show. `none`: `python` lists the CPythons wheels were seen for, a lower
+   *  bound from which no absence follows. */
+  absence?: 'newer' | 'none';
 }
 
 export interface PackageMetadata {
