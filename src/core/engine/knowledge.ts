@@ -68,6 +68,9 @@ export interface Knowledge {
   /** Package -> the versions known to exist (up to the snapshot's newest, when that is the registry's newest): the
    *  top of this set is what a fresh install takes. Set on the per-check view only. */
   current?: Map<string, VersionSet>;
+  /** Package -> its yanked releases (PEP 592), from the snapshot: what pip passes over for a range (yanked.ts
+   *  passOverYanked). Set on the per-check view only. */
+  yanked?: Map<string, VersionSet>;
 }
 
 export function compileKnowledge(families: readonly RuleFamily[], metadata?: MetadataProvider): Knowledge {

@@ -1,7 +1,9 @@
 // Pins of yanked releases (PEP 592): pip still installs a yanked release that a pin selects exactly, with a warning
 // the user rarely reads, so the yank reason is reported on the pin. What is yanked comes from the metadata the check
 // reads: the snapshot's `yanked` field, or live index data (PEP 691 `yanked`, PEP 503 `data-yanked`) layered over it.
+// For a range pip passes over yanked releases (passOverYanked), so the rules' version sets leave them out.
 import { compareVersions, parseVersion } from '../pep440';
+import type { VersionSet } from '../pep440/intervals';
 import type { MetadataSource } from '../resolver/types';
 import type { Finding } from '../types';
 import { applySeverity, type CheckSettings } from './config';
@@ -9,6 +11,17 @@ import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
 
 export const YANKED_RELEASE = 'yanked-release';
+
+/**
+ * What pip considers of `allowed` (PEP 592, as the resolver's candidate filter in resolver/pip.ts): the releases that
+ * are not yanked; only when every allowed release is yanked, those (an `==` / `===` pin takes one; a range finds
+ * nothing, and the yanked releases are kept so that what was written is still judged).
+ */
+export function passOverYanked(allowed: VersionSet, yanked: VersionSet): VersionSet {
+  if (!allowed.intersects(yanked)) return allowed;
+  const rest = allowed.minus(yanked);
+  return rest.isEmpty() ? allowed : rest;
+}
 
 /** The version an exact pin selects (`==2.2.0`, `===2.2.0`), or undefined for a range or a wildcard. */
 export function exactVersion(specifier: string): string | undefined {

@@ -52,7 +52,7 @@ export function withMetadata(base: Knowledge, names: Iterable<string>, minors: r
     const k: Knowledge = {
       ...base,
       byPackage: new Map(base.byPackage), requiresOf: new Map(base.requiresOf), pythonSupportOf: new Map(base.pythonSupportOf),
-      installs: new Map(base.installs), byCode: new Map(base.byCode), companions: new Map(base.companions), current: new Map(),
+      installs: new Map(base.installs), byCode: new Map(base.byCode), companions: new Map(base.companions), current: new Map(), yanked: new Map(),
     };
     for (const rule of genericRules()) k.byCode.set(rule.code, rule);
     byKey.set(key, (overlay = { knowledge: k, done: new Set(), extraNames: new Map() }));
@@ -329,6 +329,14 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       }
     }
   }
+
+  // Yanked releases: the entry's own releases and, in the complete listing, the versions up to the next entry (they do
+  // not exist), but not the pre-releases before its first release, which are not yanked with it.
+  let yanked = VersionSet.empty();
+  for (const { entry, set } of ranges) {
+    if (typeof entry.yanked === 'string') yanked = yanked.union(set.intersect(VersionSet.fromSpecifierSet(`>=${entry.versions[0]}`)));
+  }
+  if (!yanked.isEmpty()) k.yanked!.set(name, yanked);
 
   // Newest release known to exist: a fresh install takes it when the snapshot reaches the registry's newest.
   if (pkg.registry_newest && pkg.registry_newest === pkg.complete_through && pkg.complete_from === undefined) {

@@ -1,9 +1,10 @@
 // The version sets an evaluation reads: what each package's pins admit, with the packages others install added,
-// the project's Pythons and declared requirements applied, and what a fresh install takes.
+// the project's Pythons, yanked releases and declared requirements applied, and what a fresh install takes.
 import { VersionSet } from '../../pep440/intervals';
 import type { Environment, EnvironmentPackage } from '../environment';
 import type { CompiledRow, Knowledge } from '../knowledge';
 import { normalizeName } from '../../text';
+import { passOverYanked } from '../yanked';
 
 /**
  * Version sets by package name: the environment's admitted sets with some narrowed or added, kept as changes over
@@ -90,6 +91,15 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
         for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
         if (!impossible.isEmpty()) narrow(admitted, name, impossible.complement());
       }
+    }
+  }
+  // Yanked releases: pip passes over them unless every release a package's requirements allow is yanked (an exact
+  // pin of one). Read after the Pythons, as pip reads the yank among the releases that install on the target.
+  if (k.yanked?.size) {
+    for (const name of admitted.names()) {
+      const yanked = k.yanked.get(name);
+      const set = yanked && admitted.get(name)!;
+      if (set && yanked) { const kept = passOverYanked(set, yanked); if (kept !== set) admitted.set(name, kept); }
     }
   }
   const rowPythons = projectPythons(env, k, targetPython);
