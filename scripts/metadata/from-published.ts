@@ -4,6 +4,7 @@
 //   <dir>/<owner>+<repo>@<commit>/<path in that repository>
 // so that each release's `source` is `<owner>/<repo>@<commit>:<path>`:
 //   npm run metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--registry-newest name=X,...]
+//                                       [--listing <file.json>]
 // Such a store holds some releases only: the records merge as sparse entries (snapshot.ts mergeSparse), and a release
 // the snapshot already lists must agree with them. `--base-only` reads the base requirements only (a requires.txt's
 // lines before its first section and those of its marker-only sections; a core metadata file's lines without an
@@ -177,29 +178,66 @@ function uniqueDists(wheels: readonly ListedWheel[]) {
   return [...new Map(wheels.map((w) => [w.filename, w.dist])).values()];
 }
 
-/** Reads the published files and listed wheels of `project` under `root` and merges them as sparse entries. */
-export function updateFromPublished(root: string, project: string, o: { baseOnly?: boolean; out?: string; snapshotDate?: string; registryNewest?: string } = {}): SparseMergeResult {
-  const records = recordsFromPublished(readPublishedFiles(root, project), o, readWheelListing(root, project));
+/**
+ * What no metadata file states, for one package: that releases exist (and which are yanked), each with the source
+ * that says so, and, from `complete_from` to `complete_through`, that these are all its releases. The file that
+ * `--listing` names maps package names to this.
+ */
+export interface ReleaseListing {
+  complete_from: string;
+  complete_through: string;
+  releases: { version: string; yanked?: boolean | string; source: string }[];
+}
+
+/** A listing's releases as records (existence and yank only: their requirements stay unknown); bad input throws. */
+export function listingRecords(name: string, listing: ReleaseListing): ReleaseRecord[] {
+  if (!listing || !Array.isArray(listing.releases) || !parseVersion(String(listing.complete_from)) || !parseVersion(String(listing.complete_through))) {
+    throw new Error(`${name}: a listing needs complete_from, complete_through and releases`);
+  }
+  return listing.releases.map((r) => {
+    if (!r || !parseVersion(String(r.version)) || typeof r.source !== 'string' || !r.source.trim()
+      || !(r.yanked === undefined || typeof r.yanked === 'boolean' || typeof r.yanked === 'string')) {
+      throw new Error(`${name}: a listed release needs a version, a source and at most a yank (${JSON.stringify(r)})`);
+    }
+    return { version: r.version, ...(r.yanked !== undefined && r.yanked !== false ? { yanked: r.yanked } : {}), sparse: true as const, source: r.source };
+  });
+}
+
+/** Reads the published files and listed wheels of `project` under `root` and merges them as sparse entries; with a listing, its
+ *  releases join them and the releases from its `complete_from` to its `complete_through` are the complete listing. */
+export function updateFromPublished(root: string, project: string, o: { baseOnly?: boolean; out?: string; snapshotDate?: string; registryNewest?: string; listing?: ReleaseListing } = {}): SparseMergeResult {
+  const published = recordsFromPublished(readPublishedFiles(root, project), o, readWheelListing(root, project));
+  const listed = o.listing ? listingRecords(normalizeName(project), o.listing) : [];
+  const read = new Set(published.map((r) => parseVersion(r.version)!.toString()));
+  const twice = listed.filter((r) => read.has(parseVersion(r.version)!.toString()));
+  if (twice.length) throw new Error(`${normalizeName(project)}: ${twice.map((r) => r.version).join(', ')} both listed and read from a published file`);
+  const records = [...published, ...listed];
   if (!records.length) throw new Error(`${normalizeName(project)}: no published file of it under ${root}`);
-  return mergeSparse(project, records, { dir: o.out ?? DEFAULT_METADATA_DIR, snapshotDate: o.snapshotDate, registryNewest: o.registryNewest });
+  return mergeSparse(project, records, {
+    dir: o.out ?? DEFAULT_METADATA_DIR, snapshotDate: o.snapshotDate, registryNewest: o.registryNewest,
+    ...(o.listing ? { listing: { from: o.listing.complete_from, through: o.listing.complete_through } } : {}),
+  });
 }
 
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'base-only': { type: 'boolean' }, out: { type: 'string' }, 'snapshot-date': { type: 'string' }, 'registry-newest': { type: 'string' } },
+    options: { 'base-only': { type: 'boolean' }, out: { type: 'string' }, 'snapshot-date': { type: 'string' }, 'registry-newest': { type: 'string' }, listing: { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    console.error('usage: metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--snapshot-date YYYY-MM-DD] [--registry-newest name=X,...]');
+    console.error('usage: metadata:from-published -- <dir> [--base-only] [--out <metadata dir>] [--snapshot-date YYYY-MM-DD] [--registry-newest name=X,...] [--listing <file.json>]');
     process.exit(2);
   }
   const registryNewest = Object.fromEntries((values['registry-newest'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=', 2)));
-  const projects = [...new Set([...readPublishedFiles(positionals[0]), ...readWheelListing(positionals[0])].map((f) => f.project))].sort();
+  const listings = values.listing ? JSON.parse(readFileSync(values.listing, 'utf8')) as Record<string, ReleaseListing> : {};
+  const projects = [...new Set([...readPublishedFiles(positionals[0]), ...readWheelListing(positionals[0])].map((f) => f.project).concat(Object.keys(listings).map(normalizeName)))].sort();
+  const listingOf = (p: string) => Object.entries(listings).find(([n]) => normalizeName(n) === p)?.[1];
   let failed = false;
   for (const project of projects) {
     try {
       const got = updateFromPublished(positionals[0], project, {
         baseOnly: values['base-only'], out: values.out, snapshotDate: values['snapshot-date'], registryNewest: registryNewest[project],
+        ...(listingOf(project) ? { listing: listingOf(project) } : {}),
       });
       console.log(`${project}: added ${got.added.join(', ') || 'nothing'}; agrees with the snapshot on ${got.confirmed.join(', ') || 'no release it already held'}${got.wheelsAdded.length ? `; wheel summaries added to ${got.wheelsAdded.join(', ')}` : ''}`);
     } catch (e) {

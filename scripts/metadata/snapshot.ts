@@ -62,6 +62,10 @@ export function readPackage(dir: string, name: string): PackageMetadata | undefi
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PackageMetadata) : undefined;
 }
 
+/** A complete listing the records make: every release from `from` to `through` is among them (the claim of the
+ *  sources that list the releases; docs/metadata.md "From published metadata files"). */
+export interface Listing { from: string; through: string }
+
 export interface MergeOptions {
   dir?: string;
   snapshotDate?: string;
@@ -193,14 +197,21 @@ function widens(wider: WheelSummary, narrower: WheelSummary): boolean {
  * (nothing is written then). A new file lists its newest release as its complete listing (`complete_from` =
  * `complete_through`) and the others as sparse entries.
  */
-export function mergeSparse(name: string, records: readonly ReleaseRecord[], options: Omit<MergeOptions, 'completeFrom'> = {}): SparseMergeResult {
+export function mergeSparse(name: string, records: readonly ReleaseRecord[], options: Omit<MergeOptions, 'completeFrom'> & { listing?: Listing } = {}): SparseMergeResult {
   const dir = options.dir ?? DEFAULT_METADATA_DIR;
   const normalized = normalizeName(name);
   if (!records.length) throw new Error(`no releases for ${normalized}`);
   const old = readPackage(dir, normalized);
   const sorted = [...records].sort(byVersion);
   const newest = sorted[sorted.length - 1].version;
-  const base: PackageMetadata = old ?? { format: 1, name: normalized, snapshot_date: '', complete_through: newest, complete_from: newest, releases: [] };
+  const { listing } = options;
+  if (listing && old) throw new Error(`${normalized}: a release listing starts a file, and the snapshot has one already`);
+  const base: PackageMetadata = old ?? { format: 1, name: normalized, snapshot_date: '', complete_through: listing?.through ?? newest, complete_from: listing?.from ?? newest, releases: [] };
+  if (listing) {
+    for (const end of [listing.from, listing.through]) {
+      if (!sorted.some((r) => byVersion(r, { version: end }) === 0)) throw new Error(`${normalized}: the listing from ${listing.from} to ${listing.through} names no record of ${end}`);
+    }
+  }
   const held = new Map(expand(base.releases).map((r) => [parseVersion(r.version)!.toString(), r]));
   const problems: string[] = [];
   const confirmed: string[] = [];
@@ -221,7 +232,7 @@ export function mergeSparse(name: string, records: readonly ReleaseRecord[], opt
         held.set(v.toString(), { ...mine, wheels: r.wheels, source: [mine.source, ...more].join('; ') });
         wheelsAdded.push(r.version);
       }
-    } else if (!old && r.version === newest) {
+    } else if (!old && (listing ? !outsideCompleteListing(base, v) : r.version === newest)) {
       added.push(withoutSparse(r));
     } else if (outsideCompleteListing(base, v)) {
       added.push({ ...r, sparse: true });

@@ -22,7 +22,8 @@ export interface MetadataJson {
     requires_dist_partial?: true;
     /** Listed alone (from a mirror holding some releases only): says nothing of the releases next to it. */
     sparse?: true;
-    yanked: false | string;
+    /** false, the yank reason ("" when none was given), or true: yanked, the reason not known. */
+    yanked: boolean | string;
     source: string;
     python: string[] | null;
     wheels?: unknown;
@@ -66,7 +67,7 @@ export function metadataText(pkg: PackageMetadata): string {
     const facts = [
       r.requires_python === null ? 'Requires-Python unknown' : r.requires_python === '' ? 'no Requires-Python' : `Requires-Python ${r.requires_python}`,
       r.python ? (r.python.length ? `installs on CPython ${range(r.python)}` : 'installs on no current CPython') : undefined,
-      r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
+      r.yanked === true ? 'yanked (reason not known)' : r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
     ].filter(Boolean);
     lines.push('', `${r.version}  ${facts.join('; ')}`);
     if (r.sparse) lines.push('  listed alone: says nothing about the releases next to it');

@@ -55,6 +55,15 @@ describe('ml-pins metadata', () => {
     assert.equal(JSON.parse(cli(['metadata', 'numpy', '--format', 'json'], shipped).stdout).complete_from, null);
   });
 
+  test('a release known to be yanked, with its reason and its requirements unknown (the shipped tensorflow 2.16.0)', () => {
+    const shipped = join(root, 'metadata');
+    const out = JSON.parse(cli(['metadata', 'tensorflow', '--format', 'json'], shipped).stdout);
+    const rel = out.releases.find((x: { version: string }) => x.version === '2.16.0');
+    assert.deepEqual([rel.yanked, rel.requires_dist, rel.requires_python], [true, null, null]);
+    assert.match(rel.source, /keras-team\/keras-io#1787/);
+    assert.match(cli(['metadata', 'tensorflow'], shipped).stdout, /2\.16\.0  Requires-Python unknown; yanked \(reason not known\)\n  requires: unknown/);
+  });
+
   test('a package outside the snapshot, the package list, and no snapshot at all', () => {
     const r = cli(['metadata', 'left-pad']);
     assert.equal(r.code, 1);

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseRequiresTxt, readPublishedFiles, recordsFromPublished, updateFromPublished } from '../../scripts/metadata/from-published';
+import { parseRequiresTxt, readPublishedFiles, recordsFromPublished, updateFromPublished, type ReleaseListing } from '../../scripts/metadata/from-published';
 import { mergeReleases, readPackage } from '../../scripts/metadata/snapshot';
 import { validPackage, versionStatus } from '../../src/core/metadata/provider';
 
@@ -130,5 +130,37 @@ describe('metadata:from-published', () => {
     assert.deepEqual(updateFromPublished(root, 'transformers', { baseOnly: true, out, snapshotDate: '2026-12-06' }).confirmed, ['4.44.2']);
     const other = lay({ [`${OTHER}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: 'numpy>=1.17\ntokenizers<0.21,>=0.20\n' });
     assert.throws(() => updateFromPublished(other, 'transformers', { baseOnly: true, out }), /transformers 4\.44\.2: the snapshot .* disagree/);
+  });
+  test('a release listing: releases known to exist and yanks, with their sources, make a complete listing with the files', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ml-pins-meta-'));
+    const tf = (version: string, numpy: string) => `Metadata-Version: 2.1\nName: tensorflow\nVersion: ${version}\nRequires-Python: >=3.9\nRequires-Dist: keras >=3.0.0\nRequires-Dist: numpy ${numpy}\n\n`;
+    const root = lay({
+      [`${STORE}/packages/tensorflow/tensorflow-2.16.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl/tensorflow-2.16.2.dist-info/METADATA`]: tf('2.16.2', '<2.0.0,>=1.23.5'),
+      [`${OTHER}/packages/tensorflow/tensorflow-2.17.1-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl/tensorflow-2.17.1.dist-info/METADATA`]: tf('2.17.1', '<2.0.0,>=1.23.5'),
+    });
+    const listing: ReleaseListing = {
+      complete_from: '2.16.0', complete_through: '2.16.2',
+      releases: [
+        { version: '2.16.0', yanked: true, source: 'keras-team/keras-io#1787 (2.16.0 was yanked)' },
+        { version: '2.16.1', source: 'keras-team/keras-io#1787 (the release after it)' },
+      ],
+    };
+    const got = updateFromPublished(root, 'tensorflow', { out, snapshotDate: '2026-12-06', registryNewest: '2.21.0', listing });
+    assert.deepEqual(got.added, ['2.16.0', '2.16.1', '2.16.2', '2.17.1']);
+    const pkg = readPackage(out, 'tensorflow')!;
+    assert.ok(validPackage(pkg, 'tensorflow'));
+    assert.equal(pkg.complete_from, '2.16.0');
+    assert.equal(pkg.complete_through, '2.16.2');
+    assert.deepEqual(pkg.releases.map((e) => [e.versions, e.sparse, e.yanked, e.requires_dist === undefined]),
+      [[['2.16.0'], undefined, true, true], [['2.16.1'], undefined, undefined, true], [['2.16.2'], undefined, undefined, false], [['2.17.1'], true, undefined, false]]);
+    assert.equal(pkg.releases[0].source, 'keras-team/keras-io#1787 (2.16.0 was yanked)');
+    assert.equal(versionStatus(pkg, '2.16.0.post1'), 'nonexistent', 'inside the complete listing, an absent release does not exist');
+    assert.equal(versionStatus(pkg, '2.17.0'), 'unknown', 'above it, next to a sparse release, it stays unknown');
+    // A listing starts a file; its ends must be releases it or the files name; a release is listed or read, not both.
+    assert.throws(() => updateFromPublished(root, 'tensorflow', { out, listing }), /starts a file/);
+    const fresh = () => mkdtempSync(join(tmpdir(), 'ml-pins-meta-'));
+    assert.throws(() => updateFromPublished(root, 'tensorflow', { out: fresh(), listing: { ...listing, complete_through: '2.16.3' } }), /names no record of 2\.16\.3/);
+    assert.throws(() => updateFromPublished(root, 'tensorflow', { out: fresh(), listing: { ...listing, releases: [...listing.releases, { version: '2.16.2', source: 'x' }] } }), /both listed and read/);
+    assert.throws(() => updateFromPublished(root, 'tensorflow', { out: fresh(), listing: { ...listing, releases: [{ version: '2.16.0', source: '' }] } }), /needs a version, a source/);
   });
 });

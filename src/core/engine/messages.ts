@@ -49,7 +49,8 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
   if (parts.length !== 1) return set.toString().replace(/>=(\d+(?:\.\d+)*)\.dev0\b/g, '>=$1');
   const [{ lower, upper }] = parts;
   const cond = condition ? VersionSet.fromSpecifierSet(condition.versions) : undefined;
-  let low = lower?.inclusive ? lower.version.toString() : undefined;
+  // `>=2.16.1.dev0` (what is left when a yanked release below it is passed over) reads as 2.16.1 and later, as above.
+  let low = lower?.inclusive ? lower.version.toString().replace(/^(\d+(?:\.\d+)*)\.dev0$/, '$1') : undefined;
   let high = upper?.inclusive ? upper.version.toString() : undefined;
   if (cond && condition?.last && upper && set.sameUpperEnd(cond)) high = condition.last;
   if (cond && condition?.first && lower && cond.lowerBound() && lowerEqual(set, cond)) low = condition.first;

@@ -4,6 +4,7 @@
 // For a range pip passes over yanked releases (passOverYanked), so the rules' version sets leave them out.
 import { compareVersions, parseVersion } from '../pep440';
 import type { VersionSet } from '../pep440/intervals';
+import { isYanked } from '../metadata/provider';
 import type { MetadataSource } from '../resolver/types';
 import type { Finding } from '../types';
 import { applySeverity, type CheckSettings } from './config';
@@ -29,16 +30,17 @@ export function exactVersion(specifier: string): string | undefined {
   return m && parseVersion(m[1]) ? m[1] : undefined;
 }
 
-/** The yank reason of `version` ("" when none was given), or undefined when it is not yanked or not known. */
-export function yankReason(source: MetadataSource, name: string, version: string): string | undefined {
+/** The yank reason of `version` ("" when none was given, true when it is not known here), or undefined when it is
+ *  not yanked or not known. */
+export function yankReason(source: MetadataSource, name: string, version: string): string | true | undefined {
   let pkg;
   try { pkg = source(name); } catch { return undefined; }
   // Most pins of a lock file name packages the metadata does not know, or never yanked: no version parsed for those.
-  if (!pkg || !pkg.releases.some((e) => typeof e.yanked === 'string')) return undefined;
+  if (!pkg || !pkg.releases.some((e) => isYanked(e.yanked))) return undefined;
   const want = parseVersion(version);
   if (!want) return undefined;
   for (const entry of pkg.releases) {
-    if (typeof entry.yanked !== 'string') continue;
+    if (!isYanked(entry.yanked)) continue;
     if (entry.versions.some((v) => { const p = parseVersion(v); return !!p && compareVersions(p, want) === 0; })) return entry.yanked;
   }
   return undefined;
@@ -55,7 +57,7 @@ export function yankedFindings(env: Environment, ctx: { source: MetadataSource; 
       if (reason === undefined) continue;
       const finding: Finding = {
         code: YANKED_RELEASE, severity, packages: [pkg.name], range: pin.requirement.range, fixes: [],
-        message: `${pin.requirement.name} ${version} was yanked from the index${reason ? `: "${reason.slice(0, 500)}"` : ' (no reason given)'}. ` +
+        message: `${pin.requirement.name} ${version} was yanked from the index${reason === true ? ' (its reason is not recorded in the metadata snapshot)' : reason ? `: "${reason.slice(0, 500)}"` : ' (no reason given)'}. ` +
           'pip installs a yanked release only when a pin names it exactly, and warns when it does.',
       };
       out.push({ path: pin.path, finding });

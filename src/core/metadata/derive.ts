@@ -6,7 +6,7 @@ import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
 import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
-import { declaredNames, lineApplies, outsideCompleteListing, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
+import { declaredNames, isYanked, lineApplies, outsideCompleteListing, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
 import type { PackageMetadata, ReleaseEntry } from './types';
 
 /** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
@@ -334,7 +334,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
   // not exist), but not the pre-releases before its first release, which are not yanked with it.
   let yanked = VersionSet.empty();
   for (const { entry, set } of ranges) {
-    if (typeof entry.yanked === 'string') yanked = yanked.union(set.intersect(VersionSet.fromSpecifierSet(`>=${entry.versions[0]}`)));
+    if (isYanked(entry.yanked)) yanked = yanked.union(set.intersect(VersionSet.fromSpecifierSet(`>=${entry.versions[0]}`)));
   }
   if (!yanked.isEmpty()) k.yanked!.set(name, yanked);
 

@@ -39,6 +39,11 @@ export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadat
     (e.variants === undefined || (typeof e.variants === 'object' && Object.values(e.variants).every((u) => typeof u === 'string'))));
 }
 
+/** A release entry's `yanked` says the release is yanked (with its reason, or true when the reason is not known). */
+export function isYanked(yanked: ReleaseEntry['yanked']): yanked is string | true {
+  return typeof yanked === 'string' || yanked === true;
+}
+
 /** A provider over packages already in memory (tests, the web loader's cache). */
 export function memoryProvider(packages: Iterable<PackageMetadata>, snapshotDate?: string): MetadataProvider {
   const byName = new Map<string, PackageMetadata>();

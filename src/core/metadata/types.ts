@@ -12,8 +12,9 @@ export interface ReleaseEntry {
   /** `requires_dist` holds only the lines its source states (torchvision's build-time torch pin); the release's
    *  other requirements are unknown. Absent: the list is the whole of Requires-Dist. */
   requires_dist_partial?: true;
-  /** false, or the yank reason (PEP 592). */
-  yanked?: false | string;
+  /** false, or the yank reason (PEP 592; "" when none was given); true: yanked, with a reason not known here (the
+   *  source names the yank but not the reason the index shows). */
+  yanked?: boolean | string;
   wheels?: WheelSummary;
   /** Local version label (cu121, rocm5.7, cpu) -> the index URL that serves that build. */
   variants?: Record<string, string>;

@@ -97,7 +97,8 @@ function fromMetadata(name: string, meta: PackageMetadata, python: string): Pkg 
         requiresDistPartial: entry.requires_dist_partial === true,
         locals: entry.variants && typeof entry.variants === 'object'
           ? Object.keys(entry.variants).map((label) => parseVersion(`${text}+${label}`)).filter((l): l is Version => !!l) : undefined,
-        yanked: typeof entry.yanked === 'string' ? entry.yanked : undefined,
+        // A yank whose reason is not known (true) is a yank with no reason to quote.
+        yanked: typeof entry.yanked === 'string' ? entry.yanked : entry.yanked === true ? '' : undefined,
       });
     }
   }

@@ -1,7 +1,7 @@
 // Yanked releases leave the rules' version sets (PEP 592): pip passes over a yanked release for a range, and takes it
 // only for an exact pin that names it (the yanked-release finding speaks for that pin). Real manifests through the
-// engine, with the shipped rules and snapshot; the yank is laid over the snapshot's own entry for the release, since
-// the tests must not depend on which releases the shipped snapshot happens to list as yanked.
+// engine, with the shipped rules and snapshot; the yank is mostly laid over the snapshot's own entry for a release, so
+// that the cases do not depend on which releases the shipped snapshot lists as yanked (tensorflow 2.16.0, last).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -59,8 +59,24 @@ describe('yanked releases leave the version sets', () => {
     assert.deepEqual(await codes(yanked, 'torch>=2.4.0,<=2.4.0\nnumpy>=2\n', 'windows'), ['numpy2-abi-torch-windows error', 'resolution-conflict error']);
   });
 
+  test('a pin under a marker is read as the whole set is: the yanked release is passed over there too', async () => {
+    const text = 'torch>=2.4,<2.5; python_version >= "3.10"\ntorch>=2.5; python_version < "3.10"\nnumpy>=2\n';
+    assert.deepEqual(await codes(shipped, text, 'windows'), ['numpy2-abi-torch-windows warning']);
+    assert.deepEqual(await codes(yanked, text, 'windows'), []);
+  });
+
   test('a yanked release that breaks nothing changes nothing', async () => {
     const other = withYank('torch', '2.4.1', 'test: a broken upload');
     assert.deepEqual(await codes(other, 'torch>=2.4,<2.5\nnumpy>=2\n', 'windows'), ['numpy2-abi-torch-windows warning']);
+  });
+  test('the shipped snapshot: tensorflow 2.16.0 is yanked (reason not known), passed over by a range, judged when pinned', async () => {
+    assert.deepEqual(await codes(shipped, 'tensorflow>=2.16\nnumpy>=1.26\n'), []);
+    const result = await checkProject({
+      files: [{ path: '/project/requirements.txt', text: 'tensorflow==2.16.0\nnumpy>=2\n' }], readFile: async () => undefined,
+      knowledge: knowledgeFrom(bundledFamilies, shipped), ...declaredMetadataHooks((name) => shipped.get(name)),
+    });
+    const found = result.files.flatMap((f) => f.findings);
+    assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`).sort(), ['numpy2-abi-tensorflow warning', 'yanked-release warning']);
+    assert.match(found.find((f) => f.code === 'yanked-release')!.message, /^tensorflow 2\.16\.0 was yanked from the index \(its reason is not recorded in the metadata snapshot\)\./);
   });
 });

@@ -10,6 +10,7 @@ import { wheelVersionSet, type Environment, type EnvironmentPackage, type Pinned
 import type { CompiledIncompatible } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
 import { declaredExcluding, topIn, type Sets } from './sets';
+import { passOverYanked } from '../yanked';
 import { finalSeverity, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
 
 export function incompatible(c: CompiledIncompatible, env: Environment, sets: Sets, ctx: EvalContext): PlacedFinding[] {
@@ -59,7 +60,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   const out: PlacedFinding[] = [];
   // The target is judged pin by pin: `diffusers>=0.39; python_version >= "3.10"` and `diffusers; python_version <
   // "3.10"` are two branches, and only the branch that admits a breaking release is reported.
-  for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets)) {
+  for (const { pin, admitted, fresh } of targetBranches(env, rule.target, sets, ctx.knowledge.yanked?.get(rule.target))) {
     // conda solves binary packages together with what they were built against (numpy's ABI included): a conda
     // build of torch never meets a numpy it cannot load, so these undeclared breaks are pip's problem only.
     if (pin && scopeTraits(pin.path, pin.requirement).notPip) continue;
@@ -115,7 +116,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
  * The target's branches: each installing pin with what it admits in its marker branch (its own specifier with the
  * unconditional pins), or, for a package another one installs, one branch without a pin.
  */
-function targetBranches(env: Environment, target: string, sets: Sets): { pin?: PinnedRequirement; admitted: VersionSet; fresh: VersionSet }[] {
+function targetBranches(env: Environment, target: string, sets: Sets, yanked: VersionSet | undefined): { pin?: PinnedRequirement; admitted: VersionSet; fresh: VersionSet }[] {
   const whole = sets.admitted.get(target)!;
   const wholeFresh = sets.fresh.get(target) ?? whole;
   const pins = env.packages.get(target)?.pins.filter((p) => !p.constraintOnly) ?? [];
@@ -127,7 +128,9 @@ function targetBranches(env: Environment, target: string, sets: Sets): { pin?: P
   }
   return pins.map((pin) => {
     if (!pin.requirement.marker) return { pin, admitted: whole, fresh: wholeFresh };
-    const own = pin.requirement.url ? unconditional : unconditional.intersect(VersionSet.fromSpecifierSet(pin.requirement.specifier));
+    const written = pin.requirement.url ? unconditional : unconditional.intersect(VersionSet.fromSpecifierSet(pin.requirement.specifier));
+    // A branch is read as the whole set is (computeSets): pip passes over yanked releases unless nothing else is allowed.
+    const own = yanked ? passOverYanked(written, yanked) : written;
     return { pin, admitted: own, fresh: own };
   });
 }
