@@ -1,6 +1,6 @@
 // `ml-pins metadata <name> [--format json]`: what the snapshot knows about a package (docs/metadata.md).
-import { expandEntries, pythonsOf, sparseNewer, unknownNewer } from '../core/metadata/provider';
-import { normalizeName, type PackageMetadata } from '../core/metadata/types';
+import { expandEntries, provingWheels, pythonsOf, sparseNewer, unknownNewer } from '../core/metadata/provider';
+import { normalizeName, type PackageMetadata, type WheelSummary } from '../core/metadata/types';
 import type { NodeMetadata } from '../node/metadata';
 
 export interface MetadataJson {
@@ -25,8 +25,10 @@ export interface MetadataJson {
     /** false, the yank reason ("" when none was given), or true: yanked, the reason not known. */
     yanked: boolean | string;
     source: string;
+    /** The CPythons the release can install on, as far as is known: what its wheels prove, else what Requires-Python
+     *  admits (the Python-support rule reports only outside it). null: neither is known. */
     python: string[] | null;
-    wheels?: unknown;
+    wheels?: WheelSummary;
     variants?: Record<string, string>;
   }[];
 }
@@ -60,13 +62,24 @@ function range(items: string[]): string {
   return items.length > 2 ? `${items[0]}–${items[items.length - 1]}` : items.join(', ');
 }
 
+/** Where a release installs, said as a fact only when its wheels prove it (a pure wheel, or a listing that proves the
+ *  absences). A listing that proves nothing is a lower bound: the Pythons it shows, and no claim about the others. */
+function pythonFact(r: MetadataJson['releases'][number]): string | undefined {
+  if (r.wheels && !r.wheels.pure && !provingWheels(r)) {
+    return r.wheels.python.length ? `wheels seen for CPython ${r.wheels.python.join(', ')} (others not known)` : undefined;
+  }
+  if (!r.python) return undefined;
+  if (!r.wheels) return undefined; // Requires-Python, said beside it, is all that is known
+  return r.python.length ? `installs on CPython ${range(r.python)}` : 'installs on no current CPython';
+}
+
 export function metadataText(pkg: PackageMetadata): string {
   const j = metadataJson(pkg);
   const lines = [`${j.name}: ${j.releases.length} release${j.releases.length === 1 ? '' : 's'} known, through ${j.complete_through} (metadata snapshot of ${j.snapshot_date})`];
   for (const r of j.releases) {
     const facts = [
       r.requires_python === null ? 'Requires-Python unknown' : r.requires_python === '' ? 'no Requires-Python' : `Requires-Python ${r.requires_python}`,
-      r.python ? (r.python.length ? `installs on CPython ${range(r.python)}` : 'installs on no current CPython') : undefined,
+      pythonFact(r),
       r.yanked === true ? 'yanked (reason not known)' : r.yanked !== false ? `yanked${r.yanked ? `: ${r.yanked}` : ''}` : undefined,
     ].filter(Boolean);
     lines.push('', `${r.version}  ${facts.join('; ')}`);

@@ -63,7 +63,8 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     deepface: ['requirements.txt:2 warning numpy2-abi-pandas', 'requirements.txt:6 warning numpy2-abi-opencv-python', 'requirements.txt:7 warning numpy2-abi-tensorflow'],
     // torch 1.12.0 has no wheels for the reporter's Python 3.11 (silent when no Python is known: the file names none).
     mage: ['requirements.txt:6 error torch-python-unsupported'],
-    // Missed: chex 0.1.85 installs the newest jaxlib, which jax 0.4.20 refuses at import; chex is not in the snapshot.
+    // Missed: chex 0.1.85 installs the newest jaxlib, which jax 0.4.20 refuses at import; chex is not in the snapshot,
+    // and jaxlib-jax-mismatch reports only when no allowed pair is in range (docs/survey.md).
     octo: [],
     // The reported transformers>=4.34.0 / tokenizers==0.13.3 conflict is missed (transformers releases the snapshot does
     // not list); what is caught is true of the same file: torch 2.0.1 next to an open numpy.
