@@ -10,12 +10,13 @@
 // Packages the metadata does not cover take no part. When it cannot derive the conflict within its budget (or finds
 // a solution pip missed), the message falls back to pip's list of conflicting requirements.
 // Over 500 lines: unit propagation, conflict resolution and the report walk the same incompatibility store.
-import { compareVersions, parseSpecifierSet, parseVersion, type Version } from '../pep440';
+import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';
 import { normalizeName } from '../text';
 import type { PackageMetadata } from '../metadata/types';
-import { formatIdent, unknownVersions } from './pip';
+import { formatIdent } from './pip';
+import { parsedPackage, releaseIndex, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
 const ROOT = '<root>';
@@ -53,8 +54,8 @@ interface PkgInfo {
   /** Versions the metadata does not speak for (newer than the snapshot, unlisted): a requirement that allows one of
    *  them can be met by a release whose requirements are unknown, so it takes no part (pip.ts: the unknown candidate). */
   unknown?: VersionSet;
-  byText: Map<string, { requiresDist?: string[]; requiresPython?: string; pythonOk: boolean }>;
-  provided: Set<string>;
+  byText: ReadonlyMap<string, Release>;
+  provided: ReadonlySet<string>;
 }
 
 class NoSolution extends Error {
@@ -99,9 +100,12 @@ class Explainer {
   private readonly pinnedExact = new Map<string, Set<string>>();
   private steps = 0;
   private readonly target: Version;
+  /** The target Python as pip.ts keys its parsed packages. */
+  private readonly python: string;
 
   constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions, private readonly maxSteps: number) {
-    this.target = parseVersion(options.environment.python_full_version || options.environment.python_version) ?? parseVersion('3')!;
+    this.python = options.environment.python_full_version || options.environment.python_version;
+    this.target = parseVersion(this.python) ?? parseVersion('3')!;
   }
 
   private tick(): void {
@@ -133,30 +137,19 @@ class Explainer {
     let meta: PackageMetadata | undefined;
     try { meta = this.source(name); } catch { meta = undefined; }
     if (!meta || !Array.isArray(meta.releases)) { this.infos.set(name, null); return null; }
-    const byText = new Map<string, { requiresDist?: string[]; requiresPython?: string; pythonOk: boolean }>();
+    // The releases as pip.ts parsed them (shared by every resolver and explainer reading this metadata object).
+    const pkg = parsedPackage(meta, name, this.python);
+    const { byText, provided } = releaseIndex(pkg);
+    // Yanked releases count only where a root requirement pins them exactly (PEP 592, as pip.ts).
+    const pinned = this.pinnedExact.get(name);
     const versions: Version[] = [];
     const finals: Version[] = [];
-    for (const e of meta.releases) {
-      for (const t of Array.isArray(e?.versions) ? e.versions : []) {
-        const v = typeof t === 'string' ? parseVersion(t) : null;
-        if (!v || byText.has(String(v))) continue;
-        const rp = typeof e.requires_python === 'string' ? e.requires_python : undefined;
-        const rpSet = rp ? parseSpecifierSet(rp) : null;
-        byText.set(String(v), { requiresDist: e.requires_dist, requiresPython: rp, pythonOk: !rpSet || rpSet.contains(this.target, { prereleases: true }) });
-        // Yanked releases count only where a root requirement pins them exactly (PEP 592, as pip.ts).
-        if (e.yanked !== undefined && e.yanked !== false && !this.pinnedExact.get(name)?.has(String(v))) continue;
-        versions.push(v);
-        if (!v.isPrerelease) finals.push(v);
-      }
+    for (const r of pkg.releases) {
+      if (r.yanked !== undefined && !pinned?.has(r.text)) continue;
+      versions.push(r.version);
+      if (!r.version.isPrerelease) finals.push(r.version);
     }
-    const usable = this.options.prereleases || !finals.length ? versions : finals;
-    usable.sort(compareVersions);
-    const provided = new Set<string>();
-    for (const d of byText.values()) for (const r of d.requiresDist ?? []) {
-      for (const m of r.matchAll(/\bextra\s*==\s*["']([^"']+)["']/g)) provided.add(normalizeName(m[1]));
-    }
-    const listed = [...byText.keys()].map((text) => ({ version: parseVersion(text)!, text }));
-    info = { versions: usable, byText, provided, unknown: unknownVersions(meta, listed).newer };
+    info = { versions: this.options.prereleases || !finals.length ? versions : finals, byText, provided, unknown: pkg.newer };
     this.infos.set(name, info);
     return info;
   }

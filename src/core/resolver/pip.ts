@@ -18,41 +18,15 @@
 // never guessed, but never a false conflict either.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
-import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
+import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
 import type { PackageMetadata } from '../metadata/types';
+import { parsedPackage, type Pkg, type Release } from './releases';
 import { normalizeName } from '../text';
 import type { ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
 export const PYTHON_IDENT = '<Python from Requires-Python>';
-
-interface Release {
-  version: Version;
-  text: string;
-  requiresPython?: string;
-  requiresDist?: string[];
-  /** requiresDist holds some of the release's requirements only (docs/metadata.md). */
-  requiresDistPartial?: boolean;
-  /** The local builds (`2.2.0+rocm5.7`) accelerator indexes serve of this release, which declare what it declares. */
-  locals?: Version[];
-  yanked?: string;
-  pythonOk: boolean;
-}
-
-interface Pkg {
-  name: string;
-  covered: boolean;
-  /** Ascending. */
-  releases: Release[];
-  hasFinal: boolean;
-  /** Versions above the snapshot that the registry lists (unknown releases), when there are any. */
-  newer?: VersionSet;
-  newestText?: string;
-  /** The metadata lists some releases only (below its complete_from, or sparse ones above complete_through): `newer`
-   *  also holds the unlisted versions around them. */
-  partialListing?: boolean;
-}
 
 export interface Cand {
   ident: string;
@@ -98,9 +72,6 @@ class Impossible {
 }
 class OverBudget {}
 
-/** Parsed releases per metadata object and target Python, shared by every resolution that reads the same data. */
-const parsedCache = new WeakMap<PackageMetadata, Map<string, Pkg>>();
-
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
   | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]> }
@@ -125,35 +96,6 @@ function namesPrerelease(op: string, version: string): boolean {
   if (!INCLUSIVE.has(op)) return false;
   const v = parseVersion(op === '==' && version.endsWith('.*') ? version.slice(0, -2) : version);
   return v !== null && v.isPrerelease;
-}
-
-/**
- * The versions a package's metadata does not speak for: above `complete_through` when the registry lists newer
- * releases (less the sparse releases listed there), and below `complete_from` the ones it does not list. The resolver
- * tries them as one unknown candidate; the conflict explainer leaves requirements on them out.
- */
-export function unknownVersions(meta: PackageMetadata, releases: readonly { version: Version; text: string }[]): Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> {
-  const out: Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> = {};
-  const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
-  const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
-  // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
-  const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
-  if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
-    out.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
-    if (newest && compareVersions(newest, complete) > 0) out.newestText = String(newest);
-    if (sparse.length) out.partialListing = true;
-  }
-  // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
-  // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
-  const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
-  if (from) {
-    const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
-      .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
-    const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
-    out.newer = out.newer ? out.newer.union(older) : older;
-    out.partialListing = true;
-  }
-  return out;
 }
 
 export function formatIdent(name: string, extras: readonly string[]): string {
@@ -190,45 +132,8 @@ export class PipResolver {
     let p = this.pkgs.get(name);
     if (p) return p;
     const meta = this.forcedAny.has(name) ? undefined : safeSource(this.source, name);
-    if (meta) {
-      let byPython = parsedCache.get(meta);
-      if (!byPython) parsedCache.set(meta, (byPython = new Map()));
-      p = byPython.get(this.pythonVersion);
-      if (!p || p.name !== name) byPython.set(this.pythonVersion, (p = this.fromMetadata(name, meta)));
-    } else p = { name, covered: false, releases: [], hasFinal: false };
+    p = meta ? parsedPackage(meta, name, this.pythonVersion) : { name, covered: false, releases: [], hasFinal: false };
     this.pkgs.set(name, p);
-    return p;
-  }
-
-  private fromMetadata(name: string, meta: PackageMetadata): Pkg {
-    const releases: Release[] = [];
-    const seen = new Set<string>();
-    for (const entry of Array.isArray(meta.releases) ? meta.releases : []) {
-      for (const text of Array.isArray(entry?.versions) ? entry.versions : []) {
-        const version = typeof text === 'string' ? parseVersion(text) : null;
-        if (!version || seen.has(String(version))) continue;
-        seen.add(String(version));
-        const rp = typeof entry.requires_python === 'string' ? entry.requires_python : undefined;
-        let pythonOk = true;
-        if (rp) {
-          const set = parseSpecifierSet(rp);
-          // pip skips a link whose data-requires-python it cannot parse (it logs and keeps it): keep it.
-          if (set) pythonOk = set.contains(this.pythonVersion, { prereleases: true });
-        }
-        releases.push({
-          version, text: String(version), requiresPython: rp, pythonOk,
-          requiresDist: Array.isArray(entry.requires_dist) ? entry.requires_dist.filter((r) => typeof r === 'string') : undefined,
-          requiresDistPartial: entry.requires_dist_partial === true,
-          locals: entry.variants && typeof entry.variants === 'object'
-            ? Object.keys(entry.variants).map((label) => parseVersion(`${text}+${label}`)).filter((l): l is Version => !!l) : undefined,
-          // A yank whose reason is not known (true) is a yank with no reason to quote.
-          yanked: typeof entry.yanked === 'string' ? entry.yanked : entry.yanked === true ? '' : undefined,
-        });
-      }
-    }
-    releases.sort((a, b) => compareVersions(a.version, b.version));
-    const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
-    Object.assign(p, unknownVersions(meta, releases));
     return p;
   }
 

@@ -1,0 +1,126 @@
+// What the resolver (pip.ts) and the conflict explainer (explain.ts) read of a package's metadata: its releases,
+// parsed and in ascending order, with what each declares, and the versions the metadata does not speak for. Parsed
+// once per metadata object and target Python and shared: a check tries several Pythons, explains a conflict and tries
+// upgrades, each a new resolver or explainer over the same packages.
+import { compareVersions, parseSpecifierSet, parseVersion, type Version } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
+import type { PackageMetadata } from '../metadata/types';
+import { normalizeName } from '../text';
+
+export interface Release {
+  version: Version;
+  text: string;
+  requiresPython?: string;
+  requiresDist?: string[];
+  /** requiresDist holds some of the release's requirements only (docs/metadata.md). */
+  requiresDistPartial?: boolean;
+  /** The local builds (`2.2.0+rocm5.7`) accelerator indexes serve of this release, which declare what it declares. */
+  locals?: Version[];
+  yanked?: string;
+  pythonOk: boolean;
+}
+
+export interface Pkg {
+  name: string;
+  covered: boolean;
+  /** Ascending. */
+  releases: Release[];
+  hasFinal: boolean;
+  /** Versions above the snapshot that the registry lists (unknown releases), when there are any. */
+  newer?: VersionSet;
+  newestText?: string;
+  /** The metadata lists some releases only (below its complete_from, or sparse ones above complete_through): `newer`
+   *  also holds the unlisted versions around them. */
+  partialListing?: boolean;
+}
+
+/** Parsed releases per metadata object and target Python. */
+const parsedCache = new WeakMap<PackageMetadata, Map<string, Pkg>>();
+
+/**
+ * The versions a package's metadata does not speak for: above `complete_through` when the registry lists newer
+ * releases (less the sparse releases listed there), and below `complete_from` the ones it does not list. The resolver
+ * tries them as one unknown candidate; the conflict explainer leaves requirements on them out.
+ */
+function unknownVersions(meta: PackageMetadata, releases: readonly { version: Version; text: string }[]): Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> {
+  const out: Pick<Pkg, 'newer' | 'newestText' | 'partialListing'> = {};
+  const complete = typeof meta.complete_through === 'string' ? parseVersion(meta.complete_through) : null;
+  const newest = typeof meta.registry_newest === 'string' ? parseVersion(meta.registry_newest) : null;
+  // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
+  const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
+  if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
+    out.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
+    if (newest && compareVersions(newest, complete) > 0) out.newestText = String(newest);
+    if (sparse.length) out.partialListing = true;
+  }
+  // A file that lists some releases only (complete_from): the versions below it that it does not list are unknown
+  // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
+  const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
+  if (from) {
+    const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
+      .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
+    const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
+    out.newer = out.newer ? out.newer.union(older) : older;
+    out.partialListing = true;
+  }
+  return out;
+}
+
+/** A package's releases as its metadata lists them for a target Python, ascending: parsed once per metadata object
+ *  and Python (parsedCache), for every resolution and conflict explanation that reads the same data. */
+export function parsedPackage(meta: PackageMetadata, name: string, python: string): Pkg {
+  let byPython = parsedCache.get(meta);
+  if (!byPython) parsedCache.set(meta, (byPython = new Map()));
+  let p = byPython.get(python);
+  if (!p || p.name !== name) byPython.set(python, (p = fromMetadata(name, meta, python)));
+  return p;
+}
+
+function fromMetadata(name: string, meta: PackageMetadata, python: string): Pkg {
+  const releases: Release[] = [];
+  const seen = new Set<string>();
+  for (const entry of Array.isArray(meta.releases) ? meta.releases : []) {
+    for (const text of Array.isArray(entry?.versions) ? entry.versions : []) {
+      const version = typeof text === 'string' ? parseVersion(text) : null;
+      if (!version || seen.has(String(version))) continue;
+      seen.add(String(version));
+      const rp = typeof entry.requires_python === 'string' ? entry.requires_python : undefined;
+      let pythonOk = true;
+      if (rp) {
+        const set = parseSpecifierSet(rp);
+        // pip skips a link whose data-requires-python it cannot parse (it logs and keeps it): keep it.
+        if (set) pythonOk = set.contains(python, { prereleases: true });
+      }
+      releases.push({
+        version, text: String(version), requiresPython: rp, pythonOk,
+        requiresDist: Array.isArray(entry.requires_dist) ? entry.requires_dist.filter((r) => typeof r === 'string') : undefined,
+        requiresDistPartial: entry.requires_dist_partial === true,
+        locals: entry.variants && typeof entry.variants === 'object'
+          ? Object.keys(entry.variants).map((label) => parseVersion(`${text}+${label}`)).filter((l): l is Version => !!l) : undefined,
+        // A yank whose reason is not known (true) is a yank with no reason to quote.
+        yanked: typeof entry.yanked === 'string' ? entry.yanked : entry.yanked === true ? '' : undefined,
+      });
+    }
+  }
+  releases.sort((a, b) => compareVersions(a.version, b.version));
+  const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
+  Object.assign(p, unknownVersions(meta, releases));
+  return p;
+}
+
+/** A parsed package's releases by version text and the extras their requirements provide (the explainer's view),
+ *  once per parsed package. */
+const RELEASE_INDEX = new WeakMap<Pkg, { byText: ReadonlyMap<string, Release>; provided: ReadonlySet<string> }>();
+
+export function releaseIndex(pkg: Pkg): { byText: ReadonlyMap<string, Release>; provided: ReadonlySet<string> } {
+  let index = RELEASE_INDEX.get(pkg);
+  if (!index) {
+    const byText = new Map(pkg.releases.map((r) => [r.text, r]));
+    const provided = new Set<string>();
+    for (const r of pkg.releases) for (const req of r.requiresDist ?? []) {
+      for (const m of req.matchAll(/\bextra\s*==\s*["']([^"']+)["']/g)) provided.add(normalizeName(m[1]));
+    }
+    RELEASE_INDEX.set(pkg, (index = { byText, provided }));
+  }
+  return index;
+}
