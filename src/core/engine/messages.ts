@@ -45,8 +45,12 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
     set = shown.reduce((u, p) => u.union(VersionSet.range(p.lower, p.upper)), VersionSet.empty());
     parts = set.intervals();
   }
-  // `>=2.0.dev0` is where the complement of `<2.0` starts: to a reader, `>=2.0`.
-  if (parts.length !== 1) return set.toString().replace(/>=(\d+(?:\.\d+)*)\.dev0\b/g, '>=$1');
+  if (parts.length !== 1) {
+    // `>=2.0.dev0` is where the complement of `<2.0` starts: to a reader, `>=2.0`.
+    const text = set.toString().replace(/>=(\d+(?:\.\d+)*)\.dev0\b/g, '>=$1');
+    // PEP 440 text says one left-out release plainly (`!=2.14.1`), but not a run of them (`<2.12.0 or >=2.12.0.post0.dev0`).
+    return (text.includes(' or ') && exceptReleases(parts)) || text;
+  }
   const [{ lower, upper }] = parts;
   const cond = condition ? VersionSet.fromSpecifierSet(condition.versions) : undefined;
   // `>=2.16.1.dev0` (what is left when a yanked release below it is passed over) reads as 2.16.1 and later, as above.
@@ -61,6 +65,28 @@ export function describeSet(set: VersionSet, condition?: VersionCondition): stri
   if (low && high) return samePep440(low, high) ? (high.length > low.length ? high : low) : `${low}–${high}`;
   if (low) return `${low} and later`;
   return `up to ${high}`;
+}
+
+/**
+ * A range with whole releases left out ("`>=2.6.0, <2.16.0` except 2.12.0, 2.13.0 and 2.15.0–2.15.1"): each gap
+ * between two parts runs from a final release `X` (the part before ends `<X`) to just after a final release `Y` (the
+ * part after starts at `Y.post0.dev0`), so it holds exactly the releases X to Y. Undefined for any other shape.
+ */
+function exceptReleases(parts: readonly DisplayInterval[]): string | undefined {
+  const gaps: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const end = parts[i].upper;
+    const start = parts[i + 1].lower;
+    if (!end || end.inclusive || !start?.inclusive) return undefined;
+    const x = end.version;
+    const y = start.version;
+    if (x.isPrerelease || x.post !== undefined || x.local || y.pre || y.post !== 0 || y.dev !== 0 || y.local) return undefined;
+    const last = y.release.join('.');
+    gaps.push(samePep440(x.toString(), last) ? x.toString() : `${x.toString()}–${last}`);
+  }
+  const hull = VersionSet.range(parts[0].lower, parts[parts.length - 1].upper);
+  const listed = gaps.length > 1 ? `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}` : gaps[0];
+  return `${describeSet(hull)} except ${listed}`;
 }
 
 /** "2.4" and "2.4.0" are one release: a range from one to the other is that release ("2.4.0", not "2.4–2.4.0"). */

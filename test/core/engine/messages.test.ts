@@ -105,3 +105,17 @@ test('a set cut by per-Python rows reads as ranges of releases, without pre-rele
   assert.doesNotMatch(allowed, /dev0/);
   assert.ok(allowed.split(' or ').length <= 2, allowed);
 });
+
+test('a range with whole releases left out reads as the range "except" those releases, not as PEP 440 pieces', async () => {
+  const { VersionSet } = await import('../../../src/core/pep440/intervals');
+  const { describeSet } = await import('../../../src/core/engine/messages');
+  const f = (s: string) => VersionSet.fromSpecifierSet(s);
+  assert.equal(describeSet(f('>=2.6.0,<2.16.0').minus(f('==2.12.0')).minus(f('>=2.15.0,<=2.15.1'))), '>=2.6.0, <2.16.0 except 2.12.0 and 2.15.0–2.15.1');
+  assert.equal(describeSet(f('!=2.12.0')), '!=2.12.0');
+  // Gaps of other shapes keep the PEP 440 text.
+  assert.equal(describeSet(f('<1.0').union(f('>=2.0'))), '<1.0 or >=2.0');
+  // The real case (datasets' `tensorflow>=2.6.0` extra): the releases whose numpy cap keeps NumPy 2 away are named.
+  const [finding] = (await allFindings({ 'requirements.txt': 'tensorflow>=2.6.0\n' })).filter((x) => x.code === 'numpy2-abi-tensorflow');
+  assert.ok(finding, 'numpy2-abi-tensorflow is reported');
+  assert.doesNotMatch(finding.message, /post0|dev0| or >=/);
+});
