@@ -95,12 +95,12 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
   }
   // Yanked releases: pip passes over them unless every release a package's requirements allow is yanked (an exact
   // pin of one). Read after the Pythons, as pip reads the yank among the releases that install on the target.
-  if (k.yanked?.size) {
-    for (const name of admitted.names()) {
-      const yanked = k.yanked.get(name);
-      const set = yanked && admitted.get(name)!;
-      if (set && yanked) { const kept = passOverYanked(set, yanked); if (kept !== set) admitted.set(name, kept); }
-    }
+  // The few packages with a yanked release are visited, not every name of the environment (a check's hot path).
+  for (const [name, yanked] of k.yanked ?? []) {
+    const set = admitted.get(name);
+    if (!set) continue;
+    const kept = passOverYanked(set, yanked);
+    if (kept !== set) admitted.set(name, kept);
   }
   const rowPythons = projectPythons(env, k, targetPython);
   // Declared constraints: when every admitted version of P declares Q in R, Q is narrowed to R. For a fresh install,
