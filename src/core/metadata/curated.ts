@@ -12,7 +12,7 @@ import { VersionSet } from '../pep440/intervals';
 import type { Knowledge } from '../engine/knowledge';
 import type { RuleFamily } from '../rules/types';
 import { declaredAcross, pythonMinors, withMetadata } from './derive';
-import { pythonsOf, versionStatus, type MetadataProvider } from './provider';
+import { provesEveryAbsence, pythonsOf, versionStatus, type MetadataProvider } from './provider';
 
 export interface CuratedVersionProblem {
   code: string;
@@ -111,7 +111,7 @@ export function curatedDisagreements(families: readonly RuleFamily[], provider: 
               const py = pythonsOf(entry);
               if (!py) continue;
               // Only a summary that proves every absence can equal a row; otherwise the row lies within it.
-              const agrees = entry.wheels && entry.wheels.absence === undefined ? curated.join() === py.join() : curated.every((m) => py.includes(m));
+              const agrees = provesEveryAbsence(entry) ? curated.join() === py.join() : curated.every((m) => py.includes(m));
               if (!agrees) at(`Python ${curated.join(', ')}`, `Python ${py.join(', ')} (${entry.source})`);
               continue;
             }

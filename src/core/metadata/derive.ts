@@ -6,7 +6,7 @@ import { VersionSet } from '../pep440/intervals';
 import type { MarkerEnvironment } from '../pep508';
 import type { AcceleratorRule, PythonSupportRule, RequiresRule, Rule } from '../rules/types';
 import type { CompiledPythonSupport, CompiledRequires, CompiledRow, CompiledRule, Knowledge } from '../engine/knowledge';
-import { declaredNames, isYanked, lineApplies, outsideCompleteListing, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
+import { declaredNames, isYanked, lineApplies, outsideCompleteListing, provesEveryAbsence, pythonsOf, releaseOf, requirementLine, variantsOf, type MetadataProvider, type RequirementLine } from './provider';
 import type { PackageMetadata, ReleaseEntry } from './types';
 
 /** Code of findings on declared requirements that no curated rule names (`pandas` declares `numpy>=1.26`). */
@@ -281,7 +281,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const rows = withPython.flatMap((r) => {
       const python = r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty());
       const row = { versions: r.set, python, raw: { versions: r.raw, python: r.pythons!.join(', ') } };
-      if (r.entry.wheels && r.entry.wheels.absence === undefined) return [row];
+      if (provesEveryAbsence(r.entry)) return [row];
       // Requires-Python alone (a release read from a mirror), or wheels seen in a sample that proves some absences
       // only, say less than which Pythons have wheels: where a curated row knows the wheels (torchvision 0.28: none
       // for 3.15), both hold.

@@ -247,6 +247,12 @@ export function declaredNames(record: Pick<ReleaseEntry, 'requires_dist'>): stri
 
 const MINORS = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/** The wheel summary lists every CPython with wheels (an index's whole file list, or a listing that proves every
+ *  absence): the Pythons it leaves out have none. */
+export function provesEveryAbsence(record: Pick<ReleaseEntry, 'wheels'>): boolean {
+  return !!record.wheels && record.wheels.absence === undefined;
+}
+
 /** The wheel summary when it proves some absence (`absence` is not `none`): a lower bound is no wheel data. */
 export function provingWheels(record: Pick<ReleaseEntry, 'wheels'>): WheelSummary | undefined {
   return record.wheels && record.wheels.absence !== 'none' ? record.wheels : undefined;
