@@ -123,11 +123,12 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
   for (const w of wheels) at(w.project, w.version).wheels.push(w);
   const records: ReleaseRecord[] = [];
   for (const { files: group, wheels: listed } of byRelease.values()) {
-    // `wheelsOnly`: a release's METADATA is read as evidence for its wheel listing only (another source writes its
+    // The release's own METADATA (any wheel's: they agree) is what its wheel listing is checked against.
+    const evidence = group.find((f) => f.wheel && f.kind === 'METADATA');
+    const summary = listed.length ? summaryFromListing(uniqueDists(listed), evidence?.text) : undefined;
+    // `wheelsOnly`: the METADATA is evidence for the listing only (another source writes the release's
     // Requires-Python and Requires-Dist).
     if (!group.length || o.wheelsOnly) {
-      const evidence = group.find((f) => f.wheel && f.kind === 'METADATA');
-      const summary = listed.length ? summaryFromListing(uniqueDists(listed), evidence?.text) : undefined;
       const source = [listingSource(listed), ...(evidence ? [`checked against ${evidence.source}`] : [])].join('; ');
       if (summary) records.push({ version: listed[0].version, wheels: summary, sparse: true, source });
       continue;
@@ -163,16 +164,14 @@ export function recordsFromPublished(files: readonly PublishedFile[], o: { baseO
       const dist = stated && o.baseOnly ? stated.filter((l) => !/\bextra\s*==/.test(l)) : stated;
       take(meta.requiresPython ?? '', dist, !!(stated && o.baseOnly), stated && o.baseOnly ? `${f.source} (base requirements; extras not read)` : f.source);
     }
-    // The release's own METADATA (any wheel's: they agree) is what the listing is checked against.
-    const wheelsSummary = listed.length ? summaryFromListing(uniqueDists(listed), group.find((f) => f.wheel && f.kind === 'METADATA')?.text) : undefined;
     records.push({
       version,
       ...(requiresPython !== undefined ? { requires_python: requiresPython } : {}),
       ...(requiresDist !== undefined ? { requires_dist: requiresDist } : {}),
       ...(requiresDist !== undefined && partial ? { requires_dist_partial: true as const } : {}),
-      ...(wheelsSummary ? { wheels: wheelsSummary } : {}),
+      ...(summary ? { wheels: summary } : {}),
       sparse: true,
-      source: [...sources, ...(wheelsSummary ? [listingSource(listed)] : [])].join('; '),
+      source: [...sources, ...(summary ? [listingSource(listed)] : [])].join('; '),
     });
   }
   return records.sort(byVersion);
