@@ -54,15 +54,14 @@ const MIN_PLATFORMS = 3;
 const MACOS_ARM64 = /^macosx_\d+_\d+_arm64$/;
 
 /** `Programming Language :: Python :: 3.11` classifiers as minor numbers. */
-function classifierMinors(metadata: string): number[] {
-  return (coreMetadataFields(metadata).get('classifier') ?? [])
+function classifierMinors(fields: Map<string, string[]>): number[] {
+  return (fields.get('classifier') ?? [])
     .map((c) => /^Programming Language :: Python :: 3\.(\d+)$/.exec(c.trim()))
     .filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1]));
 }
 
 /** The oldest CPython minor (3.6 on) a Requires-Python admits; undefined when it admits any or does not parse. */
-function requiresPythonFloor(metadata: string): number | undefined {
-  const rp = coreMetadataFields(metadata).get('requires-python')?.[0];
+function requiresPythonFloor(rp: string | undefined): number | undefined {
   if (!rp) return undefined;
   const set = VersionSet.fromSpecifierSet(rp);
   const admits = (m: number) => set.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`));
@@ -102,12 +101,13 @@ export function summaryFromListing(wheels: readonly DistFile[], metadata?: strin
   const key = (m: number, tags: Set<string>) => [...tags].filter((t) => m > 7 || !MACOS_ARM64.test(t)).sort().join(' ');
   const expected = minors.length ? platformsOf.get(newest)! : new Set<string>();
   const dense = minors.length >= 2 && expected.size >= MIN_PLATFORMS && minors.every((m) => key(m, platformsOf.get(m)!) === key(m, expected));
-  const classifiers = metadata === undefined ? [] : classifierMinors(metadata);
-  const rp = metadata === undefined ? undefined : coreMetadataFields(metadata).get('requires-python')?.[0];
+  const fields = metadata === undefined ? undefined : coreMetadataFields(metadata);
+  const classifiers = fields ? classifierMinors(fields) : [];
+  const rp = fields?.get('requires-python')?.[0];
   const rpAdmitsNewest = !rp || VersionSet.fromSpecifierSet(rp).intersects(VersionSet.fromSpecifierSet(`==3.${newest}.*`));
   const newerProven = dense && classifiers.length > 0 && rpAdmitsNewest && classifiers.every((m) => m <= newest);
   if (!newerProven) return { ...summary, absence: 'none' };
-  const olderProven = requiresPythonFloor(metadata!) === oldest && classifiers.every((m) => m >= oldest);
+  const olderProven = requiresPythonFloor(rp) === oldest && classifiers.every((m) => m >= oldest);
   return olderProven ? summary : { ...summary, absence: 'newer' };
 }
 
