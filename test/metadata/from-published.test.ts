@@ -3,13 +3,14 @@
 // marker-only ones included), an sdist's PKG-INFO with and without Requires-Dist, a wheel's METADATA. Each release's
 // source names the file in its repository; the releases join the package file as sparse entries.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseRequiresTxt, readPublishedFiles, recordsFromPublished, updateFromPublished, type ReleaseListing } from '../../scripts/metadata/from-published';
 import { mergeReleases, readPackage } from '../../scripts/metadata/snapshot';
 import { validPackage, versionStatus } from '../../src/core/metadata/provider';
+import { layStore } from './store';
 
 const STORE = 'pypi-data+pypi-mirror-292@ade92f51c0d2c05618a0b8a6809cb8bb05aef149';
 const OTHER = 'pypi-data+pypi-mirror-236@26736d9b9d1cb83accf1c5d3b7c56901dbac0b93';
@@ -34,14 +35,6 @@ torch
 torchaudio
 `;
 
-function lay(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ml-pins-published-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 describe('metadata:from-published', () => {
   test('requires.txt: sections become extras and markers; base-only keeps marker-only sections', () => {
@@ -58,7 +51,7 @@ describe('metadata:from-published', () => {
   });
 
   test('records: provenance from the store folder, PKG-INFO for Requires-Python, requires.txt or METADATA for Requires-Dist', () => {
-    const root = lay({
+    const root = layStore({
       [`${STORE}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: REQUIRES_TXT,
       [`${STORE}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/PKG-INFO`]:
         'Metadata-Version: 2.1\nName: transformers\nVersion: 4.44.2\nRequires-Python: >=3.8.0\n\nThe description.\n',
@@ -103,9 +96,9 @@ describe('metadata:from-published', () => {
   });
 
   test('a file that names another release, or two files of one release that disagree, are refused', () => {
-    const wrong = lay({ [`${OTHER}/packages/pandas/pandas-2.0.0.tar.gz/pandas-2.0.0/PKG-INFO`]: 'Metadata-Version: 2.1\nName: pandas\nVersion: 2.0.1\n\n' });
+    const wrong = layStore({ [`${OTHER}/packages/pandas/pandas-2.0.0.tar.gz/pandas-2.0.0/PKG-INFO`]: 'Metadata-Version: 2.1\nName: pandas\nVersion: 2.0.1\n\n' });
     assert.throws(() => recordsFromPublished(readPublishedFiles(wrong)), /names pandas 2\.0\.1, not pandas 2\.0\.0/);
-    const two = lay({
+    const two = layStore({
       [`${STORE}/packages/pandas/pandas-2.0.0.tar.gz/pandas-2.0.0/PKG-INFO`]: 'Metadata-Version: 2.1\nName: pandas\nVersion: 2.0.0\nRequires-Python: >=3.8\n\n',
       [`${OTHER}/packages/pandas/pandas-2.0.0-cp311-cp311-win_amd64.whl/pandas-2.0.0.dist-info/METADATA`]: 'Metadata-Version: 2.1\nName: pandas\nVersion: 2.0.0\nRequires-Python: >=3.9\n\n',
     });
@@ -117,7 +110,7 @@ describe('metadata:from-published', () => {
     mergeReleases('transformers', [
       { version: '5.18.0', requires_python: '>=3.10.0', requires_dist: ['numpy>=1.17'], source: 'index:file:///opt/pypi/simple/ (transformers-5.18.0-py3-none-any.whl sha256:00)' },
     ], { dir: out, snapshotDate: '2026-12-06', completeFrom: '5.18.0', registryNewest: '5.23.0' });
-    const root = lay({ [`${STORE}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: REQUIRES_TXT });
+    const root = layStore({ [`${STORE}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: REQUIRES_TXT });
     const got = updateFromPublished(root, 'transformers', { baseOnly: true, out, snapshotDate: '2026-12-06' });
     assert.deepEqual(got.added, ['4.44.2']);
     const pkg = readPackage(out, 'transformers')!;
@@ -128,13 +121,13 @@ describe('metadata:from-published', () => {
     assert.equal(versionStatus(pkg, '5.20.0'), 'unknown');
     // Read again: the release it now lists agrees, nothing changes.
     assert.deepEqual(updateFromPublished(root, 'transformers', { baseOnly: true, out, snapshotDate: '2026-12-06' }).confirmed, ['4.44.2']);
-    const other = lay({ [`${OTHER}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: 'numpy>=1.17\ntokenizers<0.21,>=0.20\n' });
+    const other = layStore({ [`${OTHER}/packages/transformers/transformers-4.44.2.tar.gz/transformers-4.44.2/src/transformers.egg-info/requires.txt`]: 'numpy>=1.17\ntokenizers<0.21,>=0.20\n' });
     assert.throws(() => updateFromPublished(other, 'transformers', { baseOnly: true, out }), /transformers 4\.44\.2: the snapshot .* disagree/);
   });
   test('a release listing: releases known to exist and yanks, with their sources, make a complete listing with the files', () => {
     const out = mkdtempSync(join(tmpdir(), 'ml-pins-meta-'));
     const tf = (version: string, numpy: string) => `Metadata-Version: 2.1\nName: tensorflow\nVersion: ${version}\nRequires-Python: >=3.9\nRequires-Dist: keras >=3.0.0\nRequires-Dist: numpy ${numpy}\n\n`;
-    const root = lay({
+    const root = layStore({
       [`${STORE}/packages/tensorflow/tensorflow-2.16.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl/tensorflow-2.16.2.dist-info/METADATA`]: tf('2.16.2', '<2.0.0,>=1.23.5'),
       [`${OTHER}/packages/tensorflow/tensorflow-2.17.1-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl/tensorflow-2.17.1.dist-info/METADATA`]: tf('2.17.1', '<2.0.0,>=1.23.5'),
     });

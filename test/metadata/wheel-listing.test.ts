@@ -4,9 +4,9 @@
 // wheels span two repositories, provenance naming each repository and its commits, and the merge into a file that
 // already holds the release. What the engine makes of each kind of summary is checked through pythonsOf.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { readPublishedFiles, readWheelListing, recordsFromPublished, updateFromPublished } from '../../scripts/metadata/from-published';
 import { mergeReleases, readPackage } from '../../scripts/metadata/snapshot';
@@ -15,6 +15,7 @@ import { parseDistFilename } from '../../src/core/metadata/index-formats';
 import { curatedDisagreements } from '../../src/core/metadata/curated';
 import { memoryProvider, pythonsOf, validPackage } from '../../src/core/metadata/provider';
 import type { RuleFamily } from '../../src/core/rules/types';
+import { layStore } from './store';
 
 const M274 = 'pypi-data+pypi-mirror-274@1686d6014eedebaabe9d4e10d0158b99628bcf65';
 const M274B = 'pypi-data+pypi-mirror-274@e94e234b6a8787ceddbb2e1fc5987eb42c650726';
@@ -31,14 +32,6 @@ const metadata = (version: string, classifiers: number[], requiresPython?: strin
   classifiers.map((m) => `Classifier: Programming Language :: Python :: 3.${m}\n`).join('') +
   'Requires-Dist: coloredlogs\nRequires-Dist: flatbuffers\nRequires-Dist: numpy>=1.21.6\nRequires-Dist: packaging\nRequires-Dist: protobuf\nRequires-Dist: sympy\n\nONNX Runtime\n';
 
-function lay(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ml-pins-wheels-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 const record = (store: string, wheel: string, version: string) => ({ [`${store}/packages/onnxruntime/${wheel}/onnxruntime-${version}.dist-info/RECORD`]: '' });
 
 describe('wheel summaries from a store listing', () => {
@@ -93,12 +86,12 @@ describe('wheel summaries from a store listing', () => {
     // A local build and another project's wheel are not listed.
     Object.assign(files, record(M274, 'onnxruntime-1.18.0+cpu-cp310-cp310-linux_x86_64.whl', '1.18.0+cpu'));
     files[`${M274}/packages/onnxruntime-gpu/onnxruntime_gpu-1.18.0-cp310-cp310-win_amd64.whl/onnxruntime_gpu-1.18.0.dist-info/RECORD`] = '';
-    const one = lay(files);
+    const one = layStore(files);
     assert.equal(readWheelListing(one, 'onnxruntime').filter((w) => w.filename === names[0]).length, 1, 'several files of one wheel are one wheel');
     const [alone] = recordsFromPublished(readPublishedFiles(one, 'onnxruntime'), {}, readWheelListing(one, 'onnxruntime'));
     assert.equal(alone.wheels!.absence, 'none', 'one repository misses the cp310 win_amd64 wheel');
 
-    const both = lay({ ...files, ...record(M275, late, '1.18.0') });
+    const both = layStore({ ...files, ...record(M275, late, '1.18.0') });
     const [r] = recordsFromPublished(readPublishedFiles(both, 'onnxruntime'), {}, readWheelListing(both, 'onnxruntime'));
     assert.equal(r.version, '1.18.0');
     assert.equal(r.wheels!.absence, 'newer');
@@ -117,7 +110,7 @@ describe('wheel summaries from a store listing', () => {
     assert.match(w.source, /; checked against pypi-data\/pypi-mirror-274@e94e234b6a8787ceddbb2e1fc5987eb42c650726:packages\/onnxruntime\/onnxruntime-1\.18\.0-cp311-cp311-win32\.whl\/onnxruntime-1\.18\.0\.dist-info\/METADATA$/);
 
     // Wheels only (no METADATA in the store): the Pythons seen, a lower bound.
-    const bare = lay(Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('METADATA'))));
+    const bare = layStore(Object.fromEntries(Object.entries(files).filter(([p]) => !p.endsWith('METADATA'))));
     const [b] = recordsFromPublished(readPublishedFiles(bare, 'onnxruntime'), {}, readWheelListing(bare, 'onnxruntime'));
     assert.deepEqual([b.requires_python, b.requires_dist, b.wheels!.absence], [undefined, undefined, 'none']);
   });
@@ -131,7 +124,7 @@ describe('wheel summaries from a store listing', () => {
     files[`${M274}/packages/onnxruntime/onnxruntime-1.16.3-cp39-cp39-win_amd64.whl/onnxruntime-1.16.3.dist-info/METADATA`] = metadata('1.16.3', [7, 8, 9, 10, 11]);
     const oneRecord = 'onnxruntime-1.30.0-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl';
     for (const n of wheelNames('1.30.0', [11, 12, 13, 14])) Object.assign(files, record(M275, n, '1.30.0'));
-    const root = lay(files);
+    const root = layStore(files);
     const got = updateFromPublished(root, 'onnxruntime', { out, snapshotDate: '2026-12-06' });
     assert.deepEqual([got.added, got.wheelsAdded], [['1.16.3'], ['1.30.0']]);
     const pkg = readPackage(out, 'onnxruntime')!;
@@ -146,9 +139,9 @@ describe('wheel summaries from a store listing', () => {
     assert.deepEqual(updateFromPublished(root, 'onnxruntime', { out, snapshotDate: '2026-12-06' }).wheelsAdded, []);
     assert.equal(readPackage(out, 'onnxruntime')!.releases[1].source, held.source);
     // A smaller sample of the same wheels changes nothing; one that shows other wheels and misses some disagrees.
-    const fewer = lay(record(M275, 'onnxruntime-1.30.0-cp311-cp311-win_amd64.whl', '1.30.0'));
+    const fewer = layStore(record(M275, 'onnxruntime-1.30.0-cp311-cp311-win_amd64.whl', '1.30.0'));
     assert.deepEqual(updateFromPublished(fewer, 'onnxruntime', { out, snapshotDate: '2026-12-06' }).wheelsAdded, []);
-    const other = lay(record(M275, 'onnxruntime-1.30.0-cp310-cp310-win_amd64.whl', '1.30.0'));
+    const other = layStore(record(M275, 'onnxruntime-1.30.0-cp310-cp310-win_amd64.whl', '1.30.0'));
     assert.throws(() => updateFromPublished(other, 'onnxruntime', { out }), /onnxruntime 1\.30\.0: .* disagree: its wheels/);
   });
 
