@@ -8,7 +8,7 @@ import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
 import { groupThousands } from '../text';
 import { ResolveMemo } from '../resolver/memo';
-import { upgradeFix } from '../resolver/upgrade';
+import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
@@ -79,7 +79,10 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
 /** The roots resolved on each Python in turn: the picks on the first where they install, else the first conflict. */
 function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
+  // Pythons on which a conflict found on another fails alike (everything it read reads the same there).
+  const failing = new Set<string>();
   for (const python of pythons) {
+    if (failing.has(python)) continue;
     const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
     // Only the first conflict is reported: the later Pythons' are asked whether they install, not put in words.
     const result = ctx.memo ? ctx.memo.resolve(roots, options, first === undefined) : resolve(roots, ctx.source, options);
@@ -91,6 +94,7 @@ function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick
     if (result.reason === 'budget') return { pythons, skipped: `the resolver ${result.message} on Python ${python}` };
     if (result.reason !== 'conflict') return undefined;
     first ??= { python, conflict: result.conflict };
+    for (const alike of result.samePythons ?? []) failing.add(alike);
   }
   return first ? { pythons, conflict: first } : undefined;
 }
@@ -162,9 +166,16 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
   // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
   const options = { environment: targetEnvironment(pythons[pythons.length - 1]), maxSteps: ctx.maxSteps ?? 5000 };
   const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
-  for (const group of [pinned, ...pinned.map((n) => [n])]) {
+  // The group, then each of its packages alone (one package: the group itself).
+  for (const group of pinned.length > 1 ? [pinned, ...pinned.map((n) => [n])] : [pinned]) {
     if (!group.length || fixes.length >= 3) continue;
-    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
+    const up = upgradeAttempt(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
+    if (up === LIFTED_CONFLICT) {
+      // Nothing installs with the whole group's pins lifted: with fewer lifted (the others' pins kept, which only
+      // narrows), nothing installs either.
+      if (group === pinned) break;
+      continue;
+    }
     if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
   return fixes;
