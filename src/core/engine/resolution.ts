@@ -14,10 +14,12 @@ import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
+import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
 export const RESOLUTION_SKIPPED = 'resolution-skipped';
-const PYTHONS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8'];
+/** Newest first: the first where the environment installs gives the picks. */
+const PYTHONS = [...CPYTHONS].reverse();
 
 export interface ResolutionContext {
   source: MetadataSource;

@@ -7,6 +7,11 @@ import { evaluateMarker, type Marker, type MarkerEnvironment } from '../pep508';
 /** Oldest first. A check without a target Python resolves on those its project's requires-python admits. */
 export const CPYTHONS: readonly string[] = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 
+/** The oldest of CPYTHONS a requires-python set admits (all, when there is none). */
+export function oldestCPython(python: { contains(v: string): boolean } | undefined): string | undefined {
+  return CPYTHONS.find((v) => !python || python.contains(v));
+}
+
 /** A set of CPYTHONS as bits (bit i: CPYTHONS[i]). */
 export type PythonMask = number;
 export const EVERY_CPYTHON: PythonMask = (1 << CPYTHONS.length) - 1;
