@@ -54,7 +54,11 @@ describe('jaxlib-jax-mismatch: an import-time check judged as a break', () => {
   });
 
   test('no allowed pair in range is an error for checked and declared releases alike', async () => {
-    assert.equal((await mismatch('jax==0.4.20\njaxlib==0.4.10\n'))[0]?.severity, 'error');
+    const [checked] = await mismatch('jax==0.4.20\njaxlib==0.4.10\n');
+    assert.equal(checked?.severity, 'error');
+    // pip installs that pair, so no resolution conflict brings upgrades: the finding keeps jaxlib within the check.
+    assert.deepEqual(checked.fixes.map((x) => x.title), ['Require jaxlib>=0.4.14,<=0.4.20']);
+    assert.deepEqual(await mismatch('jax==0.4.20\njaxlib>=0.4.14,<=0.4.20\n'), []);
     assert.equal((await mismatch('jax==0.4.30\njaxlib==0.4.26\n'))[0]?.severity, 'error');
     // pip refuses 0.4.30 (it declares jaxlib 0.4.27–0.4.30) and takes 0.4.29, which fails at import. The resolver does
     // not vouch for its jax while the registry lists releases newer than the snapshot, so the floor's warning is what

@@ -109,16 +109,28 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
     requires: (p) => describeSet(needed.get(p) ?? VersionSet.all()),
   }, {});
   const related = relatedPins(env, conflicting, (q) => `${displayName(rule.package)} ${describeSet(s)} requires ${displayName(q)} ${describeSet(needed.get(q)!)}`);
+  // An import check pip is not told of leaves no resolution conflict whose upgrades would mend it: one release checked
+  // (an exact pin) is mended by keeping the other side within what it accepts.
+  const keepWithin = !rule.companion && cells.length === 1 && cells[0].checked ? requireFixes(conflicting.map((q) => [q, needed.get(q)!]), rule.package) : [];
+  const memo = new Map<FixOption, TextEdit[] | undefined>();
   return pinsFor(env, rule.package, sets).map((pin) => ({
     path: pin.path,
     // pip refuses the pair (for rows it is told of; an import check's pair installs and fails at import instead).
     refusal: true as const,
     finding: {
       code: rule.code, severity, message, packages: [rule.package, ...conflicting], range: pin.requirement.range,
-      fixes: rule.companion ? companionFixes(c, env, pin, conflicting, ctx) : [], related,
-      explanation: rule.explanation, sources: rule.sources,
+      fixes: rule.companion ? companionFixes(c, env, pin, conflicting, ctx) : keepWithin.length ? incompatibleFixes(keepWithin, env, pin, ctx, memo) : [],
+      related, explanation: rule.explanation, sources: rule.sources,
     },
   }));
+}
+
+/** Fixes that keep each package within the set a release accepts of it, added next to `anchor` where it is not pinned. */
+function requireFixes(within: [string, VersionSet][], anchor: string): FixOption[] {
+  return within.flatMap(([q, r]) => {
+    const specifier = specifierOf(r);
+    return specifier ? [{ kind: 'require' as const, package: q, specifier, anchor }] : [];
+  });
 }
 
 /**
@@ -171,10 +183,7 @@ function importBreak(c: CompiledRequires, env: Environment, sets: Sets, ctx: Eva
   const others = [...needed.keys()];
   const related = relatedPins(env, others, (q) => `${displayName(rule.package)} ${describeSet(witness!.cell.versions.intersect(s))} accepts only ${displayName(q)} ${describeSet(needed.get(q)!)} at import`);
   // The pair a new install takes is mended by keeping the other side within what the release it takes accepts.
-  const options: FixOption[] = witness.admittedOnly ? [] : witness.broken.flatMap(([q, r]) => {
-    const specifier = specifierOf(r);
-    return specifier ? [{ kind: 'require' as const, package: q, specifier, anchor: rule.package }] : [];
-  });
+  const options = witness.admittedOnly ? [] : requireFixes(witness.broken, rule.package);
   const memo = new Map<FixOption, TextEdit[] | undefined>();
   return pinsFor(env, rule.package, sets).map((pin) => ({
     path: pin.path,
