@@ -18,11 +18,11 @@
 // never guessed, but never a false conflict either.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
-import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type SpecifierSet } from '../pep440';
+import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
 import type { PackageMetadata } from '../metadata/types';
-import { parsedPackage, type Pkg, type Release } from './releases';
+import { exactlyPinned, parsedPackage, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import type { ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
@@ -594,35 +594,6 @@ export class PipResolver {
 }
 
 /** A specifier admits a release, or one of its local builds (`==2.2.0+rocm5.7` is release 2.2.0 built for ROCm 5.7). */
-/** Packages some of whose listed versions carry a local label (`==2.2.0` admits `2.2.0+cu121` too). */
-const LOCAL_LISTED = new WeakMap<Pkg, boolean>();
-
-/**
- * The releases an exact `==V` clause leaves to test, found by bisection (a pip-compile file pins every package, and
- * numpy lists hundreds of releases): those whose version equals V's public version (admitsRelease takes a local build
- * as its release). undefined when no clause is one, or when a listed version has a local label of its own.
- */
-function exactlyPinned(pkg: Pkg, clauses: readonly Specifier[]): readonly Release[] | undefined {
-  const exact = clauses.find((s) => s.operator === '==' && !s.version.endsWith('.*') && s.parsed);
-  if (!exact?.parsed) return undefined;
-  let local = LOCAL_LISTED.get(pkg);
-  if (local === undefined) LOCAL_LISTED.set(pkg, (local = pkg.releases.some((r) => r.version.local !== undefined)));
-  if (local) return undefined;
-  const target = exact.parsed.local ? parseVersion(exact.parsed.public) : exact.parsed;
-  if (!target) return undefined;
-  const list = pkg.releases;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareVersions(list[mid].version, target) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
-  while (end < list.length && compareVersions(list[end].version, target) === 0) end++;
-  return list.slice(lo, end);
-}
-
 function admitsRelease(spec: SpecifierSet, release: Release): boolean {
   if (spec.admits(release.version)) return true;
   if (release.locals) return release.locals.some((l) => spec.admits(l));

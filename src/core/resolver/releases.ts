@@ -2,7 +2,7 @@
 // parsed and in ascending order, with what each declares, and the versions the metadata does not speak for. Parsed
 // once per metadata object and target Python and shared: a check tries several Pythons, explains a conflict and tries
 // upgrades, each a new resolver or explainer over the same packages.
-import { compareVersions, parseSpecifierSet, parseVersion, type Version } from '../pep440';
+import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { PackageMetadata } from '../metadata/types';
 import { normalizeName } from '../text';
@@ -123,4 +123,34 @@ export function releaseIndex(pkg: Pkg): { byText: ReadonlyMap<string, Release>; 
     RELEASE_INDEX.set(pkg, (index = { byText, provided }));
   }
   return index;
+}
+
+/** Packages some of whose listed versions carry a local label (`==2.2.0` admits `2.2.0+cu121` too). */
+const LOCAL_LISTED = new WeakMap<Pkg, boolean>();
+
+/**
+ * The releases an exact `==V` clause leaves to test, found by bisection (a pip-compile file pins every package, and
+ * numpy lists hundreds of releases): those whose version equals V's public version (pip.ts's admitsRelease takes a
+ * local build as its release, and tests each). undefined when no clause is one, or when a listed version has a local
+ * label of its own.
+ */
+export function exactlyPinned(pkg: Pkg, clauses: readonly Specifier[]): readonly Release[] | undefined {
+  const exact = clauses.find((s) => s.operator === '==' && !s.version.endsWith('.*') && s.parsed);
+  if (!exact?.parsed) return undefined;
+  let local = LOCAL_LISTED.get(pkg);
+  if (local === undefined) LOCAL_LISTED.set(pkg, (local = pkg.releases.some((r) => r.version.local !== undefined)));
+  if (local) return undefined;
+  const target = exact.parsed.local ? parseVersion(exact.parsed.public) : exact.parsed;
+  if (!target) return undefined;
+  const list = pkg.releases;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareVersions(list[mid].version, target) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < list.length && compareVersions(list[end].version, target) === 0) end++;
+  return list.slice(lo, end);
 }
