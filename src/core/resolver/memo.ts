@@ -79,7 +79,7 @@ const ROOTS_KEYS = new WeakMap<RootRequirement[], string>();
 function optionsKeyOf(options: ResolveOptions): string {
   let env = ENVIRONMENT_KEYS.get(options.environment);
   if (env === undefined) ENVIRONMENT_KEYS.set(options.environment, (env = JSON.stringify(options.environment)));
-  return `${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${env}`;
+  return `${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${options.describedOnly?.join(',') ?? ''}\u0000${env}`;
 }
 
 /** What a result depends on of the roots, as one string: their kinds, each text's length and the text (unambiguous).
