@@ -39,6 +39,9 @@ export interface SourceExtractor {
   versionFrom?(tag: string, repo: RepoView): { version: string; evidence: string } | undefined;
   /** The records list some releases only (a tag whose version cannot be read is left out): `complete_from` is set. */
   partial?: boolean;
+  /** The oldest release from which every release has a tag (the releases before it were published untagged, and are
+   *  unknown): `complete_from`. The extractor says in a comment what shows it. */
+  completeFrom?: string;
   /** Reads one release's declared metadata at its tag; undefined when the tag does not describe one. */
   extract(ctx: TagContext): Omit<ReleaseRecord, 'version'> | undefined;
 }

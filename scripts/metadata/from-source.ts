@@ -3,10 +3,10 @@
 // The repository is a bare or normal git directory (a mirror made with git clone --mirror, or a fetched snapshot).
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type { ReleaseRecord } from '../../src/core/metadata/types';
+import type { PackageMetadata, ReleaseRecord } from '../../src/core/metadata/types';
 import { normalizeName } from '../../src/core/metadata/types';
 import type { RepoView, SourceExtractor, TagContext } from './extractor';
-import { byVersion, DEFAULT_METADATA_DIR, mergeReleases } from './snapshot';
+import { byVersion, DEFAULT_METADATA_DIR, mergeReleases, type MergeOptions } from './snapshot';
 
 function git(repo: string, args: string[]): string | undefined {
   try {
@@ -62,17 +62,25 @@ async function main(): Promise<void> {
   }
   const name = normalizeName(values.package);
   const extractor = (await import(`./extractors/${name}.ts`)).default as SourceExtractor;
-  const records = extractFromRepo(extractor, values.repo);
-  if (!records.length) {
+  const written = writeFromRepo(extractor, values.repo, {
+    dir: values.out ?? DEFAULT_METADATA_DIR, registryNewest: values['registry-newest'], snapshotDate: values['snapshot-date'],
+  });
+  if (!written) {
     console.error(`no release of ${name} recognised in ${values.repo}`);
     process.exit(1);
   }
+  console.log(`${name}: ${written.records} releases from ${extractor.repository}, ${written.pkg.releases.length} entries, through ${written.pkg.complete_through}`);
+}
+
+/** Extracts the releases of `repoPath` and merges them into the package's file, with the completeness the extractor
+ *  states (a partial listing: from its newest release; `completeFrom`: from that release). */
+export function writeFromRepo(extractor: SourceExtractor, repoPath: string, options: Omit<MergeOptions, 'completeFrom'>): { pkg: PackageMetadata; records: number } | undefined {
+  const records = extractFromRepo(extractor, repoPath);
+  if (!records.length) return undefined;
   const newest = [...records].sort(byVersion)[records.length - 1].version;
-  const pkg = mergeReleases(name, records, {
-    dir: values.out ?? DEFAULT_METADATA_DIR, registryNewest: values['registry-newest'], snapshotDate: values['snapshot-date'],
-    ...(extractor.partial ? { completeFrom: newest } : {}),
-  });
-  console.log(`${name}: ${records.length} releases from ${extractor.repository}, ${pkg.releases.length} entries, through ${pkg.complete_through}`);
+  const completeFrom = extractor.partial ? newest : extractor.completeFrom;
+  const pkg = mergeReleases(extractor.package, records, { ...options, ...(completeFrom ? { completeFrom } : {}) });
+  return { pkg, records: records.length };
 }
 
 if (require.main === module) main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(2); });

@@ -63,9 +63,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     deepface: ['requirements.txt:2 warning numpy2-abi-pandas', 'requirements.txt:6 warning numpy2-abi-opencv-python', 'requirements.txt:7 warning numpy2-abi-tensorflow'],
     // torch 1.12.0 has no wheels for the reporter's Python 3.11 (silent when no Python is known: the file names none).
     mage: ['requirements.txt:6 error torch-python-unsupported'],
-    // Missed: chex 0.1.85 installs the newest jaxlib, which jax 0.4.20 refuses at import; chex is not in the snapshot,
-    // and jaxlib-jax-mismatch reports only when no allowed pair is in range (docs/survey.md).
-    octo: [],
+    // chex 0.1.85 installs jaxlib (>=0.1.37) and a new install takes the newest, which jax 0.4.20 refuses at import
+    // (jax 0.4.20 names jaxlib only in extras, so pip does not avoid the pair: judged as a break).
+    octo: ['requirements.txt:8 error jaxlib-jax-mismatch'],
     // transformers>=4.34.0 / tokenizers==0.13.3: every transformers release the snapshot describes refuses it, and the
     // ones it does not describe lie between them (a warning: those are unknown); and torch 2.0.1 next to an open numpy.
     metamath: ['requirements.txt:1 warning resolution-conflict-known', 'requirements.txt:3 error numpy2-abi-torch', 'requirements.txt:5 warning resolution-conflict-known'],

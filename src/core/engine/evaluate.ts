@@ -45,7 +45,7 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
     const before = out.length;
     switch (rule.kind) {
       case 'incompatible': out.push(...incompatible(rule.c, env, sets, ctx)); break;
-      case 'requires': out.push(...requires(rule.c, env, sets, ctx).map((p) => ({ ...p, refusal: true as const }))); break;
+      case 'requires': out.push(...requires(rule.c, env, sets, ctx)); break;
       case 'python-support': out.push(...pythonSupport(rule.c, env, ctx)); break;
       case 'accelerator-variant': out.push(...accelerator(rule.rule, env, ctx)); break;
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;

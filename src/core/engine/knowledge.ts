@@ -19,6 +19,10 @@ export interface CompiledRow {
   extra?: string;
   /** Applies only when every Python the project admits is in this set. */
   python?: VersionSet;
+  /** The package checks this itself when it is imported and does not declare it (a curated rule whose failure is not
+   *  the resolver's: jax 0.4.0–0.4.29 and jaxlib): pip installs a pair outside it, so it narrows nothing and is judged
+   *  as a break (./rules/requires.ts). */
+  importCheck?: true;
 }
 
 export interface CompiledRequires {
@@ -98,6 +102,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
             raw: row,
             extra: row.extra,
             ...(row.python !== undefined ? { python: VersionSet.fromSpecifierSet(row.python) } : {}),
+            ...(rule.failure !== 'resolver' ? { importCheck: true as const } : {}),
           })));
           lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
           const compiled: CompiledRule = { kind: 'requires', c };

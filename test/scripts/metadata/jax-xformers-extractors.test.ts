@@ -136,3 +136,55 @@ test('jax: a final release tag is read as a release build (no WHEEL_VERSION_SUFF
   const j = byVersion(extractFromRepo(jax, repo));
   assert.deepEqual(j.get('0.6.0')!.requires_dist, ['jaxlib<=0.6.0,>=0.6.0', 'jaxlib<=0.6.0,>=0.6.0; extra == "cuda12"']);
 });
+
+test('chex: install_requires from the requirement file setup.py reads (cited with it), then pyproject.toml; complete from the first tag', async () => {
+  const { default: chex } = await import('../../../scripts/metadata/extractors/chex');
+  const { writeFromRepo } = await import('../../../scripts/metadata/from-source');
+  const { readPackage } = await import('../../../scripts/metadata/snapshot');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const setup = (...file: string[]) => py('import os', 'from setuptools import setup', '_CURRENT_DIR = os.path.dirname(os.path.abspath(__file__))',
+    'def _parse_requirements(path):', '  with open(os.path.join(_CURRENT_DIR, path)) as f:',
+    "    return [line.rstrip() for line in f if not (line.isspace() or line.startswith('#'))]",
+    'def _get_version():', "  with open(os.path.join(_CURRENT_DIR, 'chex', '__init__.py')) as fp:",
+    "    return [l for l in fp if l.startswith('__version__')][0].split('=')[1].strip(' \\'\"\\n')",
+    "setup(name='chex', version=_get_version(), python_requires='>=3.9',",
+    `    install_requires=_parse_requirements(os.path.join(_CURRENT_DIR, ${file.map((f) => `'${f}'`).join(', ')})),`,
+    `    tests_require=_parse_requirements(os.path.join(_CURRENT_DIR, ${file.map((f) => `'${f.replace('.txt', '-test.txt')}'`).join(', ')})))`);
+  const init = (v: string) => `__version__ = "${v}"\n`;
+  const repo = makeRepo([
+    // An untagged release before the first tag: unknown, not non-existent.
+    { files: { 'setup.py': setup('requirements.txt'), 'requirements.txt': 'jax>=0.1.55\njaxlib>=0.1.37\n', 'requirements-test.txt': 'pytest\n', 'chex/__init__.py': init('0.0.4') }, tags: [] },
+    { files: { 'chex/__init__.py': init('0.0.5') }, tags: ['v0.0.5'] },
+    { files: { 'requirements.txt': null, 'requirements-test.txt': null, 'setup.py': setup('requirements', 'requirements.txt'),
+      'requirements/requirements.txt': '# runtime\nabsl-py>=0.9.0\njax>=0.4.16\njaxlib>=0.1.37\nsetuptools;python_version>="3.12"\n',
+      'requirements/requirements-test.txt': 'pytest\n', 'chex/__init__.py': init('0.1.85') }, tags: ['v0.1.85'] },
+    // A tag whose sources declare another version is not that release.
+    { files: { 'chex/__init__.py': init('0.1.86.dev') }, tags: ['v0.1.99'] },
+    { files: { 'setup.py': null, 'requirements/requirements.txt': null, 'requirements/requirements-test.txt': null, 'chex/__init__.py': init('0.1.91'),
+      'pyproject.toml': ['[project]', 'name = "chex"', 'dynamic = ["version"]', 'requires-python = ">=3.11"', 'dependencies = ["jax>=0.7.0", "jaxlib>=0.7.0"]',
+        '[project.optional-dependencies]', 'test = ["cloudpickle==3.1.0"]', ''].join('\n') }, tags: ['v0.1.91'] },
+  ]);
+  const r = byVersion(extractFromRepo(chex, repo));
+  assert.deepEqual([...r.keys()].sort(), ['0.0.5', '0.1.85', '0.1.91']);
+  assert.deepEqual(r.get('0.0.5')!.requires_dist, ['jax>=0.1.55', 'jaxlib>=0.1.37']);
+  assert.equal(r.get('0.0.5')!.source, 'google-deepmind/chex@v0.0.5:setup.py; google-deepmind/chex@v0.0.5:requirements.txt');
+  assert.deepEqual(r.get('0.1.85')!.requires_dist, ['absl-py>=0.9.0', 'jax>=0.4.16', 'jaxlib>=0.1.37', 'setuptools; python_version >= "3.12"']);
+  assert.equal(r.get('0.1.85')!.requires_python, '>=3.9');
+  assert.equal(r.get('0.1.85')!.source, 'google-deepmind/chex@v0.1.85:setup.py; google-deepmind/chex@v0.1.85:requirements/requirements.txt');
+  assert.deepEqual(r.get('0.1.91')!.requires_dist, ['jax>=0.7.0', 'jaxlib>=0.7.0'], 'the test extra is dropped');
+  assert.equal(r.get('0.1.91')!.source, 'google-deepmind/chex@v0.1.91:pyproject.toml');
+
+  const out = mkdtempSync(join(tmpdir(), 'ml-pins-meta-'));
+  try {
+    const written = writeFromRepo(chex, repo, { dir: out, registryNewest: '0.1.91', snapshotDate: '2026-12-06' });
+    assert.equal(written?.records, 3);
+    const pkg = readPackage(out, 'chex')!;
+    assert.equal(pkg.complete_from, '0.0.5', '0.0.4 was released untagged, if at all: unknown');
+    assert.equal(pkg.complete_through, '0.1.91');
+    assert.equal(pkg.registry_newest, '0.1.91');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

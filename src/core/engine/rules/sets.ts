@@ -118,6 +118,8 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       // Rows of release ranges elsewhere on the version line are neither "all" nor "top" (unless nothing is admitted).
       const rows = applicableRows(req.rows, env, name, rowPythons);
       for (const row of set.isEmpty() ? rows : rowsMeeting(rows, set)) {
+        // What a package only checks at import, pip does not enforce: it narrows nothing.
+        if (row.importCheck) continue;
         const all = topSet.isSubsetOf(row.versions);
         const top = topIn(topSet, row.versions);
         for (const [q, r] of row.requires) {
@@ -293,7 +295,7 @@ export function declaredExcluding(k: Knowledge, env: Environment, pkg: string, d
   for (const req of requires) {
     for (const row of req.rows) {
       const r = row.requires.get(dep);
-      if (!r || r.intersects(bad) || (row.extra && !extras.has(row.extra))) continue;
+      if (!r || row.importCheck || r.intersects(bad) || (row.extra && !extras.has(row.extra))) continue;
       if (!row.python || pythons.isSubsetOf(row.python)) { excluded = excluded.union(row.versions); continue; }
       const under = row.python.intersect(pythons);
       if (under.isEmpty()) continue;
