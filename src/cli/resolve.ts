@@ -6,6 +6,7 @@ import { normalizeName } from '../core/text';
 import { rootsOf } from '../core/resolver/environment';
 import { redactUrl } from '../node/index-client';
 import { CliMetadata, RESOLVE_INDEX_WAIT } from './live';
+import { oldestCPython } from '../core/resolver/pythons';
 
 export { rootsOf };
 
@@ -38,12 +39,10 @@ export interface EnvironmentResolution {
   notes?: Record<string, string>;
 }
 
-const CPYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
-
 /** The oldest CPython the environment's requires-python admits (as uv resolves), else 3.12. */
 export function defaultPython(env: Environment): string {
   if (!env.python) return '3.12';
-  return CPYTHONS.find((v) => env.python!.contains(v)) ?? '3.12';
+  return oldestCPython(env.python) ?? '3.12';
 }
 
 export async function resolveEnvironments(envs: Environment[], o: ResolveCommandOptions): Promise<EnvironmentResolution[]> {

@@ -10,6 +10,7 @@ import type { PackageMetadata } from '../core/metadata/types';
 import { resolve, targetEnvironment } from '../core/resolver';
 import { MAX_RESOLVED_ROOTS, rootsOf } from '../core/resolver/environment';
 import { indexSetKey, indexSources, PYPI_SIMPLE, type IndexSources } from '../core/resolver/indexes';
+import { oldestCPython } from '../core/resolver/pythons';
 
 /** The host's network side (src/server/node.ts: src/node/index-client.ts with its on-disk cache). */
 export interface IndexAccess {
@@ -23,7 +24,6 @@ const MAX_PACKAGES = 2000;
 /** How long an index set that could not be reached is left alone: a workspace of many environments, or typing in
  *  one, would otherwise ask an unreachable index again for every environment and every keystroke. */
 const UNREACHABLE_PAUSE_MS = 60_000;
-const PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 /** Views kept at most (one per distinct list of index sets in the workspace: a handful). */
 export const MAX_VIEWS = 256;
 
@@ -142,7 +142,7 @@ export class LiveMetadata {
   private async refreshEnvironment(env: Environment, set: IndexSet, view: LiveView, read: { targetPython?: string }): Promise<boolean> {
     const paused = () => set.unreachableUntil > Date.now();
     if (paused()) return true;
-    const python = read.targetPython ?? PYTHONS.find((v) => env.python?.contains(v) ?? true) ?? '3.12';
+    const python = read.targetPython ?? oldestCPython(env.python) ?? '3.12';
     const roots = rootsOf(env);
     let unavailable = false;
     const wanted = new Set<string>([...env.packages.keys()]);

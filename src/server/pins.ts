@@ -10,8 +10,8 @@ import { MAX_RESOLVED_ROOTS, orderedPins } from '../core/resolver/environment';
 import type { Range, TextEdit } from '../core/types';
 import type { MetadataProvider } from '../core/metadata/provider';
 import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver';
+import { oldestCPython } from '../core/resolver/pythons';
 
-const PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 /** Environments looked at per request: the ones whose pins are at the cursor, at most this many. */
 const MAX_ENVIRONMENTS = 4;
 
@@ -21,7 +21,7 @@ const touches = (a: Range, b: Range) =>
 
 /** The oldest CPython the environment admits (what installs there installs on newer ones, as far as pins go). */
 export function upgradePython(env: Environment, targetPython?: string): string {
-  return targetPython ?? PYTHONS.find((v) => env.python?.contains(v) ?? true) ?? '3.12';
+  return targetPython ?? oldestCPython(env.python) ?? '3.12';
 }
 
 /** Upgrades of the groups that hold a pin at `range` in `path`, each resolved on the environment it belongs to. */

@@ -11,17 +11,19 @@ import { VersionSet } from '../pep440/intervals';
 import { parseRequirement } from '../pep508';
 import { parsedPackage, releaseIndex, type Release } from '../resolver/releases';
 import { ResolveMemo } from '../resolver/memo';
-import { upgradeFix } from '../resolver/upgrade';
+import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
+import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
 export const RESOLUTION_SKIPPED = 'resolution-skipped';
 export const RESOLUTION_CONFLICT_KNOWN = 'resolution-conflict-known';
-const PYTHONS = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8'];
+/** Newest first: the first where the environment installs gives the picks. */
+const PYTHONS = [...CPYTHONS].reverse();
 
 export interface ResolutionContext {
   source: MetadataSource;
@@ -86,7 +88,10 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
 function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>,
   describedOnly?: readonly string[]): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
+  // Pythons on which a conflict found on another fails alike (everything it read reads the same there).
+  const failing = new Set<string>();
   for (const python of pythons) {
+    if (failing.has(python)) continue;
     const options = resolveOptions(python, ctx, describedOnly);
     // Only the first conflict is reported: the later Pythons' are asked whether they install, not put in words.
     const result = ctx.memo ? ctx.memo.resolve(roots, options, first === undefined) : resolve(roots, ctx.source, options);
@@ -102,6 +107,7 @@ function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick
     if (result.reason === 'budget') return { pythons, skipped: `the resolver ${result.message} on Python ${python}` };
     if (result.reason !== 'conflict') return undefined;
     first ??= { python, conflict: result.conflict };
+    for (const alike of result.samePythons ?? []) failing.add(alike);
   }
   return first ? { pythons, conflict: first } : undefined;
 }
@@ -288,9 +294,16 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
   // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
   const options = resolveOptions(pythons[pythons.length - 1], ctx, describedOnly);
   const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
-  for (const group of [pinned, ...pinned.map((n) => [n])]) {
+  // The group, then each of its packages alone (one package: the group itself).
+  for (const group of pinned.length > 1 ? [pinned, ...pinned.map((n) => [n])] : [pinned]) {
     if (!group.length || fixes.length >= 3) continue;
-    const up = upgradeFix(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
+    const up = upgradeAttempt(env, group, { source: ctx.source, options, texts: ctx.texts, memo: ctx.memo });
+    if (up === LIFTED_CONFLICT) {
+      // Nothing installs with the whole group's pins lifted: with fewer lifted (the others' pins kept, which only
+      // narrows), nothing installs either.
+      if (group === pinned) break;
+      continue;
+    }
     if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
   return fixes;

@@ -55,11 +55,18 @@ function makeTargetEnvironment(python: string, platform: Platform): MarkerEnviro
   };
 }
 
-/** Resolves `roots` as pip would. Never throws on bad metadata or input; bounded by `options.maxSteps`. */
+/** Resolves `roots` as pip would. Never throws on bad metadata or input; bounded by `options.maxSteps`. A conflict is
+ *  explained when it is first read: most callers ask only whether a set installs (an upgrade tried, the other
+ *  Pythons of a check), and the explanation costs as much as the resolution. */
 export function resolve(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions): ResolveResult {
   const outcome = new PipResolver(source, options).resolve(roots);
   if (outcome.ok) return outcome;
   if (outcome.reason !== 'conflict') return outcome;
-  const conflict: Conflict = explainConflict(roots, source, options, outcome.causes, outcome.rootsByName);
-  return { ok: false, reason: 'conflict', conflict, steps: outcome.steps };
+  let conflict: Conflict | undefined;
+  return {
+    ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons,
+    get conflict(): Conflict {
+      return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName));
+    },
+  };
 }

@@ -8,7 +8,8 @@
 // The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
 // when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
 import { resolve } from './index';
-import type { ConflictCause, MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
+import { checkedPythonBit } from './pythons';
+import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 /** Results remembered per memo at most (least recently used first out): a few MB for typical environments. */
 export const MEMO_ENTRIES = 1000;
@@ -36,29 +37,46 @@ export class ResolveMemo {
     const rootsKey = rootsKeyOf(roots);
     const optionsKey = optionsKeyOf(options);
     let inner = this.results.get(rootsKey);
+    // A conflict found on another Python, where everything it read reads as on this one, stands for this one too; its
+    // words were put for that Python, so only a caller that does not read them takes it.
+    const alikeKey = origins ? undefined : alikeKeyOf(options, options.environment.python_version);
     let result = inner?.get(optionsKey);
+    let key = optionsKey;
+    if (!result && alikeKey !== undefined && (result = inner?.get(alikeKey))) key = alikeKey;
     if (inner && result) {
       this.hits++;
-      inner.delete(optionsKey); // most recently used last
+      inner.delete(key); // most recently used last
     } else {
       this.misses++;
       const placeholders = roots.map((r, i): RootRequirement => {
-        const origin = r.origin ? (r.origin.path ? { path: `\u0001${i}\u0001` } : {}) : undefined;
-        const p: RootRequirement = { ...r, origin };
-        if (!origin) delete p.origin;
-        PLACE.set(p, i);
-        if (origin) PLACE.set(origin, i);
+        const p: Placed<RootRequirement> = { requirement: r.requirement, [PLACE]: i };
+        if (r.constraint !== undefined) p.constraint = r.constraint;
+        if (r.origin) p.origin = r.origin.path ? { path: `\u0001${i}\u0001`, [PLACE]: i } as Placed<RequirementOrigin> : { [PLACE]: i } as Placed<RequirementOrigin>;
         return p;
       });
       result = resolve(placeholders, this.source, options);
-      if (this.count >= this.max) this.evict();
       inner ??= new Map();
-      this.count++;
+      this.reserve(inner, key);
+      if (!result.ok && result.reason === 'conflict') {
+        for (const python of result.samePythons ?? []) {
+          const shared = python === options.environment.python_version ? undefined : alikeKeyOf(options, python);
+          if (shared === undefined) continue;
+          this.reserve(inner, shared);
+          inner.set(shared, result);
+        }
+      }
     }
-    inner.set(optionsKey, result);
+    inner.set(key, result);
     this.results.delete(rootsKey);
     this.results.set(rootsKey, inner);
     return origins ? withOrigins(result, roots) : result;
+  }
+
+  /** Room for one more result in `inner`, unless it holds `key` already. */
+  private reserve(inner: Map<string, ResolveResult>, key: string): void {
+    if (inner.has(key)) return;
+    if (this.count >= this.max) this.evict();
+    this.count++;
   }
 
   /** Drops the oldest result of the least recently used roots. */
@@ -72,9 +90,23 @@ export class ResolveMemo {
 
 /** Marker environment -> its text (targetEnvironment hands out one object per Python and platform). */
 const ENVIRONMENT_KEYS = new WeakMap<object, string>();
+/** Marker environment -> its text without the variables that name the Python. */
+const ANY_PYTHON_KEYS = new WeakMap<object, string>();
 /** Roots list -> its key: a check resolves one list on each Python in turn. Callers build a list per question and do not
  *  change it afterwards. */
 const ROOTS_KEYS = new WeakMap<RootRequirement[], string>();
+
+/** The key of results found on another CPython that stand for `python` (one of ./pythons.ts's) under these options
+ *  otherwise; undefined when the options' own Python is not one of them. */
+function alikeKeyOf(options: ResolveOptions, python: string): string | undefined {
+  if (!checkedPythonBit(options.environment)) return undefined;
+  let env = ANY_PYTHON_KEYS.get(options.environment);
+  if (env === undefined) {
+    const { python_version: _v, python_full_version: _f, implementation_version: _i, ...rest } = options.environment;
+    ANY_PYTHON_KEYS.set(options.environment, (env = JSON.stringify(rest)));
+  }
+  return `alike ${python}\u0000${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${options.describedOnly?.join(',') ?? ''}\u0000${env}`;
+}
 
 function optionsKeyOf(options: ResolveOptions): string {
   let env = ENVIRONMENT_KEYS.get(options.environment);
@@ -95,14 +127,16 @@ function rootsKeyOf(roots: RootRequirement[]): string {
 }
 
 
-/** Placeholder root or origin -> the index of the root it stands for. */
-const PLACE = new WeakMap<object, number>();
+/** On a placeholder root or origin, the index of the root it stands for (a property, not a WeakMap: a keystroke makes
+ *  a dozen placeholder lists). */
+const PLACE = Symbol('root index');
+type Placed<T> = T & { [PLACE]?: number };
 
 /** A remembered result with the caller's roots and origins in place of the placeholders. */
 function withOrigins(result: ResolveResult, roots: RootRequirement[]): ResolveResult {
   if (result.ok || result.reason !== 'conflict') return result;
   const own = <T>(placeholder: object | undefined, pick: (r: RootRequirement) => T): T | undefined => {
-    const i = placeholder ? PLACE.get(placeholder) : undefined;
+    const i = (placeholder as Placed<object> | undefined)?.[PLACE];
     return i === undefined ? undefined : pick(roots[i]);
   };
   const where = (i: string) => {

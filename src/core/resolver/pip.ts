@@ -20,11 +20,12 @@
 // undescribed release says what the requirements on it allow (`admitted`): the engine's resolution-conflict-known.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
-import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
+import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
 import type { PackageMetadata } from '../metadata/types';
 import { describedOnly, describes, parsedPackage, type Pkg, type Release } from './releases';
+import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
@@ -76,7 +77,7 @@ class OverBudget {}
 
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
-  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]> }
+  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[] }
   | { ok: false; reason: 'budget' | 'invalid'; message: string; steps: number };
 
 const markerCache = new Map<string, Marker | null>();
@@ -89,6 +90,21 @@ function markerOf(text: string): Marker | null {
     markerCache.set(text, m);
   }
   return m;
+}
+
+/** A marker that may name the Python (python_version, python_full_version, implementation_version; others with
+ *  "python" in their names go through the full test too). */
+const PYTHON_MARKER = /python|implementation_version/;
+
+/** Root requirement texts parsed (a check resolves the same roots on several Pythons and for each upgrade tried). */
+const rootParses = new Map<string, ReturnType<typeof parseRequirement>>();
+function parseRoot(text: string): ReturnType<typeof parseRequirement> {
+  let parsed = rootParses.get(text);
+  if (!parsed) {
+    if (rootParses.size > 20000) rootParses.clear();
+    rootParses.set(text, (parsed = parseRequirement(text, { markerTree: false })));
+  }
+  return parsed;
 }
 
 const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
@@ -115,12 +131,27 @@ export class PipResolver {
   private readonly forcedAny = new Set<string>();
   private states: State[] = [];
   steps = 0;
+  /** The CPythons a check tries (./pythons.ts) on which everything this resolution read so far reads as on its own:
+   *  each marker on the Python, each Requires-Python of a release that was otherwise a candidate. Its outcome is the
+   *  same on each of them. 0 when its own Python is not one of them. */
+  private alike: PythonMask;
+  /** This resolution's own Python among CPYTHONS (a bit), or 0. */
+  private readonly ownPython: PythonMask;
   private readonly maxSteps: number;
 
   constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions) {
     const env = options.environment;
     this.pythonVersion = env.python_full_version || env.python_version;
     this.maxSteps = options.maxSteps ?? 20000;
+    this.ownPython = checkedPythonBit(env);
+    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+  }
+
+  /** Notes a Requires-Python the resolution read: the Pythons where it says otherwise are not alike. */
+  private readPythonRange(requiresPython: string): void {
+    if (this.alike === this.ownPython) return;
+    const admits = admittedPythons(requiresPython);
+    this.alike &= admits & this.ownPython ? admits : ~admits;
   }
 
   private tick(n = 1): void {
@@ -157,7 +188,8 @@ export class PipResolver {
   private specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): Req | undefined {
     const spec = parseSpecifierSet(specifier);
     if (!spec) return undefined;
-    return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(spec), text, root };
+    // The set from the text: remembered per text (a check resolves the same roots again and again).
+    return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(specifier), text, root };
   }
 
   private markerTrue(marker: string | undefined, extras: readonly string[]): boolean {
@@ -165,6 +197,9 @@ export class PipResolver {
     const m = markerOf(marker);
     if (!m) return false;
     const contexts = extras.length ? extras : [''];
+    if (this.alike !== this.ownPython && PYTHON_MARKER.test(marker)) {
+      for (const extra of contexts) this.alike &= markerAlike(m, { ...this.options.environment, extra });
+    }
     return contexts.some((extra) => evaluateMarker(m, { ...this.options.environment, extra }) === true);
   }
 
@@ -193,6 +228,7 @@ export class PipResolver {
       }
     }
     if (!base && release?.requiresPython) {
+      this.readPythonRange(release.requiresPython);
       const spec = parseSpecifierSet(release.requiresPython);
       if (spec && String(spec)) {
         deps.push({ kind: 'python', ident: PYTHON_IDENT, spec, text: `Python${release.requiresPython}`, satisfied: spec.contains(this.pythonVersion, { prereleases: true }) });
@@ -260,13 +296,16 @@ export class PipResolver {
       const c = this.cand(name, extras, '*', () => ({ any: true }));
       return incompat.has(c) ? [] : [c];
     }
+    // hasFinal counts the releases that install on this Python.
+    if (!clauses.length && this.options.prereleases !== true) for (const r of pkg.releases) if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
     const allowPre = this.options.prereleases === true
       || (clauses.length ? clauses.some((s) => namesPrerelease(s.operator, s.version)) : !pkg.hasFinal);
     const applicable: Release[] = [];
-    for (const r of pkg.releases) {
-      if (!r.pythonOk) continue;
+    for (const r of exactlyPinned(pkg, clauses) ?? pkg.releases) {
       if (r.version.isPrerelease && !allowPre) continue;
       if (!specs.every((s) => admitsRelease(s, r))) continue;
+      if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
+      if (!r.pythonOk) continue;
       applicable.push(r);
     }
     const allYanked = applicable.every((r) => r.yanked !== undefined);
@@ -437,7 +476,7 @@ export class PipResolver {
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
     const prepared: { root: RootRequirement; name: string; extras: string[]; specifier: string; marker?: string }[] = [];
     for (const root of roots) {
-      const parsed = parseRequirement(root.requirement, { markerTree: false });
+      const parsed = parseRoot(root.requirement);
       if (!parsed.ok) return { ok: false, reason: 'invalid', message: `invalid requirement "${root.requirement}": ${parsed.error.message}`, steps: 0 };
       const r = parsed.value;
       const name = normalizeName(r.name);
@@ -507,7 +546,9 @@ export class PipResolver {
         }
       }
     } catch (e) {
-      if (e instanceof Impossible) return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName };
+      if (e instanceof Impossible) {
+        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike) };
+      }
       if (e instanceof OverBudget) {
         return { ok: false, reason: 'budget', message: `gave up after ${this.maxSteps} resolver steps`, steps: this.steps };
       }
@@ -595,6 +636,35 @@ export class PipResolver {
 }
 
 /** A specifier admits a release, or one of its local builds (`==2.2.0+rocm5.7` is release 2.2.0 built for ROCm 5.7). */
+/** Packages some of whose listed versions carry a local label (`==2.2.0` admits `2.2.0+cu121` too). */
+const LOCAL_LISTED = new WeakMap<Pkg, boolean>();
+
+/**
+ * The releases an exact `==V` clause leaves to test, found by bisection (a pip-compile file pins every package, and
+ * numpy lists hundreds of releases): those whose version equals V's public version (admitsRelease takes a local build
+ * as its release). undefined when no clause is one, or when a listed version has a local label of its own.
+ */
+function exactlyPinned(pkg: Pkg, clauses: readonly Specifier[]): readonly Release[] | undefined {
+  const exact = clauses.find((s) => s.operator === '==' && !s.version.endsWith('.*') && s.parsed);
+  if (!exact?.parsed) return undefined;
+  let local = LOCAL_LISTED.get(pkg);
+  if (local === undefined) LOCAL_LISTED.set(pkg, (local = pkg.releases.some((r) => r.version.local !== undefined)));
+  if (local) return undefined;
+  const target = exact.parsed.local ? parseVersion(exact.parsed.public) : exact.parsed;
+  if (!target) return undefined;
+  const list = pkg.releases;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareVersions(list[mid].version, target) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < list.length && compareVersions(list[end].version, target) === 0) end++;
+  return list.slice(lo, end);
+}
+
 function admitsRelease(spec: SpecifierSet, release: Release): boolean {
   if (spec.admits(release.version)) return true;
   if (release.locals) return release.locals.some((l) => spec.admits(l));

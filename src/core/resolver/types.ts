@@ -101,6 +101,12 @@ export interface Conflict {
 
 export type ResolveResult =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
-  | { ok: false; reason: 'conflict'; conflict: Conflict; steps: number }
+  | {
+    ok: false; reason: 'conflict'; conflict: Conflict; steps: number;
+    /** The CPythons a check tries (./pythons.ts) on which everything the resolution read reads as on its own Python
+     *  (each marker on the Python, each Requires-Python of a candidate): it fails alike on each of them. Its own
+     *  Python is one; empty when that is not one of them. */
+    samePythons?: readonly string[];
+  }
   | { ok: false; reason: 'budget'; steps: number; message: string }
   | { ok: false; reason: 'invalid'; steps: number; message: string };

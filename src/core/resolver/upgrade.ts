@@ -63,15 +63,24 @@ function joinNames(names: string[]): string {
  * nothing newer than what the pins install today fits (or when the environment cannot be resolved either way).
  */
 export function upgradeFix(env: Environment, group: string[], ctx: UpgradeContext): Upgrade | undefined {
+  const attempt = upgradeAttempt(env, group, ctx);
+  return attempt === LIFTED_CONFLICT ? undefined : attempt;
+}
+
+/** upgradeAttempt's answer when the environment cannot install even with the group's pins lifted. */
+export const LIFTED_CONFLICT = 'nothing installs with the pins lifted';
+
+/** As upgradeFix, and says when nothing installs even with the group's pins lifted (a conflict, not a budget). */
+export function upgradeAttempt(env: Environment, group: string[], ctx: UpgradeContext): Upgrade | typeof LIFTED_CONFLICT | undefined {
   const members = new Set(group);
   const pins = pinsOf(env);
   const editable = pins.filter((p) => members.has(p.requirement.normalizedName) && !p.constraintOnly && !p.requirement.url && p.requirement.specifier);
   if (!editable.length) return undefined;
-  const current = resolveIn(ctx, currentRoots(env));
   // Lift the group's pins (constraints on them too), keep everything else.
   const lifted = pins.filter((p) => !members.has(p.requirement.normalizedName) || !(p.constraintOnly || editable.includes(p)));
   const free = resolveIn(ctx, [...lifted.map((p) => rootOf(p)), ...editable.map((p) => rootOf(p, ''))]);
-  if (!free.ok) return undefined;
+  if (!free.ok) return free.reason === 'conflict' ? LIFTED_CONFLICT : undefined;
+  const current = resolveIn(ctx, currentRoots(env));
   // Pins that already admit the new version stay as written when that is enough; otherwise their floors rise too.
   for (const raiseAll of [false, true]) {
     const attempt = edit(raiseAll);
