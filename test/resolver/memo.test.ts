@@ -110,6 +110,12 @@ describe('remembered resolutions', () => {
     assert.equal(memo.misses, 4);
     memo.resolve(other, { ...options, describedOnly: ['torchvision'] });
     assert.equal(memo.misses, 4, 'remembered');
+    // A conflict with torchvision held stands for the other Pythons with it held, never for them without.
+    const py312 = { environment: targetEnvironment('3.12') };
+    const shared = memo.resolve(other, { ...py312, describedOnly: ['torchvision'] }, false);
+    assert.ok(!shared.ok);
+    assert.equal(memo.misses, 4, 'the held conflict on 3.11 stands for 3.12');
+    assert.ok(memo.resolve(other, py312, false).ok, 'without torchvision held it installs on 3.12');
   });
 
   test('without origins, a conflict is the remembered one; with them, the caller\'s', () => {
