@@ -98,6 +98,11 @@ function picked(name: string, admitted: VersionSet, pkg: PackageMetadata | undef
   const pick = resolution?.picks?.get(name);
   if (pick) return { words: `a new install today would pick ${code(pick)}`, version: pick };
   if (resolution?.conflict) return { words: 'a new install today fails: pip cannot install these pins together' };
+  const undescribed = resolution?.undescribed?.get(name);
+  if (undescribed && (undescribed.withoutRequirements.length || undescribed.unlisted)) {
+    // pip's pick is a release whose requirements the snapshot does not hold (sparse listings): never guessed.
+    return { words: `a new install today would take a release the snapshot does not describe (not listed, or listed without its requirements)` };
+  }
   if (resolution?.picks && pkg?.registry_newest && pkg.registry_newest !== pkg.complete_through) {
     // pip takes a release the snapshot does not describe (its requirements are unknown): never guessed.
     return { words: `a new install today would pick a release newer than the snapshot (the registry lists ${code(pkg.registry_newest)})` };
@@ -141,8 +146,9 @@ export function newestFitting(pkg: PackageMetadata, env: Environment, metadata: 
   for (const r of records) {
     if (!accepted.every((s) => s.contains(r.version))) continue;
     if (env.python && r.requires_python && !env.python.intersects(VersionSet.fromSpecifierSet(r.requires_python))) continue;
-    const declared = declaredRequirements(r)?.filter((d) => !d.extra) ?? [];
-    if (declared.every((d) => { const e = env.packages.get(d.name); return !e || e.admitted.intersects(d.set); })) return r.version;
+    // A release whose requirements the snapshot does not hold is not known to fit (4.47.0 of transformers' sparse rows).
+    const declared = declaredRequirements(r)?.filter((d) => !d.extra);
+    if (declared?.every((d) => { const e = env.packages.get(d.name); return !e || e.admitted.intersects(d.set); })) return r.version;
   }
   return undefined;
 }

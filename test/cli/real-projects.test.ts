@@ -66,9 +66,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // chex 0.1.85 installs jaxlib (>=0.1.37) and a new install takes the newest, which jax 0.4.20 refuses at import
     // (jax 0.4.20 names jaxlib only in extras, so pip does not avoid the pair: judged as a break).
     octo: ['requirements.txt:8 error jaxlib-jax-mismatch'],
-    // The reported transformers>=4.34.0 / tokenizers==0.13.3 conflict is missed (transformers releases the snapshot does
-    // not list); what is caught is true of the same file: torch 2.0.1 next to an open numpy.
-    metamath: ['requirements.txt:3 error numpy2-abi-torch'],
+    // transformers>=4.34.0 / tokenizers==0.13.3: every transformers release the snapshot describes refuses it, and the
+    // ones it does not describe lie between them (a warning: those are unknown); and torch 2.0.1 next to an open numpy.
+    metamath: ['requirements.txt:1 warning resolution-conflict-known', 'requirements.txt:3 error numpy2-abi-torch', 'requirements.txt:5 warning resolution-conflict-known'],
     // pandas>=2.1 admits 2.1.0, which the reporter's cache supplied next to numpy 2.1.
     'open-mastr': ['pyproject.toml:9 warning numpy2-abi-pandas'],
     osx: ['requirements.txt:4 error sklearn-package-name'],

@@ -93,6 +93,31 @@ describe('remembered resolutions', () => {
     assert.equal(memo.misses, misses + 1, 'another step budget is another question');
   });
 
+  test('packages held to the releases the snapshot describes: another question, remembered under its own key', () => {
+    // torchvision 0.20 is newer than the snapshot: the unknown candidate, unless torchvision is held.
+    const stale = new Map([...db, ['torchvision', { ...db.get('torchvision')!, registry_newest: '0.20.0' }]]);
+    const memo = new ResolveMemo((n) => stale.get(n));
+    const list = roots('r.txt', ['torch==2.4.0', 'torchvision>=0.19']);
+    const free = memo.resolve(list, options);
+    const held = memo.resolve(list, { ...options, describedOnly: ['torchvision'] });
+    assert.ok(free.ok && free.packages.get('torchvision')!.version === '0.19.0');
+    const other = roots('r.txt', ['torch==2.3.1', 'torchvision>=0.19']);
+    assert.ok(memo.resolve(other, options).ok, 'the unknown newer torchvision takes torch 2.3.1');
+    const heldOther = memo.resolve(other, { ...options, describedOnly: ['torchvision'] });
+    assert.ok(!heldOther.ok && heldOther.reason === 'conflict');
+    assert.deepEqual(heldOther, resolve(other, (n) => stale.get(n), { ...options, describedOnly: ['torchvision'] }));
+    assert.ok(held.ok);
+    assert.equal(memo.misses, 4);
+    memo.resolve(other, { ...options, describedOnly: ['torchvision'] });
+    assert.equal(memo.misses, 4, 'remembered');
+    // A conflict with torchvision held stands for the other Pythons with it held, never for them without.
+    const py312 = { environment: targetEnvironment('3.12') };
+    const shared = memo.resolve(other, { ...py312, describedOnly: ['torchvision'] }, false);
+    assert.ok(!shared.ok);
+    assert.equal(memo.misses, 4, 'the held conflict on 3.11 stands for 3.12');
+    assert.ok(memo.resolve(other, py312, false).ok, 'without torchvision held it installs on 3.12');
+  });
+
   test('without origins, a conflict is the remembered one; with them, the caller\'s', () => {
     const memo = new ResolveMemo(source);
     const own = roots('app/requirements.txt', ['torchvision==0.17.0', 'torch==2.4.0']);

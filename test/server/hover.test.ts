@@ -125,3 +125,16 @@ test('hover: what a new install picks is the resolver\'s pick (bare torch next t
   const broken = await checked('torch>=2.3\ntorchvision==0.17.0\n');
   assert.match(hoverMarkdown(broken, path, { line: 0, character: 2 }, broken.files[0].findings, ctx)!.value, /a new install today fails: pip cannot install these pins together/);
 });
+
+test('hover on a pin whose resolution takes a release the snapshot does not describe: said so, with the warning', async () => {
+  // meta-math/MetaMath's transformers>=4.34.0 next to tokenizers==0.13.3 (test/fixtures/real-projects/broken/metamath).
+  const hooks = declaredMetadataHooks((n) => metadata.get(n));
+  const path = `${ROOT}/requirements.txt`;
+  const result = await checkProject({ ...hooks, files: [{ path, text: 'transformers>=4.34.0\ntokenizers==0.13.3\n' }], knowledge: knowledgeFrom(bundledFamilies, metadata), settings: {} });
+  const md = hoverMarkdown(result, path, { line: 0, character: 2 }, result.files[0].findings, { metadata, ruleLink, resolution: hooks.resolution })!.value;
+  assert.match(md, /Allows `4\.34\.0` and later; a new install today would take a release the snapshot does not describe \(not listed, or listed without its requirements\)\./);
+  assert.match(md, /\*\*Warning\*\* \(`resolution-conflict-known`\): pip cannot install these requirements together with any release the snapshot describes\. \[Sources\]\(https:\/\/example\.invalid\/rules\/resolution-conflict-known\.md\)/);
+  assert.match(md, /\*\*Fix:\*\* Upgrade transformers and tokenizers to the newest set that installs together/);
+  // 4.47.0, listed without its requirements, is not named as fitting the tokenizers pin: that is not known.
+  assert.doesNotMatch(md, /4\.47\.0/);
+});

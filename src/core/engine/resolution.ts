@@ -3,10 +3,13 @@
 // that resolve. The same resolution names the versions a fresh install takes, which decide the evaluation's severity. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
 // PubGrub derivation cannot reproduce says nothing.
 import type { Finding, Fix, Range, Requirement } from '../types';
-import type { RootRequirement } from '../resolver/types';
+import type { AdmittedReleases, ResolveOptions, RootRequirement } from '../resolver/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
-import { groupThousands } from '../text';
+import { groupThousands, normalizeName } from '../text';
+import { VersionSet } from '../pep440/intervals';
+import { parseRequirement } from '../pep508';
+import { parsedPackage, releaseIndex, type Release } from '../resolver/releases';
 import { ResolveMemo } from '../resolver/memo';
 import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
@@ -18,6 +21,7 @@ import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
 export const RESOLUTION_SKIPPED = 'resolution-skipped';
+export const RESOLUTION_CONFLICT_KNOWN = 'resolution-conflict-known';
 /** Newest first: the first where the environment installs gives the picks. */
 const PYTHONS = [...CPYTHONS].reverse();
 
@@ -42,6 +46,8 @@ export interface EnvironmentResolution {
   pythons: string[];
   /** name -> the version pip picks (packages the metadata covers, and not possibly newer than the snapshot). */
   picks?: Map<string, string>;
+  /** name -> what the requirements on it admit, for each pick whose requirements the snapshot does not hold. */
+  undescribed?: Map<string, AdmittedReleases>;
   python?: string;
   conflict?: { python: string; conflict: ConflictResult };
   /** Why it was not resolved although the metadata covers it (too many requirements, the step budget). */
@@ -79,19 +85,24 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
 }
 
 /** The roots resolved on each Python in turn: the picks on the first where they install, else the first conflict. */
-function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
+function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>,
+  describedOnly?: readonly string[]): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
   // Pythons on which a conflict found on another fails alike (everything it read reads the same there).
   const failing = new Set<string>();
   for (const python of pythons) {
     if (failing.has(python)) continue;
-    const options = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
+    const options = resolveOptions(python, ctx, describedOnly);
     // Only the first conflict is reported: the later Pythons' are asked whether they install, not put in words.
     const result = ctx.memo ? ctx.memo.resolve(roots, options, first === undefined) : resolve(roots, ctx.source, options);
     if (result.ok) {
       const picks = new Map<string, string>();
-      for (const p of result.packages.values()) if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
-      return { pythons, picks, python };
+      let undescribed: EnvironmentResolution['undescribed'];
+      for (const p of result.packages.values()) {
+        if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
+        if (p.admitted) (undescribed ??= new Map()).set(p.name, p.admitted);
+      }
+      return { pythons, picks, python, ...(undescribed ? { undescribed } : {}) };
     }
     if (result.reason === 'budget') return { pythons, skipped: `the resolver ${result.message} on Python ${python}` };
     if (result.reason !== 'conflict') return undefined;
@@ -123,9 +134,10 @@ function skippedFindings(env: Environment, reason: string, settings: CheckSettin
 const MAX_EXPLAINED = 3;
 
 export function resolutionFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
-  if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return [];
+  if (ctx.settings.disabledRules?.includes(RESOLUTION_CONFLICT)) return describedConflictFindings(env, ctx);
   let resolution = resolveEnvironment(env, ctx);
   if (resolution?.skipped) return skippedFindings(env, resolution.skipped, ctx.settings);
+  if (resolution?.picks) return describedConflictFindings(env, ctx);
   // A conflict a rule already reports at one of its pins, about all of its packages (torchvision's declared torch
   // against the torch pin; two contradicting pins) is that finding's cause: said once, there. Another conflict may
   // stand behind it: the requirements left without its pins are resolved again (if they cannot install together,
@@ -162,11 +174,125 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   });
 }
 
+/**
+ * An environment that installs only through releases the snapshot does not describe (pip's pick of a package is a
+ * release it does not list, or lists without its requirements): resolved again with those packages held to the
+ * releases it describes, where what it does not describe lies in gaps that the described releases around it refute
+ * (gapsRefuted). When nothing installs then, that is said as a warning with the derivation, and the undescribed
+ * releases are named as what they are, unknown: nothing else is said of them (docs/resolver.md).
+ */
+function describedConflictFindings(env: Environment, ctx: ResolutionContext): PlacedFinding[] {
+  const severity = applySeverity(RESOLUTION_CONFLICT_KNOWN, 'warning', ctx.settings, false);
+  if (!severity) return [];
+  const resolution = resolveEnvironment(env, ctx);
+  if (!resolution?.undescribed || !resolution.python) return [];
+  const held = [...resolution.undescribed].filter(([name, a]) => gapsRefuted(name, a, env, ctx.source, resolution.python!)).map(([name]) => name).sort();
+  if (!held.length) return [];
+  // The Pythons before the one where it installs refuse it with every release; the later ones are asked too.
+  const pythons = resolution.pythons.slice(resolution.pythons.indexOf(resolution.python));
+  const first = resolveOnPythons(rootsOf(env), pythons, ctx, held)?.conflict;
+  if (!first || !/we can conclude that/.test(first.conflict.message)) return [];
+  const { conflict, python } = first;
+  if (explaining(env, conflict, ctx.ruleFindings ?? []).length) return []; // a rule says it, as an error
+  const pins = conflictPins(env, conflict);
+  if (!pins.length) return [];
+  const named = held.filter((n) => conflict.packages.includes(n));
+  const names = named.length ? named : held;
+  const all = resolution.pythons;
+  const where = all.length > 1 ? `on any Python from ${all[all.length - 1]} to ${all[0]}` : `on Python ${python}`;
+  const allowed = names.map((n) => {
+    const d = resolution.undescribed!.get(n)!.described;
+    return `${n} ${d[0]} … ${d[d.length - 1]}`;
+  });
+  const message = `pip cannot install these requirements together with any release of ${joinWords(names)} that the metadata snapshot describes (lists with its requirements), ${where}. ` +
+    `Of those, these pins allow ${joinWords(allowed)}; a range of ${names.length > 1 ? 'these packages' : names[0]} below stands for them only.\n${conflict.message}\n` +
+    `${names.map((n) => undescribedText(n, resolution.undescribed!.get(n)!, ctx.source)).join(' ')} Only such a release could make these install; the snapshot does not say whether one does.`;
+  const fixes = conflictFixes(env, conflict, all, ctx, held);
+  return pins.map(({ req, path }) => {
+    const finding: Finding = {
+      code: RESOLUTION_CONFLICT_KNOWN, severity, message, packages: conflict.packages, range: req.range, fixes,
+      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
+    };
+    return { path, finding };
+  });
+}
+
+/**
+ * Whether what the snapshot does not describe of a package, among what these pins allow, is bracketed by releases it
+ * describes that refuse the pins, so that holding the package to the described releases is not what makes nothing
+ * install. Each gap between two described releases is given what its neighbours inside the pins require
+ * unconditionally, widened to span both (torchvision between 0.22.0 and 0.26.0: torch 2.7.0 to 2.11.0); the gap is
+ * refuted when that meets no version the pins allow of some package. A gap not refuted may hold the release that fits
+ * (torch 2.10.0's torchvision), and so may releases below every described one (torch 2.0.1's torchaudio): the package is
+ * not held. Releases newer than every described one are the snapshot's age, not a gap: they are named, never judged.
+ * Used only to stay silent, never to say anything of an undescribed release.
+ */
+function gapsRefuted(name: string, a: AdmittedReleases, env: Environment, source: MetadataSource, python: string): boolean {
+  if (!a.gaps.length || a.belowAll) return false;
+  let meta;
+  try { meta = source(name); } catch { meta = undefined; }
+  if (!meta) return false;
+  const { byText } = releaseIndex(parsedPackage(meta, name, python));
+  return a.gaps.every((neighbours) => {
+    if (!neighbours.length) return false;
+    const [first, ...rest] = neighbours.map((t) => unconditional(byText.get(t)));
+    for (const [dep, set] of first) {
+      const pins = env.packages.get(dep);
+      if (!pins?.pins.length || rest.some((r) => !r.has(dep))) continue;
+      const union = rest.reduce((u, r) => u.union(r.get(dep)!), set);
+      const widened = VersionSet.range(union.lowerBound(), union.upperBound());
+      if (!widened.intersects(pins.admitted)) return true; // whatever the gap holds cannot meet the pins on dep either
+    }
+    return false;
+  });
+}
+
+/** Release -> its requirements without markers, by package: parsed once (a check asks again on every keystroke). */
+const UNCONDITIONAL = new WeakMap<Release, Map<string, VersionSet>>();
+
+/** A release's requirements without markers, by package: what it requires wherever it installs. */
+function unconditional(release: Release | undefined): Map<string, VersionSet> {
+  if (!release) return new Map();
+  let out = UNCONDITIONAL.get(release);
+  if (out) return out;
+  UNCONDITIONAL.set(release, (out = new Map()));
+  for (const text of release.requiresDist ?? []) {
+    const p = parseRequirement(text, { markerTree: false });
+    if (!p.ok || p.value.markerText || p.value.url) continue;
+    const dep = normalizeName(p.value.name);
+    out.set(dep, (out.get(dep) ?? VersionSet.all()).intersect(VersionSet.fromSpecifierSet(p.value.specifier)));
+  }
+  return out;
+}
+
+/** The releases of a package these pins allow that the snapshot does not describe, in words. */
+function undescribedText(name: string, a: AdmittedReleases, source: MetadataSource): string {
+  const parts: string[] = [];
+  const d = a.described;
+  if (a.withoutRequirements.length) {
+    parts.push(`${joinWords(a.withoutRequirements)} (listed without ${a.withoutRequirements.length > 1 ? 'their' : 'its'} requirements)`);
+  }
+  if (a.unlisted) parts.push(`releases older than ${d[d.length - 1]} that it does not list`);
+  if (a.newerThan) {
+    let meta;
+    try { meta = source(name); } catch { meta = undefined; }
+    const registry = typeof meta?.registry_newest === 'string' && meta.registry_newest !== a.newerThan ? ` (the registry lists up to ${meta.registry_newest})` : '';
+    parts.push(`releases newer than ${a.newerThan}${registry}`);
+  }
+  let date;
+  try { date = source(name)?.snapshot_date; } catch { date = undefined; }
+  return `These pins also allow ${name} releases that the snapshot${typeof date === 'string' ? ` (${date})` : ''} does not describe: ${parts.length > 2 ? `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}` : joinWords(parts)}.`;
+}
+
+function joinWords(words: string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
 /** Upgrades of the conflict's pinned packages (together, then each alone) to the newest set that installs. */
-function conflictFixes(env: Environment, conflict: ConflictResult, pythons: string[], ctx: ResolutionContext): Fix[] {
+function conflictFixes(env: Environment, conflict: ConflictResult, pythons: string[], ctx: ResolutionContext, describedOnly?: readonly string[]): Fix[] {
   const fixes: Fix[] = [];
   // Fixes for the oldest Python in question: what installs there installs on the newer ones too, as far as pins go.
-  const options = { environment: targetEnvironment(pythons[pythons.length - 1]), maxSteps: ctx.maxSteps ?? 5000 };
+  const options = resolveOptions(pythons[pythons.length - 1], ctx, describedOnly);
   const pinned = conflict.packages.filter((n) => env.packages.get(n)?.pins.some((p) => p.requirement.specifier && !p.constraintOnly));
   // The group, then each of its packages alone (one package: the group itself).
   for (const group of pinned.length > 1 ? [pinned, ...pinned.map((n) => [n])] : [pinned]) {
@@ -181,6 +307,12 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
     if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
   }
   return fixes;
+}
+
+function resolveOptions(python: string, ctx: Pick<ResolutionContext, 'maxSteps'>, describedOnly?: readonly string[]): ResolveOptions {
+  const options: ResolveOptions = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
+  if (describedOnly?.length) options.describedOnly = describedOnly;
+  return options;
 }
 
 /** A finding's fixes with the upgrades it lacks after them: the first stays preferred when the finding has a safe one. */

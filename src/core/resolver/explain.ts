@@ -16,7 +16,7 @@ import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';
 import { normalizeName } from '../text';
 import type { PackageMetadata } from '../metadata/types';
 import { formatIdent } from './pip';
-import { parsedPackage, releaseIndex, type Release } from './releases';
+import { describedOnly, parsedPackage, releaseIndex, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
 const ROOT = '<root>';
@@ -98,6 +98,8 @@ class Explainer {
   private nextId = 0;
   /** name -> versions a root requirement pins with `==` / `===`. */
   private readonly pinnedExact = new Map<string, Set<string>>();
+  /** name -> the versions every root requirement on it allows (those without one: absent). */
+  private readonly rootAllowed = new Map<string, VersionSet>();
   private steps = 0;
   private readonly target: Version;
   /** The target Python as pip.ts keys its parsed packages. */
@@ -138,7 +140,8 @@ class Explainer {
     try { meta = this.source(name); } catch { meta = undefined; }
     if (!meta || !Array.isArray(meta.releases)) { this.infos.set(name, null); return null; }
     // The releases as pip.ts parsed them (shared by every resolver and explainer reading this metadata object).
-    const pkg = parsedPackage(meta, name, this.python);
+    const parsed = parsedPackage(meta, name, this.python);
+    const pkg = this.options.describedOnly?.includes(name) ? describedOnly(parsed) : parsed;
     const { byText, provided } = releaseIndex(pkg);
     // Yanked releases count only where a root requirement pins them exactly (PEP 592, as pip.ts).
     const pinned = this.pinnedExact.get(name);
@@ -149,7 +152,10 @@ class Explainer {
       versions.push(r.version);
       if (!r.version.isPrerelease) finals.push(r.version);
     }
-    info = { versions: this.options.prereleases || !finals.length ? versions : finals, byText, provided, unknown: pkg.newer };
+    // Versions the roots exclude are never taken, known or not: only the rest of the unknown ones take part.
+    const allowed = this.rootAllowed.get(name);
+    const unknown = pkg.newer && allowed ? pkg.newer.intersect(allowed) : pkg.newer;
+    info = { versions: this.options.prereleases || !finals.length ? versions : finals, byText, provided, unknown: unknown?.isEmpty() ? undefined : unknown };
     this.infos.set(name, info);
     return info;
   }
@@ -229,6 +235,10 @@ class Explainer {
   // --- the solver -------------------------------------------------------------------------------------------
 
   solve(roots: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[]): Incompat | undefined {
+    for (const r of roots) {
+      const name = baseOf(r.ident);
+      this.rootAllowed.set(name, (this.rootAllowed.get(name) ?? VersionSet.all()).intersect(r.set));
+    }
     for (const r of roots) {
       const m = /^[^=<>!~;@[]+(?:\[[^\]]*\])?\s*===?\s*([^,;*\s]+)\s*(?:;|$)/.exec(r.root.requirement);
       const v = m ? parseVersion(m[1]) : null;

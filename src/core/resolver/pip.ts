@@ -15,17 +15,19 @@
 // Packages the metadata does not describe are leaves that take any version (one "any" candidate, unless the
 // specifiers on them exclude each other). Releases newer than the snapshot (`registry_newest` above
 // `complete_through`, less the releases sparse entries list) are one unknown candidate tried after every known one:
-// never guessed, but never a false conflict either.
+// never guessed, but never a false conflict either. `describedOnly` holds named packages to the releases the snapshot
+// describes (no unknown candidate, no listed release without its requirements), and a pick that stands for an
+// undescribed release says what the requirements on it allow (`admitted`): the engine's resolution-conflict-known.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
-import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
+import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
 import type { PackageMetadata } from '../metadata/types';
-import { exactlyPinned, parsedPackage, type Pkg, type Release } from './releases';
+import { describedOnly, describes, exactlyPinned, parsedPackage, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
-import type { ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
+import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
 export const PYTHON_IDENT = '<Python from Requires-Python>';
 
@@ -164,6 +166,7 @@ export class PipResolver {
     if (p) return p;
     const meta = this.forcedAny.has(name) ? undefined : safeSource(this.source, name);
     p = meta ? parsedPackage(meta, name, this.pythonVersion) : { name, covered: false, releases: [], hasFinal: false };
+    if (meta && this.options.describedOnly?.includes(name)) p = describedOnly(p);
     this.pkgs.set(name, p);
     return p;
   }
@@ -562,6 +565,44 @@ export class PipResolver {
     return { package: req.name, requirement: text, parent, origin: req.root?.origin };
   }
 
+  /** What every requirement on a package (and its constraints) admits in the final state, as far as the snapshot
+   *  describes it: for a pick it does not describe. */
+  private admitted(name: string): AdmittedReleases {
+    let set = this.constraints.get(name)?.set ?? VersionSet.all();
+    for (const [ident, criterion] of this.state.criteria) {
+      if (splitIdent(ident)[0] !== name) continue;
+      for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
+    }
+    const pkg = this.pkg(name);
+    const all: Release[] = [];
+    const without: Version[] = [];
+    for (const r of pkg.releases) {
+      if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !this.options.prereleases)) continue;
+      if (describes(r)) all.push(r);
+      else if (set.contains(r.version)) without.push(r.version);
+    }
+    const unknown = pkg.newer ? pkg.newer.intersect(set) : VersionSet.empty();
+    /** Something undescribed is admitted strictly between lo and hi (either end open when absent). */
+    const undescribed = (lo?: Version, hi?: Version) =>
+      unknown.intersects(VersionSet.range(lo && { version: lo, inclusive: false }, hi && { version: hi, inclusive: false })) ||
+      without.some((v) => (!lo || compareVersions(v, lo) > 0) && (!hi || compareVersions(v, hi) < 0));
+    const gaps: string[][] = [];
+    for (let i = 1; i < all.length; i++) {
+      if (undescribed(all[i - 1].version, all[i].version)) gaps.push([all[i - 1], all[i]].filter((r) => set.contains(r.version)).map((r) => r.text));
+    }
+    const newest = all[all.length - 1]?.version;
+    const described = all.filter((r) => set.contains(r.version));
+    const top = described[described.length - 1]?.version;
+    return {
+      described: described.map((r) => r.text),
+      withoutRequirements: without.map(String),
+      unlisted: !!top && unknown.intersects(VersionSet.range(undefined, { version: top, inclusive: false })),
+      ...(newest && undescribed(newest, undefined) ? { newerThan: String(newest) } : {}),
+      gaps,
+      belowAll: undescribed(undefined, all[0]?.version),
+    };
+  }
+
   private result(): Map<string, ResolvedPackage> {
     const out = new Map<string, ResolvedPackage>();
     for (const [ident, c] of this.state.mapping) {
@@ -581,6 +622,7 @@ export class PipResolver {
           entry.dependenciesUnknown = true;
         }
         if (this.pkg(name).newestText && base.release) entry.newerUnknown = `the registry lists ${this.pkg(name).newestText}, newer than the snapshot`;
+        if (base.newer || (base.release && !describes(base.release))) entry.admitted = this.admitted(name);
         out.set(name, entry);
       }
       for (const e of c.extras) if (!entry.extras.includes(e)) entry.extras.push(e);

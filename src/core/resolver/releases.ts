@@ -49,7 +49,9 @@ function unknownVersions(meta: PackageMetadata, releases: readonly { version: Ve
   // Sparse releases newer than the complete listing (read from a mirror) are known; the versions around them are not.
   const sparse = complete ? releases.filter((r) => compareVersions(r.version, complete) > 0) : [];
   if (complete && ((newest && compareVersions(newest, complete) > 0) || sparse.length)) {
-    out.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.range({ version: complete, inclusive: false }));
+    // Above complete_through but for its local builds (`==5.18.0` admits 5.18.0+cu121): those are the release itself.
+    const above = VersionSet.range({ version: complete, inclusive: false }).minus(VersionSet.fromSpecifierSet(`==${String(complete)}`));
+    out.newer = sparse.reduce((u, r) => u.minus(VersionSet.fromSpecifierSet(`==${r.text}`)), above);
     if (newest && compareVersions(newest, complete) > 0) out.newestText = String(newest);
     if (sparse.length) out.partialListing = true;
   }
@@ -153,4 +155,29 @@ export function exactlyPinned(pkg: Pkg, clauses: readonly Specifier[]): readonly
   let end = lo;
   while (end < list.length && compareVersions(list[end].version, target) === 0) end++;
   return list.slice(lo, end);
+}
+
+/** Whether the snapshot holds a release's requirements. A partial list counts: what it states holds, and a requirement
+ *  it lacks could only refuse more, never make an environment install. */
+export function describes(r: Release): boolean {
+  return r.requiresDist !== undefined;
+}
+
+/** A parsed package -> the same package with only the releases the snapshot describes. */
+const DESCRIBED = new WeakMap<Pkg, Pkg>();
+
+/**
+ * A package as far as the snapshot describes it (ResolveOptions.describedOnly): the releases it lists with their
+ * requirements (some of them, for a partial list), and no unknown candidate: neither the versions it does not list
+ * nor listed releases whose requirements it does not hold. Once per parsed package.
+ */
+export function describedOnly(pkg: Pkg): Pkg {
+  let p = DESCRIBED.get(pkg);
+  if (!p) {
+    const releases = pkg.releases.filter(describes);
+    p = { name: pkg.name, covered: pkg.covered, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
+    if (pkg.newestText) p.newestText = pkg.newestText;
+    DESCRIBED.set(pkg, p);
+  }
+  return p;
 }

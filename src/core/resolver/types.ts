@@ -30,6 +30,30 @@ export interface ResolveOptions {
   prereleases?: boolean;
   /** Upper bound on resolver steps (pins tried plus rounds); the resolution gives up with reason "budget" beyond it. */
   maxSteps?: number;
+  /** PEP 503 names (sorted) whose candidates are only the releases the snapshot describes: listed, with their
+   *  requirements (a partial list counts). No unknown candidate for them: neither releases it does not list nor listed
+   *  ones without requirements. */
+  describedOnly?: readonly string[];
+}
+
+/** What the requirements on a package admit, where pip's pick stands for a release the snapshot does not describe (one
+ *  it does not list, or lists without its requirements): the releases it describes there, and the gaps between them. */
+export interface AdmittedReleases {
+  /** Releases the snapshot describes (lists with their requirements) that the requirements on the package admit and pip
+   *  could take on this Python (not yanked), ascending. */
+  described: string[];
+  /** Listed releases admitted whose requirements the snapshot does not hold, ascending. */
+  withoutRequirements: string[];
+  /** Versions the snapshot does not list are admitted below the newest of `described`. */
+  unlisted: boolean;
+  /** The newest described release, when versions newer than it are admitted (not listed, or listed without
+   *  requirements). */
+  newerThan?: string;
+  /** Each run between neighbouring described releases (of all, admitted or not) that holds something undescribed the
+   *  requirements admit: those of its two neighbours that they admit too (none, one or both). */
+  gaps: string[][];
+  /** Something undescribed that the requirements admit lies below every described release. */
+  belowAll: boolean;
 }
 
 export interface ResolvedPackage {
@@ -47,6 +71,9 @@ export interface ResolvedPackage {
   newerUnknown?: string;
   /** PEP 592 yank reason ("" when none was given), for a yanked release that was pinned exactly. */
   yanked?: string;
+  /** For a pick the snapshot does not describe (a release it does not list, or lists without its requirements): what
+   *  the requirements on the package admit. */
+  admitted?: AdmittedReleases;
 }
 
 /** One requirement that took part in a conflict. */

@@ -172,3 +172,54 @@ describe('why nothing installs', () => {
     assert.deepEqual(r.conflict.packages.sort(), ['app', 'core', 'lib']);
   });
 });
+
+describe('releases the snapshot does not describe', () => {
+  // A partial listing (complete_from): 1.1 and 1.3 are listed with their requirements, 1.2 without; 1.0, 1.4, 1.5 and
+  // everything between are unknown, and the registry lists 2.0, newer than the snapshot.
+  const lib = pkg('lib', [{ v: '1.1', requires_dist: ['core>=2'] }, { v: '1.2', requires_dist: undefined }, { v: '1.3', requires_dist: ['core>=3'] }],
+    { complete_from: '1.3', complete_through: '1.3', registry_newest: '2.0' });
+  const core = pkg('core', [{ v: '1.0' }, { v: '2.0' }, { v: '3.0' }]);
+
+  test('the unknown candidate and a release listed without requirements take any requirement; describedOnly holds them out', () => {
+    assert.deepEqual(picks(resolve(roots('lib>=1.1', 'core==1.0'), db(lib, core), py311)), { lib: '1.2', core: '1.0' });
+    assert.deepEqual(picks(resolve(roots('lib>=1.3', 'core==1.0'), db(lib, core), py311)), { lib: '*', core: '1.0' });
+    const held = resolve(roots('lib>=1.1', 'core==1.0'), db(lib, core), { ...py311, describedOnly: ['lib'] });
+    assert.ok(!held.ok && held.reason === 'conflict');
+    assert.equal(held.conflict.message,
+      'Because lib==1.1 depends on core>=2 and lib>=1.3 depends on core>=3, we can conclude that lib>=1.1 depends on core>=2.0.\n' +
+      'And because you require lib>=1.1 (requirements.txt:1) and you require core==1.0 (requirements.txt:2), we can conclude that your requirements are unsatisfiable.');
+    assert.deepEqual(picks(resolve(roots('lib>=1.1', 'core==3.0'), db(lib, core), { ...py311, describedOnly: ['lib'] })), { lib: '1.3', core: '3.0' });
+  });
+
+  test('a pick the snapshot does not describe says what the requirements on it allow of what it describes', () => {
+    const r = resolve(roots('lib>=1.1', 'core==1.0'), db(lib, core), py311);
+    assert.ok(r.ok);
+    assert.deepEqual(r.packages.get('lib')?.admitted,
+      { described: ['1.1', '1.3'], withoutRequirements: ['1.2'], unlisted: true, newerThan: '1.3', gaps: [['1.1', '1.3']], belowAll: false });
+    assert.equal(r.packages.get('core')?.admitted, undefined);
+    const open = resolve(roots('lib', 'core==1.0'), db(lib, core), py311);
+    assert.ok(open.ok && open.packages.get('lib')?.admitted?.belowAll === true);
+    const exact = resolve(roots('lib==1.2.5', 'core==1.0'), db(lib, core), py311);
+    assert.ok(exact.ok);
+    assert.deepEqual(exact.packages.get('lib')?.admitted, { described: [], withoutRequirements: [], unlisted: false, gaps: [[]], belowAll: false });
+  });
+
+  test('an exact pin of the newest release of a complete listing is that release, never the unknown newer one', () => {
+    // ==1.1 allows 1.1's local builds (1.1+cu121), which sort above 1.1: they are the release itself, not a newer one.
+    const app = pkg('app', [{ v: '1.0', requires_dist: ['core==1.0'] }, { v: '1.1', requires_dist: ['core==2.0'] }], { registry_newest: '1.5' });
+    const r = resolve(roots('app==1.1', 'core==1.0'), db(app, core), py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.equal(r.conflict.message, 'Because app>=1.1 depends on core==2.0 and you require app==1.1 (requirements.txt:1), we can conclude that core==2.0 is required.\n' +
+      'And because you require core==1.0 (requirements.txt:2), we can conclude that your requirements are unsatisfiable.');
+  });
+
+  test('a requirement only unknown releases outside the root pins could meet takes part in the derivation', () => {
+    // core 4.0 (newer than the snapshot) would meet app 1.0's core>=4, but core==1.0 is pinned.
+    const app = pkg('app', [{ v: '1.0', requires_dist: ['core>=4'] }]);
+    const stale = pkg('core', [{ v: '1.0' }, { v: '3.0' }], { registry_newest: '4.0' });
+    const r = resolve(roots('app==1.0', 'core==1.0'), db(app, stale), py311);
+    assert.ok(!r.ok && r.reason === 'conflict');
+    assert.equal(r.conflict.message, 'Because app==1.0 depends on core>=4 and you require app==1.0 (requirements.txt:1), we can conclude that core>=4 is required.\n' +
+      'And because you require core==1.0 (requirements.txt:2), we can conclude that your requirements are unsatisfiable.');
+  });
+});
