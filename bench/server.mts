@@ -113,28 +113,24 @@ export async function serverRows(root: string): Promise<Row[]> {
     warmKeystrokeCpu.push((cpuMs(s.pid) - warmCpu0) / 100);
     // Those keystrokes alternate between two texts, whose resolutions the server remembers. Typing makes a new text
     // each time: torch==1.0.2, 1.0.3, ... (releases the snapshot does not list), resolved anew on every keystroke.
-    const newCpu0 = cpuMs(s.pid);
-    for (let k = 0; k < 50; k++) {
-      const text = typed.replace('torch==1.0.0', `torch==1.0.${k + 2}`);
-      const tk = performance.now();
-      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: typedUri, version: 202 + k }, contentChanges: [{ text }] });
-      await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: typedUri } });
-      newTextKeystrokes.push(performance.now() - tk);
-    }
-    newTextCpu.push((cpuMs(s.pid) - newCpu0) / 50);
+    /** 50 keystrokes, each making the `k`th new text of a file (version numbers from `version`): their wall times, and
+     *  the server's CPU per keystroke. */
+    const typeNewTexts = async (uri: string, version: number, textOf: (k: number) => string, times: number[], cpu: number[]) => {
+      const cpu0 = cpuMs(s.pid);
+      for (let k = 0; k < 50; k++) {
+        const tk = performance.now();
+        await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: version + k }, contentChanges: [{ text: textOf(k) }] });
+        await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+        times.push(performance.now() - tk);
+      }
+      cpu.push((cpuMs(s.pid) - cpu0) / 50);
+    };
+    await typeNewTexts(typedUri, 202, (k) => typed.replace('torch==1.0.0', `torch==1.0.${k + 2}`), newTextKeystrokes, newTextCpu);
     // The real file: its numpy pin retyped, a new text each time (numpy==1.26.5, 1.26.6, ...).
     const realUri = pathToFileURL(join(ws, 'real', 'requirements.txt')).href;
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: realUri, languageId: 'pip-requirements', version: 1, text: real } });
     await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: realUri } });
-    const realCpu0 = cpuMs(s.pid);
-    for (let k = 0; k < 50; k++) {
-      const text = real.replace('numpy==1.26.4', `numpy==1.26.${k + 5}`);
-      const tk = performance.now();
-      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: realUri, version: 2 + k }, contentChanges: [{ text }] });
-      await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: realUri } });
-      realKeystrokes.push(performance.now() - tk);
-    }
-    realCpu.push((cpuMs(s.pid) - realCpu0) / 50);
+    await typeNewTexts(realUri, 2, (k) => real.replace('numpy==1.26.4', `numpy==1.26.${k + 5}`), realKeystrokes, realCpu);
     await s.stop();
   }
   const cpuNote = (xs: number[]) => (Number.isNaN(median(xs)) ? '' : `; server CPU ${median(xs).toFixed(median(xs) >= 100 ? 0 : 1)} ms`);
