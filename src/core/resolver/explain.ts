@@ -58,10 +58,12 @@ interface PkgInfo {
   provided: ReadonlySet<string>;
 }
 
-class NoSolution extends Error {
-  constructor(readonly incompat: Incompat) { super('no solution'); }
+// Control flow, not errors (as in pip.ts): thrown once per explanation, on a keystroke's path, without the cost of a
+// stack trace.
+class NoSolution {
+  constructor(readonly incompat: Incompat) {}
 }
-class Budget extends Error {}
+class Budget {}
 
 const neg = (t: Term): Term => ({ pkg: t.pkg, positive: !t.positive, set: t.set });
 
