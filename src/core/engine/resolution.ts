@@ -49,7 +49,8 @@ export interface EnvironmentResolution {
   /** name -> what the requirements on it admit, for each pick whose requirements the snapshot does not hold. */
   undescribed?: Map<string, AdmittedReleases>;
   python?: string;
-  conflict?: { python: string; conflict: ConflictResult };
+  /** `unmatched`: the roots no release matches on their own there (each would stop pip alone). */
+  conflict?: { python: string; conflict: ConflictResult; unmatched?: RootRequirement[] };
   /** Why it was not resolved although the metadata covers it (too many requirements, the step budget). */
   skipped?: string;
 }
@@ -92,7 +93,8 @@ function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick
   const failing = new Set<string>();
   for (const python of pythons) {
     if (failing.has(python)) continue;
-    const options = resolveOptions(python, ctx, describedOnly);
+    // The first conflict also says which roots no release matches alone (each is said at its line).
+    const options = resolveOptions(python, ctx, describedOnly, first === undefined);
     // Only the first conflict is reported: the later Pythons' are asked whether they install, not put in words.
     const result = ctx.memo ? ctx.memo.resolve(roots, options, first === undefined) : resolve(roots, ctx.source, options);
     if (result.ok) {
@@ -106,7 +108,7 @@ function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick
     }
     if (result.reason === 'budget') return { pythons, skipped: `the resolver ${result.message} on Python ${python}` };
     if (result.reason !== 'conflict') return undefined;
-    first ??= { python, conflict: result.conflict };
+    first ??= { python, conflict: result.conflict, unmatched: result.unmatched?.map((i) => roots[i]) };
     for (const alike of result.samePythons ?? []) failing.add(alike);
   }
   return first ? { pythons, conflict: first } : undefined;
@@ -165,13 +167,52 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   const where = pythons.length > 1 ? `on any Python from ${pythons[pythons.length - 1]} to ${pythons[0]}` : `on Python ${python}`;
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
   const fixes = conflictFixes(env, conflict, pythons, ctx);
-  return pins.map(({ req, path }) => {
+  const found = pins.map(({ req, path }): PlacedFinding => {
     const finding: Finding = {
       code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
       related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
     };
     return { path, finding };
   });
+  const said = new Set([...found, ...(ctx.ruleFindings ?? []).filter((p) => p.refusal && p.finding.severity === 'error')].map((p) => placeOf(p.path, p.finding.range)));
+  return [...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx)];
+}
+
+/** Pins said on their own at most, beside the conflict reported. */
+const MAX_UNMATCHED = 20;
+
+/**
+ * Pins that no release matches at all on any Python in question (a release that does not exist, a typo), beside the
+ * conflict reported: pip stops at the first and the derivation names one, but each would stop pip alone, so each is
+ * said at its own line, in the words it gets alone (a pin being typed is flagged where it is typed, whatever else the
+ * file holds). Without fixes: with another conflict in the environment, no upgrade of it installs.
+ */
+function unmatchedPinFindings(env: Environment, unmatched: RootRequirement[], report: { pythons: string[]; where: string; severity: Finding['severity']; said: Set<string> },
+  ctx: ResolutionContext): PlacedFinding[] {
+  const out: PlacedFinding[] = [];
+  const optionsOf = (python: string) => ({ environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
+  const [first] = report.pythons;
+  for (const root of unmatched) {
+    const req = root.origin?.ref as Requirement | undefined;
+    const path = req && env.packages.get(req.normalizedName)?.pins.find((p) => p.requirement === req)?.path;
+    if (!req || !path || report.said.has(placeOf(path, req.range))) continue;
+    // Alone, it must fail on every Python in question (one resolution for those where it reads alike).
+    const alone = [root];
+    let conflict: ConflictResult | undefined;
+    const failing = new Set<string>();
+    for (const python of report.pythons) {
+      if (failing.has(python)) continue;
+      const r = ctx.memo ? ctx.memo.resolve(alone, optionsOf(python), python === first) : resolve(alone, ctx.source, optionsOf(python));
+      if (r.ok || r.reason !== 'conflict') { conflict = undefined; break; }
+      if (python === first) conflict = r.conflict;
+      for (const alike of r.samePythons ?? []) failing.add(alike);
+    }
+    if (!conflict || !/we can conclude that/.test(conflict.message)) continue;
+    const message = `pip cannot install these requirements together ${report.where}.\n${conflict.message}`;
+    out.push({ path, finding: { code: RESOLUTION_CONFLICT, severity: report.severity, message, packages: conflict.packages, range: req.range, fixes: [] } });
+    if (out.length >= MAX_UNMATCHED) break;
+  }
+  return out;
 }
 
 /**
@@ -309,9 +350,10 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
   return fixes;
 }
 
-function resolveOptions(python: string, ctx: Pick<ResolutionContext, 'maxSteps'>, describedOnly?: readonly string[]): ResolveOptions {
+function resolveOptions(python: string, ctx: Pick<ResolutionContext, 'maxSteps'>, describedOnly?: readonly string[], unmatched?: boolean): ResolveOptions {
   const options: ResolveOptions = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
   if (describedOnly?.length) options.describedOnly = describedOnly;
+  if (unmatched) options.unmatched = true;
   return options;
 }
 

@@ -64,7 +64,7 @@ export function resolve(roots: RootRequirement[], source: MetadataSource, option
   if (outcome.reason !== 'conflict') return outcome;
   let conflict: Conflict | undefined;
   return {
-    ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons,
+    ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
     get conflict(): Conflict {
       return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName));
     },

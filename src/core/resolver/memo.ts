@@ -105,13 +105,18 @@ function alikeKeyOf(options: ResolveOptions, python: string): string | undefined
     const { python_version: _v, python_full_version: _f, implementation_version: _i, ...rest } = options.environment;
     ANY_PYTHON_KEYS.set(options.environment, (env = JSON.stringify(rest)));
   }
-  return `alike ${python}\u0000${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${options.describedOnly?.join(',') ?? ''}\u0000${env}`;
+  return `alike ${python}\u0000${questionKeyOf(options)}\u0000${env}`;
+}
+
+/** The options but the environment, as text. */
+function questionKeyOf(options: ResolveOptions): string {
+  return `${options.prereleases ? 1 : 0}${options.unmatched ? 1 : 0}${options.maxSteps ?? ''}\u0000${options.describedOnly?.join(',') ?? ''}`;
 }
 
 function optionsKeyOf(options: ResolveOptions): string {
   let env = ENVIRONMENT_KEYS.get(options.environment);
   if (env === undefined) ENVIRONMENT_KEYS.set(options.environment, (env = JSON.stringify(options.environment)));
-  return `${options.prereleases ? 1 : 0}${options.maxSteps ?? ''}\u0000${options.describedOnly?.join(',') ?? ''}\u0000${env}`;
+  return `${questionKeyOf(options)}\u0000${env}`;
 }
 
 /** What a result depends on of the roots, as one string: their kinds, each text's length and the text (unambiguous).

@@ -22,7 +22,8 @@
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
 import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
+import { evaluateMarker, parseRequirement, type MarkerEnvironment } from '../pep508';
+import { markerOf, parseRoot, PYTHON_MARKER } from './texts';
 import type { PackageMetadata } from '../metadata/types';
 import { describedOnly, describes, exactlyPinned, parsedPackage, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
@@ -71,41 +72,14 @@ class Conflicted {
   constructor(readonly criterion: Criterion) {}
 }
 class Impossible {
-  constructor(readonly causes: Info[]) {}
+  constructor(readonly causes: Info[], readonly unmatched: readonly number[] = []) {}
 }
 class OverBudget {}
 
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
-  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[] }
+  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[]; unmatched: readonly number[] }
   | { ok: false; reason: 'budget' | 'invalid'; message: string; steps: number };
-
-const markerCache = new Map<string, Marker | null>();
-function markerOf(text: string): Marker | null {
-  let m = markerCache.get(text);
-  if (m === undefined) {
-    const parsed = parseMarker(text);
-    m = parsed.ok ? parsed.value : null;
-    if (markerCache.size > 20000) markerCache.clear();
-    markerCache.set(text, m);
-  }
-  return m;
-}
-
-/** A marker that may name the Python (python_version, python_full_version, implementation_version; others with
- *  "python" in their names go through the full test too). */
-const PYTHON_MARKER = /python|implementation_version/;
-
-/** Root requirement texts parsed (a check resolves the same roots on several Pythons and for each upgrade tried). */
-const rootParses = new Map<string, ReturnType<typeof parseRequirement>>();
-function parseRoot(text: string): ReturnType<typeof parseRequirement> {
-  let parsed = rootParses.get(text);
-  if (!parsed) {
-    if (rootParses.size > 20000) rootParses.clear();
-    rootParses.set(text, (parsed = parseRequirement(text, { markerTree: false })));
-  }
-  return parsed;
-}
 
 const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
 
@@ -256,7 +230,8 @@ export class PipResolver {
 
   // --- pip's Factory.find_candidates ---------------------------------------------------------------------------
 
-  private findMatches(ident: string, reqs: Req[], incompat: Set<Cand>, reqsOf: (ident: string) => Req[]): Cand[] {
+  /** `enough`: the caller, with nothing in `incompat`, asks only whether there are that many (then not the newest). */
+  private findMatches(ident: string, reqs: Req[], incompat: Set<Cand>, reqsOf: (ident: string) => Req[], enough = Infinity): Cand[] {
     if (ident === PYTHON_IDENT) {
       const explicit = reqs.some((r) => r.kind === 'python' && r.satisfied);
       return explicit && !incompat.has(this.python) && reqs.every((r) => this.satisfied(r, this.python)) ? [this.python] : [];
@@ -273,7 +248,7 @@ export class PipResolver {
         if (r.kind === 'explicit') explicit.add(this.withExtras(r.cand, extras));
       }
     }
-    if (!explicit.size) return this.found(name, extras, specReqs, incompat);
+    if (!explicit.size) return this.found(name, extras, specReqs, incompat, enough);
     return [...explicit].filter((c) => !incompat.has(c) && this.constraintOk(name, c) && reqs.every((r) => this.satisfied(r, c)));
   }
 
@@ -283,7 +258,7 @@ export class PipResolver {
     return this.cand(base.name, extras, '*', () => ({ any: true }));
   }
 
-  private found(name: string, extras: readonly string[], reqs: Extract<Req, { kind: 'spec' }>[], incompat: Set<Cand>): Cand[] {
+  private found(name: string, extras: readonly string[], reqs: Extract<Req, { kind: 'spec' }>[], incompat: Set<Cand>, enough = Infinity): Cand[] {
     if (!reqs.length) return [];
     const pkg = this.pkg(name);
     const constraint = this.constraints.get(name);
@@ -300,6 +275,7 @@ export class PipResolver {
     if (!clauses.length && this.options.prereleases !== true) for (const r of pkg.releases) if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
     const allowPre = this.options.prereleases === true
       || (clauses.length ? clauses.some((s) => namesPrerelease(s.operator, s.version)) : !pkg.hasFinal);
+    const pinned = clauses.some((s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')));
     const applicable: Release[] = [];
     for (const r of exactlyPinned(pkg, clauses) ?? pkg.releases) {
       if (r.version.isPrerelease && !allowPre) continue;
@@ -307,12 +283,13 @@ export class PipResolver {
       if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
       if (!r.pythonOk) continue;
       applicable.push(r);
+      // Asked whether there is any (with nothing ruled out yet): a release that is a candidate whatever the others are.
+      if (applicable.length >= enough && (r.yanked === undefined || pinned)) break;
     }
     const allYanked = applicable.every((r) => r.yanked !== undefined);
-    const pinned = clauses.some((s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')));
     const out: Cand[] = [];
     const yanked: Cand[] = [];
-    for (let i = applicable.length - 1; i >= 0; i--) {
+    for (let i = applicable.length - 1; i >= 0 && out.length < enough; i--) {
       const r = applicable[i];
       if (r.yanked !== undefined && !(allYanked && pinned)) continue;
       const c = this.cand(name, extras, r.text, () => ({ release: r }));
@@ -470,14 +447,15 @@ export class PipResolver {
     }
   }
 
-  resolve(roots: RootRequirement[]): PipOutcome {
+  /** The roots as requirements (constraints set aside), those whose markers hold here; or why one is invalid. */
+  private prepareRoots(roots: RootRequirement[]): { rootReqs: Req[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
     const rootReqs: Req[] = [];
     const rootsByName = new Map<string, RootRequirement[]>();
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
     const prepared: { root: RootRequirement; name: string; extras: string[]; specifier: string; marker?: string }[] = [];
     for (const root of roots) {
       const parsed = parseRoot(root.requirement);
-      if (!parsed.ok) return { ok: false, reason: 'invalid', message: `invalid requirement "${root.requirement}": ${parsed.error.message}`, steps: 0 };
+      if (!parsed.ok) return { invalid: `invalid requirement "${root.requirement}": ${parsed.error.message}` };
       const r = parsed.value;
       const name = normalizeName(r.name);
       let specifier = r.specifier;
@@ -509,14 +487,33 @@ export class PipResolver {
       if (!this.userRequested.has(req.ident)) this.userRequested.set(req.ident, i);
       rootReqs.push(req);
     });
+    return { rootReqs, rootsByName };
+  }
 
+  /** Of the roots from the one pip stopped at on (the ones before it met candidates), those that no candidate matches
+   *  on their own (with the constraints): a release that does not exist, a typo. Each would stop pip alone. Indices in
+   *  `roots`. */
+  private unmatchedFrom(rest: Req[], roots: RootRequirement[]): number[] {
+    // What these look-ups read is not what the conflict rests on: the Pythons alike stay those of the conflict (a caller
+    // on another Python asks them again, alone).
+    const alike = this.alike;
+    const out = rest.flatMap((r) => (r.kind === 'spec' && r.root && !this.findMatches(r.ident, [r], new Set(), (id) => (id === r.ident ? [r] : []), 1).length
+      ? [roots.indexOf(r.root)] : []));
+    this.alike = alike;
+    return out;
+  }
+
+  resolve(roots: RootRequirement[]): PipOutcome {
+    const prepared = this.prepareRoots(roots);
+    if ('invalid' in prepared) return { ok: false, reason: 'invalid', message: prepared.invalid, steps: 0 };
+    const { rootReqs, rootsByName } = prepared;
     try {
       this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
-      for (const r of rootReqs) {
+      for (const [k, r] of rootReqs.entries()) {
         try {
           this.addToCriteria(this.state.criteria, r, null);
         } catch (e) {
-          if (e instanceof Conflicted) throw new Impossible(e.criterion.information);
+          if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : []);
           throw e;
         }
       }
@@ -547,7 +544,7 @@ export class PipResolver {
       }
     } catch (e) {
       if (e instanceof Impossible) {
-        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike) };
+        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike), unmatched: e.unmatched };
       }
       if (e instanceof OverBudget) {
         return { ok: false, reason: 'budget', message: `gave up after ${this.maxSteps} resolver steps`, steps: this.steps };

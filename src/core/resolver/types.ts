@@ -34,6 +34,8 @@ export interface ResolveOptions {
    *  requirements (a partial list counts). No unknown candidate for them: neither releases it does not list nor listed
    *  ones without requirements. */
   describedOnly?: readonly string[];
+  /** When nothing installs, also find the roots that no release matches on their own (the conflict's `unmatched`). */
+  unmatched?: boolean;
 }
 
 /** What the requirements on a package admit, where pip's pick stands for a release the snapshot does not describe (one
@@ -107,6 +109,9 @@ export type ResolveResult =
      *  (each marker on the Python, each Requires-Python of a candidate): it fails alike on each of them. Its own
      *  Python is one; empty when that is not one of them. */
     samePythons?: readonly string[];
+    /** Indices of the roots that no release matches on their own on this Python (`numpy==1.26.7`, a release that
+     *  does not exist): pip stops at the first, and each would stop it alone. Not among what samePythons covers. */
+    unmatched?: readonly number[];
   }
   | { ok: false; reason: 'budget'; steps: number; message: string }
   | { ok: false; reason: 'invalid'; steps: number; message: string };
