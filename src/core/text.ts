@@ -106,6 +106,11 @@ export function compareRanges(a: Range, b: Range): number {
     a.end.line - b.end.line || a.end.character - b.end.character;
 }
 
+/** Words joined for a sentence: `a`, `a and b`, `a, b and c`. */
+export function joinWords(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
 /** A whole number with commas between groups of three digits, as `toLocaleString('en-US')` writes it, without
  *  loading ICU's number formatting (~30 ms at a process's first call). */
 export function groupThousands(n: number): string {

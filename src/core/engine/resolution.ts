@@ -6,7 +6,7 @@ import type { Finding, Fix, Range, Requirement } from '../types';
 import type { AdmittedReleases, ResolveOptions, RootRequirement } from '../resolver/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
-import { groupThousands, normalizeName } from '../text';
+import { groupThousands, joinWords, normalizeName } from '../text';
 import { VersionSet } from '../pep440/intervals';
 import { parseRequirement } from '../pep508';
 import { parsedPackage, releaseIndex, type Release } from '../resolver/releases';
@@ -323,10 +323,6 @@ function undescribedText(name: string, a: AdmittedReleases, source: MetadataSour
   let date;
   try { date = source(name)?.snapshot_date; } catch { date = undefined; }
   return `These pins also allow ${name} releases that the snapshot${typeof date === 'string' ? ` (${date})` : ''} does not describe: ${parts.length > 2 ? `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}` : joinWords(parts)}.`;
-}
-
-function joinWords(words: string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /** Upgrades of the conflict's pinned packages (together, then each alone) to the newest set that installs. */

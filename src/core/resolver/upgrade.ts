@@ -6,6 +6,7 @@ import { raiseFloor, replaceSpecifier, writtenSpecifier } from '../engine/edits'
 import type { Environment, PinnedRequirement } from '../engine/environment';
 import { compareVersions, parseVersion } from '../pep440';
 import type { Fix, TextEdit } from '../types';
+import { joinWords } from '../text';
 import { resolve } from './index';
 import { rootOf } from './environment';
 import { VersionSet } from '../pep440/intervals';
@@ -52,10 +53,6 @@ function currentRoots(env: Environment): RootRequirement[] {
   let roots = CURRENT.get(env);
   if (!roots) CURRENT.set(env, (roots = pinsOf(env).map((p) => rootOf(p))));
   return roots;
-}
-
-function joinNames(names: string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /**
@@ -119,9 +116,9 @@ export function upgradeAttempt(env: Environment, group: string[], ctx: UpgradeCo
   const names = [...versions.keys()];
   const others = pins.filter((p) => !members.has(p.requirement.normalizedName) && p.requirement.specifier && !p.constraintOnly).map((p) => p.requirement.normalizedName);
   const title = names.length > 1
-    ? `Upgrade ${joinNames(names)} to the newest set that installs together (${names.map((n) => versions.get(n)).join(' / ')})`
+    ? `Upgrade ${joinWords(names)} to the newest set that installs together (${names.map((n) => versions.get(n)).join(' / ')})`
     : others.length
-      ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinNames([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
+      ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinWords([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
       : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
   return { packages: names, versions, fix: { title, applicability: 'needs-review', edits } };
   }

@@ -6,6 +6,7 @@ import type { Fix, PackageIndex, RelatedLocation, TextEdit } from '../../types';
 import type { AcceleratorRule } from '../../rules/types';
 import { replaceSpecifier } from '../edits';
 import { dirName, fileName } from '../../paths';
+import { joinWords } from '../../text';
 import type { Environment, PinnedRequirement } from '../environment';
 import { displayName } from '../messages';
 import { indexFixes, indexServesPin, installerName, projectInstallEdit, projectInstalls, publicVersionFix } from '../installer';
@@ -250,8 +251,3 @@ function pipProjectFinding(l: Labelled, url: string, rule: AcceleratorRule, env:
   const fixes = [publicVersionFix(l.pin, l.version, l.label, url, ctx.texts.get(l.pin.path), installEdits)];
   return { message, fixes, related };
 }
-
-function joinWords(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
