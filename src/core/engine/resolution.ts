@@ -190,23 +190,12 @@ const MAX_UNMATCHED = 20;
 function unmatchedPinFindings(env: Environment, unmatched: RootRequirement[], report: { pythons: string[]; where: string; severity: Finding['severity']; said: Set<string> },
   ctx: ResolutionContext): PlacedFinding[] {
   const out: PlacedFinding[] = [];
-  const optionsOf = (python: string) => ({ environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 });
-  const [first] = report.pythons;
   for (const root of unmatched) {
     const req = root.origin?.ref as Requirement | undefined;
     const path = req && env.packages.get(req.normalizedName)?.pins.find((p) => p.requirement === req)?.path;
     if (!req || !path || report.said.has(placeOf(path, req.range))) continue;
-    // Alone, it must fail on every Python in question (one resolution for those where it reads alike).
-    const alone = [root];
-    let conflict: ConflictResult | undefined;
-    const failing = new Set<string>();
-    for (const python of report.pythons) {
-      if (failing.has(python)) continue;
-      const r = ctx.memo ? ctx.memo.resolve(alone, optionsOf(python), python === first) : resolve(alone, ctx.source, optionsOf(python));
-      if (r.ok || r.reason !== 'conflict') { conflict = undefined; break; }
-      if (python === first) conflict = r.conflict;
-      for (const alike of r.samePythons ?? []) failing.add(alike);
-    }
+    // Alone, it must fail on every Python in question, as an environment's roots are asked.
+    const conflict = resolveOnPythons([root], report.pythons, ctx)?.conflict?.conflict;
     if (!conflict || !/we can conclude that/.test(conflict.message)) continue;
     const message = `pip cannot install these requirements together ${report.where}.\n${conflict.message}`;
     out.push({ path, finding: { code: RESOLUTION_CONFLICT, severity: report.severity, message, packages: conflict.packages, range: req.range, fixes: [] } });
