@@ -164,16 +164,9 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   const { conflict, python } = first;
   const pins = conflictPins(env, conflict);
   if (!pins.length) return [];
-  const where = pythons.length > 1 ? `on any Python from ${pythons[pythons.length - 1]} to ${pythons[0]}` : `on Python ${python}`;
+  const where = onPythons(pythons, python);
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
-  const fixes = conflictFixes(env, conflict, pythons, ctx);
-  const found = pins.map(({ req, path }): PlacedFinding => {
-    const finding: Finding = {
-      code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, range: req.range, fixes,
-      related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
-    };
-    return { path, finding };
-  });
+  const found = atPins(pins, { code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, fixes: conflictFixes(env, conflict, pythons, ctx) });
   const said = new Set([...found, ...(ctx.ruleFindings ?? []).filter((p) => p.refusal && p.finding.severity === 'error')].map((p) => placeOf(p.path, p.finding.range)));
   return [...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx)];
 }
@@ -229,7 +222,7 @@ function describedConflictFindings(env: Environment, ctx: ResolutionContext): Pl
   const named = held.filter((n) => conflict.packages.includes(n));
   const names = named.length ? named : held;
   const all = resolution.pythons;
-  const where = all.length > 1 ? `on any Python from ${all[all.length - 1]} to ${all[0]}` : `on Python ${python}`;
+  const where = onPythons(all, python);
   const allowed = names.map((n) => {
     const d = resolution.undescribed!.get(n)!.described;
     return `${n} ${d[0]} … ${d[d.length - 1]}`;
@@ -237,10 +230,19 @@ function describedConflictFindings(env: Environment, ctx: ResolutionContext): Pl
   const message = `pip cannot install these requirements together with any release of ${joinWords(names)} that the metadata snapshot describes (lists with its requirements), ${where}. ` +
     `Of those, these pins allow ${joinWords(allowed)}; a range of ${names.length > 1 ? 'these packages' : names[0]} below stands for them only.\n${conflict.message}\n` +
     `${names.map((n) => undescribedText(n, resolution.undescribed!.get(n)!, ctx.source)).join(' ')} Only such a release could make these install; the snapshot does not say whether one does.`;
-  const fixes = conflictFixes(env, conflict, all, ctx, held);
+  return atPins(pins, { code: RESOLUTION_CONFLICT_KNOWN, severity, message, packages: conflict.packages, fixes: conflictFixes(env, conflict, all, ctx, held) });
+}
+
+/** "on any Python from 3.8 to 3.14" for the Pythons a conflict holds on (newest first), "on Python 3.11" for one. */
+function onPythons(pythons: string[], python: string): string {
+  return pythons.length > 1 ? `on any Python from ${pythons[pythons.length - 1]} to ${pythons[0]}` : `on Python ${python}`;
+}
+
+/** A conflict's finding at each pin its derivation rests on, with the others as related information. */
+function atPins(pins: { req: Requirement; path: string }[], f: Pick<Finding, 'code' | 'severity' | 'message' | 'packages' | 'fixes'>): PlacedFinding[] {
   return pins.map(({ req, path }) => {
     const finding: Finding = {
-      code: RESOLUTION_CONFLICT_KNOWN, severity, message, packages: conflict.packages, range: req.range, fixes,
+      code: f.code, severity: f.severity, message: f.message, packages: f.packages, range: req.range, fixes: f.fixes,
       related: pins.filter((o) => o.req !== req).map((o) => ({ path: o.path, range: o.req.range, message: `${o.req.text} takes part in the conflict` })),
     };
     return { path, finding };
