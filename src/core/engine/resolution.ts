@@ -9,7 +9,7 @@ import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver
 import { groupThousands, joinWords, normalizeName } from '../text';
 import { VersionSet } from '../pep440/intervals';
 import { parseRequirement } from '../pep508';
-import { parsedPackage, releaseIndex, type Release } from '../resolver/releases';
+import { parsedPackage, releaseIndex, safeSource, type Release } from '../resolver/releases';
 import { ResolveMemo } from '../resolver/memo';
 import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
@@ -261,8 +261,7 @@ function atPins(pins: { req: Requirement; path: string }[], f: Pick<Finding, 'co
  */
 function gapsRefuted(name: string, a: AdmittedReleases, env: Environment, source: MetadataSource, python: string): boolean {
   if (!a.gaps.length || a.belowAll) return false;
-  let meta;
-  try { meta = source(name); } catch { meta = undefined; }
+  const meta = safeSource(source, name);
   if (!meta) return false;
   const { byText } = releaseIndex(parsedPackage(meta, name, python));
   return a.gaps.every((neighbours) => {
@@ -301,18 +300,16 @@ function unconditional(release: Release | undefined): Map<string, VersionSet> {
 function undescribedText(name: string, a: AdmittedReleases, source: MetadataSource): string {
   const parts: string[] = [];
   const d = a.described;
+  const meta = safeSource(source, name);
   if (a.withoutRequirements.length) {
     parts.push(`${joinWords(a.withoutRequirements)} (listed without ${a.withoutRequirements.length > 1 ? 'their' : 'its'} requirements)`);
   }
   if (a.unlisted) parts.push(`releases older than ${d[d.length - 1]} that it does not list`);
   if (a.newerThan) {
-    let meta;
-    try { meta = source(name); } catch { meta = undefined; }
     const registry = typeof meta?.registry_newest === 'string' && meta.registry_newest !== a.newerThan ? ` (the registry lists up to ${meta.registry_newest})` : '';
     parts.push(`releases newer than ${a.newerThan}${registry}`);
   }
-  let date;
-  try { date = source(name)?.snapshot_date; } catch { date = undefined; }
+  const date = meta?.snapshot_date;
   return `These pins also allow ${name} releases that the snapshot${typeof date === 'string' ? ` (${date})` : ''} does not describe: ${parts.length > 2 ? `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}` : joinWords(parts)}.`;
 }
 

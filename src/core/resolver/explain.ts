@@ -14,9 +14,8 @@ import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';
 import { normalizeName } from '../text';
-import type { PackageMetadata } from '../metadata/types';
 import { formatIdent } from './pip';
-import { describedOnly, parsedPackage, releaseIndex, type Release } from './releases';
+import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
 const ROOT = '<root>';
@@ -138,8 +137,7 @@ class Explainer {
     const name = baseOf(ident);
     let info = this.infos.get(name);
     if (info !== undefined) return info;
-    let meta: PackageMetadata | undefined;
-    try { meta = this.source(name); } catch { meta = undefined; }
+    const meta = safeSource(this.source, name);
     if (!meta || !Array.isArray(meta.releases)) { this.infos.set(name, null); return null; }
     // The releases as pip.ts parsed them (shared by every resolver and explainer reading this metadata object).
     const parsed = parsedPackage(meta, name, this.python);

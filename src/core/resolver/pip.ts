@@ -24,8 +24,7 @@ import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, ty
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, parseRequirement, type MarkerEnvironment } from '../pep508';
 import { markerOf, parseRoot, PYTHON_MARKER } from './texts';
-import type { PackageMetadata } from '../metadata/types';
-import { describedOnly, describes, exactlyPinned, parsedPackage, type Pkg, type Release } from './releases';
+import { describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
@@ -676,15 +675,6 @@ function compareKeys(a: (number | string)[], b: (number | string)[]): number {
     return String(x) < String(y) ? -1 : 1;
   }
   return 0;
-}
-
-function safeSource(source: MetadataSource, name: string): PackageMetadata | undefined {
-  try {
-    const m = source(name);
-    return m && typeof m === 'object' ? m : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export type { MarkerEnvironment };

@@ -5,6 +5,7 @@
 import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { PackageMetadata } from '../metadata/types';
+import type { MetadataSource } from './types';
 import { normalizeName } from '../text';
 
 export interface Release {
@@ -32,6 +33,16 @@ export interface Pkg {
   /** The metadata lists some releases only (below its complete_from, or sparse ones above complete_through): `newer`
    *  also holds the unlisted versions around them. */
   partialListing?: boolean;
+}
+
+/** A package's metadata from a source, or undefined: a source that throws or answers something else says nothing. */
+export function safeSource(source: MetadataSource, name: string): PackageMetadata | undefined {
+  try {
+    const m = source(name);
+    return m && typeof m === 'object' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parsed releases per metadata object and target Python. */
