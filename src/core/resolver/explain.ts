@@ -12,7 +12,8 @@
 // Over 500 lines: unit propagation, conflict resolution and the report walk the same incompatibility store.
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseMarker, parseRequirement } from '../pep508';
+import { evaluateMarker, parseRequirement } from '../pep508';
+import { markerOf } from './texts';
 import { normalizeName } from '../text';
 import { formatIdent } from './pip';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
@@ -162,9 +163,9 @@ class Explainer {
 
   private markerTrue(text: string | undefined, extras: string[]): boolean {
     if (!text) return true;
-    const m = parseMarker(text);
-    if (!m.ok) return false;
-    return (extras.length ? extras : ['']).some((extra) => evaluateMarker(m.value, { ...this.options.environment, extra }) === true);
+    const m = markerOf(text);
+    if (!m) return false;
+    return (extras.length ? extras : ['']).some((extra) => evaluateMarker(m, { ...this.options.environment, extra }) === true);
   }
 
   /** Dependencies of ident==v: [package, set] in metadata order (Requires-Python as a dependency on Python). */

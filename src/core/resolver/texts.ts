@@ -1,5 +1,5 @@
 // Requirement and marker texts parsed once per process: a check resolves the same roots on several Pythons and for
-// each upgrade it tries, and releases repeat the same markers.
+// each upgrade it tries, and releases repeat the same markers (read by the resolver and the conflict explainer).
 import { parseMarker, parseRequirement, type Marker } from '../pep508';
 
 const markerCache = new Map<string, Marker | null>();
