@@ -140,35 +140,52 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   let resolution = resolveEnvironment(env, ctx);
   if (resolution?.skipped) return skippedFindings(env, resolution.skipped, ctx.settings);
   if (resolution?.picks) return describedConflictFindings(env, ctx);
+  const severity = applySeverity(RESOLUTION_CONFLICT, 'error', ctx.settings, false);
+  const refusals = (ctx.ruleFindings ?? []).filter((p) => p.refusal && p.finding.severity === 'error').map((p) => placeOf(p.path, p.finding.range));
   // A conflict a rule already reports at one of its pins, about all of its packages (torchvision's declared torch
-  // against the torch pin; two contradicting pins) is that finding's cause: said once, there. Another conflict may
-  // stand behind it: the requirements left without its pins are resolved again (if they cannot install together,
-  // neither can the whole).
+  // against the torch pin; two contradicting pins) is that finding's cause: said once, there. Pins that no release
+  // matches alone (a release being typed) are said each at its line. Another conflict may stand behind either: the
+  // requirements left without those pins are resolved again (if they cannot install together, neither can the whole),
+  // so a typo does not hide the rest of the file's conflicts, and, the same requirements left on each keystroke, that
+  // resolution is remembered.
   let roots: RootRequirement[] | undefined;
+  const alone: PlacedFinding[] = [];
+  const typed: string[] = [];
   for (let n = 0; resolution?.conflict; n++) {
-    const by = explaining(env, resolution.conflict.conflict, ctx.ruleFindings ?? []);
-    if (!by.length) break;
-    // The rule's finding takes the conflict's upgrades (pip's newest set that installs), after its own fixes.
-    const upgrades = conflictFixes(env, resolution.conflict.conflict, resolution.pythons, ctx);
-    for (const p of by) p.finding = { ...p.finding, fixes: withUpgrades(p.finding.fixes, upgrades) };
-    if (n === MAX_EXPLAINED) return [];
-    const taken = new Set(resolution.conflict.conflict.roots.map((r) => r.origin?.ref).filter((r) => r !== undefined));
+    const { conflict, unmatched, python } = resolution.conflict;
+    const by = explaining(env, conflict, ctx.ruleFindings ?? []);
+    let taken: Set<unknown>;
+    if (by.length) {
+      // The rule's finding takes the conflict's upgrades (pip's newest set that installs), after its own fixes.
+      const upgrades = conflictFixes(env, conflict, resolution.pythons, ctx);
+      for (const p of by) p.finding = { ...p.finding, fixes: withUpgrades(p.finding.fixes, upgrades) };
+      if (n === MAX_EXPLAINED) return alone;
+      taken = new Set(conflict.roots.map((r) => r.origin?.ref).filter((r) => r !== undefined));
+    } else {
+      if (!severity || !unmatched?.length || n === MAX_EXPLAINED) break;
+      const said = unmatchedPinFindings(env, unmatched, { pythons: resolution.pythons, where: onPythons(resolution.pythons, python), severity, said: new Set(refusals) }, ctx);
+      if (!said.length) break;
+      alone.push(...said.map((s) => s.finding));
+      typed.push(...said.map((s) => (s.root.origin!.ref as Requirement).normalizedName));
+      taken = new Set(said.map((s) => s.root.origin?.ref));
+    }
     roots = (roots ?? rootsOf(env)).filter((r) => !r.origin?.ref || !taken.has(r.origin.ref));
     resolution = roots.some((r) => r.origin) ? resolveOnPythons(roots, resolution.pythons, ctx) : undefined;
   }
   const first = resolution?.conflict;
-  if (!resolution || !first || !/we can conclude that/.test(first.conflict.message)) return [];
+  if (!resolution || !first || !severity || !/we can conclude that/.test(first.conflict.message)) return alone;
   const pythons = resolution.pythons;
-  const severity = applySeverity(RESOLUTION_CONFLICT, 'error', ctx.settings, false);
-  if (!severity) return [];
   const { conflict, python } = first;
   const pins = conflictPins(env, conflict);
-  if (!pins.length) return [];
+  if (!pins.length) return alone;
   const where = onPythons(pythons, python);
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
-  const found = atPins(pins, { code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, fixes: conflictFixes(env, conflict, pythons, ctx) });
-  const said = new Set([...found, ...(ctx.ruleFindings ?? []).filter((p) => p.refusal && p.finding.severity === 'error')].map((p) => placeOf(p.path, p.finding.range)));
-  return [...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx)];
+  // An upgrade lifts the pins of the conflict's packages only: with a pin no release matches left among the others,
+  // nothing it tries installs (upgradeAttempt's LIFTED_CONFLICT), and trying is a resolution per keystroke.
+  const fixes = typed.every((n) => conflict.packages.includes(n)) ? conflictFixes(env, conflict, pythons, ctx) : [];
+  const found = atPins(pins, { code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, fixes });
+  const said = new Set([...found, ...alone].map((p) => placeOf(p.path, p.finding.range)).concat(refusals));
+  return [...alone, ...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx).map((s) => s.finding)];
 }
 
 /** Pins said on their own at most, beside the conflict reported. */
@@ -181,8 +198,8 @@ const MAX_UNMATCHED = 20;
  * file holds). Without fixes: with another conflict in the environment, no upgrade of it installs.
  */
 function unmatchedPinFindings(env: Environment, unmatched: RootRequirement[], report: { pythons: string[]; where: string; severity: Finding['severity']; said: Set<string> },
-  ctx: ResolutionContext): PlacedFinding[] {
-  const out: PlacedFinding[] = [];
+  ctx: ResolutionContext): { root: RootRequirement; finding: PlacedFinding }[] {
+  const out: { root: RootRequirement; finding: PlacedFinding }[] = [];
   for (const root of unmatched) {
     const req = root.origin?.ref as Requirement | undefined;
     const path = req && env.packages.get(req.normalizedName)?.pins.find((p) => p.requirement === req)?.path;
@@ -191,7 +208,7 @@ function unmatchedPinFindings(env: Environment, unmatched: RootRequirement[], re
     const conflict = resolveOnPythons([root], report.pythons, ctx)?.conflict?.conflict;
     if (!conflict || !/we can conclude that/.test(conflict.message)) continue;
     const message = `pip cannot install these requirements together ${report.where}.\n${conflict.message}`;
-    out.push({ path, finding: { code: RESOLUTION_CONFLICT, severity: report.severity, message, packages: conflict.packages, range: req.range, fixes: [] } });
+    out.push({ root, finding: { path, finding: { code: RESOLUTION_CONFLICT, severity: report.severity, message, packages: conflict.packages, range: req.range, fixes: [] } } });
     if (out.length >= MAX_UNMATCHED) break;
   }
   return out;

@@ -661,14 +661,17 @@ function causesText(causes: ConflictCause[]): string {
   return `These requirements cannot be installed together: ${lines.join('; ')}.`;
 }
 
-/** The conflict pip's resolver found, explained. */
+/** The conflict pip's resolver found, explained. `atRoot`: pip stopped while adding the roots, at this package (its
+ *  root requirements alone admit nothing): only they are explained, not the whole set (on a keystroke, a typo's
+ *  explanation read every other root's releases). */
 export function explainConflict(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions, causes: ConflictCause[],
-  rootsByName: Map<string, RootRequirement[]>): Conflict {
+  rootsByName: Map<string, RootRequirement[]>, atRoot?: string): Conflict {
   const prepared: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[] = [];
   for (const root of roots) {
     const p = parseRequirement(root.requirement, { markerTree: false });
     if (!p.ok) continue;
     const name = normalizeName(p.value.name);
+    if (atRoot !== undefined && name !== atRoot) continue;
     if (!rootsByName.get(name)?.includes(root)) continue; // its marker excluded it
     const ident = formatIdent(name, root.constraint ? [] : [...new Set(p.value.extras.map(normalizeName))]);
     prepared.push({ ident, set: VersionSet.fromSpecifierSet(p.value.url ? '' : p.value.specifier), root, constraint: root.constraint === true });

@@ -66,7 +66,7 @@ export function resolve(roots: RootRequirement[], source: MetadataSource, option
   return {
     ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
     get conflict(): Conflict {
-      return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName));
+      return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName, outcome.atRoot));
     },
   };
 }

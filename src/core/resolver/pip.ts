@@ -71,13 +71,15 @@ class Conflicted {
   constructor(readonly criterion: Criterion) {}
 }
 class Impossible {
-  constructor(readonly causes: Info[], readonly unmatched: readonly number[] = []) {}
+  /** `atRoot`: pip stopped while adding the roots, at this package: its root requirements (and constraints) alone admit
+   *  no release, so nothing else takes part in the conflict. */
+  constructor(readonly causes: Info[], readonly unmatched: readonly number[] = [], readonly atRoot?: string) {}
 }
 class OverBudget {}
 
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
-  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[]; unmatched: readonly number[] }
+  | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[]; unmatched: readonly number[]; atRoot?: string }
   | { ok: false; reason: 'budget' | 'invalid'; message: string; steps: number };
 
 const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
@@ -512,7 +514,7 @@ export class PipResolver {
         try {
           this.addToCriteria(this.state.criteria, r, null);
         } catch (e) {
-          if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : []);
+          if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : [], r.kind === 'spec' ? r.name : undefined);
           throw e;
         }
       }
@@ -543,7 +545,8 @@ export class PipResolver {
       }
     } catch (e) {
       if (e instanceof Impossible) {
-        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike), unmatched: e.unmatched };
+        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike), unmatched: e.unmatched,
+          ...(e.atRoot !== undefined ? { atRoot: e.atRoot } : {}) };
       }
       if (e instanceof OverBudget) {
         return { ok: false, reason: 'budget', message: `gave up after ${this.maxSteps} resolver steps`, steps: this.steps };
