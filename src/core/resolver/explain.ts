@@ -12,8 +12,8 @@
 // Over 500 lines: unit propagation, conflict resolution and the report walk the same incompatibility store.
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseRequirement } from '../pep508';
-import { markerOf } from './texts';
+import { evaluateMarker } from '../pep508';
+import { markerOf, requirementOf } from './texts';
 import { normalizeName } from '../text';
 import { formatIdent } from './pip';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
@@ -189,7 +189,7 @@ class Explainer {
     if (extras.length) out.push([baseOf(ident), VersionSet.fromSpecifierSet(`==${v}`)]);
     const valid = extras.filter((e) => info.provided.has(e));
     for (const text of d?.requiresDist ?? []) {
-      const p = parseRequirement(text, { markerTree: false });
+      const p = requirementOf(text);
       if (!p.ok || !this.markerTrue(p.value.markerText, valid)) continue;
       const name = normalizeName(p.value.name);
       if (!this.info(name)) continue; // not covered: any version, no part in the conflict
@@ -623,7 +623,7 @@ class Reporter {
 
 /** A root requirement as the user wrote it, without its marker: `torch>=2.3`, `diffusers[torch]>=0.21`. */
 function rootText(requirement: string): string | undefined {
-  const p = parseRequirement(requirement, { markerTree: false });
+  const p = requirementOf(requirement);
   if (!p.ok || p.value.url) return undefined;
   const extras = p.value.extras.length ? `[${p.value.extras.join(',')}]` : '';
   return `${p.value.name}${extras}${p.value.specifier}`;
@@ -668,7 +668,7 @@ export function explainConflict(roots: RootRequirement[], source: MetadataSource
   rootsByName: Map<string, RootRequirement[]>, atRoot?: string): Conflict {
   const prepared: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[] = [];
   for (const root of roots) {
-    const p = parseRequirement(root.requirement, { markerTree: false });
+    const p = requirementOf(root.requirement);
     if (!p.ok) continue;
     const name = normalizeName(p.value.name);
     if (atRoot !== undefined && name !== atRoot) continue;

@@ -22,8 +22,8 @@
 // criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
 import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker, parseRequirement, type MarkerEnvironment } from '../pep508';
-import { markerOf, parseRoot, PYTHON_MARKER } from './texts';
+import { evaluateMarker, type MarkerEnvironment } from '../pep508';
+import { markerOf, PYTHON_MARKER, requirementOf } from './texts';
 import { describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
@@ -192,7 +192,7 @@ export class PipResolver {
         valid = c.extras.filter((e) => provided.has(e));
       }
       for (const text of release.requiresDist) {
-        const parsed = parseRequirement(text, { markerTree: false });
+        const parsed = requirementOf(text);
         if (!parsed.ok) continue; // pip would fail on this release's metadata; skipping keeps the rest usable
         const r = parsed.value;
         if (!this.markerTrue(r.markerText, valid)) continue;
@@ -347,28 +347,59 @@ export class PipResolver {
     return ok;
   }
 
-  private preference(ident: string): (number | string)[] {
-    const information = this.state.criteria.get(ident)?.information ?? [];
-    let direct = false;
-    const ops: string[] = [];
-    for (const { req } of information) {
-      if (req.kind === 'explicit' || (req.kind === 'python' && req.satisfied)) direct = true;
-      if (req.kind === 'spec') for (const s of req.spec.specifiers) ops.push(s.operator);
+  /** What a criterion's preference reads of its information (criteria are never changed in place). */
+  private readonly preferenceParts = new WeakMap<Criterion, { direct: boolean; pinned: boolean; unfree: boolean; parents: (string | undefined)[] }>();
+
+  private partsOf(criterion: Criterion | undefined): { direct: boolean; pinned: boolean; unfree: boolean; parents: (string | undefined)[] } {
+    if (!criterion) return NO_PARTS;
+    let parts = this.preferenceParts.get(criterion);
+    if (!parts) {
+      let direct = false;
+      let pinned = false;
+      let unfree = false;
+      for (const { req } of criterion.information) {
+        if (req.kind === 'explicit' || (req.kind === 'python' && req.satisfied)) direct = true;
+        if (req.kind === 'spec') {
+          for (const s of req.spec.specifiers) {
+            unfree = true;
+            if (s.operator.startsWith('==')) pinned = true;
+          }
+        }
+      }
+      parts = { direct, pinned, unfree, parents: criterion.information.map((i) => i.parent?.ident) };
+      this.preferenceParts.set(criterion, parts);
     }
-    const pinned = ops.some((op) => op.startsWith('=='));
+    return parts;
+  }
+
+  /** pip's `get_preference` as a key (smaller first), for the criterion of `ident`; `causes`: the idents the last
+   *  backtrack's causes name. Notes the ident's inferred depth, as pip does, in the order pip asks. */
+  private preference(ident: string, causes: ReadonlySet<string>): Preference {
+    const criterion = this.state.criteria.get(ident);
+    const { direct, pinned, unfree, parents } = this.partsOf(criterion);
     let depth: number;
     const requested = this.userRequested.get(ident);
     if (requested === undefined) {
-      if (information.length) {
-        depth = Math.min(...information.map((i) => (i.parent ? this.knownDepths.get(i.parent.ident) ?? Infinity : 0))) + 1;
+      if (parents.length) {
+        depth = Infinity;
+        for (const p of parents) depth = Math.min(depth, p === undefined ? 0 : this.knownDepths.get(p) ?? Infinity);
+        depth += 1;
       } else depth = Infinity;
     } else depth = 1;
     this.knownDepths.set(ident, depth);
-    const cause = this.state.backtrackCauses.some((c) => reqName(c.req) === ident || c.parent?.ident === ident);
-    return [
-      ident === PYTHON_IDENT ? 0 : 1, direct ? 0 : 1, pinned ? 0 : 1, cause ? 0 : 1, depth,
-      requested ?? Infinity, ops.length ? 0 : 1, ident,
-    ];
+    return [ident === PYTHON_IDENT ? 0 : 1, direct ? 0 : 1, pinned ? 0 : 1, causes.has(ident) ? 0 : 1, depth, requested ?? Infinity, unfree ? 0 : 1, ident];
+  }
+
+  /** The idents the current backtrack causes name (their requirement's, and their parent's). */
+  private causeIdents(): ReadonlySet<string> {
+    const causes = this.state.backtrackCauses;
+    if (!causes.length) return NO_CAUSES;
+    const out = new Set<string>();
+    for (const c of causes) {
+      out.add(reqName(c.req));
+      if (c.parent) out.add(c.parent.ident);
+    }
+    return out;
   }
 
   /** The criteria a candidate's dependencies change (as resolvelib's `_get_updated_criteria`, but only the changed
@@ -381,7 +412,8 @@ export class PipResolver {
     return updates;
   }
 
-  private attemptToPin(name: string): Criterion[] {
+  /** `changed` gets the idents of the criteria the pin changed that were there before it. */
+  private attemptToPin(name: string, changed: Set<string>): Criterion[] {
     const criterion = this.state.criteria.get(name)!;
     const causes: Criterion[] = [];
     for (const c of criterion.candidates) {
@@ -393,7 +425,10 @@ export class PipResolver {
         if (e instanceof Conflicted) { causes.push(e.criterion); continue; }
         throw e;
       }
-      for (const [k, v] of criteria) this.state.criteria.set(k, v);
+      for (const [k, v] of criteria) {
+        if (this.state.criteria.has(k)) changed.add(k);
+        this.state.criteria.set(k, v);
+      }
       this.state.mapping.delete(name);
       this.state.mapping.set(name, c);
       return [];
@@ -455,7 +490,7 @@ export class PipResolver {
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
     const prepared: { root: RootRequirement; name: string; extras: string[]; specifier: string; marker?: string }[] = [];
     for (const root of roots) {
-      const parsed = parseRoot(root.requirement);
+      const parsed = requirementOf(root.requirement);
       if (!parsed.ok) return { invalid: `invalid requirement "${root.requirement}": ${parsed.error.message}` };
       const r = parsed.value;
       const name = normalizeName(r.name);
@@ -521,24 +556,31 @@ export class PipResolver {
       this.pushNewState();
       for (;;) {
         this.tick();
-        const unsatisfied = [...this.state.criteria].filter(([k, c]) => !this.isCurrentPinSatisfying(k, c)).map(([k]) => k);
-        if (!unsatisfied.length) return { ok: true, packages: this.result(), steps: this.steps };
-        const open = new Set(unsatisfied);
-        const satisfiedNames = new Set([...this.state.criteria.keys()].filter((k) => !open.has(k)));
-        let best = unsatisfied[0];
-        let bestKey = this.preference(best);
-        for (const ident of unsatisfied.slice(1)) {
-          const key = this.preference(ident);
-          if (compareKeys(key, bestKey) < 0) { best = ident; bestKey = key; }
+        // The unsatisfied criteria, in the criteria's order (preference notes depths in the order pip asks), and the
+        // one pip prefers.
+        const causes = this.causeIdents();
+        const open = new Set<string>();
+        let best: string | undefined;
+        let bestKey: Preference | undefined;
+        for (const [k, c] of this.state.criteria) {
+          if (this.isCurrentPinSatisfying(k, c)) continue;
+          open.add(k);
+          const key = this.preference(k, causes);
+          if (!bestKey || compareKeys(key, bestKey) < 0) { best = k; bestKey = key; }
         }
-        const failures = this.attemptToPin(best);
+        if (best === undefined) return { ok: true, packages: this.result(), steps: this.steps };
+        const before = new Set<string>();
+        const failures = this.attemptToPin(best, before);
         if (failures.length) {
           const causes = failures.flatMap((c) => c.information);
           const success = this.backjump(causes);
           this.state.backtrackCauses.splice(0, Infinity, ...causes);
           if (!success) throw new Impossible(this.state.backtrackCauses);
         } else {
-          const newly = new Set([...this.state.criteria].filter(([k, c]) => satisfiedNames.has(k) && !this.isCurrentPinSatisfying(k, c)).map(([k]) => k));
+          // Pins satisfied before the pin that are not now: only a criterion the pin's dependencies changed can be one
+          // (the other criteria and their pins are as they were).
+          const newly = new Set<string>();
+          for (const k of before) if (!open.has(k) && !this.isCurrentPinSatisfying(k, this.state.criteria.get(k)!)) newly.add(k);
           this.removeInformation(newly);
           this.pushNewState();
         }
@@ -669,7 +711,11 @@ function providedExtras(requiresDist: string[]): Set<string> {
   return out;
 }
 
-function compareKeys(a: (number | string)[], b: (number | string)[]): number {
+type Preference = [number, number, number, number, number, number, number, string];
+const NO_PARTS = { direct: false, pinned: false, unfree: false, parents: [] as (string | undefined)[] };
+const NO_CAUSES: ReadonlySet<string> = new Set();
+
+function compareKeys(a: Preference, b: Preference): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];

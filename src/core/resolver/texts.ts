@@ -18,13 +18,14 @@ export function markerOf(text: string): Marker | null {
  *  "python" in their names go through the full test too). */
 export const PYTHON_MARKER = /python|implementation_version/;
 
-/** Root requirement texts parsed (a check resolves the same roots on several Pythons and for each upgrade tried). */
-const rootParses = new Map<string, ReturnType<typeof parseRequirement>>();
-export function parseRoot(text: string): ReturnType<typeof parseRequirement> {
-  let parsed = rootParses.get(text);
+/** Requirement texts parsed (markers as text): the roots (a check resolves the same roots on several Pythons and for
+ *  each upgrade tried) and the releases' Requires-Dist (every resolution reads them again for the releases it pins). */
+const requirementParses = new Map<string, ReturnType<typeof parseRequirement>>();
+export function requirementOf(text: string): ReturnType<typeof parseRequirement> {
+  let parsed = requirementParses.get(text);
   if (!parsed) {
-    if (rootParses.size > 20000) rootParses.clear();
-    rootParses.set(text, (parsed = parseRequirement(text, { markerTree: false })));
+    if (requirementParses.size > 20000) requirementParses.clear();
+    requirementParses.set(text, (parsed = parseRequirement(text, { markerTree: false })));
   }
   return parsed;
 }
