@@ -19,7 +19,8 @@
 // describes (no unknown candidate, no listed release without its requirements), and a pick that stands for an
 // undescribed release says what the requirements on it allow (`admitted`): the engine's resolution-conflict-known.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
-// criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1.
+// criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1; the state stack's undo log
+// (./states.ts) and pip's preference key (./preference.ts) are their own modules.
 import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
@@ -27,6 +28,8 @@ import { markerOf, PYTHON_MARKER, requirementOf } from './texts';
 import { describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
+import { LoggedMap, undo, type Undo } from './states';
+import { compareKeys, newPreference, preferenceOf, type Preference } from './preference';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
 export const PYTHON_IDENT = '<Python from Requires-Python>';
@@ -54,15 +57,15 @@ export interface Info {
   parent: Cand | null;
 }
 
-interface Criterion {
+export interface Criterion {
   candidates: Cand[];
   information: Info[];
   incompatibilities: Cand[];
 }
 
-interface State {
-  mapping: Map<string, Cand>;
-  criteria: Map<string, Criterion>;
+/** A level of resolvelib's state stack: its undo log (./states.ts) and its backtrack causes. */
+interface Level {
+  undo: Undo[];
   backtrackCauses: Info[];
 }
 
@@ -104,7 +107,11 @@ export class PipResolver {
   private readonly userRequested = new Map<string, number>();
   private readonly knownDepths = new Map<string, number>();
   private readonly forcedAny = new Set<string>();
-  private states: State[] = [];
+  /** resolvelib's states: the live one, which is the top's, and a level per state (./states.ts). */
+  private levels: Level[] = [];
+  private readonly topLog = (): Undo[] => this.levels[this.levels.length - 1].undo;
+  private readonly mapping = new LoggedMap<Cand>(new Map(), this.topLog);
+  private readonly criteria = new LoggedMap<Criterion>(new Map(), this.topLog);
   steps = 0;
   /** The CPythons a check tries (./pythons.ts) on which everything this resolution read so far reads as on its own:
    *  each marker on the Python, each Requires-Python of a release that was otherwise a candidate. Its outcome is the
@@ -311,16 +318,19 @@ export class PipResolver {
 
   // --- resolvelib's Resolution ---------------------------------------------------------------------------------
 
-  private get state(): State {
-    return this.states[this.states.length - 1];
+  private get top(): Level {
+    return this.levels[this.levels.length - 1];
   }
 
   private pushNewState(): void {
-    const base = this.state;
-    this.states.push({ mapping: new Map(base.mapping), criteria: new Map(base.criteria), backtrackCauses: [...base.backtrackCauses] });
+    this.levels.push({ undo: [], backtrackCauses: [...this.top.backtrackCauses] });
   }
 
-  private addToCriteria(criteria: Pick<Map<string, Criterion>, 'get' | 'set'>, req: Req, parent: Cand | null): void {
+  private popState(): void {
+    undo(this.levels.pop()!.undo);
+  }
+
+  private addToCriteria(criteria: { get(k: string): Criterion | undefined; set(k: string, v: Criterion): unknown }, req: Req, parent: Cand | null): void {
     const ident = req.ident;
     const criterion = criteria.get(ident);
     const incompatibilities = criterion ? [...criterion.incompatibilities] : [];
@@ -338,7 +348,7 @@ export class PipResolver {
   private readonly pinChecks = new WeakMap<Criterion, { pin: Cand; ok: boolean }>();
 
   private isCurrentPinSatisfying(name: string, criterion: Criterion): boolean {
-    const pin = this.state.mapping.get(name);
+    const pin = this.mapping.live.get(name);
     if (!pin) return false;
     const memo = this.pinChecks.get(criterion);
     if (memo?.pin === pin) return memo.ok;
@@ -347,52 +357,17 @@ export class PipResolver {
     return ok;
   }
 
-  /** What a criterion's preference reads of its information (criteria are never changed in place). */
-  private readonly preferenceParts = new WeakMap<Criterion, { direct: boolean; pinned: boolean; unfree: boolean; parents: (string | undefined)[] }>();
-
-  private partsOf(criterion: Criterion | undefined): { direct: boolean; pinned: boolean; unfree: boolean; parents: (string | undefined)[] } {
-    if (!criterion) return NO_PARTS;
-    let parts = this.preferenceParts.get(criterion);
-    if (!parts) {
-      let direct = false;
-      let pinned = false;
-      let unfree = false;
-      for (const { req } of criterion.information) {
-        if (req.kind === 'explicit' || (req.kind === 'python' && req.satisfied)) direct = true;
-        if (req.kind === 'spec') {
-          for (const s of req.spec.specifiers) {
-            unfree = true;
-            if (s.operator.startsWith('==')) pinned = true;
-          }
-        }
-      }
-      parts = { direct, pinned, unfree, parents: criterion.information.map((i) => i.parent?.ident) };
-      this.preferenceParts.set(criterion, parts);
-    }
-    return parts;
+  /** pip's `get_preference` for the criterion of `ident` (./preference.ts); notes the ident's inferred depth, as pip
+   *  does, in the order pip asks. `causes`: the idents the last backtrack's causes name. */
+  private preference(ident: string, criterion: Criterion, causes: ReadonlySet<string>, into: Preference): void {
+    preferenceOf(ident, criterion, this.userRequested.get(ident), this.knownDepths, causes, ident === PYTHON_IDENT, into);
   }
 
-  /** pip's `get_preference` as a key (smaller first), for the criterion of `ident`; `causes`: the idents the last
-   *  backtrack's causes name. Notes the ident's inferred depth, as pip does, in the order pip asks. */
-  private preference(ident: string, causes: ReadonlySet<string>): Preference {
-    const criterion = this.state.criteria.get(ident);
-    const { direct, pinned, unfree, parents } = this.partsOf(criterion);
-    let depth: number;
-    const requested = this.userRequested.get(ident);
-    if (requested === undefined) {
-      if (parents.length) {
-        depth = Infinity;
-        for (const p of parents) depth = Math.min(depth, p === undefined ? 0 : this.knownDepths.get(p) ?? Infinity);
-        depth += 1;
-      } else depth = Infinity;
-    } else depth = 1;
-    this.knownDepths.set(ident, depth);
-    return [ident === PYTHON_IDENT ? 0 : 1, direct ? 0 : 1, pinned ? 0 : 1, causes.has(ident) ? 0 : 1, depth, requested ?? Infinity, unfree ? 0 : 1, ident];
-  }
+  private readonly keys: [Preference, Preference] = [newPreference(), newPreference()];
 
   /** The idents the current backtrack causes name (their requirement's, and their parent's). */
   private causeIdents(): ReadonlySet<string> {
-    const causes = this.state.backtrackCauses;
+    const causes = this.top.backtrackCauses;
     if (!causes.length) return NO_CAUSES;
     const out = new Set<string>();
     for (const c of causes) {
@@ -405,7 +380,7 @@ export class PipResolver {
   /** The criteria a candidate's dependencies change (as resolvelib's `_get_updated_criteria`, but only the changed
    *  entries, over the current ones: copying every criterion per candidate tried made large environments quadratic). */
   private getUpdatedCriteria(c: Cand): Map<string, Criterion> {
-    const base = this.state.criteria;
+    const base = this.criteria;
     const updates = new Map<string, Criterion>();
     const view = { get: (k: string) => updates.get(k) ?? base.get(k), set: (k: string, v: Criterion) => updates.set(k, v) };
     for (const req of this.dependencies(c)) this.addToCriteria(view, req, c);
@@ -414,7 +389,7 @@ export class PipResolver {
 
   /** `changed` gets the idents of the criteria the pin changed that were there before it. */
   private attemptToPin(name: string, changed: Set<string>): Criterion[] {
-    const criterion = this.state.criteria.get(name)!;
+    const criterion = this.criteria.get(name)!;
     const causes: Criterion[] = [];
     for (const c of criterion.candidates) {
       this.tick();
@@ -426,11 +401,11 @@ export class PipResolver {
         throw e;
       }
       for (const [k, v] of criteria) {
-        if (this.state.criteria.has(k)) changed.add(k);
-        this.state.criteria.set(k, v);
+        if (this.criteria.has(k)) changed.add(k);
+        this.criteria.set(k, v);
       }
-      this.state.mapping.delete(name);
-      this.state.mapping.set(name, c);
+      this.mapping.delete(name);
+      this.mapping.set(name, c);
       return [];
     }
     return causes;
@@ -440,36 +415,36 @@ export class PipResolver {
     const incompatibleDeps = new Set<string>();
     for (const c of causes) if (c.parent) incompatibleDeps.add(c.parent.ident);
     for (const c of causes) incompatibleDeps.add(reqName(c.req));
-    while (this.states.length >= 3) {
+    while (this.levels.length >= 3) {
       this.tick();
-      this.states.pop();
-      let broken: State;
+      this.popState();
+      // The state to go back from (resolvelib's `broken_state`) is the top's until it is popped: the newest pin whose
+      // dependencies name what failed, the states above it discarded.
       let name: string;
       let candidate: Cand;
       for (;;) {
-        const s = this.states.pop();
-        const last = s ? [...s.mapping.keys()].pop() : undefined;
-        if (!s || last === undefined) throw new Impossible(causes);
-        broken = s;
+        const last = this.levels.length ? this.mapping.lastKey() : undefined;
+        if (last === undefined) throw new Impossible(causes);
         name = last;
-        candidate = s.mapping.get(last)!;
-        s.mapping.delete(last);
+        candidate = this.mapping.get(last)!;
         const current = this.dependencies(candidate).map((d) => d.ident);
         if (current.some((d) => incompatibleDeps.has(d))) break;
+        this.popState();
       }
-      const fromBroken: [string, Cand[]][] = [...broken.criteria].map(([k, v]) => [k, [...v.incompatibilities]]);
+      const fromBroken: [string, Cand[]][] = [...this.criteria].map(([k, v]) => [k, [...v.incompatibilities]]);
       fromBroken.push([name, [candidate]]);
+      this.popState();
       this.pushNewState();
       let success = true;
       for (const [k, incompatibilities] of fromBroken) {
         if (!incompatibilities.length) continue;
-        const criterion = this.state.criteria.get(k);
+        const criterion = this.criteria.get(k);
         if (!criterion) continue;
         const all = [...incompatibilities, ...criterion.incompatibilities];
         const candidates = this.findMatches(k, criterion.information.map((i) => i.req), new Set(all),
-          (id) => this.state.criteria.get(id)?.information.map((i) => i.req) ?? []);
+          (id) => this.criteria.get(id)?.information.map((i) => i.req) ?? []);
         if (!candidates.length) { success = false; break; }
-        this.state.criteria.set(k, { candidates, information: [...criterion.information], incompatibilities: all });
+        this.criteria.set(k, { candidates, information: [...criterion.information], incompatibilities: all });
       }
       if (success) return true;
     }
@@ -478,8 +453,8 @@ export class PipResolver {
 
   private removeInformation(parents: Set<string>): void {
     if (!parents.size) return;
-    for (const [k, c] of this.state.criteria) {
-      this.state.criteria.set(k, { ...c, information: c.information.filter((i) => !i.parent || !parents.has(i.parent.ident)) });
+    for (const [k, c] of this.criteria) {
+      this.criteria.set(k, { ...c, information: c.information.filter((i) => !i.parent || !parents.has(i.parent.ident)) });
     }
   }
 
@@ -544,10 +519,10 @@ export class PipResolver {
     if ('invalid' in prepared) return { ok: false, reason: 'invalid', message: prepared.invalid, steps: 0 };
     const { rootReqs, rootsByName } = prepared;
     try {
-      this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
+      this.levels = [{ undo: [], backtrackCauses: [] }];
       for (const [k, r] of rootReqs.entries()) {
         try {
-          this.addToCriteria(this.state.criteria, r, null);
+          this.addToCriteria(this.criteria, r, null);
         } catch (e) {
           if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : [], r.kind === 'spec' ? r.name : undefined);
           throw e;
@@ -561,12 +536,15 @@ export class PipResolver {
         const causes = this.causeIdents();
         const open = new Set<string>();
         let best: string | undefined;
-        let bestKey: Preference | undefined;
-        for (const [k, c] of this.state.criteria) {
+        // Two keys, the best so far and the one being read, filled in place (one per criterion per round was most
+        // of a resolution's garbage).
+        let bestKey = this.keys[0];
+        let key = this.keys[1];
+        for (const [k, c] of this.criteria) {
           if (this.isCurrentPinSatisfying(k, c)) continue;
           open.add(k);
-          const key = this.preference(k, causes);
-          if (!bestKey || compareKeys(key, bestKey) < 0) { best = k; bestKey = key; }
+          this.preference(k, c, causes, key);
+          if (best === undefined || compareKeys(key, bestKey) < 0) { best = k; [bestKey, key] = [key, bestKey]; }
         }
         if (best === undefined) return { ok: true, packages: this.result(), steps: this.steps };
         const before = new Set<string>();
@@ -574,13 +552,13 @@ export class PipResolver {
         if (failures.length) {
           const causes = failures.flatMap((c) => c.information);
           const success = this.backjump(causes);
-          this.state.backtrackCauses.splice(0, Infinity, ...causes);
-          if (!success) throw new Impossible(this.state.backtrackCauses);
+          this.top.backtrackCauses.splice(0, Infinity, ...causes);
+          if (!success) throw new Impossible(this.top.backtrackCauses);
         } else {
           // Pins satisfied before the pin that are not now: only a criterion the pin's dependencies changed can be one
           // (the other criteria and their pins are as they were).
           const newly = new Set<string>();
-          for (const k of before) if (!open.has(k) && !this.isCurrentPinSatisfying(k, this.state.criteria.get(k)!)) newly.add(k);
+          for (const k of before) if (!open.has(k) && !this.isCurrentPinSatisfying(k, this.criteria.get(k)!)) newly.add(k);
           this.removeInformation(newly);
           this.pushNewState();
         }
@@ -610,7 +588,7 @@ export class PipResolver {
    *  describes it: for a pick it does not describe. */
   private admitted(name: string): AdmittedReleases {
     let set = this.constraints.get(name)?.set ?? VersionSet.all();
-    for (const [ident, criterion] of this.state.criteria) {
+    for (const [ident, criterion] of this.criteria) {
       if (splitIdent(ident)[0] !== name) continue;
       for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
     }
@@ -646,7 +624,7 @@ export class PipResolver {
 
   private result(): Map<string, ResolvedPackage> {
     const out = new Map<string, ResolvedPackage>();
-    for (const [ident, c] of this.state.mapping) {
+    for (const [ident, c] of this.mapping) {
       if (c.python) continue;
       const name = c.name;
       let entry = out.get(name);
@@ -667,7 +645,7 @@ export class PipResolver {
         out.set(name, entry);
       }
       for (const e of c.extras) if (!entry.extras.includes(e)) entry.extras.push(e);
-      for (const i of this.state.criteria.get(ident)?.information ?? []) {
+      for (const i of this.criteria.get(ident)?.information ?? []) {
         const by = i.parent ? i.parent.name : '<root>';
         if (by !== name && !entry.requiredBy.includes(by)) entry.requiredBy.push(by);
       }
@@ -711,19 +689,6 @@ function providedExtras(requiresDist: string[]): Set<string> {
   return out;
 }
 
-type Preference = [number, number, number, number, number, number, number, string];
-const NO_PARTS = { direct: false, pinned: false, unfree: false, parents: [] as (string | undefined)[] };
 const NO_CAUSES: ReadonlySet<string> = new Set();
-
-function compareKeys(a: Preference, b: Preference): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : 1;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
-}
 
 export type { MarkerEnvironment };
