@@ -25,11 +25,11 @@ import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, ty
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
 import { markerOf, PYTHON_MARKER, requirementOf } from './texts';
-import { describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
+import { admitsRelease, admittedBy, describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import { LoggedMap, undo, type Undo } from './states';
-import { compareKeys, newPreference, preferenceOf, type Preference } from './preference';
+import { causeIdents, compareKeys, newPreference, preferenceOf, reqName, type Preference } from './preference';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
 export const PYTHON_IDENT = '<Python from Requires-Python>';
@@ -285,9 +285,15 @@ export class PipResolver {
       || (clauses.length ? clauses.some((s) => namesPrerelease(s.operator, s.version)) : !pkg.hasFinal);
     const pinned = clauses.some((s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')));
     const applicable: Release[] = [];
-    for (const r of exactlyPinned(pkg, clauses) ?? pkg.releases) {
+    // The releases the first specifier admits are remembered; the others are tested here (the same releases, in the
+    // same order, as testing every one).
+    const exact = exactlyPinned(pkg, clauses);
+    const from = exact ? 0 : 1;
+    for (const r of exact ?? admittedBy(pkg, specs[0])) {
       if (r.version.isPrerelease && !allowPre) continue;
-      if (!specs.every((s) => admitsRelease(s, r))) continue;
+      let admitted = true;
+      for (let i = from; i < specs.length && admitted; i++) admitted = admitsRelease(specs[i], r);
+      if (!admitted) continue;
       if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
       if (!r.pythonOk) continue;
       applicable.push(r);
@@ -347,6 +353,13 @@ export class PipResolver {
    *  makes a new object), so a round re-checks only the criteria and pins that changed, not all of them. */
   private readonly pinChecks = new WeakMap<Criterion, { pin: Cand; ok: boolean }>();
 
+  /** The criteria whose pin does not satisfy them (or that have none), in the criteria's order. */
+  private unsatisfied(): Set<string> {
+    const open = new Set<string>();
+    for (const [k, c] of this.criteria) if (!this.isCurrentPinSatisfying(k, c)) open.add(k);
+    return open;
+  }
+
   private isCurrentPinSatisfying(name: string, criterion: Criterion): boolean {
     const pin = this.mapping.live.get(name);
     if (!pin) return false;
@@ -365,18 +378,6 @@ export class PipResolver {
 
   private readonly keys: [Preference, Preference] = [newPreference(), newPreference()];
 
-  /** The idents the current backtrack causes name (their requirement's, and their parent's). */
-  private causeIdents(): ReadonlySet<string> {
-    const causes = this.top.backtrackCauses;
-    if (!causes.length) return NO_CAUSES;
-    const out = new Set<string>();
-    for (const c of causes) {
-      out.add(reqName(c.req));
-      if (c.parent) out.add(c.parent.ident);
-    }
-    return out;
-  }
-
   /** The criteria a candidate's dependencies change (as resolvelib's `_get_updated_criteria`, but only the changed
    *  entries, over the current ones: copying every criterion per candidate tried made large environments quadratic). */
   private getUpdatedCriteria(c: Cand): Map<string, Criterion> {
@@ -387,8 +388,9 @@ export class PipResolver {
     return updates;
   }
 
-  /** `changed` gets the idents of the criteria the pin changed that were there before it. */
-  private attemptToPin(name: string, changed: Set<string>): Criterion[] {
+  /** `changed` gets the idents of the criteria the pin changed that were there before it, `added` those it added (in
+   *  the order they join the criteria). */
+  private attemptToPin(name: string, changed: Set<string>, added: string[]): Criterion[] {
     const criterion = this.criteria.get(name)!;
     const causes: Criterion[] = [];
     for (const c of criterion.candidates) {
@@ -402,6 +404,7 @@ export class PipResolver {
       }
       for (const [k, v] of criteria) {
         if (this.criteria.has(k)) changed.add(k);
+        else added.push(k);
         this.criteria.set(k, v);
       }
       this.mapping.delete(name);
@@ -529,37 +532,47 @@ export class PipResolver {
         }
       }
       this.pushNewState();
+      // The unsatisfied criteria in the criteria's order (preference notes depths in the order pip asks): kept from
+      // round to round, where a pin changes only its own status and that of the criteria its dependencies change or
+      // add; made again from every criterion after a backjump or a pin that leaves others unsatisfied.
+      let open: Set<string> | undefined;
       for (;;) {
         this.tick();
-        // The unsatisfied criteria, in the criteria's order (preference notes depths in the order pip asks), and the
-        // one pip prefers.
-        const causes = this.causeIdents();
-        const open = new Set<string>();
+        open ??= this.unsatisfied();
+        const causes = causeIdents(this.top.backtrackCauses);
         let best: string | undefined;
         // Two keys, the best so far and the one being read, filled in place (one per criterion per round was most
         // of a resolution's garbage).
         let bestKey = this.keys[0];
         let key = this.keys[1];
-        for (const [k, c] of this.criteria) {
-          if (this.isCurrentPinSatisfying(k, c)) continue;
-          open.add(k);
-          this.preference(k, c, causes, key);
+        for (const k of open) {
+          this.preference(k, this.criteria.live.get(k)!, causes, key);
           if (best === undefined || compareKeys(key, bestKey) < 0) { best = k; [bestKey, key] = [key, bestKey]; }
         }
         if (best === undefined) return { ok: true, packages: this.result(), steps: this.steps };
-        const before = new Set<string>();
-        const failures = this.attemptToPin(best, before);
+        const changed = new Set<string>();
+        const added: string[] = [];
+        const failures = this.attemptToPin(best, changed, added);
         if (failures.length) {
           const causes = failures.flatMap((c) => c.information);
           const success = this.backjump(causes);
           this.top.backtrackCauses.splice(0, Infinity, ...causes);
           if (!success) throw new Impossible(this.top.backtrackCauses);
+          open = undefined;
         } else {
           // Pins satisfied before the pin that are not now: only a criterion the pin's dependencies changed can be one
           // (the other criteria and their pins are as they were).
+          const satisfying = (k: string) => this.isCurrentPinSatisfying(k, this.criteria.live.get(k)!);
           const newly = new Set<string>();
-          for (const k of before) if (!open.has(k) && !this.isCurrentPinSatisfying(k, this.criteria.get(k)!)) newly.add(k);
-          this.removeInformation(newly);
+          for (const k of changed) if (!open.has(k) && !satisfying(k)) newly.add(k);
+          if (newly.size) {
+            this.removeInformation(newly);
+            open = undefined;
+          } else {
+            for (const k of changed) if (open.has(k) && satisfying(k)) open.delete(k);
+            if (satisfying(best)) open.delete(best);
+            for (const k of added) if (!satisfying(k)) open.add(k);
+          }
           this.pushNewState();
         }
       }
@@ -655,21 +668,6 @@ export class PipResolver {
 }
 
 /** A specifier admits a release, or one of its local builds (`==2.2.0+rocm5.7` is release 2.2.0 built for ROCm 5.7). */
-function admitsRelease(spec: SpecifierSet, release: Release): boolean {
-  if (spec.admits(release.version)) return true;
-  if (release.locals) return release.locals.some((l) => spec.admits(l));
-  // Which builds serve the release is not known (torchvision on the ROCm index): the build the specifier names is taken
-  // to be one, declaring what the release declares.
-  return spec.specifiers.some((s) => {
-    const l = s.version.includes('+') ? parseVersion(s.version) : null;
-    return !!l && l.public === release.text && spec.admits(l);
-  });
-}
-
-function reqName(r: Req): string {
-  return r.kind === 'explicit' ? r.cand.name : r.ident;
-}
-
 function versionText(c: Cand): string {
   if (c.release) return c.release.text;
   if (c.newer) return 'newer';
@@ -688,7 +686,5 @@ function providedExtras(requiresDist: string[]): Set<string> {
   }
   return out;
 }
-
-const NO_CAUSES: ReadonlySet<string> = new Set();
 
 export type { MarkerEnvironment };

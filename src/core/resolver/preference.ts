@@ -2,7 +2,7 @@
 // smallest key first. The parts that come from a criterion's information are read once per criterion (criteria are
 // never changed in place, and every round asks for every unsatisfied one); the inferred depth and the backtrack
 // causes are read each time.
-import type { Criterion } from './pip';
+import type { Criterion, Info, Req } from './pip';
 
 /** Requires-Python first, then explicit candidates, `==` pins, causes of the last backtrack, inferred depth, the order
  *  the user wrote, constrained before free, then the name. */
@@ -78,4 +78,22 @@ export function compareKeys(a: Preference, b: Preference): number {
     return String(x) < String(y) ? -1 : 1;
   }
   return 0;
+}
+
+/** The idents the last backtrack's causes name (their requirement's, and their parent's): pip prefers those. */
+export function causeIdents(causes: readonly Info[]): ReadonlySet<string> {
+  if (!causes.length) return NO_CAUSES;
+  const out = new Set<string>();
+  for (const c of causes) {
+    out.add(reqName(c.req));
+    if (c.parent) out.add(c.parent.ident);
+  }
+  return out;
+}
+
+const NO_CAUSES: ReadonlySet<string> = new Set();
+
+/** The ident a requirement is on (an explicit candidate's is its base package). */
+export function reqName(r: Req): string {
+  return r.kind === 'explicit' ? r.cand.name : r.ident;
 }

@@ -2,7 +2,7 @@
 // parsed and in ascending order, with what each declares, and the versions the metadata does not speak for. Parsed
 // once per metadata object and target Python and shared: a check tries several Pythons, explains a conflict and tries
 // upgrades, each a new resolver or explainer over the same packages.
-import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type Version } from '../pep440';
+import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { PackageMetadata } from '../metadata/types';
 import type { MetadataSource } from './types';
@@ -143,7 +143,7 @@ const LOCAL_LISTED = new WeakMap<Pkg, boolean>();
 
 /**
  * The releases an exact `==V` clause leaves to test, found by bisection (a pip-compile file pins every package, and
- * numpy lists hundreds of releases): those whose version equals V's public version (pip.ts's admitsRelease takes a
+ * numpy lists hundreds of releases): those whose version equals V's public version (admitsRelease, below, takes a
  * local build as its release, and tests each). undefined when no clause is one, or when a listed version has a local
  * label of its own.
  */
@@ -192,3 +192,30 @@ export function describedOnly(pkg: Pkg): Pkg {
   }
   return p;
 }
+
+/** Whether `spec` admits the release: its version, one of its local builds, or (when which builds serve it is not
+ *  known) the local build the specifier names. */
+export function admitsRelease(spec: SpecifierSet, release: Release): boolean {
+  if (spec.admits(release.version)) return true;
+  if (release.locals) return release.locals.some((l) => spec.admits(l));
+  // Which builds serve the release is not known (torchvision on the ROCm index): the build the specifier names is taken
+  // to be one, declaring what the release declares.
+  return spec.specifiers.some((s) => {
+    const l = s.version.includes('+') ? parseVersion(s.version) : null;
+    return !!l && l.public === release.text && spec.admits(l);
+  });
+}
+
+/** The releases of `pkg`, in order, that `spec` admits (admitsRelease): remembered per package and specifier text (one
+ *  clause list per text, shared by every set parsed from it), since each resolution of a check adds the same
+ *  requirements again and a package lists hundreds of releases. */
+export function admittedBy(pkg: Pkg, spec: SpecifierSet): readonly Release[] {
+  if (spec.prereleases !== undefined) return pkg.releases.filter((r) => admitsRelease(spec, r));
+  let byPkg = ADMITTED.get(spec.specifiers);
+  if (!byPkg) ADMITTED.set(spec.specifiers, (byPkg = new WeakMap()));
+  let admitted = byPkg.get(pkg);
+  if (!admitted) byPkg.set(pkg, (admitted = pkg.releases.filter((r) => admitsRelease(spec, r))));
+  return admitted;
+}
+
+const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release[]>>();
