@@ -15,7 +15,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker } from '../pep508';
 import { markerOf, requirementOf } from './texts';
 import { normalizeName } from '../text';
-import { formatIdent } from './pip';
+import { formatIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 

@@ -59,14 +59,27 @@ function makeTargetEnvironment(python: string, platform: Platform): MarkerEnviro
  *  explained when it is first read: most callers ask only whether a set installs (an upgrade tried, the other
  *  Pythons of a check), and the explanation costs as much as the resolution. */
 export function resolve(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions): ResolveResult {
-  const outcome = new PipResolver(source, options).resolve(roots);
-  if (outcome.ok) return outcome;
-  if (outcome.reason !== 'conflict') return outcome;
+  return resolveKept(roots, source, options).result;
+}
+
+/** As `resolve`, and the resolver when the roots install: it can take a later change of one root from where the two
+ *  part (PipResolver.resume; `from`, with the index of the root changed), which a keystroke in a file that installs
+ *  makes. The result is the one `resolve` gives. */
+export function resolveKept(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions,
+  from?: { resolver: PipResolver; index: number }): { result: ResolveResult; resolver?: PipResolver } {
+  const resumed = from?.resolver.resume(roots, from.index);
+  if (resumed?.ok) return { result: resumed, resolver: from!.resolver };
+  const resolver = new PipResolver(source, options);
+  const outcome = resolver.resolve(roots);
+  if (outcome.ok) return { result: outcome, resolver };
+  if (outcome.reason !== 'conflict') return { result: outcome };
   let conflict: Conflict | undefined;
   return {
-    ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
-    get conflict(): Conflict {
-      return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName, outcome.atRoot));
+    result: {
+      ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
+      get conflict(): Conflict {
+        return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName, outcome.atRoot));
+      },
     },
   };
 }

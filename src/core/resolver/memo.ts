@@ -7,7 +7,8 @@
 //
 // The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
 // when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
-import { resolve } from './index';
+import { resolveKept } from './index';
+import type { PipResolver } from './pip';
 import { checkedPythonBit } from './pythons';
 import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
@@ -24,6 +25,11 @@ export class ResolveMemo {
   private count = 0;
   hits = 0;
   misses = 0;
+  /** Of the misses, those resolved from an earlier resolution that parts from them at one root. */
+  resumed = 0;
+  /** Options key -> the latest resolutions that installed, with their roots, newest first (BASES_PER_QUESTION at most,
+   *  over MAX_BASES questions): a keystroke changes one root of one of them. */
+  private readonly bases = new Map<string, Base[]>();
 
   constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
 
@@ -54,7 +60,11 @@ export class ResolveMemo {
         if (r.origin) p.origin = r.origin.path ? { path: `\u0001${i}\u0001`, [PLACE]: i } as Placed<RequirementOrigin> : { [PLACE]: i } as Placed<RequirementOrigin>;
         return p;
       });
-      result = resolve(placeholders, this.source, options);
+      const from = this.baseFor(optionsKey, roots);
+      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index });
+      result = kept.result;
+      if (from && kept.resolver === from.base.resolver) this.resumed++;
+      if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
       inner ??= new Map();
       this.reserve(inner, key);
       if (!result.ok && result.reason === 'conflict') {
@@ -72,6 +82,37 @@ export class ResolveMemo {
     return origins ? withOrigins(result, roots) : result;
   }
 
+  /** A kept resolution whose roots are these but one (same kinds and count, one text changed), taken out of the kept
+   *  ones: resuming it spends it. */
+  private baseFor(optionsKey: string, roots: RootRequirement[]): { base: Base; index: number } | undefined {
+    const list = this.bases.get(optionsKey);
+    if (!list) return undefined;
+    const kinds = kindsOf(roots);
+    for (let b = 0; b < list.length; b++) {
+      const base = list[b];
+      if (base.kinds !== kinds) continue;
+      let index = -1;
+      for (let i = 0; i < roots.length; i++) {
+        if (base.texts[i] === roots[i].requirement) continue;
+        if (index >= 0) { index = -2; break; }
+        index = i;
+      }
+      if (index < 0) continue;
+      list.splice(b, 1);
+      return { base, index };
+    }
+    return undefined;
+  }
+
+  private keep(optionsKey: string, base: Base): void {
+    const list = this.bases.get(optionsKey) ?? [];
+    this.bases.delete(optionsKey);
+    list.unshift(base);
+    if (list.length > BASES_PER_QUESTION) list.pop();
+    this.bases.set(optionsKey, list);
+    if (this.bases.size > MAX_BASES) this.bases.delete(this.bases.keys().next().value as string);
+  }
+
   /** Room for one more result in `inner`, unless it holds `key` already. */
   private reserve(inner: Map<string, ResolveResult>, key: string): void {
     if (inner.has(key)) return;
@@ -86,6 +127,25 @@ export class ResolveMemo {
     this.count--;
     if (!inner.size) this.results.delete(key);
   }
+}
+
+/** A resolution that installed, kept to be resumed (PipResolver.resume): its roots' texts and kinds. */
+interface Base {
+  texts: string[];
+  kinds: string;
+  resolver: PipResolver;
+}
+
+/** Kept resolutions per question (options), and questions with kept resolutions: each holds its resolver's state and
+ *  the undo logs of its rounds (tens of kB for a few hundred packages). */
+const BASES_PER_QUESTION = 4;
+const MAX_BASES = 32;
+
+/** The roots' kinds (constraint or not, where written), in order: a kept resolution is resumed for the same. */
+function kindsOf(roots: RootRequirement[]): string {
+  let kinds = '';
+  for (const r of roots) kinds += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}`;
+  return kinds;
 }
 
 /** Marker environment -> its text (targetEnvironment hands out one object per Python and platform). */

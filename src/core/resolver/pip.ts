@@ -19,16 +19,17 @@
 // describes (no unknown candidate, no listed release without its requirements), and a pick that stands for an
 // undescribed release says what the requirements on it allow (`admitted`): the engine's resolution-conflict-known.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
-// criterion state), kept in one file so it can be read side by side with resolvelib 1.0.1; the state stack's undo log
-// (./states.ts) and pip's preference key (./preference.ts) are their own modules.
-import { compareVersions, parseSpecifierSet, parseVersion, type SpecifierSet, type Version } from '../pep440';
+// criterion state), kept in one file to be read beside resolvelib 1.0.1; the state stack's undo log (./states.ts),
+// pip's preference key (./preference.ts) and what a run hands back (./outcome.ts) are modules of their own.
+import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
 import { markerOf, PYTHON_MARKER, requirementOf } from './texts';
-import { admitsRelease, admittedBy, describedOnly, describes, exactlyPinned, parsedPackage, safeSource, type Pkg, type Release } from './releases';
+import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import { LoggedMap, undo, type Undo } from './states';
+import { causeOf, formatIdent, packagesOf, splitIdent, versionText } from './outcome';
 import { causeIdents, compareKeys, newPreference, preferenceOf, reqName, type Preference } from './preference';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 
@@ -67,11 +68,14 @@ export interface Criterion {
 interface Level {
   undo: Undo[];
   backtrackCauses: Info[];
+  /** The resolver's steps when the level was pushed, and the ident its round pinned. */
+  steps: number;
+  pinned?: string;
 }
 
 // Control flow, not errors: thrown often while backtracking, so without the cost of a stack trace.
 class Conflicted {
-  constructor(readonly criterion: Criterion) {}
+  constructor(readonly criterion: Criterion, readonly ident: string) {}
 }
 class Impossible {
   /** `atRoot`: pip stopped while adding the roots, at this package: its root requirements (and constraints) alone admit
@@ -79,24 +83,13 @@ class Impossible {
   constructor(readonly causes: Info[], readonly unmatched: readonly number[] = [], readonly atRoot?: string) {}
 }
 class OverBudget {}
+/** A resumed resolution that would backjump into the levels it kept from the run before: made afresh instead. */
+class Unresumable {}
 
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
   | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[]; unmatched: readonly number[]; atRoot?: string }
   | { ok: false; reason: 'budget' | 'invalid'; message: string; steps: number };
-
-const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
-
-/** packaging 21.3's `Specifier.prereleases`: an inclusive operator naming a pre-release. */
-function namesPrerelease(op: string, version: string): boolean {
-  if (!INCLUSIVE.has(op)) return false;
-  const v = parseVersion(op === '==' && version.endsWith('.*') ? version.slice(0, -2) : version);
-  return v !== null && v.isPrerelease;
-}
-
-export function formatIdent(name: string, extras: readonly string[]): string {
-  return extras.length ? `${name}[${[...extras].sort().join(',')}]` : name;
-}
 
 export class PipResolver {
   private readonly pkgs = new Map<string, Pkg>();
@@ -112,6 +105,19 @@ export class PipResolver {
   private readonly topLog = (): Undo[] => this.levels[this.levels.length - 1].undo;
   private readonly mapping = new LoggedMap<Cand>(new Map(), this.topLog);
   private readonly criteria = new LoggedMap<Criterion>(new Map(), this.topLog);
+  /** The roots of the run; whether it found a resolution without ever going back (no backjump, no pin that left
+   *  another unsatisfied): then `resume` can take a change of one root from its levels. */
+  private roots: RootRequirement[] = [];
+  /** Each root (of this run and the runs it was resumed from) -> its place among the roots. */
+  private readonly rootIndex = new Map<RootRequirement, number>();
+  private forwardOnly = true;
+  private installed = false;
+  /** After a resume at round r, the levels below r hold the changed root's requirement as it was before in their
+   *  undo logs: a backjump must not undo them (`floor`, levels kept), nor a later resume go back before r. */
+  private floor = 0;
+  private resumedAt = 0;
+  /** Ident -> the first round in which a requirement added to it left no candidate (a candidate was turned down). */
+  private readonly firstConflict = new Map<string, number>();
   steps = 0;
   /** The CPythons a check tries (./pythons.ts) on which everything this resolution read so far reads as on its own:
    *  each marker on the Python, each Requires-Python of a release that was otherwise a candidate. Its outcome is the
@@ -329,10 +335,11 @@ export class PipResolver {
   }
 
   private pushNewState(): void {
-    this.levels.push({ undo: [], backtrackCauses: [...this.top.backtrackCauses] });
+    this.levels.push({ undo: [], backtrackCauses: [...this.top.backtrackCauses], steps: this.steps });
   }
 
   private popState(): void {
+    if (this.levels.length <= this.floor) throw new Unresumable();
     undo(this.levels.pop()!.undo);
   }
 
@@ -345,20 +352,13 @@ export class PipResolver {
       (id) => id === ident ? reqs : criteria.get(id)?.information.map((i) => i.req) ?? []);
     const information = [...(criterion?.information ?? []), { req, parent }];
     const next = { candidates, information, incompatibilities };
-    if (!candidates.length) throw new Conflicted(next);
+    if (!candidates.length) throw new Conflicted(next, ident);
     criteria.set(ident, next);
   }
 
   /** Criterion -> the pin it was last checked against, and the answer: criteria are never changed in place (a change
    *  makes a new object), so a round re-checks only the criteria and pins that changed, not all of them. */
   private readonly pinChecks = new WeakMap<Criterion, { pin: Cand; ok: boolean }>();
-
-  /** The criteria whose pin does not satisfy them (or that have none), in the criteria's order. */
-  private unsatisfied(): Set<string> {
-    const open = new Set<string>();
-    for (const [k, c] of this.criteria) if (!this.isCurrentPinSatisfying(k, c)) open.add(k);
-    return open;
-  }
 
   private isCurrentPinSatisfying(name: string, criterion: Criterion): boolean {
     const pin = this.mapping.live.get(name);
@@ -399,7 +399,12 @@ export class PipResolver {
       try {
         criteria = this.getUpdatedCriteria(c);
       } catch (e) {
-        if (e instanceof Conflicted) { causes.push(e.criterion); continue; }
+        if (e instanceof Conflicted) {
+          // A candidate turned down because of this package's requirements: from this round on, they steer the run.
+          if (!this.firstConflict.has(e.ident)) this.firstConflict.set(e.ident, this.levels.length - 1);
+          causes.push(e.criterion);
+          continue;
+        }
         throw e;
       }
       for (const [k, v] of criteria) {
@@ -409,12 +414,14 @@ export class PipResolver {
       }
       this.mapping.delete(name);
       this.mapping.set(name, c);
+      this.top.pinned = name;
       return [];
     }
     return causes;
   }
 
   private backjump(causes: Info[]): boolean {
+    this.forwardOnly = false;
     const incompatibleDeps = new Set<string>();
     for (const c of causes) if (c.parent) incompatibleDeps.add(c.parent.ident);
     for (const c of causes) incompatibleDeps.add(reqName(c.req));
@@ -456,6 +463,7 @@ export class PipResolver {
 
   private removeInformation(parents: Set<string>): void {
     if (!parents.size) return;
+    this.forwardOnly = false;
     for (const [k, c] of this.criteria) {
       this.criteria.set(k, { ...c, information: c.information.filter((i) => !i.parent || !parents.has(i.parent.ident)) });
     }
@@ -522,7 +530,9 @@ export class PipResolver {
     if ('invalid' in prepared) return { ok: false, reason: 'invalid', message: prepared.invalid, steps: 0 };
     const { rootReqs, rootsByName } = prepared;
     try {
-      this.levels = [{ undo: [], backtrackCauses: [] }];
+      this.roots = roots;
+      roots.forEach((r, i) => this.rootIndex.set(r, i));
+      this.levels = [{ undo: [], backtrackCauses: [], steps: 0 }];
       for (const [k, r] of rootReqs.entries()) {
         try {
           this.addToCriteria(this.criteria, r, null);
@@ -532,53 +542,10 @@ export class PipResolver {
         }
       }
       this.pushNewState();
-      // The unsatisfied criteria in the criteria's order (preference notes depths in the order pip asks): kept from
-      // round to round, where a pin changes only its own status and that of the criteria its dependencies change or
-      // add; made again from every criterion after a backjump or a pin that leaves others unsatisfied.
-      let open: Set<string> | undefined;
-      for (;;) {
-        this.tick();
-        open ??= this.unsatisfied();
-        const causes = causeIdents(this.top.backtrackCauses);
-        let best: string | undefined;
-        // Two keys, the best so far and the one being read, filled in place (one per criterion per round was most
-        // of a resolution's garbage).
-        let bestKey = this.keys[0];
-        let key = this.keys[1];
-        for (const k of open) {
-          this.preference(k, this.criteria.live.get(k)!, causes, key);
-          if (best === undefined || compareKeys(key, bestKey) < 0) { best = k; [bestKey, key] = [key, bestKey]; }
-        }
-        if (best === undefined) return { ok: true, packages: this.result(), steps: this.steps };
-        const changed = new Set<string>();
-        const added: string[] = [];
-        const failures = this.attemptToPin(best, changed, added);
-        if (failures.length) {
-          const causes = failures.flatMap((c) => c.information);
-          const success = this.backjump(causes);
-          this.top.backtrackCauses.splice(0, Infinity, ...causes);
-          if (!success) throw new Impossible(this.top.backtrackCauses);
-          open = undefined;
-        } else {
-          // Pins satisfied before the pin that are not now: only a criterion the pin's dependencies changed can be one
-          // (the other criteria and their pins are as they were).
-          const satisfying = (k: string) => this.isCurrentPinSatisfying(k, this.criteria.live.get(k)!);
-          const newly = new Set<string>();
-          for (const k of changed) if (!open.has(k) && !satisfying(k)) newly.add(k);
-          if (newly.size) {
-            this.removeInformation(newly);
-            open = undefined;
-          } else {
-            for (const k of changed) if (open.has(k) && satisfying(k)) open.delete(k);
-            if (satisfying(best)) open.delete(best);
-            for (const k of added) if (!satisfying(k)) open.add(k);
-          }
-          this.pushNewState();
-        }
-      }
+      return this.rounds();
     } catch (e) {
       if (e instanceof Impossible) {
-        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => this.toCause(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike), unmatched: e.unmatched,
+        return { ok: false, reason: 'conflict', causes: e.causes.map((c) => causeOf(c)), steps: this.steps, rootsByName, samePythons: pythonsOf(this.alike), unmatched: e.unmatched,
           ...(e.atRoot !== undefined ? { atRoot: e.atRoot } : {}) };
       }
       if (e instanceof OverBudget) {
@@ -588,13 +555,119 @@ export class PipResolver {
     }
   }
 
-  private toCause(info: Info): ConflictCause {
-    const req = info.req;
-    const parent = info.parent ? { name: info.parent.ident, version: versionText(info.parent) } : undefined;
-    if (req.kind === 'python') return { package: 'python', requirement: req.text, parent };
-    if (req.kind === 'explicit') return { package: req.cand.name, requirement: req.text, parent };
-    const text = `${formatIdent(req.name, req.extras)}${String(req.spec)}`;
-    return { package: req.name, requirement: text, parent, origin: req.root?.origin };
+  /**
+   * The resolution of `roots`, which are this run's roots with the one at `index` changed, taken from this run where
+   * they part: pip works through the same rounds (a preference never reads candidates) until the round that pins the
+   * changed package, as long as each requirement added to it before still leaves a candidate. So the levels before
+   * that round are kept, its requirement is put in, and the rounds go on from there. Only from a run that installed
+   * without going back, for a root of the same package, extras, marker and kind of specifier (an `==` or not, any or
+   * none, no pre-release named), and only an outcome that installs: undefined otherwise (this resolver is then spent;
+   * resolve afresh). The outcome is the one `resolve(roots)` gives.
+   */
+  resume(roots: RootRequirement[], index: number): PipOutcome | undefined {
+    const before = this.roots[index];
+    const after = roots[index];
+    if (!this.installed || !this.forwardOnly || roots.length !== this.roots.length || !before || !after || before.constraint || after.constraint) return undefined;
+    const [a, b] = [requirementOf(before.requirement), requirementOf(after.requirement)];
+    if (!a.ok || !b.ok || a.value.url || b.value.url || a.value.markerText || b.value.markerText) return undefined;
+    const name = normalizeName(b.value.name);
+    const extras = [...new Set(b.value.extras.map(normalizeName))];
+    if (normalizeName(a.value.name) !== name || formatIdent(name, extras) !== formatIdent(name, [...new Set(a.value.extras.map(normalizeName))])) return undefined;
+    const k = specifierKind(b.value.specifier);
+    if (k === undefined || specifierKind(a.value.specifier) !== k) return undefined;
+    const ident = formatIdent(name, extras);
+    // The round from which the changed requirement steers the run: the one that pins its package, or an earlier one
+    // that turned a candidate down because of the package's requirements.
+    const round = Math.min(this.levels.findIndex((l) => l.pinned === ident), this.firstConflict.get(ident) ?? Infinity);
+    if (round < 1 || round < this.resumedAt) return undefined;
+    const req = this.specReq(after.requirement, name, extras, b.value.specifier, after);
+    if (!req) return undefined;
+    // Spent from here on: back to the state in which that round began.
+    this.installed = false;
+    while (this.levels.length > round + 1) this.popState();
+    this.steps = this.top.steps;
+    this.popState();
+    for (const [id, at] of this.firstConflict) if (at >= round) this.firstConflict.delete(id);
+    const criterion = this.criteria.get(ident);
+    if (!criterion || criterion.incompatibilities.length) return undefined;
+    const information = criterion.information.map((i) => (i.req.kind === 'spec' && i.req.root && this.rootIndex.get(i.req.root) === index ? { req, parent: null } : i));
+    if (!information.some((i) => i.req === req)) return undefined;
+    // Each requirement added to the package before that round leaves a candidate (else pip met a conflict there).
+    const reqsOf = (id: string) => (id === ident ? information.map((i) => i.req) : this.criteria.get(id)?.information.map((i) => i.req) ?? []);
+    let candidates: Cand[] = [];
+    for (let n = 1; n <= information.length; n++) {
+      candidates = this.findMatches(ident, information.slice(0, n).map((i) => i.req), new Set(), reqsOf);
+      if (!candidates.length) return undefined;
+    }
+    // Put into the level below, as if that round's state had held it all along.
+    this.criteria.set(ident, { candidates, information, incompatibilities: [] });
+    this.pushNewState();
+    this.roots = roots;
+    this.rootIndex.set(after, index);
+    this.floor = round;
+    this.resumedAt = round;
+    try {
+      const outcome = this.rounds();
+      return outcome.ok ? outcome : undefined;
+    } catch (e) {
+      if (e instanceof Impossible || e instanceof OverBudget || e instanceof Unresumable) return undefined;
+      throw e;
+    }
+  }
+
+  /** resolvelib's rounds, from the state on top: pin what pip prefers of the unsatisfied requirements, backjump on
+   *  a conflict, until every requirement is satisfied. */
+  private rounds(): PipOutcome {
+    // The unsatisfied criteria in the criteria's order (preference notes depths in the order pip asks): kept from
+    // round to round, where a pin changes only its own status and that of the criteria its dependencies change or
+    // add; made again from every criterion after a backjump or a pin that leaves others unsatisfied.
+    let open: Set<string> | undefined;
+    for (;;) {
+      this.tick();
+      if (!open) {
+        open = new Set();
+        for (const [k, c] of this.criteria) if (!this.isCurrentPinSatisfying(k, c)) open.add(k);
+      }
+      const causes = causeIdents(this.top.backtrackCauses);
+      let best: string | undefined;
+      // Two keys, the best so far and the one being read, filled in place (one per criterion per round was most
+      // of a resolution's garbage).
+      let bestKey = this.keys[0];
+      let key = this.keys[1];
+      for (const k of open) {
+        this.preference(k, this.criteria.live.get(k)!, causes, key);
+        if (best === undefined || compareKeys(key, bestKey) < 0) { best = k; [bestKey, key] = [key, bestKey]; }
+      }
+      if (best === undefined) {
+        this.installed = true;
+        return { ok: true, packages: this.result(), steps: this.steps };
+      }
+      const changed = new Set<string>();
+      const added: string[] = [];
+      const failures = this.attemptToPin(best, changed, added);
+      if (failures.length) {
+        const causes = failures.flatMap((c) => c.information);
+        const success = this.backjump(causes);
+        this.top.backtrackCauses.splice(0, Infinity, ...causes);
+        if (!success) throw new Impossible(this.top.backtrackCauses);
+        open = undefined;
+      } else {
+        // Pins satisfied before the pin that are not now: only a criterion the pin's dependencies changed can be one
+        // (the other criteria and their pins are as they were).
+        const satisfying = (k: string) => this.isCurrentPinSatisfying(k, this.criteria.live.get(k)!);
+        const newly = new Set<string>();
+        for (const k of changed) if (!open.has(k) && !satisfying(k)) newly.add(k);
+        if (newly.size) {
+          this.removeInformation(newly);
+          open = undefined;
+        } else {
+          for (const k of changed) if (open.has(k) && satisfying(k)) open.delete(k);
+          if (satisfying(best)) open.delete(best);
+          for (const k of added) if (!satisfying(k)) open.add(k);
+        }
+        this.pushNewState();
+      }
+    }
   }
 
   /** What every requirement on a package (and its constraints) admits in the final state, as far as the snapshot
@@ -605,78 +678,12 @@ export class PipResolver {
       if (splitIdent(ident)[0] !== name) continue;
       for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
     }
-    const pkg = this.pkg(name);
-    const all: Release[] = [];
-    const without: Version[] = [];
-    for (const r of pkg.releases) {
-      if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !this.options.prereleases)) continue;
-      if (describes(r)) all.push(r);
-      else if (set.contains(r.version)) without.push(r.version);
-    }
-    const unknown = pkg.newer ? pkg.newer.intersect(set) : VersionSet.empty();
-    /** Something undescribed is admitted strictly between lo and hi (either end open when absent). */
-    const undescribed = (lo?: Version, hi?: Version) =>
-      unknown.intersects(VersionSet.range(lo && { version: lo, inclusive: false }, hi && { version: hi, inclusive: false })) ||
-      without.some((v) => (!lo || compareVersions(v, lo) > 0) && (!hi || compareVersions(v, hi) < 0));
-    const gaps: string[][] = [];
-    for (let i = 1; i < all.length; i++) {
-      if (undescribed(all[i - 1].version, all[i].version)) gaps.push([all[i - 1], all[i]].filter((r) => set.contains(r.version)).map((r) => r.text));
-    }
-    const newest = all[all.length - 1]?.version;
-    const described = all.filter((r) => set.contains(r.version));
-    const top = described[described.length - 1]?.version;
-    return {
-      described: described.map((r) => r.text),
-      withoutRequirements: without.map(String),
-      unlisted: !!top && unknown.intersects(VersionSet.range(undefined, { version: top, inclusive: false })),
-      ...(newest && undescribed(newest, undefined) ? { newerThan: String(newest) } : {}),
-      gaps,
-      belowAll: undescribed(undefined, all[0]?.version),
-    };
+    return admittedOf(this.pkg(name), set, this.options.prereleases === true);
   }
 
   private result(): Map<string, ResolvedPackage> {
-    const out = new Map<string, ResolvedPackage>();
-    for (const [ident, c] of this.mapping) {
-      if (c.python) continue;
-      const name = c.name;
-      let entry = out.get(name);
-      if (!entry) {
-        entry = { name, extras: [], requiredBy: [] };
-        const base = c.base ?? c;
-        if (base.release) {
-          entry.version = base.release.text;
-          if (!base.release.requiresDist || base.release.requiresDistPartial) entry.dependenciesUnknown = true;
-          if (base.release.yanked !== undefined) entry.yanked = base.release.yanked;
-        } else if (base.newer) {
-          const p = this.pkg(name);
-          entry.newerUnknown = p.partialListing ? 'a release the snapshot does not list' : `newer than the snapshot (${p.newestText ?? 'unknown'})`;
-          entry.dependenciesUnknown = true;
-        }
-        if (this.pkg(name).newestText && base.release) entry.newerUnknown = `the registry lists ${this.pkg(name).newestText}, newer than the snapshot`;
-        if (base.newer || (base.release && !describes(base.release))) entry.admitted = this.admitted(name);
-        out.set(name, entry);
-      }
-      for (const e of c.extras) if (!entry.extras.includes(e)) entry.extras.push(e);
-      for (const i of this.criteria.get(ident)?.information ?? []) {
-        const by = i.parent ? i.parent.name : '<root>';
-        if (by !== name && !entry.requiredBy.includes(by)) entry.requiredBy.push(by);
-      }
-    }
-    return out;
+    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), (name) => this.admitted(name));
   }
-}
-
-/** A specifier admits a release, or one of its local builds (`==2.2.0+rocm5.7` is release 2.2.0 built for ROCm 5.7). */
-function versionText(c: Cand): string {
-  if (c.release) return c.release.text;
-  if (c.newer) return 'newer';
-  return '*';
-}
-
-function splitIdent(ident: string): [string, string[]] {
-  const b = ident.indexOf('[');
-  return b < 0 ? [ident, []] : [ident.slice(0, b), ident.slice(b + 1, -1).split(',')];
 }
 
 function providedExtras(requiresDist: string[]): Set<string> {

@@ -5,7 +5,7 @@
 import { compareVersions, parseSpecifierSet, parseVersion, type Specifier, type SpecifierSet, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import type { PackageMetadata } from '../metadata/types';
-import type { MetadataSource } from './types';
+import type { AdmittedReleases, MetadataSource } from './types';
 import { normalizeName } from '../text';
 
 export interface Release {
@@ -219,3 +219,53 @@ export function admittedBy(pkg: Pkg, spec: SpecifierSet): readonly Release[] {
 }
 
 const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release[]>>();
+
+/** What `set` (every requirement on a package, and its constraints) admits of its releases, as far as the snapshot
+ *  describes them (resolution-conflict-known): the releases it describes, those it lists without requirements, the
+ *  gaps between described ones, and whether unknown releases lie below, among or above them. */
+export function admittedOf(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
+    const all: Release[] = [];
+    const without: Version[] = [];
+    for (const r of pkg.releases) {
+      if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !prereleases)) continue;
+      if (describes(r)) all.push(r);
+      else if (set.contains(r.version)) without.push(r.version);
+    }
+    const unknown = pkg.newer ? pkg.newer.intersect(set) : VersionSet.empty();
+    /** Something undescribed is admitted strictly between lo and hi (either end open when absent). */
+    const undescribed = (lo?: Version, hi?: Version) =>
+      unknown.intersects(VersionSet.range(lo && { version: lo, inclusive: false }, hi && { version: hi, inclusive: false })) ||
+      without.some((v) => (!lo || compareVersions(v, lo) > 0) && (!hi || compareVersions(v, hi) < 0));
+    const gaps: string[][] = [];
+    for (let i = 1; i < all.length; i++) {
+      if (undescribed(all[i - 1].version, all[i].version)) gaps.push([all[i - 1], all[i]].filter((r) => set.contains(r.version)).map((r) => r.text));
+    }
+    const newest = all[all.length - 1]?.version;
+    const described = all.filter((r) => set.contains(r.version));
+    const top = described[described.length - 1]?.version;
+    return {
+      described: described.map((r) => r.text),
+      withoutRequirements: without.map(String),
+      unlisted: !!top && unknown.intersects(VersionSet.range(undefined, { version: top, inclusive: false })),
+      ...(newest && undescribed(newest, undefined) ? { newerThan: String(newest) } : {}),
+      gaps,
+      belowAll: undescribed(undefined, all[0]?.version),
+    };
+}
+
+const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);
+
+/** packaging 21.3's `Specifier.prereleases`: an inclusive operator naming a pre-release. */
+export function namesPrerelease(op: string, version: string): boolean {
+  if (!INCLUSIVE.has(op)) return false;
+  const v = parseVersion(op === '==' && version.endsWith('.*') ? version.slice(0, -2) : version);
+  return v !== null && v.isPrerelease;
+}
+
+/** What pip's preference and pre-release filter read of a specifier: whether it has clauses, whether one is an `==`;
+ *  undefined when a clause names a pre-release (a resumed resolution keeps the kind of a root it changes, pip.ts). */
+export function specifierKind(specifier: string): string | undefined {
+  const spec = parseSpecifierSet(specifier);
+  if (!spec || spec.specifiers.some((c) => namesPrerelease(c.operator, c.version))) return undefined;
+  return `${spec.specifiers.length ? 1 : 0}${spec.specifiers.some((c) => c.operator.startsWith('==')) ? 1 : 0}`;
+}
