@@ -157,7 +157,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
     let taken: Set<unknown>;
     if (by.length) {
       // The rule's finding takes the conflict's upgrades (pip's newest set that installs), after its own fixes.
-      const upgrades = conflictFixes(env, conflict, resolution.pythons, ctx);
+      const upgrades = upgradable(conflict, typed) ? conflictFixes(env, conflict, resolution.pythons, ctx) : [];
       for (const p of by) p.finding = { ...p.finding, fixes: withUpgrades(p.finding.fixes, upgrades) };
       if (n === MAX_EXPLAINED) return alone;
       taken = new Set(conflict.roots.map((r) => r.origin?.ref).filter((r) => r !== undefined));
@@ -180,12 +180,17 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   if (!pins.length) return alone;
   const where = onPythons(pythons, python);
   const message = `pip cannot install these requirements together ${where}.\n${conflict.message}`;
-  // An upgrade lifts the pins of the conflict's packages only: with a pin no release matches left among the others,
-  // nothing it tries installs (upgradeAttempt's LIFTED_CONFLICT), and trying is a resolution per keystroke.
-  const fixes = typed.every((n) => conflict.packages.includes(n)) ? conflictFixes(env, conflict, pythons, ctx) : [];
+  const fixes = upgradable(conflict, typed) ? conflictFixes(env, conflict, pythons, ctx) : [];
   const found = atPins(pins, { code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, fixes });
   const said = new Set([...found, ...alone].map((p) => placeOf(p.path, p.finding.range)).concat(refusals));
   return [...alone, ...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx).map((s) => s.finding)];
+}
+
+/** Whether an upgrade of a conflict's packages may install, with the pins no release matches (`typed`, said on their
+ *  own) kept: an upgrade lifts the pins of the conflict's packages only, so with such a pin among the others nothing
+ *  it tries installs (upgradeAttempt's LIFTED_CONFLICT), and trying costs a resolution per keystroke. */
+function upgradable(conflict: ConflictResult, typed: readonly string[]): boolean {
+  return typed.every((n) => conflict.packages.includes(n));
 }
 
 /** Pins said on their own at most, beside the conflict reported. */
