@@ -28,7 +28,7 @@ export class ResolveMemo {
   /** Of the misses, those resolved from an earlier resolution that parts from them at one root. */
   resumed = 0;
   /** Options key -> the latest resolutions that installed, with their roots, newest first (BASES_PER_QUESTION at most,
-   *  over MAX_BASES questions): a keystroke changes one root of one of them. */
+   *  over MAX_BASES questions, the least recently kept out): a keystroke changes one root of one of them. */
   private readonly bases = new Map<string, Base[]>();
 
   constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
@@ -136,10 +136,11 @@ interface Base {
   resolver: PipResolver;
 }
 
-/** Kept resolutions per question (options), and questions with kept resolutions: each holds its resolver's state and
- *  the undo logs of its rounds (tens of kB for a few hundred packages). */
-const BASES_PER_QUESTION = 4;
-const MAX_BASES = 32;
+/** Kept resolutions per question (options), and questions with kept resolutions: each holds its resolver's state,
+ *  candidates and the undo logs of its rounds (about 370 KiB for stable-hair's 250 packages), so a few: a keystroke
+ *  resumes the resolution of the one environment being typed in, on the Python where it installs. */
+const BASES_PER_QUESTION = 2;
+const MAX_BASES = 8;
 
 /** The roots' kinds (constraint or not, where written), in order: a kept resolution is resumed for the same. */
 function kindsOf(roots: RootRequirement[]): string {
