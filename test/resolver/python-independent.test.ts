@@ -4,26 +4,19 @@
 // part), then on every environment of the real-project corpus, the example projects and the bench's generated file
 // against the bundled snapshot: on each Python a conflict names, resolving afresh gives the same conflict.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkProject, knowledgeFrom } from '../../src/core/engine/check';
+import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
-import type { PackageMetadata } from '../../src/core/metadata/types';
 import { CPYTHONS } from '../../src/core/resolver/pythons';
 import { resolve, targetEnvironment, type ResolveResult, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
-import { bundledFamilies } from '../../src/core/rules/bundled';
-import { NodeMetadata } from '../../src/node/metadata';
 import { requirementsFile } from '../../bench/files.mjs';
 import { loadProject } from '../../src/node/project';
+import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
 
-type Rel = { versions: string[]; requires_dist: string[]; requires_python?: string; source: string };
-const rel = (v: string, requires_dist: string[] = [], requires_python?: string): Rel =>
-  ({ versions: [v], requires_dist, ...(requires_python ? { requires_python } : {}), source: 'test' });
-const meta = (name: string, releases: Rel[]): PackageMetadata =>
-  ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0', [], '>=3.8'), rel('2.3.1'), rel('2.4.0', [], '>=3.9')])],
   ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1']), rel('0.19.0', ['torch==2.4.0'])])],
@@ -93,26 +86,19 @@ describe('conflicts independent of the Python', () => {
 });
 
 describe('on real projects and the bundled snapshot', () => {
-  const repo = join(import.meta.dirname, '..', '..');
-  const metadata = new NodeMetadata(join(repo, 'metadata'));
-  const knowledge = knowledgeFrom(bundledFamilies, metadata);
-  const snapshot = (n: string) => metadata.get(n);
+  const { knowledge, snapshot } = bundledSnapshot();
   // The bench's pip-compile file (pins of releases that do not exist: conflicts on no Python-specific fact) beside the
   // real projects (whose conflicts read Requires-Python ranges the oldest checked CPythons miss).
   const generated = mkdtempSync(join(tmpdir(), 'ml-pins-python-independent-'));
   writeFileSync(join(generated, 'requirements.txt'), requirementsFile(200));
-  const dirs = [
-    ...['broken', 'clean'].flatMap((k) => readdirSync(join(repo, 'test/fixtures/real-projects', k)).map((d) => join(repo, 'test/fixtures/real-projects', k, d))),
-    ...readdirSync(join(repo, 'examples')).map((d) => join(repo, 'examples', d)),
-    generated,
-  ].filter((d) => statSync(d).isDirectory());
+  const dirs = [...corpusDirs(), generated];
   const pythons = ['3.14', '3.13', '3.12', '3.11', '3.10', '3.9', '3.8'];
 
   test('on each Python a conflict names as alike, resolving afresh gives the same conflict', async () => {
     let everywhere = 0;
     let some = 0;
     for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], repo, knowledge));
+      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
       for (const env of environments) {
         const list = rootsOf(env);
         for (const python of pythons) {

@@ -5,23 +5,14 @@
 // requirement added to it that leaves no candidate), then on chains of random edits to every environment of the
 // real-project corpus and the example projects, resumed and resolved afresh side by side.
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkProject, knowledgeFrom } from '../../src/core/engine/check';
-import type { PackageMetadata } from '../../src/core/metadata/types';
+import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
 import { resolve, targetEnvironment, type MetadataSource, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import { PipResolver } from '../../src/core/resolver/pip';
-import { bundledFamilies } from '../../src/core/rules/bundled';
-import { NodeMetadata } from '../../src/node/metadata';
 import { loadProject } from '../../src/node/project';
-
-type Rel = { versions: string[]; requires_dist: string[]; source: string };
-const rel = (v: string, requires_dist: string[] = []): Rel => ({ versions: [v], requires_dist, source: 'test' });
-const meta = (name: string, releases: Rel[]): PackageMetadata =>
-  ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
+import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
 const db = new Map([
   ['transformers', meta('transformers', [rel('4.40.0', ['huggingface-hub>=0.19']), rel('4.57.0', ['huggingface-hub>=0.34,<1.0', 'tokenizers>=0.22'])])],
   ['huggingface-hub', meta('huggingface-hub', [rel('0.19.0'), rel('0.34.0'), rel('0.36.0'), rel('1.9.2')])],
@@ -88,21 +79,15 @@ describe('a resolution resumed where a changed root parts from it', () => {
 });
 
 describe('on real projects and the bundled snapshot', () => {
-  const repo = join(import.meta.dirname, '..', '..');
-  const metadata = new NodeMetadata(join(repo, 'metadata'));
-  const knowledge = knowledgeFrom(bundledFamilies, metadata);
-  const snapshot = (n: string) => metadata.get(n);
-  const dirs = [
-    ...['broken', 'clean'].flatMap((k) => readdirSync(join(repo, 'test/fixtures/real-projects', k)).map((d) => join(repo, 'test/fixtures/real-projects', k, d))),
-    ...readdirSync(join(repo, 'examples')).map((d) => join(repo, 'examples', d)),
-  ].filter((d) => statSync(d).isDirectory());
+  const { metadata, knowledge, snapshot } = bundledSnapshot();
+  const dirs = corpusDirs();
 
   test('chains of random edits, each to one pin\'s version: every resumed outcome is the fresh one', async () => {
     let seed = 20261206;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     let resumed = 0;
     for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], repo, knowledge));
+      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
       for (const env of environments) {
         for (const python of ['3.8', '3.12']) {
           let list = rootsOf(env);

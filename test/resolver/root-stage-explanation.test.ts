@@ -6,23 +6,13 @@
 // with pins retyped to releases that do not exist: the explanation rests only on the roots of the package pip stopped
 // at, and those roots alone fail in pip as the whole set does.
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkProject, knowledgeFrom } from '../../src/core/engine/check';
+import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
-import type { PackageMetadata } from '../../src/core/metadata/types';
 import { explainConflict, resolve, targetEnvironment, type MetadataSource, type RootRequirement } from '../../src/core/resolver';
 import { PipResolver } from '../../src/core/resolver/pip';
-import { bundledFamilies } from '../../src/core/rules/bundled';
-import { NodeMetadata } from '../../src/node/metadata';
 import { loadProject } from '../../src/node/project';
-
-type Rel = { versions: string[]; requires_dist: string[]; requires_python?: string; source: string };
-const rel = (v: string, requires_dist: string[] = [], requires_python?: string): Rel =>
-  ({ versions: [v], requires_dist, ...(requires_python ? { requires_python } : {}), source: 'test' });
-const meta = (name: string, releases: Rel[]): PackageMetadata =>
-  ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
+import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0', [], '>=3.8'), rel('2.3.1'), rel('2.4.0', [], '>=3.9')])],
   ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1'])])],
@@ -83,20 +73,14 @@ describe('a conflict met while adding the roots', () => {
 });
 
 describe('on real projects and the bundled snapshot', () => {
-  const repo = join(import.meta.dirname, '..', '..');
-  const metadata = new NodeMetadata(join(repo, 'metadata'));
-  const knowledge = knowledgeFrom(bundledFamilies, metadata);
-  const snapshot = (n: string) => metadata.get(n);
-  const dirs = [
-    ...['broken', 'clean'].flatMap((k) => readdirSync(join(repo, 'test/fixtures/real-projects', k)).map((d) => join(repo, 'test/fixtures/real-projects', k, d))),
-    ...readdirSync(join(repo, 'examples')).map((d) => join(repo, 'examples', d)),
-  ].filter((d) => statSync(d).isDirectory());
+  const { knowledge, snapshot } = bundledSnapshot();
+  const dirs = corpusDirs();
 
   test('as written and with pins retyped to releases that do not exist, the explanation rests on the package pip stopped at', async () => {
     let compared = 0;
     let differed = 0;
     for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], repo, knowledge));
+      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
       for (const env of environments) {
         const list = rootsOf(env);
         // As written, then with an exact pin retyped (a typo on a keystroke) at a few places through the file.
