@@ -575,6 +575,7 @@ export class PipResolver {
     if (normalizeName(a.value.name) !== name || formatIdent(name, extras) !== formatIdent(name, [...new Set(a.value.extras.map(normalizeName))])) return undefined;
     const k = specifierKind(b.value.specifier);
     if (k === undefined || specifierKind(a.value.specifier) !== k) return undefined;
+    if (extras.length) return undefined; // its candidates read its base's explicit requirements, which may have grown
     const ident = formatIdent(name, extras);
     // The round from which the changed requirement steers the run: the one that pins its package, or an earlier one
     // that turned a candidate down because of the package's requirements.
@@ -592,12 +593,14 @@ export class PipResolver {
     if (!criterion || criterion.incompatibilities.length) return undefined;
     const information = criterion.information.map((i) => (i.req.kind === 'spec' && i.req.root && this.rootIndex.get(i.req.root) === index ? { req, parent: null } : i));
     if (!information.some((i) => i.req === req)) return undefined;
-    // Each requirement added to the package before that round leaves a candidate (else pip met a conflict there).
-    const reqsOf = (id: string) => (id === ident ? information.map((i) => i.req) : this.criteria.get(id)?.information.map((i) => i.req) ?? []);
-    let candidates: Cand[] = [];
-    for (let n = 1; n <= information.length; n++) {
-      candidates = this.findMatches(ident, information.slice(0, n).map((i) => i.req), new Set(), reqsOf);
-      if (!candidates.length) return undefined;
+    // Each requirement added to the package before that round leaves a candidate (else pip met a conflict there). A
+    // final release that is not yanked, an unknown newer release or "any version" among all of them is one for every
+    // earlier set of them too (fewer requirements admit more); else each set is asked.
+    const reqsOf = (id: string) => this.criteria.get(id)?.information.map((i) => i.req) ?? [];
+    const candidates = this.findMatches(ident, information.map((i) => i.req), new Set(), reqsOf);
+    if (!candidates.length) return undefined;
+    if (!candidates.some((c) => c.any || c.newer || (c.release && c.release.yanked === undefined && !c.release.version.isPrerelease))) {
+      for (let n = 1; n < information.length; n++) if (!this.findMatches(ident, information.slice(0, n).map((i) => i.req), new Set(), reqsOf).length) return undefined;
     }
     // Put into the level below, as if that round's state had held it all along.
     this.criteria.set(ident, { candidates, information, incompatibilities: [] });
