@@ -8,9 +8,9 @@ import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
 import { groupThousands, joinWords, normalizeName } from '../text';
 import { VersionSet } from '../pep440/intervals';
-import { parseRequirement } from '../pep508';
 import { parsedPackage, releaseIndex, safeSource, type Release } from '../resolver/releases';
 import { ResolveMemo } from '../resolver/memo';
+import { requirementOf } from '../resolver/texts';
 import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
@@ -310,7 +310,7 @@ function unconditional(release: Release | undefined): Map<string, VersionSet> {
   if (out) return out;
   UNCONDITIONAL.set(release, (out = new Map()));
   for (const text of release.requiresDist ?? []) {
-    const p = parseRequirement(text, { markerTree: false });
+    const p = requirementOf(text);
     if (!p.ok || p.value.markerText || p.value.url) continue;
     const dep = normalizeName(p.value.name);
     out.set(dep, (out.get(dep) ?? VersionSet.all()).intersect(VersionSet.fromSpecifierSet(p.value.specifier)));

@@ -142,10 +142,15 @@ interface Base {
 const BASES_PER_QUESTION = 2;
 const MAX_BASES = 8;
 
-/** The roots' kinds (constraint or not, where written), in order: a kept resolution is resumed for the same. */
+/** A root's kind (constraint or not, where written), which a result depends on beside its text. */
+function kindOf(r: RootRequirement): string {
+  return `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}`;
+}
+
+/** The roots' kinds, in order: a kept resolution is resumed for the same. */
 function kindsOf(roots: RootRequirement[]): string {
   let kinds = '';
-  for (const r of roots) kinds += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}`;
+  for (const r of roots) kinds += kindOf(r);
   return kinds;
 }
 
@@ -186,7 +191,7 @@ function rootsKeyOf(roots: RootRequirement[]): string {
   let key = ROOTS_KEYS.get(roots);
   if (key === undefined) {
     key = '';
-    for (const r of roots) key += `${r.constraint ? 1 : 0}${r.origin ? (r.origin.path ? 2 : 1) : 0}${r.requirement.length}:${r.requirement}`;
+    for (const r of roots) key += `${kindOf(r)}${r.requirement.length}:${r.requirement}`;
     ROOTS_KEYS.set(roots, key);
   }
   return key;

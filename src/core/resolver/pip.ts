@@ -570,18 +570,17 @@ export class PipResolver {
     if (!this.installed || !this.forwardOnly || roots.length !== this.roots.length || !before || !after || before.constraint || after.constraint) return undefined;
     const [a, b] = [requirementOf(before.requirement), requirementOf(after.requirement)];
     if (!a.ok || !b.ok || a.value.url || b.value.url || a.value.markerText || b.value.markerText) return undefined;
-    const name = normalizeName(b.value.name);
-    const extras = [...new Set(b.value.extras.map(normalizeName))];
-    if (normalizeName(a.value.name) !== name || formatIdent(name, extras) !== formatIdent(name, [...new Set(a.value.extras.map(normalizeName))])) return undefined;
+    // A package with extras reads its base's explicit requirements, which may have grown since: not resumed.
+    if (a.value.extras.length || b.value.extras.length) return undefined;
+    const ident = normalizeName(b.value.name);
+    if (normalizeName(a.value.name) !== ident) return undefined;
     const k = specifierKind(b.value.specifier);
     if (k === undefined || specifierKind(a.value.specifier) !== k) return undefined;
-    if (extras.length) return undefined; // its candidates read its base's explicit requirements, which may have grown
-    const ident = formatIdent(name, extras);
     // The round from which the changed requirement steers the run: the one that pins its package, or an earlier one
     // that turned a candidate down because of the package's requirements.
     const round = Math.min(this.levels.findIndex((l) => l.pinned === ident), this.firstConflict.get(ident) ?? Infinity);
     if (round < 1 || round < this.resumedAt) return undefined;
-    const req = this.specReq(after.requirement, name, extras, b.value.specifier, after);
+    const req = this.specReq(after.requirement, ident, [], b.value.specifier, after);
     if (!req) return undefined;
     // Spent from here on: back to the state in which that round began.
     this.installed = false;

@@ -16,11 +16,9 @@ interface Parts {
   parents: (string | undefined)[];
 }
 
-const NO_PARTS: Parts = { direct: false, pinned: false, unfree: false, parents: [] };
 const PARTS = new WeakMap<Criterion, Parts>();
 
-function partsOf(criterion: Criterion | undefined): Parts {
-  if (!criterion) return NO_PARTS;
+function partsOf(criterion: Criterion): Parts {
   let parts = PARTS.get(criterion);
   if (!parts) {
     let direct = false;
@@ -47,7 +45,7 @@ export function newPreference(): Preference {
 /** The key of `ident`, whose criterion is `criterion`, written into `key`: `requested` is its place among the roots,
  *  `depths` the depths inferred so far (this ident's is noted, as pip's `_known_depths`), `causes` the idents the
  *  backtrack causes name. */
-export function preferenceOf(ident: string, criterion: Criterion | undefined, requested: number | undefined, depths: Map<string, number>,
+export function preferenceOf(ident: string, criterion: Criterion, requested: number | undefined, depths: Map<string, number>,
   causes: ReadonlySet<string>, python: boolean, key: Preference): void {
   const { direct, pinned, unfree, parents } = partsOf(criterion);
   let depth: number;

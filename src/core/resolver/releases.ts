@@ -224,33 +224,33 @@ const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release
  *  describes them (resolution-conflict-known): the releases it describes, those it lists without requirements, the
  *  gaps between described ones, and whether unknown releases lie below, among or above them. */
 export function admittedOf(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
-    const all: Release[] = [];
-    const without: Version[] = [];
-    for (const r of pkg.releases) {
-      if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !prereleases)) continue;
-      if (describes(r)) all.push(r);
-      else if (set.contains(r.version)) without.push(r.version);
-    }
-    const unknown = pkg.newer ? pkg.newer.intersect(set) : VersionSet.empty();
-    /** Something undescribed is admitted strictly between lo and hi (either end open when absent). */
-    const undescribed = (lo?: Version, hi?: Version) =>
-      unknown.intersects(VersionSet.range(lo && { version: lo, inclusive: false }, hi && { version: hi, inclusive: false })) ||
-      without.some((v) => (!lo || compareVersions(v, lo) > 0) && (!hi || compareVersions(v, hi) < 0));
-    const gaps: string[][] = [];
-    for (let i = 1; i < all.length; i++) {
-      if (undescribed(all[i - 1].version, all[i].version)) gaps.push([all[i - 1], all[i]].filter((r) => set.contains(r.version)).map((r) => r.text));
-    }
-    const newest = all[all.length - 1]?.version;
-    const described = all.filter((r) => set.contains(r.version));
-    const top = described[described.length - 1]?.version;
-    return {
-      described: described.map((r) => r.text),
-      withoutRequirements: without.map(String),
-      unlisted: !!top && unknown.intersects(VersionSet.range(undefined, { version: top, inclusive: false })),
-      ...(newest && undescribed(newest, undefined) ? { newerThan: String(newest) } : {}),
-      gaps,
-      belowAll: undescribed(undefined, all[0]?.version),
-    };
+  const all: Release[] = [];
+  const without: Version[] = [];
+  for (const r of pkg.releases) {
+    if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !prereleases)) continue;
+    if (describes(r)) all.push(r);
+    else if (set.contains(r.version)) without.push(r.version);
+  }
+  const unknown = pkg.newer ? pkg.newer.intersect(set) : VersionSet.empty();
+  /** Something undescribed is admitted strictly between lo and hi (either end open when absent). */
+  const undescribed = (lo?: Version, hi?: Version) =>
+    unknown.intersects(VersionSet.range(lo && { version: lo, inclusive: false }, hi && { version: hi, inclusive: false })) ||
+    without.some((v) => (!lo || compareVersions(v, lo) > 0) && (!hi || compareVersions(v, hi) < 0));
+  const gaps: string[][] = [];
+  for (let i = 1; i < all.length; i++) {
+    if (undescribed(all[i - 1].version, all[i].version)) gaps.push([all[i - 1], all[i]].filter((r) => set.contains(r.version)).map((r) => r.text));
+  }
+  const newest = all[all.length - 1]?.version;
+  const described = all.filter((r) => set.contains(r.version));
+  const top = described[described.length - 1]?.version;
+  return {
+    described: described.map((r) => r.text),
+    withoutRequirements: without.map(String),
+    unlisted: !!top && unknown.intersects(VersionSet.range(undefined, { version: top, inclusive: false })),
+    ...(newest && undescribed(newest, undefined) ? { newerThan: String(newest) } : {}),
+    gaps,
+    belowAll: undescribed(undefined, all[0]?.version),
+  };
 }
 
 const INCLUSIVE = new Set(['==', '>=', '<=', '~=', '===']);

@@ -11,7 +11,6 @@ export class LoggedMap<V> {
 
   get(key: string): V | undefined { return this.live.get(key); }
   has(key: string): boolean { return this.live.has(key); }
-  keys(): IterableIterator<string> { return this.live.keys(); }
   [Symbol.iterator](): IterableIterator<[string, V]> { return this.live[Symbol.iterator](); }
 
   set(key: string, value: V): this {
