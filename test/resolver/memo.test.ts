@@ -9,14 +9,12 @@ import { describe, test } from 'node:test';
 import { checkProject, knowledgeFrom, type CheckInput } from '../../src/core/engine/check';
 import { declaredMetadataHooks, freshVersions, resolutionFindings } from '../../src/core/engine/resolution';
 import { yankedFindings } from '../../src/core/engine/yanked';
-import type { PackageMetadata } from '../../src/core/metadata/types';
 import { resolve, targetEnvironment, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import { bundledFamilies } from '../../src/core/rules/bundled';
 import { NodeMetadata } from '../../src/node/metadata';
+import { meta, rel } from '../support/ecosystems';
 
-const rel = (v: string, requires_dist: string[] = []) => ({ versions: [v], requires_dist, source: 'test' });
-const meta = (name: string, releases: ReturnType<typeof rel>[]): PackageMetadata => ({ format: 1, name, snapshot_date: '2026-12-06', complete_through: releases[releases.length - 1].versions[0], releases });
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0'), rel('2.3.1'), rel('2.4.0')])],
   ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1']), rel('0.19.0', ['torch==2.4.0'])])],

@@ -8,14 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
 import { CPYTHONS } from '../../src/core/resolver/pythons';
 import { resolve, targetEnvironment, type ResolveResult, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import { requirementsFile } from '../../bench/files.mjs';
-import { loadProject } from '../../src/node/project';
-import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
+import { bundledSnapshot, corpusDirs, corpusEnvironments, meta, rel } from '../support/ecosystems';
 
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0', [], '>=3.8'), rel('2.3.1'), rel('2.4.0', [], '>=3.9')])],
@@ -97,21 +95,18 @@ describe('on real projects and the bundled snapshot', () => {
   test('on each Python a conflict names as alike, resolving afresh gives the same conflict', async () => {
     let everywhere = 0;
     let some = 0;
-    for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
-      for (const env of environments) {
-        const list = rootsOf(env);
-        for (const python of pythons) {
-          const r = resolve(list, snapshot, on(python));
-          if (r.ok || r.reason !== 'conflict') continue;
-          assert.ok(r.samePythons?.includes(python), 'its own Python');
-          if (r.samePythons!.length === pythons.length) everywhere++;
-          else if (r.samePythons!.length > 1) some++;
-          for (const other of r.samePythons!) {
-            const o = resolve(list, snapshot, on(other));
-            assert.ok(!o.ok && o.reason === 'conflict', `${dir} ${env.label}: a conflict on ${python} said alike on ${other}, where it ${o.ok ? 'installs' : o.reason}`);
-            assert.deepEqual(o.conflict.causes, r.conflict.causes, `${dir} ${env.label} on ${other}`);
-          }
+    for await (const { dir, env } of corpusEnvironments(knowledge, dirs)) {
+      const list = rootsOf(env);
+      for (const python of pythons) {
+        const r = resolve(list, snapshot, on(python));
+        if (r.ok || r.reason !== 'conflict') continue;
+        assert.ok(r.samePythons?.includes(python), 'its own Python');
+        if (r.samePythons!.length === pythons.length) everywhere++;
+        else if (r.samePythons!.length > 1) some++;
+        for (const other of r.samePythons!) {
+          const o = resolve(list, snapshot, on(other));
+          assert.ok(!o.ok && o.reason === 'conflict', `${dir} ${env.label}: a conflict on ${python} said alike on ${other}, where it ${o.ok ? 'installs' : o.reason}`);
+          assert.deepEqual(o.conflict.causes, r.conflict.causes, `${dir} ${env.label} on ${other}`);
         }
       }
     }

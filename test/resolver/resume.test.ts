@@ -6,13 +6,11 @@
 // real-project corpus and the example projects, resumed and resolved afresh side by side.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
 import { resolve, targetEnvironment, type MetadataSource, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import { PipResolver } from '../../src/core/resolver/pip';
-import { loadProject } from '../../src/node/project';
-import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
+import { bundledSnapshot, corpusEnvironments, meta, rel } from '../support/ecosystems';
 const db = new Map([
   ['transformers', meta('transformers', [rel('4.40.0', ['huggingface-hub>=0.19']), rel('4.57.0', ['huggingface-hub>=0.34,<1.0', 'tokenizers>=0.22'])])],
   ['huggingface-hub', meta('huggingface-hub', [rel('0.19.0'), rel('0.34.0'), rel('0.36.0'), rel('1.9.2')])],
@@ -80,34 +78,30 @@ describe('a resolution resumed where a changed root parts from it', () => {
 
 describe('on real projects and the bundled snapshot', () => {
   const { metadata, knowledge, snapshot } = bundledSnapshot();
-  const dirs = corpusDirs();
 
   test('chains of random edits, each to one pin\'s version: every resumed outcome is the fresh one', async () => {
     let seed = 20261206;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     let resumed = 0;
-    for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
-      for (const env of environments) {
-        for (const python of ['3.8', '3.12']) {
-          let list = rootsOf(env);
-          let resolver = new PipResolver(snapshot, on(python));
-          if (!resolver.resolve(list).ok) continue;
-          for (let step = 0; step < 15; step++) {
-            const i = Math.floor(random() * list.length);
-            const m = /^([A-Za-z0-9._-]+(?:\[[^\]]*\])?)\s*(==|>=|<=|~=|<|>)\s*[0-9][^;,\s]*$/.exec(list[i].requirement.trim());
-            const versions = m ? metadata.get(m[1].replace(/\[.*$/, '').toLowerCase().replace(/[._-]+/g, '-'))?.releases.flatMap((r) => r.versions) ?? [] : [];
-            if (!m || !versions.length) continue;
-            const next = list.map((r, k) => (k === i ? { ...r, requirement: `${m[1]}${m[2]}${versions[Math.floor(random() * versions.length)]}` } : r));
-            const fresh = new PipResolver(snapshot, on(python)).resolve(next);
-            const got = resolver.resume(next, i);
-            if (got) {
-              resumed++;
-              assert.equal(text(got), text(fresh), `${dir} ${env.label} on ${python}: ${list[i].requirement} -> ${next[i].requirement}`);
-            }
-            if (fresh.ok) list = next;
-            if (!got) { resolver = new PipResolver(snapshot, on(python)); resolver.resolve(list); }
+    for await (const { dir, env } of corpusEnvironments(knowledge)) {
+      for (const python of ['3.8', '3.12']) {
+        let list = rootsOf(env);
+        let resolver = new PipResolver(snapshot, on(python));
+        if (!resolver.resolve(list).ok) continue;
+        for (let step = 0; step < 15; step++) {
+          const i = Math.floor(random() * list.length);
+          const m = /^([A-Za-z0-9._-]+(?:\[[^\]]*\])?)\s*(==|>=|<=|~=|<|>)\s*[0-9][^;,\s]*$/.exec(list[i].requirement.trim());
+          const versions = m ? metadata.get(m[1].replace(/\[.*$/, '').toLowerCase().replace(/[._-]+/g, '-'))?.releases.flatMap((r) => r.versions) ?? [] : [];
+          if (!m || !versions.length) continue;
+          const next = list.map((r, k) => (k === i ? { ...r, requirement: `${m[1]}${m[2]}${versions[Math.floor(random() * versions.length)]}` } : r));
+          const fresh = new PipResolver(snapshot, on(python)).resolve(next);
+          const got = resolver.resume(next, i);
+          if (got) {
+            resumed++;
+            assert.equal(text(got), text(fresh), `${dir} ${env.label} on ${python}: ${list[i].requirement} -> ${next[i].requirement}`);
           }
+          if (fresh.ok) list = next;
+          if (!got) { resolver = new PipResolver(snapshot, on(python)); resolver.resolve(list); }
         }
       }
     }

@@ -7,12 +7,10 @@
 // at, and those roots alone fail in pip as the whole set does.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkProject } from '../../src/core/engine/check';
 import { rootsOf } from '../../src/core/resolver/environment';
 import { explainConflict, resolve, targetEnvironment, type MetadataSource, type RootRequirement } from '../../src/core/resolver';
 import { PipResolver } from '../../src/core/resolver/pip';
-import { loadProject } from '../../src/node/project';
-import { bundledSnapshot, corpusDirs, meta, rel, REPO } from '../support/ecosystems';
+import { bundledSnapshot, corpusEnvironments, meta, rel } from '../support/ecosystems';
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0', [], '>=3.8'), rel('2.3.1'), rel('2.4.0', [], '>=3.9')])],
   ['torchvision', meta('torchvision', [rel('0.17.0', ['torch==2.2.0']), rel('0.18.1', ['torch==2.3.1'])])],
@@ -74,33 +72,29 @@ describe('a conflict met while adding the roots', () => {
 
 describe('on real projects and the bundled snapshot', () => {
   const { knowledge, snapshot } = bundledSnapshot();
-  const dirs = corpusDirs();
 
   test('as written and with pins retyped to releases that do not exist, the explanation rests on the package pip stopped at', async () => {
     let compared = 0;
     let differed = 0;
-    for (const dir of dirs) {
-      const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
-      for (const env of environments) {
-        const list = rootsOf(env);
-        // As written, then with an exact pin retyped (a typo on a keystroke) at a few places through the file.
-        const pinned = list.flatMap((r, i) => (/^[A-Za-z0-9._-]+(\[[^\]]*\])?==\d[^;,\s]*$/.test(r.requirement.trim()) ? [i] : []));
-        const variants = [list, ...pinned.filter((_, j) => j % Math.max(1, Math.floor(pinned.length / 4)) === 0).slice(0, 4)
-          .map((i) => list.map((r, k) => (k === i ? { ...r, requirement: `${r.requirement.trim()}.999` } : r)))];
-        for (const variant of variants) {
-          for (const python of ['3.8', '3.11', '3.14']) {
-            const both = bothWays(variant, snapshot, python);
-            if (!both) continue;
-            const at = `${dir} ${env.label} on ${python} at ${both.atRoot}`;
-            assert.match(both.restricted.message, /we can conclude that your requirements are unsatisfiable/, at);
-            assert.ok(both.restricted.roots.length && both.restricted.roots.every((r) => nameOf(r) === both.atRoot), at);
-            // Those roots alone stop pip at the same requirements.
-            const alone = resolve(variant.filter((r) => nameOf(r) === both.atRoot), snapshot, on(python));
-            assert.ok(!alone.ok && alone.reason === 'conflict', at);
-            assert.deepEqual(alone.conflict.causes, both.causes, at);
-            if (both.restricted.message !== both.whole.message) differed++;
-            compared++;
-          }
+    for await (const { dir, env } of corpusEnvironments(knowledge)) {
+      const list = rootsOf(env);
+      // As written, then with an exact pin retyped (a typo on a keystroke) at a few places through the file.
+      const pinned = list.flatMap((r, i) => (/^[A-Za-z0-9._-]+(\[[^\]]*\])?==\d[^;,\s]*$/.test(r.requirement.trim()) ? [i] : []));
+      const variants = [list, ...pinned.filter((_, j) => j % Math.max(1, Math.floor(pinned.length / 4)) === 0).slice(0, 4)
+        .map((i) => list.map((r, k) => (k === i ? { ...r, requirement: `${r.requirement.trim()}.999` } : r)))];
+      for (const variant of variants) {
+        for (const python of ['3.8', '3.11', '3.14']) {
+          const both = bothWays(variant, snapshot, python);
+          if (!both) continue;
+          const at = `${dir} ${env.label} on ${python} at ${both.atRoot}`;
+          assert.match(both.restricted.message, /we can conclude that your requirements are unsatisfiable/, at);
+          assert.ok(both.restricted.roots.length && both.restricted.roots.every((r) => nameOf(r) === both.atRoot), at);
+          // Those roots alone stop pip at the same requirements.
+          const alone = resolve(variant.filter((r) => nameOf(r) === both.atRoot), snapshot, on(python));
+          assert.ok(!alone.ok && alone.reason === 'conflict', at);
+          assert.deepEqual(alone.conflict.causes, both.causes, at);
+          if (both.restricted.message !== both.whole.message) differed++;
+          compared++;
         }
       }
     }

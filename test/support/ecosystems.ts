@@ -2,10 +2,13 @@
 // projects read against the bundled metadata snapshot.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { knowledgeFrom } from '../../src/core/engine/check';
+import { checkProject, knowledgeFrom } from '../../src/core/engine/check';
+import type { Environment } from '../../src/core/engine/environment';
+import type { Knowledge } from '../../src/core/engine/knowledge';
 import type { PackageMetadata } from '../../src/core/metadata/types';
 import { bundledFamilies } from '../../src/core/rules/bundled';
 import { NodeMetadata } from '../../src/node/metadata';
+import { loadProject } from '../../src/node/project';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
@@ -31,4 +34,12 @@ export function corpusDirs(): string[] {
     ...['broken', 'clean'].flatMap((k) => readdirSync(join(REPO, 'test/fixtures/real-projects', k)).map((d) => join(REPO, 'test/fixtures/real-projects', k, d))),
     ...readdirSync(join(REPO, 'examples')).map((d) => join(REPO, 'examples', d)),
   ].filter((d) => statSync(d).isDirectory());
+}
+
+/** Each environment of each folder (the corpus and the example projects unless told), as a check of it makes them. */
+export async function* corpusEnvironments(knowledge: Knowledge, dirs = corpusDirs()): AsyncGenerator<{ dir: string; env: Environment }> {
+  for (const dir of dirs) {
+    const { environments } = await checkProject(await loadProject([dir], REPO, knowledge));
+    for (const env of environments) yield { dir, env };
+  }
 }
