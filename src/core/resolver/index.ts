@@ -3,7 +3,7 @@
 import type { MarkerEnvironment } from '../pep508';
 import { PLATFORM_MARKERS, type Platform } from '../settings';
 import { explainConflict } from './explain';
-import { PipResolver } from './pip';
+import { PipResolver, type RootVerdicts } from './pip';
 import type { Conflict, MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 export * from './types';
@@ -64,12 +64,13 @@ export function resolve(roots: RootRequirement[], source: MetadataSource, option
 
 /** As `resolve`, and the resolver when the roots install: it can take a later change of one root from where the two
  *  part (PipResolver.resume; `from`, with the index of the root changed), which a keystroke in a file that installs
- *  makes. The result is the one `resolve` gives. */
+ *  makes. `verdicts`: what earlier root stages on the same question found (RootVerdicts), kept in it. The result is
+ *  the one `resolve` gives. */
 export function resolveKept(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions,
-  from?: { resolver: PipResolver; index: number }): { result: ResolveResult; resolver?: PipResolver } {
+  from?: { resolver: PipResolver; index: number }, verdicts?: RootVerdicts): { result: ResolveResult; resolver?: PipResolver } {
   const resumed = from?.resolver.resume(roots, from.index);
   if (resumed?.ok) return { result: resumed, resolver: from!.resolver };
-  const resolver = new PipResolver(source, options);
+  const resolver = new PipResolver(source, options, verdicts);
   const outcome = resolver.resolve(roots);
   if (outcome.ok) return { result: outcome, resolver };
   if (outcome.reason !== 'conflict') return { result: outcome };

@@ -8,7 +8,7 @@
 // The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
 // when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
 import { resolveKept } from './index';
-import type { PipResolver } from './pip';
+import type { PipResolver, RootVerdicts } from './pip';
 import { checkedPythonBit } from './pythons';
 import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
@@ -30,6 +30,9 @@ export class ResolveMemo {
   /** Options key -> the latest resolutions that installed, with their roots, newest first (BASES_PER_QUESTION at most,
    *  over MAX_BASES questions, the least recently kept out): a keystroke changes one root of one of them. */
   private readonly bases = new Map<string, Base[]>();
+  /** Options key -> what root stages found on that question (PipResolver's RootVerdicts), for MAX_QUESTIONS questions
+   *  at most (the least recently used out). */
+  private readonly verdicts = new Map<string, RootVerdicts>();
 
   constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
 
@@ -61,7 +64,7 @@ export class ResolveMemo {
         return p;
       });
       const from = this.baseFor(optionsKey, roots);
-      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index });
+      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index }, this.verdictsFor(optionsKey));
       result = kept.result;
       if (from && kept.resolver === from.base.resolver) this.resumed++;
       if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
@@ -104,6 +107,14 @@ export class ResolveMemo {
     return undefined;
   }
 
+  private verdictsFor(optionsKey: string): RootVerdicts {
+    const verdicts = this.verdicts.get(optionsKey) ?? new Map();
+    this.verdicts.delete(optionsKey);
+    this.verdicts.set(optionsKey, verdicts);
+    if (this.verdicts.size > MAX_QUESTIONS) this.verdicts.delete(this.verdicts.keys().next().value as string);
+    return verdicts;
+  }
+
   private keep(optionsKey: string, base: Base): void {
     const list = this.bases.get(optionsKey) ?? [];
     this.bases.delete(optionsKey);
@@ -141,6 +152,8 @@ interface Base {
  *  resumes the resolution of the one environment being typed in, on the Python where it installs. */
 const BASES_PER_QUESTION = 2;
 const MAX_BASES = 8;
+/** Questions whose root stages' verdicts are kept: a check asks one per Python and platform, an upgrade a few more. */
+const MAX_QUESTIONS = 32;
 
 /** A root's kind (constraint or not, where written), which a result depends on beside its text. */
 function kindOf(r: RootRequirement): string {

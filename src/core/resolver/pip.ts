@@ -86,6 +86,19 @@ class OverBudget {}
 /** A resumed resolution that would backjump into the levels it kept from the run before: made afresh instead. */
 class Unresumable {}
 
+type SpecReq = Extract<Req, { kind: 'spec' }>;
+
+/** What pip's root stage finds on one question (the options) for an ident's root requirements so far, with the
+ *  package's constraints: whether a candidate matches, and the Pythons on which that look-up reads alike. Kept across
+ *  resolutions (./memo.ts): a keystroke changes one root of many, and a pin that no release matches (being typed)
+ *  stops pip there, before any round, so where it stops is found from the verdicts without the look-ups. */
+export type RootVerdicts = Map<string, { matches: boolean; alike: PythonMask }>;
+/** Verdicts kept per question at most (all dropped when full: a new file's). */
+const MAX_VERDICTS = 20_000;
+/** Look-ups a run makes afresh to find where its root stage stops from the verdicts, at most: past that (a file not
+ *  seen before) the root stage runs as pip's, and its look-ups are kept as verdicts. */
+const FRESH_VERDICTS = 8;
+
 export type PipOutcome =
   | { ok: true; packages: Map<string, ResolvedPackage>; steps: number }
   | { ok: false; reason: 'conflict'; causes: ConflictCause[]; steps: number; rootsByName: Map<string, RootRequirement[]>; samePythons: string[]; unmatched: readonly number[]; atRoot?: string }
@@ -96,7 +109,8 @@ export class PipResolver {
   private readonly cands = new Map<string, Cand>();
   private readonly python: Cand = { ident: PYTHON_IDENT, name: PYTHON_IDENT, extras: [], python: true };
   private readonly pythonVersion: string;
-  private readonly constraints = new Map<string, { spec: SpecifierSet[]; set: VersionSet }>();
+  /** Name -> its constraints: their specifiers, what they admit together, and their texts (a verdict's key). */
+  private readonly constraints = new Map<string, { spec: SpecifierSet[]; set: VersionSet; texts: string }>();
   private readonly userRequested = new Map<string, number>();
   private readonly knownDepths = new Map<string, number>();
   private readonly forcedAny = new Set<string>();
@@ -127,7 +141,7 @@ export class PipResolver {
   private readonly ownPython: PythonMask;
   private readonly maxSteps: number;
 
-  constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions) {
+  constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions, private readonly verdicts?: RootVerdicts) {
     const env = options.environment;
     this.pythonVersion = env.python_full_version || env.python_version;
     this.maxSteps = options.maxSteps ?? 20000;
@@ -498,8 +512,9 @@ export class PipResolver {
       if (root.constraint) {
         const spec = parseSpecifierSet(specifier);
         if (!spec) return;
-        const k = this.constraints.get(name) ?? { spec: [], set: VersionSet.all() };
+        const k = this.constraints.get(name) ?? { spec: [], set: VersionSet.all(), texts: '' };
         k.spec.push(spec);
+        k.texts += `${root.requirement}\u0000`;
         k.set = k.set.intersect(VersionSet.fromSpecifierSet(spec));
         this.constraints.set(name, k);
         return;
@@ -514,15 +529,79 @@ export class PipResolver {
 
   /** Of the roots from the one pip stopped at on (the ones before it met candidates), those that no candidate matches
    *  on their own (with the constraints): a release that does not exist, a typo. Each would stop pip alone. Indices in
-   *  `roots`. */
+   *  `roots`. What these look-ups read is not what the conflict rests on: the Pythons alike stay those of the conflict
+   *  (a caller on another Python asks them again, alone). */
   private unmatchedFrom(rest: Req[], roots: RootRequirement[]): number[] {
-    // What these look-ups read is not what the conflict rests on: the Pythons alike stay those of the conflict (a caller
-    // on another Python asks them again, alone).
+    return rest.flatMap((r) => (r.kind === 'spec' && r.root && !this.verdict([r], 1)!.matches ? [roots.indexOf(r.root)] : []));
+  }
+
+  /** Whether any candidate matches `reqs` (an ident's roots so far, with its constraints; `enough` 1: one root alone)
+   *  at the root stage, and the Pythons the look-up reads alike: kept, else looked up (this run's alike untouched)
+   *  unless `budget` is spent. */
+  private verdict(reqs: SpecReq[], enough: number, budget?: { fresh: number }): { matches: boolean; alike: PythonMask } | undefined {
+    const { ident, name } = reqs[0];
+    let key = '';
+    if (this.verdicts) {
+      key = `${enough === 1 ? 1 : 0}${ident}\u0000${this.constraints.get(name)?.texts ?? ''}`;
+      for (const r of reqs) key += `\u0000${r.text}`;
+      const kept = this.verdicts.get(key);
+      if (kept) return kept;
+    }
+    if (budget && budget.fresh-- <= 0) return undefined;
     const alike = this.alike;
-    const out = rest.flatMap((r) => (r.kind === 'spec' && r.root && !this.findMatches(r.ident, [r], new Set(), (id) => (id === r.ident ? [r] : []), 1).length
-      ? [roots.indexOf(r.root)] : []));
+    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+    const found = { matches: this.findMatches(ident, reqs, new Set(), (id) => (id === ident ? reqs : []), enough).length > 0, alike: this.alike };
     this.alike = alike;
-    return out;
+    this.keepVerdict(key, found);
+    return found;
+  }
+
+  private keepVerdict(key: string, verdict: { matches: boolean; alike: PythonMask }): void {
+    if (!this.verdicts) return;
+    if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
+    this.verdicts.set(key, verdict);
+  }
+
+  /** Where pip's root stage stops, from the verdicts kept on this question: the first root whose ident's roots so far
+   *  match no candidate, with those roots (this run's alike narrowed as the stage would). undefined when none does, or
+   *  when too many look-ups are new. Exact only without URL roots: their explicit candidates are not in a key. */
+  private rootStop(rootReqs: Req[]): { at: number; reqs: SpecReq[] } | undefined {
+    const byIdent = new Map<string, SpecReq[]>();
+    const budget = { fresh: FRESH_VERDICTS };
+    let alike = this.alike;
+    for (let at = 0; at < rootReqs.length; at++) {
+      const r = rootReqs[at];
+      if (r.kind !== 'spec') return undefined;
+      let reqs = byIdent.get(r.ident);
+      if (!reqs) byIdent.set(r.ident, (reqs = []));
+      reqs.push(r);
+      const v = this.verdict(reqs, Infinity, budget);
+      if (!v) return undefined;
+      alike &= v.alike;
+      if (!v.matches) {
+        this.alike = alike;
+        return { at, reqs };
+      }
+    }
+    return undefined;
+  }
+
+  /** Adds a root to the criteria as pip's root stage does, keeping the look-up's verdict. */
+  private addRoot(r: Req): void {
+    if (!this.verdicts || r.kind !== 'spec' || this.forcedAny.size) return this.addToCriteria(this.criteria, r, null);
+    const alike = this.alike;
+    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+    let matches = false;
+    try {
+      this.addToCriteria(this.criteria, r, null);
+      matches = true;
+    } finally {
+      const reqs = this.criteria.get(r.ident)?.information.map((i) => i.req as SpecReq) ?? [];
+      let key = `0${r.ident}\u0000${this.constraints.get(r.name)?.texts ?? ''}`;
+      for (const q of matches ? reqs : [...reqs, r]) key += `\u0000${q.text}`;
+      this.keepVerdict(key, { matches, alike: this.alike });
+      this.alike &= alike;
+    }
   }
 
   resolve(roots: RootRequirement[]): PipOutcome {
@@ -533,9 +612,13 @@ export class PipResolver {
       this.roots = roots;
       roots.forEach((r, i) => this.rootIndex.set(r, i));
       this.levels = [{ undo: [], backtrackCauses: [], steps: 0 }];
+      const stop = this.verdicts && !this.forcedAny.size ? this.rootStop(rootReqs) : undefined;
+      if (stop) {
+        throw new Impossible(stop.reqs.map((req) => ({ req, parent: null })), this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(stop.at), roots) : [], stop.reqs[0].name);
+      }
       for (const [k, r] of rootReqs.entries()) {
         try {
-          this.addToCriteria(this.criteria, r, null);
+          this.addRoot(r);
         } catch (e) {
           if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : [], r.kind === 'spec' ? r.name : undefined);
           throw e;
