@@ -71,8 +71,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const installers: [string, VersionSet][] = [];
     for (const name of admitted.names()) if (k.installs.has(name)) installers.push([name, admitted.get(name)!]);
     for (const [name, set] of installers) {
-      for (const inst of installsAsked(k.installs.get(name)!, extrasOf(env, name))) {
-        if (!set.intersects(inst.versions)) continue;
+      for (const inst of installsMeeting(installsAsked(k.installs.get(name)!, extrasOf(env, name)), set)) {
         for (const q of inst.packages) {
           if (admitted.has(q)) continue;
           admitted.set(q, env.constraints.get(q) ?? VersionSet.all());
@@ -87,9 +86,8 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
   if (pythons) {
     for (const name of admitted.names()) {
       for (const support of k.pythonSupportOf.get(name) ?? []) {
-        let impossible = VersionSet.empty();
-        for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
-        if (!impossible.isEmpty()) narrow(admitted, name, impossible.complement());
+        const possible = installable(support, pythons);
+        if (possible) narrow(admitted, name, possible);
       }
     }
   }
@@ -113,18 +111,18 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     const set = admitted.get(name)!;
     // When the snapshot knows the newest release, a fresh install takes the newest admitted one that exists.
     const existing = k.current?.get(name);
-    const topSet = existing && set.intersects(existing) ? set.intersect(existing) : set;
+    let topSet = set;
+    if (existing) {
+      const both = intersectKept(set, existing);
+      if (!both.isEmpty()) topSet = both;
+    }
     for (const req of requires) {
       // Rows of release ranges elsewhere on the version line are neither "all" nor "top" (unless nothing is admitted).
       const rows = applicableRows(req.rows, env, name, rowPythons);
-      for (const row of set.isEmpty() ? rows : rowsMeeting(rows, set)) {
-        // What a package only checks at import, pip does not enforce: it narrows nothing.
-        if (row.importCheck) continue;
-        const all = topSet.isSubsetOf(row.versions);
-        const top = topIn(topSet, row.versions);
+      for (const { row, all } of narrowingRows(set.isEmpty() ? rows : rowsMeeting(rows, set), topSet)) {
         for (const [q, r] of row.requires) {
           if (all) narrow(admitted, q, r);
-          if (top || all) narrow(fresh, q, r);
+          narrow(fresh, q, r);
         }
       }
     }
@@ -149,8 +147,73 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
 function narrow(sets: SetsByName, q: string, r: VersionSet): void {
   const cur = sets.get(q);
   if (!cur) return;
-  const n = cur.intersect(r);
+  const n = intersectKept(cur, r);
   if (!n.isEmpty()) sets.set(q, n);
+}
+
+// A keystroke changes one pin of a file: the sets of every other package are the objects they were (a pin's set is one
+// object per specifier text, the knowledge's rows live as long as it does). What computeSets derives from them is
+// remembered per object, weakly, so that it is found again and stays the same object, through the narrowing too.
+
+const INTERSECTED = new WeakMap<VersionSet, WeakMap<VersionSet, VersionSet>>();
+
+/** `a.intersect(b)`, the same object for the same two objects. */
+function intersectKept(a: VersionSet, b: VersionSet): VersionSet {
+  let byB = INTERSECTED.get(a);
+  if (!byB) INTERSECTED.set(a, (byB = new WeakMap()));
+  let both = byB.get(b);
+  if (!both) byB.set(b, (both = a.intersect(b)));
+  return both;
+}
+
+type Installs = Knowledge['installs'] extends Map<string, infer T> ? T : never;
+const MEETING_INSTALLS = new WeakMap<Installs, WeakMap<VersionSet, Installs>>();
+
+/** The install entries whose versions meet `set`. */
+function installsMeeting(entries: Installs, set: VersionSet): Installs {
+  let bySet = MEETING_INSTALLS.get(entries);
+  if (!bySet) MEETING_INSTALLS.set(entries, (bySet = new WeakMap()));
+  let out = bySet.get(set);
+  if (!out) bySet.set(set, (out = entries.filter((inst) => set.intersects(inst.versions))));
+  return out;
+}
+
+type Support = Knowledge['pythonSupportOf'] extends Map<string, (infer T)[]> ? T : never;
+const INSTALLABLE = new WeakMap<Support, WeakMap<VersionSet, VersionSet | null>>();
+
+/** The versions of a package with builds for some of `pythons` (its rows' complement of those without), or null when
+ *  no row rules any out. */
+function installable(support: Support, pythons: VersionSet): VersionSet | null {
+  let byPythons = INSTALLABLE.get(support);
+  if (!byPythons) INSTALLABLE.set(support, (byPythons = new WeakMap()));
+  let out = byPythons.get(pythons);
+  if (out === undefined) {
+    let impossible = VersionSet.empty();
+    for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
+    byPythons.set(pythons, (out = impossible.isEmpty() ? null : impossible.complement()));
+  }
+  return out;
+}
+
+const NARROWING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly { row: CompiledRow; all: boolean }[]>>();
+
+/** Of rows that meet a package's set, those whose requirements narrow what a fresh install takes: the rows that hold
+ *  the top of `topSet` (the newest admitted release that exists) or all of it; `all` for the second, which narrow what
+ *  the environment admits too. What a package only checks at import, pip does not enforce: it narrows nothing. */
+function narrowingRows(rows: readonly CompiledRow[], topSet: VersionSet): readonly { row: CompiledRow; all: boolean }[] {
+  let bySet = NARROWING.get(rows);
+  if (!bySet) NARROWING.set(rows, (bySet = new WeakMap()));
+  let out = bySet.get(topSet);
+  if (!out) {
+    const narrowing: { row: CompiledRow; all: boolean }[] = [];
+    for (const row of rows) {
+      if (row.importCheck) continue;
+      const all = topSet.isSubsetOf(row.versions);
+      if (all || topIn(topSet, row.versions)) narrowing.push({ row, all });
+    }
+    bySet.set(topSet, (out = narrowing));
+  }
+  return out;
 }
 
 const MEETING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly CompiledRow[]>>();
@@ -195,7 +258,6 @@ export function requestedExtras(env: Environment, pkg: string): ReadonlySet<stri
   return extrasOf(env, pkg).set;
 }
 
-type Installs = Knowledge['installs'] extends Map<string, infer T> ? T : never;
 /** A package's install entries without those for extras nobody asked for (most of them, with the wheels' metadata), in
  *  their order; per entries and extras asked for (bounded per entries). */
 const ASKED = new WeakMap<Installs, Map<string, Installs>>();
@@ -252,27 +314,52 @@ export function projectPythons(env: Environment, k: Knowledge, targetPython: str
   for (const [name, pkg] of env.packages) {
     if (!pkg.pins.some((p) => !p.constraintOnly) || pkg.pins.some((p) => p.requirement.marker)) continue;
     for (const support of k.pythonSupportOf.get(name) ?? []) {
-      if (pkg.admitted.isEmpty() || !pkg.admitted.isSubsetOf(support.known)) continue;
-      let some = VersionSet.empty();
-      for (const row of support.rows) if (row.versions.intersects(pkg.admitted)) some = some.union(row.python);
-      inferred = inferred ? inferred.intersect(some) : some;
+      const some = pythonsWithBuilds(support, pkg.admitted);
+      if (some) inferred = inferred ? intersectKept(inferred, some) : some;
     }
   }
-  if (!inferred) return undefined;
-  // As final releases of each minor (`>=3.9,<3.10`), the way a declared range reads: builds for `3.9.*` say nothing
-  // of 3.9's pre-releases, which `python_version >= "3.9"` rows leave out.
-  const held: number[] = [];
-  for (let m = 0; m <= 40; m++) if (inferred.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`))) held.push(m);
-  if (!held.length) return undefined;
-  // One set per list of minors: rows are remembered per Pythons set (applicableRows), and a keystroke infers anew.
-  const key = held.join(',');
-  let minors = MINORS.get(key);
-  if (!minors) {
-    minors = VersionSet.empty();
-    for (const m of held) minors = minors.union(VersionSet.fromSpecifierSet(`>=3.${m},<3.${m + 1}`));
-    if (MINORS.size >= 256) MINORS.clear();
-    MINORS.set(key, minors);
+  return inferred && minorsOf(inferred);
+}
+
+const WITH_BUILDS = new WeakMap<Support, WeakMap<VersionSet, VersionSet | null>>();
+
+/** The Pythons some version in `admitted` has builds for, or null when the rows do not cover every version in it. */
+function pythonsWithBuilds(support: Support, admitted: VersionSet): VersionSet | null {
+  let byAdmitted = WITH_BUILDS.get(support);
+  if (!byAdmitted) WITH_BUILDS.set(support, (byAdmitted = new WeakMap()));
+  let some = byAdmitted.get(admitted);
+  if (some === undefined) {
+    some = null;
+    if (!admitted.isEmpty() && admitted.isSubsetOf(support.known)) {
+      some = VersionSet.empty();
+      for (const row of support.rows) if (row.versions.intersects(admitted)) some = some.union(row.python);
+    }
+    byAdmitted.set(admitted, some);
   }
+  return some;
+}
+
+const MINORS_OF = new WeakMap<VersionSet, VersionSet | undefined>();
+
+/** The minors that `pythons` holds some of, as final releases of each minor (`>=3.9,<3.10`), the way a declared range
+ *  reads: builds for `3.9.*` say nothing of 3.9's pre-releases, which `python_version >= "3.9"` rows leave out. */
+function minorsOf(pythons: VersionSet): VersionSet | undefined {
+  if (MINORS_OF.has(pythons)) return MINORS_OF.get(pythons);
+  const held: number[] = [];
+  for (let m = 0; m <= 40; m++) if (pythons.intersects(VersionSet.fromSpecifierSet(`==3.${m}.*`))) held.push(m);
+  let minors: VersionSet | undefined;
+  if (held.length) {
+    // One set per list of minors: rows are remembered per Pythons set (applicableRows).
+    const key = held.join(',');
+    minors = MINORS.get(key);
+    if (!minors) {
+      minors = VersionSet.empty();
+      for (const m of held) minors = minors.union(VersionSet.fromSpecifierSet(`>=3.${m},<3.${m + 1}`));
+      if (MINORS.size >= 256) MINORS.clear();
+      MINORS.set(key, minors);
+    }
+  }
+  MINORS_OF.set(pythons, minors);
   return minors;
 }
 
