@@ -398,15 +398,14 @@ class Explainer {
 
   private choose(): string | undefined {
     let best: string | undefined;
-    let bestCount = Infinity;
+    let versions: Version[] = [];
     for (const [pkg, term] of this.acc) {
       if (!term.positive || this.decided.has(pkg)) continue;
-      const n = this.versionsOf(pkg).filter((v) => term.set.contains(v)).length;
-      if (n < bestCount) { best = pkg; bestCount = n; }
+      const admitted = this.versionsOf(pkg).filter((v) => term.set.contains(v));
+      if (best === undefined || admitted.length < versions.length) { best = pkg; versions = admitted; }
     }
     if (best === undefined) return undefined;
     const term = this.acc.get(best)!;
-    const versions = this.versionsOf(best).filter((v) => term.set.contains(v));
     if (!versions.length) {
       this.add([{ pkg: best, positive: true, set: term.set }], { kind: 'noVersions' });
       return best;
