@@ -88,6 +88,38 @@ class Unresumable {}
 
 type SpecReq = Extract<Req, { kind: 'spec' }>;
 
+/** What a root's text says, as the root stage reads it; `spec` null when the specifier does not parse. */
+interface RootParts { name: string; extras: string[]; specifier: string; marker?: string; url?: string; ident: string; spec?: SpecifierSet | null; set?: VersionSet }
+/** Root texts read, once per process: a keystroke leaves every root but one as it was, and a check resolves the same
+ *  roots on several Pythons (one look-up per root, where a parse, its name, its specifier and its set were four). */
+const ROOT_PARTS = new Map<string, RootParts | { invalid: string }>();
+
+function rootPartsOf(text: string): RootParts | { invalid: string } {
+  let parts = ROOT_PARTS.get(text);
+  if (!parts) {
+    const parsed = requirementOf(text);
+    if (!parsed.ok) parts = { invalid: `invalid requirement "${text}": ${parsed.error.message}` };
+    else {
+      const { name, extras, specifier, markerText, url } = parsed.value;
+      const normalized = [...new Set(extras.map(normalizeName))];
+      parts = { name: normalizeName(name), extras: normalized, specifier, marker: markerText, url, ident: formatIdent(normalizeName(name), normalized) };
+    }
+    if (ROOT_PARTS.size > 20000) ROOT_PARTS.clear();
+    ROOT_PARTS.set(text, parts);
+  }
+  return parts;
+}
+
+/** The requirement a root's own specifier makes (undefined when it does not parse). */
+function rootReq(parts: RootParts, root: RootRequirement): Req | undefined {
+  if (parts.spec === undefined) {
+    parts.spec = parseSpecifierSet(parts.specifier);
+    if (parts.spec) parts.set = VersionSet.fromSpecifierSet(parts.specifier);
+  }
+  if (!parts.spec) return undefined;
+  return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
+}
+
 /** What pip's root stage finds on one question (the options) for an ident's root requirements so far, with the
  *  package's constraints: whether a candidate matches, and the Pythons on which that look-up reads alike. Kept across
  *  resolutions (./memo.ts): a keystroke changes one root of many, and a pin that no release matches (being typed)
@@ -488,23 +520,23 @@ export class PipResolver {
     const rootReqs: Req[] = [];
     const rootsByName = new Map<string, RootRequirement[]>();
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
-    const prepared: { root: RootRequirement; name: string; extras: string[]; specifier: string; marker?: string }[] = [];
+    const prepared: { root: RootRequirement; parts: RootParts; specifier: string }[] = [];
     for (const root of roots) {
-      const parsed = requirementOf(root.requirement);
-      if (!parsed.ok) return { invalid: `invalid requirement "${root.requirement}": ${parsed.error.message}` };
-      const r = parsed.value;
-      const name = normalizeName(r.name);
-      let specifier = r.specifier;
-      if (r.url && !specifier) {
-        const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(r.url);
+      const parts = rootPartsOf(root.requirement);
+      if ('invalid' in parts) return parts;
+      const { name, url } = parts;
+      let specifier = parts.specifier;
+      if (url && !specifier) {
+        const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(url);
         let v: string | undefined;
         try { v = m ? decodeURIComponent(m[1]) : undefined; } catch { v = undefined; }
         if (v && parseVersion(v)) specifier = `==${v}`;
         else this.forcedAny.add(name);
       }
-      prepared.push({ root, name, extras: [...new Set(r.extras.map(normalizeName))], specifier, marker: r.markerText });
+      prepared.push({ root, parts, specifier });
     }
-    prepared.forEach(({ root, name, extras, specifier, marker }, i) => {
+    prepared.forEach(({ root, parts, specifier }, i) => {
+      const { name, extras, marker } = parts;
       if (!this.markerTrue(marker, [])) return;
       const list = rootsByName.get(name) ?? [];
       list.push(root);
@@ -519,7 +551,7 @@ export class PipResolver {
         this.constraints.set(name, k);
         return;
       }
-      const req = this.specReq(root.requirement, name, extras, specifier, root);
+      const req = specifier === parts.specifier ? rootReq(parts, root) : this.specReq(root.requirement, name, extras, specifier, root);
       if (!req) return;
       if (!this.userRequested.has(req.ident)) this.userRequested.set(req.ident, i);
       rootReqs.push(req);
