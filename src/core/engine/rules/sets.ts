@@ -277,15 +277,20 @@ function installsAsked(entries: Installs, extras: { set: ReadonlySet<string>; ke
 /** Applicable rows per rows, Pythons (one set object per specifier text or list of minors) and extras asked for. The
  *  same array for the same answer, so that what is remembered per rows (rowsMeeting, requires' cells) is found again:
  *  a filtered copy per call made every keystroke miss them. Bounded per rows: a few Pythons and extras are real. */
-const APPLICABLE = new WeakMap<readonly CompiledRow[], { pythons: WeakMap<VersionSet, Map<string, readonly CompiledRow[]>>; none: Map<string, readonly CompiledRow[]> }>();
+const APPLICABLE = new WeakMap<readonly CompiledRow[], { pythons: WeakMap<VersionSet, Map<string, readonly CompiledRow[]>>; none: Map<string, readonly CompiledRow[]> } | null>();
 const APPLICABLE_PER_ROWS = 64;
 
 /** Rows that hold here: plain rows, rows for an extra that some requirement of the package asks for, and rows for a
  *  Python range that holds every Python the project can run on (projectPythons; none when they are not known). */
 export function applicableRows(rows: readonly CompiledRow[], env: Environment, pkg: string, pythons: VersionSet | undefined): readonly CompiledRow[] {
   let memo = APPLICABLE.get(rows);
+  if (memo === null) return rows;
   if (!memo) {
-    if (!rows.some((r) => r.extra || r.python)) return rows;
+    // Rows without an extra or a Python range hold everywhere (most packages'): said once, not looked for per call.
+    if (!rows.some((r) => r.extra || r.python)) {
+      APPLICABLE.set(rows, null);
+      return rows;
+    }
     APPLICABLE.set(rows, (memo = { pythons: new WeakMap(), none: new Map() }));
   }
   const { set: extras, key } = extrasOf(env, pkg);
