@@ -230,15 +230,6 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     p.result = result;
     p.basis = basis;
     p.checkedVersion = version;
-    if (settings.liveIndexes && live) {
-      // Never waited for: checked again when the indexes answer something new (./live.ts), or at once when the
-      // environments read other indexes than the view the check was made with.
-      const read = { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
-      const view = live.viewKeyOf(result.environments, read);
-      const v = live.view(view);
-      if (view !== p.view) { p.view = view; markDirty(p.key, 0); }
-      else if (v) v.generation !== basis.generation ? markDirty(p.key, 50) : live.refresh(result.environments, read, v, basis.generation, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
-    }
     const now = new Set<string>();
     const changed: string[] = [];
     const set = (uri: string, findings: Finding[]) => {
@@ -260,6 +251,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     p.files = now;
     if (!p.members.length) projects.all.delete(p.key);
     if (changed.length) publish(changed);
+    if (settings.liveIndexes && live && p.members.length) {
+      // Never waited for, and after the diagnostics are out (a keystroke's latency): checked again when the indexes
+      // answer something new (./live.ts), or at once when the environments read other indexes than the view the check
+      // was made with.
+      const read = { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
+      const view = live.viewKeyOf(result.environments, read);
+      const v = live.view(view);
+      if (view !== p.view) { p.view = view; markDirty(p.key, 0); }
+      else if (v) v.generation !== basis.generation ? markDirty(p.key, 50) : live.refresh(result.environments, read, v, basis.generation, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
+    }
   }
 
   function ruleLink(code: string): string | undefined {
