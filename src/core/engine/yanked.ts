@@ -6,6 +6,7 @@ import { compareVersions, parseVersion } from '../pep440';
 import type { VersionSet } from '../pep440/intervals';
 import { isYanked } from '../metadata/provider';
 import type { MetadataSource } from '../resolver/types';
+import type { PackageMetadata, ReleaseEntry } from '../metadata/types';
 import type { Finding } from '../types';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
@@ -36,14 +37,24 @@ export function yankReason(source: MetadataSource, name: string, version: string
   let pkg;
   try { pkg = source(name); } catch { return undefined; }
   // Most pins of a lock file name packages the metadata does not know, or never yanked: no version parsed for those.
-  if (!pkg || !pkg.releases.some((e) => isYanked(e.yanked))) return undefined;
+  const entries = pkg && yankedEntries(pkg);
+  if (!entries?.length) return undefined;
   const want = parseVersion(version);
   if (!want) return undefined;
-  for (const entry of pkg.releases) {
-    if (!isYanked(entry.yanked)) continue;
-    if (entry.versions.some((v) => { const p = parseVersion(v); return !!p && compareVersions(p, want) === 0; })) return entry.yanked;
+  for (const entry of entries) {
+    if (entry.versions.some((v) => { const p = parseVersion(v); return !!p && compareVersions(p, want) === 0; })) return entry.yanked as string | true;
   }
   return undefined;
+}
+
+/** A package's yanked release entries, per metadata object: every check asks for each exact pin, and a package lists
+ *  hundreds of releases, seldom a yanked one. */
+const YANKED = new WeakMap<PackageMetadata, readonly ReleaseEntry[]>();
+
+function yankedEntries(pkg: PackageMetadata): readonly ReleaseEntry[] {
+  let entries = YANKED.get(pkg);
+  if (!entries) YANKED.set(pkg, (entries = pkg.releases.filter((e) => isYanked(e.yanked))));
+  return entries;
 }
 
 export function yankedFindings(env: Environment, ctx: { source: MetadataSource; settings: CheckSettings }): PlacedFinding[] {
