@@ -1,8 +1,10 @@
 // pip stops at the first root whose package's roots so far match no release (a pin being typed), before any round.
 // Where it stops is found from what earlier root stages on the same question found (RootVerdicts in
 // src/core/resolver/pip.ts, kept by the memo): the outcome must be the one a resolution without them gives, field for
-// field (the roots that match nothing alone, the Pythons alike). Checked on literal ecosystems, then on chains of
-// random edits, typos among them, to every environment of the real-project corpus and the example projects.
+// field (the roots that match nothing alone, the Pythons alike). The memo explains such a stop from that package's roots
+// as a question of its own (a typo's pin is asked alone too): its words must be resolve's. Checked on literal
+// ecosystems, then on chains of random edits, typos among them, to every environment of the real-project corpus and
+// the example projects.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rootsOf } from '../../src/core/resolver/environment';
@@ -78,6 +80,7 @@ describe('on real projects and the bundled snapshot', () => {
       for (const python of ['3.8', '3.12', '3.14']) {
         const options = { ...on(python), maxSteps: 5000 };
         const verdicts: RootVerdicts = new Map();
+        const memo = new ResolveMemo(snapshot);
         let list = rootsOf(env);
         new PipResolver(snapshot, options, verdicts).resolve(list);
         for (let step = 0; step < 12; step++) {
@@ -92,8 +95,15 @@ describe('on real projects and the bundled snapshot', () => {
           const kept = new PipResolver(snapshot, options, verdicts).resolve(next);
           const fresh = new PipResolver(snapshot, options).resolve(next);
           compared++;
-          if (!fresh.ok && fresh.reason === 'conflict' && fresh.steps === 0) stopped++;
-          assert.equal(text(kept), text(fresh), `${dir} ${env.label} on ${python}: ${list[i].requirement} -> ${next[i].requirement}`);
+          const where = `${dir} ${env.label} on ${python}: ${list[i].requirement} -> ${next[i].requirement}`;
+          assert.equal(text(kept), text(fresh), where);
+          if (!fresh.ok && fresh.reason === 'conflict' && fresh.steps === 0) {
+            stopped++;
+            // The memo explains the package pip stopped at as a question of its own, which the pin alone then hits:
+            // the words and roots of both are resolve's.
+            assert.equal(text(memo.resolve(next, options)), text(resolve(next, snapshot, options)), where);
+            assert.equal(text(memo.resolve([next[i]], options)), text(resolve([next[i]], snapshot, options)), where);
+          }
           if (random() < 0.5) list = next;
         }
       }

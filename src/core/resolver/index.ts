@@ -64,10 +64,12 @@ export function resolve(roots: RootRequirement[], source: MetadataSource, option
 
 /** As `resolve`, and the resolver when the roots install: it can take a later change of one root from where the two
  *  part (PipResolver.resume; `from`, with the index of the root changed), which a keystroke in a file that installs
- *  makes. `verdicts`: what earlier root stages on the same question found (RootVerdicts), kept in it. The result is
- *  the one `resolve` gives. */
+ *  makes. `verdicts`: what earlier root stages on the same question found (RootVerdicts), kept in it.
+ *  `explainAtRoot`: the conflict of the given roots (a package's, pip stopped at while adding them) on the same
+ *  question, as `resolve` explains it. The result is the one `resolve` gives. */
 export function resolveKept(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions,
-  from?: { resolver: PipResolver; index: number }, verdicts?: RootVerdicts): { result: ResolveResult; resolver?: PipResolver } {
+  from?: { resolver: PipResolver; index: number }, verdicts?: RootVerdicts,
+  explainAtRoot?: (roots: RootRequirement[]) => Conflict | undefined): { result: ResolveResult; resolver?: PipResolver } {
   const resumed = from?.resolver.resume(roots, from.index);
   if (resumed?.ok) return { result: resumed, resolver: from!.resolver };
   const resolver = new PipResolver(source, options, verdicts);
@@ -79,7 +81,12 @@ export function resolveKept(roots: RootRequirement[], source: MetadataSource, op
     result: {
       ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
       get conflict(): Conflict {
-        return (conflict ??= explainConflict(roots, source, options, outcome.causes, outcome.rootsByName, outcome.atRoot));
+        if (conflict) return conflict;
+        // Stopped while adding the roots: explained from that package's roots alone, which a caller may have explained
+        // before (the memo: a typo's own pin, asked alone too).
+        const own = outcome.atRoot !== undefined ? outcome.rootsByName.get(outcome.atRoot) : undefined;
+        return (conflict = (explainAtRoot && own && own.length < roots.length ? explainAtRoot(own) : undefined)
+          ?? explainConflict(roots, source, options, outcome.causes, outcome.rootsByName, outcome.atRoot));
       },
     },
   };

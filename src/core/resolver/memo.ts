@@ -64,7 +64,14 @@ export class ResolveMemo {
         return p;
       });
       const from = this.baseFor(optionsKey, roots);
-      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index }, this.verdictsFor(optionsKey));
+      // A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
+      // question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its
+      // line). The placeholders are its roots: the explanation comes back with this list's placeholders in it.
+      const explainAtRoot = (own: RootRequirement[]) => {
+        const alone = this.resolve(own, options);
+        return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
+      };
+      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index }, this.verdictsFor(optionsKey), explainAtRoot);
       result = kept.result;
       if (from && kept.resolver === from.base.resolver) this.resumed++;
       if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
