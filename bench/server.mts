@@ -80,12 +80,12 @@ export async function serverRows(root: string): Promise<Row[]> {
   const fullCpu: number[] = [];
   const keystrokeCpu: number[] = [];
   const warmKeystrokeCpu: number[] = [];
-  const newTextKeystrokes: number[] = [];
-  const newTextCpu: number[] = [];
-  const realKeystrokes: number[] = [];
-  const realCpu: number[] = [];
-  const installsKeystrokes: number[] = [];
-  const installsCpu: number[] = [];
+  /** Per file typed in with a new text each keystroke: the first 50 keystrokes (the typing path still compiling when the
+   *  file's kind of edit is new to the server), then the next 100; wall times and the server's CPU per keystroke. */
+  const typing = () => ({ first: [] as number[], firstCpu: [] as number[], then: [] as number[], thenCpu: [] as number[] });
+  const newText = typing();
+  const realText = typing();
+  const installsText = typing();
   for (let run = 0; run < 3; run++) {
     const s = await start(ws);
     const uri = pathToFileURL(join(ws, 'svc-500', 'requirements.txt')).href;
@@ -120,29 +120,32 @@ export async function serverRows(root: string): Promise<Row[]> {
     warmKeystrokeCpu.push((cpuMs(s.pid) - warmCpu0) / 100);
     // Those keystrokes alternate between two texts, whose resolutions the server remembers. Typing makes a new text
     // each time: torch==1.0.2, 1.0.3, ... (releases the snapshot does not list), resolved anew on every keystroke.
-    /** 50 keystrokes, each making the `k`th new text of a file (version numbers from `version`): their wall times, and
-     *  the server's CPU per keystroke. */
-    const typeNewTexts = async (uri: string, version: number, textOf: (k: number) => string, times: number[], cpu: number[]) => {
-      const cpu0 = cpuMs(s.pid);
-      for (let k = 0; k < 50; k++) {
+    /** 150 keystrokes, each making the `k`th new text of a file (version numbers from `version`). */
+    const typeNewTexts = async (uri: string, version: number, textOf: (k: number) => string, into: ReturnType<typeof typing>) => {
+      let cpu0 = cpuMs(s.pid);
+      for (let k = 0; k < 150; k++) {
+        if (k === 50) {
+          into.firstCpu.push((cpuMs(s.pid) - cpu0) / 50);
+          cpu0 = cpuMs(s.pid);
+        }
         const tk = performance.now();
         await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: version + k }, contentChanges: [{ text: textOf(k) }] });
         await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
-        times.push(performance.now() - tk);
+        (k < 50 ? into.first : into.then).push(performance.now() - tk);
       }
-      cpu.push((cpuMs(s.pid) - cpu0) / 50);
+      into.thenCpu.push((cpuMs(s.pid) - cpu0) / 100);
     };
-    await typeNewTexts(typedUri, 202, (k) => typed.replace('torch==1.0.0', `torch==1.0.${k + 2}`), newTextKeystrokes, newTextCpu);
+    await typeNewTexts(typedUri, 202, (k) => typed.replace('torch==1.0.0', `torch==1.0.${k + 2}`), newText);
     // The real file: its numpy pin retyped, a new text each time (numpy==1.26.5, 1.26.6, ...).
     const realUri = pathToFileURL(join(ws, 'real', 'requirements.txt')).href;
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: realUri, languageId: 'pip-requirements', version: 1, text: real } });
     await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: realUri } });
-    await typeNewTexts(realUri, 2, (k) => real.replace('numpy==1.26.4', `numpy==1.26.${k + 5}`), realKeystrokes, realCpu);
+    await typeNewTexts(realUri, 2, (k) => real.replace('numpy==1.26.4', `numpy==1.26.${k + 5}`), realText);
     // The file that installs: its numpy pin retyped as a ceiling, a new text each time (numpy<=1.26.5, 1.26.6, ...).
     const installsUri = pathToFileURL(join(ws, 'installs', 'requirements.txt')).href;
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: installsUri, languageId: 'pip-requirements', version: 1, text: installs } });
     await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: installsUri } });
-    await typeNewTexts(installsUri, 2, (k) => installs.replace('numpy==1.26.4', `numpy<=1.26.${k + 5}`), installsKeystrokes, installsCpu);
+    await typeNewTexts(installsUri, 2, (k) => installs.replace('numpy==1.26.4', `numpy<=1.26.${k + 5}`), installsText);
     await s.stop();
   }
   const cpuNote = (xs: number[]) => (Number.isNaN(median(xs)) ? '' : `; server CPU ${median(xs).toFixed(median(xs) >= 100 ? 0 : 1)} ms`);
@@ -150,12 +153,18 @@ export async function serverRows(root: string): Promise<Row[]> {
   rows.push({ group: 'server', case: '1,000-manifest workspace: spawn to every file checked', value: median(fulls), unit: 'ms', target: '< 3000 ms', note: `from spawn${cpuNote(fullCpu)}` });
   rows.push({ group: 'server', case: 'keystroke in a 200-line requirements.txt of that workspace: didChange to its diagnostics', value: median(keystrokes), unit: 'ms', target: '≤ 2 ms', note: `keystrokes 5-29 after start; the edited file's group is checked again, not the workspace${cpuNote(keystrokeCpu)}` });
   rows.push({ group: 'server', case: 'the same keystroke once the server has been typed into (keystrokes 100-199)', value: median(warmKeystrokes), unit: 'ms', target: '≤ 2 ms', note: `warm: the keystroke path compiled${cpuNote(warmKeystrokeCpu)}` });
-  rows.push({ group: 'server', case: 'a keystroke that makes a new text (torch==1.0.2, 1.0.3, ...: nothing remembered resolves it)', value: median(newTextKeystrokes), unit: 'ms', target: '≤ 2 ms',
-    note: `keystrokes 200-249; the rows above alternate between two texts, whose resolutions are remembered${cpuNote(newTextCpu)}` });
-  rows.push({ group: 'server', case: 'a keystroke that makes a new text in a real project\'s 147-line requirements.txt (stable-hair; numpy==1.26.5, 1.26.6, ...)', value: median(realKeystrokes), unit: 'ms', target: '≤ 2 ms',
-    note: `a conflict resolved on the CPythons where it reads otherwise, explained, and upgrades tried${cpuNote(realCpu)}` });
-  rows.push({ group: 'server', case: 'a keystroke that makes a new text in that file less its conflicting pins (142 lines that install; numpy<=1.26.5, 1.26.6, ...)', value: median(installsKeystrokes), unit: 'ms', target: '≤ 2 ms',
-    note: `each keystroke resumes the last resolution from the round where the two part (before: pip's whole resolution of the file)${cpuNote(installsCpu)}` });
+  /** Two rows per file typed in: its first 50 keystrokes, then the next 100. */
+  const typedRows = (what: string, t: ReturnType<typeof typing>, how: string) => {
+    rows.push({ group: 'server', case: what, value: median(t.first), unit: 'ms', target: '≤ 2 ms',
+      note: `its first 50 keystrokes: the path this kind of edit takes still compiling; ${how}${cpuNote(t.firstCpu)}` });
+    rows.push({ group: 'server', case: `the same, keystrokes 50-149`, value: median(t.then), unit: 'ms', target: '≤ 2 ms', note: `compiled${cpuNote(t.thenCpu)}` });
+  };
+  typedRows('a keystroke that makes a new text (torch==1.0.2, 1.0.3, ...: nothing remembered resolves it)', newText,
+    'after 200 keystrokes that alternate between two texts, whose resolutions are remembered');
+  typedRows('a keystroke that makes a new text in a real project\'s 147-line requirements.txt (stable-hair; numpy==1.26.5, 1.26.6, ...)', realText,
+    'a conflict resolved on the CPythons where it reads otherwise, explained, and upgrades tried');
+  typedRows('a keystroke that makes a new text in that file less its conflicting pins (142 lines that install; numpy<=1.26.5, 1.26.6, ...)', installsText,
+    'each keystroke resumes the last resolution from the round where the two part (before: pip\'s whole resolution of the file)');
   return rows;
 }
 
