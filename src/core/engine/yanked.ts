@@ -34,11 +34,8 @@ export function exactVersion(specifier: string): string | undefined {
 /** The yank reason of `version` ("" when none was given, true when it is not known here), or undefined when it is
  *  not yanked or not known. */
 export function yankReason(source: MetadataSource, name: string, version: string): string | true | undefined {
-  let pkg;
-  try { pkg = source(name); } catch { return undefined; }
-  // Most pins of a lock file name packages the metadata does not know, or never yanked: no version parsed for those.
-  const entries = pkg && yankedEntries(pkg);
-  if (!entries?.length) return undefined;
+  const entries = yankedOf(source, name);
+  if (!entries.length) return undefined;
   const want = parseVersion(version);
   if (!want) return undefined;
   for (const entry of entries) {
@@ -51,7 +48,11 @@ export function yankReason(source: MetadataSource, name: string, version: string
  *  hundreds of releases, seldom a yanked one. */
 const YANKED = new WeakMap<PackageMetadata, readonly ReleaseEntry[]>();
 
-function yankedEntries(pkg: PackageMetadata): readonly ReleaseEntry[] {
+/** The yanked release entries of package `name` in `source`: none when it is not known. */
+function yankedOf(source: MetadataSource, name: string): readonly ReleaseEntry[] {
+  let pkg: PackageMetadata | undefined;
+  try { pkg = source(name); } catch { return []; }
+  if (!pkg) return [];
   let entries = YANKED.get(pkg);
   if (!entries) YANKED.set(pkg, (entries = pkg.releases.filter((e) => isYanked(e.yanked))));
   return entries;
@@ -62,6 +63,8 @@ export function yankedFindings(env: Environment, ctx: { source: MetadataSource; 
   if (!severity) return [];
   const out: PlacedFinding[] = [];
   for (const pkg of env.packages.values()) {
+    // Most pins of a lock file name packages the metadata does not know, or never yanked: no version read for those.
+    if (!yankedOf(ctx.source, pkg.name).length) continue;
     for (const pin of pkg.pins) {
       const version = exactVersion(pin.requirement.specifier);
       const reason = version === undefined || pin.requirement.url ? undefined : yankReason(ctx.source, pkg.name, version);
