@@ -10,7 +10,8 @@ import { describe, test } from 'node:test';
 import { rootsOf } from '../../src/core/resolver/environment';
 import { resolve, targetEnvironment, type RootRequirement } from '../../src/core/resolver';
 import { ResolveMemo } from '../../src/core/resolver/memo';
-import { PipResolver, type RootVerdicts } from '../../src/core/resolver/pip';
+import { PipResolver } from '../../src/core/resolver/pip';
+import { RootVerdicts } from '../../src/core/resolver/verdicts';
 import { bundledSnapshot, corpusEnvironments, meta, rel } from '../support/ecosystems';
 import { rng } from '../support/random';
 
@@ -27,7 +28,7 @@ const text = (o: unknown) => JSON.stringify(o, (_, v) => (v instanceof Map ? [..
 
 /** The outcome of `lines` with the verdicts that `seen` (resolved first, in order) left, and without any. */
 function both(seen: string[][], lines: string[], python = '3.11', constraints: string[] = []) {
-  const verdicts: RootVerdicts = new Map();
+  const verdicts = new RootVerdicts();
   for (const s of seen) new PipResolver(source, on(python), verdicts).resolve(roots(s, constraints));
   return { kept: new PipResolver(source, on(python), verdicts).resolve(roots(lines, constraints)), fresh: new PipResolver(source, on(python)).resolve(roots(lines, constraints)), verdicts };
 }
@@ -48,16 +49,26 @@ describe('where the root stage stops, from the verdicts kept', () => {
     ({ kept, fresh } = both([['pandas', 'numpy'], ['pandas', 'numpy']], ['pandas', 'numpy>=2'], '3.11', ['numpy<2']));
     assert.ok(!kept.ok && kept.reason === 'conflict');
     assert.equal(text(kept), text(fresh));
+    // A verdict found with the constraint is not one without it.
+    const verdicts = new RootVerdicts();
+    new PipResolver(source, on('3.11'), verdicts).resolve(roots(['pandas', 'numpy>=2'], ['numpy<2']));
+    const free = new PipResolver(source, on('3.11'), verdicts).resolve(roots(['pandas', 'numpy>=2']));
+    assert.ok(free.ok);
+    assert.equal(text(free), text(new PipResolver(source, on('3.11')).resolve(roots(['pandas', 'numpy>=2']))));
   });
 
   test('roots that stop nowhere resolve as pip does; the verdicts are read (a wrong one is followed)', () => {
-    const { kept, fresh, verdicts } = both([['pandas', 'numpy==2.0.0']], ['pandas', 'numpy==2.2.6', 'scipy']);
+    const { kept, fresh } = both([['pandas', 'numpy==2.0.0']], ['pandas', 'numpy==2.2.6', 'scipy']);
     assert.ok(kept.ok && fresh.ok);
     assert.equal(text(kept), text(fresh));
-    // Every verdict says "no release matches": pip's stop is then taken from them, at the first root.
-    for (const [key, v] of verdicts) verdicts.set(key, { ...v, matches: false });
+    // Verdicts left by a source where pandas has no release (a question they do not belong to): pip's stop is taken
+    // from them, at the first root, where the source itself has releases.
+    const verdicts = new RootVerdicts();
+    const without = (n: string) => (n === 'pandas' ? meta('pandas', [rel('9.9.9', [], '>=4')]) : db.get(n));
+    new PipResolver(without, on('3.11'), verdicts).resolve(roots(['pandas']));
     const wrong = new PipResolver(source, on('3.11'), verdicts).resolve(roots(['pandas', 'numpy==2.2.6', 'scipy']));
     assert.ok(!wrong.ok && wrong.reason === 'conflict' && wrong.atRoot === 'pandas');
+    assert.ok(new PipResolver(source, on('3.11')).resolve(roots(['pandas', 'numpy==2.2.6', 'scipy'])).ok);
   });
 
   test('the memo keeps verdicts per question: a typo\'s outcome is the one resolve gives', () => {
@@ -79,7 +90,7 @@ describe('on real projects and the bundled snapshot', () => {
     for await (const { dir, env } of corpusEnvironments(knowledge)) {
       for (const python of ['3.8', '3.12', '3.14']) {
         const options = { ...on(python), maxSteps: 5000 };
-        const verdicts: RootVerdicts = new Map();
+        const verdicts = new RootVerdicts();
         const memo = new ResolveMemo(snapshot);
         let list = rootsOf(env);
         new PipResolver(snapshot, options, verdicts).resolve(list);

@@ -3,7 +3,8 @@
 import type { MarkerEnvironment } from '../pep508';
 import { PLATFORM_MARKERS, type Platform } from '../settings';
 import { explainConflict } from './explain';
-import { PipResolver, type RootVerdicts } from './pip';
+import { PipResolver } from './pip';
+import type { RootVerdicts } from './verdicts';
 import type { Conflict, MetadataSource, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 export * from './types';

@@ -8,7 +8,8 @@
 // The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
 // when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
 import { resolveKept } from './index';
-import type { PipResolver, RootVerdicts } from './pip';
+import type { PipResolver } from './pip';
+import { RootVerdicts } from './verdicts';
 import { checkedPythonBit } from './pythons';
 import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
@@ -115,7 +116,7 @@ export class ResolveMemo {
   }
 
   private verdictsFor(optionsKey: string): RootVerdicts {
-    const verdicts = this.verdicts.get(optionsKey) ?? new Map();
+    const verdicts = this.verdicts.get(optionsKey) ?? new RootVerdicts();
     this.verdicts.delete(optionsKey);
     this.verdicts.set(optionsKey, verdicts);
     if (this.verdicts.size > MAX_QUESTIONS) this.verdicts.delete(this.verdicts.keys().next().value as string);

@@ -32,6 +32,7 @@ import { LoggedMap, undo, type Undo } from './states';
 import { causeOf, formatIdent, packagesOf, splitIdent, versionText } from './outcome';
 import { causeIdents, compareKeys, newPreference, preferenceOf, reqName, type Preference } from './preference';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
+import type { RootVerdict, RootVerdicts } from './verdicts';
 
 export const PYTHON_IDENT = '<Python from Requires-Python>';
 
@@ -120,13 +121,6 @@ function rootReq(parts: RootParts, root: RootRequirement): Req | undefined {
   return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
 }
 
-/** What pip's root stage finds on one question (the options) for an ident's root requirements so far, with the
- *  package's constraints: whether a candidate matches, and the Pythons on which that look-up reads alike. Kept across
- *  resolutions (./memo.ts): a keystroke changes one root of many, and a pin that no release matches (being typed)
- *  stops pip there, before any round, so where it stops is found from the verdicts without the look-ups. */
-export type RootVerdicts = Map<string, { matches: boolean; alike: PythonMask }>;
-/** Verdicts kept per question at most (all dropped when full: a new file's). */
-const MAX_VERDICTS = 20_000;
 /** Look-ups a run makes afresh to find where its root stage stops from the verdicts, at most: past that (a file not
  *  seen before) the root stage runs as pip's, and its look-ups are kept as verdicts. */
 const FRESH_VERDICTS = 8;
@@ -570,28 +564,27 @@ export class PipResolver {
   /** Whether any candidate matches `reqs` (an ident's roots so far, with its constraints; `enough` 1: one root alone)
    *  at the root stage, and the Pythons the look-up reads alike: kept, else looked up (this run's alike untouched)
    *  unless `budget` is spent. */
-  private verdict(reqs: SpecReq[], enough: number, budget?: { fresh: number }): { matches: boolean; alike: PythonMask } | undefined {
-    const { ident, name } = reqs[0];
-    let key = '';
-    if (this.verdicts) {
-      key = `${enough === 1 ? 1 : 0}${ident}\u0000${this.constraints.get(name)?.texts ?? ''}`;
-      for (const r of reqs) key += `\u0000${r.text}`;
-      const kept = this.verdicts.get(key);
-      if (kept) return kept;
-    }
+  private verdict(reqs: SpecReq[], enough: number, budget?: { fresh: number }): RootVerdict | undefined {
+    const { ident } = reqs[0];
+    const alone = enough === 1;
+    const key = this.verdicts && this.verdictKey(reqs);
+    const kept = key && this.verdicts!.get(alone, key.ident, key.texts);
+    if (kept) return kept;
     if (budget && budget.fresh-- <= 0) return undefined;
     const alike = this.alike;
     this.alike = this.ownPython ? EVERY_CPYTHON : 0;
     const found = { matches: this.findMatches(ident, reqs, new Set(), (id) => (id === ident ? reqs : []), enough).length > 0, alike: this.alike };
     this.alike = alike;
-    this.keepVerdict(key, found);
+    if (key) this.verdicts!.set(alone, key.ident, key.texts, found);
     return found;
   }
 
-  private keepVerdict(key: string, verdict: { matches: boolean; alike: PythonMask }): void {
-    if (!this.verdicts) return;
-    if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
-    this.verdicts.set(key, verdict);
+  /** Where the verdict on an ident's roots `reqs` is kept (RootVerdicts): the ident, with its constraints' texts when it
+   *  has some, and the roots' texts. */
+  private verdictKey(reqs: SpecReq[]): { ident: string; texts: string } {
+    const { ident, name } = reqs[0];
+    const constraints = this.constraints.get(name)?.texts;
+    return { ident: constraints ? `${ident}\u0000${constraints}` : ident, texts: reqs.length === 1 ? reqs[0].text : reqs.map((r) => r.text).join('\u0000') };
   }
 
   /** Where pip's root stage stops, from the verdicts kept on this question: the first root whose ident's roots so far
@@ -629,9 +622,8 @@ export class PipResolver {
       matches = true;
     } finally {
       const reqs = this.criteria.get(r.ident)?.information.map((i) => i.req as SpecReq) ?? [];
-      let key = `0${r.ident}\u0000${this.constraints.get(r.name)?.texts ?? ''}`;
-      for (const q of matches ? reqs : [...reqs, r]) key += `\u0000${q.text}`;
-      this.keepVerdict(key, { matches, alike: this.alike });
+      const key = this.verdictKey(matches ? reqs : [...reqs, r]);
+      this.verdicts.set(false, key.ident, key.texts, { matches, alike: this.alike });
       this.alike &= alike;
     }
   }
