@@ -20,11 +20,12 @@
 // undescribed release says what the requirements on it allow (`admitted`): the engine's resolution-conflict-known.
 // Over 500 lines: one port of one algorithm (resolvelib's state machine and pip's provider share the candidate and
 // criterion state), kept in one file to be read beside resolvelib 1.0.1; the state stack's undo log (./states.ts),
-// pip's preference key (./preference.ts) and what a run hands back (./outcome.ts) are modules of their own.
+// pip's preference key (./preference.ts), what a run hands back (./outcome.ts), the root stage's verdicts kept across
+// runs (./verdicts.ts) and a root's text as the root stage reads it (./texts.ts) are modules of their own.
 import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
-import { markerOf, PYTHON_MARKER, requirementOf } from './texts';
+import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, type RootParts } from './texts';
 import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
@@ -88,38 +89,6 @@ class OverBudget {}
 class Unresumable {}
 
 type SpecReq = Extract<Req, { kind: 'spec' }>;
-
-/** What a root's text says, as the root stage reads it; `spec` null when the specifier does not parse. */
-interface RootParts { name: string; extras: string[]; specifier: string; marker?: string; url?: string; ident: string; spec?: SpecifierSet | null; set?: VersionSet }
-/** Root texts read, once per process: a keystroke leaves every root but one as it was, and a check resolves the same
- *  roots on several Pythons (one look-up per root, where a parse, its name, its specifier and its set were four). */
-const ROOT_PARTS = new Map<string, RootParts | { invalid: string }>();
-
-function rootPartsOf(text: string): RootParts | { invalid: string } {
-  let parts = ROOT_PARTS.get(text);
-  if (!parts) {
-    const parsed = requirementOf(text);
-    if (!parsed.ok) parts = { invalid: `invalid requirement "${text}": ${parsed.error.message}` };
-    else {
-      const { name, extras, specifier, markerText, url } = parsed.value;
-      const normalized = [...new Set(extras.map(normalizeName))];
-      parts = { name: normalizeName(name), extras: normalized, specifier, marker: markerText, url, ident: formatIdent(normalizeName(name), normalized) };
-    }
-    if (ROOT_PARTS.size > 20000) ROOT_PARTS.clear();
-    ROOT_PARTS.set(text, parts);
-  }
-  return parts;
-}
-
-/** The requirement a root's own specifier makes (undefined when it does not parse). */
-function rootReq(parts: RootParts, root: RootRequirement): Req | undefined {
-  if (parts.spec === undefined) {
-    parts.spec = parseSpecifierSet(parts.specifier);
-    if (parts.spec) parts.set = VersionSet.fromSpecifierSet(parts.specifier);
-  }
-  if (!parts.spec) return undefined;
-  return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
-}
 
 /** Look-ups a run makes afresh to find where its root stage stops from the verdicts, at most: past that (a file not
  *  seen before) the root stage runs as pip's, and its look-ups are kept as verdicts. */

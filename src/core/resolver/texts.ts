@@ -1,6 +1,12 @@
 // Requirement and marker texts parsed once per process: a check resolves the same roots on several Pythons and for
 // each upgrade it tries, and releases repeat the same markers (read by the resolver and the conflict explainer).
+import { parseSpecifierSet, type SpecifierSet } from '../pep440';
+import { VersionSet } from '../pep440/intervals';
 import { parseMarker, parseRequirement, type Marker } from '../pep508';
+import { normalizeName } from '../text';
+import { formatIdent } from './outcome';
+import type { Req } from './pip';
+import type { RootRequirement } from './types';
 
 const markerCache = new Map<string, Marker | null>();
 export function markerOf(text: string): Marker | null {
@@ -28,4 +34,36 @@ export function requirementOf(text: string): ReturnType<typeof parseRequirement>
     requirementParses.set(text, (parsed = parseRequirement(text, { markerTree: false })));
   }
   return parsed;
+}
+
+/** What a root's text says, as the root stage reads it; `spec` null when the specifier does not parse. */
+export interface RootParts { name: string; extras: string[]; specifier: string; marker?: string; url?: string; ident: string; spec?: SpecifierSet | null; set?: VersionSet }
+/** Root texts read, once per process: a keystroke leaves every root but one as it was, and a check resolves the same
+ *  roots on several Pythons (one look-up per root, where a parse, its name, its specifier and its set were four). */
+const ROOT_PARTS = new Map<string, RootParts | { invalid: string }>();
+
+export function rootPartsOf(text: string): RootParts | { invalid: string } {
+  let parts = ROOT_PARTS.get(text);
+  if (!parts) {
+    const parsed = requirementOf(text);
+    if (!parsed.ok) parts = { invalid: `invalid requirement "${text}": ${parsed.error.message}` };
+    else {
+      const { name, extras, specifier, markerText, url } = parsed.value;
+      const normalized = [...new Set(extras.map(normalizeName))];
+      parts = { name: normalizeName(name), extras: normalized, specifier, marker: markerText, url, ident: formatIdent(normalizeName(name), normalized) };
+    }
+    if (ROOT_PARTS.size > 20000) ROOT_PARTS.clear();
+    ROOT_PARTS.set(text, parts);
+  }
+  return parts;
+}
+
+/** The requirement a root's own specifier makes (undefined when it does not parse). */
+export function rootReq(parts: RootParts, root: RootRequirement): Req | undefined {
+  if (parts.spec === undefined) {
+    parts.spec = parseSpecifierSet(parts.specifier);
+    if (parts.spec) parts.set = VersionSet.fromSpecifierSet(parts.specifier);
+  }
+  if (!parts.spec) return undefined;
+  return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
 }
