@@ -585,14 +585,19 @@ export class PipResolver {
     if (!this.verdicts || r.kind !== 'spec' || this.forcedAny.size) return this.addToCriteria(this.criteria, r, null);
     const alike = this.alike;
     this.alike = this.ownPython ? EVERY_CPYTHON : 0;
-    let matches = false;
+    let matches: boolean | undefined;
     try {
       this.addToCriteria(this.criteria, r, null);
       matches = true;
+    } catch (e) {
+      if (e instanceof Conflicted) matches = false;
+      throw e;
     } finally {
-      const reqs = this.criteria.get(r.ident)?.information.map((i) => i.req as SpecReq) ?? [];
-      const key = this.verdictKey(matches ? reqs : [...reqs, r]);
-      this.verdicts.set(false, key.ident, key.texts, { matches, alike: this.alike });
+      if (matches !== undefined) {
+        const reqs = this.criteria.get(r.ident)?.information.map((i) => i.req as SpecReq) ?? [];
+        const key = this.verdictKey(matches ? reqs : [...reqs, r]);
+        this.verdicts.set(false, key.ident, key.texts, { matches, alike: this.alike });
+      }
       this.alike &= alike;
     }
   }
