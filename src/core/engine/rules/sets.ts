@@ -155,28 +155,34 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
 // object per specifier text, the knowledge's rows live as long as it does). What computeSets derives from them is
 // remembered per object, weakly, so that it is found again and stays the same object, through the narrowing too.
 
+/** What `make(a, b)` gives, remembered weakly per the two objects (`make` a function of its arguments alone). */
+function keptPer<A extends object, B extends object, V>(memo: WeakMap<A, WeakMap<B, V>>, a: A, b: B, make: (a: A, b: B) => V): V {
+  let byB = memo.get(a);
+  if (!byB) memo.set(a, (byB = new WeakMap()));
+  let value = byB.get(b);
+  if (value === undefined && !byB.has(b)) byB.set(b, (value = make(a, b)));
+  return value as V;
+}
+
 const INTERSECTED = new WeakMap<VersionSet, WeakMap<VersionSet, VersionSet>>();
 
 /** `a.intersect(b)`, the same object for the same two objects. */
 function intersectKept(a: VersionSet, b: VersionSet): VersionSet {
-  let byB = INTERSECTED.get(a);
-  if (!byB) INTERSECTED.set(a, (byB = new WeakMap()));
-  let both = byB.get(b);
-  if (!both) byB.set(b, (both = a.intersect(b)));
-  return both;
+  return keptPer(INTERSECTED, a, b, intersectionOf);
 }
+
+// What keptPer makes, as functions made once (a function literal in the call would be made on every call).
+const intersectionOf = (a: VersionSet, b: VersionSet) => a.intersect(b);
 
 type Installs = Knowledge['installs'] extends Map<string, infer T> ? T : never;
 const MEETING_INSTALLS = new WeakMap<Installs, WeakMap<VersionSet, Installs>>();
 
 /** The install entries whose versions meet `set`. */
 function installsMeeting(entries: Installs, set: VersionSet): Installs {
-  let bySet = MEETING_INSTALLS.get(entries);
-  if (!bySet) MEETING_INSTALLS.set(entries, (bySet = new WeakMap()));
-  let out = bySet.get(set);
-  if (!out) bySet.set(set, (out = entries.filter((inst) => set.intersects(inst.versions))));
-  return out;
+  return keptPer(MEETING_INSTALLS, entries, set, installsMeetingOf);
 }
+
+const installsMeetingOf = (entries: Installs, set: VersionSet) => entries.filter((inst) => set.intersects(inst.versions));
 
 type Support = Knowledge['pythonSupportOf'] extends Map<string, (infer T)[]> ? T : never;
 const INSTALLABLE = new WeakMap<Support, WeakMap<VersionSet, VersionSet | null>>();
@@ -184,15 +190,13 @@ const INSTALLABLE = new WeakMap<Support, WeakMap<VersionSet, VersionSet | null>>
 /** The versions of a package with builds for some of `pythons` (its rows' complement of those without), or null when
  *  no row rules any out. */
 function installable(support: Support, pythons: VersionSet): VersionSet | null {
-  let byPythons = INSTALLABLE.get(support);
-  if (!byPythons) INSTALLABLE.set(support, (byPythons = new WeakMap()));
-  let out = byPythons.get(pythons);
-  if (out === undefined) {
-    let impossible = VersionSet.empty();
-    for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
-    byPythons.set(pythons, (out = impossible.isEmpty() ? null : impossible.complement()));
-  }
-  return out;
+  return keptPer(INSTALLABLE, support, pythons, installableOf);
+}
+
+function installableOf(support: Support, pythons: VersionSet): VersionSet | null {
+  let impossible = VersionSet.empty();
+  for (const row of support.rows) if (!row.python.intersects(pythons)) impossible = impossible.union(row.versions);
+  return impossible.isEmpty() ? null : impossible.complement();
 }
 
 const NARROWING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly { row: CompiledRow; all: boolean }[]>>();
@@ -201,19 +205,17 @@ const NARROWING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readon
  *  the top of `topSet` (the newest admitted release that exists) or all of it; `all` for the second, which narrow what
  *  the environment admits too. What a package only checks at import, pip does not enforce: it narrows nothing. */
 function narrowingRows(rows: readonly CompiledRow[], topSet: VersionSet): readonly { row: CompiledRow; all: boolean }[] {
-  let bySet = NARROWING.get(rows);
-  if (!bySet) NARROWING.set(rows, (bySet = new WeakMap()));
-  let out = bySet.get(topSet);
-  if (!out) {
-    const narrowing: { row: CompiledRow; all: boolean }[] = [];
-    for (const row of rows) {
-      if (row.importCheck) continue;
-      const all = topSet.isSubsetOf(row.versions);
-      if (all || topIn(topSet, row.versions)) narrowing.push({ row, all });
-    }
-    bySet.set(topSet, (out = narrowing));
+  return keptPer(NARROWING, rows, topSet, narrowingRowsOf);
+}
+
+function narrowingRowsOf(rows: readonly CompiledRow[], topSet: VersionSet): { row: CompiledRow; all: boolean }[] {
+  const narrowing: { row: CompiledRow; all: boolean }[] = [];
+  for (const row of rows) {
+    if (row.importCheck) continue;
+    const all = topSet.isSubsetOf(row.versions);
+    if (all || topIn(topSet, row.versions)) narrowing.push({ row, all });
   }
-  return out;
+  return narrowing;
 }
 
 const MEETING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly CompiledRow[]>>();
@@ -224,12 +226,10 @@ const MEETING = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly
  * object), weakly: as long as the knowledge and the set live.
  */
 export function rowsMeeting(rows: readonly CompiledRow[], s: VersionSet): readonly CompiledRow[] {
-  let bySet = MEETING.get(rows);
-  if (!bySet) MEETING.set(rows, (bySet = new WeakMap()));
-  let meeting = bySet.get(s);
-  if (!meeting) bySet.set(s, (meeting = rows.filter((r) => s.intersects(r.versions))));
-  return meeting;
+  return keptPer(MEETING, rows, s, rowsMeetingOf);
 }
+
+const rowsMeetingOf = (rows: readonly CompiledRow[], s: VersionSet) => rows.filter((r) => s.intersects(r.versions));
 
 const NO_EXTRAS: ReadonlySet<string> = new Set();
 const NO_PACKAGE = { set: NO_EXTRAS, key: '' };
@@ -330,17 +330,13 @@ const WITH_BUILDS = new WeakMap<Support, WeakMap<VersionSet, VersionSet | null>>
 
 /** The Pythons some version in `admitted` has builds for, or null when the rows do not cover every version in it. */
 function pythonsWithBuilds(support: Support, admitted: VersionSet): VersionSet | null {
-  let byAdmitted = WITH_BUILDS.get(support);
-  if (!byAdmitted) WITH_BUILDS.set(support, (byAdmitted = new WeakMap()));
-  let some = byAdmitted.get(admitted);
-  if (some === undefined) {
-    some = null;
-    if (!admitted.isEmpty() && admitted.isSubsetOf(support.known)) {
-      some = VersionSet.empty();
-      for (const row of support.rows) if (row.versions.intersects(admitted)) some = some.union(row.python);
-    }
-    byAdmitted.set(admitted, some);
-  }
+  return keptPer(WITH_BUILDS, support, admitted, pythonsWithBuildsOf);
+}
+
+function pythonsWithBuildsOf(support: Support, admitted: VersionSet): VersionSet | null {
+  if (admitted.isEmpty() || !admitted.isSubsetOf(support.known)) return null;
+  let some = VersionSet.empty();
+  for (const row of support.rows) if (row.versions.intersects(admitted)) some = some.union(row.python);
   return some;
 }
 
