@@ -31,8 +31,8 @@ export class ResolveMemo {
   /** Options key -> the latest resolutions that installed, with their roots, newest first (BASES_PER_QUESTION at most,
    *  over MAX_BASES questions, the least recently kept out): a keystroke changes one root of one of them. */
   private readonly bases = new Map<string, Base[]>();
-  /** Options key -> what root stages found on that question (PipResolver's RootVerdicts), for MAX_QUESTIONS questions
-   *  at most (the least recently used out). */
+  /** Options key -> what root stages found on that question (./verdicts.ts), for MAX_QUESTIONS questions at most (the
+   *  least recently used out). */
   private readonly verdicts = new Map<string, RootVerdicts>();
 
   constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
@@ -161,7 +161,7 @@ interface Base {
 const BASES_PER_QUESTION = 2;
 const MAX_BASES = 8;
 /** Questions whose root stages' verdicts are kept: a check asks one per Python and platform, an upgrade a few more. */
-const MAX_QUESTIONS = 32;
+const MAX_QUESTIONS = 16;
 
 /** A root's kind (constraint or not, where written), which a result depends on beside its text. */
 function kindOf(r: RootRequirement): string {
