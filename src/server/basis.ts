@@ -7,7 +7,8 @@
 // Invalidation: a basis is made for a metadata generation. Live answers arriving bump their view's generation
 // (src/server/live.ts), and the next check of a project on that view gets a new basis; an asynchronous snapshot (the
 // web build) bumps it as it loads packages. Bounded: one basis for the snapshot and one per live view (at most
-// MAX_VIEWS), each holding one knowledge base and one memo of at most MEMO_ENTRIES resolutions.
+// MAX_VIEWS), each holding one knowledge base and one memo of at most MEMO_ENTRIES resolutions (and MEMO_ROOTS roots
+// over them).
 import type { CheckInput } from '../core/engine/check';
 import type { Knowledge } from '../core/engine/knowledge';
 import type { MetadataProvider } from '../core/metadata/provider';

@@ -63,6 +63,25 @@ describe('remembered resolutions', () => {
     assert.equal(memo.hits, hits + 1);
   });
 
+  test('the memo keeps at most its bound of roots, summed over its results: a large environment typed into keeps few', () => {
+    const memo = new ResolveMemo(source, 1000, 5);
+    memo.resolve(roots('r.txt', ['torch==2.2.0', 'torchvision']), options);
+    memo.resolve(roots('r.txt', ['torch==2.3.1', 'torchvision']), options);
+    assert.equal(memo.size, 2);
+    // A third two-root result would hold six roots: the least recently used goes.
+    memo.resolve(roots('r.txt', ['torch==2.4.0', 'torchvision']), options);
+    assert.equal(memo.size, 2);
+    const hits = memo.hits;
+    memo.resolve(roots('r.txt', ['torch==2.3.1', 'torchvision']), options);
+    assert.equal(memo.hits, hits + 1);
+    memo.resolve(roots('r.txt', ['torch==2.2.0', 'torchvision']), options);
+    assert.equal(memo.hits, hits + 1);
+    // One result over the bound alone is still remembered (alone), and the answers stay resolve's.
+    const big = roots('r.txt', ['torch==2.2.0', 'torchvision', 'torchvision>=0.17', 'torch>=2.2', 'torch<3', 'torchvision<1']);
+    assert.deepEqual(memo.resolve(big, options), resolve(big, source, options));
+    assert.equal(memo.size, 1);
+  });
+
   test('roots are told apart by each text, its kind and the options; the bound holds across Pythons of one roots list', () => {
     const memo = new ResolveMemo(source, 4);
     const split = memo.resolve(roots('r.txt', ['torch==2.2.0', 'torchvision']), options);

@@ -13,8 +13,15 @@ import { RootVerdicts } from './verdicts';
 import { checkedPythonBit } from './pythons';
 import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
-/** Results remembered per memo at most (least recently used first out): a few MB for typical environments. */
+/** Results remembered per memo at most (least recently used first out). */
 export const MEMO_ENTRIES = 1000;
+/** Roots of the results remembered, summed, at most: a result holds about 280 bytes per root (measured: typing 600
+ *  new texts into stable-hair less its conflicts, 143 roots, kept 24 MB of results under the entry bound alone), so
+ *  about 14 MB; a thousand-root environment typed into would otherwise keep a thousand results of it. */
+export const MEMO_ROOTS = 50_000;
+
+/** A roots key's results by options key, with the roots' count (what each of its results weighs against MEMO_ROOTS). */
+type Results = Map<string, ResolveResult> & { weight?: number };
 
 /** A stand-in path no manifest path contains: `\u0001<root index>\u0001`. */
 const TOKEN = /\u0001(\d+)\u0001/g;
@@ -22,8 +29,10 @@ const TOKEN = /\u0001(\d+)\u0001/g;
 export class ResolveMemo {
   /** Roots key -> options key -> result. Two levels: a check asks for the same roots on each Python in turn, and the
    *  long roots key is built (and hashed) once per roots list. Least recently used roots first out. */
-  private readonly results = new Map<string, Map<string, ResolveResult>>();
+  private readonly results = new Map<string, Results>();
   private count = 0;
+  /** The results' roots, summed. */
+  private held = 0;
   hits = 0;
   misses = 0;
   /** Of the misses, those resolved from an earlier resolution that parts from them at one root. */
@@ -35,7 +44,7 @@ export class ResolveMemo {
    *  least recently used out). */
   private readonly verdicts = new Map<string, RootVerdicts>();
 
-  constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES) {}
+  constructor(readonly source: MetadataSource, private readonly max = MEMO_ENTRIES, private readonly maxRoots = MEMO_ROOTS) {}
 
   get size(): number {
     return this.count;
@@ -76,7 +85,7 @@ export class ResolveMemo {
       result = kept.result;
       if (from && kept.resolver === from.base.resolver) this.resumed++;
       if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
-      inner ??= new Map();
+      if (!inner) (inner = new Map() as Results).weight = Math.max(1, roots.length);
       this.reserve(inner, key);
       if (!result.ok && result.reason === 'conflict') {
         for (const python of result.samePythons ?? []) {
@@ -133,17 +142,20 @@ export class ResolveMemo {
   }
 
   /** Room for one more result in `inner`, unless it holds `key` already. */
-  private reserve(inner: Map<string, ResolveResult>, key: string): void {
+  private reserve(inner: Results, key: string): void {
     if (inner.has(key)) return;
-    if (this.count >= this.max) this.evict();
+    const weight = inner.weight ?? 1;
+    while ((this.count >= this.max || this.held + weight > this.maxRoots) && this.results.size) this.evict();
     this.count++;
+    this.held += weight;
   }
 
   /** Drops the oldest result of the least recently used roots. */
   private evict(): void {
-    const [key, inner] = this.results.entries().next().value as [string, Map<string, ResolveResult>];
+    const [key, inner] = this.results.entries().next().value as [string, Results];
     inner.delete(inner.keys().next().value as string);
     this.count--;
+    this.held -= inner.weight ?? 1;
     if (!inner.size) this.results.delete(key);
   }
 }
