@@ -13,7 +13,7 @@
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker } from '../pep508';
-import { markerOf, requirementOf } from './texts';
+import { markerOf, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
 import { formatIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
@@ -667,13 +667,12 @@ export function explainConflict(roots: RootRequirement[], source: MetadataSource
   rootsByName: Map<string, RootRequirement[]>, atRoot?: string): Conflict {
   const prepared: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[] = [];
   for (const root of roots) {
-    const p = requirementOf(root.requirement);
-    if (!p.ok) continue;
-    const name = normalizeName(p.value.name);
+    const parts = rootPartsOf(root.requirement);
+    if ('invalid' in parts) continue;
+    const { name } = parts;
     if (atRoot !== undefined && name !== atRoot) continue;
     if (!rootsByName.get(name)?.includes(root)) continue; // its marker excluded it
-    const ident = formatIdent(name, root.constraint ? [] : [...new Set(p.value.extras.map(normalizeName))]);
-    prepared.push({ ident, set: VersionSet.fromSpecifierSet(p.value.url ? '' : p.value.specifier), root, constraint: root.constraint === true });
+    prepared.push({ ident: root.constraint ? name : parts.ident, set: VersionSet.fromSpecifierSet(parts.url ? '' : parts.specifier), root, constraint: root.constraint === true });
   }
   const explainer = new Explainer(source, options, Math.max(2000, (options.maxSteps ?? 20000)));
   let incompat: Incompat | undefined;

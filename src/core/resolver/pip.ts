@@ -55,6 +55,8 @@ export type Req =
   | { kind: 'explicit'; ident: string; cand: Cand; text: string }
   | { kind: 'python'; ident: string; spec: SpecifierSet; text: string; satisfied: boolean };
 
+export type SpecReq = Extract<Req, { kind: 'spec' }>;
+
 export interface Info {
   req: Req;
   parent: Cand | null;
@@ -87,8 +89,6 @@ class Impossible {
 class OverBudget {}
 /** A resumed resolution that would backjump into the levels it kept from the run before: made afresh instead. */
 class Unresumable {}
-
-type SpecReq = Extract<Req, { kind: 'spec' }>;
 
 /** Look-ups a run makes afresh to find where its root stage stops from the verdicts, at most: past that (a file not
  *  seen before) the root stage runs as pip's, and its look-ups are kept as verdicts. */
@@ -134,6 +134,8 @@ export class PipResolver {
   private alike: PythonMask;
   /** This resolution's own Python among CPYTHONS (a bit), or 0. */
   private readonly ownPython: PythonMask;
+  /** `alike` before anything is read (a look-up whose reads are kept apart starts from it). */
+  private readonly unread: PythonMask;
   private readonly maxSteps: number;
 
   constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions, private readonly verdicts?: RootVerdicts) {
@@ -141,7 +143,8 @@ export class PipResolver {
     this.pythonVersion = env.python_full_version || env.python_version;
     this.maxSteps = options.maxSteps ?? 20000;
     this.ownPython = checkedPythonBit(env);
-    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+    this.unread = this.ownPython ? EVERY_CPYTHON : 0;
+    this.alike = this.unread;
   }
 
   /** Notes a Requires-Python the resolution read: the Pythons where it says otherwise are not alike. */
@@ -182,7 +185,7 @@ export class PipResolver {
     return c;
   }
 
-  private specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): Req | undefined {
+  private specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): SpecReq | undefined {
     const spec = parseSpecifierSet(specifier);
     if (!spec) return undefined;
     // The set from the text: remembered per text (a check resolves the same roots again and again).
@@ -261,7 +264,7 @@ export class PipResolver {
     }
     const [name, extras] = splitIdent(ident);
     const explicit = new Set<Cand>();
-    const specReqs: Extract<Req, { kind: 'spec' }>[] = [];
+    const specReqs: SpecReq[] = [];
     for (const r of reqs) {
       if (r.kind === 'explicit') explicit.add(r.cand);
       else if (r.kind === 'spec') specReqs.push(r);
@@ -479,8 +482,8 @@ export class PipResolver {
   }
 
   /** The roots as requirements (constraints set aside), those whose markers hold here; or why one is invalid. */
-  private prepareRoots(roots: RootRequirement[]): { rootReqs: Req[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
-    const rootReqs: Req[] = [];
+  private prepareRoots(roots: RootRequirement[]): { rootReqs: SpecReq[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
+    const rootReqs: SpecReq[] = [];
     const rootsByName = new Map<string, RootRequirement[]>();
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
     const prepared: { root: RootRequirement; parts: RootParts; specifier: string }[] = [];
@@ -526,8 +529,8 @@ export class PipResolver {
    *  on their own (with the constraints): a release that does not exist, a typo. Each would stop pip alone. Indices in
    *  `roots`. What these look-ups read is not what the conflict rests on: the Pythons alike stay those of the conflict
    *  (a caller on another Python asks them again, alone). */
-  private unmatchedFrom(rest: Req[], roots: RootRequirement[]): number[] {
-    return rest.flatMap((r) => (r.kind === 'spec' && r.root && !this.verdict([r], 1)!.matches ? [roots.indexOf(r.root)] : []));
+  private unmatchedFrom(rest: SpecReq[], roots: RootRequirement[]): number[] {
+    return rest.flatMap((r) => (r.root && !this.verdict([r], 1)!.matches ? [roots.indexOf(r.root)] : []));
   }
 
   /** Whether any candidate matches `reqs` (an ident's roots so far, with its constraints; `enough` 1: one root alone)
@@ -541,7 +544,7 @@ export class PipResolver {
     if (kept) return kept;
     if (budget && budget.fresh-- <= 0) return undefined;
     const alike = this.alike;
-    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+    this.alike = this.unread;
     const found = { matches: this.findMatches(ident, reqs, new Set(), (id) => (id === ident ? reqs : []), enough).length > 0, alike: this.alike };
     this.alike = alike;
     if (key) this.verdicts!.set(alone, key.ident, key.texts, found);
@@ -559,13 +562,12 @@ export class PipResolver {
   /** Where pip's root stage stops, from the verdicts kept on this question: the first root whose ident's roots so far
    *  match no candidate, with those roots (this run's alike narrowed as the stage would). undefined when none does, or
    *  when too many look-ups are new. Exact only without URL roots: their explicit candidates are not in a key. */
-  private rootStop(rootReqs: Req[]): { at: number; reqs: SpecReq[] } | undefined {
+  private rootStop(rootReqs: SpecReq[]): { at: number; reqs: SpecReq[] } | undefined {
     const byIdent = new Map<string, SpecReq[]>();
     const budget = { fresh: FRESH_VERDICTS };
     let alike = this.alike;
     for (let at = 0; at < rootReqs.length; at++) {
       const r = rootReqs[at];
-      if (r.kind !== 'spec') return undefined;
       let reqs = byIdent.get(r.ident);
       if (!reqs) byIdent.set(r.ident, (reqs = []));
       reqs.push(r);
@@ -581,10 +583,10 @@ export class PipResolver {
   }
 
   /** Adds a root to the criteria as pip's root stage does, keeping the look-up's verdict. */
-  private addRoot(r: Req): void {
-    if (!this.verdicts || r.kind !== 'spec' || this.forcedAny.size) return this.addToCriteria(this.criteria, r, null);
+  private addRoot(r: SpecReq): void {
+    if (!this.verdicts || this.forcedAny.size) return this.addToCriteria(this.criteria, r, null);
     const alike = this.alike;
-    this.alike = this.ownPython ? EVERY_CPYTHON : 0;
+    this.alike = this.unread;
     let matches: boolean | undefined;
     try {
       this.addToCriteria(this.criteria, r, null);
@@ -618,7 +620,7 @@ export class PipResolver {
         try {
           this.addRoot(r);
         } catch (e) {
-          if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : [], r.kind === 'spec' ? r.name : undefined);
+          if (e instanceof Conflicted) throw new Impossible(e.criterion.information, this.options.unmatched ? this.unmatchedFrom(rootReqs.slice(k), roots) : [], r.name);
           throw e;
         }
       }
@@ -649,19 +651,19 @@ export class PipResolver {
     const before = this.roots[index];
     const after = roots[index];
     if (!this.installed || !this.forwardOnly || roots.length !== this.roots.length || !before || !after || before.constraint || after.constraint) return undefined;
-    const [a, b] = [requirementOf(before.requirement), requirementOf(after.requirement)];
-    if (!a.ok || !b.ok || a.value.url || b.value.url || a.value.markerText || b.value.markerText) return undefined;
+    const [a, b] = [rootPartsOf(before.requirement), rootPartsOf(after.requirement)];
+    if ('invalid' in a || 'invalid' in b || a.url || b.url || a.marker || b.marker) return undefined;
     // A package with extras reads its base's explicit requirements, which may have grown since: not resumed.
-    if (a.value.extras.length || b.value.extras.length) return undefined;
-    const ident = normalizeName(b.value.name);
-    if (normalizeName(a.value.name) !== ident) return undefined;
-    const k = specifierKind(b.value.specifier);
-    if (k === undefined || specifierKind(a.value.specifier) !== k) return undefined;
+    if (a.extras.length || b.extras.length) return undefined;
+    const ident = b.name;
+    if (a.name !== ident) return undefined;
+    const k = specifierKind(b.specifier);
+    if (k === undefined || specifierKind(a.specifier) !== k) return undefined;
     // The round from which the changed requirement steers the run: the one that pins its package, or an earlier one
     // that turned a candidate down because of the package's requirements.
     const round = Math.min(this.levels.findIndex((l) => l.pinned === ident), this.firstConflict.get(ident) ?? Infinity);
     if (round < 1 || round < this.resumedAt) return undefined;
-    const req = this.specReq(after.requirement, ident, [], b.value.specifier, after);
+    const req = rootReq(b, after);
     if (!req) return undefined;
     // Spent from here on: back to the state in which that round began.
     this.installed = false;

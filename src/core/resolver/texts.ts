@@ -5,7 +5,7 @@ import { VersionSet } from '../pep440/intervals';
 import { parseMarker, parseRequirement, type Marker } from '../pep508';
 import { normalizeName } from '../text';
 import { formatIdent } from './outcome';
-import type { Req } from './pip';
+import type { SpecReq } from './pip';
 import type { RootRequirement } from './types';
 
 const markerCache = new Map<string, Marker | null>();
@@ -48,9 +48,10 @@ export function rootPartsOf(text: string): RootParts | { invalid: string } {
     const parsed = requirementOf(text);
     if (!parsed.ok) parts = { invalid: `invalid requirement "${text}": ${parsed.error.message}` };
     else {
-      const { name, extras, specifier, markerText, url } = parsed.value;
-      const normalized = [...new Set(extras.map(normalizeName))];
-      parts = { name: normalizeName(name), extras: normalized, specifier, marker: markerText, url, ident: formatIdent(normalizeName(name), normalized) };
+      const { specifier, markerText, url } = parsed.value;
+      const name = normalizeName(parsed.value.name);
+      const extras = [...new Set(parsed.value.extras.map(normalizeName))];
+      parts = { name, extras, specifier, marker: markerText, url, ident: formatIdent(name, extras) };
     }
     if (ROOT_PARTS.size > 20000) ROOT_PARTS.clear();
     ROOT_PARTS.set(text, parts);
@@ -59,7 +60,7 @@ export function rootPartsOf(text: string): RootParts | { invalid: string } {
 }
 
 /** The requirement a root's own specifier makes (undefined when it does not parse). */
-export function rootReq(parts: RootParts, root: RootRequirement): Req | undefined {
+export function rootReq(parts: RootParts, root: RootRequirement): SpecReq | undefined {
   if (parts.spec === undefined) {
     parts.spec = parseSpecifierSet(parts.specifier);
     if (parts.spec) parts.set = VersionSet.fromSpecifierSet(parts.specifier);
