@@ -31,10 +31,9 @@ export function exactVersion(specifier: string): string | undefined {
   return m && parseVersion(m[1]) ? m[1] : undefined;
 }
 
-/** The yank reason of `version` ("" when none was given, true when it is not known here), or undefined when it is
- *  not yanked or not known. */
-export function yankReason(source: MetadataSource, name: string, version: string): string | true | undefined {
-  const entries = yankedOf(source, name);
+/** The yank reason of `version` among a package's yanked entries ("" when none was given, true when it is not known
+ *  here), or undefined when it is not yanked. */
+function yankReason(entries: readonly ReleaseEntry[], version: string): string | true | undefined {
   if (!entries.length) return undefined;
   const want = parseVersion(version);
   if (!want) return undefined;
@@ -64,10 +63,11 @@ export function yankedFindings(env: Environment, ctx: { source: MetadataSource; 
   const out: PlacedFinding[] = [];
   for (const pkg of env.packages.values()) {
     // Most pins of a lock file name packages the metadata does not know, or never yanked: no version read for those.
-    if (!yankedOf(ctx.source, pkg.name).length) continue;
+    const entries = yankedOf(ctx.source, pkg.name);
+    if (!entries.length) continue;
     for (const pin of pkg.pins) {
       const version = exactVersion(pin.requirement.specifier);
-      const reason = version === undefined || pin.requirement.url ? undefined : yankReason(ctx.source, pkg.name, version);
+      const reason = version === undefined || pin.requirement.url ? undefined : yankReason(entries, version);
       if (reason === undefined) continue;
       const finding: Finding = {
         code: YANKED_RELEASE, severity, packages: [pkg.name], range: pin.requirement.range, fixes: [],
