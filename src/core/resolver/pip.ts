@@ -755,19 +755,27 @@ export class PipResolver {
     }
   }
 
-  /** What every requirement on a package (and its constraints) admits in the final state, as far as the snapshot
-   *  describes it: for a pick it does not describe. */
-  private admitted(name: string): AdmittedReleases {
-    let set = this.constraints.get(name)?.set ?? VersionSet.all();
-    for (const [ident, criterion] of this.criteria) {
-      if (splitIdent(ident)[0] !== name) continue;
-      for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
-    }
-    return admittedOf(this.pkg(name), set, this.options.prereleases === true);
+  /** What every requirement on each package (and its constraints) admits in the final state, as far as the snapshot
+   *  describes it: for the picks it does not describe. The sets are gathered in one pass over the criteria. */
+  private admittedSets(): (name: string) => AdmittedReleases {
+    let sets: Map<string, VersionSet> | undefined;
+    return (name) => {
+      if (!sets) {
+        sets = new Map();
+        for (const [ident, criterion] of this.criteria) {
+          const bracket = ident.indexOf('[');
+          const base = bracket < 0 ? ident : ident.slice(0, bracket);
+          let set = sets.get(base) ?? this.constraints.get(base)?.set ?? VersionSet.all();
+          for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
+          sets.set(base, set);
+        }
+      }
+      return admittedOf(this.pkg(name), sets.get(name) ?? this.constraints.get(name)?.set ?? VersionSet.all(), this.options.prereleases === true);
+    };
   }
 
   private result(): Map<string, ResolvedPackage> {
-    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), (name) => this.admitted(name));
+    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), this.admittedSets());
   }
 }
 

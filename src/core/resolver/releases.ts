@@ -222,8 +222,21 @@ const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release
 
 /** What `set` (every requirement on a package, and its constraints) admits of its releases, as far as the snapshot
  *  describes them (resolution-conflict-known): the releases it describes, those it lists without requirements, the
- *  gaps between described ones, and whether unknown releases lie below, among or above them. */
+ *  gaps between described ones, and whether unknown releases lie below, among or above them. Remembered per package
+ *  and set (read-only): every resolution that installs asks it of each pick the snapshot does not describe, a keystroke
+ *  changes one package's, and the set of a package required once is that specifier's one set object. */
 export function admittedOf(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
+  let bySet = (prereleases ? ADMITTED_PRE : ADMITTED_FINAL).get(pkg);
+  if (!bySet) (prereleases ? ADMITTED_PRE : ADMITTED_FINAL).set(pkg, (bySet = new WeakMap()));
+  let admitted = bySet.get(set);
+  if (!admitted) bySet.set(set, (admitted = admittedOfUncached(pkg, set, prereleases)));
+  return admitted;
+}
+
+const ADMITTED_FINAL = new WeakMap<Pkg, WeakMap<VersionSet, AdmittedReleases>>();
+const ADMITTED_PRE = new WeakMap<Pkg, WeakMap<VersionSet, AdmittedReleases>>();
+
+function admittedOfUncached(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
   const all: Release[] = [];
   const without: Version[] = [];
   for (const r of pkg.releases) {

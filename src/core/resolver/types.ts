@@ -39,23 +39,24 @@ export interface ResolveOptions {
 }
 
 /** What the requirements on a package admit, where pip's pick stands for a release the snapshot does not describe (one
- *  it does not list, or lists without its requirements): the releases it describes there, and the gaps between them. */
+ *  it does not list, or lists without its requirements): the releases it describes there, and the gaps between them.
+ *  Shared between resolutions (./releases.ts admittedOf): read-only. */
 export interface AdmittedReleases {
   /** Releases the snapshot describes (lists with their requirements) that the requirements on the package admit and pip
    *  could take on this Python (not yanked), ascending. */
-  described: string[];
+  readonly described: readonly string[];
   /** Listed releases admitted whose requirements the snapshot does not hold, ascending. */
-  withoutRequirements: string[];
+  readonly withoutRequirements: readonly string[];
   /** Versions the snapshot does not list are admitted below the newest of `described`. */
-  unlisted: boolean;
+  readonly unlisted: boolean;
   /** The newest described release, when versions newer than it are admitted (not listed, or listed without
    *  requirements). */
-  newerThan?: string;
+  readonly newerThan?: string;
   /** Each run between neighbouring described releases (of all, admitted or not) that holds something undescribed the
    *  requirements admit: those of its two neighbours that they admit too (none, one or both). */
-  gaps: string[][];
+  readonly gaps: readonly (readonly string[])[];
   /** Something undescribed that the requirements admit lies below every described release. */
-  belowAll: boolean;
+  readonly belowAll: boolean;
 }
 
 export interface ResolvedPackage {
