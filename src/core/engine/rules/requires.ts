@@ -7,7 +7,7 @@ import { replaceSpecifier, writtenSpecifier } from '../edits';
 import type { Environment, EnvironmentPackage, PinnedRequirement } from '../environment';
 import type { CompiledRequires, CompiledRow } from '../knowledge';
 import { describeSet, displayName, renderMessage } from '../messages';
-import { applicableRows, rowsMeeting, topIn, type Sets } from './sets';
+import { applicableRows, rowsMeeting, topIn, type Sets, type SetsByName } from './sets';
 import { pinnedBuild } from './accelerator-variant';
 import { incompatibleFixes } from './incompatible';
 import { finalSeverity, installerText, pinsFor, relatedPins, requirementText, type EvalContext, type PlacedFinding } from './context';
@@ -49,13 +49,26 @@ function existingCells(cells: readonly Cell[], existing: VersionSet | undefined)
   return out;
 }
 
-/** Every package the cell requires that the environment has meets what it requires. */
-function meetsAll(requires: Map<string, VersionSet>, setOf: (q: string) => VersionSet | undefined): boolean {
+/** Every package the cell requires that the environment has (`admitted`) meets what it requires. */
+function meetsAll(requires: Map<string, VersionSet>, admitted: SetsByName): boolean {
   for (const [q, r] of requires) {
-    const set = setOf(q);
+    const set = admitted.get(q);
     if (set && !set.intersects(r)) return false;
   }
   return true;
+}
+
+/** Some cell is not covered by a row, or meets what its rows require: pip finds an allowed pair. Loops, not closures:
+ *  every `requires` rule of every package in the environment asks this on each keystroke. */
+function somePairMeets(cells: readonly Cell[], admitted: SetsByName): boolean {
+  for (const cell of cells) if (!cell.covered || meetsAll(cell.requires, admitted)) return true;
+  return false;
+}
+
+/** The environment has one of these packages. */
+function hasAny(names: readonly string[], admitted: SetsByName): boolean {
+  for (const q of names) if (admitted.get(q)) return true;
+  return false;
 }
 
 /** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
@@ -91,11 +104,11 @@ export function requires(c: CompiledRequires, env: Environment, sets: Sets, ctx:
   const cells = existingCells(cachedCells(s, rows), existing);
   if (!cells.length) return [];
   // The other side includes packages installed implicitly, narrowed by what the rest of the environment declares.
-  const setOf = (q: string) => sets.admitted.get(q);
-  if (!dependenciesOf(rows).some((q) => setOf(q))) return [];
+  if (!hasAny(dependenciesOf(rows), sets.admitted)) return [];
   // Some allowed pair meets what the releases declare: pip finds it. What a release only checks at import is judged
   // as a break instead (importBreak).
-  if (cells.some((cell) => !cell.covered || meetsAll(cell.requires, setOf))) return importBreak(c, env, sets, ctx, rows, cells);
+  if (somePairMeets(cells, sets.admitted)) return importBreak(c, env, sets, ctx, rows, cells);
+  const setOf = (q: string) => sets.admitted.get(q);
   const severity = finalSeverity(rule.code, 'error', rule.maxSeverity, ctx.settings, false);
   if (!severity) return [];
   // The packages whose pins collide, and what the pinned versions require of them.
