@@ -39,7 +39,13 @@ export const SOURCE = 'ML Pins';
 export type { InitializationOptions, ServerHost } from './host';
 export { WATCH_GLOBS } from './host';
 
-interface Report { resultId: string; diagnostics: Diagnostic[]; findings: Finding[] }
+interface Report {
+  resultId: string;
+  diagnostics: Diagnostic[];
+  findings: Finding[];
+  /** `diagnostics` as JSON, once compared: a check compares the new diagnostics with the last report's. */
+  json?: string;
+}
 type DiskText = { text: string } | { finding: Finding };
 
 export function startServer(connection: Connection, host: ServerHost = {}): void {
@@ -235,8 +241,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const set = (uri: string, findings: Finding[]) => {
       const diagnostics = findings.map((f) => toDiagnostic(f, p));
       const before = reports.get(uri);
-      if (before && JSON.stringify(before.diagnostics) === JSON.stringify(diagnostics)) { before.findings = findings; return; }
-      reports.set(uri, { resultId: String(++resultCounter), diagnostics, findings });
+      const json = JSON.stringify(diagnostics);
+      if (before && (before.json ??= JSON.stringify(before.diagnostics)) === json) { before.findings = findings; return; }
+      reports.set(uri, { resultId: String(++resultCounter), diagnostics, findings, json });
       trace(`report ${short(uri)} ${resultCounter} n=${diagnostics.length} v=${version}`);
       changed.push(uri);
     };
