@@ -155,7 +155,7 @@ export class CliMetadata {
   }
 
   /** What pip would install for these roots, fetching what the resolution reaches from the environment's indexes. */
-  async resolve(env: IndexedEnvironment, roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
+  async resolve(env: IndexedEnvironment, roots: readonly RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
     const live = this.liveFor(env);
     return live ? live.resolve(roots, options) : resolve(roots, this.snapshot, options);
   }

@@ -452,7 +452,7 @@ export class LiveMetadata {
    * not answered yet, and again, until nothing is missing (the resolver itself stays synchronous and pure). A package
    * no index knows falls back to the snapshot.
    */
-  async resolve(roots: RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
+  async resolve(roots: readonly RootRequirement[], options: ResolveOptions): Promise<ResolveResult> {
     for (let round = 0; ; round++) {
       const missing = new Set<string>();
       const result = resolve(roots, (name) => { if (!this.known.has(name)) missing.add(name); return this.get(name); }, options);

@@ -21,7 +21,7 @@ const on = (python: string) => ({ environment: targetEnvironment(python) });
 const roots = (lines: string[]): RootRequirement[] => lines.map((requirement) => ({ requirement }));
 
 /** The conflict's explanation from the package pip stopped at alone, and from every root: both, with pip's outcome. */
-function bothWays(list: RootRequirement[], snapshot: MetadataSource, python: string) {
+function bothWays(list: readonly RootRequirement[], snapshot: MetadataSource, python: string) {
   const outcome = new PipResolver(snapshot, on(python)).resolve(list);
   if (outcome.ok || outcome.reason !== 'conflict' || outcome.atRoot === undefined) return undefined;
   const restricted = explainConflict(list, snapshot, on(python), outcome.causes, outcome.rootsByName, outcome.atRoot);

@@ -86,7 +86,7 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
 }
 
 /** The roots resolved on each Python in turn: the picks on the first where they install, else the first conflict. */
-function resolveOnPythons(roots: RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>,
+function resolveOnPythons(roots: readonly RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>,
   describedOnly?: readonly string[]): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
   // Pythons on which a conflict found on another fails alike (everything it read reads the same there).
@@ -148,7 +148,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   // requirements left without those pins are resolved again (if they cannot install together, neither can the whole),
   // so a typo does not hide the rest of the file's conflicts, and, the same requirements left on each keystroke, that
   // resolution is remembered.
-  let roots: RootRequirement[] | undefined;
+  let roots: readonly RootRequirement[] | undefined;
   const alone: PlacedFinding[] = [];
   const typed: string[] = [];
   for (let n = 0; resolution?.conflict; n++) {

@@ -28,8 +28,19 @@ export function orderedPins(env: Environment): PinnedRequirement[] {
     a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
 }
 
-/** The environment's requirements as roots, with the constraint-only sets of packages nothing installs. */
-export function rootsOf(env: Environment, display: (path: string) => string = (p) => p): RootRequirement[] {
+/** The environment's requirements as roots, with the constraint-only sets of packages nothing installs. Without
+ *  `display`, made once per environment (read-only): a check asks for them to resolve, again for the requirements
+ *  left beside a conflict, and the server's live indexes once more. */
+export function rootsOf(env: Environment, display?: (path: string) => string): readonly RootRequirement[] {
+  if (display) return makeRoots(env, display);
+  let roots = ROOTS.get(env);
+  if (!roots) ROOTS.set(env, (roots = makeRoots(env, (p) => p)));
+  return roots;
+}
+
+const ROOTS = new WeakMap<Environment, readonly RootRequirement[]>();
+
+function makeRoots(env: Environment, display: (path: string) => string): RootRequirement[] {
   const roots = orderedPins(env).map((p) => rootOf(p, p.requirement.specifier, display));
   for (const [name, set] of env.constraints) {
     const text = specifierText(set);

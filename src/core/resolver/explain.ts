@@ -663,7 +663,7 @@ function causesText(causes: ConflictCause[]): string {
 /** The conflict pip's resolver found, explained. `atRoot`: pip stopped while adding the roots, at this package (its
  *  root requirements alone admit nothing): only they are explained, not the whole set (on a keystroke, a typo's
  *  explanation read every other root's releases). */
-export function explainConflict(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions, causes: ConflictCause[],
+export function explainConflict(roots: readonly RootRequirement[], source: MetadataSource, options: ResolveOptions, causes: ConflictCause[],
   rootsByName: Map<string, RootRequirement[]>, atRoot?: string): Conflict {
   const prepared: { ident: string; set: VersionSet; root: RootRequirement; constraint: boolean }[] = [];
   for (const root of roots) {

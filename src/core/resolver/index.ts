@@ -59,7 +59,7 @@ function makeTargetEnvironment(python: string, platform: Platform): MarkerEnviro
 /** Resolves `roots` as pip would. Never throws on bad metadata or input; bounded by `options.maxSteps`. A conflict is
  *  explained when it is first read: most callers ask only whether a set installs (an upgrade tried, the other
  *  Pythons of a check), and the explanation costs as much as the resolution. */
-export function resolve(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions): ResolveResult {
+export function resolve(roots: readonly RootRequirement[], source: MetadataSource, options: ResolveOptions): ResolveResult {
   return resolveKept(roots, source, options).result;
 }
 
@@ -68,9 +68,9 @@ export function resolve(roots: RootRequirement[], source: MetadataSource, option
  *  makes. `verdicts`: what earlier root stages on the same question found (RootVerdicts), kept in it.
  *  `explainAtRoot`: the conflict of the given roots (a package's, pip stopped at while adding them) on the same
  *  question, as `resolve` explains it. The result is the one `resolve` gives. */
-export function resolveKept(roots: RootRequirement[], source: MetadataSource, options: ResolveOptions,
+export function resolveKept(roots: readonly RootRequirement[], source: MetadataSource, options: ResolveOptions,
   from?: { resolver: PipResolver; index: number }, verdicts?: RootVerdicts,
-  explainAtRoot?: (roots: RootRequirement[]) => Conflict | undefined): { result: ResolveResult; resolver?: PipResolver } {
+  explainAtRoot?: (roots: readonly RootRequirement[]) => Conflict | undefined): { result: ResolveResult; resolver?: PipResolver } {
   const resumed = from?.resolver.resume(roots, from.index);
   if (resumed?.ok) return { result: resumed, resolver: from!.resolver };
   const resolver = new PipResolver(source, options, verdicts);

@@ -52,7 +52,7 @@ export class ResolveMemo {
 
   /** As `resolve(roots, this.source, options)`. `origins: false` for a caller that reads whether and what installs,
    *  never a conflict's words or roots: a conflict then comes back with placeholders for the roots, as remembered. */
-  resolve(roots: RootRequirement[], options: ResolveOptions, origins = true): ResolveResult {
+  resolve(roots: readonly RootRequirement[], options: ResolveOptions, origins = true): ResolveResult {
     const rootsKey = rootsKeyOf(roots);
     const optionsKey = optionsKeyOf(options);
     let inner = this.results.get(rootsKey);
@@ -77,7 +77,7 @@ export class ResolveMemo {
       // A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
       // question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its
       // line). The placeholders are its roots: the explanation comes back with this list's placeholders in it.
-      const explainAtRoot = (own: RootRequirement[]) => {
+      const explainAtRoot = (own: readonly RootRequirement[]) => {
         const alone = this.resolve(own, options);
         return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
       };
@@ -104,7 +104,7 @@ export class ResolveMemo {
 
   /** A kept resolution whose roots are these but one (same kinds and count, one text changed), taken out of the kept
    *  ones: resuming it spends it. */
-  private baseFor(optionsKey: string, roots: RootRequirement[]): { base: Base; index: number } | undefined {
+  private baseFor(optionsKey: string, roots: readonly RootRequirement[]): { base: Base; index: number } | undefined {
     const list = this.bases.get(optionsKey);
     if (!list) return undefined;
     const kinds = kindsOf(roots);
@@ -181,7 +181,7 @@ function kindOf(r: RootRequirement): string {
 }
 
 /** The roots' kinds, in order: a kept resolution is resumed for the same. */
-function kindsOf(roots: RootRequirement[]): string {
+function kindsOf(roots: readonly RootRequirement[]): string {
   let kinds = '';
   for (const r of roots) kinds += kindOf(r);
   return kinds;
@@ -193,7 +193,7 @@ const ENVIRONMENT_KEYS = new WeakMap<object, string>();
 const ANY_PYTHON_KEYS = new WeakMap<object, string>();
 /** Roots list -> its key: a check resolves one list on each Python in turn. Callers build a list per question and do not
  *  change it afterwards. */
-const ROOTS_KEYS = new WeakMap<RootRequirement[], string>();
+const ROOTS_KEYS = new WeakMap<readonly RootRequirement[], string>();
 
 /** The key of results found on another CPython that stand for `python` (one of ./pythons.ts's) under these options
  *  otherwise; undefined when the options' own Python is not one of them. */
@@ -220,7 +220,7 @@ function optionsKeyOf(options: ResolveOptions): string {
 
 /** What a result depends on of the roots, as one string: their kinds, each text's length and the text (unambiguous).
  *  Built by concatenation, once per list: a 50-pin environment is looked up a dozen times per check. */
-function rootsKeyOf(roots: RootRequirement[]): string {
+function rootsKeyOf(roots: readonly RootRequirement[]): string {
   let key = ROOTS_KEYS.get(roots);
   if (key === undefined) {
     key = '';
@@ -237,7 +237,7 @@ const PLACE = Symbol('root index');
 type Placed<T> = T & { [PLACE]?: number };
 
 /** A remembered result with the caller's roots and origins in place of the placeholders. */
-function withOrigins(result: ResolveResult, roots: RootRequirement[]): ResolveResult {
+function withOrigins(result: ResolveResult, roots: readonly RootRequirement[]): ResolveResult {
   if (result.ok || result.reason !== 'conflict') return result;
   const own = <T>(placeholder: object | undefined, pick: (r: RootRequirement) => T): T | undefined => {
     const i = (placeholder as Placed<object> | undefined)?.[PLACE];

@@ -116,7 +116,7 @@ export class PipResolver {
   private readonly criteria = new LoggedMap<Criterion>(new Map(), this.topLog);
   /** The roots of the run; whether it found a resolution without ever going back (no backjump, no pin that left
    *  another unsatisfied): then `resume` can take a change of one root from its levels. */
-  private roots: RootRequirement[] = [];
+  private roots: readonly RootRequirement[] = [];
   /** Each root (of this run and the runs it was resumed from) -> its place among the roots. */
   private readonly rootIndex = new Map<RootRequirement, number>();
   private forwardOnly = true;
@@ -482,7 +482,7 @@ export class PipResolver {
   }
 
   /** The roots as requirements (constraints set aside), those whose markers hold here; or why one is invalid. */
-  private prepareRoots(roots: RootRequirement[]): { rootReqs: SpecReq[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
+  private prepareRoots(roots: readonly RootRequirement[]): { rootReqs: SpecReq[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
     const rootReqs: SpecReq[] = [];
     const rootsByName = new Map<string, RootRequirement[]>();
     // URL requirements other than wheels (whose file name says the version) are "any version" here.
@@ -529,7 +529,7 @@ export class PipResolver {
    *  on their own (with the constraints): a release that does not exist, a typo. Each would stop pip alone. Indices in
    *  `roots`. What these look-ups read is not what the conflict rests on: the Pythons alike stay those of the conflict
    *  (a caller on another Python asks them again, alone). */
-  private unmatchedFrom(rest: SpecReq[], roots: RootRequirement[]): number[] {
+  private unmatchedFrom(rest: SpecReq[], roots: readonly RootRequirement[]): number[] {
     return rest.flatMap((r) => (r.root && !this.verdict([r], 1)!.matches ? [roots.indexOf(r.root)] : []));
   }
 
@@ -604,7 +604,7 @@ export class PipResolver {
     }
   }
 
-  resolve(roots: RootRequirement[]): PipOutcome {
+  resolve(roots: readonly RootRequirement[]): PipOutcome {
     const prepared = this.prepareRoots(roots);
     if ('invalid' in prepared) return { ok: false, reason: 'invalid', message: prepared.invalid, steps: 0 };
     const { rootReqs, rootsByName } = prepared;
@@ -647,7 +647,7 @@ export class PipResolver {
    * none, no pre-release named), and only an outcome that installs: undefined otherwise (this resolver is then spent;
    * resolve afresh). The outcome is the one `resolve(roots)` gives.
    */
-  resume(roots: RootRequirement[], index: number): PipOutcome | undefined {
+  resume(roots: readonly RootRequirement[], index: number): PipOutcome | undefined {
     const before = this.roots[index];
     const after = roots[index];
     if (!this.installed || !this.forwardOnly || roots.length !== this.roots.length || !before || !after || before.constraint || after.constraint) return undefined;

@@ -24,7 +24,7 @@ export interface UpgradeContext {
 
 /** Upgrades read what installs and which packages a conflict names, never a conflict's words or roots: a remembered
  *  conflict comes back as remembered, without the caller's origins put into its message. */
-function resolveIn(ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>, roots: RootRequirement[]): ResolveResult {
+function resolveIn(ctx: Pick<UpgradeContext, 'source' | 'options' | 'memo'>, roots: readonly RootRequirement[]): ResolveResult {
   return ctx.memo ? ctx.memo.resolve(roots, ctx.options, false) : resolve(roots, ctx.source, ctx.options);
 }
 
