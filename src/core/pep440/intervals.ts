@@ -537,3 +537,18 @@ export class VersionSet {
     return new VersionSet(parts);
   }
 }
+
+const INTERSECTED = new WeakMap<VersionSet, WeakMap<VersionSet, VersionSet>>();
+
+/** `a.intersect(b)`, the same object for the same two objects (remembered weakly on both): what is derived from a set
+ *  and remembered per set object (the rules' narrowing, a pick's admitted releases) is found again when the same sets
+ *  meet again, on the next keystroke. */
+export function intersectKept(a: VersionSet, b: VersionSet): VersionSet {
+  if (a.isAll()) return b;
+  if (b.isAll()) return a;
+  let byB = INTERSECTED.get(a);
+  if (!byB) INTERSECTED.set(a, (byB = new WeakMap()));
+  let both = byB.get(b);
+  if (!both) byB.set(b, (both = a.intersect(b)));
+  return both;
+}

@@ -23,7 +23,7 @@
 // pip's preference key (./preference.ts), what a run hands back (./outcome.ts), the root stage's verdicts kept across
 // runs (./verdicts.ts) and a root's text as the root stage reads it (./texts.ts) are modules of their own.
 import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
-import { VersionSet } from '../pep440/intervals';
+import { intersectKept, VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
 import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, type RootParts } from './texts';
 import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
@@ -755,27 +755,20 @@ export class PipResolver {
     }
   }
 
-  /** What every requirement on each package (and its constraints) admits in the final state, as far as the snapshot
-   *  describes it: for the picks it does not describe. The sets are gathered in one pass over the criteria. */
-  private admittedSets(): (name: string) => AdmittedReleases {
-    let sets: Map<string, VersionSet> | undefined;
-    return (name) => {
-      if (!sets) {
-        sets = new Map();
-        for (const [ident, criterion] of this.criteria) {
-          const bracket = ident.indexOf('[');
-          const base = bracket < 0 ? ident : ident.slice(0, bracket);
-          let set = sets.get(base) ?? this.constraints.get(base)?.set ?? VersionSet.all();
-          for (const { req } of criterion.information) if (req.kind === 'spec') set = set.intersect(req.set);
-          sets.set(base, set);
-        }
-      }
-      return admittedOf(this.pkg(name), sets.get(name) ?? this.constraints.get(name)?.set ?? VersionSet.all(), this.options.prereleases === true);
-    };
+  /** What every requirement on a package (and its constraints) admits in the final state, as far as the snapshot
+   *  describes it: for a pick it does not describe. The intersections are kept per set object, so that the same
+   *  requirements give the same set, whose admitted releases are remembered (admittedOf). */
+  private admitted(name: string): AdmittedReleases {
+    let set = this.constraints.get(name)?.set ?? VersionSet.all();
+    for (const [ident, criterion] of this.criteria) {
+      if (ident !== name && !(ident.startsWith(name) && ident[name.length] === '[')) continue; // name or name[extras]
+      for (const { req } of criterion.information) if (req.kind === 'spec') set = intersectKept(set, req.set);
+    }
+    return admittedOf(this.pkg(name), set, this.options.prereleases === true);
   }
 
   private result(): Map<string, ResolvedPackage> {
-    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), this.admittedSets());
+    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), (name) => this.admitted(name));
   }
 }
 

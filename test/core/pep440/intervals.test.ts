@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VersionSet } from '../../../src/core/pep440/intervals';
+import { intersectKept, VersionSet } from '../../../src/core/pep440/intervals';
 import { parseSpecifier, parseSpecifierSet } from '../../../src/core/pep440/specifier';
 import { Version, parseVersion, type PreLabel } from '../../../src/core/pep440/version';
 
@@ -156,6 +156,25 @@ describe('VersionSet agrees with SpecifierSet (prereleases=true)', () => {
 });
 
 describe('VersionSet algebra', () => {
+  test('intersectKept: the intersection, one object for the same two objects', () => {
+    fc.assert(
+      fc.property(pairArb, ([sa, sb]) => {
+        const a = VersionSet.fromSpecifierSet(sa);
+        const b = VersionSet.fromSpecifierSet(sb);
+        const kept = intersectKept(a, b);
+        assert.ok(kept.equals(a.intersect(b)), `(${a}) and (${b}) = ${kept}`);
+        assert.equal(intersectKept(a, b), kept);
+        // Sets made again from their texts are the same objects (VersionSet.fromSpecifierSet remembers them), so the
+        // same requirements give the same intersection object on the next keystroke.
+        assert.equal(intersectKept(VersionSet.fromSpecifierSet(sa), VersionSet.fromSpecifierSet(sb)), kept);
+      }),
+    );
+    const all = VersionSet.all();
+    const some = VersionSet.fromSpecifierSet('>=1.0');
+    assert.equal(intersectKept(all, some), some);
+    assert.equal(intersectKept(some, all), some);
+  });
+
   test('intersection, union, complement and minus by membership', () => {
     fc.assert(
       fc.property(pairArb, ([sa, sb]) => {
