@@ -202,13 +202,35 @@ export class IndexClient {
   /** The page files in the cache folder (`listCacheOnce`), listed at the first lookup. */
   private listing?: Set<string>;
 
-  private async get(url: string, accept: string, immutable = false, o: { cacheOnly?: boolean; failed?: (reason: string) => void } = {}): Promise<Fetched | undefined> {
+  /** Requests on the network at once, at most: a lock file names thousands of packages, and an index that cannot be
+   *  reached is known so after the first few fail, not after every one was sent (each waits for a DNS look-up that
+   *  cannot be taken back, and the process for all of them). */
+  private readonly maxInFlight = 16;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private async takeSlot(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) { this.inFlight++; return; }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // the slot passes on
+    else this.inFlight--;
+  }
+
+  /** `index`: the redacted index the URL belongs to, when its failure marks it unreachable (`options.unreachable`):
+   *  then only the cache answers for it, read when the request's turn comes. */
+  private async get(url: string, accept: string, immutable = false, o: { index?: string } = {}): Promise<Fetched | undefined> {
     const dir = this.options.cacheDir;
     if (dir !== undefined && this.options.listCacheOnce && !this.listing) {
       try { this.listing = new Set(readdirSync(dir).filter((n) => CACHE_FILE.test(n))); } catch { this.listing = new Set(); }
     }
+    const down = this.options.unreachable;
+    const cacheOnly = () => o.index !== undefined && !!down?.has(o.index);
     // Not to be asked and nothing cached: no answer, without hashing the URL.
-    if ((this.options.offline || o.cacheOnly) && this.listing?.size === 0) return undefined;
+    if ((this.options.offline || cacheOnly()) && this.listing?.size === 0) return undefined;
     const { url: plain, headers } = this.credentials(url);
     const file = dir !== undefined ? `${sha256().update(`${plain}\n${accept}`).digest('hex')}.json` : undefined;
     const cache = dir !== undefined && file !== undefined ? join(dir, file) : undefined;
@@ -218,7 +240,20 @@ export class IndexClient {
       this.cacheHits++;
       return cached;
     }
-    if (this.options.offline || o.cacheOnly) return o.cacheOnly ? cached : undefined;
+    if (this.options.offline || cacheOnly()) return cacheOnly() ? cached : undefined;
+    await this.takeSlot();
+    try {
+      // Found unreachable, or the time allowed ran out, while this request waited: not sent.
+      if (cacheOnly() || this.options.signal?.aborted) return cached;
+      return await this.fetched(url, plain, accept, headers, cached, cache, now, o.index);
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  /** The network part of `get`. */
+  private async fetched(url: string, plain: string, accept: string, headers: Record<string, string>, cached: Fetched | undefined,
+    cache: string | undefined, now: number, index: string | undefined): Promise<Fetched | undefined> {
     this.log.push(redactUrl(url));
     const conditional: Record<string, string> = {};
     if (cached?.etag) conditional['if-none-match'] = cached.etag;
@@ -244,7 +279,7 @@ export class IndexClient {
       return out;
     } catch (e) {
       // Offline, slow or failing index: what was cached before, however old, beats nothing.
-      o.failed?.(this.failure(e));
+      if (index !== undefined) this.options.unreachable?.set(index, this.failure(e));
       return cached;
     }
   }
@@ -289,8 +324,7 @@ export class IndexClient {
     const down = this.options.unreachable;
     for (const index of this.options.bound?.[name] ?? this.options.indexes) {
       const { base, shown } = this.root(index);
-      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false,
-        { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
+      const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false, { index: shown });
       // 404 is an answer (not on this index); 401, 403 and 5xx are not.
       if (page && page.status >= 400 && page.status !== 404 && !down?.has(shown)) down?.set(shown, `answered HTTP ${page.status}`);
       if (!page || (page.status >= 400 && page.status !== 404)) unavailable = true;
@@ -337,9 +371,7 @@ export class IndexClient {
     if (!p) {
       p = (async (): Promise<FileInfo[]> => {
         if (/^https?:/i.test(location)) {
-          const shown = redactUrl(location);
-          const down = this.options.unreachable;
-          const page = await this.get(location, 'text/html', false, { cacheOnly: down?.has(shown), failed: (reason) => down?.set(shown, reason) });
+          const page = await this.get(location, 'text/html', false, { index: redactUrl(location) });
           return page && page.status === 200 ? filesOf({ ...page, type: 'text/html' }) : [];
         }
         return localFolderFiles(location).map((f) => ({ ...f, metadata: false, hashes: {} }));
