@@ -202,10 +202,11 @@ export class IndexClient {
   /** The page files in the cache folder (`listCacheOnce`), listed at the first lookup. */
   private listing?: Set<string>;
 
-  /** Requests on the network at once, at most: a lock file names thousands of packages, and an index that cannot be
-   *  reached is known so after the first few fail, not after every one was sent (each waits for a DNS look-up that
-   *  cannot be taken back, and the process for all of them). */
-  private readonly maxInFlight = 16;
+  /** Requests on the network at once, at most: a lock file names thousands of packages. 50 is uv's default for
+   *  concurrent downloads (`Concurrency::DEFAULT_DOWNLOADS`, crates/uv-configuration/src/concurrency.rs). An index
+   *  that cannot be reached is found so by its first request, sent alone (`probes`): the others are not sent (each
+   *  would wait for a DNS look-up that cannot be taken back, and the process for all of them). */
+  private readonly maxInFlight = 50;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -241,11 +242,34 @@ export class IndexClient {
       return cached;
     }
     if (this.options.offline || cacheOnly()) return cacheOnly() ? cached : undefined;
+    // The first request to an index goes alone: when it fails, the index is unreachable and the others are not sent.
+    if (o.index !== undefined) {
+      const probe = this.probes.get(o.index);
+      if (probe) await probe;
+      else {
+        let settle!: () => void;
+        this.probes.set(o.index, new Promise<void>((resolve) => (settle = resolve)));
+        try {
+          return await this.send(url, plain, accept, headers, cached, cache, now, o.index, cacheOnly);
+        } finally {
+          settle();
+        }
+      }
+    }
+    return this.send(url, plain, accept, headers, cached, cache, now, o.index, cacheOnly);
+  }
+
+  /** Per index: its first request, until it is answered or fails (the others wait for it). */
+  private readonly probes = new Map<string, Promise<void>>();
+
+  /** A request when a slot is free (unless its index was found unreachable meanwhile, or the time ran out). */
+  private async send(url: string, plain: string, accept: string, headers: Record<string, string>, cached: Fetched | undefined,
+    cache: string | undefined, now: number, index: string | undefined, cacheOnly: () => boolean): Promise<Fetched | undefined> {
     await this.takeSlot();
     try {
       // Found unreachable, or the time allowed ran out, while this request waited: not sent.
       if (cacheOnly() || this.options.signal?.aborted) return cached;
-      return await this.fetched(url, plain, accept, headers, cached, cache, now, o.index);
+      return await this.fetched(url, plain, accept, headers, cached, cache, now, index);
     } finally {
       this.releaseSlot();
     }
