@@ -226,8 +226,9 @@ const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release
  *  and set (read-only): every resolution that installs asks it of each pick the snapshot does not describe, a keystroke
  *  changes one package's, and the set of a package required once is that specifier's one set object. */
 export function admittedOf(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
-  let bySet = (prereleases ? ADMITTED_PRE : ADMITTED_FINAL).get(pkg);
-  if (!bySet) (prereleases ? ADMITTED_PRE : ADMITTED_FINAL).set(pkg, (bySet = new WeakMap()));
+  const byPkg = prereleases ? ADMITTED_PRE : ADMITTED_FINAL;
+  let bySet = byPkg.get(pkg);
+  if (!bySet) byPkg.set(pkg, (bySet = new WeakMap()));
   let admitted = bySet.get(set);
   if (!admitted) bySet.set(set, (admitted = admittedOfUncached(pkg, set, prereleases)));
   return admitted;
