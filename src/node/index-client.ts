@@ -287,6 +287,11 @@ export class IndexClient {
       const timeout = AbortSignal.timeout(this.timeoutMs);
       const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
       const res = await this.doFetch(plain, { headers: { accept, ...headers, ...conditional }, signal, redirect: 'follow' });
+      // 404 is an answer (not on this index); 401, 403 and 5xx are not: the index is unreachable, said before the
+      // requests waiting for this one go on.
+      if (index !== undefined && res.status >= 400 && res.status !== 404 && !this.options.unreachable?.has(index)) {
+        this.options.unreachable?.set(index, `answered HTTP ${res.status}`);
+      }
       if (res.status === 304 && cached) {
         await res.body?.cancel();
         const fresh = { ...cached, fetchedAt: now };
@@ -345,12 +350,10 @@ export class IndexClient {
   private async listFiles(name: string): Promise<{ files: Map<string, FileInfo[]>; unavailable: boolean }> {
     const files = new Map<string, FileInfo[]>();
     let unavailable = false;
-    const down = this.options.unreachable;
     for (const index of this.options.bound?.[name] ?? this.options.indexes) {
       const { base, shown } = this.root(index);
       const page = await this.get(`${base}/${name}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', false, { index: shown });
-      // 404 is an answer (not on this index); 401, 403 and 5xx are not.
-      if (page && page.status >= 400 && page.status !== 404 && !down?.has(shown)) down?.set(shown, `answered HTTP ${page.status}`);
+      // 404 is an answer (not on this index); 401, 403 and 5xx are not (the index is then unreachable: `get`).
       if (!page || (page.status >= 400 && page.status !== 404)) unavailable = true;
       if (!page || page.status !== 200) continue;
       const list = filesOf(page);

@@ -159,6 +159,21 @@ describe('index client', () => {
     assert.equal(client.log.length, 1);
     assert.deepEqual([...unreachable], [[refused, 'connection refused']]);
     assert.ok(answers.every((a) => a.metadata === undefined && a.unavailable));
+    // An index that answers 503: not an answer either, and found so by its first request too.
+    const failing = createServer((_req, res) => { res.statusCode = 503; res.end(); });
+    await new Promise<void>((ok) => failing.listen(0, '127.0.0.1', ok));
+    const failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/simple`;
+    try {
+      const down = new Map<string, string>();
+      const asked = new IndexClient({ indexes: [failingUrl], timeoutMs: 5000, unreachable: down });
+      const got = await Promise.all(Array.from({ length: 100 }, (_, i) => asked.lookup(`package-${i}`)));
+      assert.equal(asked.log.length, 1);
+      assert.deepEqual([...down], [[failingUrl, 'answered HTTP 503']]);
+      assert.ok(got.every((a) => a.metadata === undefined && a.unavailable));
+    } finally {
+      failing.closeAllConnections();
+      failing.close();
+    }
   });
 
   test('credentials: a header for every file of that host, never in the log or the provenance', async () => {
