@@ -30,6 +30,7 @@
 
 import { BoundedCache, Version, compareVersions, toVersion } from './version';
 import { Specifier, SpecifierSet, nextPrefixDev0, parseSpecifierSet } from './specifier';
+import { keptPer } from '../kept';
 
 const enum CutKind {
   Before = 0,
@@ -546,9 +547,7 @@ const INTERSECTED = new WeakMap<VersionSet, WeakMap<VersionSet, VersionSet>>();
 export function intersectKept(a: VersionSet, b: VersionSet): VersionSet {
   if (a.isAll()) return b;
   if (b.isAll()) return a;
-  let byB = INTERSECTED.get(a);
-  if (!byB) INTERSECTED.set(a, (byB = new WeakMap()));
-  let both = byB.get(b);
-  if (!both) byB.set(b, (both = a.intersect(b)));
-  return both;
+  return keptPer(INTERSECTED, a, b, intersectionOf);
 }
+
+const intersectionOf = (a: VersionSet, b: VersionSet) => a.intersect(b);

@@ -7,6 +7,7 @@ import { VersionSet } from '../pep440/intervals';
 import type { PackageMetadata } from '../metadata/types';
 import type { AdmittedReleases, MetadataSource } from './types';
 import { normalizeName } from '../text';
+import { keptPer } from '../kept';
 
 export interface Release {
   version: Version;
@@ -226,16 +227,13 @@ const ADMITTED = new WeakMap<readonly Specifier[], WeakMap<Pkg, readonly Release
  *  and set (read-only): every resolution that installs asks it of each pick the snapshot does not describe, a keystroke
  *  changes one package's, and the set of a package required once is that specifier's one set object. */
 export function admittedOf(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
-  const byPkg = prereleases ? ADMITTED_PRE : ADMITTED_FINAL;
-  let bySet = byPkg.get(pkg);
-  if (!bySet) byPkg.set(pkg, (bySet = new WeakMap()));
-  let admitted = bySet.get(set);
-  if (!admitted) bySet.set(set, (admitted = admittedOfUncached(pkg, set, prereleases)));
-  return admitted;
+  return prereleases ? keptPer(ADMITTED_PRE, pkg, set, admittedWithPre) : keptPer(ADMITTED_FINAL, pkg, set, admittedFinal);
 }
 
 const ADMITTED_FINAL = new WeakMap<Pkg, WeakMap<VersionSet, AdmittedReleases>>();
 const ADMITTED_PRE = new WeakMap<Pkg, WeakMap<VersionSet, AdmittedReleases>>();
+const admittedFinal = (pkg: Pkg, set: VersionSet) => admittedOfUncached(pkg, set, false);
+const admittedWithPre = (pkg: Pkg, set: VersionSet) => admittedOfUncached(pkg, set, true);
 
 function admittedOfUncached(pkg: Pkg, set: VersionSet, prereleases: boolean): AdmittedReleases {
   const all: Release[] = [];

@@ -1,6 +1,7 @@
 // `requires` rules: conflicts that metadata declares (torchvision 0.17 requires torch 2.2).
 import { compareVersions, parseVersion } from '../../pep440';
 import { VersionSet } from '../../pep440/intervals';
+import { keptPer } from '../../kept';
 import type { Fix, Severity, TextEdit } from '../../types';
 import type { FixOption } from '../../rules/types';
 import { replaceSpecifier, writtenSpecifier } from '../edits';
@@ -23,12 +24,10 @@ const CELLS = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly C
 const DEPENDENCIES = new WeakMap<readonly CompiledRow[], string[]>();
 
 function cachedCells(s: VersionSet, rows: readonly CompiledRow[]): readonly Cell[] {
-  let bySet = CELLS.get(rows);
-  if (!bySet) CELLS.set(rows, (bySet = new WeakMap()));
-  let cells = bySet.get(s);
-  if (!cells) bySet.set(s, (cells = cellsOf(s, rows)));
-  return cells;
+  return keptPer(CELLS, rows, s, cellsOfRows);
 }
+
+const cellsOfRows = (rows: readonly CompiledRow[], s: VersionSet) => cellsOf(s, rows);
 
 function dependenciesOf(rows: readonly CompiledRow[]): string[] {
   let deps = DEPENDENCIES.get(rows);

@@ -1,6 +1,7 @@
 // The version sets an evaluation reads: what each package's pins admit, with the packages others install added,
 // the project's Pythons, yanked releases and declared requirements applied, and what a fresh install takes.
 import { intersectKept, VersionSet } from '../../pep440/intervals';
+import { keptPer } from '../../kept';
 import type { Environment, EnvironmentPackage } from '../environment';
 import type { CompiledRow, Knowledge } from '../knowledge';
 import { normalizeName } from '../../text';
@@ -153,17 +154,8 @@ function narrow(sets: SetsByName, q: string, r: VersionSet): void {
 
 // A keystroke changes one pin of a file: the sets of every other package are the objects they were (a pin's set is one
 // object per specifier text, the knowledge's rows live as long as it does). What computeSets derives from them is
-// remembered per object, weakly, so that it is found again and stays the same object, through the narrowing too.
-
-/** What `make(a, b)` gives, remembered weakly per the two objects (`make` a function of its arguments alone, made once
- *  at module level: a function literal in the call would be made on every call). */
-function keptPer<A extends object, B extends object, V>(memo: WeakMap<A, WeakMap<B, V>>, a: A, b: B, make: (a: A, b: B) => V): V {
-  let byB = memo.get(a);
-  if (!byB) memo.set(a, (byB = new WeakMap()));
-  let value = byB.get(b);
-  if (value === undefined && !byB.has(b)) byB.set(b, (value = make(a, b)));
-  return value as V;
-}
+// remembered per object, weakly (keptPer, ../../kept.ts), so that it is found again and stays the same object, through
+// the narrowing too.
 
 type Installs = Knowledge['installs'] extends Map<string, infer T> ? T : never;
 const MEETING_INSTALLS = new WeakMap<Installs, WeakMap<VersionSet, Installs>>();
