@@ -15,7 +15,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker } from '../pep508';
 import { markerOf, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
-import { formatIdent } from './outcome';
+import { baseOf, formatIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
@@ -432,11 +432,6 @@ function mergeTerms(terms: Term[]): Term[] {
   }
   // A negative term on nothing (not in the empty set) always holds: it adds nothing.
   return [...m.values()].filter((t) => t.positive || !t.set.isEmpty());
-}
-
-function baseOf(ident: string): string {
-  const b = ident.indexOf('[');
-  return b < 0 ? ident : ident.slice(0, b);
 }
 
 function extrasOf(ident: string): string[] {

@@ -9,6 +9,12 @@ export function formatIdent(name: string, extras: readonly string[]): string {
   return extras.length ? `${name}[${[...extras].sort().join(',')}]` : name;
 }
 
+/** The package name of an identifier (`name` of `name[extra,...]`), without splitting out the extras. */
+export function baseOf(ident: string): string {
+  const b = ident.indexOf('[');
+  return b < 0 ? ident : ident.slice(0, b);
+}
+
 export function splitIdent(ident: string): [string, string[]] {
   const b = ident.indexOf('[');
   return b < 0 ? [ident, []] : [ident.slice(0, b), ident.slice(b + 1, -1).split(',')];

@@ -30,7 +30,7 @@ import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, na
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import { LoggedMap, undo, type Undo } from './states';
-import { causeOf, formatIdent, packagesOf, splitIdent, versionText } from './outcome';
+import { baseOf, causeOf, formatIdent, packagesOf, splitIdent, versionText } from './outcome';
 import { causeIdents, compareKeys, newPreference, preferenceOf, reqName, type Preference } from './preference';
 import type { AdmittedReleases, ConflictCause, MetadataSource, ResolvedPackage, ResolveOptions, RootRequirement } from './types';
 import type { RootVerdict, RootVerdicts } from './verdicts';
@@ -761,7 +761,7 @@ export class PipResolver {
   private admitted(name: string): AdmittedReleases {
     let set = this.constraints.get(name)?.set ?? VersionSet.all();
     for (const [ident, criterion] of this.criteria) {
-      if (ident !== name && !(ident.startsWith(name) && ident[name.length] === '[')) continue; // name or name[extras]
+      if (baseOf(ident) !== name) continue;
       for (const { req } of criterion.information) if (req.kind === 'spec') set = intersectKept(set, req.set);
     }
     return admittedOf(this.pkg(name), set, this.options.prereleases === true);
