@@ -242,38 +242,30 @@ export class IndexClient {
       return cached;
     }
     if (this.options.offline || cacheOnly()) return cacheOnly() ? cached : undefined;
-    // The first request to an index goes alone: when it fails, the index is unreachable and the others are not sent.
-    if (o.index !== undefined) {
-      const probe = this.probes.get(o.index);
-      if (probe) await probe;
-      else {
-        let settle!: () => void;
-        this.probes.set(o.index, new Promise<void>((resolve) => (settle = resolve)));
-        try {
-          return await this.send(url, plain, accept, headers, cached, cache, now, o.index, cacheOnly);
-        } finally {
-          settle();
-        }
+    /** Sent when a slot is free, unless its index was found unreachable, or the time allowed ran out, meanwhile. */
+    const send = async (): Promise<Fetched | undefined> => {
+      await this.takeSlot();
+      try {
+        return cacheOnly() || this.options.signal?.aborted ? cached : await this.fetched(url, plain, accept, headers, cached, cache, now, o.index);
+      } finally {
+        this.releaseSlot();
       }
+    };
+    // The first request to an index goes alone: when it fails, the index is unreachable and the others are not sent.
+    const probe = o.index === undefined ? undefined : this.probes.get(o.index);
+    if (probe) await probe;
+    if (o.index === undefined || probe) return send();
+    let settle!: () => void;
+    this.probes.set(o.index, new Promise<void>((resolve) => (settle = resolve)));
+    try {
+      return await send();
+    } finally {
+      settle();
     }
-    return this.send(url, plain, accept, headers, cached, cache, now, o.index, cacheOnly);
   }
 
   /** Per index: its first request, until it is answered or fails (the others wait for it). */
   private readonly probes = new Map<string, Promise<void>>();
-
-  /** A request when a slot is free (unless its index was found unreachable meanwhile, or the time ran out). */
-  private async send(url: string, plain: string, accept: string, headers: Record<string, string>, cached: Fetched | undefined,
-    cache: string | undefined, now: number, index: string | undefined, cacheOnly: () => boolean): Promise<Fetched | undefined> {
-    await this.takeSlot();
-    try {
-      // Found unreachable, or the time allowed ran out, while this request waited: not sent.
-      if (cacheOnly() || this.options.signal?.aborted) return cached;
-      return await this.fetched(url, plain, accept, headers, cached, cache, now, index);
-    } finally {
-      this.releaseSlot();
-    }
-  }
 
   /** The network part of `get`. */
   private async fetched(url: string, plain: string, accept: string, headers: Record<string, string>, cached: Fetched | undefined,
