@@ -56,3 +56,45 @@ describe('discoverManifests', () => {
     });
   });
 });
+
+describe('discoverManifests: links and many folders', () => {
+  let dir = '';
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'ml-pins-discover-links-')));
+    const write = (rel: string) => { mkdirSync(join(dir, rel, '..'), { recursive: true }); writeFileSync(join(dir, rel), 'x\n'); };
+    write('z-real/requirements.txt');
+    write('z-real/deeper/requirements.txt');
+    write('node_modules/pkg/requirements.txt');
+    write('node_modules/pkg/inner/requirements.txt');
+    for (let i = 0; i < 300; i++) write(`services/svc-${String(i).padStart(3, '0')}/requirements.txt`);
+    // Names that sort (and may be listed) before the folders they lead to.
+    for (const name of ['a-link', 'b', 'link-c', 'm', 'q-link', 'y', 'zz-link']) symlinkSync(join(dir, 'z-real'), join(dir, name));
+    symlinkSync(join(dir, 'z-real', 'deeper'), join(dir, 'services', '0-deeper-link'));
+    // The only way to a folder the search skips; and a link inside it back to a folder read directly.
+    symlinkSync(join(dir, 'node_modules', 'pkg'), join(dir, 'vendored'));
+    symlinkSync(join(dir, 'z-real'), join(dir, 'node_modules', 'pkg', 'inner', 'back'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a folder reached directly and through links is found at its own path', async () => {
+    const found = (await discoverManifests(['.'], dir)).map((p) => p.slice(dir.length + 1));
+    assert.ok(found.includes('z-real/requirements.txt') && found.includes('z-real/deeper/requirements.txt'));
+    assert.ok(!found.some((p) => !/^(z-real|services|vendored)\//.test(p) || p.includes('0-deeper-link') || p.includes('/back/')), found.filter((p) => !p.startsWith('services/svc-')).join(', '));
+  });
+
+  test('a folder reached only through a link is found through it, with what it holds', async () => {
+    const found = (await discoverManifests(['.'], dir)).map((p) => p.slice(dir.length + 1));
+    assert.deepEqual(found.filter((p) => !p.startsWith('services/svc-')), [
+      'vendored/inner/requirements.txt', 'vendored/requirements.txt', 'z-real/deeper/requirements.txt', 'z-real/requirements.txt',
+    ]);
+  });
+
+  test('every one of many folders is found once, sorted, the same on every search', async () => {
+    const first = await discoverManifests(['.'], dir);
+    const services = first.filter((p) => p.includes('/services/svc-'));
+    assert.equal(services.length, 300);
+    assert.equal(new Set(first).size, first.length);
+    assert.deepEqual(first, [...first].sort());
+    for (let i = 0; i < 3; i++) assert.deepEqual(await discoverManifests(['.'], dir), first);
+  });
+});
