@@ -104,7 +104,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
             ...(row.python !== undefined ? { python: VersionSet.fromSpecifierSet(row.python) } : {}),
             ...(rule.failure !== 'resolver' ? { importCheck: true as const } : {}),
           })));
-          lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
+          lazily(c, 'known', () => VersionSet.unionAll(c.rows.map((r) => r.versions)));
           const compiled: CompiledRule = { kind: 'requires', c };
           k.rules.push(compiled);
           index(rule.package, compiled);
@@ -117,7 +117,7 @@ export function compileKnowledge(families: readonly RuleFamily[], metadata?: Met
           const c = lazily({ rule } as CompiledPythonSupport, 'rows', () => rule.rows.map((row) => ({
             versions: VersionSet.fromSpecifierSet(row.versions), python: VersionSet.fromSpecifierSet(row.python), raw: row,
           })));
-          lazily(c, 'known', () => c.rows.reduce((u, r) => u.union(r.versions), VersionSet.empty()));
+          lazily(c, 'known', () => VersionSet.unionAll(c.rows.map((r) => r.versions)));
           const compiled: CompiledRule = { kind: 'python-support', c };
           k.rules.push(compiled);
           index(rule.package, compiled);

@@ -107,7 +107,7 @@ function entryRanges(pkg: PackageMetadata): { entry: ReleaseEntry; set: VersionS
   return entries.map((entry) => {
     const raw = entry.versions.length === 1 ? `==${entry.versions[0]}` : `>=${entry.versions[0]},<=${entry.versions[entry.versions.length - 1]}`;
     const own = entry.versions.filter((v) => listedOnly(entry, v));
-    let set = own.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}`)), VersionSet.empty());
+    let set = VersionSet.unionAll(own.map((v) => VersionSet.fromSpecifierSet(`==${v}`)));
     if (own.length === entry.versions.length) return { entry, set, raw };
     // From the first version's earliest pre-release (X.dev0), so that the pre-releases of a release belong to it.
     const i = dense.indexOf(entry);
@@ -192,20 +192,29 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     k.companions.delete(name);
     // A partial Requires-Dist (torchvision's build-time torch pin, from the release matrix) speaks only for the
     // packages it names: the hand rows about others stay.
-    const known = withDist.filter((r) => !r.entry.requires_dist_partial).reduce((u, r) => u.union(r.set), VersionSet.empty());
+    const known = VersionSet.unionAll(withDist.filter((r) => !r.entry.requires_dist_partial).map((r) => r.set));
     const declaredBy = withDist.map((r) => ({ ...r, declared: declaredAcross(r.entry, minors) }));
-    const partlyDeclares = (dep: string) => declaredBy.filter((r) => r.entry.requires_dist_partial && r.declared.has(dep)).reduce((u, r) => u.union(r.set), VersionSet.empty());
+    // The releases that declare a package, asked per hand row and per package they name: made once per package.
+    const declaring = (partial: boolean) => {
+      const byDep = new Map<string, VersionSet>();
+      return (dep: string) => {
+        let set = byDep.get(dep);
+        if (!set) byDep.set(dep, (set = VersionSet.unionAll(declaredBy.filter((r) => (!partial || r.entry.requires_dist_partial) && r.declared.has(dep)).map((r) => r.set))));
+        return set;
+      };
+    };
+    const partlyDeclares = declaring(true);
     // Releases whose Requires-Dist the snapshot does not know (torchtext built with a torch pin from its build
     // environment) keep the hand rows: the snapshot is one source per fact, not per package. A hand rule that is not
     // a resolver fact (jax's import-time jaxlib check) is replaced only where the release's own base requirements
     // name the same package: jax 0.4.0–0.4.29 name jaxlib only in extras, so its rows stay for them.
-    const baseDeclares = (dep: string) => declaredBy.filter((r) => r.declared.has(dep)).reduce((u, r) => u.union(r.set), VersionSet.empty());
+    const baseDeclares = declaring(false);
     const residual = hand.flatMap((c) => {
       const covered = (row: CompiledRow) => (c.rule.failure === 'resolver'
-        ? [...row.requires.keys()].reduce((u, dep) => u.union(partlyDeclares(dep)), known)
-        : [...row.requires.keys()].reduce((u, dep) => u.union(baseDeclares(dep)), VersionSet.empty()));
+        ? VersionSet.unionAll([known, ...[...row.requires.keys()].map(partlyDeclares)])
+        : VersionSet.unionAll([...row.requires.keys()].map(baseDeclares)));
       const rows = c.rows.map((row) => ({ ...row, versions: row.versions.minus(covered(row)) })).filter((row) => !row.versions.isEmpty());
-      return rows.length ? [{ ...c, rows, known: rows.reduce((u, row) => u.union(row.versions), VersionSet.empty()) }] : [];
+      return rows.length ? [{ ...c, rows, known: VersionSet.unionAll(rows.map((row) => row.versions)) }] : [];
     });
     const byDep = new Map<string, CompiledRow[]>();
     // What the remaining hand rows install (opencv-python 4.12.0.88 installs numpy) stays installed.
@@ -274,12 +283,12 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
     const handSupport = base.pythonSupportOf.get(name)?.[0];
     const hand = handSupport?.rule;
     removeHand((r) => r.kind === 'python-support' && r.c.rule.package === name);
-    const covered = withPython.reduce((u, r) => u.union(r.set), VersionSet.empty());
+    const covered = VersionSet.unionAll(withPython.map((r) => r.set));
     // Releases the snapshot says nothing about keep the hand rows (one source per fact, not per package).
     const residualRows = (handSupport?.rows ?? []).map((row) => ({ ...row, versions: row.versions.minus(covered) })).filter((row) => !row.versions.isEmpty());
     let handWheelsUsed = false;
     const rows = withPython.flatMap((r) => {
-      const python = r.pythons!.reduce((u, v) => u.union(VersionSet.fromSpecifierSet(`==${v}.*`)), VersionSet.empty());
+      const python = VersionSet.unionAll(r.pythons!.map((v) => VersionSet.fromSpecifierSet(`==${v}.*`)));
       const row = { versions: r.set, python, raw: { versions: r.raw, python: r.pythons!.join(', ') } };
       if (provesEveryAbsence(r.entry)) return [row];
       // Requires-Python alone (a release read from a mirror), or wheels seen in a sample that proves some absences
@@ -303,7 +312,7 @@ function apply(k: Knowledge, base: Knowledge, pkg: PackageMetadata, minors: read
       sources: [...new Set(withPython.map((r) => r.entry.source))].slice(-8).concat(snapshotCitation(pkg), handWheelsUsed ? hand!.sources : []),
     };
     const allRows = [...rows, ...residualRows];
-    const c: CompiledPythonSupport = { rule, rows: allRows, known: allRows.reduce((u, r) => u.union(r.versions), VersionSet.empty()) };
+    const c: CompiledPythonSupport = { rule, rows: allRows, known: VersionSet.unionAll(allRows.map((r) => r.versions)) };
     k.pythonSupportOf.set(name, [c]);
     k.byPackage.set(name, [...(k.byPackage.get(name) ?? []), { kind: 'python-support', c }]);
   }

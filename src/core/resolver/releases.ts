@@ -71,8 +71,7 @@ function unknownVersions(meta: PackageMetadata, releases: readonly { version: Ve
   // too, one candidate like the newer ones, so that a pin on an unlisted release is never a false conflict.
   const from = typeof meta.complete_from === 'string' ? parseVersion(meta.complete_from) : null;
   if (from) {
-    const listed = releases.filter((r) => compareVersions(r.version, from) < 0)
-      .reduce((u, r) => u.union(VersionSet.fromSpecifierSet(`==${r.text}`)), VersionSet.empty());
+    const listed = VersionSet.unionAll(releases.filter((r) => compareVersions(r.version, from) < 0).map((r) => VersionSet.fromSpecifierSet(`==${r.text}`)));
     const older = VersionSet.range(undefined, { version: from, inclusive: false }).minus(listed);
     out.newer = out.newer ? out.newer.union(older) : older;
     out.partialListing = true;

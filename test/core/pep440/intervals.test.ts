@@ -199,6 +199,14 @@ describe('VersionSet algebra', () => {
         assert.ok(a.union(b).equals(b.union(a)));
         assert.equal(a.intersects(b), !a.intersect(b).isEmpty());
         if (a.isSubsetOf(b)) assert.ok(a.union(b).equals(b));
+        // unionAll (one sort) is the fold of union (a merge per set), in the same canonical form.
+        const many = [a, b, a.minus(b), VersionSet.empty(), b.minus(a), a.intersect(b), b.complement(), a.complement()];
+        for (let n = 0; n <= many.length; n++) {
+          const fold = many.slice(0, n).reduce((u, s) => u.union(s), VersionSet.empty());
+          const all = VersionSet.unionAll(many.slice(0, n));
+          assert.ok(all.equals(fold), `unionAll of ${n}: ${all} against ${fold}`);
+          assert.equal(all.toString(), fold.toString());
+        }
       }),
       RUNS,
     );
