@@ -15,7 +15,7 @@ import { VersionSet } from '../pep440/intervals';
 import { evaluateMarker } from '../pep508';
 import { markerOf, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
-import { baseOf, formatIdent } from './outcome';
+import { baseOf, formatIdent, splitIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
@@ -185,7 +185,7 @@ class Explainer {
     const info = this.info(ident)!;
     const d = info.byText.get(String(v));
     const out: [string, VersionSet][] = [];
-    const extras = extrasOf(ident);
+    const extras = splitIdent(ident)[1];
     if (extras.length) out.push([baseOf(ident), VersionSet.fromSpecifierSet(`==${v}`)]);
     const valid = extras.filter((e) => info.provided.has(e));
     for (const text of d?.requiresDist ?? []) {
@@ -222,7 +222,7 @@ class Explainer {
   private rangeFor(ident: string, v: Version, dep: string, set: VersionSet): VersionSet {
     const versions = this.versionsOf(ident);
     const i = versions.findIndex((x) => compareVersions(x, v) === 0);
-    if (i < 0 || extrasOf(ident).length) return VersionSet.fromSpecifierSet(`==${v}`);
+    if (i < 0 || splitIdent(ident)[1].length) return VersionSet.fromSpecifierSet(`==${v}`);
     const same = (k: number) => this.deps(ident, versions[k]).some(([p, s]) => p === dep && s.equals(set));
     let lo = i;
     let hi = i;
@@ -432,11 +432,6 @@ function mergeTerms(terms: Term[]): Term[] {
   }
   // A negative term on nothing (not in the empty set) always holds: it adds nothing.
   return [...m.values()].filter((t) => t.positive || !t.set.isEmpty());
-}
-
-function extrasOf(ident: string): string[] {
-  const b = ident.indexOf('[');
-  return b < 0 ? [] : ident.slice(b + 1, -1).split(',');
 }
 
 // --- reporting ---------------------------------------------------------------------------------------------------

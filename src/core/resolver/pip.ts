@@ -25,7 +25,7 @@
 import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { intersectKept, VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
-import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, type RootParts } from './texts';
+import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, specReq, type RootParts } from './texts';
 import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
@@ -185,13 +185,6 @@ export class PipResolver {
     return c;
   }
 
-  private specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): SpecReq | undefined {
-    const spec = parseSpecifierSet(specifier);
-    if (!spec) return undefined;
-    // The set from the text: remembered per text (a check resolves the same roots again and again).
-    return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(specifier), text, root };
-  }
-
   private markerTrue(marker: string | undefined, extras: readonly string[]): boolean {
     if (!marker) return true;
     const m = markerOf(marker);
@@ -223,7 +216,7 @@ export class PipResolver {
         if (!this.markerTrue(r.markerText, valid)) continue;
         const name = normalizeName(r.name);
         const extras = [...new Set(r.extras.map(normalizeName))];
-        const req = this.specReq(text, name, extras, r.url ? '' : r.specifier);
+        const req = specReq(text, name, extras, r.url ? '' : r.specifier);
         if (req) deps.push(req);
       }
     }
@@ -517,7 +510,7 @@ export class PipResolver {
         this.constraints.set(name, k);
         return;
       }
-      const req = specifier === parts.specifier ? rootReq(parts, root) : this.specReq(root.requirement, name, extras, specifier, root);
+      const req = specifier === parts.specifier ? rootReq(parts, root) : specReq(root.requirement, name, extras, specifier, root);
       if (!req) return;
       if (!this.userRequested.has(req.ident)) this.userRequested.set(req.ident, i);
       rootReqs.push(req);

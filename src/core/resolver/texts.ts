@@ -68,3 +68,11 @@ export function rootReq(parts: RootParts, root: RootRequirement): SpecReq | unde
   if (!parts.spec) return undefined;
   return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
 }
+
+/** The requirement `text` makes on package `name` with `specifier` (a dependency's, or a root's whose wheel URL names
+ *  the version); undefined when the specifier does not parse. The set is remembered per text by VersionSet. */
+export function specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): SpecReq | undefined {
+  const spec = parseSpecifierSet(specifier);
+  if (!spec) return undefined;
+  return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(specifier), text, root };
+}
