@@ -119,6 +119,8 @@ export class Project {
   checkedVersion = 0;
   running?: Promise<void>;
   timer?: ReturnType<typeof setTimeout>;
+  /** The live indexes' refresh after the last check, waiting for the typing to pause (server.ts, runCheck). */
+  liveTimer?: ReturnType<typeof setTimeout>;
   result?: CheckResult;
   /** URIs the last check covered (to clear the ones that went away). */
   files = new Set<string>();

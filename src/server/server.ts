@@ -266,7 +266,19 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       const view = live.viewKeyOf(result.environments, read);
       const v = live.view(view);
       if (view !== p.view) { p.view = view; markDirty(p.key, 0); }
-      else if (v) v.generation !== basis.generation ? markDirty(p.key, 50) : live.refresh(result.environments, read, v, basis.generation, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
+      else if (v && v.generation !== basis.generation) markDirty(p.key, 50);
+      else if (v) {
+        // Once the typing pauses: a refresh resolves each environment whose requirements changed (to learn what else
+        // to ask the indexes), a whole resolution that the memo does not hold. Run at once, it went before the pull's
+        // answer (a microtask ahead of it) on every keystroke that changed a pin, with an index that answers.
+        const lv = live;
+        clearTimeout(p.liveTimer);
+        p.liveTimer = setTimeout(() => {
+          p.liveTimer = undefined;
+          trace(`live refresh ${p.key}`);
+          lv.refresh(result.environments, read, v, basis.generation, () => { trace(`live metadata ${p.key}`); markDirty(p.key, 50); });
+        }, DEBOUNCE_MS);
+      }
     }
   }
 

@@ -157,6 +157,35 @@ describe('the language server with live index metadata', () => {
     }
   });
 
+  test('typing refreshes the live metadata once it pauses, not on every keystroke', { timeout: 60_000 }, async () => {
+    const index = await startIndex({ packages: PACKAGES });
+    const text = (v: number) => `--index-url ${index.url}\nacme-core==1.${v}.0\nacme-plugin==2.0.0\n`;
+    const s = await session(text(0));
+    const refreshes = () => (existsSync(s.trace) ? readFileSync(s.trace, 'utf8').match(/^\d+ live refresh /gm)?.length ?? 0 : 0);
+    try {
+      await codes(s.conn, s.uri);
+      // The first check refreshes; the answers check the file again, which refreshes again: wait until it is quiet.
+      let before = 0;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(600)) {
+        const n = refreshes();
+        if (n > 0 && n === before) break;
+        before = n;
+      }
+      assert.ok(before > 0, 'the first check refreshes');
+      // Ten keystrokes, each with its diagnostics pulled at once, as an editor does: each changes a pin.
+      for (let v = 1; v <= 10; v++) {
+        await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri, version: v + 1 }, contentChanges: [{ text: text(v % 3) }] });
+        await codes(s.conn, s.uri);
+      }
+      assert.ok(refreshes() - before <= 1, `${refreshes() - before} refreshes while typing`);
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && refreshes() === before; await sleep(50));
+      assert.ok(refreshes() > before, 'refreshed once the typing paused');
+    } finally {
+      await stop(s);
+      await index.close();
+    }
+  });
+
   test('offline, and an untrusted workspace unless allowed: no request', { timeout: 60_000 }, async () => {
     const index = await startIndex({ packages: PACKAGES });
     try {
