@@ -5,6 +5,8 @@
 // the range it replaces, as VS Code sends it under the incremental sync the server asks for). Alone:
 // `node --import tsx bench/server.mts`.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +97,14 @@ export async function serverRows(root: string): Promise<Row[]> {
   mkdirSync(join(ws, 'installs'));
   const installs = real.split('\n').filter((l) => !/^(torch|torchvision|xformers|keras|tensorflow)==/.test(l)).join('\n');
   writeFileSync(join(ws, 'installs', 'requirements.txt'), installs);
+  // And that file read through a package index that answers (a loopback one that lists none of its packages), as a
+  // user online has: the live path's work after each check (./src/server/live.ts) is timed too. PyPI is not reached
+  // from here, so the other rows run the offline path.
+  const index = createServer((_req, res) => { res.statusCode = 404; res.end(); });
+  await new Promise<void>((ok) => index.listen(0, '127.0.0.1', ok));
+  mkdirSync(join(ws, 'online'));
+  const online = `--index-url http://127.0.0.1:${(index.address() as AddressInfo).port}/simple/\n${installs}`;
+  writeFileSync(join(ws, 'online', 'requirements.txt'), online);
   const firsts: number[] = [];
   const fulls: number[] = [];
   const keystrokes: number[] = [];
@@ -108,6 +118,7 @@ export async function serverRows(root: string): Promise<Row[]> {
   const newText = typing();
   const realText = typing();
   const installsText = typing();
+  const onlineText = typing();
   for (let run = 0; run < 3; run++) {
     const s = await start(ws);
     const uri = pathToFileURL(join(ws, 'svc-500', 'requirements.txt')).href;
@@ -176,6 +187,10 @@ export async function serverRows(root: string): Promise<Row[]> {
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: installsUri, languageId: 'pip-requirements', version: 1, text: installs } });
     await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: installsUri } });
     await typeNewTexts(installsUri, 2, installs, (k) => installs.replace('numpy==1.26.4', `numpy<=1.26.${k + 5}`), installsText);
+    const onlineUri = pathToFileURL(join(ws, 'online', 'requirements.txt')).href;
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: onlineUri, languageId: 'pip-requirements', version: 1, text: online } });
+    await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: onlineUri } });
+    await typeNewTexts(onlineUri, 2, online, (k) => online.replace('numpy==1.26.4', `numpy<=1.26.${k + 5}`), onlineText);
     await s.stop();
   }
   const cpuNote = (xs: number[]) => (Number.isNaN(median(xs)) ? '' : `; server CPU ${median(xs).toFixed(median(xs) >= 100 ? 0 : 1)} ms`);
@@ -196,6 +211,9 @@ export async function serverRows(root: string): Promise<Row[]> {
     'a conflict resolved on the CPythons where it reads otherwise, explained, and upgrades tried');
   typedRows('a keystroke that makes a new text in that file less its conflicting pins (142 lines that install; numpy<=1.26.5, 1.26.6, ...)', installsText,
     'each keystroke resumes the last resolution from the round where the two part (before: pip\'s whole resolution of the file)');
+  typedRows('the same file read through a package index that answers (a loopback index that lists none of its packages)', onlineText,
+    'the live path too: the indexes are refreshed once the typing pauses');
+  index.close();
   return rows;
 }
 
