@@ -265,6 +265,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       const read = { roots: [pathOf(p.folder)], allowOutside: settings.allowIncludesOutside === true, targetPython: settings.targetPython };
       const view = live.viewKeyOf(result.environments, read);
       const v = live.view(view);
+      clearTimeout(p.liveTimer); // a refresh waiting for an earlier check's environments
+      p.liveTimer = undefined;
       if (view !== p.view) { p.view = view; markDirty(p.key, 0); }
       else if (v && v.generation !== basis.generation) markDirty(p.key, 50);
       else if (v) {
@@ -272,7 +274,6 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         // to ask the indexes), a whole resolution that the memo does not hold. Run at once, it went before the pull's
         // answer (a microtask ahead of it) on every keystroke that changed a pin, with an index that answers.
         const lv = live;
-        clearTimeout(p.liveTimer);
         p.liveTimer = setTimeout(() => {
           p.liveTimer = undefined;
           trace(`live refresh ${p.key}`);

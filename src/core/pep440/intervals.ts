@@ -418,11 +418,19 @@ export class VersionSet {
     return VersionSet.of(unionLists(this.parts, o.parts));
   }
 
-  /** The union of many sets in one sort (a fold of `union` sorts as often as there are sets). */
+  /** The union of many sets in one sort (a fold of `union` sorts as often as there are sets); as `union`, the one set
+   *  itself when the others are empty. */
   static unionAll(sets: Iterable<VersionSet>): VersionSet {
     const parts: Interval[] = [];
-    for (const s of sets) for (const p of s.parts) parts.push(p);
-    return VersionSet.of(normalize(parts));
+    let only: VersionSet | undefined;
+    let nonEmpty = 0;
+    for (const s of sets) {
+      if (s.isEmpty()) continue;
+      nonEmpty++;
+      only = s;
+      for (const p of s.parts) parts.push(p);
+    }
+    return nonEmpty === 1 ? only! : VersionSet.of(normalize(parts));
   }
 
   complement(): VersionSet {

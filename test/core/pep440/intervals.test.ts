@@ -207,6 +207,7 @@ describe('VersionSet algebra', () => {
           assert.ok(all.equals(fold), `unionAll of ${n}: ${all} against ${fold}`);
           assert.equal(all.toString(), fold.toString());
         }
+        assert.equal(VersionSet.unionAll([VersionSet.empty(), a, VersionSet.empty()]), a.isEmpty() ? VersionSet.empty() : a, 'one set: that set');
       }),
       RUNS,
     );
