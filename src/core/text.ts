@@ -30,6 +30,12 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(o);
+    return { line, character: o - this.lineStarts[line] };
+  }
+
+  /** The line an offset (within the text) is on. */
+  lineOf(o: number): number {
     const starts = this.lineStarts;
     let line = this.lastLine;
     // The line of the last lookup or the one after it; otherwise a binary search.
@@ -47,7 +53,7 @@ export class LineIndex {
       }
     }
     this.lastLine = line;
-    return { line, character: o - starts[line] };
+    return line;
   }
 
   offsetAt(position: Position): number {

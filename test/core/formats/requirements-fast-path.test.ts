@@ -88,3 +88,68 @@ describe('requirements fast path agrees with the general path', () => {
     assert.ok(fast > 2000, `the fast path took the first line of only ${fast} generated files`);
   });
 });
+
+// A file read again (a keystroke) takes the requirements of its lines that are as they were from its last read: the
+// manifest must be the one a first read makes, and the lines left as they were keep their Requirement objects.
+describe('a file read again', () => {
+  let n = 0;
+  /** A first read of `text`: a path never read before, in the folder of `path` (includes are found from there). */
+  const firstRead = (path: string, text: string, opts: RequirementsFileOptions) => parseRequirementsFileDetails(path.replace(/[^/]*$/, `first-${n++}.txt`), text, opts);
+  const readAgain = (path: string, text: string, opts: RequirementsFileOptions = {}) => {
+    const again = parseRequirementsFileDetails(path, text, opts);
+    const first = firstRead(path, text, opts);
+    assert.deepStrictEqual({ ...again, manifest: { ...again.manifest, path: '' } }, { ...first, manifest: { ...first.manifest, path: '' } }, JSON.stringify(text));
+    return again.manifest.requirements;
+  };
+
+  test('lines left as they were are taken again; edited, moved and joined ones are read', () => {
+    const path = '/typed/requirements.txt';
+    const text = compiled(4);
+    readAgain(path, text);
+    const before = readAgain(path, text); // the second read keeps its lines
+    const numpy = (t: string) => t.replace('numpy==1.4.0', 'numpy==1.4.10');
+    const after = readAgain(path, numpy(text));
+    assert.equal(after.length, before.length);
+    for (let i = 0; i < after.length; i++) {
+      if (after[i].specifier === '==1.4.10' || after[i].marker) assert.notEqual(after[i], before[i]); // edited, or not a fast-path line
+      else assert.equal(after[i], before[i], `requirement ${i} (${after[i].name}) taken again`);
+    }
+    assert.ok(after.some((r) => r.specifier === '==1.4.10'));
+    // A line inserted above moves every line below it: those are read again, at their new lines.
+    const moved = readAgain(path, `extra==1\n${numpy(text)}`);
+    assert.equal(moved[0].name, 'extra');
+    assert.ok(moved.slice(1).every((r, i) => r !== after[i] && r.range.start.line === after[i].range.start.line + 1));
+    // The same text again, then one whose last line loses its break, and one where a line is continued onto the next.
+    const same = readAgain(path, `extra==1\n${numpy(text)}`);
+    assert.ok(same.every((r, i) => (r === moved[i]) === !r.marker)); // lines with a marker take the general path, read each time
+    readAgain(path, 'a==1\nb==2\n');
+    readAgain(path, 'a==1\nb==2\n');
+    const unbroken = readAgain(path, 'a==1\nb==2');
+    assert.equal(unbroken[1].range.end.character, 4);
+    readAgain(path, 'a==1 \\\nb==2\n');
+    readAgain(path, 'a==1\r\nb==2\r\n');
+  });
+
+  test('a constraints read and a requirements read of one path keep their own lines', () => {
+    const path = '/typed/constraints.txt';
+    for (let k = 0; k < 3; k++) {
+      assert.equal(readAgain(path, 'a==1\n', { constraint: true })[0].scope.kind, 'constraint');
+      assert.equal(readAgain(path, 'a==1\n')[0].scope.kind, 'requirements');
+    }
+  });
+
+  test('random edits to a file read again and again', () => {
+    let run = 0;
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...PIECES, ...SEPARATORS, 'x', '1', '\n', '')), { minLength: 1, maxLength: 6 }),
+      fc.nat(59), (edits, seed) => {
+        const path = `/edited/${run++}/requirements.txt`;
+        let text = compiled(seed);
+        readAgain(path, text);
+        for (const [at, length, insert] of edits) {
+          const from = at % (text.length + 1);
+          text = text.slice(0, from) + insert + text.slice(from + (length % 4));
+          readAgain(path, text);
+        }
+      }), { numRuns: 500 });
+  });
+});

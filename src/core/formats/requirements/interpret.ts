@@ -105,6 +105,20 @@ type Interpretation =
 export interface LineContext {
   index: LineIndex;
   scope: RequirementScope;
+  /** The fast path's requirements of the file's last read, to take again for lines that are as they were (simple.ts). */
+  reuse?: LineReuse;
+}
+
+/** A requirement the fast path made, with the logical line it made it from (through its line break, if any). */
+export interface MadeLine {
+  text: string;
+  requirement: Requirement;
+}
+
+/** The fast path's lines by the number of the line each starts on: those of the last read, and this read's. */
+export interface LineReuse {
+  before?: readonly (MadeLine | undefined)[];
+  after: (MadeLine | undefined)[];
 }
 
 /** A requirement text (already trimmed) with its document mapping. */

@@ -12,7 +12,7 @@ import { syntaxFinding, valueRange } from '../requirement';
 import { type MappedText, joinLine, preprocess, slice, toDoc, trimmed } from './lines';
 import { optionsStart, shellSplit } from './shlex';
 import { type OptionDest, type ParsedOption, parseOptions } from './options';
-import { type LineContext, type ReqText, interpretEditable, interpretLine, isArchive, isUrl, shifted } from './interpret';
+import { type LineContext, type LineReuse, type MadeLine, type ReqText, interpretEditable, interpretLine, isArchive, isUrl, shifted } from './interpret';
 import { hasIrregularBreak, readSimpleLine } from './simple';
 import { posixDirname, posixJoin } from './tree';
 
@@ -62,6 +62,8 @@ class FileReader {
     const text = this.index.text;
     const simple = this.fastPath && !hasIrregularBreak(text);
     const ctx: LineContext = { index: this.index, scope: this.scope };
+    const key = `${this.opts.constraint ? 'c' : 'r'}${this.path}`;
+    if (simple) ctx.reuse = lineReuse(key, text);
     for (let at = 0; at < text.length;) {
       const fast = simple ? readSimpleLine(text, at, ctx, this.manifest.requirements) : -1;
       if (fast >= 0) {
@@ -73,6 +75,7 @@ class FileReader {
       const preprocessed = preprocess(line, this.opts.env);
       if (preprocessed) this.readLine(preprocessed);
     }
+    if (ctx.reuse) remember(key, ctx.reuse.after);
     return { manifest: this.manifest, unnamed: this.unnamed };
   }
 
@@ -205,6 +208,29 @@ class FileReader {
       this.finding('option-ignored', `Only one ${o.flag} per line takes effect in pip; this one is ignored`, optionText, o.span, 'warning');
     }
   }
+}
+
+/** The fast path's lines of the last read of each file read again lately (by path and whether read as constraints),
+ *  for the next read to take those still as they were (LineReuse): a keystroke changes a line or two of a file that is
+ *  read again whole. A file's first read keeps nothing (a workspace scan reads a thousand files once), its second keeps
+ *  its lines. At most READ_AGAIN files, and none larger than MAX_KEPT_TEXT characters: the lines kept hold their text. */
+const lastReads = new Map<string, readonly (MadeLine | undefined)[] | null>();
+const READ_AGAIN = 16;
+const MAX_KEPT_TEXT = 1 << 20;
+
+function lineReuse(key: string, text: string): LineReuse | undefined {
+  const before = lastReads.get(key);
+  if (before === undefined) {
+    remember(key, null);
+    return undefined;
+  }
+  return text.length <= MAX_KEPT_TEXT ? { before: before ?? undefined, after: [] } : undefined;
+}
+
+function remember(key: string, lines: readonly (MadeLine | undefined)[] | null): void {
+  lastReads.delete(key);
+  lastReads.set(key, lines);
+  if (lastReads.size > READ_AGAIN) lastReads.delete(lastReads.keys().next().value as string);
 }
 
 /** Reads a pip requirements (or constraints) file. Never throws; problems become findings. */

@@ -48,6 +48,16 @@ export function readSimpleLine(text: string, start: number, ctx: LineContext, ou
     const nl = text.indexOf('\n', i);
     return nl < 0 ? text.length : nl + 1;
   }
+  // The same logical line at the same line as in the file's last read: the same requirement, ranges and all. A line
+  // that ends with its break is the whole logical line when the text matches through that break (whether a line is
+  // continued is read from its own characters); one without ends the file.
+  const line = ctx.reuse ? ctx.index.lineOf(start) : -1;
+  const made = ctx.reuse?.before?.[line];
+  if (made && text.startsWith(made.text, start) && (made.text.endsWith('\n') || start + made.text.length === text.length)) {
+    ctx.reuse!.after[line] = made;
+    out.push(made.requirement);
+    return start + made.text.length;
+  }
   // One pass over the words of each physical line: the requirement first, then only hash options.
   let reqStart = -1;
   let reqEnd = -1;
@@ -101,5 +111,6 @@ export function readSimpleLine(text: string, start: number, ctx: LineContext, ou
   const requirement = requirementFromParsed(parsed.value, name, toDocument, ctx.index, ctx.scope);
   if (hashes.length) requirement.hashes = hashes;
   out.push(requirement);
+  if (ctx.reuse) ctx.reuse.after[line] = { text: text.slice(start, at), requirement };
   return at;
 }
