@@ -299,15 +299,27 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   }
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Open document -> the report its latest document pull answered with: what the editor shows for it. */
+  const shown = new Map<string, string>();
+  /** Whether an open document's report is newer than what its latest pull answered. */
+  const unseen = (uri: string) => !!documents.get(uri) && reports.get(uri)?.resultId !== shown.get(uri);
   function publish(changed: string[]): void {
     if (!pull) {
       for (const uri of changed) void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: reports.get(uri)?.diagnostics ?? [] });
       return;
     }
     scheduler.changed();
-    // Open documents show what their document pull returned: ask the client to pull again when theirs changed.
-    if (refreshSupport && changed.some((u) => documents.get(u)) && !refreshTimer) {
-      refreshTimer = setTimeout(() => { refreshTimer = undefined; trace('refresh'); connection.languages.diagnostics.refresh(); }, 30);
+    // Open documents show what their document pull returned: ask the client to pull again when theirs changed. The
+    // client pulls every open document then, so not for the one being typed in, whose own pull (sent with each edit)
+    // has answered with its new report by the time the timer fires: a refresh per keystroke was a pull of each open
+    // manifest per keystroke.
+    if (refreshSupport && changed.some(unseen) && !refreshTimer) {
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        if (!documents.all().some((d) => unseen(d.uri))) return;
+        trace('refresh');
+        connection.languages.diagnostics.refresh();
+      }, 30);
     }
   }
 
@@ -372,6 +384,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
   documents.onDidClose((e) => {
     disk.delete(e.document.uri); // closed without saving: the disk has the text again
+    shown.delete(e.document.uri);
     if (!isManifest(e.document.uri)) return;
     if (URI.parse(e.document.uri).scheme === 'untitled') {
       known.delete(e.document.uri);
@@ -429,6 +442,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const r = reports.get(uri);
     trace(`pull ${short(uri)} prev=${params.previousResultId} -> ${r?.resultId} n=${r?.diagnostics.length} cancelled=${token.isCancellationRequested} docv=${documents.get(uri)?.version}`);
     if (!r) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    // A cancelled pull's answer is dropped by the client, which pulls again.
+    if (!token.isCancellationRequested && documents.get(uri)) shown.set(uri, r.resultId);
     if (params.previousResultId === r.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: r.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: r.resultId, items: r.diagnostics };
   });
