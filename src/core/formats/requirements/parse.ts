@@ -213,10 +213,11 @@ class FileReader {
 /** The fast path's lines of the last read of each file read again lately (by path and whether read as constraints),
  *  for the next read to take those still as they were (LineReuse): a keystroke changes a line or two of a file that is
  *  read again whole. A file's first read keeps nothing (a workspace scan reads a thousand files once), its second keeps
- *  its lines. At most READ_AGAIN files, and none larger than MAX_KEPT_TEXT characters: the lines kept hold their text. */
+ *  its lines. Bounded: at most READ_AGAIN files, none over MAX_KEPT_TEXT characters (the lines kept hold the text, and
+ *  a requirement each: 256 K characters of pip-compile output are about 1,500 requirements, a few megabytes). */
 const lastReads = new Map<string, readonly (MadeLine | undefined)[] | null>();
-const READ_AGAIN = 16;
-const MAX_KEPT_TEXT = 1 << 20;
+const READ_AGAIN = 8;
+const MAX_KEPT_TEXT = 256 << 10;
 
 function lineReuse(key: string, text: string): LineReuse | undefined {
   const before = lastReads.get(key);
