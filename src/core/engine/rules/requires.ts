@@ -24,10 +24,8 @@ const CELLS = new WeakMap<readonly CompiledRow[], WeakMap<VersionSet, readonly C
 const DEPENDENCIES = new WeakMap<readonly CompiledRow[], string[]>();
 
 function cachedCells(s: VersionSet, rows: readonly CompiledRow[]): readonly Cell[] {
-  return keptPer(CELLS, rows, s, cellsOfRows);
+  return keptPer(CELLS, rows, s, cellsOf);
 }
-
-const cellsOfRows = (rows: readonly CompiledRow[], s: VersionSet) => cellsOf(s, rows);
 
 function dependenciesOf(rows: readonly CompiledRow[]): string[] {
   let deps = DEPENDENCIES.get(rows);
@@ -71,7 +69,7 @@ function hasAny(names: readonly string[], admitted: SetsByName): boolean {
 }
 
 /** Splits `s` by the rows' version sets; each cell carries the intersection of what every covering row requires. */
-function cellsOf(s: VersionSet, rows: readonly CompiledRow[]): Cell[] {
+function cellsOf(rows: readonly CompiledRow[], s: VersionSet): Cell[] {
   let cells: Cell[] = [{ versions: s, requires: new Map(), covered: false }];
   // Most rows (one per release range of a package) lie elsewhere on the version line: they leave the cells as they are.
   for (const row of rowsMeeting(rows, s)) {
