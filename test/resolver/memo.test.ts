@@ -10,10 +10,12 @@ import { checkProject, knowledgeFrom, type CheckInput } from '../../src/core/eng
 import { declaredMetadataHooks, freshVersions, resolutionFindings } from '../../src/core/engine/resolution';
 import { yankedFindings } from '../../src/core/engine/yanked';
 import { resolve, targetEnvironment, type RootRequirement } from '../../src/core/resolver';
+import { rootsOf } from '../../src/core/resolver/environment';
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import { bundledFamilies } from '../../src/core/rules/bundled';
 import { NodeMetadata } from '../../src/node/metadata';
 import { meta, rel } from '../support/ecosystems';
+import { rng } from '../support/random';
 
 const db = new Map([
   ['torch', meta('torch', [rel('2.2.0'), rel('2.3.1'), rel('2.4.0')])],
@@ -173,6 +175,49 @@ describe('checks with and without remembered resolutions', () => {
         assert.deepEqual(await findingsOf(dir, shared), want, `${dir}, round ${round}`);
       }
     }
+  });
+
+  test('a file typed into: each check with the memo gives the findings of a check without it; unchanged pins keep their roots', async () => {
+    // A check per keystroke of one path, as the editor makes them: a file read again keeps its unchanged lines'
+    // requirements, so its environment's roots are the same objects, and so are the memo's placeholders for them and
+    // what the resolver keeps per placeholder (src/core/resolver/pip.ts, preparedRoot). Edits: a pin's version changed
+    // to a release, to one that does not exist, to a floor; a line dropped and put back (every line below moves).
+    const real = readFileSync(join(repo, 'test/fixtures/real-projects/broken/stable-hair/requirements.txt'), 'utf8');
+    const lines = real.split('\n');
+    const pinned = lines.map((l, i) => [i, /^([A-Za-z0-9._-]+)==([0-9][^\s;#]*)$/.exec(l)] as const).filter(([, m]) => m);
+    const random = rng(20261207);
+    const shared = declaredMetadataHooks(snapshot);
+    const path = '/typed/stable-hair/requirements.txt';
+    let text = real;
+    let roots: readonly RootRequirement[] | undefined;
+    let kept = 0;
+    for (let step = 0; step < 30; step++) {
+      const [i, m] = pinned[Math.floor(random() * pinned.length)];
+      const name = m![1];
+      const releases = metadata.get(name.toLowerCase().replace(/[._-]+/g, '-'))?.releases.flatMap((r) => r.versions) ?? [m![2]];
+      const edit = step % 5;
+      const before = text.split('\n');
+      const now = [...before];
+      if (edit === 4) now.splice(i, 1);
+      else now[i] = edit === 0 ? `${name}==${releases[Math.floor(random() * releases.length)]}` : edit === 1 ? `${name}==${m![2]}.${step + 7}` : edit === 2 ? `${name}>=${m![2]}` : lines[i];
+      text = now.join('\n');
+      const got = await checkProject({ ...shared, files: [{ path, text }], knowledge, settings: {} });
+      const want = await checkProject({ ...uncached, files: [{ path: `/fresh/${step}/requirements.txt`, text }], knowledge, settings: {} });
+      const findings = (r: typeof got) => JSON.stringify(r.files[0].findings).replaceAll(/\/(typed\/stable-hair|fresh\/\d+)\//g, '/');
+      assert.equal(findings(got), findings(want), `step ${step}: ${now[i]}`);
+      const next = rootsOf(got.environments[0]);
+      if (roots) {
+        const earlier = new Map(roots.map((r) => [r.origin?.line, r]));
+        const same = next.filter((r) => earlier.get(r.origin?.line) === r).length;
+        // A path's first read keeps nothing (../../src/core/formats/requirements/parse.ts): its lines are taken again from
+        // the third read on. A dropped line moves every line below it, which is then read anew; otherwise only the
+        // edited pin's root is new.
+        if (step >= 2 && edit !== 4) assert.equal(same, next.filter((r) => r.origin).length - (now[i] === before[i] ? 0 : 1), `step ${step}`);
+        kept += same;
+      }
+      roots = next;
+    }
+    assert.ok(kept > 1000, `${kept} roots kept`);
   });
 
   test('the same requirements in another folder, and a pin changed since: identical findings', async () => {

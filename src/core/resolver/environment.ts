@@ -12,7 +12,22 @@ import type { RootRequirement } from './types';
 export const MAX_RESOLVED_ROOTS = 1000;
 
 /** One pin as a root requirement (its specifier replaced when `specifier` is given); `origin.ref` is the Requirement. */
-export function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier, display: (path: string) => string = (p) => p): RootRequirement {
+export function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier, display?: (path: string) => string): RootRequirement {
+  const r = pin.requirement;
+  if (display || specifier !== r.specifier) return makeRoot(pin, specifier, display ?? ((p) => p));
+  // A pin as written, the same object again for the same Requirement (a file read again keeps its unchanged lines'
+  // Requirements, ../formats/requirements/simple.ts): its text stays one string, read and hashed once by the
+  // resolver's per-text caches, and what the resolver derives per root is found again (pip.ts, prepareRoots).
+  const known = ROOT_OF_PIN.get(r);
+  if (known && known.path === pin.path && known.constraint === pin.constraintOnly) return known.root;
+  const root = makeRoot(pin, specifier, (p) => p);
+  ROOT_OF_PIN.set(r, { root, path: pin.path, constraint: pin.constraintOnly });
+  return root;
+}
+
+const ROOT_OF_PIN = new WeakMap<PinnedRequirement['requirement'], { root: RootRequirement; path: string; constraint: boolean }>();
+
+function makeRoot(pin: PinnedRequirement, specifier: string, display: (path: string) => string): RootRequirement {
   const r = pin.requirement;
   const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
   const body = r.url && !specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${specifier}`;
@@ -34,13 +49,13 @@ export function orderedPins(env: Environment): PinnedRequirement[] {
 export function rootsOf(env: Environment, display?: (path: string) => string): readonly RootRequirement[] {
   if (display) return makeRoots(env, display);
   let roots = ROOTS.get(env);
-  if (!roots) ROOTS.set(env, (roots = makeRoots(env, (p) => p)));
+  if (!roots) ROOTS.set(env, (roots = makeRoots(env)));
   return roots;
 }
 
 const ROOTS = new WeakMap<Environment, readonly RootRequirement[]>();
 
-function makeRoots(env: Environment, display: (path: string) => string): RootRequirement[] {
+function makeRoots(env: Environment, display?: (path: string) => string): RootRequirement[] {
   const roots = orderedPins(env).map((p) => rootOf(p, p.requirement.specifier, display));
   for (const [name, set] of env.constraints) {
     const text = specifierText(set);

@@ -67,12 +67,7 @@ export class ResolveMemo {
       inner.delete(key); // most recently used last
     } else {
       this.misses++;
-      const placeholders = roots.map((r, i): RootRequirement => {
-        const p: Placed<RootRequirement> = { requirement: r.requirement, [PLACE]: i };
-        if (r.constraint !== undefined) p.constraint = r.constraint;
-        if (r.origin) p.origin = r.origin.path ? { path: `\u0001${i}\u0001`, [PLACE]: i } as Placed<RequirementOrigin> : { [PLACE]: i } as Placed<RequirementOrigin>;
-        return p;
-      });
+      const placeholders = roots.map(placeholderOf);
       const from = this.baseFor(optionsKey, roots);
       // A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
       // question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its
@@ -235,6 +230,25 @@ function rootsKeyOf(roots: readonly RootRequirement[]): string {
  *  a dozen placeholder lists). */
 const PLACE = Symbol('root index');
 type Placed<T> = T & { [PLACE]?: number };
+
+/** Caller root -> its placeholders by the index it stood at. A check's roots are the same objects from one keystroke
+ *  to the next (../resolver/environment.ts, rootOf), and so are their placeholders: what the resolver keeps per root
+ *  (pip.ts, preparedRoot) is found again. */
+const PLACEHOLDERS = new WeakMap<RootRequirement, Map<number, RootRequirement>>();
+
+/** The stand-in for `r` at index `i`: its text and kind, an origin that names the index. */
+function placeholderOf(r: RootRequirement, i: number): RootRequirement {
+  let byIndex = PLACEHOLDERS.get(r);
+  const known = byIndex?.get(i);
+  if (known) return known;
+  const p: Placed<RootRequirement> = { requirement: r.requirement, [PLACE]: i };
+  if (r.constraint !== undefined) p.constraint = r.constraint;
+  if (r.origin) p.origin = r.origin.path ? { path: `\u0001${i}\u0001`, [PLACE]: i } as Placed<RequirementOrigin> : { [PLACE]: i } as Placed<RequirementOrigin>;
+  if (!byIndex) PLACEHOLDERS.set(r, (byIndex = new Map()));
+  else if (byIndex.size >= 4) byIndex.clear(); // a root stands at a few indices: lists with one or two roots left out
+  byIndex.set(i, p);
+  return p;
+}
 
 /** A remembered result with the caller's roots and origins in place of the placeholders. */
 function withOrigins(result: ResolveResult, roots: readonly RootRequirement[]): ResolveResult {

@@ -478,43 +478,34 @@ export class PipResolver {
   private prepareRoots(roots: readonly RootRequirement[]): { rootReqs: SpecReq[]; rootsByName: Map<string, RootRequirement[]> } | { invalid: string } {
     const rootReqs: SpecReq[] = [];
     const rootsByName = new Map<string, RootRequirement[]>();
-    // URL requirements other than wheels (whose file name says the version) are "any version" here.
-    const prepared: { root: RootRequirement; parts: RootParts; specifier: string }[] = [];
+    const prepared: PreparedRoot[] = [];
     for (const root of roots) {
-      const parts = rootPartsOf(root.requirement);
-      if ('invalid' in parts) return parts;
-      const { name, url } = parts;
-      let specifier = parts.specifier;
-      if (url && !specifier) {
-        const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(url);
-        let v: string | undefined;
-        try { v = m ? decodeURIComponent(m[1]) : undefined; } catch { v = undefined; }
-        if (v && parseVersion(v)) specifier = `==${v}`;
-        else this.forcedAny.add(name);
-      }
-      prepared.push({ root, parts, specifier });
+      const p = preparedRoot(root);
+      if ('invalid' in p) return p;
+      if (p.forcedAny) this.forcedAny.add(p.parts.name);
+      prepared.push(p);
     }
-    prepared.forEach(({ root, parts, specifier }, i) => {
-      const { name, extras, marker } = parts;
-      if (!this.markerTrue(marker, [])) return;
-      const list = rootsByName.get(name) ?? [];
-      list.push(root);
-      rootsByName.set(name, list);
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i];
+      const { root, parts: { name, marker } } = p;
+      if (marker && !this.markerTrue(marker, NO_EXTRAS)) continue;
+      const list = rootsByName.get(name);
+      if (list) list.push(root);
+      else rootsByName.set(name, [root]);
       if (root.constraint) {
-        const spec = parseSpecifierSet(specifier);
-        if (!spec) return;
+        if (!p.spec) continue;
         const k = this.constraints.get(name) ?? { spec: [], set: VersionSet.all(), texts: '' };
-        k.spec.push(spec);
+        k.spec.push(p.spec);
         k.texts += `${root.requirement}\u0000`;
-        k.set = k.set.intersect(VersionSet.fromSpecifierSet(spec));
+        k.set = k.set.intersect(p.set!);
         this.constraints.set(name, k);
-        return;
+        continue;
       }
-      const req = specifier === parts.specifier ? rootReq(parts, root) : specReq(root.requirement, name, extras, specifier, root);
-      if (!req) return;
+      const req = p.req;
+      if (!req) continue;
       if (!this.userRequested.has(req.ident)) this.userRequested.set(req.ident, i);
       rootReqs.push(req);
-    });
+    }
     return { rootReqs, rootsByName };
   }
 
@@ -774,3 +765,49 @@ function providedExtras(requiresDist: string[]): Set<string> {
 }
 
 export type { MarkerEnvironment };
+
+const NO_EXTRAS: readonly string[] = [];
+
+/** What the root stage reads of one root, whatever the question: its parts, and the requirement (or, for a constraint,
+ *  the specifier and set) it makes. */
+interface PreparedRoot {
+  root: RootRequirement;
+  parts: RootParts;
+  /** A URL requirement other than a wheel (whose file name says the version): any version here. */
+  forcedAny: boolean;
+  req?: SpecReq;
+  spec?: SpecifierSet | null;
+  set?: VersionSet;
+}
+
+/** Per root object: a keystroke asks for the same roots again (the memo hands the resolver the same placeholders,
+ *  ./memo.ts), and a check asks for them on several Pythons. What is kept reads the root's text only. */
+const PREPARED = new WeakMap<RootRequirement, PreparedRoot | { invalid: string }>();
+
+function preparedRoot(root: RootRequirement): PreparedRoot | { invalid: string } {
+  let p = PREPARED.get(root);
+  if (p) return p;
+  const parts = rootPartsOf(root.requirement);
+  if ('invalid' in parts) p = parts;
+  else {
+    const { name, extras, url } = parts;
+    let specifier = parts.specifier;
+    let forcedAny = false;
+    if (url && !specifier) {
+      const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(url);
+      let v: string | undefined;
+      try { v = m ? decodeURIComponent(m[1]) : undefined; } catch { v = undefined; }
+      if (v && parseVersion(v)) specifier = `==${v}`;
+      else forcedAny = true;
+    }
+    if (root.constraint) {
+      const spec = parseSpecifierSet(specifier);
+      p = { root, parts, forcedAny, spec, ...(spec ? { set: VersionSet.fromSpecifierSet(spec) } : {}) };
+    } else {
+      const req = specifier === parts.specifier ? rootReq(parts, root) : specReq(root.requirement, name, extras, specifier, root);
+      p = { root, parts, forcedAny, ...(req ? { req } : {}) };
+    }
+  }
+  PREPARED.set(root, p);
+  return p;
+}
