@@ -65,14 +65,17 @@ export function rootReq(parts: RootParts, root: RootRequirement): SpecReq | unde
     parts.spec = parseSpecifierSet(parts.specifier);
     if (parts.spec) parts.set = VersionSet.fromSpecifierSet(parts.specifier);
   }
-  if (!parts.spec) return undefined;
-  return { kind: 'spec', ident: parts.ident, name: parts.name, extras: parts.extras, spec: parts.spec, set: parts.set!, text: root.requirement, root };
+  return parts.spec ? specReqOf(parts.ident, parts.name, parts.extras, parts.spec, parts.set!, root.requirement, root) : undefined;
 }
 
 /** The requirement `text` makes on package `name` with `specifier` (a dependency's, or a root's whose wheel URL names
  *  the version); undefined when the specifier does not parse. The set is remembered per text by VersionSet. */
 export function specReq(text: string, name: string, extras: string[], specifier: string, root?: RootRequirement): SpecReq | undefined {
   const spec = parseSpecifierSet(specifier);
-  if (!spec) return undefined;
-  return { kind: 'spec', ident: formatIdent(name, extras), name, extras, spec, set: VersionSet.fromSpecifierSet(specifier), text, root };
+  return spec ? specReqOf(formatIdent(name, extras), name, extras, spec, VersionSet.fromSpecifierSet(specifier), text, root) : undefined;
+}
+
+/** One literal for both, so that every requirement the resolver reads has one shape. */
+function specReqOf(ident: string, name: string, extras: string[], spec: SpecifierSet, set: VersionSet, text: string, root: RootRequirement | undefined): SpecReq {
+  return { kind: 'spec', ident, name, extras, spec, set, text, root };
 }
