@@ -676,5 +676,21 @@ export function explainConflict(roots: readonly RootRequirement[], source: Metad
   const { message, roots: used } = reporter.report(incompat);
   const packages = [...reporter.packages];
   for (const p of causePackages) if (!packages.includes(p)) packages.push(p);
-  return { message, packages, roots: used, causes };
+  return { message, packages, roots: used, causes, speaksOf: packagesIn(incompat) };
+}
+
+/** The packages (base names) every incompatibility of a derivation speaks of, but the root and Python: the facts it
+ *  rests on are facts about these alone (their releases, what those declare, the roots on them). */
+function packagesIn(top: Incompat): string[] {
+  const names = new Set<string>();
+  const seen = new Set<Incompat>();
+  const stack = [top];
+  while (stack.length) {
+    const inc = stack.pop()!;
+    if (seen.has(inc)) continue;
+    seen.add(inc);
+    for (const t of inc.terms) if (t.pkg !== ROOT && t.pkg !== PYTHON) names.add(baseOf(t.pkg));
+    if (inc.cause.kind === 'derived') stack.push(inc.cause.left, inc.cause.right);
+  }
+  return [...names];
 }

@@ -80,7 +80,7 @@ export function resolveKept(roots: readonly RootRequirement[], source: MetadataS
   let conflict: Conflict | undefined;
   return {
     result: {
-      ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched,
+      ok: false, reason: 'conflict', steps: outcome.steps, samePythons: outcome.samePythons, unmatched: outcome.unmatched, causes: outcome.causes,
       get conflict(): Conflict {
         if (conflict) return conflict;
         // Stopped while adding the roots: explained from that package's roots alone, which a caller may have explained

@@ -7,11 +7,17 @@
 //
 // The source must not change while a memo is in use: whoever layers live answers over the snapshot makes a new memo
 // when answers arrive (src/server/live.ts), which is how arriving metadata invalidates what was remembered.
-import { resolveKept } from './index';
+import { explainConflict } from './explain';
+import { resolve, resolveKept } from './index';
 import type { PipResolver } from './pip';
+import { parsedPackage, safeSource } from './releases';
+import { VersionSet } from '../pep440/intervals';
+import { markerOf, requirementOf, rootPartsOf } from './texts';
+import { evaluateMarker } from '../pep508';
+import { normalizeName } from '../text';
 import { RootVerdicts } from './verdicts';
 import { checkedPythonBit } from './pythons';
-import type { ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
+import type { Conflict, ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 /** Results remembered per memo at most (least recently used first out). */
 export const MEMO_ENTRIES = 1000;
@@ -37,6 +43,16 @@ export class ResolveMemo {
   misses = 0;
   /** Of the misses, those resolved from an earlier resolution that parts from them at one root. */
   resumed = 0;
+  /** Of the misses, those answered by a conflict kept for the packages it speaks of (`Nogood`), without a resolution. */
+  nogoodHits = 0;
+  /** Options key -> conflicts kept for the packages they speak of, newest first (NOGOODS_PER_QUESTION at most). */
+  private readonly nogoods = new Map<string, Nogood[]>();
+  /** Options key -> the latest conflict on that question, not yet explained: it is made a nogood when the question is
+   *  asked again for other roots (explaining costs about as much as resolving; most conflicts are not asked again). */
+  private readonly pending = new Map<string, { roots: readonly RootRequirement[]; options: ResolveOptions; result: Extract<ResolveResult, { reason: 'conflict' }> }>();
+  /** Options key -> pending conflicts to pass over before the next is explained: doubled each time one made a nogood
+   *  that the roots asked next did not hold (typing in a pin of the conflict itself), reset when one held. */
+  private readonly patience = new Map<string, { skip: number; failures: number }>();
   /** Options key -> the latest resolutions that installed, with their roots, newest first (BASES_PER_QUESTION at most,
    *  over MAX_BASES questions, the least recently kept out): a keystroke changes one root of one of them. */
   private readonly bases = new Map<string, Base[]>();
@@ -68,6 +84,18 @@ export class ResolveMemo {
     } else {
       this.misses++;
       const placeholders = roots.map(placeholderOf);
+      // Kept conflicts answer callers that read whether the roots install, never which roots a stop leaves unmatched.
+      const standing = options.unmatched ? undefined : this.nogoodFor(optionsKey, roots);
+      if (standing) {
+        this.nogoodHits++;
+        result = this.nogoodResult(placeholders, options, optionsKey);
+        if (!inner) (inner = new Map() as Results).weight = Math.max(1, roots.length);
+        this.reserve(inner, key);
+        inner.set(key, result);
+        this.results.delete(rootsKey);
+        this.results.set(rootsKey, inner);
+        return origins ? withOrigins(result, roots) : result;
+      }
       const from = this.baseFor(optionsKey, roots);
       // A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
       // question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its
@@ -83,6 +111,11 @@ export class ResolveMemo {
       if (!inner) (inner = new Map() as Results).weight = Math.max(1, roots.length);
       this.reserve(inner, key);
       if (!result.ok && result.reason === 'conflict') {
+        if (!options.unmatched) {
+          this.pending.delete(optionsKey);
+          this.pending.set(optionsKey, { roots: placeholders, options, result });
+          if (this.pending.size > MAX_QUESTIONS) this.pending.delete(this.pending.keys().next().value as string);
+        }
         for (const python of result.samePythons ?? []) {
           const shared = python === options.environment.python_version ? undefined : alikeKeyOf(options, python);
           if (shared === undefined) continue;
@@ -95,6 +128,56 @@ export class ResolveMemo {
     this.results.delete(rootsKey);
     this.results.set(rootsKey, inner);
     return origins ? withOrigins(result, roots) : result;
+  }
+
+  /** A kept conflict that holds for `roots` on this question, making one of the pending conflict first. */
+  private nogoodFor(optionsKey: string, roots: readonly RootRequirement[]): Nogood | undefined {
+    let list = this.nogoods.get(optionsKey);
+    const pending = this.pending.get(optionsKey);
+    if (pending) {
+      this.pending.delete(optionsKey);
+      const patience = this.patience.get(optionsKey) ?? { skip: 0, failures: 0 };
+      if (patience.skip > 0) patience.skip--;
+      else {
+        const made = nogoodOf(pending.roots, pending.result, this.source, pending.options);
+        const holds = !!made && holdsFor(made, roots);
+        patience.failures = holds ? 0 : patience.failures + 1;
+        patience.skip = holds ? 0 : Math.min(2 ** patience.failures, MAX_PATIENCE);
+        if (made) {
+          if (!list) this.nogoods.set(optionsKey, (list = []));
+          list.unshift(made);
+          if (list.length > NOGOODS_PER_QUESTION) list.pop();
+          if (this.nogoods.size > MAX_QUESTIONS) this.nogoods.delete(this.nogoods.keys().next().value as string);
+        }
+      }
+      this.patience.set(optionsKey, patience);
+      if (this.patience.size > MAX_QUESTIONS) this.patience.delete(this.patience.keys().next().value as string);
+    }
+    return list?.find((n) => holdsFor(n, roots));
+  }
+
+  /** A conflict for `placeholders` that a kept one stands for: it installs on none of this question's releases. What
+   *  it says in words is pip's own, resolved and explained when first read. */
+  private nogoodResult(placeholders: readonly RootRequirement[], options: ResolveOptions, optionsKey: string): ResolveResult {
+    let conflict: Conflict | undefined;
+    const source = this.source;
+    const verdicts = this.verdictsFor(optionsKey);
+    const explainAtRoot = (own: readonly RootRequirement[]) => {
+      const alone = this.resolve(own, options);
+      return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
+    };
+    return {
+      ok: false, reason: 'conflict', steps: 0,
+      // Its own Python only: the Pythons alike to the resolution that found the kept conflict need not fail with it.
+      samePythons: checkedPythonBit(options.environment) ? [options.environment.python_version] : [],
+      get conflict(): Conflict {
+        if (conflict) return conflict;
+        const r = resolveKept(placeholders, source, options, undefined, verdicts, explainAtRoot).result;
+        // A resolution that gives up within its budget where the kept conflict proves nothing installs: explained alone.
+        return (conflict = !r.ok && r.reason === 'conflict' ? r.conflict
+          : explainConflict(placeholders, source, options, [], byName(placeholders)));
+      },
+    };
   }
 
   /** A kept resolution whose roots are these but one (same kinds and count, one text changed), taken out of the kept
@@ -169,6 +252,123 @@ const BASES_PER_QUESTION = 2;
 const MAX_BASES = 8;
 /** Questions whose root stages' verdicts are kept: a check asks one per Python and platform, an upgrade a few more. */
 const MAX_QUESTIONS = 16;
+
+/**
+ * A conflict kept for the packages its derivation speaks of (Conflict.speaksOf): the roots on each of them, as keys
+ * (kind and text, sorted). Any roots on one question with exactly these roots on those packages cannot install
+ * either, whatever else they require: the derivation reads nothing of the other roots (the releases of the packages it
+ * names, what those releases declare, the roots on them, the target Python), and a root on another package only adds
+ * requirements. A typed pin then leaves a conflict among other pins standing without a resolution per keystroke.
+ *
+ * Only where what pip finds of those packages cannot grow with what else is required: pip takes a pre-release when
+ * some requirement names one, and a yanked release when one pins it exactly (pip.ts, `found`), so a requirement
+ * elsewhere could add a candidate. So every such package has roots, none with a marker or a URL (an explicit
+ * candidate), and the releases they admit together hold no pre-release and no yanked release. And pip itself finds
+ * that the roots on those packages alone install on none of the question's releases (the derivation is the
+ * explainer's; the verdict must be pip's).
+ */
+interface Nogood {
+  roots: Map<string, string>;
+}
+
+const NOGOODS_PER_QUESTION = 4;
+/** Pending conflicts passed over at most after nogoods that did not hold. */
+const MAX_PATIENCE = 16;
+
+/** The nogood a derivation gives for the roots it was found on; undefined when it is none (pip's causes only), when
+ *  what pip finds of its packages could grow, or when pip installs those roots alone. */
+function nogoodOf(roots: readonly RootRequirement[], result: Extract<ResolveResult, { reason: 'conflict' }>, source: MetadataSource, options: ResolveOptions): Nogood | undefined {
+  const names = forcedClash(roots, result.causes ?? [], source, options) ?? result.conflict.speaksOf;
+  if (!names?.length) return undefined;
+  const on = new Map<string, { keys: string[]; admitted: VersionSet; roots: RootRequirement[] }>(names.map((name) => [name, { keys: [], admitted: VersionSet.all(), roots: [] }]));
+  for (const r of roots) {
+    const parts = rootPartsOf(r.requirement);
+    if ('invalid' in parts) return undefined;
+    const p = on.get(parts.name);
+    if (!p) continue;
+    if (parts.url || parts.marker) return undefined;
+    p.keys.push(`${kindOf(r)}${r.requirement}`);
+    p.admitted = p.admitted.intersect(VersionSet.fromSpecifierSet(parts.specifier));
+    p.roots.push(r);
+  }
+  const python = options.environment.python_full_version || options.environment.python_version;
+  for (const [name, p] of on) {
+    if (!p.roots.length) return undefined;
+    const meta = safeSource(source, name);
+    if (!meta) return undefined;
+    if (parsedPackage(meta, name, python).releases.some((r) => (r.yanked !== undefined || r.version.isPrerelease) && p.admitted.contains(r.version))) return undefined;
+  }
+  const alone = resolve([...on.values()].flatMap((p) => p.roots), source, { ...options, unmatched: false });
+  if (alone.ok || alone.reason !== 'conflict') return undefined;
+  return { roots: new Map([...on].map(([name, p]) => [name, p.keys.sort().join('\u0000')])) };
+}
+
+/**
+ * pip's causes, when they prove by themselves that nothing installs, whatever else is required: every one is a
+ * requirement on one package, written as a root or declared by a release that a root pins exactly (`scipy==1.7.2`,
+ * whose declared requirements are known and unconditional here), and no version lies in all of them (`numpy==7.6.1`
+ * against scipy 1.7.2's `numpy<1.24.0,>=1.16.5`). The package and those pinned ones; undefined otherwise. Known
+ * without explaining the conflict (which a pin the snapshot does not describe leaves to pip's causes anyway).
+ */
+function forcedClash(roots: readonly RootRequirement[], causes: readonly ConflictCause[], source: MetadataSource, options: ResolveOptions): string[] | undefined {
+  const on = causes[0]?.package;
+  if (!on || on === 'python' || causes.some((c) => c.package !== on)) return undefined;
+  let set = VersionSet.all();
+  const parents = new Set<string>();
+  const python = options.environment.python_full_version || options.environment.python_version;
+  for (const c of causes) {
+    const req = requirementOf(c.requirement);
+    if (!req.ok || req.value.url) return undefined;
+    set = set.intersect(VersionSet.fromSpecifierSet(req.value.specifier));
+    if (!c.parent) continue;
+    const { name, version } = c.parent;
+    // A parent pinned exactly by a root of its own, without extras or a marker; its requirements known in full.
+    if (!roots.some((r) => { const parts = rootPartsOf(r.requirement); return !('invalid' in parts) && parts.ident === name && !parts.marker && !parts.url && !r.constraint && parts.specifier === `==${version}`; })) return undefined;
+    const meta = safeSource(source, name);
+    const release = meta && parsedPackage(meta, name, python).releases.find((r) => r.text === version);
+    if (!release?.requiresDist || release.requiresDistPartial || !release.requiresDist.some((d) => sameRequirement(d, c.requirement, options))) return undefined;
+    parents.add(name);
+  }
+  return set.isEmpty() ? [on, ...parents] : undefined;
+}
+
+/** A declared requirement as a cause names it (`numpy<1.24.0,>=1.16.5`): its package and specifier, with a marker
+ *  that holds on this question without an extra (the parent's root asks for none). */
+function sameRequirement(declared: string, cause: string, options: ResolveOptions): boolean {
+  const d = requirementOf(declared);
+  const c = requirementOf(cause);
+  if (!d.ok || !c.ok || d.value.url || d.value.extras.length || c.value.extras.length || normalizeName(d.value.name) !== normalizeName(c.value.name)) return false;
+  const marker = d.value.markerText ? markerOf(d.value.markerText) : undefined;
+  if (marker === null || (marker && evaluateMarker(marker, { ...options.environment, extra: '' }) !== true)) return false;
+  return String(VersionSet.fromSpecifierSet(d.value.specifier)) === String(VersionSet.fromSpecifierSet(c.value.specifier));
+}
+
+/** Whether `roots` hold exactly the nogood's roots on each of its packages (and every root reads as a requirement). */
+function holdsFor(n: Nogood, roots: readonly RootRequirement[]): boolean {
+  const got = new Map<string, string[]>();
+  for (const r of roots) {
+    const parts = rootPartsOf(r.requirement);
+    if ('invalid' in parts) return false;
+    if (!n.roots.has(parts.name)) continue;
+    const list = got.get(parts.name);
+    const key = `${kindOf(r)}${r.requirement}`;
+    if (list) list.push(key);
+    else got.set(parts.name, [key]);
+  }
+  for (const [name, keys] of n.roots) if ((got.get(name)?.sort().join('\u0000') ?? '') !== keys) return false;
+  return true;
+}
+
+/** Roots by package name, as the explainer takes them (every root: markers are read by the explainer itself). */
+function byName(roots: readonly RootRequirement[]): Map<string, RootRequirement[]> {
+  const out = new Map<string, RootRequirement[]>();
+  for (const r of roots) {
+    const parts = rootPartsOf(r.requirement);
+    if ('invalid' in parts) continue;
+    out.set(parts.name, [...(out.get(parts.name) ?? []), r]);
+  }
+  return out;
+}
 
 /** A root's kind (constraint or not, where written), which a result depends on beside its text. */
 function kindOf(r: RootRequirement): string {
@@ -262,13 +462,15 @@ function withOrigins(result: ResolveResult, roots: readonly RootRequirement[]): 
     return `${o?.path ?? ''}${o?.line !== undefined ? `:${o.line + 1}` : ''}`;
   };
   const { conflict } = result;
+  const cause = (c: ConflictCause): ConflictCause => ('origin' in c ? { ...c, origin: own(c.origin, (x) => x.origin) } : c);
   return {
     ...result,
+    ...(result.causes ? { causes: result.causes.map(cause) } : {}),
     conflict: {
       ...conflict,
       message: conflict.message.replace(TOKEN, (_, i: string) => where(i)),
       roots: conflict.roots.map((r) => own(r, (x) => x)).filter((r): r is RootRequirement => r !== undefined),
-      causes: conflict.causes.map((c): ConflictCause => ('origin' in c ? { ...c, origin: own(c.origin, (x) => x.origin) } : c)),
+      causes: conflict.causes.map(cause),
     },
   };
 }

@@ -100,6 +100,9 @@ export interface Conflict {
   roots: RootRequirement[];
   /** The requirements in conflict (pip's "The conflict is caused by"). */
   causes: ConflictCause[];
+  /** For a derivation (not pip's list of causes): the packages (PEP 503 names) its facts speak of. Roots on other
+   *  packages take no part in it (./memo.ts keeps such a conflict for requirements that differ only there). */
+  speaksOf?: string[];
 }
 
 export type ResolveResult =
@@ -113,6 +116,8 @@ export type ResolveResult =
     /** Indices of the roots that no release matches on their own on this Python (`numpy==1.26.7`, a release that
      *  does not exist): pip stops at the first, and each would stop it alone. Not among what samePythons covers. */
     unmatched?: readonly number[];
+    /** pip's "The conflict is caused by", known without explaining the conflict (the conflict's `causes`). */
+    causes?: readonly ConflictCause[];
   }
   | { ok: false; reason: 'budget'; steps: number; message: string }
   | { ok: false; reason: 'invalid'; steps: number; message: string };
