@@ -134,13 +134,15 @@ export class ResolveMemo {
   private nogoodFor(optionsKey: string, roots: readonly RootRequirement[]): Nogood | undefined {
     let list = this.nogoods.get(optionsKey);
     const pending = this.pending.get(optionsKey);
+    if (!list && !pending) return undefined;
+    let names: (string | undefined)[] | undefined;
     if (pending) {
       this.pending.delete(optionsKey);
       const patience = this.patience.get(optionsKey) ?? { skip: 0, failures: 0 };
       if (patience.skip > 0) patience.skip--;
       else {
         const made = nogoodOf(pending.roots, pending.result, this.source, pending.options);
-        const holds = !!made && holdsFor(made, roots);
+        const holds = !!made && holdsFor(made, roots, names ??= namesOf(roots));
         patience.failures = holds ? 0 : patience.failures + 1;
         patience.skip = holds ? 0 : Math.min(2 ** patience.failures, MAX_PATIENCE);
         if (made) {
@@ -153,7 +155,9 @@ export class ResolveMemo {
       this.patience.set(optionsKey, patience);
       if (this.patience.size > MAX_QUESTIONS) this.patience.delete(this.patience.keys().next().value as string);
     }
-    return list?.find((n) => holdsFor(n, roots));
+    if (!list) return undefined;
+    names ??= namesOf(roots);
+    return list.find((n) => holdsFor(n, roots, names!));
   }
 
   /** A conflict for `placeholders` that a kept one stands for: it installs on none of this question's releases. What
@@ -343,17 +347,26 @@ function sameRequirement(declared: string, cause: string, options: ResolveOption
   return String(VersionSet.fromSpecifierSet(d.value.specifier)) === String(VersionSet.fromSpecifierSet(c.value.specifier));
 }
 
-/** Whether `roots` hold exactly the nogood's roots on each of its packages (and every root reads as a requirement). */
-function holdsFor(n: Nogood, roots: readonly RootRequirement[]): boolean {
-  const got = new Map<string, string[]>();
-  for (const r of roots) {
+/** Each root's package (undefined for a root that does not read as a requirement): read once for every nogood. */
+function namesOf(roots: readonly RootRequirement[]): (string | undefined)[] {
+  return roots.map((r) => {
     const parts = rootPartsOf(r.requirement);
-    if ('invalid' in parts) return false;
-    if (!n.roots.has(parts.name)) continue;
-    const list = got.get(parts.name);
-    const key = `${kindOf(r)}${r.requirement}`;
+    return 'invalid' in parts ? undefined : parts.name;
+  });
+}
+
+/** Whether `roots` (whose packages are `names`) hold exactly the nogood's roots on each of its packages, and every root
+ *  reads as a requirement. */
+function holdsFor(n: Nogood, roots: readonly RootRequirement[], names: readonly (string | undefined)[]): boolean {
+  const got = new Map<string, string[]>();
+  for (let i = 0; i < roots.length; i++) {
+    const name = names[i];
+    if (name === undefined) return false;
+    if (!n.roots.has(name)) continue;
+    const key = `${kindOf(roots[i])}${roots[i].requirement}`;
+    const list = got.get(name);
     if (list) list.push(key);
-    else got.set(parts.name, [key]);
+    else got.set(name, [key]);
   }
   for (const [name, keys] of n.roots) if ((got.get(name)?.sort().join('\u0000') ?? '') !== keys) return false;
   return true;
