@@ -12,7 +12,9 @@ import { resolve, targetEnvironment, type ResolveResult, type RootRequirement } 
 import { ResolveMemo } from '../../src/core/resolver/memo';
 import type { PackageMetadata } from '../../src/core/metadata/types';
 import { requirementsFile } from '../../bench/files.mjs';
-import { bundledSnapshot, meta, rel } from '../support/ecosystems';
+import { rootsOf } from '../../src/core/resolver/environment';
+import { bundledSnapshot, corpusEnvironments, meta, rel } from '../support/ecosystems';
+import { rng } from '../support/random';
 
 const db = new Map<string, PackageMetadata>([
   ['numpy', meta('numpy', [rel('1.21.0'), rel('1.23.5'), rel('1.26.4'), rel('2.0.0')])],
@@ -92,6 +94,38 @@ describe('on the bundled snapshot', () => {
     environmentFindings: (env, c) => [...resolutionFindings(env, { source: snapshot, ...c }), ...yankedFindings(env, { source: snapshot, settings: c.settings })],
     freshVersions: (env, c) => freshVersions(env, { source: snapshot, settings: c.settings }),
   };
+
+  test('chains of random edits to the corpus and example environments: every answer is a fresh resolution\'s', async () => {
+    // One pin's version changed per step (a release of its package, one that does not exist, or a floor), as typing
+    // makes them; each list asked as a check asks the Pythons after the first. Kept conflicts answer some of them.
+    const { metadata } = bundledSnapshot();
+    const random = rng(20261207);
+    let asked = 0;
+    let kept = 0;
+    for await (const { dir, env } of corpusEnvironments(knowledge)) {
+      for (const python of ['3.8', '3.12']) {
+        const question = { environment: targetEnvironment(python) };
+        const memo = new ResolveMemo(snapshot);
+        let list = [...rootsOf(env)];
+        for (let step = 0; step < 12; step++) {
+          const i = Math.floor(random() * list.length);
+          const m = /^([A-Za-z0-9._-]+)\s*(==|>=|<=|~=|<|>)\s*([0-9][^;,\s]*)$/.exec(list[i].requirement.trim());
+          if (!m) continue;
+          const versions = metadata.get(m[1].toLowerCase().replace(/[._-]+/g, '-'))?.releases.flatMap((r) => r.versions) ?? [];
+          const pick = random();
+          const version = pick < 0.5 && versions.length ? versions[Math.floor(random() * versions.length)] : `${m[3]}.${step + 9}`;
+          list = list.map((r, k) => (k === i ? { ...r, requirement: `${m[1]}${pick < 0.8 ? '==' : '>='}${version}` } : r));
+          const got = memo.resolve(list, question, false);
+          const fresh = resolve(list, snapshot, question);
+          asked++;
+          assert.equal(got.ok ? 'ok' : got.reason, fresh.ok ? 'ok' : fresh.reason, `${dir} ${env.label} on ${python}: ${list[i].requirement}`);
+        }
+        kept += memo.nogoodHits;
+      }
+    }
+    assert.ok(asked > 500, `${asked} asked`);
+    assert.ok(kept > 100, `${kept} answered by kept conflicts`);
+  });
 
   test('the bench\'s generated file typed into: the findings of checks without remembered resolutions', async () => {
     // torch==1.0.N, a release the snapshot does not list, retyped: on the older Pythons the file's numpy pin clashes with
