@@ -17,6 +17,7 @@ import { markerOf, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
 import { baseOf, formatIdent, splitIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
+import { releasePython } from './pythons';
 import type { Conflict, ConflictCause, MetadataSource, ResolveOptions, RootRequirement } from './types';
 
 const ROOT = '<root>';
@@ -108,7 +109,7 @@ class Explainer {
   private readonly python: string;
 
   constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions, private readonly maxSteps: number) {
-    this.python = options.environment.python_full_version || options.environment.python_version;
+    this.python = releasePython(options.environment);
     this.target = parseVersion(this.python) ?? parseVersion('3')!;
   }
 
@@ -672,7 +673,7 @@ export function explainConflict(roots: readonly RootRequirement[], source: Metad
   const causeRoots = roots.filter((r) => causes.some((c) => c.origin && c.origin === r.origin));
   if (!incompat) return { message: causesText(causes), packages: causePackages, roots: causeRoots, causes };
   displayVersions = (pkg) => explainer.available(pkg);
-  const reporter = new Reporter(options.environment.python_full_version || options.environment.python_version);
+  const reporter = new Reporter(releasePython(options.environment));
   const { message, roots: used } = reporter.report(incompat);
   const packages = [...reporter.packages];
   for (const p of causePackages) if (!packages.includes(p)) packages.push(p);

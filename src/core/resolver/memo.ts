@@ -16,7 +16,7 @@ import { markerOf, requirementOf, rootPartsOf } from './texts';
 import { evaluateMarker } from '../pep508';
 import { normalizeName } from '../text';
 import { RootVerdicts } from './verdicts';
-import { checkedPythonBit } from './pythons';
+import { checkedPythonBit, releasePython } from './pythons';
 import type { Conflict, ConflictCause, MetadataSource, RequirementOrigin, ResolveOptions, ResolveResult, RootRequirement } from './types';
 
 /** Results remembered per memo at most (least recently used first out). */
@@ -49,7 +49,7 @@ export class ResolveMemo {
   private readonly nogoods = new Map<string, Nogood[]>();
   /** Options key -> the latest conflict on that question, not yet explained: it is made a nogood when the question is
    *  asked again for other roots (explaining costs about as much as resolving; most conflicts are not asked again). */
-  private readonly pending = new Map<string, { roots: readonly RootRequirement[]; options: ResolveOptions; result: Extract<ResolveResult, { reason: 'conflict' }> }>();
+  private readonly pending = new Map<string, { roots: readonly RootRequirement[]; result: Extract<ResolveResult, { reason: 'conflict' }> }>();
   /** Options key -> pending conflicts to pass over before the next is explained: doubled each time one made a nogood
    *  that the roots asked next did not hold (typing in a pin of the conflict itself), reset when one held. */
   private readonly patience = new Map<string, { skip: number; failures: number }>();
@@ -85,35 +85,23 @@ export class ResolveMemo {
       this.misses++;
       const placeholders = roots.map(placeholderOf);
       // Kept conflicts answer callers that read whether the roots install, never which roots a stop leaves unmatched.
-      const standing = options.unmatched ? undefined : this.nogoodFor(optionsKey, roots);
+      const standing = !options.unmatched && this.nogoodFor(optionsKey, roots, options);
       if (standing) {
         this.nogoodHits++;
         result = this.nogoodResult(placeholders, options, optionsKey);
-        if (!inner) (inner = new Map() as Results).weight = Math.max(1, roots.length);
-        this.reserve(inner, key);
-        inner.set(key, result);
-        this.results.delete(rootsKey);
-        this.results.set(rootsKey, inner);
-        return origins ? withOrigins(result, roots) : result;
+      } else {
+        const from = this.baseFor(optionsKey, roots);
+        const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index }, this.verdictsFor(optionsKey), this.explainAtRoot(options));
+        result = kept.result;
+        if (from && kept.resolver === from.base.resolver) this.resumed++;
+        if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
       }
-      const from = this.baseFor(optionsKey, roots);
-      // A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
-      // question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its
-      // line). The placeholders are its roots: the explanation comes back with this list's placeholders in it.
-      const explainAtRoot = (own: readonly RootRequirement[]) => {
-        const alone = this.resolve(own, options);
-        return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
-      };
-      const kept = resolveKept(placeholders, this.source, options, from && { resolver: from.base.resolver, index: from.index }, this.verdictsFor(optionsKey), explainAtRoot);
-      result = kept.result;
-      if (from && kept.resolver === from.base.resolver) this.resumed++;
-      if (kept.resolver) this.keep(optionsKey, { texts: roots.map((r) => r.requirement), kinds: kindsOf(roots), resolver: kept.resolver });
       if (!inner) (inner = new Map() as Results).weight = Math.max(1, roots.length);
       this.reserve(inner, key);
-      if (!result.ok && result.reason === 'conflict') {
+      if (!standing && !result.ok && result.reason === 'conflict') {
         if (!options.unmatched) {
           this.pending.delete(optionsKey);
-          this.pending.set(optionsKey, { roots: placeholders, options, result });
+          this.pending.set(optionsKey, { roots: placeholders, result });
           if (this.pending.size > MAX_QUESTIONS) this.pending.delete(this.pending.keys().next().value as string);
         }
         for (const python of result.samePythons ?? []) {
@@ -130,8 +118,18 @@ export class ResolveMemo {
     return origins ? withOrigins(result, roots) : result;
   }
 
+  /** A conflict pip meets while adding the roots is explained from that package's roots alone: asked here as a
+   *  question of its own, it is explained once for both (a pin being typed is asked alone too, to be said at its line).
+   *  The placeholders are its roots: the explanation comes back with the asking list's placeholders in it. */
+  private explainAtRoot(options: ResolveOptions): (own: readonly RootRequirement[]) => Conflict | undefined {
+    return (own) => {
+      const alone = this.resolve(own, options);
+      return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
+    };
+  }
+
   /** A kept conflict that holds for `roots` on this question, making one of the pending conflict first. */
-  private nogoodFor(optionsKey: string, roots: readonly RootRequirement[]): Nogood | undefined {
+  private nogoodFor(optionsKey: string, roots: readonly RootRequirement[], options: ResolveOptions): Nogood | undefined {
     let list = this.nogoods.get(optionsKey);
     const pending = this.pending.get(optionsKey);
     if (!list && !pending) return undefined;
@@ -141,7 +139,7 @@ export class ResolveMemo {
       const patience = this.patience.get(optionsKey) ?? { skip: 0, failures: 0 };
       if (patience.skip > 0) patience.skip--;
       else {
-        const made = nogoodOf(pending.roots, pending.result, this.source, pending.options);
+        const made = nogoodOf(pending.roots, pending.result, this.source, options);
         const holds = !!made && holdsFor(made, roots, names ??= namesOf(roots));
         patience.failures = holds ? 0 : patience.failures + 1;
         patience.skip = holds ? 0 : Math.min(2 ** patience.failures, MAX_PATIENCE);
@@ -166,10 +164,7 @@ export class ResolveMemo {
     let conflict: Conflict | undefined;
     const source = this.source;
     const verdicts = this.verdictsFor(optionsKey);
-    const explainAtRoot = (own: readonly RootRequirement[]) => {
-      const alone = this.resolve(own, options);
-      return !alone.ok && alone.reason === 'conflict' ? alone.conflict : undefined;
-    };
+    const explainAtRoot = this.explainAtRoot(options);
     return {
       ok: false, reason: 'conflict', steps: 0,
       // Its own Python only: the Pythons alike to the resolution that found the kept conflict need not fail with it.
@@ -295,7 +290,7 @@ function nogoodOf(roots: readonly RootRequirement[], result: Extract<ResolveResu
     p.admitted = p.admitted.intersect(VersionSet.fromSpecifierSet(parts.specifier));
     p.roots.push(r);
   }
-  const python = options.environment.python_full_version || options.environment.python_version;
+  const python = releasePython(options.environment);
   for (const [name, p] of on) {
     if (!p.roots.length) return undefined;
     const meta = safeSource(source, name);
@@ -319,7 +314,7 @@ function forcedClash(roots: readonly RootRequirement[], causes: readonly Conflic
   if (!on || on === 'python' || causes.some((c) => c.package !== on)) return undefined;
   let set = VersionSet.all();
   const parents = new Set<string>();
-  const python = options.environment.python_full_version || options.environment.python_version;
+  const python = releasePython(options.environment);
   for (const c of causes) {
     const req = requirementOf(c.requirement);
     if (!req.ok || req.value.url) return undefined;

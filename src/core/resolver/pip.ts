@@ -27,7 +27,7 @@ import { intersectKept, VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
 import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, specReq, type RootParts } from './texts';
 import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
-import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, type PythonMask } from './pythons';
+import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, releasePython, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import { LoggedMap, undo, type Undo } from './states';
 import { baseOf, causeOf, formatIdent, packagesOf, splitIdent, versionText } from './outcome';
@@ -140,7 +140,7 @@ export class PipResolver {
 
   constructor(private readonly source: MetadataSource, private readonly options: ResolveOptions, private readonly verdicts?: RootVerdicts) {
     const env = options.environment;
-    this.pythonVersion = env.python_full_version || env.python_version;
+    this.pythonVersion = releasePython(env);
     this.maxSteps = options.maxSteps ?? 20000;
     this.ownPython = checkedPythonBit(env);
     this.unread = this.ownPython ? EVERY_CPYTHON : 0;

@@ -12,6 +12,12 @@ export function oldestCPython(python: { contains(v: string): boolean } | undefin
   return CPYTHONS.find((v) => !python || python.contains(v));
 }
 
+/** The Python a question reads releases for (the key of parsed packages, releases.ts): its full version when the
+ *  environment names one. */
+export function releasePython(environment: MarkerEnvironment): string {
+  return environment.python_full_version || environment.python_version;
+}
+
 /** A set of CPYTHONS as bits (bit i: CPYTHONS[i]). */
 export type PythonMask = number;
 export const EVERY_CPYTHON: PythonMask = (1 << CPYTHONS.length) - 1;
