@@ -14,24 +14,24 @@ export const MAX_RESOLVED_ROOTS = 1000;
 /** One pin as a root requirement (its specifier replaced when `specifier` is given); `origin.ref` is the Requirement. */
 export function rootOf(pin: PinnedRequirement, specifier = pin.requirement.specifier, display?: (path: string) => string): RootRequirement {
   const r = pin.requirement;
-  if (display || specifier !== r.specifier) return makeRoot(pin, specifier, display ?? ((p) => p));
+  if (display || specifier !== r.specifier) return makeRoot(pin, specifier, display);
   // A pin as written, the same object again for the same Requirement (a file read again keeps its unchanged lines'
   // Requirements, ../formats/requirements/simple.ts): its text stays one string, read and hashed once by the
   // resolver's per-text caches, and what the resolver derives per root is found again (pip.ts, prepareRoots).
   const known = ROOT_OF_PIN.get(r);
   if (known && known.path === pin.path && known.constraint === pin.constraintOnly) return known.root;
-  const root = makeRoot(pin, specifier, (p) => p);
+  const root = makeRoot(pin, specifier);
   ROOT_OF_PIN.set(r, { root, path: pin.path, constraint: pin.constraintOnly });
   return root;
 }
 
 const ROOT_OF_PIN = new WeakMap<PinnedRequirement['requirement'], { root: RootRequirement; path: string; constraint: boolean }>();
 
-function makeRoot(pin: PinnedRequirement, specifier: string, display: (path: string) => string): RootRequirement {
+function makeRoot(pin: PinnedRequirement, specifier: string, display?: (path: string) => string): RootRequirement {
   const r = pin.requirement;
   const extras = r.extras.length ? `[${r.extras.join(',')}]` : '';
   const body = r.url && !specifier ? `${r.name}${extras} @ ${r.url}` : `${r.name}${extras}${specifier}`;
-  return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: pin.constraintOnly, origin: { path: display(pin.path), line: r.range.start.line, ref: r } };
+  return { requirement: r.marker ? `${body} ; ${r.marker}` : body, constraint: pin.constraintOnly, origin: { path: display ? display(pin.path) : pin.path, line: r.range.start.line, ref: r } };
 }
 
 /** The environment's pins in the order they are written (pip's order of preference uses it). */
