@@ -187,6 +187,15 @@ export class Projects {
     this.groupings.delete(folder);
   }
 
+  /** A project that is gone (its folder removed, its last member closed): its waiting check and live refresh with it,
+   *  or the refresh would resolve it and ask its indexes after it went. */
+  drop(p: Project): void {
+    clearTimeout(p.timer);
+    clearTimeout(p.liveTimer);
+    p.timer = p.liveTimer = undefined;
+    if (this.all.get(p.key) === p) this.all.delete(p.key);
+  }
+
   /** Membership changed: projects whose members changed are checked again (the ones left empty clear their reports). */
   regroup(folder: string, delay?: number): void {
     const now = this.grouping(folder).groups();

@@ -256,7 +256,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     // Files this group no longer covers are cleared, unless another group reports them now.
     for (const uri of p.files) if (!now.has(uri) && (owner.get(uri) ?? p.key) === p.key) { owner.delete(uri); set(uri, []); }
     p.files = now;
-    if (!p.members.length) projects.all.delete(p.key);
+    if (!p.members.length) projects.drop(p);
     if (changed.length) publish(changed);
     if (settings.liveIndexes && live && p.members.length) {
       // Never waited for, and after the diagnostics are out (a keystroke's latency): checked again when the indexes
@@ -363,8 +363,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
             const gone = [...p.files];
             for (const u of gone) { owner.delete(u); reports.set(u, { resultId: String(++resultCounter), diagnostics: [], findings: [] }); }
             publish(gone);
-            clearTimeout(p.timer);
-            projects.all.delete(p.key);
+            projects.drop(p);
           }
         }
         for (const f of e.added) { const key = f.uri.replace(/\/$/, ''); folders.push(key); void scheduler.scan(key); }

@@ -23,7 +23,7 @@ const PACKAGES = {
   'acme-plugin': [{ version: '2.0.0', requires_dist: ['acme-core>=1.1'] }, { version: '2.1.0', requires_dist: ['acme-core>=1.2'] }],
 };
 
-async function session(text: string, o: { trusted?: boolean; settings?: Record<string, unknown>; folders?: string[] } = {}): Promise<{ conn: ProtocolConnection; child: ChildProcess; uri: string; uris: string[]; trace: string; dir: string }> {
+async function session(text: string, o: { trusted?: boolean; settings?: Record<string, unknown>; folders?: string[]; workspaceFolders?: boolean } = {}): Promise<{ conn: ProtocolConnection; child: ChildProcess; uri: string; uris: string[]; trace: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-live-'));
   // One requirements.txt at the top, or one in each of `folders` (then they are separate groups).
   const files = o.folders ? o.folders.map((f) => { mkdirSync(join(dir, f)); return join(f, 'requirements.txt'); }) : ['requirements.txt'];
@@ -44,7 +44,7 @@ async function session(text: string, o: { trusted?: boolean; settings?: Record<s
   await conn.sendRequest('initialize', {
     processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'live' }],
     initializationOptions: { trusted: o.trusted ?? true },
-    capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } },
+    capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true }, workspaceFolders: o.workspaceFolders ?? false }, textDocument: { diagnostic: {} } },
   });
   await conn.sendNotification('initialized', {});
   for (const u of uris) await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'pip-requirements', version: 1, text } });
@@ -180,6 +180,35 @@ describe('the language server with live index metadata', () => {
       assert.ok(refreshes() - before <= 1, `${refreshes() - before} refreshes while typing`);
       for (const deadline = Date.now() + 10_000; Date.now() < deadline && refreshes() === before; await sleep(50));
       assert.ok(refreshes() > before, 'refreshed once the typing paused');
+    } finally {
+      await stop(s);
+      await index.close();
+    }
+  });
+
+  test('a folder removed while a refresh waits for the typing to pause: the refresh goes with it', { timeout: 60_000 }, async () => {
+    const index = await startIndex({ packages: PACKAGES });
+    const text = (v: number) => `--index-url ${index.url}\nacme-core==1.${v}.0\nacme-plugin==2.0.0\n`;
+    const s = await session(text(0), { workspaceFolders: true });
+    const traced = () => (existsSync(s.trace) ? readFileSync(s.trace, 'utf8') : '');
+    const refreshes = () => traced().match(/^\d+ live refresh /gm)?.length ?? 0;
+    try {
+      await codes(s.conn, s.uri);
+      let before = 0;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(600)) {
+        const n = refreshes();
+        if (n > 0 && n === before) break;
+        before = n;
+      }
+      assert.ok(before > 0, 'the first check refreshes');
+      // A keystroke that changes a pin: its refresh waits for the typing to pause (200 ms)...
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri, version: 2 }, contentChanges: [{ text: text(1) }] });
+      assert.deepEqual(await codes(s.conn, s.uri), [], 'acme-core 1.1.0 with acme-plugin 2.0.0 installs');
+      // ...and the folder is removed before it runs.
+      await s.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: pathToFileURL(s.dir).href, name: 'live' }] } });
+      await s.conn.sendRequest('mlPins/whenIdle');
+      await sleep(1_000);
+      assert.equal(refreshes(), before, `no refresh of the removed folder's project:\n${traced().split('\n').slice(-8).join('\n')}`);
     } finally {
       await stop(s);
       await index.close();
