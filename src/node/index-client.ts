@@ -11,6 +11,7 @@ import { resolve, type MetadataSource, type ResolveOptions, type ResolveResult, 
 import { compareVersions, parseVersion } from '../core/pep440';
 import { normalizeName } from '../core/text';
 import { wheelMetadata } from './wheel-metadata';
+import { limiter } from './files';
 import { coreMetadataFields } from '../core/metadata/core-metadata';
 import { parseHtmlPage, parseJsonPage } from '../core/metadata/index-formats';
 
@@ -206,20 +207,7 @@ export class IndexClient {
    *  concurrent downloads (`Concurrency::DEFAULT_DOWNLOADS`, crates/uv-configuration/src/concurrency.rs). An index
    *  that cannot be reached is found so by its first request, sent alone (`probes`): the others are not sent (each
    *  would wait for a DNS look-up that cannot be taken back, and the process for all of them). */
-  private readonly maxInFlight = 50;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  private async takeSlot(): Promise<void> {
-    if (this.inFlight < this.maxInFlight) { this.inFlight++; return; }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    const next = this.waiting.shift();
-    if (next) next(); // the slot passes on
-    else this.inFlight--;
-  }
+  private readonly slots = limiter(50);
 
   /** `index`: the redacted index the URL belongs to, when its failure marks it unreachable (`options.unreachable`):
    *  then only the cache answers for it, read when the request's turn comes. */
@@ -243,14 +231,8 @@ export class IndexClient {
     }
     if (this.options.offline || cacheOnly()) return cacheOnly() ? cached : undefined;
     /** Sent when a slot is free, unless its index was found unreachable, or the time allowed ran out, meanwhile. */
-    const send = async (): Promise<Fetched | undefined> => {
-      await this.takeSlot();
-      try {
-        return cacheOnly() || this.options.signal?.aborted ? cached : await this.fetched(url, plain, accept, headers, cached, cache, now, o.index);
-      } finally {
-        this.releaseSlot();
-      }
-    };
+    const send = () => this.slots(async (): Promise<Fetched | undefined> =>
+      cacheOnly() || this.options.signal?.aborted ? cached : this.fetched(url, plain, accept, headers, cached, cache, now, o.index));
     // The first request to an index goes alone: when it fails, the index is unreachable and the others are not sent.
     const probe = o.index === undefined ? undefined : this.probes.get(o.index);
     if (probe) await probe;
