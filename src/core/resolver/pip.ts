@@ -741,18 +741,30 @@ export class PipResolver {
 
   /** What every requirement on a package (and its constraints) admits in the final state, as far as the snapshot
    *  describes it: for a pick it does not describe. The intersections are kept per set object, so that the same
-   *  requirements give the same set, whose admitted releases are remembered (admittedOf). */
-  private admitted(name: string): AdmittedReleases {
+   *  requirements give the same set, whose admitted releases are remembered (admittedOf). `byBase`: the criteria by
+   *  package, made once per result (each undescribed pick asks, and walking every criterion for each was quadratic). */
+  private admitted(name: string, byBase: ReadonlyMap<string, readonly Criterion[]>): AdmittedReleases {
     let set = this.constraints.get(name)?.set ?? VersionSet.all();
-    for (const [ident, criterion] of this.criteria) {
-      if (baseOf(ident) !== name) continue;
+    for (const criterion of byBase.get(name) ?? []) {
       for (const { req } of criterion.information) if (req.kind === 'spec') set = intersectKept(set, req.set);
     }
     return admittedOf(this.pkg(name), set, this.options.prereleases === true);
   }
 
   private result(): Map<string, ResolvedPackage> {
-    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name), (name) => this.admitted(name));
+    let byBase: Map<string, Criterion[]> | undefined;
+    const criteriaByBase = () => {
+      byBase = new Map();
+      for (const [ident, criterion] of this.criteria) {
+        const name = baseOf(ident);
+        const list = byBase.get(name);
+        if (list) list.push(criterion);
+        else byBase.set(name, [criterion]);
+      }
+      return byBase;
+    };
+    return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name),
+      (name) => this.admitted(name, byBase ?? criteriaByBase()));
   }
 }
 

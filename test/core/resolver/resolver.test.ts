@@ -204,6 +204,18 @@ describe('releases the snapshot does not describe', () => {
     assert.deepEqual(exact.packages.get('lib')?.admitted, { described: [], withoutRequirements: [], unlisted: false, gaps: [[]], belowAll: false });
   });
 
+  test('what a requirement through an extra asks of a pick it does not describe counts as the plain requirement would', () => {
+    const withExtra = pkg('lib', [{ v: '1.1', requires_dist: ['core>=2', 'fastlib; extra == "fast"'] }, { v: '1.2', requires_dist: undefined }, { v: '1.3', requires_dist: ['core>=3', 'fastlib; extra == "fast"'] }],
+      { complete_from: '1.3', complete_through: '1.3', registry_newest: '2.0' });
+    const source = db(withExtra, core, pkg('fastlib', [{ v: '1.0' }]));
+    const viaExtra = resolve(roots('lib>=1.1', 'lib[fast]<1.3', 'core==1.0'), source, py311);
+    const plain = resolve(roots('lib>=1.1,<1.3', 'core==1.0'), source, py311);
+    assert.ok(viaExtra.ok && plain.ok);
+    assert.equal(viaExtra.packages.get('lib')?.version, '1.2');
+    assert.deepEqual(viaExtra.packages.get('lib')?.admitted, { described: ['1.1'], withoutRequirements: ['1.2'], unlisted: false, gaps: [['1.1']], belowAll: false });
+    assert.deepEqual(viaExtra.packages.get('lib')?.admitted, plain.packages.get('lib')?.admitted);
+  });
+
   test('an exact pin of the newest release of a complete listing is that release, never the unknown newer one', () => {
     // ==1.1 allows 1.1's local builds (1.1+cu121), which sort above 1.1: they are the release itself, not a newer one.
     const app = pkg('app', [{ v: '1.0', requires_dist: ['core==1.0'] }, { v: '1.1', requires_dist: ['core==2.0'] }], { registry_newest: '1.5' });
