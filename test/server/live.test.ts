@@ -63,6 +63,24 @@ async function stop(s: { conn: ProtocolConnection; child: ChildProcess }): Promi
   s.conn.dispose();
 }
 
+/** The live refreshes the server's trace shows so far. */
+function refreshesOf(trace: string): number {
+  return (existsSync(trace) ? readFileSync(trace, 'utf8') : '').match(/^\d+ live refresh /gm)?.length ?? 0;
+}
+
+/** The refreshes once the first check's have settled: the first check refreshes, and the answers check the file again,
+ *  which refreshes again. */
+async function settledRefreshes(trace: string): Promise<number> {
+  let before = 0;
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(600)) {
+    const n = refreshesOf(trace);
+    if (n > 0 && n === before) break;
+    before = n;
+  }
+  assert.ok(before > 0, 'the first check refreshes');
+  return before;
+}
+
 describe('the language server with live index metadata', () => {
   test('from the snapshot first, refined when the index answers; credentials never in the trace', { timeout: 60_000 }, async () => {
     let release!: () => void;
@@ -161,17 +179,10 @@ describe('the language server with live index metadata', () => {
     const index = await startIndex({ packages: PACKAGES });
     const text = (v: number) => `--index-url ${index.url}\nacme-core==1.${v}.0\nacme-plugin==2.0.0\n`;
     const s = await session(text(0));
-    const refreshes = () => (existsSync(s.trace) ? readFileSync(s.trace, 'utf8').match(/^\d+ live refresh /gm)?.length ?? 0 : 0);
+    const refreshes = () => refreshesOf(s.trace);
     try {
       await codes(s.conn, s.uri);
-      // The first check refreshes; the answers check the file again, which refreshes again: wait until it is quiet.
-      let before = 0;
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(600)) {
-        const n = refreshes();
-        if (n > 0 && n === before) break;
-        before = n;
-      }
-      assert.ok(before > 0, 'the first check refreshes');
+      const before = await settledRefreshes(s.trace);
       // Ten keystrokes, each with its diagnostics pulled at once, as an editor does: each changes a pin.
       for (let v = 1; v <= 10; v++) {
         await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri, version: v + 1 }, contentChanges: [{ text: text(v % 3) }] });
@@ -190,17 +201,9 @@ describe('the language server with live index metadata', () => {
     const index = await startIndex({ packages: PACKAGES });
     const text = (v: number) => `--index-url ${index.url}\nacme-core==1.${v}.0\nacme-plugin==2.0.0\n`;
     const s = await session(text(0), { workspaceFolders: true });
-    const traced = () => (existsSync(s.trace) ? readFileSync(s.trace, 'utf8') : '');
-    const refreshes = () => traced().match(/^\d+ live refresh /gm)?.length ?? 0;
     try {
       await codes(s.conn, s.uri);
-      let before = 0;
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(600)) {
-        const n = refreshes();
-        if (n > 0 && n === before) break;
-        before = n;
-      }
-      assert.ok(before > 0, 'the first check refreshes');
+      const before = await settledRefreshes(s.trace);
       // A keystroke that changes a pin: its refresh waits for the typing to pause (200 ms)...
       await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: s.uri, version: 2 }, contentChanges: [{ text: text(1) }] });
       assert.deepEqual(await codes(s.conn, s.uri), [], 'acme-core 1.1.0 with acme-plugin 2.0.0 installs');
@@ -208,7 +211,7 @@ describe('the language server with live index metadata', () => {
       await s.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: pathToFileURL(s.dir).href, name: 'live' }] } });
       await s.conn.sendRequest('mlPins/whenIdle');
       await sleep(1_000);
-      assert.equal(refreshes(), before, `no refresh of the removed folder's project:\n${traced().split('\n').slice(-8).join('\n')}`);
+      assert.equal(refreshesOf(s.trace), before, `no refresh of the removed folder's project:\n${readFileSync(s.trace, 'utf8').split('\n').slice(-8).join('\n')}`);
     } finally {
       await stop(s);
       await index.close();
