@@ -95,6 +95,27 @@ describe('on the bundled snapshot', () => {
     freshVersions: (env, c) => freshVersions(env, { source: snapshot, settings: c.settings }),
   };
 
+  test('a kept conflict read where the resolution runs out of its budget: explained from the roots pip reads here', () => {
+    // Twelve more exact pins cost the resolution steps before it meets the numpy/scipy conflict: with a budget of 8 it
+    // gives up, and the kept conflict's words are explained from the roots alone. f==9.0 matches no release of f, but its
+    // marker fails on 3.11: pip never reads it there, and the explanation must not blame it.
+    const more = new Map(db).set('f', meta('f', [rel('1.0')]));
+    for (let i = 0; i < 12; i++) more.set(`x${i}`, meta(`x${i}`, [rel('1.0')]));
+    const from = (n: string) => more.get(n);
+    const budget = { environment: targetEnvironment('3.11'), maxSteps: 8 };
+    const memo = new ResolveMemo(from);
+    for (const v of ['2.1.0', '2.2.0']) memo.resolve(roots([`torch==${v}`, 'numpy==2.0.0', 'scipy==1.7.2']), budget, false);
+    const lines = ['f==9.0 ; python_version < "3.9"', ...Array.from({ length: 12 }, (_, i) => `x${i}==1.0`), 'numpy==2.0.0', 'scipy==1.7.2'];
+    const alone = resolve(roots(lines), from, budget);
+    assert.ok(!alone.ok && alone.reason === 'budget', 'the resolution alone gives up');
+    const kept = memo.resolve(roots(lines), budget);
+    assert.equal(memo.nogoodHits, 2, 'the second torch pin and these lines are answered by the kept conflict');
+    assert.ok(!kept.ok && kept.reason === 'conflict');
+    assert.deepEqual([...kept.conflict.packages].sort(), ['numpy', 'scipy']);
+    assert.doesNotMatch(kept.conflict.message, /\bf==9\.0/);
+    assert.match(kept.conflict.message, /^Because scipy==1\.7\.2 depends on numpy>=1\.16\.5,<1\.24\.0 and you require numpy==2\.0\.0 \(requirements\.txt:14\)/);
+  });
+
   test('chains of random edits to the corpus and example environments: every answer is a fresh resolution\'s', async () => {
     // One pin's version changed per step (a release of its package, one that does not exist, or a floor), as typing
     // makes them; each list asked as a check asks the Pythons after the first. Kept conflicts answer some of them.

@@ -12,8 +12,7 @@ import { resolve, resolveKept } from './index';
 import type { PipResolver } from './pip';
 import { parsedPackage, safeSource } from './releases';
 import { VersionSet } from '../pep440/intervals';
-import { markerOf, requirementOf, rootPartsOf } from './texts';
-import { evaluateMarker } from '../pep508';
+import { holdsWithoutExtra, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
 import { RootVerdicts } from './verdicts';
 import { checkedPythonBit, releasePython } from './pythons';
@@ -174,7 +173,7 @@ export class ResolveMemo {
         const r = resolveKept(placeholders, source, options, undefined, verdicts, explainAtRoot).result;
         // A resolution that gives up within its budget where the kept conflict proves nothing installs: explained alone.
         return (conflict = !r.ok && r.reason === 'conflict' ? r.conflict
-          : explainConflict(placeholders, source, options, [], byName(placeholders)));
+          : explainConflict(placeholders, source, options, [], byName(placeholders, options)));
       },
     };
   }
@@ -337,8 +336,7 @@ function sameRequirement(declared: string, cause: string, options: ResolveOption
   const d = requirementOf(declared);
   const c = requirementOf(cause);
   if (!d.ok || !c.ok || d.value.url || d.value.extras.length || c.value.extras.length || normalizeName(d.value.name) !== normalizeName(c.value.name)) return false;
-  const marker = d.value.markerText ? markerOf(d.value.markerText) : undefined;
-  if (marker === null || (marker && evaluateMarker(marker, { ...options.environment, extra: '' }) !== true)) return false;
+  if (!holdsWithoutExtra(d.value.markerText, options.environment)) return false;
   return String(VersionSet.fromSpecifierSet(d.value.specifier)) === String(VersionSet.fromSpecifierSet(c.value.specifier));
 }
 
@@ -367,12 +365,13 @@ function holdsFor(n: Nogood, roots: readonly RootRequirement[], names: readonly 
   return true;
 }
 
-/** Roots by package name, as the explainer takes them (every root: markers are read by the explainer itself). */
-function byName(roots: readonly RootRequirement[]): Map<string, RootRequirement[]> {
+/** Roots by package name, as the explainer takes them: those pip reads here (the explainer reads no markers of roots). */
+function byName(roots: readonly RootRequirement[], options: ResolveOptions): Map<string, RootRequirement[]> {
   const out = new Map<string, RootRequirement[]>();
   for (const r of roots) {
     const parts = rootPartsOf(r.requirement);
-    if ('invalid' in parts) continue;
+    // A root whose marker fails here is no requirement to pip, and is not to be blamed.
+    if ('invalid' in parts || !holdsWithoutExtra(parts.marker, options.environment)) continue;
     out.set(parts.name, [...(out.get(parts.name) ?? []), r]);
   }
   return out;

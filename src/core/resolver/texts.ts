@@ -2,7 +2,7 @@
 // each upgrade it tries, and releases repeat the same markers (read by the resolver and the conflict explainer).
 import { parseSpecifierSet, type SpecifierSet } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { parseMarker, parseRequirement, type Marker } from '../pep508';
+import { evaluateMarker, parseMarker, parseRequirement, type Marker, type MarkerEnvironment } from '../pep508';
 import { normalizeName } from '../text';
 import { formatIdent } from './outcome';
 import type { SpecReq } from './pip';
@@ -18,6 +18,14 @@ export function markerOf(text: string): Marker | null {
     markerCache.set(text, m);
   }
   return m;
+}
+
+/** Whether a requirement's marker holds in `environment` when no extra is asked (a root's, as pip's root stage reads it;
+ *  a declared requirement whose parent asks for none). No marker holds; one that does not parse does not. */
+export function holdsWithoutExtra(markerText: string | undefined, environment: MarkerEnvironment): boolean {
+  if (!markerText) return true;
+  const marker = markerOf(markerText);
+  return !!marker && evaluateMarker(marker, { ...environment, extra: '' }) === true;
 }
 
 /** A marker that may name the Python (python_version, python_full_version, implementation_version; others with
