@@ -12,8 +12,7 @@
 // Over 500 lines: unit propagation, conflict resolution and the report walk the same incompatibility store.
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
-import { evaluateMarker } from '../pep508';
-import { markerOf, requirementOf, rootPartsOf } from './texts';
+import { markerHolds, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
 import { baseOf, formatIdent, splitIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
@@ -163,10 +162,7 @@ class Explainer {
   }
 
   private markerTrue(text: string | undefined, extras: string[]): boolean {
-    if (!text) return true;
-    const m = markerOf(text);
-    if (!m) return false;
-    return (extras.length ? extras : ['']).some((extra) => evaluateMarker(m, { ...this.options.environment, extra }) === true);
+    return markerHolds(text, this.options.environment, extras);
   }
 
   /** Dependencies of ident==v: [package, set] in metadata order (Requires-Python as a dependency on Python). */

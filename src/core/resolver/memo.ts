@@ -12,7 +12,7 @@ import { resolve, resolveKept } from './index';
 import type { PipResolver } from './pip';
 import { parsedPackage, safeSource } from './releases';
 import { VersionSet } from '../pep440/intervals';
-import { holdsWithoutExtra, requirementOf, rootPartsOf } from './texts';
+import { markerHolds, requirementOf, rootPartsOf } from './texts';
 import { normalizeName } from '../text';
 import { RootVerdicts } from './verdicts';
 import { checkedPythonBit, releasePython } from './pythons';
@@ -336,7 +336,7 @@ function sameRequirement(declared: string, cause: string, options: ResolveOption
   const d = requirementOf(declared);
   const c = requirementOf(cause);
   if (!d.ok || !c.ok || d.value.url || d.value.extras.length || c.value.extras.length || normalizeName(d.value.name) !== normalizeName(c.value.name)) return false;
-  if (!holdsWithoutExtra(d.value.markerText, options.environment)) return false;
+  if (!markerHolds(d.value.markerText, options.environment)) return false;
   return String(VersionSet.fromSpecifierSet(d.value.specifier)) === String(VersionSet.fromSpecifierSet(c.value.specifier));
 }
 
@@ -371,7 +371,7 @@ function byName(roots: readonly RootRequirement[], options: ResolveOptions): Map
   for (const r of roots) {
     const parts = rootPartsOf(r.requirement);
     // A root whose marker fails here is no requirement to pip, and is not to be blamed.
-    if ('invalid' in parts || !holdsWithoutExtra(parts.marker, options.environment)) continue;
+    if ('invalid' in parts || !markerHolds(parts.marker, options.environment)) continue;
     out.set(parts.name, [...(out.get(parts.name) ?? []), r]);
   }
   return out;

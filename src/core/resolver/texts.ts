@@ -20,13 +20,17 @@ export function markerOf(text: string): Marker | null {
   return m;
 }
 
-/** Whether a requirement's marker holds in `environment` when no extra is asked (a root's, as pip's root stage reads it;
- *  a declared requirement whose parent asks for none). No marker holds; one that does not parse does not. */
-export function holdsWithoutExtra(markerText: string | undefined, environment: MarkerEnvironment): boolean {
+/** Whether a requirement's marker holds in `environment` for one of `extras` (the extras its parent asks for), or with
+ *  no extra when none is asked (a root's, as pip's root stage reads it). No marker holds; one that does not parse does
+ *  not. */
+export function markerHolds(markerText: string | undefined, environment: MarkerEnvironment, extras: readonly string[] = NO_EXTRA): boolean {
   if (!markerText) return true;
   const marker = markerOf(markerText);
-  return !!marker && evaluateMarker(marker, { ...environment, extra: '' }) === true;
+  return !!marker && (extras.length ? extras : NO_EXTRA).some((extra) => evaluateMarker(marker, { ...environment, extra }) === true);
 }
+
+/** The one context of a requirement asked without extras. */
+const NO_EXTRA: readonly string[] = [''];
 
 /** A marker that may name the Python (python_version, python_full_version, implementation_version; others with
  *  "python" in their names go through the full test too). */
