@@ -753,18 +753,20 @@ export class PipResolver {
 
   private result(): Map<string, ResolvedPackage> {
     let byBase: Map<string, Criterion[]> | undefined;
-    const criteriaByBase = () => {
-      byBase = new Map();
-      for (const [ident, criterion] of this.criteria) {
-        const name = baseOf(ident);
-        const list = byBase.get(name);
-        if (list) list.push(criterion);
-        else byBase.set(name, [criterion]);
-      }
-      return byBase;
-    };
     return packagesOf(this.mapping, (ident) => this.criteria.get(ident)?.information ?? [], (name) => this.pkg(name),
-      (name) => this.admitted(name, byBase ?? criteriaByBase()));
+      (name) => this.admitted(name, (byBase ??= this.criteriaByBase())));
+  }
+
+  /** The criteria by package (base name). */
+  private criteriaByBase(): Map<string, Criterion[]> {
+    const byBase = new Map<string, Criterion[]>();
+    for (const [ident, criterion] of this.criteria) {
+      const name = baseOf(ident);
+      const list = byBase.get(name);
+      if (list) list.push(criterion);
+      else byBase.set(name, [criterion]);
+    }
+    return byBase;
   }
 }
 
