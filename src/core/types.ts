@@ -175,6 +175,8 @@ export interface LocalInstall {
   range: Range;
   /** For `pip install` commands in scripts: the command (block) it belongs to. */
   block?: number;
+  /** `-e` / `--editable`. */
+  editable?: boolean;
 }
 
 /** The text of a manifest read into requirements, with every problem found while reading it. */

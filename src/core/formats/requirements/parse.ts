@@ -132,7 +132,7 @@ class FileReader {
         // the working directory, which is that folder when the file sits at the project root).
         const dir = this.path.slice(0, Math.max(0, this.path.lastIndexOf('/')));
         const resolvedPath = target.includes('$') || target.startsWith('~') ? undefined : posixJoin(dir, target.replace(/^file:(\/\/)?/, ''));
-        (this.manifest.localInstalls ??= []).push({ target, ...(resolvedPath ? { resolvedPath } : {}), range });
+        (this.manifest.localInstalls ??= []).push({ target, ...(resolvedPath ? { resolvedPath } : {}), range, ...(editable ? { editable } : {}) });
       }
       if (this.opts.constraint) this.constraintProblem('Unnamed requirements are not allowed as constraints', range, 'warning');
       return;
