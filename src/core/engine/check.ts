@@ -24,7 +24,7 @@ import type { MetadataProvider } from '../metadata/provider';
 import { genericRules } from '../metadata/derive';
 import { crossFileConflicts } from './crossFile';
 import { lockFileCandidates } from './installer';
-import { hashFindings, hashLockedFiles, withholdHashLocked, type IndexedFilesLookup } from './hashes';
+import { hashFindings, hashLockedFiles, hashModeFindings, withholdHashLocked, type IndexedFilesLookup } from './hashes';
 
 export interface SourceFile {
   path: string;
@@ -202,6 +202,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       placed.push(...ruleFindings);
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
       if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts, ruleFindings }));
+      placed.push(...hashModeFindings(env, manifests, texts, settings, ctx.knowledge.metadata));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

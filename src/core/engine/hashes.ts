@@ -7,9 +7,15 @@ import { clip } from '../redact';
 import type { Finding, ParsedManifest, Requirement } from '../types';
 import { applySeverity, type CheckSettings } from './config';
 import { fileName } from '../paths';
+import { groupThousands } from '../text';
 import type { PlacedFinding } from './evaluate';
+import { markerTextHolds } from '../pep508';
+import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
+import { declaredRequirements, releaseOf, type MetadataProvider } from '../metadata/provider';
+import { normalizeName } from '../text';
 
 export const HASH_MISMATCH = 'hash-mismatch';
+export const HASHES_REQUIRED = 'hashes-required';
 
 /** A file the index lists for a package (PEP 691 `files`, or a PEP 503 link's `#sha256=` fragment). */
 export interface IndexedFile {
@@ -44,8 +50,8 @@ export function lockingTool(head: string): string | undefined {
   return /pip-compile/i.test(head) ? 'pip-compile' : undefined;
 }
 
-function relock(tool: string | undefined): string {
-  return tool ? `re-lock it with "${clip(tool, 120)}"` : 're-lock it with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)';
+function relock(tool: string | undefined, what = 'it'): string {
+  return tool ? `re-lock ${what} with "${clip(tool, 120)}"` : `re-lock ${what} with the tool that wrote it (pip-compile --generate-hashes, uv pip compile --generate-hashes)`;
 }
 
 /** A fix that would edit a hash-locked file is withheld: the finding says to re-lock the file instead. */
@@ -111,4 +117,187 @@ function mismatch(r: Requirement, version: string, listed: { index: string; file
       `(${ofVersion.length} file${ofVersion.length === 1 ? '' : 's'} listed by ${clip(listed.index, 120)}${whose}): pip install refuses this file. ` +
       `Do not edit the hashes by hand: ${relock(tool)}.`,
   };
+}
+
+// ---- pip's hash-checking mode ----
+// One `--hash` anywhere in what a `pip install` reads (or `--require-hashes`) turns on hash-checking mode for all of it
+// (pypa/pip src/pip/_internal/cli/req_command.py@4a79e65, pip 23.2.1: "If any requirement has hash options, enable
+// hash checking"; the same at 25.3). Each requirement pip downloads must then be pinned with == or === (one clause)
+// and carry its own hashes; an editable install, a version-control URL and a folder cannot be hashed at all
+// (src/pip/_internal/operations/prepare.py@4a79e65, _get_linked_req_hashes and prepare_editable_requirement). pip
+// refuses the whole install. A requirement already installed is not downloaded, so it is a new environment (CI, a
+// container) that fails. Checked against pip 23.2 in test/cli/hash-mode.test.ts.
+
+/** Offending lines said one by one up to this many (or as many as carry hashes); beyond, once, where the mode starts. */
+const HASH_MODE_LINES = 10;
+
+type Unhashable = { kind: 'missing' | 'unpinned' | 'vcs' | 'editable'; pin: PinnedRequirement }
+  | { kind: 'dependency'; pin: PinnedRequirement; version: string; needs: string[] }
+  | { kind: 'editable' | 'directory'; path: string; target: string; range: Finding['range'] };
+
+const REASON: Record<Unhashable['kind'], string> = { missing: 'no --hash', dependency: 'requires a package no line names', unpinned: 'not pinned to one version with ==', vcs: 'a version-control URL: cannot be hashed', editable: 'editable: cannot be hashed', directory: 'a folder: cannot be hashed' };
+
+/** What turns the mode on: a `--require-hashes` line, or the first requirement with a `--hash`. */
+interface HashModeCause { path: string; range: Finding['range']; text: string }
+
+/**
+ * Requirements of a pip environment that pip's hash-checking mode refuses, when the environment turns that mode on:
+ * `hashes-required` errors at each (or, when most lines have no hash, one where the mode is turned on).
+ */
+export function hashModeFindings(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>, texts: ReadonlyMap<string, string>, settings: CheckSettings,
+  metadata?: MetadataProvider): PlacedFinding[] {
+  if (env.installer.name !== 'pip') return []; // uv checks the hashes it is given and requires none (--verify-hashes)
+  const files = requirementFilesOf(env, manifests);
+  // Most installs turn no such mode on: told without ordering the pins (a check on every keystroke).
+  if (!files.some((m) => m.options?.some((o) => o.name === '--require-hashes')) && ![...env.packages.values()].some((p) => p.pins.some((pin) => pin.requirement.hashes?.length))) return [];
+  const pins = inFileOrder(env);
+  const option = files.flatMap((m) => (m.options ?? []).filter((o) => o.name === '--require-hashes').map((o) => ({ path: m.path, range: o.range, text: '--require-hashes' })))[0];
+  const hashed = pins.filter((p) => p.requirement.hashes?.length);
+  const first = hashed[0];
+  const cause: HashModeCause | undefined = option ?? (first && { path: first.path, range: first.requirement.range, text: `the --hash of ${clip(first.requirement.text.trim(), 80)}` });
+  if (!cause) return [];
+  const severity = applySeverity(HASHES_REQUIRED, 'error', settings, false);
+  if (!severity) return [];
+  const markers = markerEnvironment(settings.targetPython, settings.platform);
+  // A package with another requirement that carries hashes: which one pip prepares depends on their order; not judged.
+  const withHashes = new Set(hashed.filter((p) => !p.constraintOnly).map((p) => p.requirement.normalizedName));
+  const refused: Unhashable[] = [];
+  for (const pin of pins) {
+    const r = pin.requirement;
+    // Constraints install nothing (their hashes do not stand in for a requirement's); a line whose marker fails is
+    // ignored by pip. A marker this check cannot decide (no target Python) is not judged.
+    if (pin.constraintOnly || (r.marker && markerTextHolds(r.marker, markers) !== true)) continue;
+    const kind = unhashable(r);
+    if (!kind) {
+      const dependency = unnamedDependencies(pin, env, settings, metadata);
+      if (dependency) refused.push(dependency);
+      continue;
+    }
+    if ((kind === 'missing' || kind === 'unpinned') && withHashes.has(r.normalizedName) && !r.hashes?.length) continue;
+    refused.push({ kind, pin });
+  }
+  for (const m of files) {
+    for (const local of m.localInstalls ?? []) refused.push({ kind: local.editable ? 'editable' : 'directory', path: m.path, target: local.target, range: local.range });
+  }
+  if (!refused.length) return [];
+  const where = `${cause.text} (${fileName(cause.path)}:${cause.range.start.line + 1})`;
+  const relockText = relock(lockingTool((texts.get(first?.path ?? cause.path) ?? '').slice(0, 2000)), 'the file');
+  if (refused.length <= Math.max(HASH_MODE_LINES, hashed.length)) {
+    return refused.map((u) => {
+      const { path, range } = 'pin' in u ? { path: u.pin.path, range: u.pin.requirement.range } : u;
+      // A line whose own --hash turns the mode on says so, with nothing to point at elsewhere.
+      const own = path === cause.path && range.start.line === cause.range.start.line && range.start.character === cause.range.start.character;
+      return { path, finding: { code: HASHES_REQUIRED, severity, packages: 'pin' in u ? [u.pin.requirement.normalizedName] : [], range, fixes: [],
+        message: refusalMessage(u, own ? "this line's --hash" : where, option !== undefined, relockText),
+        ...(own ? {} : { related: [{ path: cause.path, range: cause.range, message: 'hash-checking mode starts here' }] }) } };
+    });
+  }
+  // Most of what it installs has no hash: the cause is the odd line out, said once there.
+  const names = refused.slice(0, 3).map((u) => ('pin' in u ? clip(u.pin.requirement.text.trim(), 60) : `${u.kind === 'editable' ? '-e ' : ''}${clip(u.target, 60)}`));
+  const message = `pip install refuses this whole install: ${where} turns on pip's hash-checking mode, where every requirement must be pinned with == and carry its own --hash, ` +
+    `and ${groupThousands(refused.length)} of what it installs ${refused.length === 1 ? 'does' : 'do'} not (${names.join(', ')}${refused.length > 3 ? ', …' : ''}). ` +
+    `${option ? 'Remove --require-hashes' : 'Remove the --hash values'}, or ${relockText} so that every requirement has its hashes.`;
+  return [{ path: cause.path, finding: { code: HASHES_REQUIRED, severity, packages: [], range: cause.range, fixes: [], message,
+    related: refused.slice(0, 20).map((u) => ({ ...('pin' in u ? { path: u.pin.path, range: u.pin.requirement.range } : { path: u.path, range: u.range }), message: REASON[u.kind] })) } }];
+}
+
+/** The environment's pins, its own file's first, each file's in line order. */
+function inFileOrder(env: Environment): PinnedRequirement[] {
+  const pins: PinnedRequirement[] = [];
+  for (const p of env.packages.values()) for (const pin of p.pins) pins.push(pin);
+  const rank = (p: PinnedRequirement) => (p.path === env.path ? 0 : 1);
+  return pins.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
+}
+
+/** Why pip's hash-checking mode refuses a requirement, in pip's order of checks; undefined when it does not. */
+function unhashable(r: Requirement): 'missing' | 'unpinned' | 'vcs' | 'editable' | undefined {
+  if (r.editable) return 'editable';
+  if (r.url && /^(git|hg|svn|bzr)\+/i.test(r.url.trim())) return 'vcs';
+  if (!r.url && !pinnedToOne(r.specifier)) return 'unpinned';
+  return r.hashes?.length ? undefined : 'missing';
+}
+
+/**
+ * What a pin pip accepts in hash-checking mode (`==V` with its hashes) requires, as its release declares it in the
+ * metadata snapshot, that no requirement of the install names: pip downloads it as a dependency, with no hash of its
+ * own, and refuses the install. Only requirements that hold here for certain (a marker this check cannot decide, an
+ * extra the pin does not ask for: left out), on the release the pin names exactly.
+ */
+function unnamedDependencies(pin: PinnedRequirement, env: Environment, settings: CheckSettings, metadata: MetadataProvider | undefined): Unhashable | undefined {
+  const declared = declaredOf(pin.requirement, settings, metadata);
+  if (!declared) return undefined;
+  const needs: string[] = [];
+  for (const d of declared.requires) if (!env.packages.get(d.name)?.pins.some((p) => !p.constraintOnly)) needs.push(d.text);
+  return needs.length ? { kind: 'dependency', pin, version: declared.version, needs } : undefined;
+}
+
+/** What an exact pin's release declares that holds here for certain, one requirement per package (its text without
+ *  the marker). Per requirement, which a keystroke leaves as it was on every other line (the lookup reads the
+ *  package's whole release list). */
+const DECLARED = new WeakMap<Requirement, { metadata?: MetadataProvider; key: string; value?: { version: string; requires: { name: string; text: string }[] } }>();
+
+function declaredOf(r: Requirement, settings: CheckSettings, metadata: MetadataProvider | undefined): { version: string; requires: { name: string; text: string }[] } | undefined {
+  const key = `${settings.targetPython ?? ''}|${settings.platform ?? ''}`;
+  const known = DECLARED.get(r);
+  if (known && known.metadata === metadata && known.key === key) return known.value;
+  let value: { version: string; requires: { name: string; text: string }[] } | undefined;
+  const version = /^\s*===?\s*([^,*\s]+)\s*$/.exec(r.specifier)?.[1];
+  const pkg = version && !r.url ? metadata?.get(r.normalizedName) : undefined;
+  const release = pkg && releaseOf(pkg, version!);
+  if (release?.requires_dist) {
+    const requires: { name: string; text: string }[] = [];
+    for (const d of declaredRequirements(release, markerEnvironment(settings.targetPython, settings.platform), new Set(r.extras.map(normalizeName))) ?? []) {
+      if (d.name !== r.normalizedName && !requires.some((q) => q.name === d.name)) requires.push({ name: d.name, text: d.text.replace(/\s*;.*$/, '') });
+    }
+    value = { version: version!, requires };
+  }
+  DECLARED.set(r, { metadata, key, value });
+  return value;
+}
+
+/** pip's InstallRequirement.is_pinned: one clause, with == or === (`==2.*` counts). */
+function pinnedToOne(specifier: string): boolean {
+  if (!specifier.includes(',')) return /^\s*===?\s*[^=\s]/.test(specifier); // the common case, on every keystroke
+  const clauses = new Set(specifier.split(',').map((c) => c.replace(/\s+/g, '')).filter(Boolean));
+  return clauses.size === 1 && /^===?[^=]/.test([...clauses][0]);
+}
+
+/** The requirement files one install reads: the environment's own file and what it includes, and the files its pins
+ *  come from (a script's `pip install -r`). */
+function requirementFilesOf(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>): ParsedManifest[] {
+  const out = new Map<string, ParsedManifest>();
+  const visit = (path: string) => {
+    const m = manifests.get(path);
+    if (!m || out.has(path) || formatOf(m).includes !== 'tree') return;
+    out.set(path, m);
+    for (const inc of m.includes) if (inc.resolvedPath) visit(inc.resolvedPath);
+  };
+  visit(env.path);
+  for (const p of env.packages.values()) for (const pin of p.pins) visit(pin.path);
+  return [...out.values()];
+}
+
+function refusalMessage(u: Unhashable, where: string, byOption: boolean, relockText: string): string {
+  const head = `pip install refuses this whole install: ${where} turns on pip's hash-checking mode`;
+  const drop = byOption ? 'remove --require-hashes' : 'remove every --hash';
+  switch (u.kind) {
+    case 'missing':
+      return `${head}, and ${clip(u.pin.requirement.text.trim(), 80)} has no --hash ("Hashes are required in --require-hashes mode, but they are missing from some requirements"). Add its hashes: ${relockText}. Or ${drop}.`;
+    case 'unpinned':
+      return `${head}, and ${clip(u.pin.requirement.text.trim(), 80)} is not pinned to one version with == ("In --require-hashes mode, all requirements must have their versions pinned with =="). Pin it and add its hashes: ${relockText}. Or ${drop}.`;
+    case 'vcs':
+      return `${head}, and ${clip(u.pin.requirement.text.trim(), 80)} is a version-control URL, which pip cannot hash ("Can't verify hashes for these requirements because we don't have a way to hash version control repositories"). Install it with a pip install of its own, or point it at an archive with its --hash.`;
+    case 'dependency': {
+      const many = u.needs.length > 1;
+      const list = u.needs.slice(0, 4).join(', ') + (u.needs.length > 4 ? `, and ${u.needs.length - 4} more` : '');
+      return `${head}, and ${u.pin.requirement.name} ${u.version} requires ${list}, which no line of this install names: pip downloads ${many ? 'them' : 'it'} as ${many ? 'dependencies' : 'a dependency'} without a hash ("In --require-hashes mode, all requirements must have their versions pinned with =="). Add ${many ? 'them' : 'it'} with ${many ? 'their' : 'its'} hashes: ${relockText} (pip-compile and uv write every dependency). Or ${drop}.`;
+    }
+    case 'editable': {
+      const target = clip('pin' in u ? u.pin.requirement.text.trim() : u.target, 80);
+      return `${head}, and the editable install -e ${target} has no single file to hash ("cannot be installed when requiring hashes"). Install it with a pip install of its own (pip install --no-deps -e ${target}).`;
+    }
+    case 'directory':
+      return `${head}, and ${clip(u.target, 80)} is a folder, which pip cannot hash ("Can't verify hashes for these file:// requirements because they point to directories"). Install it with a pip install of its own.`;
+  }
 }
