@@ -40,11 +40,15 @@ const HASH_MODE_REFUSAL = /Hashes are required in --require-hashes mode|In --req
 describe('hashes-required agrees with pip', { skip: (pip.status !== 0 || python.status !== 0) && 'no pip' }, () => {
   let index: RunningIndex;
   const sha = new Map<string, string>();
+  const urls = new Map<string, string>();
   before(async () => {
     index = await startIndex({ packages: { 'demo-pkg': [{ version: '1.0' }, { version: '2.0' }], other: [{ version: '0.5' }], 'parent-pkg': [{ version: '1.0', requires_dist: ['other>=0.1'] }] } });
     for (const name of ['demo-pkg', 'other', 'parent-pkg']) {
       const page = await fetch(`${index.url}/${name}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
-      for (const f of ((await page.json()) as { files: { filename: string; hashes: { sha256: string } }[] }).files) sha.set(f.filename, f.hashes.sha256);
+      for (const f of ((await page.json()) as { files: { filename: string; url: string; hashes: { sha256: string } }[] }).files) {
+        sha.set(f.filename, f.hashes.sha256);
+        urls.set(f.filename, new URL(f.url, `${index.url}/${name}/`).href);
+      }
     }
   });
   after(async () => { await index?.close(); rmSync(work, { recursive: true, force: true }); });
@@ -69,6 +73,9 @@ describe('hashes-required agrees with pip', { skip: (pip.status !== 0 || python.
     { name: 'a folder beside hashed lines', refused: true, files: () => ({ 'requirements.txt': `demo-pkg==2.0 ${demo2()}\n./app\n` }) },
     { name: 'an unhashed line whose marker fails here', refused: false, files: () => ({ 'requirements.txt': `demo-pkg==2.0 ${demo2()}\nother==0.5 ; python_version < "3.0"\n` }) },
     { name: 'a package hashed on one line and repeated after it without', refused: false, files: () => ({ 'requirements.txt': `demo-pkg==2.0 ${demo2()}\ndemo-pkg==2.0\n` }) },
+    { name: 'a direct URL with its hash', refused: false, files: () => ({ 'requirements.txt': `demo-pkg @ ${urls.get('demo_pkg-2.0-py3-none-any.whl')} ${demo2()}\nother==0.5 ${other()}\n` }) },
+    { name: 'a direct URL without a hash beside hashed lines', refused: true, files: () => ({ 'requirements.txt': `demo-pkg @ ${urls.get('demo_pkg-2.0-py3-none-any.whl')}\nother==0.5 ${other()}\n` }) },
+    { name: '--require-hashes in an included file', refused: true, files: () => ({ 'requirements.txt': '-r options.txt\nother==0.5\n', 'options.txt': '--require-hashes\n' }) },
     { name: 'a hashed pin whose release requires a package no line names', refused: true, files: () => ({ 'requirements.txt': `parent-pkg==1.0 ${parent()}\n` }) },
     { name: 'a hashed pin with its dependency hashed too', refused: false, files: () => ({ 'requirements.txt': `parent-pkg==1.0 ${parent()}\nother==0.5 ${other()}\n` }) },
   ];
