@@ -23,7 +23,7 @@ import { compileKnowledge, type Knowledge } from './knowledge';
 import type { MetadataProvider } from '../metadata/provider';
 import { genericRules } from '../metadata/derive';
 import { crossFileConflicts } from './crossFile';
-import { lockFileCandidates } from './installer';
+import { lockFileCandidates, replacedIndexFindings } from './installer';
 import { hashFindings, hashLockedFiles, hashModeFindings, withholdHashLocked, type IndexedFilesLookup } from './hashes';
 
 export interface SourceFile {
@@ -203,6 +203,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
       if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts, ruleFindings }));
       placed.push(...hashModeFindings(env, manifests, texts, settings, ctx.knowledge.metadata));
+      placed.push(...replacedIndexFindings(env, manifests, settings));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

@@ -7,6 +7,11 @@ import { formatOf, scopeTraits } from '../formats';
 import type { Installer, InstallerName } from '../formats/types';
 import { replaceSpecifier } from './edits';
 import { displayName } from './messages';
+import { pipIndexes } from '../formats/requirements';
+import { fileName } from '../paths';
+import { clip } from '../redact';
+import { applySeverity, type CheckSettings } from './config';
+import type { PlacedFinding } from './evaluate';
 
 export type { Installer, InstallerName } from '../formats/types';
 
@@ -58,6 +63,8 @@ export interface IndexFixContext {
   label: string;
   manifest: ParsedManifest;
   text: string;
+  /** The check's manifests (with the files requirement files include): a fix that pip would not read is not offered. */
+  manifests?: ReadonlyMap<string, ParsedManifest>;
 }
 
 /**
@@ -66,7 +73,24 @@ export interface IndexFixContext {
  */
 export function indexFixes(c: IndexFixContext): Fix[] {
   const traits = scopeTraits(c.pin.path, c.pin.requirement);
-  return traits.indexFixes?.({ pin: c.pin, manifest: c.manifest, text: c.text, installer: c.env.installer, url: c.url, label: c.label }) ?? [];
+  const fixes = traits.indexFixes?.({ pin: c.pin, manifest: c.manifest, text: c.text, installer: c.env.installer, url: c.url, label: c.label }) ?? [];
+  return c.manifests ? fixes.filter((f) => pipReadsAfter(f, c, c.manifests!)) : fixes;
+}
+
+/** For an install of requirement files: whether pip reads the index once the fix is made (a later --index-url, in the
+ *  file or in one it includes after, would replace it; the fix loop would then add it again and again). */
+function pipReadsAfter(fix: Fix, c: IndexFixContext, manifests: ReadonlyMap<string, ParsedManifest>): boolean {
+  const root = manifests.get(c.env.path);
+  const edits = fix.edits.filter((e) => e.path === c.pin.path);
+  if (!root || formatOf(root).includes !== 'tree' || edits.length !== 1 || fix.edits.length !== 1 || !/^\s*--extra-index-url /.test(edits[0].newText)) return true;
+  // The fix inserts one `--extra-index-url` line: placed between the lines around it (a half line), without parsing
+  // the file again (the parser keeps each path's last read for the next keystroke).
+  const at = edits[0].range.start;
+  const line = at.line + (at.character > 0 ? 0.5 : -0.5);
+  const added: PackageIndex = { kind: 'extra-index-url', url: c.url, range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+  const changed = new Map(manifests);
+  changed.set(c.pin.path, { ...c.manifest, indexes: [...c.manifest.indexes, added] });
+  return pipIndexes(c.env.path, changed).read.includes(added);
 }
 
 /** pip requirement file: `--extra-index-url` on a line of its own at the top (pip reads options anywhere). */
@@ -119,3 +143,29 @@ function stripSlash(p: string): string {
   return p.replace(/\/+$/, '') || '/';
 }
 
+
+export const INDEX_REPLACED = 'index-replaced';
+
+/**
+ * Index options of a requirement file (with what it includes) that pip never reads: a later --index-url replaces every
+ * index named before it, --extra-index-url ones too, and --no-index turns off every one (pip's handle_option_line).
+ * Warnings at each, naming the option that drops it; a pin that needs the dropped index is an error of its own rule
+ * (the environment's indexes are the ones pip reads).
+ */
+export function replacedIndexFindings(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>, settings: CheckSettings): PlacedFinding[] {
+  const m = manifests.get(env.path);
+  if (!m || formatOf(m).includes !== 'tree' || env.installer.name !== 'pip') return [];
+  if (m.indexes.length < 2 && !m.includes.length) return []; // one file with one index option: nothing to replace
+  const { dropped } = pipIndexes(env.path, manifests);
+  const severity = dropped.length ? applySeverity(INDEX_REPLACED, 'warning', settings, false) : undefined;
+  if (!severity) return [];
+  return dropped.map(({ dropped: d, by }) => {
+    const where = `${fileName(by.path)}:${by.index.range.start.line + 1}`;
+    const url = clip(d.index.url, 120);
+    const message = by.index.kind === 'no-index'
+      ? `pip never reads ${url}: --no-index (${where}) turns off every package index for this install; only --find-links locations are read. Remove one of the two.`
+      : `pip never reads ${url}: the --index-url at ${where} comes later in the same install and replaces every index named before it (pip keeps only the last --index-url, and drops the --extra-index-url lines read before it). To read both, keep one --index-url, written first, and add the other with --extra-index-url.`;
+    return { path: d.path, finding: { code: INDEX_REPLACED, severity, message, packages: [], range: d.index.range, fixes: [],
+      related: [{ path: by.path, range: by.index.range, message: by.index.kind === 'no-index' ? 'turns off every index' : 'replaces it' }] } };
+  });
+}

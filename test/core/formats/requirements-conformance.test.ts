@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  decodeRequirementsBytes, loadRequirementTree, pipSettings, type RequirementTree,
+  decodeRequirementsBytes, loadRequirementTree, pipIndexes, pipSettings, type RequirementTree,
 } from '../../../src/core/formats/requirements';
 import { markerToString, parseMarker } from '../../../src/core/pep508';
 import type { Requirement } from '../../../src/core/types';
@@ -157,6 +157,10 @@ describe('reqfile.json conformance', () => {
       const settings = pipSettings(tree.manifests, (p) => existsSync(p));
       const fill = (s: string) => s.replaceAll('{ROOT}', root);
       assert.deepEqual(settings.indexUrls, g.index_urls, `${c.id}: index urls`);
+      // The index options pip reads, as the environments take them: an included file's at its -r line.
+      const { read } = pipIndexes(tree.manifests[0].path, new Map(tree.manifests.map((m) => [m.path, m])));
+      assert.deepEqual(read.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url), g.index_urls, `${c.id}: index urls read`);
+      assert.equal(read.some((i) => i.kind === 'no-index'), g.no_index, `${c.id}: no index read`);
       assert.deepEqual(settings.findLinks, g.find_links.map(fill), `${c.id}: find links`);
       assert.equal(settings.noIndex, g.no_index, `${c.id}: no index`);
       assert.deepEqual(settings.trustedHosts, g.trusted_hosts, `${c.id}: trusted hosts`);

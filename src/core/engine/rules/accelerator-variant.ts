@@ -71,7 +71,7 @@ export function accelerator(rule: AcceleratorRule, env: Environment, ctx: EvalCo
       const message = `${displayName(l.pkg)}==${l.version}+${l.label} is a ${l.label} build that only ${url} serves, and nothing here installs from it: PyPI has no "+${l.label}" versions, so ${who} will find no matching distribution.`;
       const manifest = ctx.manifests.get(l.pin.path);
       const text = ctx.texts.get(l.pin.path);
-      const fixes = manifest && text !== undefined ? indexFixes({ env, pin: l.pin, url, label: l.label, manifest, text }) : [];
+      const fixes = manifest && text !== undefined ? indexFixes({ env, pin: l.pin, url, label: l.label, manifest, text, manifests: ctx.manifests }) : [];
       emit(rule.codes.missingIndex, l.pin, [l.pkg], message, fixes);
     }
   }

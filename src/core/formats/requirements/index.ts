@@ -5,6 +5,7 @@ import { eolOf, insertAt } from '../edits';
 import type { EnvironmentSpec, ManifestFormat, PinnedRequirement, ScopeTraits } from '../types';
 import { decodeRequirementsFile } from './decode';
 import { parseRequirementsFile } from './parse';
+import { pipIndexes } from './pip-settings';
 
 export * from './decode';
 export * from './parse';
@@ -14,7 +15,15 @@ export { readSimpleLine } from './simple';
 
 /** `--extra-index-url` on a line of its own at the top (pip reads options anywhere in the file). */
 export function requirementFileEdit(path: string, text: string, url: string): TextEdit {
-  return insertAt(path, 0, 0, `--extra-index-url ${url}${eolOf(text)}`);
+  // At the top, unless the file names an --index-url or includes others: pip's last --index-url replaces every index
+  // read before it, so the new line goes after that one, and after the includes (which may name one).
+  const lines = text.split(/\r?\n/);
+  let after = -1;
+  for (let i = 0; i < lines.length; i++) if (/^\s*(?:-i\s*\S|--index-url(?:\s|=)|-[rc]\s*\S|--(?:requirement|constraint)(?:\s|=))/.test(lines[i])) after = i;
+  if (after < 0) return insertAt(path, 0, 0, `--extra-index-url ${url}${eolOf(text)}`);
+  // The last line, without a line break after it: the new line starts with one.
+  if (after === lines.length - 1) return insertAt(path, after, lines[after].length, `${eolOf(text)}--extra-index-url ${url}`);
+  return insertAt(path, after + 1, 0, `--extra-index-url ${url}${eolOf(text)}`);
 }
 
 export function requirementFileFix(path: string, text: string, url: string): Fix {
@@ -60,7 +69,8 @@ export const requirementsFormat: ManifestFormat = {
       indexes.push(...m.indexes);
     }
     const envs: EnvironmentSpec[] = [];
-    if (pins.length) envs.push({ label: ctx.name, pins, indexes });
+    // The indexes pip reads, not every one written: a later --index-url replaces those before it.
+    if (pins.length) envs.push({ label: ctx.name, pins, indexes: tree.length === 1 && indexes.length < 2 ? indexes : pipIndexes(manifest.path, new Map(tree.map((m) => [m.path, m]))).read });
     return envs;
   },
   installer: () => ({ name: 'pip', evidence: 'pip requirement file' }),

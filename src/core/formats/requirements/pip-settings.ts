@@ -1,7 +1,7 @@
 // The settings pip ends up with after reading a requirement file and its includes (indexes, --pre, format control).
 
 import { normalizeName } from '../../text';
-import type { PackageIndex, ParsedManifest } from '../../types';
+import type { PackageIndex, ParsedManifest, Range } from '../../types';
 import { isUrl } from './interpret';
 import { posixDirname, posixJoin } from './tree';
 
@@ -33,6 +33,52 @@ export function pipSettings(manifests: ParsedManifest[], exists?: (path: string)
     for (const option of manifest.options ?? []) applyOption(s, option.name, option.value);
   }
   return s;
+}
+
+/** An index option where it is written. */
+export interface PlacedIndex { index: PackageIndex; path: string }
+
+/**
+ * The index options of one install's requirement files as pip's finder takes them (src/pip/_internal/req/req_file.py,
+ * handle_option_line, at 23.2.1 and 25.3): line by line, an included file's at its -r / -c line. A later --index-url
+ * replaces every index named before it (extra ones too); --no-index drops them all and every later one. `read`: the
+ * index options pip reads, in the order pip reads them; `dropped`: each it does not, with the option that drops it.
+ */
+export function pipIndexes(root: string, manifests: ReadonlyMap<string, ParsedManifest>): { read: PackageIndex[]; dropped: { dropped: PlacedIndex; by: PlacedIndex }[] } {
+  let noIndex: PlacedIndex | undefined;
+  let urls: PlacedIndex[] = [];
+  const dropped: { dropped: PlacedIndex; by: PlacedIndex }[] = [];
+  const kept = new Set<PackageIndex>();
+  const order: PackageIndex[] = [];
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    const m = manifests.get(path);
+    if (!m || seen.has(path)) return; // a cycle, which pip refuses (include-cycle)
+    seen.add(path);
+    const items: ({ at: Range['start']; index: PackageIndex } | { at: Range['start']; include: string | undefined })[] = [
+      ...m.indexes.map((index) => ({ at: index.range.start, index })), ...m.includes.map((inc) => ({ at: inc.range.start, include: inc.resolvedPath }))];
+    items.sort((a, b) => a.at.line - b.at.line || a.at.character - b.at.character);
+    for (const item of items) {
+      if (!('index' in item)) { if (item.include) visit(item.include); continue; }
+      const placed = { index: item.index, path };
+      order.push(item.index);
+      if (item.index.kind === 'find-links') kept.add(item.index);
+      else if (item.index.kind === 'no-index') {
+        noIndex ??= placed;
+        for (const u of urls) dropped.push({ dropped: u, by: placed });
+        urls = [];
+      } else if (noIndex) dropped.push({ dropped: placed, by: noIndex });
+      else if (item.index.kind === 'index-url') {
+        for (const u of urls) dropped.push({ dropped: u, by: placed });
+        urls = [placed];
+      } else urls.push(placed);
+    }
+  };
+  visit(root);
+  for (const u of urls) kept.add(u.index);
+  if (noIndex) kept.add(noIndex.index);
+  const read = order.filter((i) => kept.has(i));
+  return { read, dropped };
 }
 
 function applyIndex(s: PipSettings, index: PackageIndex, path: string, exists?: (path: string) => boolean): void {

@@ -1,0 +1,69 @@
+// index-replaced against real pip: pip reads a requirement file's index options line by line (an included file's at
+// its -r line), and a later --index-url replaces every index named before it. Two loopback indexes record what pip asks
+// them; the indexes ML Pins says pip reads (the environment's) are exactly the ones pip asked, and each one pip never
+// asked is an index-replaced warning.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startIndex, type RunningIndex } from '../support/index-server';
+import { check, findings } from '../core/engine/helpers';
+
+const work = mkdtempSync(join(tmpdir(), 'ml-pins-index-replaced-'));
+const pip = spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' });
+
+function pipInstall(dir: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((ok) => {
+    const env: NodeJS.ProcessEnv = { PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', NO_COLOR: '1' };
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_')) env[k] ??= v;
+    // --index-url on the command line: pip starts from it (PyPI by default, which is not reached here).
+    const p = spawn('python3', ['-m', 'pip', 'install', '--no-cache-dir', '--no-deps', '--index-url', 'http://127.0.0.1:9/simple/', '--target', mkdtempSync(join(work, 'target-')), '-r', 'requirements.txt'], { cwd: dir, env });
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (code) => ok({ code, stderr }));
+  });
+}
+
+describe('index-replaced agrees with the indexes pip asks', { skip: pip.status !== 0 && 'no pip' }, () => {
+  let a: RunningIndex;
+  let b: RunningIndex;
+  before(async () => {
+    // Both serve both packages: pip installs whichever it reads, and the request logs tell which it read.
+    const packages = { 'demo-pkg': [{ version: '1.0' }], other: [{ version: '0.5' }] };
+    [a, b] = await Promise.all([startIndex({ packages }), startIndex({ packages })]);
+  });
+  after(async () => { await Promise.all([a?.close(), b?.close()]); rmSync(work, { recursive: true, force: true }); });
+
+  const cases: { name: string; files: () => Record<string, string>; dropped: { file: string; line: number }[] }[] = [
+    { name: 'an --extra-index-url, then an --index-url: only the second is read', dropped: [{ file: 'requirements.txt', line: 0 }],
+      files: () => ({ 'requirements.txt': `--extra-index-url ${a.url}\n--index-url ${b.url}\ndemo-pkg==1.0\n` }) },
+    { name: 'an --index-url, then an --extra-index-url: both are read', dropped: [],
+      files: () => ({ 'requirements.txt': `--index-url ${a.url}\n--extra-index-url ${b.url}\ndemo-pkg==1.0\n` }) },
+    { name: 'an included file\'s --index-url, read at its -r line, replaced by a later one', dropped: [{ file: 'base.txt', line: 0 }],
+      files: () => ({ 'requirements.txt': `-r base.txt\n--index-url ${b.url}\ndemo-pkg==1.0\n`, 'base.txt': `--index-url ${a.url}\n` }) },
+    { name: 'an --index-url replaced by an included file\'s, included after it', dropped: [{ file: 'requirements.txt', line: 0 }],
+      files: () => ({ 'requirements.txt': `--index-url ${b.url}\n-r base.txt\ndemo-pkg==1.0\n`, 'base.txt': `--index-url ${a.url}\n` }) },
+  ];
+
+  for (const c of cases) {
+    test(c.name, { timeout: 120_000 }, async () => {
+      const dir = mkdtempSync(join(work, 'project-'));
+      const files = c.files();
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const before = [a.requests.length, b.requests.length];
+      const installed = await pipInstall(dir);
+      assert.equal(installed.code, 0, installed.stderr);
+      const asked = [a, b].filter((x, i) => x.requests.length > before[i]).map((x) => x.url);
+
+      const result = await check(files);
+      const env = result.environments.find((e) => e.path.endsWith('/requirements.txt'))!;
+      const read = env.indexes.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url);
+      assert.deepEqual([...read].sort(), [...asked].sort(), 'the indexes ML Pins reads are the ones pip asked');
+      const said = findings(result).filter((f) => f.code === 'index-replaced');
+      assert.deepEqual(said.map((f) => ({ file: f.path, line: f.range.start.line })), c.dropped);
+      assert.ok(said.every((f) => f.severity === 'warning' && /^pip never reads http:\/\/127\.0\.0\.1:\d+\/simple\/: the --index-url at /.test(f.message)));
+    });
+  }
+});
