@@ -14,12 +14,13 @@ import { check, findings } from '../core/engine/helpers';
 const work = mkdtempSync(join(tmpdir(), 'ml-pins-index-replaced-'));
 const pip = spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' });
 
-function pipInstall(dir: string): Promise<{ code: number | null; stderr: string }> {
+/** pip install in `dir`: `-r requirements.txt`, or the arguments of a command. The default index is a closed port
+ *  (PyPI is not reached here); every case replaces it. */
+function pipInstall(dir: string, args = ['-r', 'requirements.txt']): Promise<{ code: number | null; stderr: string }> {
   return new Promise((ok) => {
-    const env: NodeJS.ProcessEnv = { PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_NO_INPUT: '1', NO_COLOR: '1', PIP_INDEX_URL: 'http://127.0.0.1:9/simple/' };
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_')) env[k] ??= v;
-    // --index-url on the command line: pip starts from it (PyPI by default, which is not reached here).
-    const p = spawn('python3', ['-m', 'pip', 'install', '--no-cache-dir', '--no-deps', '--index-url', 'http://127.0.0.1:9/simple/', '--target', mkdtempSync(join(work, 'target-')), '-r', 'requirements.txt'], { cwd: dir, env });
+    const p = spawn('python3', ['-m', 'pip', 'install', '--no-cache-dir', '--no-deps', '--target', mkdtempSync(join(work, 'target-')), ...args], { cwd: dir, env });
     let stderr = '';
     p.stderr.on('data', (d) => { stderr += d; });
     p.on('close', (code) => ok({ code, stderr }));
@@ -64,6 +65,35 @@ describe('index-replaced agrees with the indexes pip asks', { skip: pip.status !
       const said = findings(result).filter((f) => f.code === 'index-replaced');
       assert.deepEqual(said.map((f) => ({ file: f.path, line: f.range.start.line })), c.dropped);
       assert.ok(said.every((f) => f.severity === 'warning' && /^pip never reads http:\/\/127\.0\.0\.1:\d+\/simple\/: the --index-url at /.test(f.message)));
+    });
+  }
+
+  // A pip install command with -r: pip takes the command line's indexes together (--index-url and every
+  // --extra-index-url, whatever their order), then the file's options, where an --index-url replaces them.
+  const commands: { name: string; command: () => string; file: () => string; dropped: { file: string; line: number }[] }[] = [
+    { name: 'a command\'s --extra-index-url, replaced by the --index-url of the file it installs', dropped: [{ file: 'setup.sh', line: 1 }],
+      command: () => `--extra-index-url ${a.url} -r requirements.txt other==0.5`, file: () => `--index-url ${b.url}\ndemo-pkg==1.0\n` },
+    { name: 'a command\'s --index-url, and the file\'s --extra-index-url: both read', dropped: [],
+      command: () => `--index-url ${b.url} -r requirements.txt other==0.5`, file: () => `--extra-index-url ${a.url}\ndemo-pkg==1.0\n` },
+    { name: 'on the command line, an --extra-index-url before the --index-url: both read', dropped: [],
+      command: () => `--extra-index-url ${a.url} --index-url ${b.url} other==0.5`, file: () => 'demo-pkg==1.0\n' },
+  ];
+  for (const c of commands) {
+    test(`pip install ${c.name}`, { timeout: 120_000 }, async () => {
+      const dir = mkdtempSync(join(work, 'project-'));
+      const files = { 'setup.sh': `#!/bin/sh\npip install ${c.command()}\n`, 'requirements.txt': c.file() };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const before = [a.requests.length, b.requests.length];
+      const installed = await pipInstall(dir, c.command().split(' '));
+      assert.equal(installed.code, 0, installed.stderr);
+      const asked = [a, b].filter((x, i) => x.requests.length > before[i]).map((x) => x.url);
+
+      const result = await check(files);
+      const env = result.environments.find((e) => e.path.endsWith('/setup.sh'))!;
+      const read = env.indexes.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url);
+      assert.deepEqual([...read].sort(), [...asked].sort(), 'the indexes ML Pins reads for the command are the ones pip asked');
+      const said = findings(result).filter((f) => f.code === 'index-replaced');
+      assert.deepEqual(said.map((f) => ({ file: f.path, line: f.range.start.line })), c.dropped);
     });
   }
 });

@@ -203,7 +203,7 @@ export async function checkProject(input: CheckInput): Promise<CheckResult> {
       if (settings.environment) placed.push(...installedFindings(env, settings.environment, ctx));
       if (input.environmentFindings) placed.push(...input.environmentFindings(env, { settings, texts, ruleFindings }));
       placed.push(...hashModeFindings(env, manifests, texts, settings, ctx.knowledge.metadata));
-      placed.push(...replacedIndexFindings(env, manifests, settings));
+      placed.push(...replacedIndexFindings(env, settings));
     }
   }
   placed.push(...crossFileConflicts([...manifests.values()].filter((m) => reports.has(m.path)), settingsFor, texts));

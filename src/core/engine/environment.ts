@@ -5,7 +5,7 @@ import { VersionSet } from '../pep440/intervals';
 import { markerTextHolds } from '../pep508';
 import type { MarkerEnvironment } from '../pep508';
 import { formatOf } from '../formats';
-import type { EnvironmentContext, EnvironmentSpec, PinnedRequirement } from '../formats/types';
+import type { DroppedIndex, EnvironmentContext, EnvironmentSpec, PinnedRequirement } from '../formats/types';
 import { groupBy } from '../group';
 import { fileName } from '../paths';
 import type { PackageIndex, ParsedManifest, Requirement } from '../types';
@@ -40,6 +40,8 @@ export interface Environment {
   installer: Installer;
   /** Pythons the project declares (requires-python, poetry's python, setup.cfg python_requires). */
   python?: VersionSet;
+  /** Index options written for it that pip never reads (formats/requirements/pip-settings.ts, pipIndexes). */
+  droppedIndexes?: DroppedIndex[];
   /** Where the Python range comes from, for messages and fixes. */
   pythonSource?: { path: string; requirement: { specifier: string; range: Requirement['range'] } };
 }
@@ -60,9 +62,10 @@ export function environmentsOf(manifest: ParsedManifest, options: BuildOptions =
   const markerEnv = markerEnvironment(options.targetPython, options.platform);
   const python = pythonRange(manifest);
   const installer = installerOf(manifest, options.lockFiles);
-  const make = ({ label, pins, indexes = manifest.indexes, addition }: EnvironmentSpec): Environment => ({
+  const make = ({ label, pins, indexes = manifest.indexes, addition, droppedIndexes }: EnvironmentSpec): Environment => ({
     label,
     ...(addition ? { addition } : {}),
+    ...(droppedIndexes?.length ? { droppedIndexes } : {}),
     path: manifest.path,
     ...collectPackages(pins, markerEnv),
     indexes: indexes.filter((i) => readsIndex(installer, i)),

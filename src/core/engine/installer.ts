@@ -147,24 +147,21 @@ function stripSlash(p: string): string {
 export const INDEX_REPLACED = 'index-replaced';
 
 /**
- * Index options of a requirement file (with what it includes) that pip never reads: a later --index-url replaces every
- * index named before it, --extra-index-url ones too, and --no-index turns off every one (pip's handle_option_line).
- * Warnings at each, naming the option that drops it; a pin that needs the dropped index is an error of its own rule
- * (the environment's indexes are the ones pip reads).
+ * Index options of an install that pip never reads (the formats tell, pipIndexes): a later --index-url of a requirement
+ * file replaces every index named before it, --extra-index-url ones and the command line's too, and --no-index turns
+ * off every one. Warnings at each, naming the option that drops it; a pin that needs the dropped index is an error of
+ * its own rule (the environment's indexes are the ones pip reads).
  */
-export function replacedIndexFindings(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>, settings: CheckSettings): PlacedFinding[] {
-  const m = manifests.get(env.path);
-  if (!m || formatOf(m).includes !== 'tree' || env.installer.name !== 'pip') return [];
-  if (m.indexes.length < 2 && !m.includes.length) return []; // one file with one index option: nothing to replace
-  const { dropped } = pipIndexes(env.path, manifests);
-  const severity = dropped.length ? applySeverity(INDEX_REPLACED, 'warning', settings, false) : undefined;
+export function replacedIndexFindings(env: Environment, settings: CheckSettings): PlacedFinding[] {
+  if (!env.droppedIndexes?.length || env.installer.name !== 'pip') return [];
+  const severity = applySeverity(INDEX_REPLACED, 'warning', settings, false);
   if (!severity) return [];
-  return dropped.map(({ dropped: d, by }) => {
+  return env.droppedIndexes.map(({ dropped: d, by }) => {
     const where = `${fileName(by.path)}:${by.index.range.start.line + 1}`;
     const url = clip(d.index.url, 120);
     const message = by.index.kind === 'no-index'
       ? `pip never reads ${url}: --no-index (${where}) turns off every package index for this install; only --find-links locations are read. Remove one of the two.`
-      : `pip never reads ${url}: the --index-url at ${where} comes later in the same install and replaces every index named before it (pip keeps only the last --index-url, and drops the --extra-index-url lines read before it). To read both, keep one --index-url, written first, and add the other with --extra-index-url.`;
+      : `pip never reads ${url}: the --index-url at ${where} comes later in the same install and replaces every index named before it (pip keeps only the last --index-url of a requirement file, and drops the indexes read before it: --extra-index-url lines, and the command line's). To read both, keep one --index-url, read first, and add the other with --extra-index-url.`;
     return { path: d.path, finding: { code: INDEX_REPLACED, severity, message, packages: [], range: d.index.range, fixes: [],
       related: [{ path: by.path, range: by.index.range, message: by.index.kind === 'no-index' ? 'turns off every index' : 'replaces it' }] } };
   });

@@ -29,7 +29,15 @@ export interface EnvironmentSpec {
   indexes?: PackageIndex[];
   /** What it adds on top of the base dependencies (`extra "dev"`), named in its findings' messages. */
   addition?: string;
+  /** Index options written for it that pip never reads, with the option that drops each (pip's order of reading). */
+  droppedIndexes?: DroppedIndex[];
 }
+
+/** An index option where it is written. */
+export interface PlacedIndex { index: PackageIndex; path: string }
+
+/** An index option pip never reads: a later --index-url replaced it, or --no-index turned it off. */
+export interface DroppedIndex { dropped: PlacedIndex; by: PlacedIndex }
 
 /** What a format's `environments` is given besides the manifest. */
 export interface EnvironmentContext {

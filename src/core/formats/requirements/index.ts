@@ -70,7 +70,10 @@ export const requirementsFormat: ManifestFormat = {
     }
     const envs: EnvironmentSpec[] = [];
     // The indexes pip reads, not every one written: a later --index-url replaces those before it.
-    if (pins.length) envs.push({ label: ctx.name, pins, indexes: tree.length === 1 && indexes.length < 2 ? indexes : pipIndexes(manifest.path, new Map(tree.map((m) => [m.path, m]))).read });
+    if (pins.length) {
+      const { read, dropped } = tree.length === 1 && indexes.length < 2 ? { read: indexes, dropped: [] } : pipIndexes(manifest.path, new Map(tree.map((m) => [m.path, m])));
+      envs.push({ label: ctx.name, pins, indexes: read, ...(dropped.length ? { droppedIndexes: dropped } : {}) });
+    }
     return envs;
   },
   installer: () => ({ name: 'pip', evidence: 'pip requirement file' }),

@@ -2,6 +2,7 @@
 
 import { normalizeName } from '../../text';
 import type { PackageIndex, ParsedManifest, Range } from '../../types';
+import type { DroppedIndex, PlacedIndex } from '../types';
 import { isUrl } from './interpret';
 import { posixDirname, posixJoin } from './tree';
 
@@ -35,22 +36,32 @@ export function pipSettings(manifests: ParsedManifest[], exists?: (path: string)
   return s;
 }
 
-/** An index option where it is written. */
-export interface PlacedIndex { index: PackageIndex; path: string }
-
 /**
- * The index options of one install's requirement files as pip's finder takes them (src/pip/_internal/req/req_file.py,
- * handle_option_line, at 23.2.1 and 25.3): line by line, an included file's at its -r / -c line. A later --index-url
- * replaces every index named before it (extra ones too); --no-index drops them all and every later one. `read`: the
- * index options pip reads, in the order pip reads them; `dropped`: each it does not, with the option that drops it.
+ * The index options of one install as pip's finder takes them: the command line's first (`--index-url` and every
+ * `--extra-index-url` together, whatever their order there), then the requirement files' (src/pip/_internal/req/
+ * req_file.py, handle_option_line, at 23.2.1 and 25.3), line by line, an included file's at its -r / -c line. In a
+ * file, a later --index-url replaces every index named before it (extra ones, and the command line's, too);
+ * --no-index drops them all and every later one. `read`: the index options pip reads, in the order it reads them;
+ * `dropped`: each it does not, with the option that drops it.
  */
-export function pipIndexes(root: string, manifests: ReadonlyMap<string, ParsedManifest>): { read: PackageIndex[]; dropped: { dropped: PlacedIndex; by: PlacedIndex }[] } {
+export function pipIndexes(roots: string | readonly string[], manifests: ReadonlyMap<string, ParsedManifest>, commandLine: readonly PlacedIndex[] = []):
+  { read: PackageIndex[]; dropped: DroppedIndex[] } {
   let noIndex: PlacedIndex | undefined;
   let urls: PlacedIndex[] = [];
-  const dropped: { dropped: PlacedIndex; by: PlacedIndex }[] = [];
+  const dropped: DroppedIndex[] = [];
   const kept = new Set<PackageIndex>();
   const order: PackageIndex[] = [];
   const seen = new Set<string>();
+  for (const placed of commandLine) {
+    order.push(placed.index);
+    if (placed.index.kind === 'find-links') kept.add(placed.index);
+    else if (placed.index.kind === 'no-index') noIndex ??= placed;
+    else urls.push(placed);
+  }
+  if (noIndex) {
+    for (const u of urls) dropped.push({ dropped: u, by: noIndex });
+    urls = [];
+  }
   const visit = (path: string) => {
     const m = manifests.get(path);
     if (!m || seen.has(path)) return; // a cycle, which pip refuses (include-cycle)
@@ -74,7 +85,7 @@ export function pipIndexes(root: string, manifests: ReadonlyMap<string, ParsedMa
       } else urls.push(placed);
     }
   };
-  visit(root);
+  for (const root of typeof roots === 'string' ? [roots] : roots) visit(root);
   for (const u of urls) kept.add(u.index);
   if (noIndex) kept.add(noIndex.index);
   const read = order.filter((i) => kept.has(i));

@@ -4,6 +4,7 @@ import { groupBy } from '../../group';
 import type { PackageIndex, ParsedManifest } from '../../types';
 import type { EnvironmentContext, EnvironmentSpec, PinnedRequirement } from '../types';
 import { isDockerfilePath } from './parse';
+import { pipIndexes } from '../requirements/pip-settings';
 
 /** One environment per command (or Python list); `images` adds a Dockerfile's images. */
 export function commandEnvironments(manifest: ParsedManifest, ctx: EnvironmentContext, images: boolean): EnvironmentSpec[] {
@@ -22,6 +23,15 @@ export function commandEnvironments(manifest: ParsedManifest, ctx: EnvironmentCo
       ? `pip install (line ${first.range.start.line + 1})`
       : `${first.scope.name ?? 'list'} (line ${first.range.start.line + 1})`;
     const included = first.scope.kind === 'pip-install' ? includedPins(blockNo) : [];
+    // The files it installs with -r / -c read their index options after the command line's, and a --index-url there
+    // replaces the command's indexes (pip's order, pipIndexes).
+    const files = first.scope.kind === 'pip-install' ? manifest.includes.filter((i) => i.block === blockNo && i.resolvedPath && ctx.includedFiles?.has(i.resolvedPath)) : [];
+    if (files.length) {
+      const read = new Map(files.flatMap((i) => ctx.includedFiles!.get(i.resolvedPath!)!).map((m) => [m.path, m]));
+      const { read: pipReads, dropped } = pipIndexes(files.map((i) => i.resolvedPath!), read, indexes.map((index) => ({ index, path: manifest.path })));
+      envs.push({ label: `${name}: ${where}`, pins: [...included, ...reqs.map((r) => pin(r))], indexes: pipReads, ...(dropped.length ? { droppedIndexes: dropped } : {}) });
+      continue;
+    }
     envs.push({ label: `${name}: ${where}`, pins: [...included, ...reqs.map((r) => pin(r))], indexes });
   }
   if (images && isDockerfilePath(manifest.path)) {
