@@ -48,21 +48,25 @@ describe('index-replaced agrees with the indexes pip asks', { skip: pip.status !
       files: () => ({ 'requirements.txt': `--index-url ${b.url}\n-r base.txt\ndemo-pkg==1.0\n`, 'base.txt': `--index-url ${a.url}\n` }) },
   ];
 
+  /** pip installs in a folder of `files` (with `args`), and ML Pins checks them: the indexes pip asked, and what ML
+   *  Pins says of the install at `envFile`: the indexes it reads and the index-replaced warnings. */
+  const installAndCheck = async (files: Record<string, string>, envFile: string, args?: string[]) => {
+    const dir = mkdtempSync(join(work, 'project-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const before = [a.requests.length, b.requests.length];
+    const installed = await pipInstall(dir, args);
+    assert.equal(installed.code, 0, installed.stderr);
+    const asked = [a, b].filter((x, i) => x.requests.length > before[i]).map((x) => x.url).sort();
+    const result = await check(files);
+    const env = result.environments.find((e) => e.path.endsWith(`/${envFile}`))!;
+    const read = env.indexes.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url).sort();
+    return { asked, read, said: findings(result).filter((f) => f.code === 'index-replaced') };
+  };
+
   for (const c of cases) {
     test(c.name, { timeout: 120_000 }, async () => {
-      const dir = mkdtempSync(join(work, 'project-'));
-      const files = c.files();
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-      const before = [a.requests.length, b.requests.length];
-      const installed = await pipInstall(dir);
-      assert.equal(installed.code, 0, installed.stderr);
-      const asked = [a, b].filter((x, i) => x.requests.length > before[i]).map((x) => x.url);
-
-      const result = await check(files);
-      const env = result.environments.find((e) => e.path.endsWith('/requirements.txt'))!;
-      const read = env.indexes.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url);
-      assert.deepEqual([...read].sort(), [...asked].sort(), 'the indexes ML Pins reads are the ones pip asked');
-      const said = findings(result).filter((f) => f.code === 'index-replaced');
+      const { asked, read, said } = await installAndCheck(c.files(), 'requirements.txt');
+      assert.deepEqual(read, asked, 'the indexes ML Pins reads are the ones pip asked');
       assert.deepEqual(said.map((f) => ({ file: f.path, line: f.range.start.line })), c.dropped);
       assert.ok(said.every((f) => f.severity === 'warning' && /^pip never reads http:\/\/127\.0\.0\.1:\d+\/simple\/: the --index-url at /.test(f.message)));
     });
@@ -80,19 +84,9 @@ describe('index-replaced agrees with the indexes pip asks', { skip: pip.status !
   ];
   for (const c of commands) {
     test(`pip install ${c.name}`, { timeout: 120_000 }, async () => {
-      const dir = mkdtempSync(join(work, 'project-'));
       const files = { 'setup.sh': `#!/bin/sh\npip install ${c.command()}\n`, 'requirements.txt': c.file() };
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-      const before = [a.requests.length, b.requests.length];
-      const installed = await pipInstall(dir, c.command().split(' '));
-      assert.equal(installed.code, 0, installed.stderr);
-      const asked = [a, b].filter((x, i) => x.requests.length > before[i]).map((x) => x.url);
-
-      const result = await check(files);
-      const env = result.environments.find((e) => e.path.endsWith('/setup.sh'))!;
-      const read = env.indexes.filter((i) => i.kind === 'index-url' || i.kind === 'extra-index-url').map((i) => i.url);
-      assert.deepEqual([...read].sort(), [...asked].sort(), 'the indexes ML Pins reads for the command are the ones pip asked');
-      const said = findings(result).filter((f) => f.code === 'index-replaced');
+      const { asked, read, said } = await installAndCheck(files, 'setup.sh', c.command().split(' '));
+      assert.deepEqual(read, asked, 'the indexes ML Pins reads for the command are the ones pip asked');
       assert.deepEqual(said.map((f) => ({ file: f.path, line: f.range.start.line })), c.dropped);
     });
   }
