@@ -146,7 +146,9 @@ interface HashModeCause { path: string; range: Finding['range']; text: string }
  */
 export function hashModeFindings(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>, texts: ReadonlyMap<string, string>, settings: CheckSettings,
   metadata?: MetadataProvider): PlacedFinding[] {
-  if (env.installer.name !== 'pip') return []; // uv checks the hashes it is given and requires none (--verify-hashes)
+  // uv verifies the hashes it is given and requires them only under --require-hashes (uv-configuration's
+  // HashCheckingMode: Verify by default); its requirement files' own --require-hashes is not read here.
+  if (env.installer.name !== 'pip') return [];
   const files = requirementFilesOf(env, manifests);
   // Most installs turn no such mode on: told without ordering the pins (a check on every keystroke).
   if (!files.some((m) => m.options?.some((o) => o.name === '--require-hashes')) && ![...env.packages.values()].some((p) => p.pins.some((pin) => pin.requirement.hashes?.length))) return [];
