@@ -20,19 +20,24 @@ export interface PipSettings {
 }
 
 /**
- * The index/finder state pip derives from these manifests, read in order (starting from no index URLs, as
- * pip's parser does; pip's default index applies when `indexUrls` stays empty and `noIndex` is false).
- * `exists` lets a relative --find-links resolve against its file's directory, as pip does when that path exists.
+ * The index/finder state pip derives from these manifests, the first one's include tree (starting from no index URLs,
+ * as pip's parser does; pip's default index applies when `indexUrls` stays empty and `noIndex` is false): the indexes
+ * as pipIndexes reads them. `exists` lets a relative --find-links resolve against its file's directory, as pip does
+ * when that path exists.
  */
 export function pipSettings(manifests: ParsedManifest[], exists?: (path: string) => boolean): PipSettings {
   const s: PipSettings = {
     indexUrls: [], findLinks: [], noIndex: false, trustedHosts: [], noBinary: [], onlyBinary: [], preferBinary: false,
     pre: false, requireHashes: false,
   };
-  for (const manifest of manifests) {
-    for (const index of manifest.indexes) applyIndex(s, index, manifest.path, exists);
-    for (const option of manifest.options ?? []) applyOption(s, option.name, option.value);
+  for (const { index, path } of pipIndexes(manifests[0]?.path ?? '', new Map(manifests.map((m) => [m.path, m]))).placed) {
+    if (index.kind === 'no-index') s.noIndex = true;
+    else if (index.kind === 'find-links') {
+      const relative = posixJoin(posixDirname(path), index.url);
+      s.findLinks.push(!isUrl(index.url) && exists?.(relative) ? relative : index.url);
+    } else s.indexUrls.push(index.url);
   }
+  for (const manifest of manifests) for (const option of manifest.options ?? []) applyOption(s, option.name, option.value);
   return s;
 }
 
@@ -41,19 +46,19 @@ export function pipSettings(manifests: ParsedManifest[], exists?: (path: string)
  * `--extra-index-url` together, whatever their order there), then the requirement files' (src/pip/_internal/req/
  * req_file.py, handle_option_line, at 23.2.1 and 25.3), line by line, an included file's at its -r / -c line. In a
  * file, a later --index-url replaces every index named before it (extra ones, and the command line's, too);
- * --no-index drops them all and every later one. `read`: the index options pip reads, in the order it reads them;
- * `dropped`: each it does not, with the option that drops it.
+ * --no-index drops them all and every later one. `read`: the index options pip reads, in the order it reads them
+ * (`placed`: the same, with the file each is written in); `dropped`: each it does not, with the option that drops it.
  */
 export function pipIndexes(roots: string | readonly string[], manifests: ReadonlyMap<string, ParsedManifest>, commandLine: readonly PlacedIndex[] = []):
-  { read: PackageIndex[]; dropped: DroppedIndex[] } {
+  { read: PackageIndex[]; placed: PlacedIndex[]; dropped: DroppedIndex[] } {
   let noIndex: PlacedIndex | undefined;
   let urls: PlacedIndex[] = [];
   const dropped: DroppedIndex[] = [];
   const kept = new Set<PackageIndex>();
-  const order: PackageIndex[] = [];
+  const order: PlacedIndex[] = [];
   const seen = new Set<string>();
   for (const placed of commandLine) {
-    order.push(placed.index);
+    order.push(placed);
     if (placed.index.kind === 'find-links') kept.add(placed.index);
     else if (placed.index.kind === 'no-index') noIndex ??= placed;
     else urls.push(placed);
@@ -72,7 +77,7 @@ export function pipIndexes(roots: string | readonly string[], manifests: Readonl
     for (const item of items) {
       if (!('index' in item)) { if (item.include) visit(item.include); continue; }
       const placed = { index: item.index, path };
-      order.push(item.index);
+      order.push(placed);
       if (item.index.kind === 'find-links') kept.add(item.index);
       else if (item.index.kind === 'no-index') {
         noIndex ??= placed;
@@ -88,22 +93,8 @@ export function pipIndexes(roots: string | readonly string[], manifests: Readonl
   for (const root of typeof roots === 'string' ? [roots] : roots) visit(root);
   for (const u of urls) kept.add(u.index);
   if (noIndex) kept.add(noIndex.index);
-  const read = order.filter((i) => kept.has(i));
-  return { read, dropped };
-}
-
-function applyIndex(s: PipSettings, index: PackageIndex, path: string, exists?: (path: string) => boolean): void {
-  if (index.kind === 'no-index') {
-    s.noIndex = true;
-    s.indexUrls = [];
-  } else if (index.kind === 'index-url' && !s.noIndex) {
-    s.indexUrls = [index.url];
-  } else if (index.kind === 'extra-index-url' && !s.noIndex) {
-    s.indexUrls.push(index.url);
-  } else if (index.kind === 'find-links') {
-    const relative = posixJoin(posixDirname(path), index.url);
-    s.findLinks.push(!isUrl(index.url) && exists?.(relative) ? relative : index.url);
-  }
+  const placed = order.filter((p) => kept.has(p.index));
+  return { read: placed.map((p) => p.index), placed, dropped };
 }
 
 function applyOption(s: PipSettings, name: string, value: string | undefined): void {

@@ -26,13 +26,10 @@ export function commandEnvironments(manifest: ParsedManifest, ctx: EnvironmentCo
     // The files it installs with -r / -c read their index options after the command line's, and a --index-url there
     // replaces the command's indexes (pip's order, pipIndexes).
     const files = first.scope.kind === 'pip-install' ? manifest.includes.filter((i) => i.block === blockNo && i.resolvedPath && ctx.includedFiles?.has(i.resolvedPath)) : [];
-    if (files.length) {
-      const read = new Map(files.flatMap((i) => ctx.includedFiles!.get(i.resolvedPath!)!).map((m) => [m.path, m]));
-      const { read: pipReads, dropped } = pipIndexes(files.map((i) => i.resolvedPath!), read, indexes.map((index) => ({ index, path: manifest.path })));
-      envs.push({ label: `${name}: ${where}`, pins: [...included, ...reqs.map((r) => pin(r))], indexes: pipReads, ...(dropped.length ? { droppedIndexes: dropped } : {}) });
-      continue;
-    }
-    envs.push({ label: `${name}: ${where}`, pins: [...included, ...reqs.map((r) => pin(r))], indexes });
+    const pipReads = files.length ? pipIndexes(files.map((i) => i.resolvedPath!),
+      new Map(files.flatMap((i) => ctx.includedFiles!.get(i.resolvedPath!)!).map((m) => [m.path, m])), indexes.map((index) => ({ index, path: manifest.path }))) : undefined;
+    envs.push({ label: `${name}: ${where}`, pins: [...included, ...reqs.map((r) => pin(r))], indexes: pipReads?.read ?? indexes,
+      ...(pipReads?.dropped.length ? { droppedIndexes: pipReads.dropped } : {}) });
   }
   if (images && isDockerfilePath(manifest.path)) {
     // One image per build stage (a FROM starts a fresh one).
