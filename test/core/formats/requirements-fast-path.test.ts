@@ -130,6 +130,20 @@ describe('a file read again', () => {
     readAgain(path, 'a==1\r\nb==2\r\n');
   });
 
+  test('a line continued onto the end of the file is not taken again where the file now goes on', () => {
+    // Its text ends with a break, but the break continues it: the logical line ended with the file. Found by the
+    // generated files above (fast-check seed -1434615242), where such a line was taken again and read "./local" apart.
+    const path = '/typed/continued.txt';
+    for (const opts of [{}, { constraint: true }]) {
+      readAgain(path, 'x==1.0+cu121 \\\n', opts);
+      readAgain(path, 'x==1.0+cu121 \\\n', opts);
+      readAgain(path, 'x==1.0+cu121 \\\n./local ', opts);
+      readAgain(path, 'x==1.0+cu121 \\\r\n', opts);
+      readAgain(path, 'x==1.0+cu121 \\\r\n', opts);
+      readAgain(path, 'x==1.0+cu121 \\\r\ny==2\n', opts);
+    }
+  });
+
   test('a constraints read and a requirements read of one path keep their own lines', () => {
     const path = '/typed/constraints.txt';
     for (let k = 0; k < 3; k++) {

@@ -36,6 +36,13 @@ const HASH_OPTION = /--hash=sha(?:256|384|512):[A-Za-z0-9]*/y;
 
 const isAsciiAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+/** The text ends with a line break that is not a continuation (`\` before it, or before its `\r`). */
+function endsWithOwnBreak(t: string): boolean {
+  if (t.charCodeAt(t.length - 1) !== 10 /* \n */) return false;
+  const before = t.charCodeAt(t.length - 2) === 13 /* \r */ ? t.length - 3 : t.length - 2;
+  return t.charCodeAt(before) !== 92; /* \ */
+}
+
 /**
  * Reads the logical line that starts at `start` when it has the common shape (see above), adding its requirement to
  * `out` if it has one. Returns where the next line starts, or -1 (and adds nothing) when the general path must read it.
@@ -50,10 +57,11 @@ export function readSimpleLine(text: string, start: number, ctx: LineContext, ou
   }
   // The same logical line at the same line as in the file's last read: the same requirement, ranges and all. A line
   // that ends with its break is the whole logical line when the text matches through that break (whether a line is
-  // continued is read from its own characters); one without ends the file.
+  // continued is read from its own characters); one without ends the file, and so does one whose last break is a
+  // continuation's (`\` before it): the file ended there, and what follows now would join it.
   const line = ctx.reuse ? ctx.index.lineOf(start) : -1;
   const made = ctx.reuse?.before?.[line];
-  if (made && text.startsWith(made.text, start) && (made.text.endsWith('\n') || start + made.text.length === text.length)) {
+  if (made && text.startsWith(made.text, start) && (endsWithOwnBreak(made.text) || start + made.text.length === text.length)) {
     ctx.reuse!.after[line] = made;
     out.push(made.requirement);
     return start + made.text.length;
