@@ -10,6 +10,7 @@ import { fileName } from '../paths';
 import { groupThousands } from '../text';
 import type { PlacedFinding } from './evaluate';
 import { markerTextHolds } from '../pep508';
+import { orderedPins } from '../resolver/environment';
 import { markerEnvironment, type Environment, type PinnedRequirement } from './environment';
 import { declaredRequirements, releaseOf, type MetadataProvider } from '../metadata/provider';
 import { normalizeName } from '../text';
@@ -150,10 +151,10 @@ export function hashModeFindings(env: Environment, manifests: ReadonlyMap<string
   // HashCheckingMode: Verify by default); its requirement files' own --require-hashes is not read here.
   if (env.installer.name !== 'pip') return [];
   const files = requirementFilesOf(env, manifests);
-  // Most installs turn no such mode on: told without ordering the pins (a check on every keystroke).
-  if (!files.some((m) => m.options?.some((o) => o.name === '--require-hashes')) && ![...env.packages.values()].some((p) => p.pins.some((pin) => pin.requirement.hashes?.length))) return [];
-  const pins = inFileOrder(env);
   const option = files.flatMap((m) => (m.options ?? []).filter((o) => o.name === '--require-hashes').map((o) => ({ path: m.path, range: o.range, text: '--require-hashes' })))[0];
+  // Most installs turn no such mode on: told without ordering the pins (a check on every keystroke).
+  if (!option && ![...env.packages.values()].some((p) => p.pins.some((pin) => pin.requirement.hashes?.length))) return [];
+  const pins = orderedPins(env);
   const hashed = pins.filter((p) => p.requirement.hashes?.length);
   const first = hashed[0];
   const cause: HashModeCause | undefined = option ?? (first && { path: first.path, range: first.requirement.range, text: `the --hash of ${clip(first.requirement.text.trim(), 80)}` });
@@ -203,15 +204,6 @@ export function hashModeFindings(env: Environment, manifests: ReadonlyMap<string
     related: refused.slice(0, 20).map((u) => ({ ...('pin' in u ? { path: u.pin.path, range: u.pin.requirement.range } : { path: u.path, range: u.range }), message: REASON[u.kind] })) } }];
 }
 
-/** The environment's pins, its own file's first, each file's in line order. */
-function inFileOrder(env: Environment): PinnedRequirement[] {
-  const pins: PinnedRequirement[] = [];
-  for (const p of env.packages.values()) for (const pin of p.pins) pins.push(pin);
-  const rank = (p: PinnedRequirement) => (p.path === env.path ? 0 : 1);
-  return pins.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-    a.requirement.range.start.line - b.requirement.range.start.line || a.requirement.range.start.character - b.requirement.range.start.character);
-}
-
 /** Why pip's hash-checking mode refuses a requirement, in pip's order of checks; undefined when it does not. */
 function unhashable(r: Requirement): 'missing' | 'unpinned' | 'vcs' | 'editable' | undefined {
   if (r.editable) return 'editable';
@@ -244,7 +236,7 @@ function declaredOf(r: Requirement, settings: CheckSettings, metadata: MetadataP
   const known = DECLARED.get(r);
   if (known && known.metadata === metadata && known.key === key) return known.value;
   let value: { version: string; requires: { name: string; text: string }[] } | undefined;
-  const version = /^\s*===?\s*([^,*\s]+)\s*$/.exec(r.specifier)?.[1];
+  const version = pinnedVersion(r);
   const pkg = version && !r.url ? metadata?.get(r.normalizedName) : undefined;
   const release = pkg && releaseOf(pkg, version!);
   if (release?.requires_dist) {

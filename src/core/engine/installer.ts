@@ -93,7 +93,7 @@ function pipReadsAfter(fix: Fix, c: IndexFixContext, manifests: ReadonlyMap<stri
   return pipIndexes(c.env.path, changed).read.includes(added);
 }
 
-/** pip requirement file: `--extra-index-url` on a line of its own at the top (pip reads options anywhere). */
+/** pip requirement file: `--extra-index-url` on a line of its own, where pip reads it (requirementFileEdit). */
 export { requirementFileFix } from '../formats/requirements';
 
 // ---- a pyproject installed with pip ----

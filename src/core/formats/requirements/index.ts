@@ -13,21 +13,23 @@ export * from './pip-settings';
 export * from './tree';
 export { readSimpleLine } from './simple';
 
-/** `--extra-index-url` on a line of its own at the top (pip reads options anywhere in the file). */
-export function requirementFileEdit(path: string, text: string, url: string): TextEdit {
-  // At the top, unless the file names an --index-url or includes others: pip's last --index-url replaces every index
-  // read before it, so the new line goes after that one, and after the includes (which may name one).
-  const lines = text.split(/\r?\n/);
+/** `--extra-index-url` on a line of its own: at the top (pip reads options anywhere in the file), unless the file names
+ *  an --index-url or includes others. pip's last --index-url replaces every index read before it, so the new line
+ *  goes after that one, and after the includes (which may name one). */
+export function requirementFileEdit(manifest: ParsedManifest, text: string, url: string): TextEdit {
   let after = -1;
-  for (let i = 0; i < lines.length; i++) if (/^\s*(?:-i\s*\S|--index-url(?:\s|=)|-[rc]\s*\S|--(?:requirement|constraint)(?:\s|=))/.test(lines[i])) after = i;
-  if (after < 0) return insertAt(path, 0, 0, `--extra-index-url ${url}${eolOf(text)}`);
+  for (const index of manifest.indexes) if (index.kind === 'index-url') after = Math.max(after, index.range.end.line);
+  for (const include of manifest.includes) after = Math.max(after, include.range.end.line);
+  const line = `--extra-index-url ${url}`;
+  if (after < 0) return insertAt(manifest.path, 0, 0, `${line}${eolOf(text)}`);
+  const lines = lineIndexFor(text);
   // The last line, without a line break after it: the new line starts with one.
-  if (after === lines.length - 1) return insertAt(path, after, lines[after].length, `${eolOf(text)}--extra-index-url ${url}`);
-  return insertAt(path, after + 1, 0, `--extra-index-url ${url}${eolOf(text)}`);
+  if (after + 1 >= lines.lineCount) return insertAt(manifest.path, after, lines.lineText(after).length, `${eolOf(text)}${line}`);
+  return insertAt(manifest.path, after + 1, 0, `${line}${eolOf(text)}`);
 }
 
-export function requirementFileFix(path: string, text: string, url: string): Fix {
-  return { title: `Add --extra-index-url ${url}`, applicability: 'safe', edits: [requirementFileEdit(path, text, url)] };
+export function requirementFileFix(manifest: ParsedManifest, text: string, url: string): Fix {
+  return { title: `Add --extra-index-url ${url}`, applicability: 'safe', edits: [requirementFileEdit(manifest, text, url)] };
 }
 
 /** A requirement line and a line of a file read through `-c`: a new requirement goes on the next line. */
@@ -39,7 +41,7 @@ const LINE: ScopeTraits = {
     const end = index.offsetAt({ line, character: index.lineText(line).length });
     return [{ path: manifest.path, range: index.range(end, end), newText: `${eolOf(text)}${newRequirement}` }];
   },
-  indexFixes: (c) => [requirementFileFix(c.pin.path, c.text, c.url)],
+  indexFixes: (c) => [requirementFileFix(c.manifest, c.text, c.url)],
 };
 
 /** `*requirements*.txt|.in`, `*constraints*.txt|.in`, any `.txt`/`.in` in a `requirements/` folder (or one below). */
@@ -79,5 +81,5 @@ export const requirementsFormat: ManifestFormat = {
   installer: () => ({ name: 'pip', evidence: 'pip requirement file' }),
   crossFileRole: () => 'plain',
   scopes: { requirements: { ...LINE, crossFile: true }, constraint: LINE },
-  projectInstallIndexEdit: (manifest, text, _install, url) => requirementFileEdit(manifest.path, text, url),
+  projectInstallIndexEdit: (manifest, text, _install, url) => requirementFileEdit(manifest, text, url),
 };
