@@ -336,6 +336,8 @@ def fake_setup(*args, **kwargs):
     SETUP_CALLS.append(kwargs)
 
 
+# The setup() keywords the reader takes (name and version identify the release).
+READ_FIELDS = {"python_requires", "install_requires", "extras_require", "version", "name"}
 SETUP_HELPERS = {"setup": fake_setup, "find_packages": lambda *a, **k: [], "find_namespace_packages": lambda *a, **k: []}
 
 
@@ -557,6 +559,33 @@ def eval_setup_py(path, text, wanted):
             return None
         return items
 
+    def branch_dicts_without_metadata(name):
+        """setup(**name) where `name` is set only in branches the reader does not run (basicsr 1.4.2: `setup_kwargs =
+        dict(cmdclass=…)` or `dict()` under `if os.getenv('BASICSR_EXT') == 'True'` inside `if __name__ == '__main__'`):
+        when every assignment to it is a dict whose keys are all written out and none is a field read here, it adds
+        nothing that is read, whichever branch runs."""
+        assigns = [st for st in ast.walk(tree) if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in st.targets)]
+        if not assigns or any(isinstance(st, (ast.AugAssign, ast.AnnAssign)) for st in ast.walk(tree)
+                              if getattr(getattr(st, "target", None), "id", None) == name):
+            return False
+        for st in assigns:
+            val = st.value
+            if isinstance(val, ast.Call) and isinstance(val.func, ast.Name) and val.func.id == "dict" and not val.args:
+                keys = [k.arg for k in val.keywords]
+            elif isinstance(val, ast.Dict) and all(isinstance(k, ast.Constant) for k in val.keys):
+                keys = [k.value for k in val.keys]
+            else:
+                return False
+            if any(k is None or k in READ_FIELDS for k in keys):
+                return False
+        # a later item assignment (`name["install_requires"] = …`) or update() could add a field
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and isinstance(n.ctx, ast.Store):
+                return False
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == name:
+                return False
+        return True
+
     expanded = []
     for kw in node.keywords:
         if kw.arg is None and isinstance(kw.value, ast.Name) and kw.value.id in tainted:
@@ -578,6 +607,8 @@ def eval_setup_py(path, text, wanted):
             if isinstance(e, (KeyboardInterrupt, MemoryError)):
                 raise
             if kw.arg is None:
+                if isinstance(kw.value, ast.Name) and branch_dicts_without_metadata(kw.value.id):
+                    continue
                 skipped.append(f"setup(**...): {type(e).__name__}")
                 return finish(result)
             unknown.add(kw.arg)

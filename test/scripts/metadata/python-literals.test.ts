@@ -124,3 +124,28 @@ test('setup.py: a requirement computed from the build environment is unknown, no
   assert.equal(meta.install_requires, null);
   assert.equal(meta.python_requires, '>=3.8');
 });
+
+test('setup.py: setup(**name) where name is set only in branches not run is left out when none of its dicts sets a field read (basicsr 1.4.2)', () => {
+  const setupPy = (branch: string) => py(
+    'import os',
+    'from setuptools import setup',
+    'def get_requirements(filename="requirements.txt"):',
+    '    with open(os.path.join(os.path.dirname(os.path.realpath(__file__)), filename), "r") as f:',
+    '        return [line.replace("\\n", "") for line in f.readlines()]',
+    'if __name__ == "__main__":',
+    '    if os.getenv("BASICSR_EXT") == "True":',
+    `        setup_kwargs = ${branch}`,
+    '    else:',
+    '        setup_kwargs = dict()',
+    '    setup(name="basicsr", install_requires=get_requirements(), zip_safe=False, **setup_kwargs)',
+  );
+  const files = { 'requirements.txt': 'numpy>=1.17\ntorch>=1.7\ntorchvision\n' };
+  const read = readBuildFile('setup.py', 'setup.py', setupPy('dict(cmdclass={"build_ext": object})'), { files, environ: { BASICSR_EXT: '' } });
+  assert.deepEqual(read.install_requires, ['numpy>=1.17', 'torch>=1.7', 'torchvision']);
+  assert.deepEqual(read.skipped, []);
+  // A branch that may set what is read leaves the file unread, as before.
+  const withField = readBuildFile('setup.py', 'setup.py', setupPy('dict(install_requires=["torch==2.0.0"])'), { files, environ: { BASICSR_EXT: '' } });
+  assert.equal(withField.install_requires, null);
+  const unknownKeys = readBuildFile('setup.py', 'setup.py', setupPy('{**other}'), { files, environ: { BASICSR_EXT: '' } });
+  assert.equal(unknownKeys.install_requires, null);
+});
