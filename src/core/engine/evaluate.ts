@@ -34,12 +34,17 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
   const impossible = new Set(out.flatMap((p) => p.finding.packages));
   const candidates = new Set<CompiledRule>();
-  for (const name of env.packages.keys()) {
+  const addRulesOf = (name: string) => {
     const rules = k.byPackage.get(name);
     if (rules) for (const r of rules) if (!impossible.size || !ruleMentions(r).some((p) => impossible.has(p))) candidates.add(r);
-  }
-  if (!candidates.size) return out;
+  };
+  for (const name of env.packages.keys()) addRulesOf(name);
+  if (!candidates.size && ![...env.packages.keys()].some((name) => k.installs.has(name))) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython, ctx.fresh);
+  // A package that only another one installs brings its rules too (realesrgan installs basicsr, whose import breaks
+  // with a torchvision that realesrgan also installs): they are reported at the pin that installs it.
+  for (const name of sets.implicit.keys()) addRulesOf(name);
+  if (!candidates.size) return out;
   for (const rule of candidates) {
     if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
     const before = out.length;

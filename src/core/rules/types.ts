@@ -53,14 +53,17 @@ export interface VersionCondition {
   first?: string;
 }
 
-/** A rule's fix options: the one marked `safe` is applied by `ml-pins fix` and fix-all; the others need review. */
-export type FixOption =
+/** A rule's fix options: the one marked `safe` is applied by `ml-pins fix` and fix-all; the others need review.
+ *  `offeredWhen`: package -> specifier set; the option is offered only where the environment allows some version of
+ *  each listed package in it (torchvision below 0.17 installs only with a torch below 2.2: with torch>=2.2 pinned,
+ *  pip would backtrack to a torchvision that lacks more). */
+export type FixOption = { offeredWhen?: Record<string, string> } & (
   /** Raise the floor of `package` to `version` (>=version), dropping bounds that would exclude it. */
   | { kind: 'raise-floor'; package: string; version: string; applicability?: Applicability }
   /** Keep `package` below `version` (<version): edit its requirement, or add one next to `anchor`'s. */
   | { kind: 'cap'; package: string; below: string; anchor?: string; applicability?: Applicability }
   /** Keep `package` at or above `version`: edit its requirement, or add one next to `anchor`'s. */
-  | { kind: 'require'; package: string; specifier: string; anchor?: string; applicability?: Applicability };
+  | { kind: 'require'; package: string; specifier: string; anchor?: string; applicability?: Applicability });
 
 /** A failure that package metadata does not declare: every package in `when` inside its range breaks. */
 export interface IncompatibleRule extends RuleBase {

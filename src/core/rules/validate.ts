@@ -89,6 +89,10 @@ export function validateRule(rule: unknown, where: string): string[] {
           else if (f.kind === 'cap') version(f.below, `fixes[${i}].below`);
           else if (f.kind === 'require') spec(f.specifier, `fixes[${i}].specifier`);
           else err(`fixes[${i}].kind must be raise-floor, cap or require`);
+          if (f.offeredWhen !== undefined) {
+            if (!isObj(f.offeredWhen) || !Object.keys(f.offeredWhen).length) err(`fixes[${i}].offeredWhen must map packages to specifier sets`);
+            else for (const [pkg, s] of Object.entries(f.offeredWhen)) { name(pkg, `fixes[${i}].offeredWhen key`); spec(s, `fixes[${i}].offeredWhen.${pkg}`); }
+          }
         });
       }
       break;

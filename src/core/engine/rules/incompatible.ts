@@ -57,6 +57,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
+  const options = rule.fixes.filter((o) => offered(o, sets));
   const out: PlacedFinding[] = [];
   // The target is judged pin by pin: `diffusers>=0.39; python_version >= "3.10"` and `diffusers; python_version <
   // "3.10"` are two branches, and only the branch that admits a breaking release is reported.
@@ -92,7 +93,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
       version: (p) => describeSet(p === rule.target ? admitted : sets.admitted.get(p) ?? VersionSet.all()),
     }, {});
     for (const place of pin ? [pin] : pinsFor(env, rule.target, sets)) {
-      const fixes = incompatibleFixes(rule.fixes, env, place, ctx, pinEditsMemo);
+      const fixes = incompatibleFixes(options, env, place, ctx, pinEditsMemo);
       const applied = fixToApply(fixes);
       const floor = rule.fixes.find((o) => o.kind === 'raise-floor' && o.package === rule.target && fixTitle(o) === applied?.title);
       out.push({
@@ -155,6 +156,12 @@ export function incompatibleFixes(options: FixOption[], env: Environment, anchor
   // The rule's safe option may have no edits here (a URL pin): the first option that has some takes its place.
   if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
   return fixes;
+}
+
+/** Whether the environment allows some version of each package the option's `offeredWhen` names in its range. */
+function offered(option: FixOption, sets: Sets): boolean {
+  if (!option.offeredWhen) return true;
+  return Object.entries(option.offeredWhen).every(([pkg, spec]) => (sets.admitted.get(pkg) ?? VersionSet.all()).intersects(VersionSet.fromSpecifierSet(spec)));
 }
 
 function fixTitle(option: FixOption): string {

@@ -75,7 +75,7 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
       for (const inst of installsMeeting(installsAsked(k.installs.get(name)!, extrasOf(env, name)), set)) {
         for (const q of inst.packages) {
           if (admitted.has(q)) continue;
-          admitted.set(q, env.constraints.get(q) ?? VersionSet.all());
+          admitted.set(q, declaredBy(k, name, set, q, env.constraints.get(q) ?? VersionSet.all()));
           implicit.set(q, name);
           if (inst.extra) implicitExtra.set(q, inst.extra);
         }
@@ -143,6 +143,23 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
     }
   }
   return { admitted, fresh, implicit, implicitExtra, ...(rowPythons ? { pythons: rowPythons } : {}) };
+}
+
+/** What every admitted version of `installer` declares of `q`, with `initial`: an implicit package starts as narrow as
+ *  its installer makes it (realesrgan 0.3.0 requires basicsr>=1.4.2), so the next level's implicit installs are read
+ *  from those releases only (basicsr 1.0.x installed matplotlib; 1.4.2 does not). Rows that hold under an extra or a
+ *  Python range are left to the declared-constraints step. */
+function declaredBy(k: Knowledge, installer: string, set: VersionSet, q: string, initial: VersionSet): VersionSet {
+  let out = initial;
+  for (const req of k.requiresOf.get(installer) ?? []) {
+    for (const row of rowsMeeting(req.rows, set)) {
+      const r = row.requires.get(q);
+      if (!r || row.extra || row.python || row.importCheck || !set.isSubsetOf(row.versions)) continue;
+      const n = intersectKept(out, r);
+      if (!n.isEmpty()) out = n;
+    }
+  }
+  return out;
 }
 
 function narrow(sets: SetsByName, q: string, r: VersionSet): void {
