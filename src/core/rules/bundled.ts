@@ -7,8 +7,9 @@ import numpy2 from '../../../rules/numpy2.json';
 import packaging from '../../../rules/packaging.json';
 import python from '../../../rules/python.json';
 import torchCompanions from '../../../rules/torch-companions.json';
+import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, accelerators, python, packaging,
+  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torchvision, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
