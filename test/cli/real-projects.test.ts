@@ -75,6 +75,8 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'pyramid-flow': ['requirements.txt:5 error numpy2-abi-torch'],
     // torchvision 0.11.2 declares torch==1.10.1.
     'quantized-nets': ['requirements.txt:10 error torchvision-torch-mismatch'],
+    // basicsr 1.4.2 (the newest) imports torchvision.transforms.functional_tensor; torchvision is left open.
+    'real-esrgan': ['requirements.txt:1 error basicsr-functional-tensor', 'requirements.txt:7 warning numpy2-abi-torch'],
     'stable-hair': [
       'requirements.txt:131 error torch-variant-no-index', 'requirements.txt:132 error torch-variant-no-index',
       'requirements.txt:132 error torchvision-torch-mismatch', 'requirements.txt:144 error resolution-conflict',

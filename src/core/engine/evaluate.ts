@@ -34,16 +34,21 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
   // A package whose own pins allow no version is reported at those pins; rules about it would blame a third one.
   const impossible = new Set(out.flatMap((p) => p.finding.packages));
   const candidates = new Set<CompiledRule>();
-  const addRulesOf = (name: string) => {
-    const rules = k.byPackage.get(name);
-    if (rules) for (const r of rules) if (!impossible.size || !ruleMentions(r).some((p) => impossible.has(p))) candidates.add(r);
+  // Rules that only a package another one installs brings (realesrgan installs basicsr, whose import breaks with a
+  // torchvision that realesrgan also installs): reported at the pin that installs it, and only where a new install
+  // today breaks (errors): what such a package merely allows was written by no one here.
+  const implicitOnly = new Set<CompiledRule>();
+  const addRulesOf = (name: string, implicit: boolean) => {
+    for (const r of k.byPackage.get(name) ?? []) {
+      if (candidates.has(r) || (impossible.size && ruleMentions(r).some((p) => impossible.has(p)))) continue;
+      candidates.add(r);
+      if (implicit) implicitOnly.add(r);
+    }
   };
-  for (const name of env.packages.keys()) addRulesOf(name);
+  for (const name of env.packages.keys()) addRulesOf(name, false);
   if (!candidates.size && ![...env.packages.keys()].some((name) => k.installs.has(name))) return out;
   const sets = computeSets(env, k, ctx.settings.targetPython, ctx.fresh);
-  // A package that only another one installs brings its rules too (realesrgan installs basicsr, whose import breaks
-  // with a torchvision that realesrgan also installs): they are reported at the pin that installs it.
-  for (const name of sets.implicit.keys()) addRulesOf(name);
+  for (const name of sets.implicit.keys()) addRulesOf(name, true);
   if (!candidates.size) return out;
   for (const rule of candidates) {
     if (!appliesOnPlatform(ruleOf(rule), ctx.settings.platform)) continue;
@@ -56,6 +61,7 @@ export function evaluateEnvironment(env: Environment, outer: EvalContext): Place
       case 'renamed': out.push(...renamed(rule.rule, rule.versions, env, ctx)); break;
       case 'exclusive': out.push(...exclusive(rule.rule, env, sets, ctx)); break;
     }
+    if (implicitOnly.has(rule)) out.splice(before, out.length - before, ...out.slice(before).filter((p) => p.finding.severity === 'error'));
     const prefix = platformPrefix(ruleOf(rule));
     if (prefix) for (const p of out.slice(before)) p.finding = { ...p.finding, message: prefix + p.finding.message };
   }
