@@ -40,6 +40,9 @@ export interface Fix {
   /** A fix for what is installed: after the edit, install these requirements into the selected environment, with
    *  the project's installer (pip, or uv where uv manages it). */
   install?: { requirements: string[]; installer: string };
+  /** Offered because of what other pins allow (a rule's `offeredWhen`): `ml-pins fix` and fix-all apply it in a round
+   *  of its own, after the others, as a fix applied beside it could change those pins. */
+  readsOtherPins?: true;
 }
 
 export interface RelatedLocation {

@@ -34,9 +34,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
 export function editsToApply(findings: readonly { path: string; finding: Finding }[], level: Applicability = 'safe'): Map<string, TextEdit[]> {
   const byFile = new Map<string, TextEdit[]>();
   const seen = new Set<string>();
-  for (const { finding } of findings) {
-    const fix = fixToApply(finding.fixes, level);
-    if (!fix) continue;
+  // A fix offered because of what other pins allow goes in a round of its own, once no other fix is left: one applied
+  // beside it could change those pins (torchvision<0.17 is offered with a torch below 2.2 allowed, and another
+  // finding's fix may raise torch).
+  const fixes = findings.map(({ finding }) => fixToApply(finding.fixes, level)).filter((f): f is NonNullable<typeof f> => !!f);
+  const others = fixes.filter((f) => !f.readsOtherPins);
+  for (const fix of others.length ? others : fixes.slice(0, 1)) {
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue; // the same fix offered by several findings (base and extra environments)
     seen.add(key);

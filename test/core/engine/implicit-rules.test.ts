@@ -3,7 +3,9 @@
 // torchvision 0.17 and later (basicsr-functional-tensor).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { editsToApply, fixProject } from '../../../src/core/engine/apply';
 import { checkProject } from '../../../src/core/engine/check';
+import type { Finding, Fix } from '../../../src/core/types';
 import { declaredMetadataHooks } from '../../../src/core/engine/resolution';
 import { knowledge, toInput } from './helpers';
 
@@ -36,4 +38,29 @@ test('basicsr with a torch range that reaches below 2.2: the cap is offered; bas
   const f = (await findings('basicsr==1.4.2\ntorch>=2.0\nnumpy<2\n')).find((x) => x.code === 'basicsr-functional-tensor');
   assert.deepEqual(f?.fixes.map((x) => x.title), ['Keep torchvision below 0.17.0']);
   assert.ok(!(await findings('gfpgan==1.3.4\nbasicsr==1.3.5\ntorchvision==0.17.0\n')).some((x) => x.code === 'basicsr-functional-tensor'));
+});
+
+test('ml-pins fix: the torchvision cap waits for a round of its own, so a torch raised beside it withholds it (no torchvision<0.17 next to torch>=2.4.1)', async () => {
+  const list = 'basicsr>=1.4.2\nfacexlib>=0.2.5\ngfpgan>=1.3.5\nnumpy\nopencv-python\nPillow\ntorch>=1.7\ntorchvision\ntqdm\n';
+  const hooks = declaredMetadataHooks((name) => knowledge.metadata!.get(name));
+  const { changed, result } = await fixProject({ ...toInput({ 'requirements.txt': list }), ...hooks });
+  const text = changed.get('/project/requirements.txt')!;
+  assert.match(text, /^torch>=2\.4\.1$/m); // numpy2-abi-torch's fix
+  assert.match(text, /^torchvision$/m, text); // not capped: torchvision 0.16.x requires torch 2.1.x
+  const left = result.files.flatMap((f) => f.findings).filter((f) => f.code === 'basicsr-functional-tensor');
+  assert.equal(left.length, 1);
+  assert.deepEqual(left[0].fixes, []);
+  // Alone, the cap is applied and mends it.
+  const alone = await fixProject({ ...toInput({ 'requirements.txt': 'basicsr==1.4.2\ntorch>=2.0\nnumpy<2\n' }), ...hooks });
+  assert.equal(alone.changed.get('/project/requirements.txt'), 'basicsr==1.4.2\ntorchvision<0.17.0\ntorch>=2.0\nnumpy<2\n');
+  assert.ok(!alone.result.files.some((f) => f.findings.some((x) => x.code === 'basicsr-functional-tensor')));
+});
+
+test('editsToApply: a fix that reads other pins is applied only when no other fix is left', () => {
+  const edit = (line: number, newText: string) => ({ path: '/p/r.txt', range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText });
+  const finding = (fix: Fix) => ({ path: '/p/r.txt', finding: { code: 'x', severity: 'error', message: '', packages: [], range: edit(0, '').range, fixes: [fix] } as Finding });
+  const reads: Fix = { title: 'cap', applicability: 'safe', edits: [edit(1, 'torchvision<0.17.0\n')], readsOtherPins: true };
+  const raise: Fix = { title: 'raise', applicability: 'safe', edits: [edit(5, 'torch>=2.4.1\n')] };
+  assert.deepEqual([...editsToApply([finding(reads), finding(raise)]).values()].flat().map((e) => e.newText), ['torch>=2.4.1\n']);
+  assert.deepEqual([...editsToApply([finding(reads)]).values()].flat().map((e) => e.newText), ['torchvision<0.17.0\n']);
 });

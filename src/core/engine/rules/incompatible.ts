@@ -151,7 +151,7 @@ export function incompatibleFixes(options: FixOption[], env: Environment, anchor
   for (const option of options) {
     const edits = fixEdits(option, env, anchor, ctx, pinEditsMemo);
     if (!edits?.length) continue;
-    fixes.push({ title: fixTitle(option), applicability: option.applicability ?? 'needs-review', edits });
+    fixes.push({ title: fixTitle(option), applicability: option.applicability ?? 'needs-review', edits, ...(option.offeredWhen ? { readsOtherPins: true as const } : {}) });
   }
   // The rule's safe option may have no edits here (a URL pin): the first option that has some takes its place.
   if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
