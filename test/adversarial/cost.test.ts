@@ -19,6 +19,19 @@ describe('adversarial inputs give the same answers, cheaply', () => {
     assert.equal(r.files.flatMap((f) => f.findings).filter((f) => f.code === 'include-missing' || f.code === 'include-cycle').length, 0);
   });
 
+  test('a 5,000-deep -r chain with a hashed pin and an index option is read to its end (the walks that order pip\'s index options and find hash mode are not recursive)', async () => {
+    const files = includeChain(5000);
+    files['requirements-0.txt'] = `--extra-index-url https://download.pytorch.org/whl/cpu\n${files['requirements-0.txt'].replace(/\n$/, ` --hash=sha256:${'a'.repeat(64)}\n`)}`;
+    files['requirements-4999.txt'] = `--index-url https://pypi.org/simple\n${files['requirements-4999.txt']}`;
+    const r = await checkProject(input(files));
+    const env = r.environments.find((e) => e.label.includes('requirements-0.txt'));
+    assert.ok(env);
+    assert.equal(env.packages.size, 5000);
+    const codes = r.files.flatMap((f) => f.findings.map((x) => x.code));
+    assert.ok(codes.includes('index-replaced'), 'the last file\'s --index-url replaces the first file\'s extra index');
+    assert.ok(codes.includes('hashes-required'), 'the hashed pin turns on hash-checking mode for the other 4,999');
+  });
+
   test('a short chain still checks each file as its own environment', async () => {
     const r = await checkProject(input(includeChain(4)));
     assert.equal(r.environments.filter((e) => /requirements-\d\.txt/.test(e.label)).length, 4);

@@ -261,11 +261,16 @@ function pinnedToOne(specifier: string): boolean {
  *  come from (a script's `pip install -r`). */
 function requirementFilesOf(env: Environment, manifests: ReadonlyMap<string, ParsedManifest>): ParsedManifest[] {
   const out = new Map<string, ParsedManifest>();
-  const visit = (path: string) => {
-    const m = manifests.get(path);
-    if (!m || out.has(path) || formatOf(m).includes !== 'tree') return;
-    out.set(path, m);
-    for (const inc of m.includes) if (inc.resolvedPath) visit(inc.resolvedPath);
+  // Depth first with a stack of its own (a 5,000-deep -r chain is no RangeError), in the order the calls would take.
+  const visit = (root: string) => {
+    const stack = [root];
+    while (stack.length) {
+      const path = stack.pop()!;
+      const m = manifests.get(path);
+      if (!m || out.has(path) || formatOf(m).includes !== 'tree') continue;
+      out.set(path, m);
+      for (let i = m.includes.length - 1; i >= 0; i--) if (m.includes[i].resolvedPath) stack.push(m.includes[i].resolvedPath!);
+    }
   };
   visit(env.path);
   for (const p of env.packages.values()) for (const pin of p.pins) visit(pin.path);

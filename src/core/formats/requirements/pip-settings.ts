@@ -67,16 +67,26 @@ export function pipIndexes(roots: string | readonly string[], manifests: Readonl
     for (const u of urls) dropped.push({ dropped: u, by: noIndex });
     urls = [];
   }
-  const visit = (path: string) => {
-    const m = manifests.get(path);
-    if (!m || seen.has(path)) return; // a cycle, which pip refuses (include-cycle)
-    seen.add(path);
-    const items: ({ at: Range['start']; index: PackageIndex } | { at: Range['start']; include: string | undefined })[] = [
-      ...m.indexes.map((index) => ({ at: index.range.start, index })), ...m.includes.map((inc) => ({ at: inc.range.start, include: inc.resolvedPath }))];
-    items.sort((a, b) => a.at.line - b.at.line || a.at.character - b.at.character);
-    for (const item of items) {
-      if (!('index' in item)) { if (item.include) visit(item.include); continue; }
-      const placed = { index: item.index, path };
+  type Item = { at: Range['start']; index: PackageIndex } | { at: Range['start']; include: string | undefined };
+  // Depth first, an included file's options read at its -r line; with a stack of its own, not the call stack: a
+  // 5,000-deep -r chain is read, not a RangeError.
+  const visit = (root: string) => {
+    const stack: { path: string; items: Item[]; next: number }[] = [];
+    const enter = (path: string) => {
+      const m = manifests.get(path);
+      if (!m || seen.has(path)) return; // a cycle, which pip refuses (include-cycle)
+      seen.add(path);
+      const items: Item[] = [...m.indexes.map((index) => ({ at: index.range.start, index })), ...m.includes.map((inc) => ({ at: inc.range.start, include: inc.resolvedPath }))];
+      items.sort((a, b) => a.at.line - b.at.line || a.at.character - b.at.character);
+      stack.push({ path, items, next: 0 });
+    };
+    enter(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.items.length) { stack.pop(); continue; }
+      const item = top.items[top.next++];
+      if (!('index' in item)) { if (item.include) enter(item.include); continue; }
+      const placed = { index: item.index, path: top.path };
       order.push(placed);
       if (item.index.kind === 'find-links') kept.add(item.index);
       else if (item.index.kind === 'no-index') {
