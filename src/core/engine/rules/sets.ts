@@ -152,9 +152,10 @@ export function computeSets(env: Environment, k: Knowledge, targetPython?: strin
 function declaredBy(k: Knowledge, installer: string, set: VersionSet, q: string, initial: VersionSet): VersionSet {
   let out = initial;
   for (const req of k.requiresOf.get(installer) ?? []) {
-    for (const row of rowsMeeting(req.rows, set)) {
+    // The rows every admitted release meets (`all`), as the declared-constraints step reads them.
+    for (const { row, all } of narrowingRows(rowsMeeting(req.rows, set), set)) {
       const r = row.requires.get(q);
-      if (!r || row.extra || row.python || row.importCheck || !set.isSubsetOf(row.versions)) continue;
+      if (!all || !r || row.extra || row.python) continue;
       const n = intersectKept(out, r);
       if (!n.isEmpty()) out = n;
     }
