@@ -85,6 +85,12 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     stylestudio: ['requirements.txt:5 error transformers-tokenizers-window'],
     superadapters: ['requirements.txt:101 error transformers-tokenizers-window'],
     'tabular-transfer': ['requirements.txt:14 error torchvision-torch-mismatch'],
+    // optimum 1.19.2 declares transformers<4.41.0 (pip's own words in tenstorrent/tt-forge-onnx#493); the rest is true of
+    // the same pins: diffusers 0.27.2 with huggingface_hub open, and three OpenCV wheels in one environment.
+    'tt-forge-fe': [
+      'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
+      'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',
+    ],
     xmdpt: ['requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
   },
   clean: {
