@@ -12,10 +12,10 @@ import { test } from 'node:test';
 const root = join(import.meta.dirname, '..', '..');
 const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
-function checkJson(files: Record<string, string>): { code: string; severity: string }[] {
+function checkJson(files: Record<string, string>, flags: string[] = []): { code: string; severity: string }[] {
   const dir = mkdtempSync(join(tmpdir(), 'ml-pins-declared-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const r = spawnSync(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'check', dir, '--format', 'json'],
+  const r = spawnSync(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), 'check', dir, '--format', 'json', ...flags],
     { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
   return JSON.parse(r.stdout).files.flatMap((f: { findings: { code: string; severity: string }[] }) => f.findings);
@@ -36,4 +36,20 @@ test('ml-pins check: opencv-python 4.12.0.88 with numpy 1.26.4 and no Python nam
   assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['opencv-python-installs-numpy error']);
   // numpy 1.24.4 also installs on Python 3.8, where 4.12.0.88 declares numpy<2.0: no finding.
   assert.deepEqual(checkJson({ 'requirements.txt': 'opencv-python==4.12.0.88\nnumpy==1.24.4\n' }), []);
+});
+
+test('ml-pins check: openai-whisper 20230314 pins tiktoken 0.3.1 and, on x86-64 Linux, triton 2.0.0; optimum 1.19.2 caps transformers', () => {
+  const codes = (text: string) => checkJson({ 'requirements.txt': text }).map((f) => `${f.code} ${f.severity}`);
+  assert.deepEqual(codes('openai-whisper==20230314\ntiktoken==0.5.1\n'), ['declared-requirement error']);
+  // Said at both pins, in pip's words: the triton pin is the reason, though the snapshot lists no triton 2.x.
+  const triton = checkJson({ 'requirements.txt': 'openai-whisper==20230314\ntriton==2.1.0\n' }) as unknown as { code: string; message: string }[];
+  assert.deepEqual(triton.map((f) => f.code), ['resolution-conflict', 'resolution-conflict']);
+  assert.match(triton[0].message, /depends on triton==2\.0\.0 and you require triton==2\.1\.0/);
+  // The requirement's marker names x86-64 Linux: on Windows and macOS pip installs the pair.
+  for (const platform of ['windows', 'macos']) assert.deepEqual(checkJson({ 'requirements.txt': 'openai-whisper==20230314\ntriton==2.1.0\n' }, ['--platform', platform]), [], platform);
+  // 20231117 allows triton 2.x: no conflict with triton 2.1.0.
+  assert.deepEqual(codes('openai-whisper==20231117\ntriton==2.1.0\n'), []);
+  assert.deepEqual(codes('optimum==1.19.2\ntransformers==4.41.0\n'), ['declared-requirement error']);
+  // A floor lets pip take a release without the cap (1.23.0 and later): no finding.
+  assert.deepEqual(codes('optimum>=1.19\ntransformers==4.45.0\n'), []);
 });

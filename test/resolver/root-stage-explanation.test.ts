@@ -103,3 +103,19 @@ describe('on real projects and the bundled snapshot', () => {
     assert.ok(differed > 0, 'some explanations differ from the whole set\'s');
   });
 });
+
+test('a dependency on a release older than a partial listing, next to a pin of another such release: the pin is the reason, not "no version"', () => {
+  // triton's listing starts at 3.8.0 (complete_from), so 2.0.0 and 2.1.0 are unknown, neither absent: pip refuses
+  // whisper 20230314 because the user pinned triton 2.1.0 next to whisper's triton==2.0.0.
+  const partial = new Map([
+    ['triton', { ...meta('triton', [rel('3.8.0')]), complete_from: '3.8.0', complete_through: '3.8.0' }],
+    ['openai-whisper', meta('openai-whisper', [rel('20230314', ['triton==2.0.0; sys_platform == "linux" and platform_machine == "x86_64"'])])],
+  ]);
+  const list = roots(['openai-whisper==20230314', 'triton==2.1.0']);
+  const r = resolve(list, (n) => partial.get(n), on('3.11'));
+  assert.ok(!r.ok && r.reason === 'conflict');
+  assert.match(r.conflict.message, /openai-whisper==20230314 depends on triton==2\.0\.0 and you require triton==2\.1\.0/);
+  assert.doesNotMatch(r.conflict.message, /no version/);
+  // On Windows the requirement's marker is false: it installs.
+  assert.ok(resolve(list, (n) => partial.get(n), { environment: targetEnvironment('3.11', 'windows') }).ok);
+});

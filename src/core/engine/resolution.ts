@@ -59,7 +59,7 @@ export interface EnvironmentResolution {
 const RESOLVED = new WeakMap<Environment, { source: MetadataSource; key: string; value: EnvironmentResolution | undefined }>();
 
 export function resolveEnvironment(env: Environment, ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>): EnvironmentResolution | undefined {
-  const key = `${ctx.settings.targetPython ?? ''}|${ctx.maxSteps ?? ''}`;
+  const key = `${ctx.settings.targetPython ?? ''}|${ctx.settings.platform ?? ''}|${ctx.maxSteps ?? ''}`;
   const cached = RESOLVED.get(env);
   if (cached && cached.source === ctx.source && cached.key === key) return cached.value;
   const value = resolveUncached(env, ctx);
@@ -86,7 +86,7 @@ function resolveUncached(env: Environment, ctx: Pick<ResolutionContext, 'source'
 }
 
 /** The roots resolved on each Python in turn: the picks on the first where they install, else the first conflict. */
-function resolveOnPythons(roots: readonly RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'maxSteps' | 'memo'>,
+function resolveOnPythons(roots: readonly RootRequirement[], pythons: string[], ctx: Pick<ResolutionContext, 'source' | 'settings' | 'maxSteps' | 'memo'>,
   describedOnly?: readonly string[]): EnvironmentResolution | undefined {
   let first: EnvironmentResolution['conflict'];
   // Pythons on which a conflict found on another fails alike (everything it read reads the same there).
@@ -356,8 +356,10 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
   return fixes;
 }
 
-function resolveOptions(python: string, ctx: Pick<ResolutionContext, 'maxSteps'>, describedOnly?: readonly string[], unmatched?: boolean): ResolveOptions {
-  const options: ResolveOptions = { environment: targetEnvironment(python), maxSteps: ctx.maxSteps ?? 5000 };
+/** Resolver options on one Python, for the platform the check is set to (Linux x86-64 when none is: where ML installs
+ *  mostly run, and where the platform markers of torch's and triton's requirements apply). */
+function resolveOptions(python: string, ctx: Pick<ResolutionContext, 'maxSteps' | 'settings'>, describedOnly?: readonly string[], unmatched?: boolean): ResolveOptions {
+  const options: ResolveOptions = { environment: targetEnvironment(python, ctx.settings.platform), maxSteps: ctx.maxSteps ?? 5000 };
   if (describedOnly?.length) options.describedOnly = describedOnly;
   if (unmatched) options.unmatched = true;
   return options;

@@ -102,6 +102,9 @@ class Explainer {
   private readonly pinnedExact = new Map<string, Set<string>>();
   /** name -> the versions every root requirement on it allows (those without one: absent). */
   private readonly rootAllowed = new Map<string, VersionSet>();
+  /** Root requirements left out because an unknown release may meet them (package -> those roots): they still clip the
+   *  package's unknown releases, so a dependency outside them finds no version for a reason the user wrote. */
+  private readonly deferredRoots = new Map<string, { ident: string; set: VersionSet; root: RootRequirement }[]>();
   private steps = 0;
   private readonly target: Version;
   /** The target Python as pip.ts keys its parsed packages. */
@@ -247,7 +250,11 @@ class Explainer {
     this.add([{ pkg: ROOT, positive: false, set: VersionSet.all() }], { kind: 'root' });
     this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: PYTHON, positive: false, set: VersionSet.fromSpecifierSet(`==${this.target}`) }], { kind: 'dependency' });
     for (const r of roots) {
-      if (r.ident !== PYTHON && (!this.info(r.ident) || this.mayBeUnknown(r.ident, r.set))) continue;
+      if (r.ident !== PYTHON && !this.info(r.ident)) continue;
+      if (r.ident !== PYTHON && this.mayBeUnknown(r.ident, r.set)) {
+        if (!r.constraint) this.deferredRoots.set(baseOf(r.ident), [...(this.deferredRoots.get(baseOf(r.ident)) ?? []), r]);
+        continue;
+      }
       if (r.constraint) this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: r.ident, positive: true, set: r.set.complement() }], { kind: 'dependency', roots: [r.root], constraint: true });
       else this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: r.ident, positive: false, set: r.set }], { kind: 'dependency', roots: [r.root] });
     }
@@ -404,6 +411,13 @@ class Explainer {
     if (best === undefined) return undefined;
     const term = this.acc.get(best)!;
     if (!versions.length) {
+      // triton==2.0.0 asked for next to the user's triton==2.1.0, whose listing starts later: the user's pin is the reason.
+      const deferred = this.deferredRoots.get(baseOf(best))?.filter((r) => r.ident === best && !term.set.intersect(r.set.complement()).isEmpty());
+      if (deferred?.length) {
+        this.deferredRoots.delete(baseOf(best));
+        for (const r of deferred) this.add([{ pkg: ROOT, positive: true, set: VersionSet.all() }, { pkg: r.ident, positive: false, set: r.set }], { kind: 'dependency', roots: [r.root] });
+        return best;
+      }
       this.add([{ pkg: best, positive: true, set: term.set }], { kind: 'noVersions' });
       return best;
     }

@@ -811,7 +811,10 @@ function preparedRoot(root: RootRequirement): PreparedRoot | { invalid: string }
       const m = /\/[^/-]+-([^-/]+)(?:-\d[^-/]*)?-[^-/]+-[^-/]+-[^-/]+\.whl(?:[?#].*)?$/i.exec(url);
       let v: string | undefined;
       try { v = m ? decodeURIComponent(m[1]) : undefined; } catch { v = undefined; }
-      if (v && parseVersion(v)) specifier = `==${v}`;
+      // A wheel's own URL is the candidate pip takes, whatever the index lists: its local label (a build such as
+      // torch-2.1.0+cpu.cxx11.abi, which no index page names) is that release's build, as accelerator indexes' are.
+      const version = v ? parseVersion(v) : null;
+      if (version) specifier = `==${version.local ? version.with({ local: undefined }) : version}`;
       else forcedAny = true;
     }
     if (root.constraint) {

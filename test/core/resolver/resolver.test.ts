@@ -235,3 +235,15 @@ describe('releases the snapshot does not describe', () => {
       'And because you require core==1.0 (requirements.txt:2), we can conclude that your requirements are unsatisfiable.');
   });
 });
+
+test('a wheel URL whose local label no index lists (torch-2.1.0+cpu.cxx11.abi) is that release: it installs, and its release\'s requirements still count', () => {
+  const url = 'torch @ https://download.pytorch.org/whl/cpu-cxx11-abi/torch-2.1.0%2Bcpu.cxx11.abi-cp311-cp311-linux_x86_64.whl';
+  // The accelerator indexes' builds of 2.1.0 are known (+cpu, +cu121); the cxx11-abi one is not among them.
+  const builds = pkg('torch', [{ v: '2.1.0', variants: { cpu: 'https://download.pytorch.org/whl/cpu', cu121: 'https://download.pytorch.org/whl/cu121' } }, { v: '2.2.0' }]);
+  const r = resolve(roots(url), db(builds, torchvision), py311);
+  assert.ok(r.ok, JSON.stringify(picks(r)));
+  assert.deepEqual(picks(resolve(roots(url, 'torchvision'), db(builds, torchvision), py311)), { torch: '2.1.0', torchvision: '0.16.0' });
+  const conflict = resolve(roots(url, 'torchvision==0.17.0'), db(builds, torchvision), py311);
+  assert.ok(!conflict.ok && conflict.reason === 'conflict');
+  assert.match(conflict.conflict.message, /torchvision==0\.17\.0 depends on torch==2\.2\.0/);
+});

@@ -1,0 +1,71 @@
+// The optimum and openai-whisper extractors, each on a small tagged repository shaped like the real one.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import optimum from '../../../scripts/metadata/extractors/optimum';
+import whisper from '../../../scripts/metadata/extractors/openai-whisper';
+import { extractFromRepo } from '../../../scripts/metadata/from-source';
+import { makeRepo, py, removeRepos } from './git-repo';
+
+after(removeRepos);
+const byVersion = <T extends { version: string }>(records: T[]) => new Map(records.map((r) => [r.version, r]));
+
+test('optimum: setup.py lists with their extras, the quality and tests extras dropped', () => {
+  const repo = makeRepo([{ files: { 'setup.py': py(
+    'from setuptools import setup',
+    'REQUIRED_PKGS = ["coloredlogs", "transformers[sentencepiece]>=4.26.0,<4.41.0", "torch>=1.11"]',
+    'TESTS_REQUIRE = ["pytest"]', 'QUALITY_REQUIRE = ["ruff==0.1.5"]',
+    'EXTRAS_REQUIRE = {"onnxruntime": ["onnx", "onnxruntime>=1.11.0"], "habana": ["optimum-habana", "transformers >= 4.38.0, < 4.39.0"],',
+    '    "tests": TESTS_REQUIRE, "quality": QUALITY_REQUIRE}',
+    'setup(name="optimum", version="1.19.2", install_requires=REQUIRED_PKGS, extras_require=EXTRAS_REQUIRE, python_requires=">=3.7.0")') },
+  tags: ['v1.19.2'] }]);
+  const [r] = extractFromRepo(optimum, repo);
+  assert.equal(r.version, '1.19.2');
+  assert.equal(r.requires_python, '>=3.7.0');
+  assert.deepEqual(r.requires_dist, [
+    'coloredlogs', 'transformers[sentencepiece]<4.41.0,>=4.26.0', 'torch>=1.11',
+    'optimum-habana; extra == "habana"', 'transformers<4.39.0,>=4.38.0; extra == "habana"',
+    'onnx; extra == "onnxruntime"', 'onnxruntime>=1.11.0; extra == "onnxruntime"',
+  ]);
+  assert.equal(r.source, 'huggingface/optimum@v1.19.2:setup.py');
+});
+
+test('openai-whisper: the x86-64 Linux triton branch becomes its marker, an nvcc-chosen one stays unknown, then pyproject', () => {
+  const setup = (branch: string) => py(
+    'import os', 'import platform', 'import sys', 'import pkg_resources', 'from setuptools import find_packages, setup',
+    'def read_version(fname="whisper/version.py"):',
+    '    exec(compile(open(fname, encoding="utf-8").read(), fname, "exec"))',
+    '    return locals()["__version__"]',
+    branch,
+    'setup(name="openai-whisper", py_modules=["whisper"], version=read_version(), python_requires=">=3.8",',
+    '    install_requires=requirements',
+    '    + [',
+    '        str(r)',
+    '        for r in pkg_resources.parse_requirements(',
+    '            open(os.path.join(os.path.dirname(__file__), "requirements.txt"))',
+    '        )',
+    '    ],',
+    '    extras_require={"dev": ["pytest", "scipy"]})');
+  const nvcc = ['requirements = []', 'if sys.platform.startswith("linux"):', '    triton_requirement = "triton>=2.0.0.dev20221202"',
+    '    try:', '        import subprocess', '        subprocess.check_output(["nvcc", "--version"])', '    except OSError:', '        pass',
+    '    requirements.append(triton_requirement)'].join('\n');
+  const x86 = (req: string) => `requirements = []\nif sys.platform.startswith("linux") and platform.machine() == "x86_64":\n    requirements.append("${req}")\n`;
+  const repo = makeRepo([
+    { files: { 'setup.py': setup(nvcc), 'requirements.txt': 'numba\ntorch\n', 'whisper/version.py': '__version__ = "20230306"\n' }, tags: ['v20230306'] },
+    { files: { 'setup.py': setup(x86('triton==2.0.0')), 'requirements.txt': 'numba\ntorch\ntiktoken==0.3.1\n', 'whisper/version.py': '__version__ = "20230314"\n' }, tags: ['v20230314'] },
+    { files: { 'setup.py': setup(x86('triton>=2.0.0,<3')), 'requirements.txt': 'torch\ntiktoken\n', 'whisper/version.py': '__version__ = "20231117"\n' }, tags: ['v20231117'] },
+    { files: { 'setup.py': null, 'requirements.txt': null, 'whisper/version.py': '__version__ = "20250625"\n', 'pyproject.toml': [
+      '[build-system]', 'requires = [ "setuptools>=61.2" ]', '[project]', 'name = "openai-whisper"', 'requires-python = ">=3.8"',
+      'dynamic = [ "version" ]', 'dependencies = [ "torch", "triton>=2; (platform_machine==\'x86_64\' and sys_platform==\'linux\') or sys_platform==\'linux2\'" ]',
+      'optional-dependencies.dev = [ "pytest" ]', ''].join('\n') }, tags: ['v20250625'] },
+  ]);
+  const r = byVersion(extractFromRepo(whisper, repo));
+  assert.deepEqual([...r.keys()], ['20230306', '20230314', '20231117', '20250625']);
+  // The installing machine's nvcc picks the triton requirement: unknown, and the source says why.
+  assert.equal(r.get('20230306')!.requires_dist, undefined);
+  assert.match(r.get('20230306')!.source, /nvcc/);
+  assert.deepEqual(r.get('20230314')!.requires_dist, ['triton==2.0.0; sys_platform == "linux" and platform_machine == "x86_64"', 'numba', 'torch', 'tiktoken==0.3.1']);
+  assert.equal(r.get('20230314')!.requires_python, '>=3.8');
+  assert.equal(r.get('20230314')!.source, 'openai/whisper@v20230314:setup.py; openai/whisper@v20230314:requirements.txt');
+  assert.deepEqual(r.get('20231117')!.requires_dist, ['triton<3,>=2.0.0; sys_platform == "linux" and platform_machine == "x86_64"', 'torch', 'tiktoken']);
+  assert.deepEqual(r.get('20250625')!.requires_dist, ['torch', 'triton>=2; (platform_machine == "x86_64" and sys_platform == "linux") or sys_platform == "linux2"']);
+});
