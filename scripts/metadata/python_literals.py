@@ -701,7 +701,10 @@ def read_pyproject(text, path):
 
 
 def read_setup_cfg(text):
-    cp = configparser.ConfigParser(interpolation=None)
+    # As setuptools reads it (Distribution._parse_config_files): `%(name)s` interpolation on, option names kept as
+    # written (trl 0.18.0's extras say `dev = %(bco)s ...`).
+    cp = configparser.ConfigParser()
+    cp.optionxform = str
     cp.read_string(text)
     result = {"python_requires": None, "install_requires": None, "extras": None, "names": {}, "skipped": []}
     if cp.has_section("options"):

@@ -149,3 +149,15 @@ test('setup.py: setup(**name) where name is set only in branches not run is left
   const unknownKeys = readBuildFile('setup.py', 'setup.py', setupPy('{**other}'), { files, environ: { BASICSR_EXT: '' } });
   assert.equal(unknownKeys.install_requires, null);
 });
+
+test('setup.cfg is read as setuptools reads it: %(name)s refers to another option of the section (trl 0.18.0)', () => {
+  const cfg = ['[metadata]', 'name = trl', 'version = 0.18.0', '[options]', 'python_requires = >=3.9', 'install_requires =',
+    '    accelerate>=0.34.0', '    transformers>=4.50.0', '[options.extras_require]', 'bco =', '    scikit-learn', 'vllm =',
+    '    # vLLM does not yet support Python 3.13', '    vllm>=0.8.3; python_version < "3.13"', 'dev =', '    %(bco)s', '    %(vllm)s', ''].join('\n');
+  const meta = readBuildFile('setup.cfg', 'setup.cfg', cfg);
+  assert.equal(meta.python_requires, '>=3.9');
+  assert.deepEqual(meta.install_requires, ['accelerate>=0.34.0', 'transformers>=4.50.0']);
+  assert.deepEqual(meta.extras?.vllm, ['vllm>=0.8.3; python_version < "3.13" and extra == "vllm"']);
+  assert.deepEqual(meta.extras?.dev, ['scikit-learn; extra == "dev"', 'vllm>=0.8.3; python_version < "3.13" and extra == "dev"']);
+  assert.equal(meta.version, '0.18.0');
+});

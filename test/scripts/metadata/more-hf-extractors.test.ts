@@ -1,4 +1,4 @@
-// The optimum and openai-whisper extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper and trl extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -68,4 +68,17 @@ test('openai-whisper: the x86-64 Linux triton branch becomes its marker, an nvcc
   assert.equal(r.get('20230314')!.source, 'openai/whisper@v20230314:setup.py; openai/whisper@v20230314:requirements.txt');
   assert.deepEqual(r.get('20231117')!.requires_dist, ['triton<3,>=2.0.0; sys_platform == "linux" and platform_machine == "x86_64"', 'torch', 'tiktoken']);
   assert.deepEqual(r.get('20250625')!.requires_dist, ['torch', 'triton>=2; (platform_machine == "x86_64" and sys_platform == "linux") or sys_platform == "linux2"']);
+});
+
+test('trl: a bare setup() takes setup.cfg\'s [options]; the listing is complete from 0.10.1', async () => {
+  const { default: trl } = await import('../../../scripts/metadata/extractors/trl');
+  assert.equal(trl.completeFrom, '0.10.1');
+  const repo = makeRepo([{ files: { 'setup.py': py('from setuptools import setup', 'setup()'), 'setup.cfg': [
+    '[metadata]', 'name = trl', 'version = 0.18.0', '[options]', 'python_requires = >=3.9', 'install_requires =',
+    '    accelerate>=0.34.0', '    transformers>=4.50.0', '[options.extras_require]', 'peft =', '    peft>=0.8.0',
+    'test =', '    pytest', 'dev =', '    %(peft)s', '    %(test)s', ''].join('\n') }, tags: ['v0.18.0'] }]);
+  const [r] = extractFromRepo(trl, repo);
+  assert.equal(r.requires_python, '>=3.9');
+  assert.deepEqual(r.requires_dist, ['accelerate>=0.34.0', 'transformers>=4.50.0', 'peft>=0.8.0; extra == "peft"']);
+  assert.equal(r.source, 'huggingface/trl@v0.18.0:setup.py; huggingface/trl@v0.18.0:setup.cfg');
 });
