@@ -50,6 +50,11 @@ test('ml-pins check: openai-whisper 20230314 pins tiktoken 0.3.1 and, on x86-64 
   // 20231117 allows triton 2.x: no conflict with triton 2.1.0.
   assert.deepEqual(codes('openai-whisper==20231117\ntriton==2.1.0\n'), []);
   assert.deepEqual(codes('optimum==1.19.2\ntransformers==4.41.0\n'), ['declared-requirement error']);
+  // deepspeed 0.9.1-0.11.1 declare pydantic<2.0.0 (the lines of their requirements.txt; the rest of what they
+  // declare is decided where they are installed), 0.15.0 and later pydantic>=2.0.0; trl 0.12.0 transformers>=4.46.0.
+  assert.deepEqual(codes('deepspeed==0.9.5\npydantic==2.5.0\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('deepspeed==0.15.0\npydantic==1.10.13\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('trl==0.12.0\ntransformers==4.45.0\n'), ['declared-requirement error']);
   // A floor lets pip take a release without the cap (1.23.0 and later): no finding.
   assert.deepEqual(codes('optimum>=1.19\ntransformers==4.45.0\n'), []);
 });

@@ -1,4 +1,4 @@
-// The optimum, openai-whisper and trl extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl and deepspeed extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -81,4 +81,23 @@ test('trl: a bare setup() takes setup.cfg\'s [options]; the listing is complete 
   assert.equal(r.requires_python, '>=3.9');
   assert.deepEqual(r.requires_dist, ['accelerate>=0.34.0', 'transformers>=4.50.0', 'peft>=0.8.0; extra == "peft"']);
   assert.equal(r.source, 'huggingface/trl@v0.18.0:setup.py; huggingface/trl@v0.18.0:setup.cfg');
+});
+
+test('deepspeed: requirements/requirements.txt as a partial Requires-Dist; a tag whose version.txt names another version is skipped', async () => {
+  const { default: deepspeed } = await import('../../../scripts/metadata/extractors/deepspeed');
+  const setup = py('import os', 'from setuptools import setup', 'def fetch_requirements(path):', '    with open(path, "r") as fd:',
+    '        return [r.strip() for r in fd.readlines()]', "install_requires = fetch_requirements('requirements/requirements.txt')",
+    'if torch_available and get_accelerator().device_name() == "cuda":', '    install_requires.append("nvidia-ml-py")',
+    'setup(name="deepspeed", version=version_str, install_requires=install_requires)');
+  const repo = makeRepo([
+    { files: { 'setup.py': setup, 'version.txt': '0.9.5\n', 'requirements/requirements.txt': 'hjson\npydantic<2.0.0\ntorch\n' }, tags: ['v0.9.5'] },
+    { files: { 'version.txt': '0.9.6\n' }, tags: ['v0.9.7' /* a mis-tag */] },
+  ]);
+  const records = extractFromRepo(deepspeed, repo);
+  assert.deepEqual(records.map((r) => r.version), ['0.9.5']);
+  assert.deepEqual(records[0].requires_dist, ['hjson', 'pydantic<2.0.0', 'torch']);
+  assert.equal(records[0].requires_dist_partial, true);
+  assert.equal(records[0].requires_python, '');
+  assert.match(records[0].source, /^deepspeedai\/DeepSpeed@v0\.9\.5:setup\.py; deepspeedai\/DeepSpeed@v0\.9\.5:requirements\/requirements\.txt/);
+  assert.equal(deepspeed.partial, true);
 });
