@@ -1,7 +1,7 @@
 // Findings from the resolver: an environment that pip cannot install on any Python it may run on is an error, on each
 // pin the derivation rests on (with the others as related information), explained in uv's words, with upgrade fixes
 // that resolve. The same resolution names the versions a fresh install takes, which decide the evaluation's severity. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
-// PubGrub derivation cannot reproduce says nothing.
+// PubGrub derivation cannot reproduce says nothing, unless pip's own causes prove it alone (provenByCauses).
 import type { Finding, Fix, Range, Requirement } from '../types';
 import type { AdmittedReleases, ResolveOptions, RootRequirement } from '../resolver/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
@@ -152,7 +152,8 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   const alone: PlacedFinding[] = [];
   const typed: string[] = [];
   for (let n = 0; resolution?.conflict; n++) {
-    const { conflict, unmatched, python } = resolution.conflict;
+    const { unmatched, python } = resolution.conflict;
+    const conflict = provenRoots(env, resolution.conflict.conflict);
     const by = explaining(env, conflict, ctx.ruleFindings ?? []);
     let taken: Set<unknown>;
     if (by.length) {
@@ -172,8 +173,8 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
     roots = (roots ?? rootsOf(env)).filter((r) => !r.origin?.ref || !taken.has(r.origin.ref));
     resolution = roots.some((r) => r.origin) ? resolveOnPythons(roots, resolution.pythons, ctx) : undefined;
   }
-  const first = resolution?.conflict;
-  if (!resolution || !first || !severity || !/we can conclude that/.test(first.conflict.message)) return alone;
+  const first = resolution?.conflict && { ...resolution.conflict, conflict: provenRoots(env, resolution.conflict.conflict) };
+  if (!resolution || !first || !severity || !(PROVEN.has(first.conflict) || /we can conclude that/.test(first.conflict.message))) return alone;
   const pythons = resolution.pythons;
   const { conflict, python } = first;
   const pins = conflictPins(env, conflict);
@@ -184,6 +185,52 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   const found = atPins(pins, { code: RESOLUTION_CONFLICT, severity, message, packages: conflict.packages, fixes });
   const said = new Set([...found, ...alone].map((p) => placeOf(p.path, p.finding.range)).concat(refusals));
   return [...alone, ...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx).map((s) => s.finding)];
+}
+
+/** Conflicts that pip's causes prove (provenRoots): reported as explained ones are. */
+const PROVEN = new WeakSet<ConflictResult>();
+
+/** A conflict the derivation could not reproduce, with the roots pip's causes rest on when they prove it alone
+ *  (provenByCauses), remembered in PROVEN; any other conflict as it is. */
+function provenRoots(env: Environment, conflict: ConflictResult): ConflictResult {
+  if (/we can conclude that/.test(conflict.message)) return conflict;
+  const roots = provenByCauses(conflict, rootsOf(env));
+  if (!roots) return conflict;
+  const proven = { ...conflict, roots };
+  PROVEN.add(proven);
+  return proven;
+}
+
+/**
+ * The roots a conflict rests on when pip's causes alone prove it: requirements on one package that admit no common
+ * version, each written here or declared by a release that a pin here names exactly (tensorflow-text==2.15.0's
+ * `tensorflow<2.16` against `tensorflow>=2.16`). No release, listed or not, meets them all, so the conflict holds
+ * whatever the snapshot does not know, where the derivation, which leaves unknown releases out, finds no proof
+ * (a partial listing). Undefined otherwise.
+ */
+function provenByCauses(conflict: ConflictResult, roots: readonly RootRequirement[]): RootRequirement[] | undefined {
+  const { causes } = conflict;
+  if (causes.length < 2 || new Set(causes.map((c) => c.package)).size !== 1) return undefined;
+  let common = VersionSet.all();
+  const used: RootRequirement[] = [];
+  for (const c of causes) {
+    const parsed = requirementOf(c.requirement);
+    if (!parsed.ok || parsed.value.url) return undefined;
+    common = common.intersect(VersionSet.fromSpecifierSet(parsed.value.specifier));
+    const root = c.parent ? roots.find((r) => pinsExactly(r, c.parent!.name, c.parent!.version)) : roots.find((r) => r.origin && r.origin === c.origin);
+    if (!root) return undefined;
+    if (!used.includes(root)) used.push(root);
+  }
+  return common.isEmpty() ? used : undefined;
+}
+
+/** The root is `name==version` (extras and marker aside). */
+function pinsExactly(root: RootRequirement, name: string, version: string): boolean {
+  const parsed = requirementOf(root.requirement);
+  if (!parsed.ok || parsed.value.url || normalizeName(parsed.value.name) !== normalizeName(name.replace(/\[.*$/, ''))) return false;
+  const exact = VersionSet.fromSpecifierSet(`==${version}`);
+  const set = VersionSet.fromSpecifierSet(parsed.value.specifier);
+  return !set.isEmpty() && set.intersect(exact.complement()).isEmpty();
 }
 
 /** Whether an upgrade of a conflict's packages may install, with the pins no release matches (`typed`, said on their

@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl and deepspeed extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed and tensorflow-text extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -100,4 +100,20 @@ test('deepspeed: requirements/requirements.txt as a partial Requires-Dist; a tag
   assert.equal(records[0].requires_python, '');
   assert.match(records[0].source, /^deepspeedai\/DeepSpeed@v0\.9\.5:setup\.py; deepspeedai\/DeepSpeed@v0\.9\.5:requirements\/requirements\.txt/);
   assert.equal(deepspeed.partial, true);
+});
+
+test('tensorflow-text: oss_scripts/pip_package/setup.py at final-release tags; pre-release tags left out', async () => {
+  const { default: tft } = await import('../../../scripts/metadata/extractors/tensorflow-text');
+  const setup = (version: string, tf: string) => py('from setuptools import setup', "project_name = 'tensorflow-text'", `project_version = '${version}'`,
+    'setup(name=project_name, version=project_version.replace("-", ""),',
+    `      install_requires=['${tf}', 'tensorflow_hub>=0.8.0'], extras_require={'tensorflow_cpu': ['tensorflow-cpu>=2.12.0, <2.13'], 'tests': ['pytest']})`);
+  const repo = makeRepo([
+    { files: { 'oss_scripts/pip_package/setup.py': setup('2.12.0', 'tensorflow>=2.12.0, <2.13') }, tags: ['v2.12.0'] },
+    { files: { 'oss_scripts/pip_package/setup.py': setup('2.13.0-rc0', 'tensorflow>=2.12.0, <2.13') }, tags: ['v2.13.0-rc0'] },
+  ]);
+  const records = extractFromRepo(tft, repo);
+  assert.deepEqual(records.map((r) => r.version), ['2.12.0']);
+  assert.deepEqual(records[0].requires_dist, ['tensorflow<2.13,>=2.12.0', 'tensorflow_hub>=0.8.0', 'tensorflow-cpu<2.13,>=2.12.0; extra == "tensorflow-cpu"']);
+  assert.equal(records[0].source, 'tensorflow/text@v2.12.0:oss_scripts/pip_package/setup.py');
+  assert.equal(tft.partial, true);
 });
