@@ -60,6 +60,15 @@ test('ml-pins check: openai-whisper 20230314 pins tiktoken 0.3.1 and, on x86-64 
   assert.deepEqual(codes('tensorflow-text==2.15.0\ntensorflow>=2.16\n'), ['resolution-conflict error', 'resolution-conflict error']);
   assert.deepEqual(codes('tensorflow-text==2.12.0\ntensorflow==2.13.0\n'), ['resolution-conflict error', 'resolution-conflict error']);
   assert.deepEqual(codes('tensorflow-text==2.15.0\ntensorflow>=2.15\n').filter((c) => !c.endsWith(' information')), []);
+  // fastapi 0.84.0-0.99.1 cap pydantic below 2, and each release pins a starlette series.
+  assert.deepEqual(codes('fastapi==0.95.0\npydantic==2.5.0\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('fastapi==0.110.0\nstarlette==0.38.0\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('fastapi>=0.95\npydantic==2.5.0\n'), []);
+  // Two releases' requirements that exclude each other (gradio 4.0.0 needs pydantic>=2.0): pip's causes prove it, and
+  // the rule that says it at gradio's pin says it once, with the conflict's upgrade.
+  const pair = checkJson({ 'requirements.txt': 'fastapi==0.99.0\ngradio==4.0.0\n' }) as unknown as { code: string; fixes: { title: string }[] }[];
+  assert.deepEqual(pair.map((f) => f.code), ['declared-requirement']);
+  assert.match(pair[0].fixes.map((f) => f.title).join(' | '), /Upgrade fastapi and gradio/);
   // A floor lets pip take a release without the cap (1.23.0 and later): no finding.
   assert.deepEqual(codes('optimum>=1.19\ntransformers==4.45.0\n'), []);
 });

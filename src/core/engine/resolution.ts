@@ -429,8 +429,11 @@ function conflictPins(env: Environment, conflict: ConflictResult): { req: Requir
 function explaining(env: Environment, conflict: ConflictResult, ruleFindings: readonly PlacedFinding[]): PlacedFinding[] {
   const pins = conflictPins(env, conflict);
   const places = new Set(pins.map((p) => placeOf(p.path, p.req.range)));
+  // A conflict pip's causes prove (one package two requirements exclude) is said by a refusal at one of its pins that
+  // speaks of that package: gradio==4.0.0's pydantic>=2.0 against what fastapi==0.99.0 declares.
+  const about = PROVEN.has(conflict) ? conflict.causes[0]?.package : undefined;
   return pins.length ? ruleFindings.filter((p) => p.refusal && p.finding.severity === 'error' && places.has(placeOf(p.path, p.finding.range)) &&
-    pins.every(({ req }) => p.finding.packages.includes(req.normalizedName))) : [];
+    (pins.every(({ req }) => p.finding.packages.includes(req.normalizedName)) || (about !== undefined && p.finding.packages.includes(about)))) : [];
 }
 
 function placeOf(path: string, r: Range): string {

@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed and tensorflow-text extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text and fastapi extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -116,4 +116,17 @@ test('tensorflow-text: oss_scripts/pip_package/setup.py at final-release tags; p
   assert.deepEqual(records[0].requires_dist, ['tensorflow<2.13,>=2.12.0', 'tensorflow_hub>=0.8.0', 'tensorflow-cpu<2.13,>=2.12.0; extra == "tensorflow-cpu"']);
   assert.equal(records[0].source, 'tensorflow/text@v2.12.0:oss_scripts/pip_package/setup.py');
   assert.equal(tft.partial, true);
+});
+
+test('fastapi: bare version tags, pyproject.toml [project]; complete from 0.84.0 (flit metadata before it)', async () => {
+  const { default: fastapi } = await import('../../../scripts/metadata/extractors/fastapi');
+  assert.equal(fastapi.completeFrom, '0.84.0');
+  const repo = makeRepo([{ files: { 'pyproject.toml': ['[build-system]', 'requires = ["hatchling"]', 'build-backend = "hatchling.build"',
+    '[project]', 'name = "fastapi"', 'requires-python = ">=3.7"', 'dynamic = ["version"]',
+    'dependencies = ["starlette>=0.27.0,<0.28.0", "pydantic >=1.7.4,!=1.8,!=1.8.1,<2.0.0"]', '[project.optional-dependencies]',
+    'all = ["httpx >=0.23.0"]', ''].join('\n'), 'fastapi/__init__.py': '__version__ = "0.99.0"\n' }, tags: ['0.99.0', 'v0.1.16'] }]);
+  const r = byVersion(extractFromRepo(fastapi, repo));
+  assert.deepEqual([...r.keys()].sort(), ['0.1.16', '0.99.0']);
+  assert.deepEqual(r.get('0.99.0')!.requires_dist, ['starlette<0.28.0,>=0.27.0', 'pydantic!=1.8,!=1.8.1,<2.0.0,>=1.7.4', 'httpx>=0.23.0; extra == "all"']);
+  assert.equal(r.get('0.99.0')!.requires_python, '>=3.7');
 });
