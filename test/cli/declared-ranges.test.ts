@@ -64,6 +64,9 @@ test('ml-pins check: openai-whisper 20230314 pins tiktoken 0.3.1 and, on x86-64 
   assert.deepEqual(codes('fastapi==0.95.0\npydantic==2.5.0\n'), ['declared-requirement error']);
   assert.deepEqual(codes('fastapi==0.110.0\nstarlette==0.38.0\n'), ['declared-requirement error']);
   assert.deepEqual(codes('fastapi>=0.95\npydantic==2.5.0\n'), []);
+  // albumentations pins its albucore exactly (2.0.6-2.0.8: 0.0.24) and needs pydantic 2.
+  assert.deepEqual(codes('albumentations==2.0.8\nalbucore==0.0.20\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('albumentations==1.4.10\npydantic==1.10.13\n'), ['declared-requirement error']);
   // Two releases' requirements that exclude each other (gradio 4.0.0 needs pydantic>=2.0): pip's causes prove it, and
   // the rule that says it at gradio's pin says it once, with the conflict's upgrade.
   const pair = checkJson({ 'requirements.txt': 'fastapi==0.99.0\ngradio==4.0.0\n' }) as unknown as { code: string; fixes: { title: string }[] }[];

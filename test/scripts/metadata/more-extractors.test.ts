@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text and fastapi extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi and albumentations extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -129,4 +129,21 @@ test('fastapi: bare version tags, pyproject.toml [project]; complete from 0.84.0
   assert.deepEqual([...r.keys()].sort(), ['0.1.16', '0.99.0']);
   assert.deepEqual(r.get('0.99.0')!.requires_dist, ['starlette<0.28.0,>=0.27.0', 'pydantic!=1.8,!=1.8.1,<2.0.0,>=1.7.4', 'httpx>=0.23.0; extra == "all"']);
   assert.equal(r.get('0.99.0')!.requires_python, '>=3.7');
+});
+
+test('albumentations: INSTALL_REQUIRES as a partial Requires-Dist (the build machine picks the OpenCV one); version from [project]', async () => {
+  const { default: albumentations } = await import('../../../scripts/metadata/extractors/albumentations');
+  const setup = py('from setuptools import setup', 'INSTALL_REQUIRES = [', '    "numpy>=1.24.4",', "    \"typing-extensions>=4.9.0; python_version<'3.10'\",",
+    '    "pydantic>=2.9.2",', '    "albucore==0.0.24",', ']', 'MIN_OPENCV_VERSION = "4.9.0.80"', 'INSTALL_REQUIRES.append(choose_opencv_requirement())',
+    'setup(packages=find_packages(), install_requires=INSTALL_REQUIRES)');
+  const repo = makeRepo([
+    { files: { 'setup.py': setup, 'pyproject.toml': '[project]\nname = "albumentations"\nversion = "2.0.8"\nrequires-python = ">=3.9"\ndynamic = [ "dependencies" ]\n' }, tags: ['2.0.8'] },
+    { files: { 'pyproject.toml': '[project]\nname = "albumentations"\nversion = "2.0.8"\n' }, tags: ['2.0.9' /* names another version */] },
+  ]);
+  const records = extractFromRepo(albumentations, repo);
+  assert.deepEqual(records.map((r) => r.version), ['2.0.8']);
+  assert.deepEqual(records[0].requires_dist, ['numpy>=1.24.4', 'typing-extensions>=4.9.0; python_version < "3.10"', 'pydantic>=2.9.2', 'albucore==0.0.24']);
+  assert.equal(records[0].requires_dist_partial, true);
+  assert.equal(records[0].requires_python, '>=3.9');
+  assert.equal(albumentations.partial, true);
 });
