@@ -144,10 +144,15 @@ function sameRelease(declared: string, version: string): boolean {
   return !!d && !!v && d.release.join('.') === v.release.join('.') && !v.isPrerelease && !v.isDevrelease && (d.isPrerelease || d.isDevrelease);
 }
 
+/** The text of a top-level TOML table (`[package]`, `[project]`), from its header to the next one: enough for the
+ *  plain `key = "value"` lines read here. */
+export function tomlTable(text: string | undefined, name: string): string | undefined {
+  return text?.split(/^\[/m).find((s) => s.startsWith(`${name}]`));
+}
+
 /** The version in a Cargo.toml [package] table (maturin builds take the Python version from it). */
 export function cargoVersion(text: string | undefined): string | undefined {
-  const pkg = text?.split(/^\[/m).find((s) => s.startsWith('package]'));
-  return pkg?.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
+  return tomlTable(text, 'package')?.match(/^version\s*=\s*"([^"]+)"/m)?.[1];
 }
 
 /** `__version__ = "…"` in a Python file. */

@@ -5,12 +5,12 @@
 // (0.1.x, 0.4.x, 1.1.1), so the listing speaks for its own releases only. The version a tag builds is [project].version
 // of pyproject.toml (from 1.4.19), else `__version__` of albumentations/_version.py or albumentations/__init__.py.
 import type { SourceExtractor, TagContext } from '../extractor';
-import { dunderVersion, normalSpecifier, readBuildFile, readProject, tagVersion } from '../python-literals';
+import { dunderVersion, normalSpecifier, readBuildFile, readProject, tagVersion, tomlTable } from '../python-literals';
 import { parseVersion } from '../../../src/core/pep440';
 
 /** The [project] table of pyproject.toml (from 1.4.19: the version, requires-python; dependencies dynamic). */
 function projectTable(ctx: TagContext): string | undefined {
-  return ctx.show('pyproject.toml')?.split(/^\[/m).find((s) => s.startsWith('project]'));
+  return tomlTable(ctx.show('pyproject.toml'), 'project');
 }
 
 function declaredVersion(ctx: TagContext): string | undefined {

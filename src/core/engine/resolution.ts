@@ -11,6 +11,8 @@ import { VersionSet } from '../pep440/intervals';
 import { parsedPackage, releaseIndex, safeSource, type Release } from '../resolver/releases';
 import { ResolveMemo } from '../resolver/memo';
 import { requirementOf } from '../resolver/texts';
+import { baseOf } from '../resolver/outcome';
+import { keptPer } from '../kept';
 import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
@@ -174,7 +176,7 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
     resolution = roots.some((r) => r.origin) ? resolveOnPythons(roots, resolution.pythons, ctx) : undefined;
   }
   const first = resolution?.conflict && { ...resolution.conflict, conflict: provenRoots(env, resolution.conflict.conflict) };
-  if (!resolution || !first || !severity || !(PROVEN.has(first.conflict) || /we can conclude that/.test(first.conflict.message))) return alone;
+  if (!resolution || !first || !severity || !(PROVEN.has(first.conflict) || derived(first.conflict))) return alone;
   const pythons = resolution.pythons;
   const { conflict, python } = first;
   const pins = conflictPins(env, conflict);
@@ -187,13 +189,23 @@ export function resolutionFindings(env: Environment, ctx: ResolutionContext): Pl
   return [...alone, ...found, ...unmatchedPinFindings(env, first.unmatched ?? [], { pythons, where, severity, said }, ctx).map((s) => s.finding)];
 }
 
+/** The conflict's words are a derivation ("…, we can conclude that …"), not pip's causes alone (the fallback). */
+function derived(conflict: ConflictResult): boolean {
+  return /we can conclude that/.test(conflict.message);
+}
+
 /** Conflicts that pip's causes prove (provenRoots): reported as explained ones are. */
 const PROVEN = new WeakSet<ConflictResult>();
+/** provenRoots per conflict and environment: the loop of resolutionFindings and its last step ask for the same one. */
+const PROVEN_OF = new WeakMap<ConflictResult, WeakMap<Environment, ConflictResult>>();
 
 /** A conflict the derivation could not reproduce, with the roots pip's causes rest on when they prove it alone
  *  (provenByCauses), remembered in PROVEN; any other conflict as it is. */
 function provenRoots(env: Environment, conflict: ConflictResult): ConflictResult {
-  if (/we can conclude that/.test(conflict.message)) return conflict;
+  return derived(conflict) ? conflict : keptPer(PROVEN_OF, conflict, env, withProvenRoots);
+}
+
+function withProvenRoots(conflict: ConflictResult, env: Environment): ConflictResult {
   const roots = provenByCauses(conflict, rootsOf(env));
   if (!roots) return conflict;
   const proven = { ...conflict, roots };
@@ -227,7 +239,7 @@ function provenByCauses(conflict: ConflictResult, roots: readonly RootRequiremen
 /** The root is `name==version` (extras and marker aside). */
 function pinsExactly(root: RootRequirement, name: string, version: string): boolean {
   const parsed = requirementOf(root.requirement);
-  if (!parsed.ok || parsed.value.url || normalizeName(parsed.value.name) !== normalizeName(name.replace(/\[.*$/, ''))) return false;
+  if (!parsed.ok || parsed.value.url || normalizeName(parsed.value.name) !== normalizeName(baseOf(name))) return false;
   const exact = VersionSet.fromSpecifierSet(`==${version}`);
   const set = VersionSet.fromSpecifierSet(parsed.value.specifier);
   return !set.isEmpty() && set.intersect(exact.complement()).isEmpty();
@@ -258,7 +270,7 @@ function unmatchedPinFindings(env: Environment, unmatched: RootRequirement[], re
     if (!req || !path || report.said.has(placeOf(path, req.range))) continue;
     // Alone, it must fail on every Python in question, as an environment's roots are asked.
     const conflict = resolveOnPythons([root], report.pythons, ctx)?.conflict?.conflict;
-    if (!conflict || !/we can conclude that/.test(conflict.message)) continue;
+    if (!conflict || !derived(conflict)) continue;
     const message = `pip cannot install these requirements together ${report.where}.\n${conflict.message}`;
     out.push({ root, finding: { path, finding: { code: RESOLUTION_CONFLICT, severity: report.severity, message, packages: conflict.packages, range: req.range, fixes: [] } } });
     if (out.length >= MAX_UNMATCHED) break;
@@ -283,7 +295,7 @@ function describedConflictFindings(env: Environment, ctx: ResolutionContext): Pl
   // The Pythons before the one where it installs refuse it with every release; the later ones are asked too.
   const pythons = resolution.pythons.slice(resolution.pythons.indexOf(resolution.python));
   const first = resolveOnPythons(rootsOf(env), pythons, ctx, held)?.conflict;
-  if (!first || !/we can conclude that/.test(first.conflict.message)) return [];
+  if (!first || !derived(first.conflict)) return [];
   const { conflict, python } = first;
   if (explaining(env, conflict, ctx.ruleFindings ?? []).length) return []; // a rule says it, as an error
   const pins = conflictPins(env, conflict);
