@@ -72,6 +72,12 @@ test('ml-pins check: openai-whisper 20230314 pins tiktoken 0.3.1 and, on x86-64 
   const pair = checkJson({ 'requirements.txt': 'fastapi==0.99.0\ngradio==4.0.0\n' }) as unknown as { code: string; fixes: { title: string }[] }[];
   assert.deepEqual(pair.map((f) => f.code), ['declared-requirement']);
   assert.match(pair[0].fixes.map((f) => f.title).join(' | '), /Upgrade fastapi and gradio/);
+  // Flask 1.1.3-1.1.4 cap Jinja2, itsdangerous and Werkzeug below their 2.0/3.0 (the curated flask rules leave those
+  // releases to the declared ranges); Flask 3.0 needs Werkzeug 3.
+  assert.deepEqual(codes('flask==1.1.4\njinja2==3.0.0\nmarkupsafe<2.1\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('flask==1.1.4\nitsdangerous==2.0.1\nmarkupsafe<2.1\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('flask==3.0.0\nwerkzeug==2.3.8\n'), ['declared-requirement error']);
+  assert.deepEqual(codes('flask==1.1.4\nmarkupsafe<2.1\n'), []);
   // A floor lets pip take a release without the cap (1.23.0 and later): no finding.
   assert.deepEqual(codes('optimum>=1.19\ntransformers==4.45.0\n'), []);
 });
