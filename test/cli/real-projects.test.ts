@@ -60,7 +60,7 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     ],
     // Missed: the project's own code used Keras 2 APIs, which TensorFlow 2.16's Keras 3 lacks; the pins allow both. What
     // is reported are the floors that admit NumPy-1 builds next to an open numpy.
-    deepface: ['requirements.txt:2 warning numpy2-abi-pandas', 'requirements.txt:6 warning numpy2-abi-opencv-python', 'requirements.txt:7 warning numpy2-abi-tensorflow'],
+    deepface: ['requirements.txt:2 warning numpy2-abi-pandas', 'requirements.txt:6 warning numpy2-abi-opencv-python', 'requirements.txt:7 warning numpy2-abi-tensorflow', 'requirements.txt:9 warning flask-itsdangerous-json'],
     // torch 1.12.0 has no wheels for the reporter's Python 3.11 (silent when no Python is known: the file names none).
     mage: ['requirements.txt:6 error torch-python-unsupported'],
     // chex 0.1.85 installs jaxlib (>=0.1.37) and a new install takes the newest, which jax 0.4.20 refuses at import
@@ -87,6 +87,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'tabular-transfer': ['requirements.txt:14 error torchvision-torch-mismatch'],
     // optimum 1.19.2 declares transformers<4.41.0 (pip's own words in tenstorrent/tt-forge-onnx#493); the rest is true of
     // the same pins: diffusers 0.27.2 with huggingface_hub open, and three OpenCV wheels in one environment.
+    // flask 1.1.2 imports `json` from itsdangerous, which 2.1.0 removed (opendilab/DI-sheep#1); werkzeug==0.16.0 keeps
+    // Flask 2.2.4 out of reach, so the fix is the itsdangerous cap the project itself added.
+    'di-sheep': ['requirement.txt:1 error flask-itsdangerous-json'],
     'tt-forge-fe': [
       'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
       'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',

@@ -1,5 +1,6 @@
 // The knowledge base that ships with ML Pins: every family in rules/, compiled into the bundle by esbuild.
 import accelerators from '../../../rules/accelerators.json';
+import flask from '../../../rules/flask.json';
 import huggingfaceHub from '../../../rules/huggingface-hub.json';
 import implicitInstalls from '../../../rules/implicit-installs.json';
 import mlMinimums from '../../../rules/ml-minimums.json';
@@ -11,5 +12,5 @@ import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torchvision, accelerators, python, packaging,
+  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torchvision, flask, accelerators, python, packaging,
 ] as unknown as RuleFamily[];

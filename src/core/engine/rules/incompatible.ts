@@ -57,7 +57,7 @@ export function incompatible(c: CompiledIncompatible, env: Environment, sets: Se
   // Edits that rewrite every pin of a package are the same for each finding: computed once (P findings would
   // otherwise each rewrite all P pins).
   const pinEditsMemo = new Map<FixOption, TextEdit[] | undefined>();
-  const options = rule.fixes.filter((o) => offered(o, sets));
+  const options = rule.fixes.filter((o) => offered(o, sets) && floorInstallable(o, env, ctx, sets.pythons));
   const out: PlacedFinding[] = [];
   // The target is judged pin by pin: `diffusers>=0.39; python_version >= "3.10"` and `diffusers; python_version <
   // "3.10"` are two branches, and only the branch that admits a breaking release is reported.
@@ -156,6 +156,22 @@ export function incompatibleFixes(options: FixOption[], env: Environment, anchor
   // The rule's safe option may have no edits here (a URL pin): the first option that has some takes its place.
   if (fixes.length && !fixes.some((f) => f.applicability === 'safe')) fixes[0] = { ...fixes[0], applicability: 'safe' };
   return fixes;
+}
+
+/**
+ * Whether pip could install the release a raise-floor option names next to what the pins allow: a release that declares
+ * requirements no written pin meets (flask 2.2.4 needs Werkzeug>=2.2.2, and `werkzeug==0.16.0` is pinned) would turn
+ * the finding into a refused install, so that option is not offered (the next one takes its place). What the pins allow
+ * is the written constraints alone: the release being replaced may narrow the others by its own declarations.
+ */
+function floorInstallable(option: FixOption, env: Environment, ctx: EvalContext, pythons?: VersionSet): boolean {
+  if (option.kind !== 'raise-floor') return true;
+  const release = VersionSet.fromSpecifierSet(`==${option.version}`);
+  for (const [name, pkg] of env.packages) {
+    if (name === option.package || !pkg.pins.length || pkg.admitted.isAll()) continue;
+    if (declaredExcluding(ctx.knowledge, env, option.package, name, pkg.admitted, pythons).intersects(release)) return false;
+  }
+  return true;
 }
 
 /** Whether the environment allows some version of each package the option's `offeredWhen` names in its range. */
