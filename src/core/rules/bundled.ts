@@ -8,9 +8,10 @@ import numpy2 from '../../../rules/numpy2.json';
 import packaging from '../../../rules/packaging.json';
 import python from '../../../rules/python.json';
 import torchCompanions from '../../../rules/torch-companions.json';
+import torch from '../../../rules/torch.json';
 import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torchvision, flask, accelerators, python, packaging,
+  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
