@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi and albumentations extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations and librosa extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -146,4 +146,21 @@ test('albumentations: INSTALL_REQUIRES as a partial Requires-Dist (the build mac
   assert.equal(records[0].requires_dist_partial, true);
   assert.equal(records[0].requires_python, '>=3.9');
   assert.equal(albumentations.partial, true);
+});
+
+test('librosa: v-prefixed tags, then bare ones; setup.cfg beside setup.py from 0.8.1rc1; complete from 0.10.1', async () => {
+  const { default: librosa } = await import('../../../scripts/metadata/extractors/librosa');
+  assert.equal(librosa.completeFrom, '0.10.1');
+  const repo = makeRepo([
+    { files: { 'setup.py': py('from setuptools import setup', 'setup(name="librosa", version="0.3.1",',
+      '    install_requires=["audioread", "numpy >= 1.8.0", "scipy >= 0.13.0"])') }, tags: ['v0.3.1'] },
+    { files: { 'setup.py': py('from setuptools import setup', 'setup()'), 'librosa/version.py': 'short_version = "0.8"\nversion = "0.8.1"\n',
+      'setup.cfg': ['[metadata]', 'name = librosa', 'version = attr: librosa.version.version', '', '[options]',
+        'python_requires = >= 3.6', 'install_requires =', '    numpy >= 1.15.0', '    numba >= 0.43.0', ''].join('\n') }, tags: ['0.8.1'] },
+  ]);
+  const r = byVersion(extractFromRepo(librosa, repo));
+  assert.deepEqual([...r.keys()].sort(), ['0.3.1', '0.8.1']);
+  assert.deepEqual(r.get('0.3.1')!.requires_dist, ['audioread', 'numpy>=1.8.0', 'scipy>=0.13.0']);
+  assert.deepEqual(r.get('0.8.1')!.requires_dist, ['numpy>=1.15.0', 'numba>=0.43.0']);
+  assert.equal(r.get('0.8.1')!.requires_python, '>=3.6');
 });
