@@ -94,6 +94,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
       'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
       'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',
     ],
+    // librosa 0.8.x sets `dtype=np.complex` as a default when imported; NumPy 1.24 removed the alias (tsurumeso/vocal-remover#134).
+    // opencv_python>=4.2.0 allows NumPy-1 builds of OpenCV next to numpy 2: a written floor that allows the break.
+    'vocal-remover': ['requirements.txt:5 error librosa-numpy-complex-alias', 'requirements.txt:6 warning numpy2-abi-opencv-python'],
     xmdpt: ['requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
   },
   clean: {

@@ -4,6 +4,7 @@ import flask from '../../../rules/flask.json';
 import huggingfaceHub from '../../../rules/huggingface-hub.json';
 import implicitInstalls from '../../../rules/implicit-installs.json';
 import mlMinimums from '../../../rules/ml-minimums.json';
+import numpy from '../../../rules/numpy.json';
 import numpy2 from '../../../rules/numpy2.json';
 import packaging from '../../../rules/packaging.json';
 import python from '../../../rules/python.json';
@@ -13,5 +14,5 @@ import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, accelerators, python, packaging,
+  huggingfaceHub, numpy2, numpy, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
