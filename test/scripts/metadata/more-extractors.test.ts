@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations and librosa extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa and pytorch-lightning extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -163,4 +163,24 @@ test('librosa: v-prefixed tags, then bare ones; setup.cfg beside setup.py from 0
   assert.deepEqual(r.get('0.3.1')!.requires_dist, ['audioread', 'numpy>=1.8.0', 'scipy>=0.13.0']);
   assert.deepEqual(r.get('0.8.1')!.requires_dist, ['numpy>=1.15.0', 'numba>=0.43.0']);
   assert.equal(r.get('0.8.1')!.requires_python, '>=3.6');
+});
+
+test('pytorch-lightning: literal install_requires, then the lines setup.py loads from requirements.txt (partial: extras not read)', async () => {
+  const { default: pl } = await import('../../../scripts/metadata/extractors/pytorch-lightning');
+  assert.equal(pl.partial, true);
+  const repo = makeRepo([
+    { files: { 'setup.py': py('from setuptools import setup', 'setup(name="pytorch-lightning", version="1.0.8", python_requires=">=3.6",',
+      '    install_requires=["numpy>=1.16.4", "torch>=1.3"])') }, tags: ['1.0.8'] },
+    { files: { 'setup.py': py('import os', 'from setuptools import setup', 'from pytorch_lightning import setup_tools', '_PATH_ROOT = os.path.dirname(__file__)',
+      'setup(name="pytorch-lightning", version="1.4.4", python_requires=">=3.6",',
+      '    install_requires=setup_tools._load_requirements(_PATH_ROOT))'),
+      'requirements.txt': '# the default package dependencies\n\nnumpy>=1.17.2\ntorch>=1.6\nfuture>=0.17.1  # required for builtins in setup.py\ntorchmetrics>=0.4.0\n' },
+      tags: ['1.4.4'] },
+  ]);
+  const r = byVersion(extractFromRepo(pl, repo));
+  assert.deepEqual(r.get('1.0.8')!.requires_dist, ['numpy>=1.16.4', 'torch>=1.3']);
+  assert.deepEqual(r.get('1.4.4')!.requires_dist, ['numpy>=1.17.2', 'torch>=1.6', 'future>=0.17.1', 'torchmetrics>=0.4.0']);
+  assert.equal(r.get('1.4.4')!.requires_dist_partial, true);
+  assert.equal(r.get('1.4.4')!.requires_python, '>=3.6');
+  assert.equal(r.get('1.4.4')!.source, 'Lightning-AI/pytorch-lightning@1.4.4:setup.py; Lightning-AI/pytorch-lightning@1.4.4:requirements.txt (base requirements; extras not read)');
 });

@@ -1,0 +1,35 @@
+// pytorch-lightning: setup.py at each tag. Up to 1.0.8 it lists install_requires literally (readProject); from 1.1.0
+// through 1.6.x it passes `_load_requirements(PATH_ROOT)`, the lines of the root requirements.txt without comments and
+// URL lines (pytorch_lightning/setup_tools.py), or, from 1.6.5, of requirements/base.txt (`_PATH_REQUIRE`): those lines
+// are the release's base Requires-Dist here; its extras (requirements/extra.txt and the like) are not read, so the row
+// is marked partial. From 1.7.0 the build assembles several packages (src/ layout): not read, requirements unknown.
+// Tags are missing for some releases (the .post ones among them), so the listing speaks for its own releases only.
+import type { SourceExtractor, TagContext } from '../extractor';
+import { pythonRequiresLiterals, readBuildFile, readProject, releaseTagVersion } from '../python-literals';
+
+const LOADED = /install_requires\s*=\s*(?:setup_tools\.)?_load_requirements\((_?PATH_ROOT|_PATH_REQUIRE)\)/;
+
+const extractor: SourceExtractor = {
+  package: 'pytorch-lightning',
+  repository: 'Lightning-AI/pytorch-lightning',
+  version: (tag) => releaseTagVersion(tag, /^v?/),
+  partial: true,
+  extract: (ctx: TagContext) => {
+    const setupPy = ctx.show('setup.py');
+    const loaded = setupPy?.match(LOADED);
+    if (!setupPy || !loaded) return readProject(ctx);
+    const file = loaded[1] === '_PATH_REQUIRE' ? 'requirements/base.txt' : 'requirements.txt';
+    const text = ctx.show(file);
+    const python = pythonRequiresLiterals(setupPy);
+    const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
+    if (text === undefined || python.length > 1) return { source };
+    const lines = readBuildFile('requirements', file, text).install_requires;
+    if (!lines) return { source };
+    return {
+      requires_python: python[0] ?? '',
+      requires_dist: lines, requires_dist_partial: true,
+      source: `${source} (base requirements; extras not read)`,
+    };
+  },
+};
+export default extractor;
