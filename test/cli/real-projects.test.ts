@@ -90,6 +90,8 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // flask 1.1.2 imports `json` from itsdangerous, which 2.1.0 removed (opendilab/DI-sheep#1); werkzeug==0.16.0 keeps
     // Flask 2.2.4 out of reach, so the fix is the itsdangerous cap the project itself added.
     'di-sheep': ['requirement.txt:1 error flask-itsdangerous-json'],
+    // pytorch-lightning 1.3.1 imports get_num_classes, which torchmetrics 0.8.0 removed (zjunlp/OpenUE#25).
+    openue: ['requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
     'tt-forge-fe': [
       'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
       'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',
