@@ -92,6 +92,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'di-sheep': ['requirement.txt:1 error flask-itsdangerous-json'],
     // pytorch-lightning 1.3.1 imports get_num_classes, which torchmetrics 0.8.0 removed (zjunlp/OpenUE#25).
     openue: ['requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
+    // gradio 4.44.0 (the gradio extra) imports HfFolder, which huggingface_hub 1.0 removed (facebookresearch/EdgeTAM#20);
+    // opencv-python>=4.7.0 (notebooks extra) allows NumPy-1 builds next to numpy 2: a written floor that allows the break.
+    edgetam: ['setup.py:19 warning numpy2-abi-opencv-python', 'setup.py:23 error hf-hub1-hffolder-gradio'],
     'tt-forge-fe': [
       'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
       'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',
@@ -109,7 +112,7 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // numpy>=2.0.0 is required, so these floors admit only broken OpenCV and pandas builds.
     lerobot: ['pyproject.toml:44 warning numpy2-abi-opencv-python-headless', 'pyproject.toml:78 warning numpy2-abi-pandas'],
     lightning: [],
-    llamafactory: ['pyproject.toml:40 warning numpy2-abi-torch-windows', 'pyproject.toml:51 warning numpy2-abi-matplotlib'],
+    llamafactory: ['pyproject.toml:40 warning numpy2-abi-torch-windows', 'pyproject.toml:50 warning hf-hub1-hffolder-gradio', 'pyproject.toml:51 warning numpy2-abi-matplotlib'],
     'open-clip': [],
     peft: ['setup.py:13 warning numpy2-abi-torch'],
     sam2: ['setup.py:17 warning numpy2-abi-opencv-python'],
