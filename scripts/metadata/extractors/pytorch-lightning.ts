@@ -2,7 +2,8 @@
 // through 1.6.x it passes `_load_requirements(PATH_ROOT)`, the lines of the root requirements.txt without comments and
 // URL lines (pytorch_lightning/setup_tools.py), or, from 1.6.5, of requirements/base.txt (`_PATH_REQUIRE`): those lines
 // are the release's base Requires-Dist here; its extras (requirements/extra.txt and the like) are not read, so the row
-// is marked partial. From 1.7.0 the build assembles several packages (src/ layout): not read, requirements unknown.
+// is marked partial. 1.5.4-1.6.x write `torch>=1.7.*` there, which no PEP 508 reader accepts (pip's legacy one did):
+// their requirements stay unknown. From 1.7.0 the build assembles several packages (src/ layout): not read, unknown.
 // Tags are missing for some releases (the .post ones among them), so the listing speaks for its own releases only.
 import type { SourceExtractor, TagContext } from '../extractor';
 import { pythonRequiresLiterals, readBuildFile, readProject, releaseTagVersion } from '../python-literals';
