@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa and pytorch-lightning extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning and openai extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -183,4 +183,19 @@ test('pytorch-lightning: literal install_requires, then the lines setup.py loads
   assert.equal(r.get('1.4.4')!.requires_dist_partial, true);
   assert.equal(r.get('1.4.4')!.requires_python, '>=3.6');
   assert.equal(r.get('1.4.4')!.source, 'Lightning-AI/pytorch-lightning@1.4.4:setup.py; Lightning-AI/pytorch-lightning@1.4.4:requirements.txt (base requirements; extras not read)');
+});
+
+test('openai: v<version> tags, setup.py in 0.x, pyproject.toml [project] from 1.0.0; the listing speaks for its own releases', async () => {
+  const { default: openai } = await import('../../../scripts/metadata/extractors/openai');
+  assert.equal(openai.partial, true);
+  const repo = makeRepo([
+    { files: { 'setup.py': py('from setuptools import setup', 'setup(name="openai", version="0.28.1", python_requires=">=3.7.1",',
+      '    install_requires=["requests>=2.20", "tqdm", "aiohttp"])') }, tags: ['v0.28.1'] },
+    { files: { 'setup.py': null, 'pyproject.toml': ['[project]', 'name = "openai"', 'version = "1.55.2"', 'requires-python = ">= 3.8"',
+      'dependencies = [', '    "httpx>=0.23.0, <1",', '    "pydantic>=1.9.0, <3",', ']', ''].join('\n') }, tags: ['v1.55.2'] },
+  ]);
+  const r = byVersion(extractFromRepo(openai, repo));
+  assert.deepEqual(r.get('0.28.1')!.requires_dist, ['requests>=2.20', 'tqdm', 'aiohttp']);
+  assert.deepEqual(r.get('1.55.2')!.requires_dist, ['httpx<1,>=0.23.0', 'pydantic<3,>=1.9.0']);
+  assert.equal(r.get('1.55.2')!.requires_python, '>=3.8');
 });
