@@ -110,7 +110,7 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     comfyui: [],
     datasets: ['setup.py:47 warning numpy2-abi-tensorflow', 'setup.py:49 warning numpy2-abi-tensorflow'],
     // numpy>=2.0.0 is required, so these floors admit only broken OpenCV and pandas builds.
-    lerobot: ['pyproject.toml:44 warning numpy2-abi-opencv-python-headless', 'pyproject.toml:78 warning numpy2-abi-pandas'],
+    lerobot: ['pyproject.toml:232 warning openai-httpx-proxies', 'pyproject.toml:44 warning numpy2-abi-opencv-python-headless', 'pyproject.toml:78 warning numpy2-abi-pandas'],
     lightning: [],
     llamafactory: ['pyproject.toml:40 warning numpy2-abi-torch-windows', 'pyproject.toml:50 warning hf-hub1-hffolder-gradio', 'pyproject.toml:51 warning numpy2-abi-matplotlib'],
     'open-clip': [],

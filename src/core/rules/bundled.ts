@@ -1,6 +1,7 @@
 // The knowledge base that ships with ML Pins: every family in rules/, compiled into the bundle by esbuild.
 import accelerators from '../../../rules/accelerators.json';
 import flask from '../../../rules/flask.json';
+import httpClients from '../../../rules/http-clients.json';
 import huggingfaceHub from '../../../rules/huggingface-hub.json';
 import implicitInstalls from '../../../rules/implicit-installs.json';
 import mlMinimums from '../../../rules/ml-minimums.json';
@@ -14,5 +15,5 @@ import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, numpy, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, accelerators, python, packaging,
+  huggingfaceHub, numpy2, numpy, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, httpClients, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
