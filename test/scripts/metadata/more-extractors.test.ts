@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning and openai extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard and tensorboardX extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -198,4 +198,43 @@ test('openai: v<version> tags, setup.py in 0.x, pyproject.toml [project] from 1.
   assert.deepEqual(r.get('0.28.1')!.requires_dist, ['requests>=2.20', 'tqdm', 'aiohttp']);
   assert.deepEqual(r.get('1.55.2')!.requires_dist, ['httpx<1,>=0.23.0', 'pydantic<3,>=1.9.0']);
   assert.equal(r.get('1.55.2')!.requires_python, '>=3.8');
+});
+
+test('tensorboard: tensorboard/pip_package/setup.py reads the requirements.txt beside it; tensorflow-tensorboard tags left out', async () => {
+  const { default: tensorboard } = await import('../../../scripts/metadata/extractors/tensorboard');
+  assert.equal(tensorboard.completeFrom, '1.6.0');
+  const setup = (name: string) => py('from setuptools import find_packages, setup', 'import tensorboard.version',
+    'def get_required_packages():', '    with open("requirements.txt") as f:', '        return f.read().splitlines()',
+    'REQUIRED_PACKAGES = get_required_packages()',
+    `setup(name="${name}", version=tensorboard.version.VERSION.replace("-", ""), install_requires=REQUIRED_PACKAGES, python_requires=">=3.6")`);
+  const repo = makeRepo([
+    { files: { 'tensorboard/pip_package/setup.py': setup('tensorflow-tensorboard'), 'tensorboard/version.py': 'VERSION = "1.5.1"\n',
+      'tensorboard/pip_package/requirements.txt': 'protobuf >= 3.4.0\n' }, tags: ['1.5.1'] },
+    { files: { 'tensorboard/pip_package/setup.py': setup('tensorboard'), 'tensorboard/version.py': 'VERSION = "2.9.1"\n',
+      'tensorboard/pip_package/requirements.txt': '# Protobuf 4.0 is incompatible with TF. Force < 3.20 until they unblock upgrade.\nabsl-py >= 0.4\nprotobuf >= 3.9.2, < 3.20\n' },
+      tags: ['2.9.1'] },
+  ]);
+  const r = byVersion(extractFromRepo(tensorboard, repo));
+  assert.deepEqual([...r.keys()], ['2.9.1']);
+  assert.deepEqual(r.get('2.9.1')!.requires_dist, ['absl-py>=0.4', 'protobuf<3.20,>=3.9.2']);
+  assert.equal(r.get('2.9.1')!.requires_python, '>=3.6');
+  assert.equal(r.get('2.9.1')!.source, 'tensorflow/tensorboard@2.9.1:tensorboard/pip_package/setup.py');
+});
+
+test('tensorboardX: v<version> tags, a version setup.py computes read from the tag; the listing speaks for its own releases', async () => {
+  const { default: tensorboardx } = await import('../../../scripts/metadata/extractors/tensorboardx');
+  assert.equal(tensorboardx.partial, true);
+  const setup = (version: string, requirements: string) => py('import subprocess', 'from setuptools import setup',
+    `version_git = version = '${version}'`, 'preparing_PyPI_package = False',
+    "if not preparing_PyPI_package:", "    sha = subprocess.check_output(['git', 'rev-parse', 'HEAD']).decode('ascii').strip()",
+    "    version_git = version_git + '+' + sha[:7]", `requirements = [${requirements}]`,
+    "setup(name='tensorboardX', version=version_git, install_requires=requirements)");
+  const repo = makeRepo([
+    { files: { 'setup.py': setup('2.5', "'six', 'numpy', 'protobuf >= 3.8.0'") }, tags: ['v2.5'] },
+    { files: { 'setup.py': setup('2.5.1', "'numpy', 'protobuf>=3.8.0,<=3.20.1'") }, tags: ['v2.5.1'] },
+  ]);
+  const r = byVersion(extractFromRepo(tensorboardx, repo));
+  assert.deepEqual(r.get('2.5')!.requires_dist, ['six', 'numpy', 'protobuf>=3.8.0']);
+  assert.deepEqual(r.get('2.5.1')!.requires_dist, ['numpy', 'protobuf<=3.20.1,>=3.8.0']);
+  assert.equal(r.get('2.5.1')!.source, 'lanpa/tensorboardX@v2.5.1:setup.py');
 });
