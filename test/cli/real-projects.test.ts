@@ -24,8 +24,9 @@ const projects = (kind: string) =>
 const metadata = new NodeMetadata(join(root, 'metadata'));
 const knowledge = knowledgeFrom(bundledFamilies, metadata);
 
-/** The Python a reporter ran, where the break depends on it (`--target-python`): pip listed torch 1.13.0 as its oldest. */
-const TARGET_PYTHON: Record<string, string> = { mage: '3.11' };
+/** The Python a reporter ran, where the break depends on it (`--target-python`): pip listed torch 1.13.0 as its oldest
+ *  (mage); the README's `python=3.7`, on which the reporter ran (mvs2d: on 3.8 and later its OpenCV 3.4.2.17 has no wheels). */
+const TARGET_PYTHON: Record<string, string> = { mage: '3.11', mvs2d: '3.7' };
 
 /** `file:line severity code` of each error and warning, sorted. */
 async function loudFindings(dir: string, targetPython?: string): Promise<string[]> {
@@ -84,14 +85,19 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     ],
     stylestudio: ['requirements.txt:5 error transformers-tokenizers-window'],
     superadapters: ['requirements.txt:101 error transformers-tokenizers-window'],
-    'tabular-transfer': ['requirements.txt:14 error torchvision-torch-mismatch'],
+    // tensorboard 2.2.2's generated _pb2.py modules fail with protobuf 4.21 or later, which a new install takes (tensorboard
+    // declares protobuf>=3.6.0): true of the same pins, found since.
+    'tabular-transfer': ['requirements.txt:11 error tensorboard-protobuf4-generated-code', 'requirements.txt:14 error torchvision-torch-mismatch'],
     // optimum 1.19.2 declares transformers<4.41.0 (pip's own words in tenstorrent/tt-forge-onnx#493); the rest is true of
     // the same pins: diffusers 0.27.2 with huggingface_hub open, and three OpenCV wheels in one environment.
     // flask 1.1.2 imports `json` from itsdangerous, which 2.1.0 removed (opendilab/DI-sheep#1); werkzeug==0.16.0 keeps
     // Flask 2.2.4 out of reach, so the fix is the itsdangerous cap the project itself added.
     'di-sheep': ['requirement.txt:1 error flask-itsdangerous-json'],
-    // pytorch-lightning 1.3.1 imports get_num_classes, which torchmetrics 0.8.0 removed (zjunlp/OpenUE#25).
-    openue: ['requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
+    // pytorch-lightning 1.3.1 imports get_num_classes, which torchmetrics 0.8.0 removed (zjunlp/OpenUE#25). The tensorboard
+    // and tensorboardX floors allow releases whose generated _pb2.py modules protobuf 4.21 refuses: written floors that
+    // allow the break.
+    openue: ['requirements.txt:11 warning tensorboardx-protobuf4-generated-code', 'requirements.txt:6 warning tensorboard-protobuf4-generated-code',
+      'requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
     // gradio 4.44.0 (the gradio extra) imports HfFolder, which huggingface_hub 1.0 removed (facebookresearch/EdgeTAM#20);
     // opencv-python>=4.7.0 (notebooks extra) allows NumPy-1 builds next to numpy 2: a written floor that allows the break.
     edgetam: ['setup.py:19 warning numpy2-abi-opencv-python', 'setup.py:23 error hf-hub1-hffolder-gradio'],
@@ -102,6 +108,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // librosa 0.8.x sets `dtype=np.complex` as a default when imported; NumPy 1.24 removed the alias (tsurumeso/vocal-remover#134).
     // opencv_python>=4.2.0 allows NumPy-1 builds of OpenCV next to numpy 2: a written floor that allows the break.
     'vocal-remover': ['requirements.txt:5 error librosa-numpy-complex-alias', 'requirements.txt:6 warning numpy2-abi-opencv-python'],
+    // Two pyhocon pins, and tensorboardX 2.4.1, whose generated _pb2.py modules protobuf 4.21 refuses, with protobuf left
+    // open (zhenpeiyang/MVS2D#19 reports both: `from tensorboardX import SummaryWriter` fails in resource_handle_pb2.py).
+    mvs2d: ['requirements.txt:11 error conflicting-pins', 'requirements.txt:15 error tensorboardx-protobuf4-generated-code', 'requirements.txt:18 error conflicting-pins'],
     xmdpt: ['requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
   },
   clean: {
