@@ -87,7 +87,10 @@ describe('on real projects and the bundled snapshot', () => {
           const both = bothWays(variant, snapshot, python);
           if (!both) continue;
           const at = `${dir} ${env.label} on ${python} at ${both.atRoot}`;
-          assert.match(both.restricted.message, /we can conclude that your requirements are unsatisfiable/, at);
+          // A package the snapshot does not describe (two pins of pyhocon) has no releases to derive from: pip's own
+          // causes are the words, and they name that package's requirements only.
+          if (snapshot(both.atRoot)) assert.match(both.restricted.message, /we can conclude that your requirements are unsatisfiable/, at);
+          else assert.ok(both.causes.every((c) => !c.parent && nameOf({ requirement: c.requirement }) === both.atRoot), at);
           assert.ok(both.restricted.roots.length && both.restricted.roots.every((r) => nameOf(r) === both.atRoot), at);
           // Those roots alone stop pip at the same requirements.
           const alone = resolve(variant.filter((r) => nameOf(r) === both.atRoot), snapshot, on(python));
