@@ -3,7 +3,7 @@
 // that resolve. The same resolution names the versions a fresh install takes, which decide the evaluation's severity. Conservative by design: a step budget that runs out, a Python on which it installs, or a conflict the
 // PubGrub derivation cannot reproduce says nothing, unless pip's own causes prove it alone (provenByCauses).
 import type { Finding, Fix, Range, Requirement } from '../types';
-import type { AdmittedReleases, ResolveOptions, RootRequirement } from '../resolver/types';
+import type { AdmittedReleases, ResolvedPackage, ResolveOptions, RootRequirement } from '../resolver/types';
 import { resolve, targetEnvironment, type MetadataSource } from '../resolver';
 import { MAX_RESOLVED_ROOTS, orderedPins, rootCount, rootsOf } from '../resolver/environment';
 import { groupThousands, joinWords, normalizeName } from '../text';
@@ -102,8 +102,9 @@ function resolveOnPythons(roots: readonly RootRequirement[], pythons: string[], 
     if (result.ok) {
       const picks = new Map<string, string>();
       let undescribed: EnvironmentResolution['undescribed'];
+      const uncertain = uncertainPicks(result.packages);
       for (const p of result.packages.values()) {
-        if (p.version && !p.newerUnknown) picks.set(p.name, p.version);
+        if (p.version && !uncertain.has(p.name)) picks.set(p.name, p.version);
         if (p.admitted) (undescribed ??= new Map()).set(p.name, p.admitted);
       }
       return { pythons, picks, python, ...(undescribed ? { undescribed } : {}) };
@@ -114,6 +115,31 @@ function resolveOnPythons(roots: readonly RootRequirement[], pythons: string[], 
     for (const alike of result.samePythons ?? []) failing.add(alike);
   }
   return first ? { pythons, conflict: first } : undefined;
+}
+
+/**
+ * The picks that rest on a release newer than the snapshot might be: a package pip may take newer than the snapshot
+ * lists (`newerUnknown`), and every package something of those requires, through them. `tensorflow>=2.6.0` resolves to
+ * 2.19.1, the newest whose requirements the snapshot holds, while pip takes the registry's 2.21.0: tensorboard's pick
+ * (2.19.0, from 2.19.1's `tensorboard~=2.19.0`) is not what pip installs either. A package also required from elsewhere
+ * stays uncertain (which requirement decided the pick is not known); an exact pin decides alone, and the evaluation
+ * reads its single version from the pin all the same.
+ */
+function uncertainPicks(packages: ReadonlyMap<string, ResolvedPackage>): Set<string> {
+  const uncertain = new Set<string>();
+  for (const p of packages.values()) if (p.newerUnknown) uncertain.add(p.name);
+  // Through the requirement graph, breadth first: a package is visited once, when its first requirer turns uncertain.
+  const queue = [...uncertain];
+  const requiredBy = new Map<string, string[]>();
+  for (const p of packages.values()) for (const r of p.requiredBy) (requiredBy.get(r) ?? requiredBy.set(r, []).get(r)!).push(p.name);
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of requiredBy.get(queue[i]) ?? []) {
+      if (uncertain.has(next)) continue;
+      uncertain.add(next);
+      queue.push(next);
+    }
+  }
+  return uncertain;
 }
 
 /**
