@@ -78,16 +78,21 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'quantized-nets': ['requirements.txt:10 error torchvision-torch-mismatch'],
     // basicsr 1.4.2 (the newest) imports torchvision.transforms.functional_tensor; torchvision is left open.
     'real-esrgan': ['requirements.txt:1 error basicsr-functional-tensor', 'requirements.txt:7 warning numpy2-abi-torch'],
+    // tensorboard 2.16.2 (stable-hair) and 2.13 (tt-forge-fe) import pkg_resources when their command starts, and
+    // setuptools, which they declare without a ceiling, is open: true of the same pins, found since.
     'stable-hair': [
+      'requirements.txt:124 error tensorboard-setuptools82-pkg-resources',
       'requirements.txt:131 error torch-variant-no-index', 'requirements.txt:132 error torch-variant-no-index',
       'requirements.txt:132 error torchvision-torch-mismatch', 'requirements.txt:144 error resolution-conflict',
       'requirements.txt:85 warning opencv-multiple-wheels', 'requirements.txt:86 warning opencv-multiple-wheels',
     ],
     stylestudio: ['requirements.txt:5 error transformers-tokenizers-window'],
     superadapters: ['requirements.txt:101 error transformers-tokenizers-window'],
-    // tensorboard 2.2.2's generated _pb2.py modules fail with protobuf 4.21 or later, which a new install takes (tensorboard
-    // declares protobuf>=3.6.0): true of the same pins, found since.
-    'tabular-transfer': ['requirements.txt:11 error tensorboard-protobuf4-generated-code', 'requirements.txt:14 error torchvision-torch-mismatch'],
+    // tensorboard 2.2.2's generated _pb2.py modules fail with protobuf 4.21 or later, and its command imports pkg_resources,
+    // which setuptools 82 removed; a new install takes both (tensorboard declares them without a ceiling): true of the same
+    // pins, found since.
+    'tabular-transfer': ['requirements.txt:11 error tensorboard-protobuf4-generated-code', 'requirements.txt:11 error tensorboard-setuptools82-pkg-resources',
+      'requirements.txt:14 error torchvision-torch-mismatch'],
     // optimum 1.19.2 declares transformers<4.41.0 (pip's own words in tenstorrent/tt-forge-onnx#493); the rest is true of
     // the same pins: diffusers 0.27.2 with huggingface_hub open, and three OpenCV wheels in one environment.
     // flask 1.1.2 imports `json` from itsdangerous, which 2.1.0 removed (opendilab/DI-sheep#1); werkzeug==0.16.0 keeps
@@ -97,12 +102,13 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // and tensorboardX floors allow releases whose generated _pb2.py modules protobuf 4.21 refuses: written floors that
     // allow the break.
     openue: ['requirements.txt:11 warning tensorboardx-protobuf4-generated-code', 'requirements.txt:6 warning tensorboard-protobuf4-generated-code',
-      'requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
+      'requirements.txt:6 warning tensorboard-setuptools82-pkg-resources', 'requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
     // gradio 4.44.0 (the gradio extra) imports HfFolder, which huggingface_hub 1.0 removed (facebookresearch/EdgeTAM#20);
     // opencv-python>=4.7.0 (notebooks extra) allows NumPy-1 builds next to numpy 2: a written floor that allows the break.
     edgetam: ['setup.py:19 warning numpy2-abi-opencv-python', 'setup.py:23 error hf-hub1-hffolder-gradio'],
     'tt-forge-fe': [
-      'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/linux_requirements.txt:40 error opencv-multiple-wheels',
+      'env/core_requirements.txt:32 error opencv-multiple-wheels', 'env/core_requirements.txt:41 error tensorboard-setuptools82-pkg-resources',
+      'env/linux_requirements.txt:40 error opencv-multiple-wheels',
       'env/linux_requirements.txt:6 error hf-hub-cached-download', 'env/linux_requirements.txt:7 error declared-requirement',
     ],
     // librosa 0.8.x sets `dtype=np.complex` as a default when imported; NumPy 1.24 removed the alias (tsurumeso/vocal-remover#134).
@@ -111,7 +117,8 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // Two pyhocon pins, and tensorboardX 2.4.1, whose generated _pb2.py modules protobuf 4.21 refuses, with protobuf left
     // open (zhenpeiyang/MVS2D#19 reports both: `from tensorboardX import SummaryWriter` fails in resource_handle_pb2.py).
     mvs2d: ['requirements.txt:11 error conflicting-pins', 'requirements.txt:15 error tensorboardx-protobuf4-generated-code', 'requirements.txt:18 error conflicting-pins'],
-    xmdpt: ['requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
+    // And tensorboard 2.2.2, whose command imports pkg_resources, with setuptools open (found since).
+    xmdpt: ['requirements.txt:85 error tensorboard-setuptools82-pkg-resources', 'requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
   },
   clean: {
     accelerate: ['setup.py:13 warning numpy2-abi-torch'],

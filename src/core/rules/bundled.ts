@@ -10,11 +10,12 @@ import numpy2 from '../../../rules/numpy2.json';
 import packaging from '../../../rules/packaging.json';
 import protobuf from '../../../rules/protobuf.json';
 import python from '../../../rules/python.json';
+import setuptools from '../../../rules/setuptools.json';
 import torchCompanions from '../../../rules/torch-companions.json';
 import torch from '../../../rules/torch.json';
 import torchvision from '../../../rules/torchvision.json';
 import type { RuleFamily } from './types';
 
 export const bundledFamilies: RuleFamily[] = [
-  huggingfaceHub, numpy2, numpy, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, httpClients, protobuf, accelerators, python, packaging,
+  huggingfaceHub, numpy2, numpy, implicitInstalls, mlMinimums, torchCompanions, torch, torchvision, flask, httpClients, protobuf, setuptools, accelerators, python, packaging,
 ] as unknown as RuleFamily[];
