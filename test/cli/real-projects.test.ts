@@ -54,10 +54,12 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'fl-wireless': ['requirements.txt:4 error torchvision-torch-mismatch'],
     // Found by the survey (no report): the tensorrt extra pins an OpenCV built for NumPy 1.x, numpy is left open.
     flux: ['pyproject.toml:43 error numpy2-abi-opencv-python-headless'],
-    // Found by the survey (no report): numpy==2.1 next to opencv-python==4.6.0.66.
+    // Found by the survey (no report): numpy==2.1 next to opencv-python==4.6.0.66. And pytorch-lightning 2.0.1, whose
+    // `import` runs pkg_resources' declare_namespace, next to the newest setuptools that torch brings (found since).
     'generative-models': [
       'requirements/pt2.txt:12 warning numpy2-abi-matplotlib', 'requirements/pt2.txt:19 error numpy2-abi-opencv-python',
-      'requirements/pt2.txt:20 warning numpy2-abi-pandas', 'requirements/pt2.txt:31 warning numpy2-abi-torch',
+      'requirements/pt2.txt:20 warning numpy2-abi-pandas', 'requirements/pt2.txt:23 error pytorch-lightning-setuptools82-pkg-resources',
+      'requirements/pt2.txt:31 warning numpy2-abi-torch',
     ],
     // Missed: the project's own code used Keras 2 APIs, which TensorFlow 2.16's Keras 3 lacks; the pins allow both. What
     // is reported are the floors that admit NumPy-1 builds next to an open numpy.
@@ -102,7 +104,8 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // and tensorboardX floors allow releases whose generated _pb2.py modules protobuf 4.21 refuses: written floors that
     // allow the break.
     openue: ['requirements.txt:11 warning tensorboardx-protobuf4-generated-code', 'requirements.txt:6 warning tensorboard-protobuf4-generated-code',
-      'requirements.txt:6 warning tensorboard-setuptools82-pkg-resources', 'requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
+      'requirements.txt:6 warning tensorboard-setuptools82-pkg-resources', 'requirements.txt:7 error pytorch-lightning-setuptools82-pkg-resources',
+      'requirements.txt:7 error pytorch-lightning-torchmetrics-get-num-classes'],
     // gradio 4.44.0 (the gradio extra) imports HfFolder, which huggingface_hub 1.0 removed (facebookresearch/EdgeTAM#20);
     // opencv-python>=4.7.0 (notebooks extra) allows NumPy-1 builds next to numpy 2: a written floor that allows the break.
     edgetam: ['setup.py:19 warning numpy2-abi-opencv-python', 'setup.py:23 error hf-hub1-hffolder-gradio'],
