@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard and tensorboardX extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX and setuptools extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -237,4 +237,21 @@ test('tensorboardX: v<version> tags, a version setup.py computes read from the t
   assert.deepEqual(r.get('2.5')!.requires_dist, ['six', 'numpy', 'protobuf>=3.8.0']);
   assert.deepEqual(r.get('2.5.1')!.requires_dist, ['numpy', 'protobuf<=3.20.1,>=3.8.0']);
   assert.equal(r.get('2.5.1')!.source, 'lanpa/tensorboardX@v2.5.1:setup.py');
+});
+
+test('setuptools: v<version> tags, pyproject.toml [project] with its Requires-Python; the listing speaks for its own releases', async () => {
+  const { default: setuptools } = await import('../../../scripts/metadata/extractors/setuptools');
+  assert.equal(setuptools.partial, true);
+  const pyproject = (version: string, python: string) => ['[build-system]', 'requires = []', 'build-backend = "setuptools.build_meta"', '',
+    '[project]', 'name = "setuptools"', `version = "${version}"`, `requires-python = ">=${python}"`, 'dependencies = []', '',
+    '[project.optional-dependencies]', 'core = ["packaging>=24.2"]', 'test = ["pytest>=6"]', ''].join('\n');
+  const repo = makeRepo([
+    { files: { 'pyproject.toml': pyproject('82.0.0', '3.9') }, tags: ['v82.0.0'] },
+    { files: { 'pyproject.toml': pyproject('84.0.0', '3.10') }, tags: ['v84.0.0'] },
+  ]);
+  const r = byVersion(extractFromRepo(setuptools, repo));
+  assert.equal(r.get('82.0.0')!.requires_python, '>=3.9');
+  assert.equal(r.get('84.0.0')!.requires_python, '>=3.10');
+  assert.deepEqual(r.get('84.0.0')!.requires_dist, ['packaging>=24.2; extra == "core"']);
+  assert.equal(r.get('84.0.0')!.source, 'pypa/setuptools@v84.0.0:pyproject.toml');
 });
