@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX and setuptools extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools and lightning-utilities extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -254,4 +254,23 @@ test('setuptools: v<version> tags, pyproject.toml [project] with its Requires-Py
   assert.equal(r.get('84.0.0')!.requires_python, '>=3.10');
   assert.deepEqual(r.get('84.0.0')!.requires_dist, ['packaging>=24.2; extra == "core"']);
   assert.equal(r.get('84.0.0')!.source, 'pypa/setuptools@v84.0.0:pyproject.toml');
+});
+
+test('lightning-utilities: the requirements file setup.py parses (base.txt, then core.txt) as a partial Requires-Dist', async () => {
+  const { default: lutils } = await import('../../../scripts/metadata/extractors/lightning-utilities');
+  assert.equal(lutils.partial, true);
+  const setup = (file: string) => py('import os', 'from pkg_resources import parse_requirements', 'from setuptools import setup',
+    '_PATH_ROOT = os.path.dirname(__file__)', '_PATH_REQUIRE = os.path.join(_PATH_ROOT, "requirements")',
+    `with open(os.path.join(_PATH_REQUIRE, "${file}")) as fp:`, '    requirements = list(map(str, parse_requirements(fp.readlines())))',
+    'setup(name="lightning-utilities", version="0.0.0", install_requires=requirements, python_requires=">=3.8")');
+  const repo = makeRepo([
+    { files: { 'setup.py': setup('base.txt'), 'requirements/base.txt': 'packaging >=17.1\nsetuptools\ntyping_extensions\n', 'requirements/docs.txt': 'sphinx\n' }, tags: ['v0.10.1'] },
+    { files: { 'setup.py': setup('core.txt'), 'requirements/core.txt': 'packaging >=17.1\nsetuptools\n', 'requirements/base.txt': 'fire\n' }, tags: ['v0.11.2'] },
+  ]);
+  const r = byVersion(extractFromRepo(lutils, repo));
+  assert.deepEqual(r.get('0.10.1')!.requires_dist, ['packaging>=17.1', 'setuptools', 'typing_extensions']);
+  assert.deepEqual(r.get('0.11.2')!.requires_dist, ['packaging>=17.1', 'setuptools']);
+  assert.equal(r.get('0.11.2')!.requires_dist_partial, true);
+  assert.equal(r.get('0.11.2')!.requires_python, '>=3.8');
+  assert.equal(r.get('0.11.2')!.source, 'Lightning-AI/utilities@v0.11.2:setup.py; Lightning-AI/utilities@v0.11.2:requirements/core.txt (base requirements; extras not read)');
 });
