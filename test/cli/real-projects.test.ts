@@ -130,7 +130,10 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     datasets: ['setup.py:47 warning numpy2-abi-tensorflow', 'setup.py:49 warning numpy2-abi-tensorflow'],
     // numpy>=2.0.0 is required, so these floors admit only broken OpenCV and pandas builds.
     lerobot: ['pyproject.toml:232 warning openai-httpx-proxies', 'pyproject.toml:44 warning numpy2-abi-opencv-python-headless', 'pyproject.toml:78 warning numpy2-abi-pandas'],
-    lightning: [],
+    // Written floors that allow releases importing pkg_resources next to the setuptools that torch and lightning-utilities
+    // 0.10+ bring (setuptools 82 removed it): torchmetrics >0.7.0 (0.7.1-0.11.4), lightning-utilities >=0.10.0 (0.10.0-0.11.3.post0).
+    lightning: ['requirements/fabric/base.txt:8 warning lightning-utilities-setuptools82-pkg-resources',
+      'requirements/pytorch/base.txt:11 warning lightning-utilities-setuptools82-pkg-resources', 'requirements/pytorch/base.txt:8 warning torchmetrics-setuptools82-pkg-resources'],
     llamafactory: ['pyproject.toml:40 warning numpy2-abi-torch-windows', 'pyproject.toml:50 warning hf-hub1-hffolder-gradio', 'pyproject.toml:51 warning numpy2-abi-matplotlib'],
     'open-clip': [],
     peft: ['setup.py:13 warning numpy2-abi-torch'],
