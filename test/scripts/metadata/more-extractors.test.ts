@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools and lightning-utilities extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities and imageio-ffmpeg extractors, each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -273,4 +273,19 @@ test('lightning-utilities: the requirements file setup.py parses (base.txt, then
   assert.equal(r.get('0.11.2')!.requires_dist_partial, true);
   assert.equal(r.get('0.11.2')!.requires_python, '>=3.8');
   assert.equal(r.get('0.11.2')!.source, 'Lightning-AI/utilities@v0.11.2:setup.py; Lightning-AI/utilities@v0.11.2:requirements/core.txt (base requirements; extras not read)');
+});
+
+test('imageio-ffmpeg: setup.py at v<version> tags, its literal install_requires; the listing speaks for its own releases', async () => {
+  const { default: iff } = await import('../../../scripts/metadata/extractors/imageio-ffmpeg');
+  assert.equal(iff.partial, true);
+  const setup = (version: string, requires: string) => py('from setuptools import setup',
+    `setup(name="imageio-ffmpeg", version="${version}", python_requires=">=3.5", install_requires=[${requires}])`);
+  const repo = makeRepo([
+    { files: { 'setup.py': setup('0.4.8', '') }, tags: ['v0.4.8'] },
+    { files: { 'setup.py': setup('0.4.9', '"setuptools"') }, tags: ['v0.4.9'] },
+  ]);
+  const r = byVersion(extractFromRepo(iff, repo));
+  assert.deepEqual(r.get('0.4.8')!.requires_dist, []);
+  assert.deepEqual(r.get('0.4.9')!.requires_dist, ['setuptools']);
+  assert.equal(r.get('0.4.9')!.requires_python, '>=3.5');
 });
