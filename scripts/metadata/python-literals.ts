@@ -248,3 +248,16 @@ export function projectElseSetupPy(name: string, repository: string,
 export function pythonRequiresLiterals(setupPy: string): string[] {
   return [...setupPy.matchAll(/python_requires\s*=\s*(['"])([^'"]*)\1/g)].map((m) => m[2]);
 }
+
+/** A release whose setup.py passes the lines of one requirements file as its install_requires (pytorch-lightning
+ *  1.1.0–1.6.x, lightning-utilities): those lines as a partial Requires-Dist (the extras setup.py makes from other files
+ *  are not read), with setup.py's literal python_requires; the source alone when either cannot be read. */
+export function requirementsFileRecord(ctx: TagContext, setupPy: string, file: string): Omit<ReleaseRecord, 'version'> {
+  const text = ctx.show(file);
+  const python = pythonRequiresLiterals(setupPy);
+  const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
+  if (text === undefined || python.length > 1) return { source };
+  const lines = readBuildFile('requirements', file, text).install_requires;
+  if (!lines) return { source };
+  return { requires_python: python[0] ?? '', requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
+}

@@ -4,7 +4,7 @@
 // lines are read here, the extras (cli, docs, typing) are not, so the rows are marked partial. Whether every release
 // has a tag is not checked here, so the listing speaks for its own releases only.
 import type { SourceExtractor, TagContext } from '../extractor';
-import { pythonRequiresLiterals, readBuildFile, releaseTagVersion } from '../python-literals';
+import { releaseTagVersion, requirementsFileRecord } from '../python-literals';
 
 const BASE = /open\(os\.path\.join\(_PATH_REQUIRE, "(\w+\.txt)"\)\)/;
 
@@ -17,14 +17,7 @@ const extractor: SourceExtractor = {
     const setupPy = ctx.show('setup.py');
     const base = setupPy?.match(BASE)?.[1];
     if (!setupPy || !base) return undefined;
-    const file = `requirements/${base}`;
-    const text = ctx.show(file);
-    const python = pythonRequiresLiterals(setupPy);
-    const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
-    if (text === undefined || python.length > 1) return { source };
-    const lines = readBuildFile('requirements', file, text).install_requires;
-    if (!lines) return { source };
-    return { requires_python: python[0] ?? '', requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
+    return requirementsFileRecord(ctx, setupPy, `requirements/${base}`);
   },
 };
 export default extractor;

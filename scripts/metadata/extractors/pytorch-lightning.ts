@@ -6,7 +6,7 @@
 // their requirements stay unknown. From 1.7.0 the build assembles several packages (src/ layout): not read, unknown.
 // Tags are missing for some releases (the .post ones among them), so the listing speaks for its own releases only.
 import type { SourceExtractor, TagContext } from '../extractor';
-import { pythonRequiresLiterals, readBuildFile, readProject, releaseTagVersion } from '../python-literals';
+import { readProject, releaseTagVersion, requirementsFileRecord } from '../python-literals';
 
 const LOADED = /install_requires\s*=\s*(?:setup_tools\.)?_load_requirements\((_?PATH_ROOT|_PATH_REQUIRE)\)/;
 
@@ -19,18 +19,7 @@ const extractor: SourceExtractor = {
     const setupPy = ctx.show('setup.py');
     const loaded = setupPy?.match(LOADED);
     if (!setupPy || !loaded) return readProject(ctx);
-    const file = loaded[1] === '_PATH_REQUIRE' ? 'requirements/base.txt' : 'requirements.txt';
-    const text = ctx.show(file);
-    const python = pythonRequiresLiterals(setupPy);
-    const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
-    if (text === undefined || python.length > 1) return { source };
-    const lines = readBuildFile('requirements', file, text).install_requires;
-    if (!lines) return { source };
-    return {
-      requires_python: python[0] ?? '',
-      requires_dist: lines, requires_dist_partial: true,
-      source: `${source} (base requirements; extras not read)`,
-    };
+    return requirementsFileRecord(ctx, setupPy, loaded[1] === '_PATH_REQUIRE' ? 'requirements/base.txt' : 'requirements.txt');
   },
 };
 export default extractor;
