@@ -129,11 +129,18 @@ function uncertainPicks(packages: ReadonlyMap<string, ResolvedPackage>): Set<str
   const uncertain = new Set<string>();
   for (const p of packages.values()) if (p.newerUnknown) uncertain.add(p.name);
   // Through the requirement graph, breadth first: a package is visited once, when its first requirer turns uncertain.
+  // `requires`: name -> the packages it requires (the reverse of each package's `requiredBy`).
   const queue = [...uncertain];
-  const requiredBy = new Map<string, string[]>();
-  for (const p of packages.values()) for (const r of p.requiredBy) (requiredBy.get(r) ?? requiredBy.set(r, []).get(r)!).push(p.name);
+  const requires = new Map<string, string[]>();
+  for (const p of packages.values()) {
+    for (const by of p.requiredBy) {
+      const list = requires.get(by);
+      if (list) list.push(p.name);
+      else requires.set(by, [p.name]);
+    }
+  }
   for (let i = 0; i < queue.length; i++) {
-    for (const next of requiredBy.get(queue[i]) ?? []) {
+    for (const next of requires.get(queue[i]) ?? []) {
       if (uncertain.has(next)) continue;
       uncertain.add(next);
       queue.push(next);
