@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixToApply } from '../../../src/core/engine/applicability';
-import { check, findings } from './helpers';
+import { check, findingFor } from './helpers';
 
 const preferred = async (text: string, code: string) => {
-  const f = findings(await check({ 'requirements.txt': text })).find((x) => x.code === code || x.reasons?.some((r) => r.code === code));
+  const f = findingFor(await check({ 'requirements.txt': text }), code);
   assert.ok(f, `no ${code} finding`);
   return fixToApply(f.fixes)?.title;
 };

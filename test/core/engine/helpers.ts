@@ -52,3 +52,8 @@ export function findings(result: CheckResult, file?: string): (Finding & { path:
     .filter((f) => !file || f.path === `${ROOT}/${file}`)
     .flatMap((f) => f.findings.map((x) => ({ ...x, path: f.path.slice(ROOT.length + 1) })));
 }
+
+/** The finding a rule's code names: its own, or the merged one that lists it among its reasons. */
+export function findingFor(result: CheckResult, code: string): (Finding & { path: string }) | undefined {
+  return findings(result).find((x) => x.code === code || x.reasons?.some((r) => r.code === code));
+}

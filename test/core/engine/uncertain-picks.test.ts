@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkProject } from '../../../src/core/engine/check';
 import { declaredMetadataHooks } from '../../../src/core/engine/resolution';
-import { findings, knowledge, toInput } from './helpers';
+import { findingFor, knowledge, toInput } from './helpers';
 
 /** Checked as the CLI and the editor check: resolved over the snapshot. */
 const severityOf = async (text: string, code: string) => {
   const result = await checkProject({ ...toInput({ 'requirements.txt': text }), ...declaredMetadataHooks((name) => knowledge.metadata!.get(name)) });
-  return findings(result).find((x) => x.code === code || x.reasons?.some((r) => r.code === code))?.severity;
+  return findingFor(result, code)?.severity;
 };
 
 test('tensorflow>=2.6.0: tensorboard is picked through a tensorflow the snapshot may not be newest about, so no error', async () => {
