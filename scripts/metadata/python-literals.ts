@@ -252,12 +252,38 @@ export function pythonRequiresLiterals(setupPy: string): string[] {
 /** A release whose setup.py passes the lines of one requirements file as its install_requires (pytorch-lightning
  *  1.1.0–1.6.x, lightning-utilities): those lines as a partial Requires-Dist (the extras setup.py makes from other files
  *  are not read), with setup.py's literal python_requires; the source alone when either cannot be read. */
-export function requirementsFileRecord(ctx: TagContext, setupPy: string, file: string): Omit<ReleaseRecord, 'version'> {
+export function requirementsFileRecord(ctx: TagContext, setupPy: string, file: string, options: { whole?: boolean } = {}): Omit<ReleaseRecord, 'version'> {
   const text = ctx.show(file);
   const python = pythonRequiresLiterals(setupPy);
   const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
   if (text === undefined || python.length > 1) return { source };
   const lines = readBuildFile('requirements', file, text).install_requires;
-  if (!lines) return { source };
-  return { requires_python: python[0] ?? '', requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
+  // Unreadable as PEP 508: the lines a legacy reader took that PEP 508 rejects are what the release declares invalid.
+  if (!lines) return withInvalid({ requires_python: python[0] ?? '', source }, text);
+  return options.whole ? { requires_python: python[0] ?? '', requires_dist: lines, source }
+    : { requires_python: python[0] ?? '', requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
+}
+
+/** A requirement line with a `.*` suffix on an ordering operator (`torch>=1.7.*`, `PyYAML>=5.1.*`): setuptools' legacy
+ *  reader took it (before 67) and wrote it into Requires-Dist as it was; PEP 440 allows `.*` after `==` and `!=` only. */
+const LEGACY_STAR = /(?:>=|<=|~=|(?<![=!<>~])>|(?<![=!<>~])<)\s*v?\d[\w.!+-]*?\.\*/;
+
+/** The lines of a requirements file that PEP 508 rejects for a legacy `.*` specifier (comments and options aside). */
+export function legacyStarLines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter((l) => l && !l.startsWith('-') && LEGACY_STAR.test(l));
+}
+
+/** `record` with the file's legacy `.*` lines as `requires_dist_invalid`, when it has any. */
+export function withInvalid<T extends Omit<ReleaseRecord, 'version'>>(record: T, text: string): T {
+  const invalid = legacyStarLines(text);
+  return invalid.length ? { ...record, requires_dist_invalid: invalid } : record;
+}
+
+/** A release whose setup.py reads one requirements file with `pkg_resources.parse_requirements` as its install_requires
+ *  (omegaconf, hydra-core): that file's lines, the whole Requires-Dist when setup.py names no extras; undefined when
+ *  setup.py at the tag does not read it so. */
+export function setupRequirementsFile(ctx: TagContext, file: string): Omit<ReleaseRecord, 'version'> | undefined {
+  const setupPy = ctx.show('setup.py');
+  if (!setupPy || !setupPy.includes(`Path("${file}")`) || !/install_requires\s*=\s*\[\s*str\(requirement\)\s*for requirement in pkg_resources\.parse_requirements\(/.test(setupPy)) return undefined;
+  return requirementsFileRecord(ctx, setupPy, file, { whole: !/extras_require/.test(setupPy) });
 }

@@ -20,6 +20,8 @@ export interface MetadataJson {
     requires_dist: string[] | null;
     /** requires_dist holds some of the release's requirements only. */
     requires_dist_partial?: true;
+    /** Requirements it declares that PEP 508 rejects: pip 24.1 and later ignore the release. */
+    requires_dist_invalid?: string[];
     /** Listed alone (from a mirror holding some releases only): says nothing of the releases next to it. */
     sparse?: true;
     /** false, the yank reason ("" when none was given), or true: yanked, the reason not known. */
@@ -50,6 +52,7 @@ export function metadataJson(pkg: PackageMetadata): MetadataJson {
       yanked: r.yanked ?? false,
       source: r.source,
       ...(r.requires_dist_partial ? { requires_dist_partial: true as const } : {}),
+      ...(r.requires_dist_invalid?.length ? { requires_dist_invalid: r.requires_dist_invalid } : {}),
       ...(r.sparse ? { sparse: true as const } : {}),
       python: pythonsOf(r) ?? null,
       ...(r.wheels ? { wheels: r.wheels } : {}),
@@ -86,6 +89,7 @@ export function metadataText(pkg: PackageMetadata): string {
     if (r.sparse) lines.push('  listed alone: says nothing about the releases next to it');
     lines.push(r.requires_dist === null ? '  requires: unknown' : r.requires_dist.length
       ? `  requires: ${r.requires_dist.join(', ')}${r.requires_dist_partial ? ' (and more not known here)' : ''}` : '  requires: nothing');
+    if (r.requires_dist_invalid?.length) lines.push(`  invalid metadata: ${r.requires_dist_invalid.join(', ')} (not PEP 508: pip 24.1 and later ignore this release)`);
     if (r.variants) lines.push(`  builds: ${Object.entries(r.variants).map(([l, u]) => `+${l} (${u})`).join(', ')}`);
     lines.push(`  source: ${r.source}`);
   }

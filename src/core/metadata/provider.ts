@@ -33,6 +33,7 @@ export function validPackage(pkg: unknown, name?: string): pkg is PackageMetadat
       : e.sparse === true && e.versions.every((v) => outsideCompleteListing(p, parseVersion(v)!))) &&
     (e.requires_dist === undefined || isStrArray(e.requires_dist)) &&
     (e.requires_dist_partial === undefined || e.requires_dist_partial === true) &&
+    (e.requires_dist_invalid === undefined || isStrArray(e.requires_dist_invalid)) &&
     (e.requires_python === undefined || typeof e.requires_python === 'string') &&
     (e.wheels === undefined || (typeof e.wheels === 'object' && isStrArray(e.wheels.python) &&
       (e.wheels.absence === undefined || e.wheels.absence === 'newer' || e.wheels.absence === 'none'))) &&

@@ -12,6 +12,11 @@ export interface ReleaseEntry {
   /** `requires_dist` holds only the lines its source states (torchvision's build-time torch pin); the release's
    *  other requirements are unknown. Absent: the list is the whole of Requires-Dist. */
   requires_dist_partial?: true;
+  /** Requirements the release declares that PEP 508 rejects, as its source states them: `torch>=1.7.*`, a `.*` suffix
+   *  on an ordering operator, which setuptools before 67 wrote into Requires-Dist as it was. pip 24.1 and later ignore
+   *  such a release, pinned or not ("has invalid metadata"), and the resolver does as they do. `requires_dist` is then
+   *  unknown or partial. */
+  requires_dist_invalid?: string[];
   /** false, or the yank reason (PEP 592; "" when none was given); true: yanked, with a reason not known here (the
    *  source names the yank but not the reason the index shows). */
   yanked?: boolean | string;

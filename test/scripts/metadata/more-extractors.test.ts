@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities and imageio-ffmpeg extractors, each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities, imageio-ffmpeg, omegaconf and hydra-core extractors (with the legacy ".*" lines PEP 508 rejects), each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import optimum from '../../../scripts/metadata/extractors/optimum';
@@ -288,4 +288,54 @@ test('imageio-ffmpeg: setup.py at v<version> tags, its literal install_requires;
   assert.deepEqual(r.get('0.4.8')!.requires_dist, []);
   assert.deepEqual(r.get('0.4.9')!.requires_dist, ['setuptools']);
   assert.equal(r.get('0.4.9')!.requires_python, '>=3.5');
+});
+
+test('legacy ".*" specifiers: the lines PEP 508 rejects are the release\'s requires_dist_invalid, from 1.5.x and the 1.7 src layout', async () => {
+  const { default: pl } = await import('../../../scripts/metadata/extractors/pytorch-lightning');
+  const loadsRoot = py('import os', 'from setuptools import setup', 'from pytorch_lightning import setup_tools', '_PATH_ROOT = os.path.dirname(__file__)',
+    'setup(name="pytorch-lightning", version="1.5.10", python_requires=">=3.6",', '    install_requires=setup_tools._load_requirements(_PATH_ROOT))');
+  const srcSetup = ['import os', '_PATH_REQUIREMENTS = os.path.join("requirements", "pytorch")', 'def _setup_args():', '    return dict(',
+    '        install_requires=_setup_tools.load_requirements(_PATH_REQUIREMENTS, unfreeze=not _FREEZE_REQUIREMENTS),', '    )', ''].join('\n');
+  const repo = makeRepo([
+    { files: { 'setup.py': loadsRoot, 'requirements.txt': 'numpy>=1.17.2\ntorch>=1.7.*\ntqdm>=4.41.0\n' }, tags: ['1.5.10'] },
+    { files: { 'setup.py': loadsRoot.replace('1.5.10', '1.5.10.post0'), 'requirements.txt': 'numpy>=1.17.2\ntorch>=1.7.0\ntqdm>=4.41.0\n' }, tags: ['1.5.10.post0'] },
+    { files: { 'setup.py': py('from setuptools import setup', 'setup(name="lightning", version="1.7.7")'), 'requirements.txt': null,
+      'src/pytorch_lightning/__setup__.py': srcSetup,
+      'requirements/pytorch/base.txt': '# NOTE: the upper bound for the package version is only set for CI stability\nnumpy>=1.17.2, <1.23.1\ntorch>=1.9.*, <1.13.0\nlightning-utilities==0.3.*\n' },
+      tags: ['1.7.7'] },
+  ]);
+  const r = byVersion(extractFromRepo(pl, repo));
+  assert.deepEqual(r.get('1.5.10')!.requires_dist_invalid, ['torch>=1.7.*']);
+  assert.equal(r.get('1.5.10')!.requires_dist, undefined);
+  assert.equal(r.get('1.5.10')!.requires_python, '>=3.6');
+  assert.equal(r.get('1.5.10.post0')!.requires_dist_invalid, undefined);
+  assert.deepEqual(r.get('1.5.10.post0')!.requires_dist, ['numpy>=1.17.2', 'torch>=1.7.0', 'tqdm>=4.41.0']);
+  // `==0.3.*` is valid: only the ordering operator's wildcard is not.
+  assert.deepEqual(r.get('1.7.7')!.requires_dist_invalid, ['torch>=1.9.*, <1.13.0']);
+  assert.match(r.get('1.7.7')!.source, /@1\.7\.7:src\/pytorch_lightning\/__setup__\.py; .*@1\.7\.7:requirements\/pytorch\/base\.txt$/);
+});
+
+test('omegaconf and hydra-core: setup.py parses one requirements file, the whole Requires-Dist; omegaconf complete from 2.0.0', async () => {
+  const { default: omegaconf } = await import('../../../scripts/metadata/extractors/omegaconf');
+  const { default: hydra } = await import('../../../scripts/metadata/extractors/hydra-core');
+  assert.equal(omegaconf.completeFrom, '2.0.0');
+  assert.equal(hydra.partial, true);
+  const setup = (file: string, name: string) => py('import pathlib', 'import pkg_resources', 'import setuptools',
+    `with pathlib.Path("${file}").open() as requirements_txt:`, '    install_requires = [', '        str(requirement)',
+    '        for requirement in pkg_resources.parse_requirements(requirements_txt)', '    ]',
+    `setuptools.setup(name="${name}", python_requires=">=3.6", install_requires=install_requires)`);
+  const repo = makeRepo([
+    { files: { 'setup.py': setup('requirements/base.txt', 'omegaconf'), 'requirements/base.txt': "PyYAML>=5.1.*\n# Use dataclasses backport for Python 3.6.\ndataclasses;python_version=='3.6'\ntyping-extensions\n" }, tags: ['v2.0.6'] },
+    { files: { 'requirements/base.txt': "antlr4-python3-runtime==4.8\nPyYAML>=5.1.0\ndataclasses;python_version=='3.6'\n" }, tags: ['v2.1.1'] },
+  ]);
+  const r = byVersion(extractFromRepo(omegaconf, repo));
+  assert.deepEqual(r.get('2.0.6')!.requires_dist_invalid, ['PyYAML>=5.1.*']);
+  assert.equal(r.get('2.0.6')!.requires_dist, undefined);
+  assert.deepEqual(r.get('2.1.1')!.requires_dist, ['antlr4-python3-runtime==4.8', 'PyYAML>=5.1.0', 'dataclasses; python_version == "3.6"']);
+  assert.equal(r.get('2.1.1')!.requires_dist_partial, undefined);
+  const hydraRepo = makeRepo([{ files: { 'setup.py': setup('requirements/requirements.txt', 'hydra-core').replace(', python_requires=">=3.6"', ''),
+    'requirements/requirements.txt': "omegaconf>=2.0.5,<2.1\nantlr4-python3-runtime==4.8\nimportlib-resources;python_version<'3.9'\n" }, tags: ['v1.0.7'] }]);
+  const [h] = extractFromRepo(hydra, hydraRepo);
+  assert.deepEqual(h.requires_dist, ['omegaconf<2.1,>=2.0.5', 'antlr4-python3-runtime==4.8', 'importlib-resources; python_version < "3.9"']);
+  assert.equal(h.requires_python, '');
 });
