@@ -19,6 +19,7 @@ import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
+import { invalidMetadataFindings } from './invalid-metadata';
 import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
@@ -497,13 +498,18 @@ export interface DeclaredMetadataHooks extends Pick<CheckInput, 'environmentFind
 
 /**
  * The check's hooks for declared metadata (`source`: the snapshot, or live index data layered over it): environments
- * pip cannot install (resolution-conflict) and pins of yanked releases (yanked-release). Resolutions are remembered
+ * pip cannot install (resolution-conflict), pins that only releases with invalid metadata meet (invalid-metadata) and
+ * pins of yanked releases (yanked-release). Resolutions are remembered
  * over `source` for as long as the hooks are kept (../resolver/memo.ts): `source` must not change meanwhile.
  */
 export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataHooks {
   const memo = new ResolveMemo(source);
   return {
-    environmentFindings: (env, c) => [...resolutionFindings(env, { source, memo, ...c }), ...yankedFindings(env, { source, settings: c.settings })],
+    environmentFindings: (env, c) => {
+      // Said at the pin, a refusal: the resolution's own finding of the pin that finds no version is not said again.
+      const invalid = invalidMetadataFindings(env, { source, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
+      return [...invalid, ...resolutionFindings(env, { source, memo, ...c, ruleFindings: [...(c.ruleFindings ?? []), ...invalid] }), ...yankedFindings(env, { source, settings: c.settings })];
+    },
     freshVersions: (env, c) => freshVersions(env, { source, memo, settings: c.settings }),
     resolution: (env, settings) => resolveEnvironment(env, { source, memo, settings }),
   };

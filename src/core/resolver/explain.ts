@@ -13,7 +13,7 @@
 import { compareVersions, parseVersion, type Version } from '../pep440';
 import { VersionSet } from '../pep440/intervals';
 import { markerHolds, requirementOf, rootPartsOf } from './texts';
-import { normalizeName } from '../text';
+import { joinWords, normalizeName } from '../text';
 import { baseOf, formatIdent, splitIdent } from './outcome';
 import { describedOnly, parsedPackage, releaseIndex, safeSource, type Release } from './releases';
 import { releasePython } from './pythons';
@@ -137,6 +137,12 @@ class Explainer {
 
   // --- the packages -------------------------------------------------------------------------------------------
 
+  /** The releases of `ident` in `set` that pip 24.1 and later ignore for their invalid metadata, ascending. */
+  ignored(ident: string, set: VersionSet): Release[] {
+    const info = this.info(baseOf(ident));
+    return info ? [...info.byText.values()].filter((r) => r.invalidMetadata !== undefined && set.contains(r.version)) : [];
+  }
+
   private info(ident: string): PkgInfo | null {
     const name = baseOf(ident);
     let info = this.infos.get(name);
@@ -153,6 +159,8 @@ class Explainer {
     const finals: Version[] = [];
     for (const r of pkg.releases) {
       if (r.yanked !== undefined && !pinned?.has(r.text)) continue;
+      // pip 24.1 and later ignore a release with invalid metadata, as the resolver does (releases.ts `installable`).
+      if (r.invalidMetadata !== undefined) continue;
       versions.push(r.version);
       if (!r.version.isPrerelease) finals.push(r.version);
     }
@@ -491,7 +499,8 @@ class Reporter {
   private readonly roots: RootRequirement[] = [];
   readonly packages: string[] = [];
 
-  constructor(private readonly target: string) {}
+  /** `ignored`: the releases of a package in a set that pip passes over for their invalid metadata (Explainer.ignored). */
+  constructor(private readonly target: string, private readonly ignored: (ident: string, set: VersionSet) => Release[] = () => []) {}
 
   report(start: Incompat): { message: string; roots: RootRequirement[] } {
     const root = collapse(start);
@@ -521,7 +530,7 @@ class Reporter {
     const others = inc.terms.filter((t) => t.pkg !== ROOT);
     if (inc.cause.kind === 'noVersions') {
       const t = inc.terms[0];
-      return `there is no version of ${setText(t.pkg, t.set)}`;
+      return `there is no version of ${setText(t.pkg, t.set)}${this.ignoredFor(t.pkg, t.set)}`;
     }
     if (inc.cause.kind === 'dependency' && root && others.length === 1) {
       const t = others[0];
@@ -538,6 +547,14 @@ class Reporter {
       return `${lhs} ${p.set.isAll() ? 'depend on' : 'depends on'} ${setText(q.pkg, q.set, true)}`;
     }
     return this.conclusion(inc);
+  }
+
+  /** Why releases that exist are no version here: pip 24.1 and later ignore those whose metadata is invalid. */
+  private ignoredFor(ident: string, set: VersionSet): string {
+    const ignored = this.ignored(ident, set);
+    if (!ignored.length) return '';
+    const versions = ignored.length > 3 ? `${ignored[0].text}–${ignored[ignored.length - 1].text}` : joinWords(ignored.map((r) => r.text));
+    return ` that pip 24.1 or later installs (it ignores ${baseOf(ident)} ${versions}: invalid metadata, "${ignored[0].invalidMetadata}")`;
   }
 
   private conclusion(inc: Incompat): string {
@@ -683,7 +700,7 @@ export function explainConflict(roots: readonly RootRequirement[], source: Metad
   const causeRoots = roots.filter((r) => causes.some((c) => c.origin && c.origin === r.origin));
   if (!incompat) return { message: causesText(causes), packages: causePackages, roots: causeRoots, causes };
   displayVersions = (pkg) => explainer.available(pkg);
-  const reporter = new Reporter(releasePython(options.environment));
+  const reporter = new Reporter(releasePython(options.environment), (ident, set) => explainer.ignored(ident, set));
   const { message, roots: used } = reporter.report(incompat);
   const packages = [...reporter.packages];
   for (const p of causePackages) if (!packages.includes(p)) packages.push(p);

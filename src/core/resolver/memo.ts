@@ -294,7 +294,7 @@ function nogoodOf(roots: readonly RootRequirement[], result: Extract<ResolveResu
     if (!p.roots.length) return undefined;
     const meta = safeSource(source, name);
     if (!meta) return undefined;
-    if (parsedPackage(meta, name, python).releases.some((r) => (r.yanked !== undefined || r.version.isPrerelease) && p.admitted.contains(r.version))) return undefined;
+    if (parsedPackage(meta, name, python).releases.some((r) => (r.yanked !== undefined || r.invalidMetadata !== undefined || r.version.isPrerelease) && p.admitted.contains(r.version))) return undefined;
   }
   const alone = resolve([...on.values()].flatMap((p) => p.roots), source, { ...options, unmatched: false });
   if (alone.ok || alone.reason !== 'conflict') return undefined;

@@ -8,7 +8,8 @@
 //   with an inclusive operator, or when the package has no final release at all and nothing constrains it
 //   (packaging 21.3's filter, which pip 23.2 vendors); yanked releases only when every applicable release is
 //   yanked and the specifier pins one with `==` / `===` (PEP 592); releases whose Requires-Python excludes the
-//   target are never candidates (the index's data-requires-python);
+//   target are never candidates (the index's data-requires-python), nor are releases whose metadata declares a
+//   requirement PEP 508 rejects (pip 24.1 and later: "Ignoring version … since it has invalid metadata");
 // - extras as separate identifiers `name[a,b]` that depend on exactly their base release, markers evaluated with
 //   `extra` set as pip does;
 // - backjumping with incompatibilities carried over from the discarded states, exactly as resolvelib 1.0.1.
@@ -26,7 +27,7 @@ import { parseSpecifierSet, parseVersion, type SpecifierSet } from '../pep440';
 import { intersectKept, VersionSet } from '../pep440/intervals';
 import { evaluateMarker, type MarkerEnvironment } from '../pep508';
 import { markerOf, PYTHON_MARKER, requirementOf, rootPartsOf, rootReq, specReq, type RootParts } from './texts';
-import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
+import { admitsRelease, admittedBy, admittedOf, describedOnly, exactlyPinned, installable, namesPrerelease, parsedPackage, safeSource, specifierKind, type Pkg, type Release } from './releases';
 import { admittedPythons, checkedPythonBit, EVERY_CPYTHON, markerAlike, pythonsOf, releasePython, type PythonMask } from './pythons';
 import { normalizeName } from '../text';
 import { LoggedMap, undo, type Undo } from './states';
@@ -306,7 +307,7 @@ export class PipResolver {
       for (let i = from; i < specs.length && admitted; i++) admitted = admitsRelease(specs[i], r);
       if (!admitted) continue;
       if (r.requiresPython !== undefined) this.readPythonRange(r.requiresPython);
-      if (!r.pythonOk) continue;
+      if (!installable(r)) continue;
       applicable.push(r);
       // Asked whether there is any (with nothing ruled out yet): a release that is a candidate whatever the others are.
       if (applicable.length >= enough && (r.yanked === undefined || pinned)) break;

@@ -20,6 +20,8 @@ export interface Release {
   locals?: Version[];
   yanked?: string;
   pythonOk: boolean;
+  /** A requirement it declares that PEP 508 rejects (`torch>=1.7.*`): pip 24.1 and later never take the release. */
+  invalidMetadata?: string;
 }
 
 export interface Pkg {
@@ -34,6 +36,12 @@ export interface Pkg {
   /** The metadata lists some releases only (below its complete_from, or sparse ones above complete_through): `newer`
    *  also holds the unlisted versions around them. */
   partialListing?: boolean;
+}
+
+/** pip may take the release on this Python: its Requires-Python admits it, and its metadata is valid (pip 24.1 and later
+ *  ignore a release that declares a requirement PEP 508 rejects, "has invalid metadata", as pip.ts does). */
+export function installable(r: Release): boolean {
+  return r.pythonOk && r.invalidMetadata === undefined;
 }
 
 /** A package's metadata from a source, or undefined: a source that throws or answers something else says nothing. */
@@ -112,11 +120,12 @@ function fromMetadata(name: string, meta: PackageMetadata, python: string): Pkg 
           ? Object.keys(entry.variants).map((label) => parseVersion(`${text}+${label}`)).filter((l): l is Version => !!l) : undefined,
         // A yank whose reason is not known (true) is a yank with no reason to quote.
         yanked: typeof entry.yanked === 'string' ? entry.yanked : entry.yanked === true ? '' : undefined,
+        invalidMetadata: Array.isArray(entry.requires_dist_invalid) && typeof entry.requires_dist_invalid[0] === 'string' ? entry.requires_dist_invalid[0] : undefined,
       });
     }
   }
   releases.sort((a, b) => compareVersions(a.version, b.version));
-  const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
+  const p: Pkg = { name, covered: true, releases, hasFinal: releases.some((r) => installable(r) && !r.version.isPrerelease) };
   Object.assign(p, unknownVersions(meta, releases));
   return p;
 }
@@ -186,7 +195,7 @@ export function describedOnly(pkg: Pkg): Pkg {
   let p = DESCRIBED.get(pkg);
   if (!p) {
     const releases = pkg.releases.filter(describes);
-    p = { name: pkg.name, covered: pkg.covered, releases, hasFinal: releases.some((r) => r.pythonOk && !r.version.isPrerelease) };
+    p = { name: pkg.name, covered: pkg.covered, releases, hasFinal: releases.some((r) => installable(r) && !r.version.isPrerelease) };
     if (pkg.newestText) p.newestText = pkg.newestText;
     DESCRIBED.set(pkg, p);
   }
@@ -238,7 +247,7 @@ function admittedOfUncached(pkg: Pkg, set: VersionSet, prereleases: boolean): Ad
   const all: Release[] = [];
   const without: Version[] = [];
   for (const r of pkg.releases) {
-    if (!r.pythonOk || r.yanked !== undefined || (r.version.isPrerelease && !prereleases)) continue;
+    if (!installable(r) || r.yanked !== undefined || (r.version.isPrerelease && !prereleases)) continue;
     if (describes(r)) all.push(r);
     else if (set.contains(r.version)) without.push(r.version);
   }

@@ -1,0 +1,73 @@
+// Releases whose metadata declares a requirement PEP 508 rejects (`torch (>=1.7.*)`), which pip 24.1 and later ignore,
+// pinned or not: read from the bundled snapshot's `requires_dist_invalid` (pytorch-lightning 1.5.4-1.8.3.post2 and
+// omegaconf 2.0.1-2.1.0, from their sources at their tags), said at a pin that allows nothing else
+// (src/core/engine/invalid-metadata.ts), and passed over by the resolver, whose conflict then says why.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkProject } from '../../../src/core/engine/check';
+import { declaredMetadataHooks } from '../../../src/core/engine/resolution';
+import type { Finding } from '../../../src/core/types';
+import { knowledge, messageProblems, toInput } from './helpers';
+
+/** The findings of one file, checked as the CLI and the editor check it: resolved over the snapshot. */
+async function findings(files: Record<string, string>, path = Object.keys(files)[0]): Promise<Finding[]> {
+  const result = await checkProject({ ...toInput(files), ...declaredMetadataHooks((name) => knowledge.metadata!.get(name)) });
+  const found = result.files.find((f) => f.path.endsWith(`/${path}`))?.findings ?? [];
+  for (const f of found) assert.deepEqual(messageProblems(f), [], f.message);
+  return found;
+}
+
+test('pytorch-lightning==1.7.7: an error at the pin, quoting the requirement pip refuses, and no second finding there', async () => {
+  const found = await findings({ 'requirements.txt': 'torch==1.12.1\npytorch-lightning==1.7.7\n' });
+  const invalid = found.filter((f) => f.code === 'invalid-metadata');
+  assert.equal(invalid.length, 1);
+  assert.equal(invalid[0].severity, 'error');
+  assert.equal(invalid[0].range.start.line, 1);
+  assert.match(invalid[0].message, /pytorch-lightning 1\.7\.7 declares "torch>=1\.9\.\*, <1\.13\.0".*pip ignores it \("has invalid metadata"\)/);
+  assert.match(invalid[0].message, /pytorch-lightning 1\.8\.4 is the next release with valid metadata/);
+  assert.ok(invalid[0].fixes.some((f) => f.title === 'Pin pytorch-lightning==1.8.4 (its metadata is valid)' && f.applicability === 'needs-review'));
+  // The resolution finds no version of the pin either: said once, by the finding that says why.
+  assert.deepEqual(found.filter((f) => f.range.start.line === 1 && f.code.startsWith('resolution-')), []);
+});
+
+test('pytorch-lightning==1.5.10: the post-release that mended its metadata is a safe fix, and it applies', async () => {
+  const text = 'pytorch-lightning==1.5.10  # trainer\nomegaconf==2.0.6\n';
+  const found = await findings({ 'requirements.txt': text });
+  const lightning = found.find((f) => f.code === 'invalid-metadata' && f.range.start.line === 0)!;
+  const fix = lightning.fixes[0];
+  assert.equal(fix.applicability, 'safe');
+  assert.equal(fix.edits.length, 1);
+  const lines = text.split('\n');
+  const e = fix.edits[0];
+  lines[0] = lines[0].slice(0, e.range.start.character) + e.newText + lines[0].slice(e.range.end.character);
+  assert.equal(lines[0], 'pytorch-lightning==1.5.10.post0  # trainer');
+  const omegaconf = found.find((f) => f.code === 'invalid-metadata' && f.range.start.line === 1)!;
+  assert.match(omegaconf.message, /omegaconf 2\.0\.6 declares "PyYAML>=5\.1\.\*"/);
+  assert.match(omegaconf.message, /omegaconf 2\.1\.1 is the next release/);
+});
+
+test('a range that also allows releases with valid metadata: pip takes one of those, nothing is said', async () => {
+  for (const text of ['pytorch-lightning>=1.5,<1.7\n', 'omegaconf<2.1\n', 'omegaconf>=2.0,<2.2\n', 'pytorch-lightning==1.8.4\n', 'omegaconf==2.1.1\n']) {
+    const found = await findings({ 'requirements.txt': text });
+    assert.deepEqual(found.filter((f) => f.code === 'invalid-metadata' || f.code.startsWith('resolution-')), [], text);
+  }
+});
+
+test('a range every release of which pip ignores is said too', async () => {
+  const found = await findings({ 'requirements.txt': 'omegaconf>=2.0.5,<2.1\n' });
+  const f = found.find((x) => x.code === 'invalid-metadata')!;
+  assert.match(f.message, /the releases it allows \(2\.0\.5 and 2\.0\.6\) declare "PyYAML>=5\.1\.\*"/);
+});
+
+test('hydra-core==1.0.7: its omegaconf range holds only ignored releases, and the conflict says so', async () => {
+  const found = await findings({ 'requirements.txt': 'hydra-core==1.0.7\n' });
+  const conflict = found.find((f) => f.code === 'resolution-conflict')!;
+  assert.equal(conflict.severity, 'error');
+  assert.match(conflict.message, /there is no version of omegaconf>=2\.0\.5,<2\.1 that pip 24\.1 or later installs \(it ignores omegaconf 2\.0\.5 and 2\.0\.6: invalid metadata, "PyYAML>=5\.1\.\*"\)/);
+});
+
+test('uv reads such metadata leniently: a uv project is not told that pip refuses the pin', async () => {
+  const pyproject = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["pytorch-lightning==1.7.7"]\n';
+  const found = await findings({ 'pyproject.toml': pyproject, 'uv.lock': 'version = 1\n' }, 'pyproject.toml');
+  assert.deepEqual(found.filter((f) => f.code === 'invalid-metadata'), []);
+});
