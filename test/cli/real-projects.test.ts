@@ -119,6 +119,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     'vocal-remover': ['requirements.txt:5 error librosa-numpy-complex-alias', 'requirements.txt:6 warning numpy2-abi-opencv-python'],
     // Two pyhocon pins, and tensorboardX 2.4.1, whose generated _pb2.py modules protobuf 4.21 refuses, with protobuf left
     // open (zhenpeiyang/MVS2D#19 reports both: `from tensorboardX import SummaryWriter` fails in resource_handle_pb2.py).
+    // pytorch-lightning 1.7.7's wheel declares `torch (>=1.9.*)`, which pip 24.1 and later refuse: "Ignoring version 1.7.7
+    // of pytorch-lightning since it has invalid metadata" (hammoudhasan/SynthCLIP#7).
+    synthclip: ['requirements.txt:3 error invalid-metadata'],
     mvs2d: ['requirements.txt:11 error conflicting-pins', 'requirements.txt:15 error tensorboardx-protobuf4-generated-code', 'requirements.txt:18 error conflicting-pins'],
     // And tensorboard 2.2.2, whose command imports pkg_resources, with setuptools open (found since).
     xmdpt: ['requirements.txt:85 error tensorboard-setuptools82-pkg-resources', 'requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
