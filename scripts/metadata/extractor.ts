@@ -42,6 +42,9 @@ export interface SourceExtractor {
   /** The oldest release from which every release has a tag (the releases before it were published untagged, and are
    *  unknown): `complete_from`. The extractor says in a comment what shows it. */
   completeFrom?: string;
+  /** Releases published from a commit that has no tag, read like a tag and cited by commit: each with what shows the
+   *  commit is the release (the version its sources declare there, and the last change before the next release). */
+  untagged?: { version: string; commit: string; evidence: string }[];
   /** Reads one release's declared metadata at its tag; undefined when the tag does not describe one. */
   extract(ctx: TagContext): Omit<ReleaseRecord, 'version'> | undefined;
 }

@@ -21,6 +21,17 @@ export function gitDir(repo: string): string {
   return inner ? `${repo}/.git` : repo;
 }
 
+/** What an extractor reads of one release: the tree at `commit`, cited as `repository@ref:path` (`ref`: the tag, or
+ *  the commit of an untagged release). */
+function contextAt(repo: string, repository: string, ref: string, commit: string, version: string, versionEvidence?: string): TagContext {
+  return {
+    tag: ref, version, commit, versionEvidence,
+    show: (path) => git(repo, ['show', `${commit}:${path}`]),
+    ls: (dir) => (git(repo, ['ls-tree', '--name-only', `${commit}:${dir}`]) ?? '').split('\n').filter(Boolean),
+    cite: (path) => `${repository}@${ref}:${path}`,
+  };
+}
+
 /** Runs an extractor over every tag of `repo`, returning one record per release it recognised. */
 export function extractFromRepo(extractor: SourceExtractor, repoPath: string): ReleaseRecord[] {
   const repo = gitDir(repoPath);
@@ -37,14 +48,14 @@ export function extractFromRepo(extractor: SourceExtractor, repoPath: string): R
     if (!version) continue;
     const commit = git(repo, ['rev-list', '-n', '1', tag])?.trim();
     if (!commit) continue;
-    const ctx: TagContext = {
-      tag, version, commit, versionEvidence: read?.evidence,
-      show: (path) => git(repo, ['show', `${commit}:${path}`]),
-      ls: (dir) => (git(repo, ['ls-tree', '--name-only', `${commit}:${dir}`]) ?? '').split('\n').filter(Boolean),
-      cite: (path) => `${extractor.repository}@${tag}:${path}`,
-    };
-    const record = extractor.extract(ctx);
+    const record = extractor.extract(contextAt(repo, extractor.repository, tag, commit, version, read?.evidence));
     if (record && !byVersion.has(version)) byVersion.set(version, { version, ...record });
+  }
+  for (const { version, commit: ref, evidence } of extractor.untagged ?? []) {
+    const commit = git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim();
+    if (!commit || byVersion.has(version)) continue;
+    const record = extractor.extract(contextAt(repo, extractor.repository, commit, commit, version, evidence));
+    if (record) byVersion.set(version, { version, ...record, source: `${record.source} (untagged release: ${evidence})` });
   }
   return [...byVersion.values()];
 }

@@ -287,3 +287,24 @@ export function setupRequirementsFile(ctx: TagContext, file: string): Omit<Relea
   if (!setupPy || !setupPy.includes(`Path("${file}")`) || !/install_requires\s*=\s*\[\s*str\(requirement\)\s*for requirement in pkg_resources\.parse_requirements\(/.test(setupPy)) return undefined;
   return requirementsFileRecord(ctx, setupPy, file, { whole: !/extras_require/.test(setupPy) });
 }
+
+/** The string literals of a setup.py's `install_requires=[...]` list, when it is one literal list; undefined else. */
+export function installRequiresLiterals(setupPy: string): string[] | undefined {
+  const lists = [...setupPy.matchAll(/install_requires\s*=\s*\[([^\]]*)\]/g)];
+  if (lists.length !== 1 || /[^\s,'"]/.test(lists[0][1].replace(/(['"])(?:(?!\1).)*\1/g, '').replace(/#.*$/gm, ''))) return undefined;
+  return [...lists[0][1].matchAll(/(['"])((?:(?!\1).)*)\1/g)].map((m) => m[2]);
+}
+
+/** A setup.py release read with readProject, and where its literal install_requires holds legacy `.*` lines that no
+ *  PEP 508 reader takes (readProject then knows nothing of it), those lines as `requires_dist_invalid`, with its literal
+ *  python_requires. */
+export function readProjectOrInvalid(ctx: TagContext): Omit<ReleaseRecord, 'version'> | undefined {
+  const record = readProject(ctx);
+  if (record?.requires_dist) return record;
+  const setupPy = ctx.show('setup.py');
+  const literals = setupPy === undefined ? undefined : installRequiresLiterals(setupPy);
+  const python = setupPy === undefined ? [] : pythonRequiresLiterals(setupPy);
+  if (!literals || python.length > 1) return record;
+  const read: Omit<ReleaseRecord, 'version'> = withInvalid({ requires_python: python[0] ?? '', source: record?.source ?? ctx.cite('setup.py') }, literals.join('\n'));
+  return read.requires_dist_invalid ? read : record;
+}

@@ -1,6 +1,7 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities, imageio-ffmpeg, omegaconf and hydra-core extractors (with the legacy ".*" lines PEP 508 rejects), each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities, imageio-ffmpeg, omegaconf, hydra-core and torchsde extractors (with the legacy ".*" lines PEP 508 rejects), each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import optimum from '../../../scripts/metadata/extractors/optimum';
 import whisper from '../../../scripts/metadata/extractors/openai-whisper';
 import { extractFromRepo } from '../../../scripts/metadata/from-source';
@@ -338,4 +339,24 @@ test('omegaconf and hydra-core: setup.py parses one requirements file, the whole
   const [h] = extractFromRepo(hydra, hydraRepo);
   assert.deepEqual(h.requires_dist, ['omegaconf<2.1,>=2.0.5', 'antlr4-python3-runtime==4.8', 'importlib-resources; python_version < "3.9"']);
   assert.equal(h.requires_python, '');
+});
+
+test('torchsde: published releases only, and 0.2.5 read at its untagged release commit, its legacy numpy line invalid', async () => {
+  const { default: sde } = await import('../../../scripts/metadata/extractors/torchsde');
+  const setup = (requires: string, python: string) => py('import setuptools', 'setuptools.setup(', '    name="torchsde",', '    version="0.0.0",',
+    `    install_requires=[${requires}],`, `    python_requires='${python}',`, ')');
+  const repo = makeRepo([
+    { files: { 'setup.py': setup("'torch>=1.6.0', 'numpy==1.19.*', 'scipy==1.5.*'", '~=3.6').replace('0.0.0', '0.2.4') }, tags: ['v0.2.4'] },
+    { files: { 'setup.py': setup('\n        "numpy==1.19.*;python_version<\'3.7\'",\n        "numpy>=1.19.*;python_version>=\'3.7\'",\n        "torch>=1.6.0",\n    ', '~=3.6').replace('0.0.0', '0.2.5') }, tags: [] },
+    { files: { 'setup.py': setup('\n        "numpy>=1.19",\n        "torch>=1.6.0",\n    ', '>=3.8').replace('0.0.0', '0.2.6') }, tags: ['v0.2.6'] },
+  ]);
+  // The untagged release is the second commit: name it as the extractor names cf8f9cb.
+  const commit = execFileSync('git', ['--git-dir', `${repo}/.git`, 'rev-list', '--max-count=1', 'v0.2.6~1'], { encoding: 'utf8' }).trim();
+  const r = byVersion(extractFromRepo({ ...sde, untagged: [{ version: '0.2.5', commit, evidence: 'the test\'s release commit' }] }, repo));
+  assert.deepEqual([...r.keys()].sort(), ['0.2.5', '0.2.6']);
+  assert.deepEqual(r.get('0.2.5')!.requires_dist_invalid, ["numpy>=1.19.*;python_version>='3.7'"]);
+  assert.equal(r.get('0.2.5')!.requires_python, '~=3.6');
+  assert.equal(r.get('0.2.5')!.source, `google-research/torchsde@${commit}:setup.py (untagged release: the test's release commit)`);
+  assert.deepEqual(r.get('0.2.6')!.requires_dist, ['numpy>=1.19', 'torch>=1.6.0']);
+  assert.equal(sde.untagged![0].commit, 'cf8f9cb');
 });
