@@ -482,6 +482,10 @@ function explaining(env: Environment, conflict: ConflictResult, ruleFindings: re
     (pins.every(({ req }) => p.finding.packages.includes(req.normalizedName)) || (about !== undefined && p.finding.packages.includes(about)))) : [];
 }
 
+function sameEdits(a: Fix, b: Fix): boolean {
+  return a.edits.length === b.edits.length && a.edits.every((e, i) => { const o = b.edits[i]; return e.path === o.path && e.newText === o.newText && placeOf(e.path, e.range) === placeOf(o.path, o.range); });
+}
+
 function placeOf(path: string, r: Range): string {
   return `${path}\u0000${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
@@ -508,7 +512,11 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
     environmentFindings: (env, c) => {
       // Said at the pin, a refusal: the resolution's own finding of the pin that finds no version is not said again.
       const invalid = invalidMetadataFindings(env, { source, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
-      return [...invalid, ...resolutionFindings(env, { source, memo, ...c, ruleFindings: [...(c.ruleFindings ?? []), ...invalid] }), ...yankedFindings(env, { source, settings: c.settings })];
+      const resolved = resolutionFindings(env, { source, memo, ...c, ruleFindings: [...(c.ruleFindings ?? []), ...invalid] });
+      // The conflict's upgrades join the finding (resolutionFindings): one that makes the same edit as its own fix says
+      // more (it installs with the other pins), and stands for it.
+      for (const p of invalid) p.finding = { ...p.finding, fixes: p.finding.fixes.filter((f, i, all) => !all.some((u, j) => j > i && sameEdits(u, f))) };
+      return [...invalid, ...resolved, ...yankedFindings(env, { source, settings: c.settings })];
     },
     freshVersions: (env, c) => freshVersions(env, { source, memo, settings: c.settings }),
     resolution: (env, settings) => resolveEnvironment(env, { source, memo, settings }),

@@ -71,3 +71,13 @@ test('uv reads such metadata leniently: a uv project is not told that pip refuse
   const found = await findings({ 'pyproject.toml': pyproject, 'uv.lock': 'version = 1\n' }, 'pyproject.toml');
   assert.deepEqual(found.filter((f) => f.code === 'invalid-metadata'), []);
 });
+
+test('torchsde==0.2.5 (pinned by Stable Diffusion front ends): 0.2.6 is the fix, once', async () => {
+  const found = await findings({ 'requirements.txt': 'torch==2.0.1\ntorchsde==0.2.5\n' });
+  const f = found.find((x) => x.code === 'invalid-metadata')!;
+  assert.match(f.message, /torchsde 0\.2\.5 declares "numpy>=1\.19\.\*;python_version>='3\.7'"/);
+  // The resolution's upgrade makes the same edit, and says it installs with the torch pin: it stands for the finding's own.
+  assert.deepEqual(f.fixes.map((x) => [x.title, x.applicability]), [['Upgrade torchsde to 0.2.6, the newest release compatible with your torch pin', 'safe']]);
+  const fixed = await findings({ 'requirements.txt': 'torch==2.0.1\ntorchsde==0.2.6\n' });
+  assert.deepEqual(fixed.filter((x) => x.code === 'invalid-metadata' || x.code.startsWith('resolution-')), []);
+});
