@@ -122,6 +122,10 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     // pytorch-lightning 1.7.7's wheel declares `torch (>=1.9.*)`, which pip 24.1 and later refuse: "Ignoring version 1.7.7
     // of pytorch-lightning since it has invalid metadata" (hammoudhasan/SynthCLIP#7).
     synthclip: ['requirements.txt:3 error invalid-metadata'],
+    // torchsde 0.2.5's wheel declares `numpy (>=1.19.*)`, refused the same way (antgroup/echomimic_v2#23). Also true of
+    // its pins: imageio-ffmpeg 0.4.9 imports pkg_resources with setuptools open, and two OpenCV wheels share cv2.
+    'echomimic-v2': ['requirements.txt:13 warning opencv-multiple-wheels', 'requirements.txt:23 error imageio-ffmpeg-setuptools82-pkg-resources',
+      'requirements.txt:27 warning opencv-multiple-wheels', 'requirements.txt:34 error invalid-metadata'],
     mvs2d: ['requirements.txt:11 error conflicting-pins', 'requirements.txt:15 error tensorboardx-protobuf4-generated-code', 'requirements.txt:18 error conflicting-pins'],
     // And tensorboard 2.2.2, whose command imports pkg_resources, with setuptools open (found since).
     xmdpt: ['requirements.txt:85 error tensorboard-setuptools82-pkg-resources', 'requirements.txt:93 error torch-variant-no-index', 'requirements.txt:94 error torch-variant-no-index', 'requirements.txt:95 error torch-variant-no-index'],
