@@ -81,3 +81,16 @@ test('torchsde==0.2.5 (pinned by Stable Diffusion front ends): 0.2.6 is the fix,
   const fixed = await findings({ 'requirements.txt': 'torch==2.0.1\ntorchsde==0.2.6\n' });
   assert.deepEqual(fixed.filter((x) => x.code === 'invalid-metadata' || x.code.startsWith('resolution-')), []);
 });
+
+test('fairseq 0.12.x and hydra-core 1.0.x require omegaconf<2.1: pip finds nothing it installs, and the derivation says why', async () => {
+  for (const text of ['fairseq==0.12.2\n', 'hydra-core>=1.0.7,<1.1\n']) {
+    const found = await findings({ 'requirements.txt': text });
+    const conflict = found.find((f) => f.code === 'resolution-conflict');
+    assert.ok(conflict, text);
+    assert.equal(conflict.severity, 'error');
+    assert.match(conflict.message, /it ignores omegaconf 2\.0\.5 and 2\.0\.6: invalid metadata/);
+  }
+  // An open fairseq: pip goes back to 0.10.2, which requires any hydra-core, and installs it. Nothing to say.
+  const open = await findings({ 'requirements.txt': 'fairseq\n' });
+  assert.deepEqual(open.filter((f) => f.code.startsWith('resolution-')), []);
+});

@@ -1,4 +1,4 @@
-// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities, imageio-ffmpeg, omegaconf, hydra-core and torchsde extractors (with the legacy ".*" lines PEP 508 rejects), each on a small tagged repository shaped like the real one.
+// The optimum, openai-whisper, trl, deepspeed, tensorflow-text, fastapi, albumentations, librosa, pytorch-lightning, openai, tensorboard, tensorboardX, setuptools, lightning-utilities, imageio-ffmpeg, omegaconf, hydra-core, torchsde and fairseq extractors (with the legacy ".*" lines PEP 508 rejects), each on a small tagged repository shaped like the real one.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -320,7 +320,7 @@ test('omegaconf and hydra-core: setup.py parses one requirements file, the whole
   const { default: omegaconf } = await import('../../../scripts/metadata/extractors/omegaconf');
   const { default: hydra } = await import('../../../scripts/metadata/extractors/hydra-core');
   assert.equal(omegaconf.completeFrom, '2.0.0');
-  assert.equal(hydra.partial, true);
+  assert.equal(hydra.completeFrom, '1.0.0');
   const setup = (file: string, name: string) => py('import pathlib', 'import pkg_resources', 'import setuptools',
     `with pathlib.Path("${file}").open() as requirements_txt:`, '    install_requires = [', '        str(requirement)',
     '        for requirement in pkg_resources.parse_requirements(requirements_txt)', '    ]',
@@ -359,4 +359,14 @@ test('torchsde: published releases only, and 0.2.5 read at its untagged release 
   assert.equal(r.get('0.2.5')!.source, `google-research/torchsde@${commit}:setup.py (untagged release: the test's release commit)`);
   assert.deepEqual(r.get('0.2.6')!.requires_dist, ['numpy>=1.19', 'torch>=1.6.0']);
   assert.equal(sde.untagged![0].commit, 'cf8f9cb');
+});
+
+test('fairseq: setup.py at its tags, but v0.12.3, which was tagged and never published', async () => {
+  const { default: fairseq } = await import('../../../scripts/metadata/extractors/fairseq');
+  const setup = (version: string) => py('from setuptools import setup', `setup(name="fairseq", version="${version}",`,
+    '    install_requires=["cffi", "hydra-core>=1.0.7,<1.1", "omegaconf<2.1", "torch"])');
+  const repo = makeRepo([{ files: { 'setup.py': setup('0.12.2') }, tags: ['v0.12.2'] }, { files: { 'setup.py': setup('0.12.3') }, tags: ['v0.12.3'] }]);
+  const r = byVersion(extractFromRepo(fairseq, repo));
+  assert.deepEqual([...r.keys()], ['0.12.2']);
+  assert.deepEqual(r.get('0.12.2')!.requires_dist, ['cffi', 'hydra-core<1.1,>=1.0.7', 'omegaconf<2.1', 'torch']);
 });
