@@ -124,6 +124,9 @@ const EXPECTED: Record<'broken' | 'clean', Record<string, string[]>> = {
     synthclip: ['requirements.txt:3 error invalid-metadata'],
     // torchsde 0.2.5's wheel declares `numpy (>=1.19.*)`, refused the same way (antgroup/echomimic_v2#23). Also true of
     // its pins: imageio-ffmpeg 0.4.9 imports pkg_resources with setuptools open, and two OpenCV wheels share cv2.
+    // fairseq 0.12.2 requires hydra-core>=1.0.7,<1.1 and omegaconf<2.1, whose releases there (2.0.5, 2.0.6) pip 24.1
+    // and later ignore for their metadata (RVC-Project/Retrieval-based-Voice-Conversion-WebUI#2556).
+    'rvc-webui': ['requirements.txt:8 error resolution-conflict'],
     'echomimic-v2': ['requirements.txt:13 warning opencv-multiple-wheels', 'requirements.txt:23 error imageio-ffmpeg-setuptools82-pkg-resources',
       'requirements.txt:27 warning opencv-multiple-wheels', 'requirements.txt:34 error invalid-metadata'],
     mvs2d: ['requirements.txt:11 error conflicting-pins', 'requirements.txt:15 error tensorboardx-protobuf4-generated-code', 'requirements.txt:18 error conflicting-pins'],
