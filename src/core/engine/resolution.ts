@@ -512,10 +512,16 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
     environmentFindings: (env, c) => {
       // Said at the pin, a refusal: the resolution's own finding of the pin that finds no version is not said again.
       const invalid = invalidMetadataFindings(env, { source, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
+      const own = new Map(invalid.map((p) => [p, p.finding.fixes]));
       const resolved = resolutionFindings(env, { source, memo, ...c, ruleFindings: [...(c.ruleFindings ?? []), ...invalid] });
-      // The conflict's upgrades join the finding (resolutionFindings): one that makes the same edit as its own fix says
-      // more (it installs with the other pins), and stands for it.
-      for (const p of invalid) p.finding = { ...p.finding, fixes: p.finding.fixes.filter((f, i, all) => !all.some((u, j) => j > i && sameEdits(u, f))) };
+      // The conflict's upgrades join the finding (resolutionFindings). One that makes the same edit as its own fix says
+      // more (it installs with the other pins) and stands for it; another moves further than the nearest release with
+      // valid metadata (pytorch-lightning 1.7.7 to 2.6.5), which is a choice to review, not the fix applied unasked.
+      for (const p of invalid) {
+        const mine = own.get(p)!;
+        const fixes = p.finding.fixes.filter((f, i, all) => !all.some((u, j) => j > i && sameEdits(u, f)));
+        p.finding = { ...p.finding, fixes: fixes.map((f) => (mine.includes(f) || mine.some((m) => sameEdits(m, f)) || f.applicability !== 'safe' ? f : { ...f, applicability: 'needs-review' as const })) };
+      }
       return [...invalid, ...resolved, ...yankedFindings(env, { source, settings: c.settings })];
     },
     freshVersions: (env, c) => freshVersions(env, { source, memo, settings: c.settings }),
