@@ -18,12 +18,19 @@ import { displayName } from './messages';
 
 export const INVALID_METADATA = 'invalid-metadata';
 
+/** Installers that read a release's metadata as pip 24.1 and later do, for which a requirement PEP 508 rejects makes
+ *  the release one they ignore: pip, and Pipenv and conda's pip section, which install with pip. uv (and pixi, which
+ *  resolves PyPI packages with uv) fix `>=1.9.*` into `>=1.9` (uv's lenient requirement parsing); Poetry's and PDM's
+ *  readers are not modelled here, so they get the lenient view, which claims nothing. */
+export function readsMetadataStrictly(env: Pick<Environment, 'installer'>): boolean {
+  return env.installer.name === 'pip' || env.installer.name === 'pipenv' || env.installer.name === 'conda';
+}
+
 /** Any CPython: which releases install on which Python is the resolver's and the Python rules' to say. */
 const ANY_PYTHON = '3.12';
 
 export function invalidMetadataFindings(env: Environment, ctx: { source: MetadataSource; settings: CheckSettings; texts?: ReadonlyMap<string, string> }): PlacedFinding[] {
-  // uv reads such metadata leniently, and conda does not read it: pip's refusal is pip's.
-  if (env.installer.name !== 'pip') return [];
+  if (!readsMetadataStrictly(env)) return [];
   const severity = applySeverity(INVALID_METADATA, 'error', ctx.settings, false);
   if (!severity) return [];
   const out: PlacedFinding[] = [];

@@ -17,9 +17,10 @@ import { LIFTED_CONFLICT, upgradeAttempt } from '../resolver/upgrade';
 import { applySeverity, type CheckSettings } from './config';
 import type { Environment } from './environment';
 import type { PlacedFinding } from './evaluate';
+import type { PackageMetadata } from '../metadata/types';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
-import { invalidMetadataFindings } from './invalid-metadata';
+import { invalidMetadataFindings, readsMetadataStrictly } from './invalid-metadata';
 import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
@@ -507,9 +508,17 @@ export interface DeclaredMetadataHooks extends Pick<CheckInput, 'environmentFind
  * over `source` for as long as the hooks are kept (../resolver/memo.ts): `source` must not change meanwhile.
  */
 export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataHooks {
-  const memo = new ResolveMemo(source);
+  const strict = { source, memo: new ResolveMemo(source) };
+  let lenient: typeof strict | undefined;
+  // An environment whose installer reads metadata leniently resolves over a view without `requires_dist_invalid`.
+  const forEnv = (env: Environment) => {
+    if (readsMetadataStrictly(env)) return strict;
+    if (!lenient) { const view = lenientView(source); lenient = { source: view, memo: new ResolveMemo(view) }; }
+    return lenient;
+  };
   return {
     environmentFindings: (env, c) => {
+      const { source, memo } = forEnv(env);
       // Said at the pin, a refusal: the resolution's own finding of the pin that finds no version is not said again.
       const invalid = invalidMetadataFindings(env, { source, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
       const own = new Map(invalid.map((p) => [p, p.finding.fixes]));
@@ -524,7 +533,20 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
       }
       return [...invalid, ...resolved, ...yankedFindings(env, { source, settings: c.settings })];
     },
-    freshVersions: (env, c) => freshVersions(env, { source, memo, settings: c.settings }),
-    resolution: (env, settings) => resolveEnvironment(env, { source, memo, settings }),
+    freshVersions: (env, c) => freshVersions(env, { ...forEnv(env), settings: c.settings }),
+    resolution: (env, settings) => resolveEnvironment(env, { ...forEnv(env), settings }),
+  };
+}
+
+/** Each package's metadata less `requires_dist_invalid`, one object per package object (the resolver's caches key on it). */
+const LENIENT = new WeakMap<PackageMetadata, PackageMetadata>();
+
+function lenientView(source: MetadataSource): MetadataSource {
+  return (name) => {
+    const meta = source(name);
+    if (!meta || !Array.isArray(meta.releases) || !meta.releases.some((e) => e?.requires_dist_invalid)) return meta;
+    let view = LENIENT.get(meta);
+    if (!view) LENIENT.set(meta, (view = { ...meta, releases: meta.releases.map(({ requires_dist_invalid: _, ...entry }) => entry) }));
+    return view;
   };
 }

@@ -69,10 +69,15 @@ test('hydra-core==1.0.7: its omegaconf range holds only ignored releases, and th
   assert.match(conflict.message, /there is no version of omegaconf>=2\.0\.5,<2\.1 that pip 24\.1 or later installs \(it ignores omegaconf 2\.0\.5 and 2\.0\.6: invalid metadata, "PyYAML>=5\.1\.\*"\)/);
 });
 
-test('uv reads such metadata leniently: a uv project is not told that pip refuses the pin', async () => {
-  const pyproject = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["pytorch-lightning==1.7.7"]\n';
-  const found = await findings({ 'pyproject.toml': pyproject, 'uv.lock': 'version = 1\n' }, 'pyproject.toml');
-  assert.deepEqual(found.filter((f) => f.code === 'invalid-metadata'), []);
+test('uv reads such metadata leniently (`>=1.9.*` as `>=1.9`): a uv project is told nothing of it, nor resolved as pip would', async () => {
+  const pyproject = (deps: string) => `[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [${deps}]\n`;
+  for (const deps of ['"pytorch-lightning==1.7.7"', '"hydra-core==1.0.7"']) {
+    const withUv = await findings({ 'pyproject.toml': pyproject(deps), 'uv.lock': 'version = 1\n' }, 'pyproject.toml');
+    assert.deepEqual(withUv.filter((f) => f.code === 'invalid-metadata' || f.code.startsWith('resolution-')), [], deps);
+    // The same project installed with pip is refused.
+    const withPip = await findings({ 'pyproject.toml': pyproject(deps) }, 'pyproject.toml');
+    assert.equal(withPip.filter((f) => f.code === 'invalid-metadata' || f.code === 'resolution-conflict').length, 1, deps);
+  }
 });
 
 test('torchsde==0.2.5 (pinned by Stable Diffusion front ends): 0.2.6 is the fix, once', async () => {
