@@ -13,7 +13,7 @@ import { normalizeName } from '../core/text';
 import { wheelMetadata } from './wheel-metadata';
 import { limiter } from './files';
 import { coreMetadataFields } from '../core/metadata/core-metadata';
-import { parseHtmlPage, parseJsonPage } from '../core/metadata/index-formats';
+import { parseHtmlPage, parseJsonPage, withInvalidRequires } from '../core/metadata/index-formats';
 
 // node:crypto takes milliseconds to load, and most CLI runs never ask an index: loaded on first use.
 const sha256 = () => process.getBuiltinModule('node:crypto').createHash('sha256');
@@ -309,7 +309,7 @@ export class IndexClient {
       while (next < versions.length) {
         const k = next++;
         const list = files.get(versions[k])!;
-        releases[k] = await this.release(name, versions[k], list, list[0].index ?? '');
+        releases[k] = withInvalidRequires(await this.release(name, versions[k], list, list[0].index ?? ''));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, versions.length) }, worker));

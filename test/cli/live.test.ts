@@ -87,6 +87,27 @@ describe('check and fix with live index metadata', () => {
     }
   });
 
+  test('a release whose index metadata PEP 508 rejects (`numpy (>=1.19.*)`): pip 24.1 ignores it, so the pin of it is an error', async () => {
+    const index = await startIndex({ packages: { sdelike: [
+      { version: '1.0', requires_dist: ['numpy (>=1.19.*) ; python_version >= "3.7"'] },
+      { version: '1.1', requires_dist: ['numpy>=1.19'] },
+    ] } });
+    try {
+      const p = project('sdelike==1.0\n');
+      const live = await cli(['check', p.file, '--format', 'json'], { ...p.env, PIP_INDEX_URL: index.url });
+      assert.equal(live.code, 1, live.stdout + live.stderr);
+      const found = JSON.parse(live.stdout).files[0].findings;
+      assert.deepEqual(found.map((f: { code: string }) => f.code), ['invalid-metadata']);
+      assert.match(found[0].message, /sdelike 1\.0 declares "numpy \(>=1\.19\.\*\) ; python_version >= "3\.7""/);
+      assert.match(found[0].message, /sdelike 1\.1 is the next release with valid metadata/);
+      // The snapshot does not know the package: offline, nothing is said.
+      const offline = await cli(['check', p.file, '--format', 'json', '--offline'], p.env);
+      assert.equal(offline.code, 0, offline.stdout + offline.stderr);
+    } finally {
+      await index.close();
+    }
+  });
+
   test('fix upgrades to the release only the index knows; credentials in the file reach the index, not the output', async () => {
     const index = await startIndex({ packages: newer });
     try {

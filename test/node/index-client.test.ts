@@ -52,6 +52,27 @@ describe('index client', () => {
     }
   });
 
+  test('a Requires-Dist PEP 508 rejects (`torch (>=1.9.*)`): read as the release\'s requires_dist_invalid, from either source', async () => {
+    const lightning = { 'pytorch-lightning': [
+      { version: '1.7.7', requires_dist: ['numpy>=1.17.2', 'torch (>=1.9.*)', 'tqdm (>=4.57.0)'], requires_python: '>=3.7' },
+      { version: '1.8.4', requires_dist: ['numpy>=1.17.2', 'torch>=1.10.0'], requires_python: '>=3.7' },
+    ] };
+    for (const pep658 of [true, false]) {
+      const index = await startIndex({ packages: lightning, pep658, jsonApi: true });
+      try {
+        const meta = await new IndexClient({ indexes: [index.url] }).package('pytorch-lightning');
+        const [old, fixed] = meta!.releases;
+        assert.deepEqual(old.requires_dist_invalid, ['torch (>=1.9.*)']);
+        assert.deepEqual(old.requires_dist, ['numpy>=1.17.2', 'tqdm (>=4.57.0)']);
+        assert.equal(old.requires_dist_partial, true);
+        assert.equal(fixed.requires_dist_invalid, undefined);
+        assert.deepEqual(fixed.requires_dist, ['numpy>=1.17.2', 'torch>=1.10.0']);
+      } finally {
+        await index.close();
+      }
+    }
+  });
+
   test('neither: the release is listed with its Requires-Dist unknown (absent, not empty)', async () => {
     const index = await startIndex({ packages, pep658: false, jsonApi: false });
     try {

@@ -2,7 +2,8 @@
 // files and PEP 658/714 metadata markers), core metadata files (RFC 822 style, Requires-Dist repeated), wheel file
 // names (PEP 427) and their tags (PEP 425). No I/O: the generator (scripts/metadata/from-index.ts) fetches.
 import { parseVersion } from '../pep440';
-import type { WheelSummary } from './types';
+import type { ReleaseEntry, WheelSummary } from './types';
+import { parseRequirement } from '../pep508/requirement';
 import { coreMetadataFields } from './core-metadata';
 
 export interface IndexFile {
@@ -221,4 +222,13 @@ export function keptRequirements(lines: readonly string[]): string[] {
     const m = /extra\s*==\s*["']([^"']+)["']/.exec(l);
     return !m || !isDroppedExtra(m[1]);
   });
+}
+
+/** A release entry read from an index (a `.metadata` file, a wheel's METADATA, the JSON API) whose Requires-Dist holds
+ *  lines PEP 508 rejects (`torch (>=1.9.*)`): those are its `requires_dist_invalid`, which pip 24.1 and later ignore the
+ *  release for, and the rest a partial Requires-Dist (the resolver skips a line it cannot read). */
+export function withInvalidRequires(entry: ReleaseEntry): ReleaseEntry {
+  const invalid = entry.requires_dist?.filter((line) => !parseRequirement(line).ok) ?? [];
+  if (!invalid.length) return entry;
+  return { ...entry, requires_dist: entry.requires_dist!.filter((line) => !invalid.includes(line)), requires_dist_partial: true, requires_dist_invalid: invalid };
 }
