@@ -8,6 +8,7 @@ import { compareVersions, parseSpecifierSet, parseVersion, type Version } from '
 import { VersionSet } from '../pep440/intervals';
 import { namesPrerelease, parsedPackage, safeSource, type Release } from '../resolver/releases';
 import type { MetadataSource } from '../resolver/types';
+import type { PackageMetadata } from '../metadata/types';
 import { joinWords } from '../text';
 import type { Finding, Fix } from '../types';
 import { applySeverity, type CheckSettings } from './config';
@@ -37,7 +38,7 @@ export function invalidMetadataFindings(env: Environment, ctx: { source: Metadat
   for (const pkg of env.packages.values()) {
     const meta = safeSource(ctx.source, pkg.name);
     // Most packages declare valid metadata in every release: nothing is read for those.
-    if (!meta || !meta.releases.some((e) => e.requires_dist_invalid?.length)) continue;
+    if (!meta || !declaresInvalid(meta)) continue;
     const parsed = parsedPackage(meta, pkg.name, ANY_PYTHON);
     for (const pin of pkg.pins) {
       if (pin.requirement.url || pin.constraintOnly) continue;
@@ -65,6 +66,15 @@ export function invalidMetadataFindings(env: Environment, ctx: { source: Metadat
     }
   }
   return out;
+}
+
+/** Whether a release of the package declares a requirement PEP 508 rejects, once per metadata object (every keystroke
+ *  asks it of every package a file names). */
+const DECLARES_INVALID = new WeakMap<PackageMetadata, boolean>();
+function declaresInvalid(meta: PackageMetadata): boolean {
+  let known = DECLARES_INVALID.get(meta);
+  if (known === undefined) DECLARES_INVALID.set(meta, (known = meta.releases.some((e) => !!e.requires_dist_invalid?.length)));
+  return known;
 }
 
 /** The oldest final release after `after` whose metadata is valid. */
