@@ -538,15 +538,19 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
   };
 }
 
-/** Each package's metadata less `requires_dist_invalid`, one object per package object (the resolver's caches key on it). */
+/** Each package's metadata less `requires_dist_invalid` (the object itself when it has none), one per package object:
+ *  the resolver's caches key on it. */
 const LENIENT = new WeakMap<PackageMetadata, PackageMetadata>();
 
 function lenientView(source: MetadataSource): MetadataSource {
   return (name) => {
     const meta = source(name);
-    if (!meta || !Array.isArray(meta.releases) || !meta.releases.some((e) => e?.requires_dist_invalid)) return meta;
+    if (!meta || !Array.isArray(meta.releases)) return meta;
     let view = LENIENT.get(meta);
-    if (!view) LENIENT.set(meta, (view = { ...meta, releases: meta.releases.map(({ requires_dist_invalid: _, ...entry }) => entry) }));
+    if (!view) {
+      view = meta.releases.some((e) => e?.requires_dist_invalid) ? { ...meta, releases: meta.releases.map(({ requires_dist_invalid: _, ...entry }) => entry) } : meta;
+      LENIENT.set(meta, view);
+    }
     return view;
   };
 }
