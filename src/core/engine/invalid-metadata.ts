@@ -20,11 +20,12 @@ import { displayName } from './messages';
 export const INVALID_METADATA = 'invalid-metadata';
 
 /** Installers that read a release's metadata as pip 24.1 and later do, for which a requirement PEP 508 rejects makes
- *  the release one they ignore: pip, and Pipenv and conda's pip section, which install with pip. uv (and pixi, which
- *  resolves PyPI packages with uv) fix `>=1.9.*` into `>=1.9` (uv's lenient requirement parsing); Poetry's and PDM's
- *  readers are not modelled here, so they get the lenient view, which claims nothing. */
+ *  the release one they ignore: pip, and Pipenv, which installs with pip. uv (and pixi, which resolves PyPI packages
+ *  with uv) fix `>=1.9.*` into `>=1.9` (uv's lenient requirement parsing); a conda environment file mixes conda's own
+ *  packages, whose metadata is conda's, with its pip list; Poetry's and PDM's readers are not modelled here. Those get
+ *  the lenient view, which claims nothing. */
 export function readsMetadataStrictly(env: Pick<Environment, 'installer'>): boolean {
-  return env.installer.name === 'pip' || env.installer.name === 'pipenv' || env.installer.name === 'conda';
+  return env.installer.name === 'pip' || env.installer.name === 'pipenv';
 }
 
 /** Any CPython: which releases install on which Python is the resolver's and the Python rules' to say. */

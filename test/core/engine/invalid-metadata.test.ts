@@ -69,11 +69,14 @@ test('hydra-core==1.0.7: its omegaconf range holds only ignored releases, and th
   assert.match(conflict.message, /there is no version of omegaconf>=2\.0\.5,<2\.1 that pip 24\.1 or later installs \(it ignores omegaconf 2\.0\.5 and 2\.0\.6: invalid metadata, "PyYAML>=5\.1\.\*"\)/);
 });
 
-test('uv reads such metadata leniently (`>=1.9.*` as `>=1.9`): a uv project is told nothing of it, nor resolved as pip would', async () => {
+test('uv reads such metadata leniently (`>=1.9.*` as `>=1.9`): a uv project or a conda file is told nothing of it, nor resolved as pip would', async () => {
   const pyproject = (deps: string) => `[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [${deps}]\n`;
   for (const deps of ['"pytorch-lightning==1.7.7"', '"hydra-core==1.0.7"']) {
     const withUv = await findings({ 'pyproject.toml': pyproject(deps), 'uv.lock': 'version = 1\n' }, 'pyproject.toml');
     assert.deepEqual(withUv.filter((f) => f.code === 'invalid-metadata' || f.code.startsWith('resolution-')), [], deps);
+    // A conda environment file says nothing either (its conda packages' metadata is conda's).
+    const conda = await findings({ 'environment.yml': `name: x\ndependencies:\n  - python=3.10\n  - pip:\n    - ${JSON.parse(deps)}\n` });
+    assert.deepEqual(conda.filter((f) => f.code === 'invalid-metadata' || f.code.startsWith('resolution-')), [], deps);
     // The same project installed with pip is refused.
     const withPip = await findings({ 'pyproject.toml': pyproject(deps) }, 'pyproject.toml');
     assert.equal(withPip.filter((f) => f.code === 'invalid-metadata' || f.code === 'resolution-conflict').length, 1, deps);
