@@ -445,7 +445,7 @@ function conflictFixes(env: Environment, conflict: ConflictResult, pythons: stri
       if (group === pinned) break;
       continue;
     }
-    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length ? 'needs-review' : 'safe' });
+    if (up && !fixes.some((f) => f.title === up.fix.title)) fixes.push({ ...up.fix, applicability: fixes.length || up.undescribed ? 'needs-review' : 'safe' });
   }
   return fixes;
 }

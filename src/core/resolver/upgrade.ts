@@ -34,6 +34,9 @@ export interface Upgrade {
   /** name -> the version the upgraded pins install. */
   versions: Map<string, string>;
   fix: Fix;
+  /** A version it names is one whose requirements the snapshot does not hold: that it installs with the other pins is
+   *  not checked, and the fix is never the one applied unasked. */
+  undescribed?: true;
 }
 
 /** Per environment (it does not change once built): each upgrade fix and group asks. */
@@ -115,12 +118,17 @@ export function upgradeAttempt(env: Environment, group: string[], ctx: UpgradeCo
   function finish(versions: Map<string, string>, edits: TextEdit[]): Upgrade {
   const names = [...versions.keys()];
   const others = pins.filter((p) => !members.has(p.requirement.normalizedName) && p.requirement.specifier && !p.constraintOnly).map((p) => p.requirement.normalizedName);
+  // A pick the snapshot lists without its requirements (pytorch-lightning 2.6.5) takes any requirement in the
+  // resolution: what it would need of the other pins is not known, so nothing is claimed of them.
+  const undescribed = free.ok && names.some((n) => free.packages.get(n)?.admitted !== undefined);
   const title = names.length > 1
     ? `Upgrade ${joinWords(names)} to the newest set that installs together (${names.map((n) => versions.get(n)).join(' / ')})`
-    : others.length
-      ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinWords([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
-      : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
-  return { packages: names, versions, fix: { title, applicability: 'needs-review', edits } };
+    : undescribed
+      ? `Upgrade ${names[0]} to ${versions.get(names[0])}, its newest release (what it requires is not known here)`
+      : others.length
+        ? `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release compatible with your ${joinWords([...new Set(others)].slice(0, 3))} pin${others.length > 1 ? 's' : ''}`
+        : `Upgrade ${names[0]} to ${versions.get(names[0])}, the newest release that installs`;
+  return { packages: names, versions, fix: { title, applicability: 'needs-review', edits }, ...(undescribed ? { undescribed: true as const } : {}) };
   }
 }
 

@@ -29,6 +29,8 @@ test('pytorch-lightning==1.7.7: an error at the pin, quoting the requirement pip
   // and neither is applied unasked.
   assert.equal(invalid[0].fixes[0].title, 'Pin pytorch-lightning==1.8.4 (its metadata is valid)');
   assert.deepEqual(invalid[0].fixes.map((f) => f.applicability), invalid[0].fixes.map(() => 'needs-review'));
+  // pytorch-lightning's releases from 1.7.0 are listed without their requirements: the upgrade claims nothing of torch.
+  assert.deepEqual(invalid[0].fixes.slice(1).map((f) => f.title), ['Upgrade pytorch-lightning to 2.6.5, its newest release (what it requires is not known here)']);
   // The resolution finds no version of the pin either: said once, by the finding that says why.
   assert.deepEqual(found.filter((f) => f.range.start.line === 1 && f.code.startsWith('resolution-')), []);
 });
