@@ -31,15 +31,30 @@ export function readsMetadataStrictly(env: Pick<Environment, 'installer'>): bool
 /** Any CPython: which releases install on which Python is the resolver's and the Python rules' to say. */
 const ANY_PYTHON = '3.12';
 
-export function invalidMetadataFindings(env: Environment, ctx: { source: MetadataSource; settings: CheckSettings; texts?: ReadonlyMap<string, string> }): PlacedFinding[] {
+/** The metadata of a package when one of its releases declares a requirement PEP 508 rejects, else undefined; asked of
+ *  every package a file names on every keystroke, so the answer is kept per package name for one source (which does
+ *  not change while it is read: declaredMetadataHooks). */
+export function invalidDeclarer(source: MetadataSource): (name: string) => PackageMetadata | undefined {
+  const known = new Map<string, PackageMetadata | undefined>();
+  return (name) => {
+    if (known.has(name)) return known.get(name);
+    const meta = safeSource(source, name);
+    const answer = meta && declaresInvalid(meta) ? meta : undefined;
+    if (known.size > 50_000) known.clear();
+    known.set(name, answer);
+    return answer;
+  };
+}
+
+export function invalidMetadataFindings(env: Environment, ctx: { declarer: (name: string) => PackageMetadata | undefined; settings: CheckSettings; texts?: ReadonlyMap<string, string> }): PlacedFinding[] {
   if (!readsMetadataStrictly(env)) return [];
   const severity = applySeverity(INVALID_METADATA, 'error', ctx.settings, false);
   if (!severity) return [];
   const out: PlacedFinding[] = [];
   for (const pkg of env.packages.values()) {
-    const meta = safeSource(ctx.source, pkg.name);
     // Most packages declare valid metadata in every release: nothing is read for those.
-    if (!meta || !declaresInvalid(meta)) continue;
+    const meta = ctx.declarer(pkg.name);
+    if (!meta) continue;
     const parsed = parsedPackage(meta, pkg.name, ANY_PYTHON);
     for (const pin of pkg.pins) {
       if (pin.requirement.url || pin.constraintOnly) continue;

@@ -20,7 +20,7 @@ import type { PlacedFinding } from './evaluate';
 import type { PackageMetadata } from '../metadata/types';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
-import { invalidMetadataFindings, readsMetadataStrictly } from './invalid-metadata';
+import { invalidDeclarer, invalidMetadataFindings, readsMetadataStrictly } from './invalid-metadata';
 import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
@@ -509,6 +509,7 @@ export interface DeclaredMetadataHooks extends Pick<CheckInput, 'environmentFind
  */
 export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataHooks {
   const strict = { source, memo: new ResolveMemo(source) };
+  const declarer = invalidDeclarer(source);
   let lenient: typeof strict | undefined;
   // An environment whose installer reads metadata leniently resolves over a view without `requires_dist_invalid`.
   const forEnv = (env: Environment) => {
@@ -520,7 +521,7 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
     environmentFindings: (env, c) => {
       const { source, memo } = forEnv(env);
       // Said at the pin, a refusal: the resolution's own finding of the pin that finds no version is not said again.
-      const invalid = invalidMetadataFindings(env, { source, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
+      const invalid = invalidMetadataFindings(env, { declarer, settings: c.settings, texts: c.texts }).map((p): PlacedFinding => ({ ...p, refusal: true }));
       const own = new Map(invalid.map((p) => [p, p.finding.fixes]));
       const resolved = resolutionFindings(env, { source, memo, ...c, ruleFindings: [...(c.ruleFindings ?? []), ...invalid] });
       // The conflict's upgrades join the finding (resolutionFindings). One that makes the same edit as its own fix says
