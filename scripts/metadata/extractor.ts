@@ -45,6 +45,9 @@ export interface SourceExtractor {
   /** Releases published from a commit that has no tag, read like a tag and cited by commit: each with what shows the
    *  commit is the release (the version its sources declare there, and the last change before the next release). */
   untagged?: { version: string; commit: string; evidence: string }[];
+  /** Releases the index has that no tag or commit here describes (a release yanked before it was tagged): listed with
+   *  nothing known but that they exist, and whether they are yanked, cited by the evidence (an issue quoting pip's list). */
+  known?: { version: string; yanked?: true; evidence: string }[];
   /** Reads one release's declared metadata at its tag; undefined when the tag does not describe one. */
   extract(ctx: TagContext): Omit<ReleaseRecord, 'version'> | undefined;
 }

@@ -57,6 +57,9 @@ export function extractFromRepo(extractor: SourceExtractor, repoPath: string): R
     const record = extractor.extract(contextAt(repo, extractor.repository, commit, commit, version, evidence));
     if (record) byVersion.set(version, { version, ...record, source: `${record.source} (untagged release: ${evidence})` });
   }
+  for (const { version, yanked, evidence } of extractor.known ?? []) {
+    if (!byVersion.has(version)) byVersion.set(version, { version, source: evidence, ...(yanked ? { yanked: true } : {}) });
+  }
   return [...byVersion.values()];
 }
 

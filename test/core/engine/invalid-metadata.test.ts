@@ -58,6 +58,11 @@ test('a range that also allows releases with valid metadata: pip takes one of th
   }
 });
 
+test('omegaconf==2.2.0, yanked before it was tagged: pip still installs it, warning, so a warning and no error', async () => {
+  const found = await findings({ 'requirements.txt': 'omegaconf==2.2.0\n' });
+  assert.deepEqual(found.map((f) => `${f.code} ${f.severity}`), ['yanked-release warning']);
+});
+
 test('a range every release of which pip ignores is said too', async () => {
   const found = await findings({ 'requirements.txt': 'omegaconf>=2.0.5,<2.1\n' });
   const f = found.find((x) => x.code === 'invalid-metadata')!;

@@ -320,6 +320,8 @@ test('omegaconf and hydra-core: setup.py parses one requirements file, the whole
   const { default: omegaconf } = await import('../../../scripts/metadata/extractors/omegaconf');
   const { default: hydra } = await import('../../../scripts/metadata/extractors/hydra-core');
   assert.equal(omegaconf.completeFrom, '2.0.0');
+  // 2.2.0, yanked before it was tagged, is known to exist: listed yanked, its requirements unknown, cited by the report.
+  assert.deepEqual(omegaconf.known?.map((k) => [k.version, k.yanked]), [['2.2.0', true]]);
   assert.equal(hydra.completeFrom, '1.0.0');
   const setup = (file: string, name: string) => py('import pathlib', 'import pkg_resources', 'import setuptools',
     `with pathlib.Path("${file}").open() as requirements_txt:`, '    install_requires = [', '        str(requirement)',
@@ -330,6 +332,7 @@ test('omegaconf and hydra-core: setup.py parses one requirements file, the whole
     { files: { 'requirements/base.txt': "antlr4-python3-runtime==4.8\nPyYAML>=5.1.0\ndataclasses;python_version=='3.6'\n" }, tags: ['v2.1.1'] },
   ]);
   const r = byVersion(extractFromRepo(omegaconf, repo));
+  assert.deepEqual(r.get('2.2.0'), { version: '2.2.0', source: omegaconf.known![0].evidence, yanked: true });
   assert.deepEqual(r.get('2.0.6')!.requires_dist_invalid, ['PyYAML>=5.1.*']);
   assert.equal(r.get('2.0.6')!.requires_dist, undefined);
   assert.deepEqual(r.get('2.1.1')!.requires_dist, ['antlr4-python3-runtime==4.8', 'PyYAML>=5.1.0', 'dataclasses; python_version == "3.6"']);
