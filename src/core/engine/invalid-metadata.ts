@@ -84,13 +84,10 @@ export function invalidMetadataFindings(env: Environment, ctx: { declarer: (name
   return out;
 }
 
-/** Whether a release of the package declares a requirement PEP 508 rejects, once per metadata object (every keystroke
- *  asks it of every package a file names). */
-const DECLARES_INVALID = new WeakMap<PackageMetadata, boolean>();
-function declaresInvalid(meta: PackageMetadata): boolean {
-  let known = DECLARES_INVALID.get(meta);
-  if (known === undefined) DECLARES_INVALID.set(meta, (known = meta.releases.some((e) => !!e.requires_dist_invalid?.length)));
-  return known;
+/** Whether a release of the package declares a requirement PEP 508 rejects. Its callers keep the answer (per name for
+ *  a source, invalidDeclarer; per metadata object, resolution.ts lenientView). */
+export function declaresInvalid(meta: PackageMetadata): boolean {
+  return Array.isArray(meta.releases) && meta.releases.some((e) => !!e?.requires_dist_invalid?.length);
 }
 
 /** The oldest final release after `after` whose metadata is valid. */

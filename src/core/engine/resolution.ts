@@ -20,7 +20,7 @@ import type { PlacedFinding } from './evaluate';
 import type { PackageMetadata } from '../metadata/types';
 import type { CheckInput } from './check';
 import { yankedFindings } from './yanked';
-import { invalidDeclarer, invalidMetadataFindings, readsMetadataStrictly } from './invalid-metadata';
+import { declaresInvalid, invalidDeclarer, invalidMetadataFindings, readsMetadataStrictly } from './invalid-metadata';
 import { CPYTHONS } from '../resolver/pythons';
 
 export const RESOLUTION_CONFLICT = 'resolution-conflict';
@@ -546,10 +546,10 @@ const LENIENT = new WeakMap<PackageMetadata, PackageMetadata>();
 function lenientView(source: MetadataSource): MetadataSource {
   return (name) => {
     const meta = source(name);
-    if (!meta || !Array.isArray(meta.releases)) return meta;
+    if (!meta) return meta;
     let view = LENIENT.get(meta);
     if (!view) {
-      view = meta.releases.some((e) => e?.requires_dist_invalid) ? { ...meta, releases: meta.releases.map(({ requires_dist_invalid: _, ...entry }) => entry) } : meta;
+      view = declaresInvalid(meta) ? { ...meta, releases: meta.releases.map(({ requires_dist_invalid: _, ...entry }) => entry) } : meta;
       LENIENT.set(meta, view);
     }
     return view;
