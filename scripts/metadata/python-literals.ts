@@ -257,11 +257,12 @@ export function requirementsFileRecord(ctx: TagContext, setupPy: string, file: s
   const python = pythonRequiresLiterals(setupPy);
   const source = `${ctx.cite('setup.py')}; ${ctx.cite(file)}`;
   if (text === undefined || python.length > 1) return { source };
+  const requires_python = python[0] ?? '';
   const lines = readBuildFile('requirements', file, text).install_requires;
   // Unreadable as PEP 508: the lines a legacy reader took that PEP 508 rejects are what the release declares invalid.
-  if (!lines) return withInvalid({ requires_python: python[0] ?? '', source }, text);
-  return options.whole ? { requires_python: python[0] ?? '', requires_dist: lines, source }
-    : { requires_python: python[0] ?? '', requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
+  if (!lines) return withInvalid({ requires_python, source }, text);
+  return options.whole ? { requires_python, requires_dist: lines, source }
+    : { requires_python, requires_dist: lines, requires_dist_partial: true, source: `${source} (base requirements; extras not read)` };
 }
 
 /** A requirement line with a `.*` suffix on an ordering operator (`torch>=1.7.*`, `PyYAML>=5.1.*`): setuptools' legacy

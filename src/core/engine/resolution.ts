@@ -530,7 +530,7 @@ export function declaredMetadataHooks(source: MetadataSource): DeclaredMetadataH
       for (const p of invalid) {
         const mine = own.get(p)!;
         const fixes = p.finding.fixes.filter((f, i, all) => !all.some((u, j) => j > i && sameEdits(u, f)));
-        p.finding = { ...p.finding, fixes: fixes.map((f) => (mine.includes(f) || mine.some((m) => sameEdits(m, f)) || f.applicability !== 'safe' ? f : { ...f, applicability: 'needs-review' as const })) };
+        p.finding = { ...p.finding, fixes: fixes.map((f) => (f.applicability !== 'safe' || mine.some((m) => m === f || sameEdits(m, f)) ? f : { ...f, applicability: 'needs-review' as const })) };
       }
       return [...invalid, ...resolved, ...yankedFindings(env, { source, settings: c.settings })];
     },

@@ -500,7 +500,7 @@ class Reporter {
   readonly packages: string[] = [];
 
   /** `ignored`: the releases of a package in a set that pip passes over for their invalid metadata (Explainer.ignored). */
-  constructor(private readonly target: string, private readonly ignored: (ident: string, set: VersionSet) => Release[] = () => []) {}
+  constructor(private readonly target: string, private readonly ignored: (ident: string, set: VersionSet) => Release[]) {}
 
   report(start: Incompat): { message: string; roots: RootRequirement[] } {
     const root = collapse(start);
